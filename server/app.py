@@ -1,0 +1,42 @@
+"""The Flask app factory."""
+from __future__ import annotations
+
+from flask import Flask
+
+from . import config
+from .db import Database
+from .extensions import socketio
+
+MAX_SOCKET_PAYLOAD_BYTES = 64 * 1024
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """The Flask app factory: configuration, database, Socket.IO, HTTP routes."""
+    app = Flask(__name__, instance_relative_config=True, static_folder=None)
+    app.config.from_mapping(config.from_env(app.instance_path))
+    app.config["AUTO_MIGRATE"] = app.config["DATABASE_URL"].startswith("sqlite")
+    if test_config:
+        app.config.update(test_config)
+    if app.config["ENV"] == "production" and app.config["SECRET_KEY"] == config.DEFAULT_SECRET:
+        raise RuntimeError("SECRET_KEY must be set in production (COMMON_GROUND_ENV=production).")
+
+    database = Database(app.config["DATABASE_URL"])
+    app.extensions["common_ground_db"] = database
+    if app.config["AUTO_MIGRATE"]:
+        from .migrate import upgrade
+        upgrade(database)
+
+    from . import events  # noqa: F401  (registers the Socket.IO handlers before init_app)
+    socketio.init_app(
+        app,
+        async_mode=app.config["ASYNC_MODE"],
+        message_queue=app.config["REDIS_URL"],
+        cors_allowed_origins=app.config["ALLOWED_ORIGINS"],
+        max_http_buffer_size=MAX_SOCKET_PAYLOAD_BYTES,
+        ping_interval=10,
+        ping_timeout=10,
+    )
+
+    from .http import bp
+    app.register_blueprint(bp)
+    return app

@@ -1,0 +1,8 @@
+"""The day's rules, free of Flask-SocketIO: commands, projections, snapshots, resume.
+
+Importing this package registers every command in registry.REGISTRY.
+"""
+from . import board, plenary, workshops  # noqa: F401  (registers commands)
+from .registry import REGISTRY, dispatch
+
+__all__ = ["REGISTRY", "dispatch"]

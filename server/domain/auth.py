@@ -1,0 +1,100 @@
+"""Who is speaking: tokens, principals and the Socket.IO rooms they belong to.
+
+Tokens are long random secrets; only their SHA-256 is stored, so a copy of
+the database does not hand out anyone's link.
+"""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..models import FacilitatorInvite, Participant, Room, Workshop
+from .errors import CommandError
+
+TOKEN_BYTES = 24
+ROLES = ("organiser", "facilitator", "participant", "display")
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Principal:
+    role: str
+    workshop_id: str
+    # participant id, facilitator invite id, or None for organiser / display
+    id: int | None = None
+    room_id: int | None = None
+
+    @property
+    def actor(self) -> str:
+        """Stable key for idempotency records and the audit trail (never a token)."""
+        return f"{self.role}:{self.id if self.id is not None else self.workshop_id}"
+
+    def audiences(self, room_ids: list[int]) -> set[str]:
+        """Socket.IO rooms (and event audiences) this principal belongs to."""
+        w = self.workshop_id
+        out = {f"w:{w}"}
+        if self.role == "organiser":
+            out.add(f"o:{w}")
+            for rid in room_ids:
+                out.update({f"r:{rid}", f"f:{rid}"})
+        elif self.role == "facilitator":
+            out.update({f"r:{self.room_id}", f"f:{self.room_id}"})
+        elif self.role == "participant":
+            out.update({f"r:{self.room_id}", f"p:{self.id}"})
+        elif self.role == "display":
+            out.add(f"d:{w}")
+        return out
+
+
+def resolve(session: Session, token: str | None) -> Principal:
+    """Turn a token into a principal, or refuse with `unauthorized`."""
+    if not token or not isinstance(token, str) or len(token) > 200:
+        raise CommandError("unauthorized", "A valid access token is required.")
+    h = token_hash(token)
+    ws = session.scalar(select(Workshop).where(Workshop.organiser_token_hash == h))
+    if ws:
+        return Principal("organiser", ws.id)
+    ws = session.scalar(select(Workshop).where(Workshop.display_token_hash == h))
+    if ws:
+        return Principal("display", ws.id)
+    inv = session.scalar(select(FacilitatorInvite).where(FacilitatorInvite.token_hash == h))
+    if inv:
+        if inv.revoked_at is not None:
+            raise CommandError("unauthorized", "This facilitator link has been revoked.")
+        return Principal("facilitator", inv.workshop_id, inv.id, inv.room_id)
+    p = session.scalar(select(Participant).where(Participant.token_hash == h))
+    if p:
+        if p.removed_at is not None:
+            raise CommandError("unauthorized", "You have been removed from this workshop.")
+        return Principal("participant", p.workshop_id, p.id, p.room_id)
+    raise CommandError("unauthorized", "This link or token is not recognised.")
+
+
+def refresh(session: Session, principal: Principal) -> Principal:
+    """Re-read a principal inside a transaction: revocations and room moves apply at once."""
+    if principal.role == "facilitator":
+        inv = session.get(FacilitatorInvite, principal.id)
+        if inv is None or inv.revoked_at is not None:
+            raise CommandError("unauthorized", "This facilitator link has been revoked.")
+        return Principal("facilitator", inv.workshop_id, inv.id, inv.room_id)
+    if principal.role == "participant":
+        p = session.get(Participant, principal.id)
+        if p is None or p.removed_at is not None:
+            raise CommandError("unauthorized", "You have been removed from this workshop.")
+        return Principal("participant", p.workshop_id, p.id, p.room_id)
+    return principal
+
+
+def room_ids(session: Session, workshop_id: str) -> list[int]:
+    return list(session.scalars(select(Room.id).where(Room.workshop_id == workshop_id).order_by(Room.number)))

@@ -1,0 +1,363 @@
+"""A room's board: barriers, merges, dot votes, solutions and moderation.
+
+Vote honesty: one dot per person per item; a person's dots of one kind
+(barrier, solution, plenary) never exceed the workshop's budget. When items
+merge, each voter keeps one dot on the shared barrier and gets the others
+back; an undo puts moved dots back where they were and returns any dot cast
+on the shared barrier itself.
+"""
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+from sqlalchemy import func, select
+
+from ..models import Barrier, Merge, Participant, PlenaryItem, Solution, Vote
+from . import projection as pj, rules
+from .commands import Context
+from .common import (barrier_payload, emit_stats, get_barrier, get_room, get_solution, require_phase,
+                     require_workshop_phase, return_votes, solution_payload)
+from .errors import CommandError
+from .registry import Payload, command, text_field
+
+
+def _author(ctx: Context) -> Participant:
+    return ctx.session.get(Participant, ctx.principal.id)
+
+
+def _anonymous(ctx: Context, requested: bool | None) -> bool:
+    me = _author(ctx)
+    if not me.display_name:
+        return True  # no name to show
+    return me.anonymous if requested is None else requested
+
+
+# -- barriers ----------------------------------------------------------------
+
+class BarrierPost(Payload):
+    text: text_field(rules.MAX_BARRIER_CHARS)
+    anonymous: bool | None = None
+
+
+@command("barrier_post", roles=("participant",), schema=BarrierPost)
+def barrier_post(ctx: Context, text, anonymous=None):
+    """Participant posts a barrier to trust; heard by the room once revealed, else by its facilitators and the author."""
+    room = get_room(ctx, None)
+    require_phase(room, rules.BARRIER_POST_PHASES, "post barriers")
+    b = Barrier(workshop_id=ctx.workshop.id, room_id=room.id, author_id=ctx.principal.id, text=text,
+                anonymous=_anonymous(ctx, anonymous), created_at=ctx.now)
+    ctx.session.add(b)
+    ctx.session.flush()
+    view = barrier_payload(ctx, b)
+    ctx.emit("barrier_posted", {"barrier": view}, pj.barrier_audience(b, room))
+    ctx.emit("authorship", {"key": f"barrier:{b.id}"}, [f"p:{ctx.principal.id}"])
+    emit_stats(ctx, room.id)
+    return {"barrier": view}
+
+
+class BarrierRef(Payload):
+    barrier_id: int
+
+
+@command("barrier_withdraw", roles=("participant",), schema=BarrierRef)
+def barrier_withdraw(ctx: Context, barrier_id):
+    """Author withdraws their own barrier before it is merged; heard by whoever could see it."""
+    room = get_room(ctx, None)
+    b = get_barrier(ctx, barrier_id, room)
+    if b.author_id != ctx.principal.id:
+        raise CommandError("forbidden", "You can only withdraw your own posts.")
+    require_phase(room, rules.BARRIER_WITHDRAW_PHASES, "withdraw barriers")
+    if b.merged_into_id is not None:
+        raise CommandError("merged", "This barrier has been merged; ask the facilitator to undo the merge first.")
+    if ctx.session.scalar(select(PlenaryItem.id).where(PlenaryItem.barrier_id == b.id)):
+        raise CommandError("pushed", "This barrier is on the plenary board already.")
+    return_votes(ctx, "barrier", b.id)
+    b.withdrawn = True
+    ctx.emit("barrier_withdrawn", {"barrier_id": b.id}, pj.barrier_audience(b, room))
+    emit_stats(ctx, room.id)
+    return {"barrier_id": b.id}
+
+
+class MergePayload(Payload):
+    room_id: int | None = None
+    barrier_ids: list[int] = Field(min_length=2, max_length=rules.MAX_MERGE_MEMBERS)
+    text: text_field(rules.MAX_BARRIER_CHARS) | None = None
+
+
+@command("barrier_merge", roles=("facilitator", "organiser"), schema=MergePayload)
+def barrier_merge(ctx: Context, barrier_ids, room_id=None, text=None):
+    """Facilitator merges duplicate barriers into one shared barrier; dots are de-duplicated; heard by the room."""
+    room = get_room(ctx, room_id)
+    require_phase(room, rules.MERGE_PHASES, "merge barriers")
+    if len(set(barrier_ids)) != len(barrier_ids):
+        raise CommandError("invalid", "barrier_ids: each barrier may appear only once")
+    members = [get_barrier(ctx, i, room) for i in barrier_ids]
+    for b in members:
+        if b.merged_into_id is not None:
+            raise CommandError("merged", f"Barrier {b.id} is already part of another merge.")
+        if b.hidden:
+            raise CommandError("hidden", f"Barrier {b.id} is hidden; restore it before merging.")
+    pushed = ctx.session.scalar(select(PlenaryItem.id).where(PlenaryItem.barrier_id.in_(barrier_ids)))
+    if pushed:
+        raise CommandError("pushed", "A barrier on the plenary board cannot be merged.")
+    if ctx.session.scalar(select(Solution.id).where(Solution.barrier_id.in_(barrier_ids),
+                                                    Solution.withdrawn.is_(False))):
+        raise CommandError("has_solutions", "Barriers that already have solutions cannot be merged.")
+    shared = Barrier(workshop_id=ctx.workshop.id, room_id=room.id, author_id=None,
+                     text=text or members[0].text, anonymous=True, is_shared=True, created_at=ctx.now)
+    ctx.session.add(shared)
+    ctx.session.flush()
+    # Each voter keeps their earliest dot, moved to the shared barrier; the rest come back.
+    votes = list(ctx.session.scalars(select(Vote).where(Vote.target_type == "barrier",
+                                                        Vote.target_id.in_(barrier_ids)).order_by(Vote.id)))
+    moved, returned, changes = [], 0, {}
+    for v in votes:
+        change = changes.setdefault(v.participant_id, {"add": [], "remove": []})
+        change["remove"].append(f"barrier:{v.target_id}")
+        if any(m["participant_id"] == v.participant_id for m in moved):
+            ctx.session.delete(v)
+            returned += 1
+        else:
+            moved.append({"vote_id": v.id, "from": v.target_id, "participant_id": v.participant_id})
+            v.target_id = shared.id
+            change["add"].append(f"barrier:{shared.id}")
+    for b in members:
+        b.merged_into_id = shared.id
+    merge = Merge(workshop_id=ctx.workshop.id, room_id=room.id, shared_id=shared.id, member_ids=list(barrier_ids),
+                  moved_votes=moved, returned_votes=returned, created_at=ctx.now)
+    ctx.session.add(merge)
+    ctx.session.flush()
+    ctx.emit("barriers_merged", {"shared": barrier_payload(ctx, shared),
+                                 "members": [barrier_payload(ctx, b) for b in members]}, [f"r:{room.id}"])
+    for pid, change in sorted(changes.items()):
+        ctx.emit("my_votes", {"add": sorted(change["add"]), "remove": sorted(change["remove"])}, [f"p:{pid}"])
+    emit_stats(ctx, room.id)
+    ctx.audit("merge", room_id=room.id, shared_id=shared.id, member_ids=list(barrier_ids), returned_votes=returned)
+    return {"shared_id": shared.id, "returned_votes": returned}
+
+
+class UndoPayload(Payload):
+    shared_id: int
+
+
+@command("merge_undo", roles=("facilitator", "organiser"), schema=UndoPayload)
+def merge_undo(ctx: Context, shared_id):
+    """Facilitator undoes a merge: originals come back with their dots; heard by the room."""
+    shared = get_barrier(ctx, shared_id)
+    room = get_room(ctx, shared.room_id if ctx.principal.role == "organiser" else None)
+    if shared.room_id != room.id:
+        raise CommandError("not_found", "There is no such barrier in this room.")
+    require_phase(room, rules.MERGE_PHASES, "undo merges")
+    merge = ctx.session.scalar(select(Merge).where(Merge.shared_id == shared.id, Merge.undone_at.is_(None)))
+    if merge is None or not shared.is_shared:
+        raise CommandError("not_merged", "This barrier is not a merge that can be undone.")
+    if shared.merged_into_id is not None:
+        raise CommandError("merged", "Undo the merge this barrier is part of first.")
+    if ctx.session.scalar(select(PlenaryItem.id).where(PlenaryItem.barrier_id == shared.id)):
+        raise CommandError("pushed", "This barrier is on the plenary board already.")
+    if ctx.session.scalar(select(Solution.id).where(Solution.barrier_id == shared.id, Solution.withdrawn.is_(False))):
+        raise CommandError("has_solutions", "This shared barrier has solutions; it cannot be split again.")
+    origin = {m["vote_id"]: m["from"] for m in merge.moved_votes}
+    # An original hidden while it was merged takes no dots back: that dot is returned.
+    hidden_members = set(ctx.session.scalars(select(Barrier.id).where(Barrier.merged_into_id == shared.id,
+                                                                      Barrier.hidden.is_(True))))
+    changes: dict[int, dict] = {}
+    for v in list(ctx.session.scalars(select(Vote).where(Vote.target_type == "barrier", Vote.target_id == shared.id))):
+        change = changes.setdefault(v.participant_id, {"add": [], "remove": []})
+        change["remove"].append(f"barrier:{shared.id}")
+        if v.id in origin and origin[v.id] not in hidden_members:
+            v.target_id = origin[v.id]
+            change["add"].append(f"barrier:{v.target_id}")
+        else:
+            ctx.session.delete(v)
+    members = list(ctx.session.scalars(select(Barrier).where(Barrier.merged_into_id == shared.id).order_by(Barrier.id)))
+    for b in members:
+        b.merged_into_id = None
+    shared.withdrawn = True
+    merge.undone_at = ctx.now
+    ctx.session.flush()
+    ctx.emit("merge_undone", {"shared_id": shared.id, "members": [barrier_payload(ctx, b) for b in members]},
+             [f"r:{room.id}"])
+    for pid, change in sorted(changes.items()):
+        ctx.emit("my_votes", {"add": sorted(change["add"]), "remove": sorted(change["remove"])}, [f"p:{pid}"])
+    emit_stats(ctx, room.id)
+    ctx.audit("merge_undo", room_id=room.id, shared_id=shared.id)
+    return {"member_ids": [b.id for b in members]}
+
+
+# -- votes -------------------------------------------------------------------
+
+class VoteRef(Payload):
+    target_type: Literal["barrier", "solution", "plenary"]
+    target_id: int
+
+
+def _vote_target(ctx: Context, target_type: str, target_id: int) -> tuple[list[str], int | None]:
+    """Check the item can take votes now; return the audience for its tally and its room."""
+    if target_type == "plenary":
+        require_workshop_phase(ctx, ("plenary",), "vote on the plenary board")
+        item = ctx.session.get(PlenaryItem, target_id)
+        if item is None or item.workshop_id != ctx.workshop.id:
+            raise CommandError("not_found", "There is no such plenary item.")
+        return [ctx.everyone], None
+    room = get_room(ctx, None)
+    if target_type == "barrier":
+        require_phase(room, rules.BARRIER_VOTE_PHASES, "vote on barriers")
+        b = get_barrier(ctx, target_id, room)
+        if b.merged_into_id is not None:
+            raise CommandError("merged", "This barrier was merged; vote on the shared barrier.")
+        if b.hidden:
+            raise CommandError("hidden", "This post has been hidden by the facilitator.")
+    else:
+        require_phase(room, rules.SOLUTION_PHASES, "vote on solutions")
+        s = get_solution(ctx, target_id, room)
+        if s.hidden:
+            raise CommandError("hidden", "This post has been hidden by the facilitator.")
+    return [f"r:{room.id}"], room.id
+
+
+def _tally(ctx: Context, target_type: str, target_id: int, audience: list[str]) -> int:
+    ctx.session.flush()
+    n = ctx.session.scalar(select(func.count()).select_from(Vote).where(
+        Vote.target_type == target_type, Vote.target_id == target_id))
+    ctx.emit("tally", {"target_type": target_type, "target_id": target_id, "votes": n}, audience)
+    return n
+
+
+@command("vote_cast", roles=("participant",), schema=VoteRef)
+def vote_cast(ctx: Context, target_type, target_id):
+    """Participant gives one dot to a barrier, solution or plenary item; the tally is heard by the room (plenary: everyone)."""
+    audience, room_id = _vote_target(ctx, target_type, target_id)
+    mine = list(ctx.session.scalars(select(Vote.target_id).where(
+        Vote.participant_id == ctx.principal.id, Vote.target_type == target_type)))
+    if target_id in mine:
+        raise CommandError("already_voted", "You have already given this item your dot.")
+    if len(mine) >= ctx.workshop.vote_budget:
+        raise CommandError("budget_spent", f"You have used all {ctx.workshop.vote_budget} of your votes; "
+                           "withdraw one to vote again.", budget=ctx.workshop.vote_budget)
+    ctx.session.add(Vote(workshop_id=ctx.workshop.id, participant_id=ctx.principal.id, target_type=target_type,
+                         target_id=target_id, created_at=ctx.now))
+    n = _tally(ctx, target_type, target_id, audience)
+    ctx.emit("my_votes", {"add": [f"{target_type}:{target_id}"], "remove": []}, [f"p:{ctx.principal.id}"])
+    if room_id is not None:
+        emit_stats(ctx, room_id)
+    return {"votes": n, "remaining": ctx.workshop.vote_budget - len(mine) - 1}
+
+
+@command("vote_withdraw", roles=("participant",), schema=VoteRef)
+def vote_withdraw(ctx: Context, target_type, target_id):
+    """Participant takes a dot back; the tally is heard by the room (plenary: everyone)."""
+    audience, room_id = _vote_target(ctx, target_type, target_id)
+    vote = ctx.session.scalar(select(Vote).where(Vote.participant_id == ctx.principal.id,
+                                                 Vote.target_type == target_type, Vote.target_id == target_id))
+    if vote is None:
+        raise CommandError("not_voted", "You have not voted for this item.")
+    ctx.session.delete(vote)
+    n = _tally(ctx, target_type, target_id, audience)
+    ctx.emit("my_votes", {"add": [], "remove": [f"{target_type}:{target_id}"]}, [f"p:{ctx.principal.id}"])
+    if room_id is not None:
+        emit_stats(ctx, room_id)
+    used = ctx.session.scalar(select(func.count()).select_from(Vote).where(
+        Vote.participant_id == ctx.principal.id, Vote.target_type == target_type))
+    return {"votes": n, "remaining": ctx.workshop.vote_budget - used}
+
+
+# -- solutions ---------------------------------------------------------------
+
+class SolutionPost(Payload):
+    barrier_id: int
+    text: text_field(rules.MAX_SOLUTION_CHARS)
+    anonymous: bool | None = None
+
+
+@command("solution_post", roles=("participant",), schema=SolutionPost)
+def solution_post(ctx: Context, barrier_id, text, anonymous=None):
+    """Participant proposes a solution to one of the room's barriers; heard by the room."""
+    room = get_room(ctx, None)
+    require_phase(room, rules.SOLUTION_PHASES, "propose solutions")
+    b = get_barrier(ctx, barrier_id, room)
+    if b.merged_into_id is not None:
+        raise CommandError("merged", "This barrier was merged; propose solutions for the shared barrier.")
+    if b.hidden:
+        raise CommandError("hidden", "This post has been hidden by the facilitator.")
+    s = Solution(workshop_id=ctx.workshop.id, room_id=room.id, barrier_id=b.id, author_id=ctx.principal.id,
+                 text=text, anonymous=_anonymous(ctx, anonymous), created_at=ctx.now)
+    ctx.session.add(s)
+    ctx.session.flush()
+    view = solution_payload(ctx, s)
+    ctx.emit("solution_posted", {"solution": view}, pj.solution_audience(s))
+    ctx.emit("authorship", {"key": f"solution:{s.id}"}, [f"p:{ctx.principal.id}"])
+    emit_stats(ctx, room.id)
+    return {"solution": view}
+
+
+class SolutionRef(Payload):
+    solution_id: int
+
+
+@command("solution_withdraw", roles=("participant",), schema=SolutionRef)
+def solution_withdraw(ctx: Context, solution_id):
+    """Author withdraws their own solution (its dots come back); heard by the room."""
+    room = get_room(ctx, None)
+    s = get_solution(ctx, solution_id, room)
+    if s.author_id != ctx.principal.id:
+        raise CommandError("forbidden", "You can only withdraw your own posts.")
+    require_phase(room, rules.SOLUTION_PHASES, "withdraw solutions")
+    return_votes(ctx, "solution", s.id)
+    s.withdrawn = True
+    ctx.emit("solution_withdrawn", {"solution_id": s.id}, pj.solution_audience(s))
+    emit_stats(ctx, room.id)
+    return {"solution_id": s.id}
+
+
+# -- moderation ----------------------------------------------------------------
+
+class HidePayload(Payload):
+    kind: Literal["barrier", "solution"]
+    id: int
+    reason: text_field(rules.MAX_REASON_CHARS)
+
+
+class RestorePayload(Payload):
+    kind: Literal["barrier", "solution"]
+    id: int
+
+
+def _moderated(ctx: Context, kind: str, item_id: int):
+    item = get_barrier(ctx, item_id) if kind == "barrier" else get_solution(ctx, item_id)
+    room = get_room(ctx, item.room_id if ctx.principal.role == "organiser" else None)
+    if item.room_id != room.id:
+        raise CommandError("not_found", f"There is no such {kind} in this room.")
+    audience = pj.barrier_audience(item, room) if kind == "barrier" else pj.solution_audience(item)
+    return item, room, audience
+
+
+@command("post_hide", roles=("facilitator", "organiser"), schema=HidePayload)
+def post_hide(ctx: Context, kind, id, reason):
+    """Facilitator hides a post with a reason the author is told (its dots come back); heard by whoever could see it."""
+    item, room, audience = _moderated(ctx, kind, id)
+    if item.hidden:
+        raise CommandError("already_hidden", "This post is already hidden.")
+    returned = return_votes(ctx, kind, item.id)
+    item.hidden = True
+    item.hidden_reason = reason
+    ctx.emit("post_hidden", {"kind": kind, "id": item.id, "reason": reason}, audience)
+    if returned:
+        emit_stats(ctx, room.id)  # the projector's vote count drops with the returned dots
+    ctx.audit("hide", kind=kind, id=item.id, reason=reason, room_id=room.id)
+    return {}
+
+
+@command("post_restore", roles=("facilitator", "organiser"), schema=RestorePayload)
+def post_restore(ctx: Context, kind, id):
+    """Facilitator restores a hidden post; heard by whoever can see it."""
+    item, room, audience = _moderated(ctx, kind, id)
+    if not item.hidden:
+        raise CommandError("not_hidden", "This post is not hidden.")
+    item.hidden = False
+    item.hidden_reason = None
+    view = barrier_payload(ctx, item) if kind == "barrier" else solution_payload(ctx, item)
+    ctx.emit("post_restored", {"kind": kind, "item": view}, audience)
+    ctx.audit("restore", kind=kind, id=item.id, room_id=room.id)
+    return {}

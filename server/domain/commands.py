@@ -1,0 +1,124 @@
+"""Running a command: lock, check, change, log events, remember, commit.
+
+The single path every change takes (docs/architecture.md):
+  1. open a transaction and lock the workshop row (Postgres: SELECT ... FOR
+     UPDATE; SQLite: BEGIN IMMEDIATE already holds the write lock), which
+     serialises commands per workshop and keeps sequence numbers gap-free;
+  2. re-read the principal (a revoked link or removed participant stops here);
+  3. answer a repeated client id with the first result, changing nothing;
+  4. run the command, which changes rows and appends events via ctx.emit();
+  5. store the idempotency record and commit.
+Only after commit does the caller broadcast the returned events.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Callable
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ..db import Database
+from ..models import AuditEntry, CommandRecord, Event, Workshop, utcnow
+from . import auth
+from .errors import CommandError
+
+MAX_CLIENT_ID_CHARS = 64
+
+
+@dataclass
+class Context:
+    session: Session
+    principal: auth.Principal
+    workshop: Workshop
+    now: datetime
+    events: list[Event] = field(default_factory=list)
+
+    def emit(self, type_: str, data: dict, audience: list[str] | set[str]) -> Event:
+        """Append an event to the workshop's log, numbered inside this transaction."""
+        self.workshop.seq += 1
+        ev = Event(workshop_id=self.workshop.id, seq=self.workshop.seq, type=type_, data=data,
+                   audience=sorted(set(audience)), at=self.now)
+        self.session.add(ev)
+        self.events.append(ev)
+        return ev
+
+    def audit(self, action: str, **detail) -> None:
+        self.session.add(AuditEntry(workshop_id=self.workshop.id, actor=self.principal.actor,
+                                    action=action, detail=detail, at=self.now))
+
+    # Audience names for this workshop.
+    @property
+    def everyone(self) -> str:
+        return f"w:{self.workshop.id}"
+
+    @property
+    def organisers(self) -> str:
+        return f"o:{self.workshop.id}"
+
+    @property
+    def display(self) -> str:
+        return f"d:{self.workshop.id}"
+
+
+@dataclass
+class Outcome:
+    result: dict
+    events: list[Event]
+    repeated: bool = False
+
+
+def lock_workshop(session: Session, workshop_id: str) -> Workshop:
+    ws = session.scalar(select(Workshop).where(Workshop.id == workshop_id).with_for_update())
+    if ws is None:
+        raise CommandError("not_found", "This workshop no longer exists.")
+    return ws
+
+
+def check_client_id(client_id: Any) -> str:
+    if not isinstance(client_id, str) or not (1 <= len(client_id) <= MAX_CLIENT_ID_CHARS):
+        raise CommandError("bad_request", f"Every command needs a client id 'cid' (1-{MAX_CLIENT_ID_CHARS} characters).")
+    return client_id
+
+
+def execute(db: Database, principal: auth.Principal, name: str, client_id: str,
+            fn: Callable[[Context], dict | None]) -> Outcome:
+    """Run `fn` once for (principal, client_id); a repeat returns the first result."""
+    check_client_id(client_id)
+    try:
+        return _execute_once(db, principal, name, client_id, fn)
+    except IntegrityError:
+        # A concurrent duplicate won the race for the idempotency record.
+        with db.reading() as session:
+            rec = _find_record(session, principal, client_id)
+            if rec is None:
+                raise
+            return Outcome(dict(rec.result), [], repeated=True)
+
+
+def _find_record(session: Session, principal: auth.Principal, client_id: str) -> CommandRecord | None:
+    return session.scalar(select(CommandRecord).where(
+        CommandRecord.workshop_id == principal.workshop_id,
+        CommandRecord.actor == principal.actor,
+        CommandRecord.client_id == client_id))
+
+
+def _execute_once(db, principal, name, client_id, fn) -> Outcome:
+    with db.transaction() as session:
+        ws = lock_workshop(session, principal.workshop_id)
+        principal = auth.refresh(session, principal)
+        rec = _find_record(session, principal, client_id)
+        if rec is not None:
+            if rec.name != name:
+                raise CommandError("cid_reused", "This client id was already used for a different command.")
+            return Outcome(dict(rec.result), [], repeated=True)
+        ctx = Context(session, principal, ws, utcnow())
+        result = fn(ctx) or {}
+        result = {**result, "seq": ws.seq}
+        session.add(CommandRecord(workshop_id=ws.id, actor=principal.actor, client_id=client_id,
+                                  name=name, result=result, seq=ws.seq, at=ctx.now))
+        session.flush()
+        events = list(ctx.events)
+    return Outcome(result, events)

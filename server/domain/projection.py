@@ -1,0 +1,123 @@
+"""How each thing looks to a viewer: the one place that decides it.
+
+Nothing here ever returns an author's participant id. A post shows its
+author's display name only when the author chose a name and did not post
+anonymously. Whether a viewer may see a post at all is decided by
+`barrier_visible_to` / `solution_visible_to` (snapshots) and
+`barrier_audience` / `solution_audience` (events), which state the same rule.
+"""
+from __future__ import annotations
+
+from ..models import Barrier, Participant, PlanEntry, PlenaryItem, Room, Solution, Workshop
+from .auth import Principal
+
+
+def iso(dt) -> str | None:
+    return dt.isoformat() if dt is not None else None
+
+
+def workshop_view(ws: Workshop) -> dict:
+    return {
+        "id": ws.id, "title": ws.title, "date": ws.date, "place": ws.place,
+        "languages": list(ws.languages), "display_language": ws.display_language,
+        "join_code": ws.join_code, "vote_budget": ws.vote_budget, "phase": ws.phase,
+        "paused": ws.paused, "pause_message": ws.pause_message,
+    }
+
+
+def room_view(room: Room) -> dict:
+    return {"id": room.id, "number": room.number, "name": room.name, "phase": room.phase,
+            "revealed": room.revealed, "deadline": iso(room.deadline)}
+
+
+def participant_view(p: Participant) -> dict:
+    return {"id": p.id, "room_id": p.room_id, "group": p.group, "language": p.language, "name": p.display_name}
+
+
+def _author_name(anonymous: bool, author: Participant | None) -> str | None:
+    if anonymous or author is None:
+        return None
+    return author.display_name or None
+
+
+def barrier_view(b: Barrier, author: Participant | None, votes: int, member_ids: list[int]) -> dict:
+    return {
+        "id": b.id, "room_id": b.room_id, "text": b.text,
+        "author_name": _author_name(b.anonymous, author),
+        "shared": b.is_shared, "merged_into": b.merged_into_id, "members": sorted(member_ids),
+        "hidden": b.hidden, "hidden_reason": b.hidden_reason, "votes": votes,
+        "created_at": iso(b.created_at),
+    }
+
+
+def solution_view(s: Solution, author: Participant | None, votes: int) -> dict:
+    return {
+        "id": s.id, "room_id": s.room_id, "barrier_id": s.barrier_id, "text": s.text,
+        "author_name": _author_name(s.anonymous, author),
+        "hidden": s.hidden, "hidden_reason": s.hidden_reason, "votes": votes,
+        "created_at": iso(s.created_at),
+    }
+
+
+def plenary_view(item: PlenaryItem, votes: int) -> dict:
+    return {"id": item.id, "room_id": item.room_id, "barrier_id": item.barrier_id, "text": item.text,
+            "room_votes": item.room_votes, "solutions": list(item.solutions), "votes": votes}
+
+
+def plan_view(entry: PlanEntry) -> dict:
+    return {"id": entry.id, "plenary_item_id": entry.plenary_item_id, "fields": dict(entry.fields),
+            "versions": dict(entry.versions), "position": entry.position}
+
+
+def council_member_view(p: Participant, role: str) -> dict:
+    return {"participant_id": p.id, "name": p.display_name, "group": p.group, "role": role}
+
+
+def volunteer_view(p: Participant, contact: str | None, consent: bool, role: str | None) -> dict:
+    """Organisers only (and the volunteer themself): contact details with consent."""
+    return {"participant_id": p.id, "name": p.display_name, "group": p.group,
+            "contact": contact if consent else None, "consent": consent, "role": role}
+
+
+# -- visibility -------------------------------------------------------------
+
+def barrier_visible_to(viewer: Principal, b: Barrier, room: Room) -> bool:
+    if b.withdrawn:
+        return False
+    if viewer.role == "organiser":
+        return True
+    if viewer.role == "facilitator":
+        return b.room_id == viewer.room_id
+    if viewer.role == "participant":
+        if b.room_id != viewer.room_id:
+            return False
+        if b.author_id == viewer.id:
+            return True
+        return room.revealed and not b.hidden
+    return False
+
+
+def barrier_audience(b: Barrier, room: Room) -> list[str]:
+    """Who hears about this barrier: the room once revealed, else its facilitators and author."""
+    if room.revealed:
+        return [f"r:{room.id}"]
+    out = [f"f:{room.id}"]
+    if b.author_id is not None:
+        out.append(f"p:{b.author_id}")
+    return out
+
+
+def solution_visible_to(viewer: Principal, s: Solution) -> bool:
+    if s.withdrawn:
+        return False
+    if viewer.role == "organiser":
+        return True
+    if viewer.role == "facilitator":
+        return s.room_id == viewer.room_id
+    if viewer.role == "participant":
+        return s.room_id == viewer.room_id and (s.author_id == viewer.id or not s.hidden)
+    return False
+
+
+def solution_audience(s: Solution) -> list[str]:
+    return [f"r:{s.room_id}"]

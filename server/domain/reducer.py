@@ -1,0 +1,148 @@
+"""state = apply(state, event): the Python twin of web/js/state.js.
+
+Used by the tests (the keystone property) and by the simulated phones.
+Both reducers are checked against the same recorded fixtures
+(tests/fixtures/events/*.json), so they cannot drift apart. Keep the two
+files in step: same event types, same rules, same order.
+"""
+from __future__ import annotations
+
+import copy
+
+
+def _key(kind: str, item_id) -> str:
+    return f"{kind}:{item_id}"
+
+
+def apply(state: dict, event: dict) -> dict:
+    """Apply one event; events at or below the state's seq are ignored."""
+    if event["seq"] <= state["seq"]:
+        return state
+    s = copy.deepcopy(state)
+    _apply(s, event["type"], event["data"])
+    s["seq"] = event["seq"]
+    return s
+
+
+def apply_all(state: dict, events: list[dict]) -> dict:
+    for ev in events:
+        state = apply(state, ev)
+    return state
+
+
+def _set_add(lst: list, items) -> list:
+    return sorted(set(lst) | set(items))
+
+
+def _here(s: dict, room_id) -> bool:
+    """Is this room's board part of this viewer's state?
+
+    A moved participant's socket stays in its old room's channel until its
+    `sync` is answered, so room news can still arrive from the room it left.
+    """
+    return s["me"]["role"] in ("organiser", "display") or s["me"].get("room_id") == room_id
+
+
+def _apply(s: dict, t: str, d: dict) -> None:
+    role = s["me"]["role"]
+    if t == "workshop_updated":
+        s["workshop"].update(d["workshop"])
+    elif t == "room_updated":
+        s["rooms"][str(d["room"]["id"])] = d["room"]
+    elif t == "participant_joined":
+        p = d["participant"]
+        if role in ("organiser", "display") or s["me"].get("room_id") == p["room_id"]:
+            s["participants"][str(p["id"])] = p
+    elif t == "participant_moved":
+        p = d["participant"]
+        if role in ("organiser", "display") or s["me"].get("room_id") == p["room_id"]:
+            s["participants"][str(p["id"])] = p
+        else:
+            s["participants"].pop(str(p["id"]), None)
+    elif t == "room_changed":
+        s["me"]["room_id"] = d["room_id"]
+        s["participants"] = d["participants"]
+        s["barriers"] = d["barriers"]
+        s["solutions"] = d["solutions"]
+    elif t == "barrier_posted":
+        if _here(s, d["barrier"]["room_id"]):
+            s["barriers"][str(d["barrier"]["id"])] = d["barrier"]
+    elif t == "barriers_revealed":
+        if _here(s, d["room_id"]):
+            for b in d["barriers"]:
+                s["barriers"][str(b["id"])] = b
+    elif t == "barrier_withdrawn":
+        s["barriers"].pop(str(d["barrier_id"]), None)
+        # A withdrawn post is no longer "mine" (the snapshot lists live posts only).
+        s["mine"] = [k for k in s["mine"] if k != _key("barrier", d["barrier_id"])]
+    elif t == "barriers_merged":
+        if _here(s, d["shared"]["room_id"]):
+            s["barriers"][str(d["shared"]["id"])] = d["shared"]
+            for b in d["members"]:
+                s["barriers"][str(b["id"])] = b
+    elif t == "merge_undone":
+        s["barriers"].pop(str(d["shared_id"]), None)
+        for b in d["members"]:
+            if _here(s, b["room_id"]) and (str(b["id"]) in s["barriers"] or not b["hidden"]):
+                s["barriers"][str(b["id"])] = b
+    elif t == "authorship":
+        s["mine"] = _set_add(s["mine"], [d["key"]])
+    elif t == "tally":
+        coll = {"barrier": "barriers", "solution": "solutions", "plenary": "plenary"}[d["target_type"]]
+        item = s[coll].get(str(d["target_id"]))
+        if item is not None:
+            item["votes"] = d["votes"]
+    elif t == "my_votes":
+        s["my_votes"] = sorted((set(s["my_votes"]) - set(d["remove"])) | set(d["add"]))
+    elif t == "solution_posted":
+        if _here(s, d["solution"]["room_id"]):
+            s["solutions"][str(d["solution"]["id"])] = d["solution"]
+    elif t == "solution_withdrawn":
+        s["solutions"].pop(str(d["solution_id"]), None)
+        s["mine"] = [k for k in s["mine"] if k != _key("solution", d["solution_id"])]
+    elif t == "post_hidden":
+        coll = "barriers" if d["kind"] == "barrier" else "solutions"
+        key = str(d["id"])
+        if role == "participant" and _key(d["kind"], d["id"]) not in s["mine"]:
+            s[coll].pop(key, None)
+        elif key in s[coll]:
+            s[coll][key].update({"hidden": True, "hidden_reason": d["reason"], "votes": 0})
+    elif t == "post_restored":
+        coll = "barriers" if d["kind"] == "barrier" else "solutions"
+        if _here(s, d["item"]["room_id"]):
+            s[coll][str(d["item"]["id"])] = d["item"]
+    elif t == "plenary_item_added":
+        s["plenary"][str(d["item"]["id"])] = d["item"]
+    elif t == "plenary_item_withdrawn":
+        s["plenary"].pop(str(d["item_id"]), None)
+    elif t == "plan_entry_created":
+        s["plan"][str(d["entry"]["id"])] = d["entry"]
+    elif t == "plan_entry_updated":
+        entry = s["plan"].get(str(d["entry_id"]))
+        if entry is not None:
+            entry["fields"][d["field"]] = d["value"]
+            entry["versions"][d["field"]] = d["version"]
+    elif t == "council_volunteered":
+        v = d["volunteer"]
+        if role == "organiser":
+            s["volunteers"][str(v["participant_id"])] = v
+        elif role == "participant" and s["me"].get("participant_id") == v["participant_id"]:
+            s["me"]["volunteer"] = v
+    elif t == "council_role_set":
+        pid = str(d["participant_id"])
+        if d["member"]:
+            s["council"][pid] = d["member"]
+        else:
+            s["council"].pop(pid, None)
+        if role == "organiser" and pid in s.get("volunteers", {}):
+            s["volunteers"][pid]["role"] = d["role"]
+        if role == "participant" and s["me"].get("participant_id") == d["participant_id"] and s["me"].get("volunteer"):
+            s["me"]["volunteer"]["role"] = d["role"]
+    elif t == "help_called":
+        s["help"][str(d["help"]["room_id"])] = d["help"]
+    elif t == "help_cleared":
+        s["help"].pop(str(d["room_id"]), None)
+    elif t == "room_stats":
+        s["stats"][str(d["room_id"])] = d
+    else:
+        raise ValueError(f"unknown event type {t!r}")

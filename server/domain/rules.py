@@ -1,0 +1,42 @@
+"""The day's vocabulary: phases, groups, limits. Shared by every layer."""
+from __future__ import annotations
+
+ROOM_PHASES = ("lobby", "brainstorm", "reveal", "vote", "solutions", "report_out")
+WORKSHOP_PHASES = ("breakouts", "plenary", "action_plan", "closed")
+GROUPS = ("law_enforcement", "community_member", "community_org", "government_other")
+# Groups counted on the police side and on the community side when rooms are balanced.
+POLICE_GROUPS = ("law_enforcement",)
+COMMUNITY_GROUPS = ("community_member", "community_org")
+
+DEFAULT_LANGUAGES = ("en", "es", "fa")
+KNOWN_LANGUAGES = ("en", "es", "fa", "ar", "fr", "zh", "vi", "ko", "ru", "so", "ht", "pt", "tl", "ur")
+
+MAX_BARRIER_CHARS = 280
+MAX_SOLUTION_CHARS = 400
+MAX_NAME_CHARS = 60
+MAX_REASON_CHARS = 300
+MAX_MESSAGE_CHARS = 500
+MAX_PLAN_FIELD_CHARS = 2000
+MAX_CONTACT_CHARS = 200
+MAX_TITLE_CHARS = 200
+MAX_ROOMS = 50
+MAX_VOTE_BUDGET = 20
+MAX_TIMER_SECS = 4 * 3600
+MAX_MERGE_MEMBERS = 20
+
+PLAN_FIELDS = ("title", "solution", "actions", "owner", "timeline", "resources", "success_measure", "status", "council_lead")
+PLAN_STATUSES = ("proposed", "agreed", "in_progress", "done", "dropped")
+COUNCIL_ROLES = ("co_chair", "member")
+
+# Phases in which each room command is allowed.
+BARRIER_POST_PHASES = ("brainstorm", "reveal")
+BARRIER_WITHDRAW_PHASES = ("brainstorm", "reveal")
+MERGE_PHASES = ("reveal", "vote")
+BARRIER_VOTE_PHASES = ("vote",)
+SOLUTION_PHASES = ("solutions",)
+REPORT_PHASES = ("report_out",)
+
+# A client further behind than this gets a snapshot instead of events.
+RESUME_MAX_EVENTS = 500
+JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+JOIN_CODE_LENGTH = 6

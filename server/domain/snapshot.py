@@ -1,0 +1,127 @@
+"""A viewer's whole state, built fresh from the database.
+
+The client reducer (web/js/state.js, and server/domain/reducer.py for the
+tests and the simulator) turns a snapshot plus the events that viewer
+received into exactly the snapshot taken later; tests/test_keystone.py
+checks that for every event type and every kind of viewer.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..models import (Barrier, CouncilVolunteer, Participant, PlanEntry, PlenaryItem, Room,
+                      Solution, Vote, Workshop)
+from . import projection as pj
+from .auth import Principal
+
+
+def vote_counts(session: Session, workshop_id: str) -> dict[tuple[str, int], int]:
+    rows = session.execute(select(Vote.target_type, Vote.target_id, func.count()).where(
+        Vote.workshop_id == workshop_id).group_by(Vote.target_type, Vote.target_id))
+    return {(t, i): n for t, i, n in rows}
+
+
+def snapshot(session: Session, viewer: Principal) -> dict:
+    ws = session.get(Workshop, viewer.workshop_id)
+    rooms = list(session.scalars(select(Room).where(Room.workshop_id == ws.id).order_by(Room.number)))
+    rooms_by_id = {r.id: r for r in rooms}
+    people = {p.id: p for p in session.scalars(select(Participant).where(
+        Participant.workshop_id == ws.id, Participant.removed_at.is_(None)))}
+    counts = vote_counts(session, ws.id)
+    role = viewer.role
+    state: dict = {
+        "seq": ws.seq,
+        "me": me_view(viewer, people.get(viewer.id) if role == "participant" else None),
+        "workshop": pj.workshop_view(ws),
+        "rooms": {str(r.id): pj.room_view(r) for r in rooms},
+        "participants": {},
+        "barriers": {},
+        "solutions": {},
+        "my_votes": [],
+        "mine": [],
+        "plenary": {},
+        "plan": {},
+        "council": {},
+    }
+    # Participants: a room sees its own members; organisers and the projector see all.
+    for p in people.values():
+        if role in ("organiser", "display") or p.room_id == viewer.room_id:
+            state["participants"][str(p.id)] = pj.participant_view(p)
+
+    if role in ("organiser", "facilitator", "participant"):
+        barriers = list(session.scalars(select(Barrier).where(Barrier.workshop_id == ws.id)))
+        members = defaultdict(list)
+        for b in barriers:
+            if b.merged_into_id is not None and not b.withdrawn:
+                members[b.merged_into_id].append(b.id)
+        for b in barriers:
+            if pj.barrier_visible_to(viewer, b, rooms_by_id[b.room_id]):
+                state["barriers"][str(b.id)] = pj.barrier_view(
+                    b, people.get(b.author_id), counts.get(("barrier", b.id), 0), members[b.id])
+        for s in session.scalars(select(Solution).where(Solution.workshop_id == ws.id)):
+            if pj.solution_visible_to(viewer, s):
+                state["solutions"][str(s.id)] = pj.solution_view(
+                    s, people.get(s.author_id), counts.get(("solution", s.id), 0))
+
+    for item in session.scalars(select(PlenaryItem).where(PlenaryItem.workshop_id == ws.id)):
+        state["plenary"][str(item.id)] = pj.plenary_view(item, counts.get(("plenary", item.id), 0))
+    for entry in session.scalars(select(PlanEntry).where(PlanEntry.workshop_id == ws.id)):
+        state["plan"][str(entry.id)] = pj.plan_view(entry)
+
+    volunteers = list(session.scalars(select(CouncilVolunteer).where(CouncilVolunteer.workshop_id == ws.id)))
+    for v in volunteers:
+        p = people.get(v.participant_id)
+        if p is not None and v.role:
+            state["council"][str(p.id)] = pj.council_member_view(p, v.role)
+
+    if role == "participant":
+        state["my_votes"] = sorted(f"{t}:{i}" for t, i in session.execute(
+            select(Vote.target_type, Vote.target_id).where(Vote.participant_id == viewer.id)))
+        mine = [f"barrier:{i}" for i in session.scalars(select(Barrier.id).where(
+            Barrier.author_id == viewer.id, Barrier.withdrawn.is_(False)))]
+        mine += [f"solution:{i}" for i in session.scalars(select(Solution.id).where(
+            Solution.author_id == viewer.id, Solution.withdrawn.is_(False)))]
+        state["mine"] = sorted(mine)
+        own = next((v for v in volunteers if v.participant_id == viewer.id), None)
+        state["me"]["volunteer"] = (pj.volunteer_view(people[viewer.id], own.contact, own.consent, own.role)
+                                    if own else None)
+    if role == "organiser":
+        state["volunteers"] = {str(v.participant_id): pj.volunteer_view(people[v.participant_id], v.contact,
+                                                                         v.consent, v.role)
+                               for v in volunteers if v.participant_id in people}
+    if role in ("organiser", "facilitator"):
+        state["help"] = {str(r.id): help_view(r) for r in rooms if r.help_requested_at is not None
+                         and (role == "organiser" or r.id == viewer.room_id)}
+    if role == "display":
+        state["stats"] = {str(r.id): room_stats(session, r.id) for r in rooms}
+    return state
+
+
+def me_view(viewer: Principal, participant: Participant | None) -> dict:
+    me = {"role": viewer.role, "room_id": viewer.room_id}
+    if participant is not None:
+        me.update({"participant_id": participant.id, "name": participant.display_name,
+                   "group": participant.group, "language": participant.language,
+                   "anonymous": participant.anonymous})
+    return me
+
+
+def help_view(room: Room) -> dict:
+    return {"room_id": room.id, "message": room.help_message, "at": pj.iso(room.help_requested_at)}
+
+
+def room_stats(session: Session, room_id: int) -> dict:
+    """Counts the projector shows per room; no text, no authors."""
+    barriers = session.scalar(select(func.count()).select_from(Barrier).where(
+        Barrier.room_id == room_id, Barrier.withdrawn.is_(False), Barrier.is_shared.is_(False)))
+    solutions = session.scalar(select(func.count()).select_from(Solution).where(
+        Solution.room_id == room_id, Solution.withdrawn.is_(False)))
+    barrier_ids = select(Barrier.id).where(Barrier.room_id == room_id)
+    solution_ids = select(Solution.id).where(Solution.room_id == room_id)
+    votes = session.scalar(select(func.count()).select_from(Vote).where(
+        ((Vote.target_type == "barrier") & Vote.target_id.in_(barrier_ids))
+        | ((Vote.target_type == "solution") & Vote.target_id.in_(solution_ids))))
+    return {"room_id": room_id, "barriers": barriers, "solutions": solutions, "votes": votes}

@@ -1,0 +1,36 @@
+"""Resume: what a reconnecting client missed, or a fresh snapshot."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..db import Database
+from ..models import Event, Workshop, utcnow
+from . import auth, rules
+from .snapshot import snapshot
+
+
+def visible(event: Event, audiences: set[str]) -> bool:
+    return any(a in audiences for a in event.audience)
+
+
+def catch_up(db: Database, principal: auth.Principal, since: int | None) -> dict:
+    """Events after `since` that this principal may see, or a snapshot when too far behind.
+
+    Returns {"mode": "events", "events": [...], "seq": N} or {"mode": "snapshot", "state": {...}},
+    always with "server_time" so clients can correct their clock for timers.
+    """
+    with db.reading() as s:
+        principal = auth.refresh(s, principal)
+        ws = s.get(Workshop, principal.workshop_id)
+        now = utcnow().isoformat()
+        if since is None or since < 0 or since > ws.seq or ws.seq - since > rules.RESUME_MAX_EVENTS:
+            return {"mode": "snapshot", "state": snapshot(s, principal), "server_time": now}
+        audiences = principal.audiences(auth.room_ids(s, ws.id))
+        events = [e.wire() for e in fetch(s, ws.id, since, ws.seq) if visible(e, audiences)]
+        return {"mode": "events", "events": events, "seq": ws.seq, "server_time": now}
+
+
+def fetch(session: Session, workshop_id: str, after: int, upto: int) -> list[Event]:
+    return list(session.scalars(select(Event).where(Event.workshop_id == workshop_id, Event.seq > after,
+                                                    Event.seq <= upto).order_by(Event.seq)))

@@ -1,0 +1,377 @@
+"""Setting the day up and steering it: workshops, joining, rooms, phases, timers, pause, help."""
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from typing import Literal
+
+from pydantic import Field
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..db import Database
+from ..models import Barrier, Event, FacilitatorInvite, Participant, Room, Workshop, utcnow
+from . import auth, projection as pj, rules
+from .commands import Context, lock_workshop
+from .common import get_room
+from .errors import CommandError
+from .registry import Payload, command, text_field
+
+Group = Literal["law_enforcement", "community_member", "community_org", "government_other"]
+
+
+def new_join_code(session: Session) -> str:
+    for _ in range(20):
+        code = "".join(secrets.choice(rules.JOIN_CODE_ALPHABET) for _ in range(rules.JOIN_CODE_LENGTH))
+        if session.scalar(select(Workshop.id).where(Workshop.join_code == code)) is None:
+            return code
+    raise RuntimeError("could not find a free join code")
+
+
+def normalise_code(code: str) -> str:
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def check_languages(languages: list[str]) -> list[str]:
+    out = []
+    for lang in languages:
+        lang = lang.strip().lower()
+        if lang not in rules.KNOWN_LANGUAGES:
+            raise CommandError("invalid", f"languages: unknown language {lang!r}; known: {', '.join(rules.KNOWN_LANGUAGES)}")
+        if lang not in out:
+            out.append(lang)
+    if not out:
+        raise CommandError("invalid", "languages: at least one language is required")
+    return out
+
+
+def create_workshop(db: Database, *, title: str, rooms: int, vote_budget: int = 3,
+                    languages: list[str] | None = None, date: str | None = None,
+                    place: str | None = None) -> dict:
+    """Create a workshop with its rooms and one facilitator link per room. Returns the secrets once."""
+    from .registry import clean_text
+    title = clean_text(title or "")
+    if not title or len(title) > rules.MAX_TITLE_CHARS:
+        raise CommandError("invalid", f"title: must be 1-{rules.MAX_TITLE_CHARS} characters")
+    if not (1 <= rooms <= rules.MAX_ROOMS):
+        raise CommandError("invalid", f"rooms: must be between 1 and {rules.MAX_ROOMS}")
+    if not (1 <= vote_budget <= rules.MAX_VOTE_BUDGET):
+        raise CommandError("invalid", f"vote_budget: must be between 1 and {rules.MAX_VOTE_BUDGET}")
+    langs = check_languages(list(languages or rules.DEFAULT_LANGUAGES))
+    organiser_token, display_token = auth.new_token(), auth.new_token()
+    with db.transaction() as s:
+        ws = Workshop(id=secrets.token_hex(8), title=title, date=date, place=place, languages=langs,
+                      display_language=langs[0], join_code=new_join_code(s), vote_budget=vote_budget,
+                      organiser_token_hash=auth.token_hash(organiser_token),
+                      display_token_hash=auth.token_hash(display_token))
+        s.add(ws)
+        s.flush()
+        facilitators = []
+        for n in range(1, rooms + 1):
+            room = Room(workshop_id=ws.id, number=n, name=f"Room {n}")
+            s.add(room)
+            s.flush()
+            token = auth.new_token()
+            s.add(FacilitatorInvite(workshop_id=ws.id, room_id=room.id, token_hash=auth.token_hash(token)))
+            facilitators.append({"room_id": room.id, "room": room.name, "token": token})
+    return {"workshop_id": ws.id, "title": ws.title, "join_code": ws.join_code,
+            "organiser_token": organiser_token, "display_token": display_token,
+            "facilitators": facilitators, "languages": langs, "vote_budget": vote_budget}
+
+
+def public_info(db: Database, code: str) -> dict:
+    """What the join page shows before someone joins: title, languages. No secrets."""
+    with db.reading() as s:
+        ws = s.scalar(select(Workshop).where(Workshop.join_code == normalise_code(code)))
+        if ws is None:
+            raise CommandError("not_found", "No workshop has this join code. Check the code on the screen.")
+        return {"workshop_id": ws.id, "title": ws.title, "languages": list(ws.languages),
+                "date": ws.date, "place": ws.place, "groups": list(rules.GROUPS)}
+
+
+def pick_room(session: Session, ws: Workshop, group: str) -> Room:
+    """Balanced assignment: the room with fewest people of this side, then fewest people."""
+    side = ("police" if group in rules.POLICE_GROUPS
+            else "community" if group in rules.COMMUNITY_GROUPS else "other")
+    side_groups = {"police": rules.POLICE_GROUPS, "community": rules.COMMUNITY_GROUPS}.get(
+        side, tuple(g for g in rules.GROUPS if g not in rules.POLICE_GROUPS + rules.COMMUNITY_GROUPS))
+    rooms = list(session.scalars(select(Room).where(Room.workshop_id == ws.id).order_by(Room.number)))
+    totals = dict(session.execute(select(Participant.room_id, func.count()).where(
+        Participant.workshop_id == ws.id, Participant.removed_at.is_(None)).group_by(Participant.room_id)).all())
+    same = dict(session.execute(select(Participant.room_id, func.count()).where(
+        Participant.workshop_id == ws.id, Participant.removed_at.is_(None),
+        Participant.group.in_(side_groups)).group_by(Participant.room_id)).all())
+    return min(rooms, key=lambda r: (same.get(r.id, 0), totals.get(r.id, 0), r.number))
+
+
+class JoinPayload(Payload):
+    code: text_field(20)
+    group: Group
+    language: str = Field(max_length=16)
+    name: text_field(rules.MAX_NAME_CHARS, allow_empty=True) | None = None
+    anonymous: bool = True
+    # A secret the device made; joining again with it returns the same person.
+    device_key: str | None = Field(default=None, min_length=32, max_length=128, pattern=r"^[A-Za-z0-9_-]+$")
+
+
+def join(db: Database, payload: dict) -> tuple[dict, list[Event]]:
+    """A phone joins with the code: becomes a participant in a balanced room."""
+    from .registry import validation_message
+    from pydantic import ValidationError
+    try:
+        data = JoinPayload.model_validate(payload if isinstance(payload, dict) else {})
+    except ValidationError as err:
+        raise CommandError("invalid", validation_message(err)) from None
+    token = data.device_key or auth.new_token()
+    with db.transaction() as s:
+        ws_id = s.scalar(select(Workshop.id).where(Workshop.join_code == normalise_code(data.code)))
+        if ws_id is None:
+            raise CommandError("not_found", "No workshop has this join code. Check the code on the screen.")
+        ws = lock_workshop(s, ws_id)
+        if ws.phase == "closed":
+            raise CommandError("closed", "This workshop has ended.")
+        lang = data.language.lower()
+        if lang not in ws.languages:
+            raise CommandError("invalid", f"language: this workshop offers {', '.join(ws.languages)}")
+        existing = s.scalar(select(Participant).where(Participant.token_hash == auth.token_hash(token)))
+        if existing is not None:
+            if existing.workshop_id != ws.id or existing.removed_at is not None:
+                raise CommandError("unauthorized", "This device key cannot join this workshop.")
+            return _joined(existing, token), []
+        room = pick_room(s, ws, data.group)
+        p = Participant(workshop_id=ws.id, room_id=room.id, display_name=data.name or None, group=data.group,
+                        language=lang, anonymous=data.anonymous if data.name else True,
+                        token_hash=auth.token_hash(token))
+        s.add(p)
+        s.flush()
+        ctx = Context(s, auth.Principal("participant", ws.id, p.id, room.id), ws, utcnow())
+        ctx.emit("participant_joined", {"participant": pj.participant_view(p)},
+                 [f"r:{room.id}", ctx.organisers, ctx.display])
+        events = list(ctx.events)
+        return _joined(p, token), events
+
+
+def _joined(p: Participant, token: str) -> dict:
+    return {"token": token, "participant_id": p.id, "workshop_id": p.workshop_id, "room_id": p.room_id}
+
+
+# -- room steering (facilitator of the room, or organiser) ------------------
+
+class RoomRef(Payload):
+    room_id: int | None = None
+
+
+class PhaseChange(RoomRef):
+    timer_secs: int | None = Field(default=None, ge=10, le=rules.MAX_TIMER_SECS)
+
+
+def _set_phase(ctx: Context, room, phase: str, timer_secs: int | None) -> dict:
+    room.phase = phase
+    room.deadline = ctx.now + timedelta(seconds=timer_secs) if timer_secs else None
+    revealing = phase == "reveal" and not room.revealed
+    if revealing:
+        room.revealed = True
+    ctx.emit("room_updated", {"room": pj.room_view(room)}, [ctx.everyone])
+    if revealing:
+        from .common import barrier_payload
+        visible = [barrier_payload(ctx, b) for b in ctx.session.scalars(select(Barrier).where(
+            Barrier.room_id == room.id, Barrier.withdrawn.is_(False), Barrier.hidden.is_(False)).order_by(Barrier.id))]
+        ctx.emit("barriers_revealed", {"room_id": room.id, "barriers": visible}, [f"r:{room.id}"])
+    ctx.audit("phase", room_id=room.id, phase=phase)
+    return {"room": pj.room_view(room)}
+
+
+@command("phase_advance", roles=("facilitator", "organiser"), schema=PhaseChange)
+def phase_advance(ctx: Context, room_id=None, timer_secs=None):
+    """Facilitator moves their room to the next phase (revealing the brainstorm on the way); heard by everyone."""
+    room = get_room(ctx, room_id)
+    i = rules.ROOM_PHASES.index(room.phase)
+    if i + 1 >= len(rules.ROOM_PHASES):
+        raise CommandError("wrong_phase", "This room is already at its last phase (report_out).",
+                           phase=room.phase, allowed=list(rules.ROOM_PHASES[:-1]))
+    return _set_phase(ctx, room, rules.ROOM_PHASES[i + 1], timer_secs)
+
+
+@command("phase_back", roles=("facilitator", "organiser"), schema=PhaseChange)
+def phase_back(ctx: Context, room_id=None, timer_secs=None):
+    """Facilitator moves their room back one phase (a reveal is never undone); heard by everyone."""
+    room = get_room(ctx, room_id)
+    i = rules.ROOM_PHASES.index(room.phase)
+    if i == 0:
+        raise CommandError("wrong_phase", "This room is already at its first phase (lobby).",
+                           phase=room.phase, allowed=list(rules.ROOM_PHASES[1:]))
+    return _set_phase(ctx, room, rules.ROOM_PHASES[i - 1], timer_secs)
+
+
+class TimerSet(RoomRef):
+    seconds: int = Field(ge=10, le=rules.MAX_TIMER_SECS)
+
+
+@command("timer_set", roles=("facilitator", "organiser"), schema=TimerSet)
+def timer_set(ctx: Context, seconds, room_id=None):
+    """Facilitator starts the room's countdown: a UTC deadline `seconds` from now; heard by everyone."""
+    room = get_room(ctx, room_id)
+    room.deadline = ctx.now + timedelta(seconds=seconds)
+    ctx.emit("room_updated", {"room": pj.room_view(room)}, [ctx.everyone])
+    return {"room": pj.room_view(room)}
+
+
+@command("timer_extend", roles=("facilitator", "organiser"), schema=TimerSet)
+def timer_extend(ctx: Context, seconds, room_id=None):
+    """Facilitator adds time to a running countdown; heard by everyone."""
+    room = get_room(ctx, room_id)
+    if room.deadline is None or room.deadline <= ctx.now:
+        raise CommandError("no_timer", "There is no running timer to extend; start one instead.")
+    room.deadline = room.deadline + timedelta(seconds=seconds)
+    if room.deadline - ctx.now > timedelta(seconds=rules.MAX_TIMER_SECS):
+        raise CommandError("invalid", f"seconds: a timer cannot run longer than {rules.MAX_TIMER_SECS} s")
+    ctx.emit("room_updated", {"room": pj.room_view(room)}, [ctx.everyone])
+    return {"room": pj.room_view(room)}
+
+
+@command("timer_clear", roles=("facilitator", "organiser"), schema=RoomRef)
+def timer_clear(ctx: Context, room_id=None):
+    """Facilitator stops the room's countdown; heard by everyone."""
+    room = get_room(ctx, room_id)
+    if room.deadline is None:
+        raise CommandError("no_timer", "There is no timer to stop.")
+    room.deadline = None
+    ctx.emit("room_updated", {"room": pj.room_view(room)}, [ctx.everyone])
+    return {"room": pj.room_view(room)}
+
+
+class HelpCall(Payload):
+    message: text_field(rules.MAX_MESSAGE_CHARS, allow_empty=True) = ""
+
+
+@command("help_call", roles=("facilitator",), schema=HelpCall)
+def help_call(ctx: Context, message=""):
+    """Facilitator calls the lead facilitator to their room; heard by organisers and that room's facilitators."""
+    room = get_room(ctx, None)
+    room.help_requested_at = ctx.now
+    room.help_message = message or None
+    from .snapshot import help_view
+    ctx.emit("help_called", {"help": help_view(room)}, [ctx.organisers, f"f:{room.id}"])
+    return {}
+
+
+@command("help_clear", roles=("facilitator", "organiser"), schema=RoomRef)
+def help_clear(ctx: Context, room_id=None):
+    """Organiser (or the facilitator) marks a help call as answered; heard by organisers and the room's facilitators."""
+    room = get_room(ctx, room_id)
+    if room.help_requested_at is None:
+        raise CommandError("no_help_call", "This room has no open help call.")
+    room.help_requested_at = None
+    room.help_message = None
+    ctx.emit("help_cleared", {"room_id": room.id}, [ctx.organisers, f"f:{room.id}"])
+    return {}
+
+
+# -- the organiser ---------------------------------------------------------
+
+class WorkshopUpdate(Payload):
+    title: text_field(rules.MAX_TITLE_CHARS) | None = None
+    date: text_field(40, allow_empty=True) | None = None
+    place: text_field(200, allow_empty=True) | None = None
+    display_language: str | None = Field(default=None, max_length=16)
+
+
+@command("workshop_update", roles=("organiser",), schema=WorkshopUpdate)
+def workshop_update(ctx: Context, title=None, date=None, place=None, display_language=None):
+    """Organiser edits the title, date, place or the projector's language; heard by everyone."""
+    ws = ctx.workshop
+    changes = {}
+    if display_language is not None:
+        if display_language not in ws.languages:
+            raise CommandError("invalid", f"display_language: must be one of {', '.join(ws.languages)}")
+        changes["display_language"] = display_language
+    for key, value in (("title", title), ("date", date), ("place", place)):
+        if value is not None:
+            changes[key] = value or None
+    if not changes:
+        raise CommandError("invalid", "payload: nothing to change")
+    for key, value in changes.items():
+        setattr(ws, key, value)
+    ctx.emit("workshop_updated", {"workshop": changes}, [ctx.everyone])
+    ctx.audit("workshop_update", fields=sorted(changes))
+    return {"workshop": pj.workshop_view(ws)}
+
+
+def _set_workshop_phase(ctx: Context, step: int) -> dict:
+    i = rules.WORKSHOP_PHASES.index(ctx.workshop.phase) + step
+    if not 0 <= i < len(rules.WORKSHOP_PHASES):
+        raise CommandError("wrong_phase", f"The workshop is already at its {'last' if step > 0 else 'first'} phase.",
+                           phase=ctx.workshop.phase,
+                           allowed=list(rules.WORKSHOP_PHASES[:-1] if step > 0 else rules.WORKSHOP_PHASES[1:]))
+    ctx.workshop.phase = rules.WORKSHOP_PHASES[i]
+    ctx.emit("workshop_updated", {"workshop": {"phase": ctx.workshop.phase}}, [ctx.everyone])
+    ctx.audit("workshop_phase", phase=ctx.workshop.phase)
+    return {"phase": ctx.workshop.phase}
+
+
+@command("workshop_advance", roles=("organiser",))
+def workshop_advance(ctx: Context):
+    """Organiser moves the whole workshop on: breakouts, plenary, action plan, closed; heard by everyone."""
+    return _set_workshop_phase(ctx, 1)
+
+
+@command("workshop_back", roles=("organiser",))
+def workshop_back(ctx: Context):
+    """Organiser moves the whole workshop back one phase; heard by everyone."""
+    return _set_workshop_phase(ctx, -1)
+
+
+class PauseMessage(Payload):
+    message: text_field(rules.MAX_MESSAGE_CHARS, allow_empty=True) = ""
+
+
+@command("workshop_pause", roles=("organiser",), schema=PauseMessage)
+def workshop_pause(ctx: Context, message=""):
+    """Organiser pauses every phone with a message (participants' commands are refused); heard by everyone."""
+    if ctx.workshop.paused:
+        raise CommandError("already_paused", "The workshop is already paused.")
+    ctx.workshop.paused = True
+    ctx.workshop.pause_message = message or None
+    ctx.emit("workshop_updated", {"workshop": {"paused": True, "pause_message": message or None}}, [ctx.everyone])
+    ctx.audit("pause", message=message)
+    return {}
+
+
+@command("workshop_resume", roles=("organiser",))
+def workshop_resume(ctx: Context):
+    """Organiser lifts the pause; heard by everyone."""
+    if not ctx.workshop.paused:
+        raise CommandError("not_paused", "The workshop is not paused.")
+    ctx.workshop.paused = False
+    ctx.workshop.pause_message = None
+    ctx.emit("workshop_updated", {"workshop": {"paused": False, "pause_message": None}}, [ctx.everyone])
+    ctx.audit("resume")
+    return {}
+
+
+class MovePayload(Payload):
+    participant_id: int
+    room_id: int
+
+
+@command("participant_move", roles=("organiser",), schema=MovePayload)
+def participant_move(ctx: Context, participant_id, room_id):
+    """Organiser moves a participant to another room; heard by both rooms, organisers, the projector and the person."""
+    p = ctx.session.get(Participant, participant_id)
+    if p is None or p.workshop_id != ctx.workshop.id or p.removed_at is not None:
+        raise CommandError("not_found", "There is no such participant.")
+    room = get_room(ctx, room_id)
+    if p.room_id == room.id:
+        raise CommandError("no_change", "This participant is already in that room.")
+    old = p.room_id
+    p.room_id = room.id
+    ctx.session.flush()
+    ctx.emit("participant_moved", {"participant": pj.participant_view(p), "from_room_id": old},
+             [f"r:{old}", f"r:{room.id}", ctx.organisers, ctx.display])
+    # The person's own screen gets its new room's content in one event.
+    from .snapshot import snapshot
+    view = snapshot(ctx.session, auth.Principal("participant", ctx.workshop.id, p.id, room.id))
+    ctx.emit("room_changed", {"room_id": room.id, "participants": view["participants"],
+                              "barriers": view["barriers"], "solutions": view["solutions"]}, [f"p:{p.id}"])
+    ctx.audit("move", participant_id=p.id, from_room=old, to_room=room.id)
+    return {"participant": pj.participant_view(p)}

@@ -1,0 +1,38 @@
+"""Every domain command as a Socket.IO event of the same name.
+
+Each handler: AUTH (the connection's principal), VALIDATION and RESOLUTION
+happen in domain.dispatch(); this layer only broadcasts the committed events
+and answers the ack: {"ok": true, "result": {...}} or {"ok": false, "error":
+{"code", "message"}}. The one-line docs of the commands are in the domain
+(registry.REGISTRY) and in docs/protocol.md.
+"""
+from __future__ import annotations
+
+from flask import current_app
+
+from ..domain import REGISTRY, dispatch
+from ..domain.errors import CommandError
+from ..extensions import socketio
+from .broadcast import broadcast
+from .session import db, error_ack, principal_for
+
+
+def _handler(name: str):
+    def handle(payload=None):
+        try:
+            outcome = dispatch(db(), principal_for(), name, payload)
+        except CommandError as err:
+            return error_ack(err)
+        except Exception:  # never crash the connection; never leak internals
+            current_app.logger.exception("command %s failed", name)
+            return error_ack(CommandError("server_error", "Something went wrong on the server; please try again.",
+                                          retryable=True))
+        broadcast(outcome.events)
+        return {"ok": True, "result": outcome.result, "repeated": outcome.repeated}
+    handle.__name__ = f"on_{name}"
+    handle.__doc__ = REGISTRY[name].doc
+    return handle
+
+
+for _name in REGISTRY:
+    socketio.on_event(_name, _handler(_name))

@@ -1,0 +1,62 @@
+"""Connecting, resuming and leaving."""
+from __future__ import annotations
+
+from flask import current_app, request
+from flask_socketio import ConnectionRefusedError, join_room, leave_room, rooms
+
+from ..domain import auth
+from ..domain.errors import CommandError
+from ..domain.sync import catch_up
+from ..extensions import socketio
+from .session import db, principal_for, remember, error_ack
+
+
+@socketio.on("connect")
+def on_connect(auth_payload=None):
+    """Anyone with a token connects; the token (in the `auth` payload) decides the role and the rooms joined."""
+    token = auth_payload.get("token") if isinstance(auth_payload, dict) else None
+    try:
+        with db().reading() as s:
+            principal = auth.resolve(s, token)
+            room_ids = auth.room_ids(s, principal.workshop_id)
+    except CommandError as err:
+        # Packet {"message", "data"}: socket.io-client gives `data` as connect_error's err.data (protocol §2).
+        raise ConnectionRefusedError(err.message, err.as_dict()) from None
+    remember(principal)
+    _enter(principal, room_ids)
+    return True
+
+
+def _enter(principal: auth.Principal, room_ids: list[int]) -> None:
+    wanted = principal.audiences(room_ids)
+    for r in set(rooms()) - wanted - {request.sid}:
+        leave_room(r)
+    for r in wanted:
+        join_room(r)
+
+
+@socketio.on("sync")
+def on_sync(payload=None):
+    """Client asks for what it missed since `since` (its last applied seq); answered in the ack only."""
+    principal = principal_for()
+    if principal is None:
+        return error_ack(CommandError("unauthorized", "Connect with a valid token first."))
+    since = payload.get("since") if isinstance(payload, dict) else None
+    if since is not None and (not isinstance(since, int) or isinstance(since, bool)):
+        return error_ack(CommandError("invalid", "since: must be an integer sequence number"))
+    try:
+        with db().reading() as s:
+            principal = auth.refresh(s, principal)
+            room_ids = auth.room_ids(s, principal.workshop_id)
+        remember(principal)
+        # Room membership may have changed (a move): re-enter the right rooms first,
+        # so nothing sent from now on is missed, then read what was missed.
+        _enter(principal, room_ids)
+        return {"ok": True, **catch_up(db(), principal, since)}
+    except CommandError as err:
+        return error_ack(err)
+
+
+@socketio.on("disconnect")
+def on_disconnect(reason=None):
+    current_app.logger.debug("client left")

@@ -1,0 +1,59 @@
+"""The workshop aggregate: the day itself, its rooms and facilitator invitations."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Base, utcnow
+
+
+class Workshop(Base):
+    __tablename__ = "workshops"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    date: Mapped[str | None] = mapped_column(String(40))
+    place: Mapped[str | None] = mapped_column(String(200))
+    languages: Mapped[list] = mapped_column(default=list)
+    display_language: Mapped[str] = mapped_column(String(16), default="en")
+    join_code: Mapped[str] = mapped_column(String(16), unique=True)
+    vote_budget: Mapped[int] = mapped_column(default=3)
+    # breakouts -> plenary -> action_plan -> closed
+    phase: Mapped[str] = mapped_column(String(20), default="breakouts")
+    paused: Mapped[bool] = mapped_column(default=False)
+    pause_message: Mapped[str | None] = mapped_column(String(500))
+    organiser_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    display_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # Last event sequence number; bumped under the row lock (domain/commands.py).
+    seq: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Room(Base):
+    __tablename__ = "rooms"
+    __table_args__ = (UniqueConstraint("workshop_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[str] = mapped_column(ForeignKey("workshops.id"), index=True)
+    number: Mapped[int]
+    name: Mapped[str] = mapped_column(String(100))
+    # lobby -> brainstorm -> reveal -> vote -> solutions -> report_out
+    phase: Mapped[str] = mapped_column(String(20), default="lobby")
+    revealed: Mapped[bool] = mapped_column(default=False)
+    deadline: Mapped[datetime | None]
+    help_requested_at: Mapped[datetime | None]
+    help_message: Mapped[str | None] = mapped_column(String(500))
+
+
+class FacilitatorInvite(Base):
+    __tablename__ = "facilitator_invites"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[str] = mapped_column(ForeignKey("workshops.id"), index=True)
+    room_id: Mapped[int] = mapped_column(ForeignKey("rooms.id"))
+    name: Mapped[str | None] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    revoked_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
