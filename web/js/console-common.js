@@ -1,0 +1,802 @@
+// Shared pieces of the facilitator console, the organiser console and the projector:
+// token handling, the console string catalogue (web/i18n/<lang>.console.json, merged over
+// the shared i18n.js catalogue), formatting in the reader's locale, a DOM builder, dialogs,
+// the room panel (used by /f and by the organiser's "steer a room") and the action-plan editor.
+//
+// Views render only from state: every render function takes the state and returns DOM.
+// User text is never inserted as HTML: always textContent via userText().
+
+import * as i18n from "./i18n.js";
+import * as dom from "./dom.js";
+
+export const ROOM_PHASES = ["lobby", "brainstorm", "reveal", "vote", "solutions", "report_out"];
+export const WORKSHOP_PHASES = ["breakouts", "plenary", "action_plan", "closed"];
+export const GROUPS = ["law_enforcement", "community_member", "community_org", "government_other"];
+export const PLAN_FIELDS = ["title", "solution", "actions", "owner", "timeline", "resources",
+  "success_measure", "status", "council_lead"];
+export const PLAN_STATUSES = ["proposed", "agreed", "in_progress", "done", "dropped"];
+export const CONSOLE_LANGUAGES = ["en", "es", "fa"];
+const RTL = new Set(["fa", "ar", "ur", "he"]);
+
+// ---------------------------------------------------------------- token
+
+/** Token from #fragment (stored per tab), then drop the fragment from the address bar. */
+export function takeToken(storageKey) {
+  const hash = location.hash.replace(/^#/, "");
+  if (hash) {
+    try { sessionStorage.setItem(storageKey, hash); } catch (_) { /* private mode */ }
+    history.replaceState(null, "", location.pathname + location.search);
+    return hash;
+  }
+  try { return sessionStorage.getItem(storageKey); } catch (_) { return null; }
+}
+
+// ---------------------------------------------------------------- strings
+
+let lang = "en";
+let catalogue = {};
+let fallbackCatalogue = {};
+
+async function fetchJson(url) {
+  try {
+    const res = await fetch(url, { cache: "no-cache" });
+    return res.ok ? await res.json() : {};
+  } catch (_) {
+    return {};
+  }
+}
+
+/** Load the shared catalogue (i18n.js) and this surface's console catalogue for `language`. */
+export async function setLanguage(language) {
+  const wanted = CONSOLE_LANGUAGES.includes(language) ? language : "en";
+  lang = wanted;
+  try { if (i18n.loadLanguage) await i18n.loadLanguage(wanted); } catch (_) { /* shared catalogue optional */ }
+  const [own, en] = await Promise.all([
+    fetchJson(`/static/i18n/${wanted}.console.json`),
+    wanted === "en" ? Promise.resolve(null) : fetchJson("/static/i18n/en.console.json"),
+  ]);
+  catalogue = own;
+  fallbackCatalogue = en || own;
+  if (i18n.applyDocumentLanguage) {
+    try { i18n.applyDocumentLanguage(wanted); } catch (_) { /* set below anyway */ }
+  }
+  document.documentElement.lang = wanted;
+  document.documentElement.dir = RTL.has(wanted) ? "rtl" : "ltr";
+  numberFormat = new Intl.NumberFormat(wanted);
+  pad2 = new Intl.NumberFormat(wanted, { minimumIntegerDigits: 2, useGrouping: false });
+  plural = new Intl.PluralRules(wanted);
+  timeFormat = new Intl.DateTimeFormat(wanted, { hour: "numeric", minute: "2-digit" });
+  translateStatic(document);
+  return wanted;
+}
+
+export function currentLanguage() { return lang; }
+
+/** Preferred console language: saved choice, else the browser's, else English. */
+export function preferredLanguage(storageKey) {
+  let saved = null;
+  try { saved = localStorage.getItem(storageKey); } catch (_) { /* ignore */ }
+  if (saved && CONSOLE_LANGUAGES.includes(saved)) return saved;
+  for (const l of navigator.languages || [navigator.language || "en"]) {
+    const base = String(l).slice(0, 2).toLowerCase();
+    if (CONSOLE_LANGUAGES.includes(base)) return base;
+  }
+  return "en";
+}
+
+export function saveLanguage(storageKey, language) {
+  try { localStorage.setItem(storageKey, language); } catch (_) { /* ignore */ }
+}
+
+let numberFormat = new Intl.NumberFormat("en");
+let pad2 = new Intl.NumberFormat("en", { minimumIntegerDigits: 2, useGrouping: false });
+let plural = new Intl.PluralRules("en");
+let timeFormat = new Intl.DateTimeFormat("en", { hour: "numeric", minute: "2-digit" });
+
+function lookup(key) {
+  if (Object.prototype.hasOwnProperty.call(catalogue, key)) return catalogue[key];
+  if (Object.prototype.hasOwnProperty.call(fallbackCatalogue, key)) return fallbackCatalogue[key];
+  return undefined;
+}
+
+/**
+ * A console string. `params` fill {name} placeholders; numbers are formatted in the
+ * reader's locale. With params.count, "key.one"/"key.other" (Intl plural rules) win.
+ */
+export function t(key, params = {}) {
+  let template;
+  if (typeof params.count === "number") {
+    template = lookup(`${key}.${plural.select(params.count)}`) ?? lookup(`${key}.other`);
+  }
+  if (template === undefined) template = lookup(key);
+  if (template === undefined && i18n.t) {
+    try {
+      const shared = i18n.t(key, params);
+      if (shared && shared !== key) return shared;
+    } catch (_) { /* fall through */ }
+  }
+  if (template === undefined) return key;
+  return String(template).replace(/\{(\w+)\}/g, (m, name) => {
+    if (!(name in params)) return m;
+    const v = params[name];
+    return typeof v === "number" ? numberFormat.format(v) : String(v);
+  });
+}
+
+/** Fill every [data-i18n] (textContent) and [data-i18n-label] (aria-label) under root. */
+export function translateStatic(root) {
+  for (const node of root.querySelectorAll("[data-i18n]")) node.textContent = t(node.dataset.i18n);
+  for (const node of root.querySelectorAll("[data-i18n-label]")) node.setAttribute("aria-label", t(node.dataset.i18nLabel));
+  const title = root.querySelector && root.querySelector("title[data-i18n]");
+  if (title) document.title = title.textContent;
+}
+
+export function fmtNumber(n) { return numberFormat.format(n); }
+
+export function fmtTime(iso) {
+  if (!iso) return "";
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? "" : timeFormat.format(d);
+}
+
+/** "4:05" / "1:02:03" in the reader's digits; never negative. */
+export function fmtCountdown(ms) {
+  const total = Math.max(0, Math.ceil(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  const mm = h ? pad2.format(m) : numberFormat.format(m);
+  const out = `${mm}:${pad2.format(s)}`;
+  return h ? `${numberFormat.format(h)}:${out}` : out;
+}
+
+export const phaseName = (p) => t(`console.phase.${p}`);
+export const workshopPhaseName = (p) => t(`console.wphase.${p}`);
+export const groupName = (g) => t(`console.group.${g}`);
+export const statusName = (s) => t(`console.plan.status.${s}`);
+export const fieldName = (f) => t(`console.plan.field.${f}`);
+export const languageName = (l) => t(`console.language.${l}`);
+
+export function errorText(error) {
+  if (!error) return t("console.error.unknown");
+  const known = lookup(`console.error.${error.code}`);
+  // The server's message names the field or the rule; keep it as the detail.
+  return known ? `${known}${error.message ? " — " + error.message : ""}` : (error.message || error.code);
+}
+
+// ---------------------------------------------------------------- DOM
+
+/**
+ * el("button", {class: "x", onclick: fn, disabled: true, aria: {label: "…"}, dataset: {id: 1}}, children…)
+ * dom.js's h() with an `aria` object as a shorthand for aria-* attributes.
+ * Strings become text nodes (never HTML). null/false children are skipped.
+ */
+export function el(tag, attrs = {}, ...children) {
+  const plain = {};
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (k === "aria" && v) {
+      for (const [a, av] of Object.entries(v)) if (av !== null && av !== undefined) plain[`aria-${a}`] = String(av);
+    } else {
+      plain[k] = v;
+    }
+  }
+  return dom.h(tag, plain, ...children);
+}
+
+/** Typed text from a person, shown with its own direction (dir="auto"). */
+export function userText(str, tag = "span", cls = "") {
+  const node = dom.userText(str, tag);
+  if (cls) node.classList.add(...cls.split(" ").filter(Boolean));
+  return node;
+}
+
+/** Polite screen-reader announcement (dom.js's live region). */
+export function announce(msg) {
+  dom.announce(msg);
+}
+
+/**
+ * Replace root's content with `build()`'s result, keeping focus, caret and typed input
+ * (elements with the same id) so a live update never steals the keyboard.
+ */
+export function rerender(root, nodes) {
+  const active = document.activeElement;
+  const activeId = active && root.contains(active) ? active.id : null;
+  let caret = null;
+  if (activeId && "selectionStart" in active) {
+    try { caret = [active.selectionStart, active.selectionEnd]; } catch (_) { caret = null; }
+  }
+  const scrollers = [...root.querySelectorAll("[data-keep-scroll]")].map((n) => [n.dataset.keepScroll, n.scrollTop]);
+  root.replaceChildren(...[nodes].flat(Infinity).filter((n) => n !== null && n !== undefined && n !== false));
+  for (const [key, top] of scrollers) {
+    const n = root.querySelector(`[data-keep-scroll="${CSS.escape(key)}"]`);
+    if (n) n.scrollTop = top;
+  }
+  if (activeId) {
+    const again = document.getElementById(activeId);
+    if (again && again !== document.activeElement) {
+      again.focus({ preventScroll: true });
+      if (caret && "setSelectionRange" in again) {
+        try { again.setSelectionRange(caret[0], caret[1]); } catch (_) { /* not a text field */ }
+      }
+    }
+  }
+}
+
+/** A text field whose typed draft survives re-renders (kept in `drafts` by id). */
+export function draftInput(drafts, id, attrs = {}, multiline = false) {
+  const node = el(multiline ? "textarea" : "input", { id, ...attrs });
+  node.value = drafts[id] ?? attrs.value ?? "";
+  node.addEventListener("input", () => { drafts[id] = node.value; });
+  return node;
+}
+
+// ---------------------------------------------------------------- dialogs
+
+/**
+ * A modal dialog (native <dialog>). fields: [{id, label, multiline, maxlength, required, value}].
+ * Resolves with {values} on confirm or null on cancel.
+ */
+export function askDialog({ title, body, fields = [], confirm, cancel, danger = false }) {
+  return new Promise((resolve) => {
+    const dlg = el("dialog", { class: "dialog", aria: { labelledby: "dlg-title" } });
+    const inputs = fields.map((f) => {
+      const id = `dlg-${f.id}`;
+      const input = el(f.multiline ? "textarea" : "input", {
+        id, name: f.id, maxlength: f.maxlength, required: f.required, dir: "auto",
+        rows: f.multiline ? 3 : null, type: f.multiline ? null : (f.type || "text"),
+        min: f.min, max: f.max, inputmode: f.inputmode,
+      });
+      input.value = f.value ?? "";
+      return [f, el("div", { class: "field" }, el("label", { for: id }, f.label), input, f.hint ? el("p", { class: "hint" }, f.hint) : null)];
+    });
+    const form = el("form", { method: "dialog" },
+      el("h2", { id: "dlg-title" }, title),
+      body ? (body instanceof Node ? body : el("p", {}, body)) : null,
+      inputs.map(([, n]) => n),
+      el("div", { class: "dialog-actions" },
+        el("button", { type: "button", class: "btn", value: "cancel", onclick: () => dlg.close("cancel") }, cancel || t("console.dialog.cancel")),
+        el("button", { type: "submit", class: danger ? "btn btn-danger" : "btn btn-primary", value: "ok" }, confirm || t("console.dialog.ok"))));
+    form.addEventListener("submit", (ev) => {
+      for (const [f, n] of inputs) {
+        const input = n.querySelector("input,textarea");
+        if (f.required && !input.value.trim()) { ev.preventDefault(); input.focus(); return; }
+      }
+    });
+    dlg.append(form);
+    dlg.addEventListener("close", () => {
+      const ok = dlg.returnValue === "ok";
+      const values = {};
+      for (const [f, n] of inputs) values[f.id] = n.querySelector("input,textarea").value;
+      dlg.remove();
+      resolve(ok ? { values } : null);
+    });
+    document.body.append(dlg);
+    dlg.showModal();
+    const first = dlg.querySelector("input,textarea");
+    if (first) first.focus();
+  });
+}
+
+// ---------------------------------------------------------------- feedback
+
+/** A toast region for ack errors and confirmations (role=alert for errors). */
+export function createToaster(container) {
+  return {
+    show(message, kind = "info") {
+      const node = el("div", { class: `toast toast-${kind}`, role: kind === "error" ? "alert" : "status" },
+        el("span", {}, message),
+        el("button", { type: "button", class: "btn btn-small", onclick: () => node.remove() }, t("console.dialog.dismiss")));
+      container.append(node);
+      setTimeout(() => node.remove(), kind === "error" ? 12000 : 4000);
+    },
+  };
+}
+
+/**
+ * Send a command and report the outcome: errors go to the toaster, success to the live
+ * region (if `okMessage`). Resolves with the ack (or a synthetic error ack).
+ */
+export async function run(ctx, command, payload, okMessage) {
+  let ack;
+  try {
+    ack = await ctx.conn.send(command, payload);
+  } catch (err) {
+    ack = { ok: false, error: { code: "offline", message: String(err && err.message || err) } };
+  }
+  if (!ack || !ack.ok) {
+    if (!(ack && ack.error && ack.error.code === "conflict" && ctx.quietConflicts)) ctx.toast.show(errorText(ack && ack.error), "error");
+  } else if (okMessage) {
+    announce(okMessage);
+  }
+  return ack || { ok: false, error: { code: "unknown" } };
+}
+
+export function statusBadge(status) {
+  const s = status || "syncing";
+  return el("span", { class: `conn conn-${s}`, role: "status" }, t(`console.conn.${s}`));
+}
+
+// ---------------------------------------------------------------- model helpers
+
+export const byId = (coll) => Object.values(coll || {});
+
+/** Text typed by someone, isolated (FSI … PDI) so it cannot reorder the sentence around it. */
+export function iso(str) {
+  return `\u2068${str == null ? "" : str}\u2069`;
+}
+
+export function roomName(room) {
+  if (!room) return "";
+  return room.name ? iso(room.name) : t("console.room.number", { n: room.number });
+}
+
+export function roomParticipants(state, roomId) {
+  return byId(state.participants).filter((p) => p.room_id === roomId);
+}
+
+export function groupCounts(people) {
+  const counts = Object.fromEntries(GROUPS.map((g) => [g, 0]));
+  for (const p of people) counts[p.group] = (counts[p.group] || 0) + 1;
+  return counts;
+}
+
+/** Top-level barriers of a room (not merged away), most votes first, then oldest. */
+export function topBarriers(state, roomId) {
+  return byId(state.barriers)
+    .filter((b) => b.room_id === roomId && !b.merged_into)
+    .sort((a, b) => (b.votes - a.votes) || String(a.created_at).localeCompare(String(b.created_at)) || a.id - b.id);
+}
+
+export function pushedBarrierIds(state) {
+  const ids = new Map();
+  for (const item of byId(state.plenary)) ids.set(item.barrier_id, item);
+  return ids;
+}
+
+export function remainingMs(ctx, deadline) {
+  if (!deadline) return null;
+  const now = ctx.conn && ctx.conn.serverNow ? ctx.conn.serverNow() : Date.now();
+  return Date.parse(deadline) - now;
+}
+
+/** The countdown element; `tickTimers` refreshes every [data-deadline] once a second. */
+export function countdown(deadline, cls = "countdown") {
+  return el("span", { class: cls, dataset: { deadline: deadline || "" } });
+}
+
+export function tickTimers(ctx, root = document) {
+  for (const node of root.querySelectorAll("[data-deadline]")) {
+    const d = node.dataset.deadline;
+    node.classList.toggle("none", !d);
+    if (!d) { node.textContent = t("console.timer.none"); node.classList.remove("expired", "ending"); continue; }
+    const ms = remainingMs(ctx, d);
+    node.textContent = ms > 0 ? fmtCountdown(ms) : t("console.timer.up");
+    node.classList.toggle("expired", ms <= 0);
+    node.classList.toggle("ending", ms > 0 && ms <= 60000);
+  }
+}
+
+/** Announce "one minute left" / "time is up" once per deadline. */
+export function timerAnnouncer(ctx) {
+  const said = new Set();
+  return (deadline, label) => {
+    if (!deadline) return;
+    const ms = remainingMs(ctx, deadline);
+    const key1 = `${deadline}:1`, key0 = `${deadline}:0`;
+    if (ms <= 60000 && ms > 55000 && !said.has(key1)) { said.add(key1); announce(t("console.timer.oneLeft", { room: label })); }
+    if (ms <= 0 && ms > -5000 && !said.has(key0)) { said.add(key0); announce(t("console.timer.upFor", { room: label })); }
+  };
+}
+
+// ---------------------------------------------------------------- room panel
+
+/**
+ * Everything a facilitator does with one room. ctx: {conn, toast, ui, role}; `ui` holds the
+ * local view state (selections, drafts). Organisers pass room_id with room commands.
+ */
+export function renderRoomPanel(state, roomId, ctx) {
+  const room = state.rooms[String(roomId)];
+  if (!room) return el("p", {}, t("console.room.missing"));
+  const ui = ctx.ui;
+  ui.selected = ui.selected || {};
+  const sel = (ui.selected[roomId] = ui.selected[roomId] || new Set());
+  const roomArg = ctx.role === "organiser" ? { room_id: roomId } : {};
+  const people = roomParticipants(state, roomId);
+  const barriers = topBarriers(state, roomId);
+  // Forget selections of barriers that are gone or no longer top-level.
+  for (const id of [...sel]) if (!barriers.some((b) => b.id === id && !b.hidden)) sel.delete(id);
+
+  const idp = `r${roomId}`;
+  return el("div", { class: "room-panel" },
+    el("div", { class: "room-top" },
+      phaseControls(state, room, ctx, roomArg, idp),
+      timerControls(room, ctx, roomArg, idp)),
+    el("div", { class: "room-body" },
+      el("div", { class: "room-main" },
+        postsSection(state, room, barriers, sel, ctx, roomArg, idp)),
+      el("div", { class: "room-side" },
+        ctx.role === "facilitator" ? helpControls(state, room, ctx) : organiserHelp(state, room, ctx),
+        peopleSection(state, people, ctx, room, idp))));
+}
+
+function phaseControls(state, room, ctx, roomArg, idp) {
+  const i = ROOM_PHASES.indexOf(room.phase);
+  const next = ROOM_PHASES[i + 1];
+  const prev = ROOM_PHASES[i - 1];
+  const label = roomName(room);
+  const advance = async () => {
+    if (next === "reveal" && !room.revealed) {
+      const count = byId(state.barriers).filter((b) => b.room_id === room.id && !b.merged_into && !b.shared).length;
+      const ok = await askDialog({
+        title: t("console.reveal.confirmTitle"),
+        body: t("console.reveal.confirmBody", { count }),
+        confirm: t("console.reveal.confirm"),
+      });
+      if (!ok) return;
+    }
+    await run(ctx, "phase_advance", { ...roomArg }, t("console.phase.nowIn", { room: label, phase: phaseName(next) }));
+  };
+  const back = () => run(ctx, "phase_back", { ...roomArg }, t("console.phase.nowIn", { room: label, phase: phaseName(prev) }));
+  return el("section", { class: "card phase-card", aria: { labelledby: `${idp}-phase-h` } },
+    el("h2", { id: `${idp}-phase-h` }, t("console.phase.title")),
+    el("ol", { class: "stepper" }, ROOM_PHASES.map((p, k) => el("li", {
+      class: ["step", k < i && "done", k === i && "current"],
+      aria: { current: k === i ? "step" : null },
+    }, el("span", { class: "step-n" }, fmtNumber(k + 1)), el("span", { class: "step-name" }, phaseName(p))))),
+    el("div", { class: "row" },
+      el("button", { type: "button", class: "btn", id: `${idp}-back`, disabled: !prev, onclick: back },
+        prev ? t("console.phase.back", { phase: phaseName(prev) }) : t("console.phase.atStart")),
+      el("button", { type: "button", class: next === "reveal" ? "btn btn-primary btn-reveal" : "btn btn-primary", id: `${idp}-next`, disabled: !next, onclick: advance },
+        next ? (next === "reveal" && !room.revealed ? t("console.reveal.button") : t("console.phase.next", { phase: phaseName(next) })) : t("console.phase.atEnd"))),
+    room.revealed ? el("p", { class: "hint" }, t("console.reveal.done")) : el("p", { class: "hint" }, t("console.reveal.notYet")));
+}
+
+function timerControls(room, ctx, roomArg, idp) {
+  const running = !!room.deadline;
+  const set = (secs) => run(ctx, "timer_set", { ...roomArg, seconds: secs }, t("console.timer.started", { minutes: secs / 60 }));
+  const customId = `${idp}-custom-min`;
+  const custom = draftInput(ctx.ui.drafts, customId, { type: "number", min: 1, max: 240, step: 1, inputmode: "numeric", class: "input-num" });
+  const startCustom = (ev) => {
+    ev.preventDefault();
+    const minutes = Number(custom.value);
+    if (!Number.isFinite(minutes) || minutes <= 0 || minutes > 240) { ctx.toast.show(t("console.timer.customInvalid"), "error"); custom.focus(); return; }
+    set(Math.max(10, Math.round(minutes * 60)));
+  };
+  return el("section", { class: "card timer-card", aria: { labelledby: `${idp}-timer-h` } },
+    el("div", { class: "timer-head" },
+      el("h2", { id: `${idp}-timer-h` }, t("console.timer.title")),
+      el("p", { class: "timer-big", role: "timer", aria: { live: "off" } }, countdown(room.deadline))),
+    el("div", { class: "row", role: "group", aria: { label: t("console.timer.presets") } },
+      [3, 5, 10].map((m) => el("button", { type: "button", class: "btn", id: `${idp}-t${m}`, onclick: () => set(m * 60) }, t("console.timer.preset", { minutes: m })))),
+    el("form", { class: "row", onsubmit: startCustom },
+      el("label", { for: customId }, t("console.timer.customLabel")), custom,
+      el("button", { type: "submit", class: "btn", id: `${idp}-tstart` }, t("console.timer.start"))),
+    el("div", { class: "row" },
+      el("button", { type: "button", class: "btn btn-small", id: `${idp}-e1`, disabled: !running, onclick: () => run(ctx, "timer_extend", { ...roomArg, seconds: 60 }, t("console.timer.extended", { minutes: 1 })) }, t("console.timer.extend", { minutes: 1 })),
+      el("button", { type: "button", class: "btn btn-small", id: `${idp}-e5`, disabled: !running, onclick: () => run(ctx, "timer_extend", { ...roomArg, seconds: 300 }, t("console.timer.extended", { minutes: 5 })) }, t("console.timer.extend", { minutes: 5 })),
+      el("button", { type: "button", class: "btn btn-small", id: `${idp}-tclear`, disabled: !running, onclick: () => run(ctx, "timer_clear", { ...roomArg }, t("console.timer.cleared")) }, t("console.timer.clear"))));
+}
+
+function helpControls(state, room, ctx) {
+  const call = (state.help || {})[String(room.id)];
+  const ui = ctx.ui;
+  const ask = async () => {
+    const res = await askDialog({
+      title: t("console.help.dialogTitle"),
+      fields: [{ id: "message", label: t("console.help.messageLabel"), multiline: true, maxlength: 500 }],
+      confirm: t("console.help.send"),
+    });
+    if (!res) return;
+    const msg = res.values.message.trim();
+    const ack = await run(ctx, "help_call", msg ? { message: msg } : {}, t("console.help.sent"));
+    if (ack.ok) ui.helpPending = true;
+  };
+  let body;
+  if (call) {
+    body = [
+      el("p", { class: "help-open", role: "status" }, t("console.help.waiting", { time: fmtTime(call.at) })),
+      call.message ? el("blockquote", {}, userText(call.message, "p")) : null,
+      el("button", { type: "button", class: "btn", id: "help-cancel", onclick: () => run(ctx, "help_clear", {}, t("console.help.cancelled")) }, t("console.help.cancel")),
+    ];
+  } else {
+    body = [
+      ui.helpAnswered ? el("p", { class: "help-answered", role: "status" }, t("console.help.answered")) : el("p", { class: "hint" }, t("console.help.explain")),
+      el("button", { type: "button", class: "btn btn-help", id: "help-call", onclick: ask }, t("console.help.button")),
+    ];
+  }
+  return el("section", { class: "card help-card", aria: { labelledby: "help-h" } }, el("h2", { id: "help-h" }, t("console.help.title")), body);
+}
+
+function organiserHelp(state, room, ctx) {
+  const call = (state.help || {})[String(room.id)];
+  if (!call) return null;
+  return el("section", { class: "card help-card help-alert", aria: { labelledby: `hh${room.id}` } },
+    el("h2", { id: `hh${room.id}` }, t("console.help.callFrom", { room: roomName(room) })),
+    el("p", {}, t("console.help.calledAt", { time: fmtTime(call.at) })),
+    call.message ? el("blockquote", {}, userText(call.message, "p")) : null,
+    el("button", { type: "button", class: "btn btn-primary", id: `hc-panel-${room.id}`, onclick: () => run(ctx, "help_clear", { room_id: room.id }, t("console.help.markedAnswered")) }, t("console.help.answer")));
+}
+
+function peopleSection(state, people, ctx, room, idp) {
+  const counts = groupCounts(people);
+  const rooms = byId(state.rooms).sort((a, b) => a.number - b.number);
+  const canMove = ctx.role === "organiser" && rooms.length > 1;
+  return el("section", { class: "card people-card", aria: { labelledby: `${idp}-people-h` } },
+    el("h2", { id: `${idp}-people-h` }, t("console.people.title", { count: people.length })),
+    people.length === 0 ? el("p", { class: "hint" }, t("console.people.none")) : null,
+    el("ul", { class: "group-list" }, GROUPS.map((g) => {
+      const members = people.filter((p) => p.group === g);
+      const named = members.filter((p) => p.name);
+      const unnamed = members.length - named.length;
+      return el("li", { class: `group group-${g}` },
+        el("div", { class: "group-head" },
+          el("span", { class: "group-name" }, groupName(g)),
+          el("span", { class: "count-pill" }, fmtNumber(counts[g] || 0))),
+        members.length ? el("ul", { class: "names" },
+          named.map((p) => el("li", {}, userText(p.name, "span", "name"),
+            canMove ? moveControl(p, rooms, ctx) : null)),
+          unnamed ? el("li", { class: "hint" }, t("console.people.unnamed", { count: unnamed })) : null,
+          canMove ? members.filter((p) => !p.name).map((p) => el("li", { class: "hint" },
+            el("span", {}, t("console.people.anonymousN", { id: p.id })), moveControl(p, rooms, ctx))) : null) : null);
+    })));
+}
+
+function moveControl(p, rooms, ctx) {
+  const id = `move-${p.id}`;
+  const select = el("select", { id, class: "select-small", aria: { label: t("console.move.label", { name: p.name ? iso(p.name) : t("console.people.anonymousN", { id: p.id }) }) } },
+    el("option", { value: "" }, t("console.move.placeholder")),
+    rooms.filter((r) => r.id !== p.room_id).map((r) => el("option", { value: String(r.id) }, roomName(r))));
+  select.addEventListener("change", async () => {
+    const to = Number(select.value);
+    if (!to) return;
+    const target = rooms.find((r) => r.id === to);
+    await run(ctx, "participant_move", { participant_id: p.id, room_id: to }, t("console.move.done", { room: roomName(target) }));
+  });
+  return select;
+}
+
+function postsSection(state, room, barriers, sel, ctx, roomArg, idp) {
+  const pushed = pushedBarrierIds(state);
+  const canMerge = room.phase === "reveal" || room.phase === "vote";
+  const canPush = room.phase === "report_out" && (state.workshop.phase === "breakouts" || state.workshop.phase === "plenary");
+  const selecting = canMerge || canPush;
+  const visible = barriers.filter((b) => !b.hidden);
+  const hidden = barriers.filter((b) => b.hidden);
+  const solutions = byId(state.solutions).filter((s) => s.room_id === room.id);
+  const totalVotes = visible.reduce((n, b) => n + (b.votes || 0), 0);
+
+  const toolbar = [];
+  if (canMerge) {
+    const textId = `${idp}-merge-text`;
+    const mergeText = draftInput(ctx.ui.drafts, textId, { maxlength: 280, dir: "auto", placeholder: t("console.merge.placeholder") });
+    const doMerge = async (ev) => {
+      ev.preventDefault();
+      const ids = [...sel];
+      if (ids.length < 2) { ctx.toast.show(t("console.merge.needTwo"), "error"); return; }
+      const text = mergeText.value.trim();
+      const ack = await run(ctx, "barrier_merge", { ...roomArg, barrier_ids: ids, ...(text ? { text } : {}) }, t("console.merge.done", { count: ids.length }));
+      if (ack.ok) { sel.clear(); delete ctx.ui.drafts[textId]; ctx.refresh(); }
+    };
+    toolbar.push(el("form", { class: "toolbar", onsubmit: doMerge, aria: { label: t("console.merge.title") } },
+      el("span", { class: "toolbar-count", aria: { live: "polite" } }, t("console.select.count", { count: sel.size })),
+      el("label", { for: textId, class: "grow" }, el("span", { class: "label-text" }, t("console.merge.wording")), mergeText),
+      el("button", { type: "submit", class: "btn btn-primary", id: `${idp}-merge`, disabled: sel.size < 2 }, sel.size < 2 ? t("console.merge.button.one") : t("console.merge.button", { count: sel.size }))));
+  }
+  if (canPush) {
+    const doPush = async () => {
+      const ids = [...sel];
+      if (!ids.length) return;
+      const ack = await run(ctx, "report_push", { ...roomArg, barrier_ids: ids }, t("console.report.done", { count: ids.length }));
+      if (ack.ok) { sel.clear(); ctx.refresh(); }
+    };
+    toolbar.push(el("div", { class: "toolbar" },
+      el("span", { class: "toolbar-count", aria: { live: "polite" } }, t("console.select.count", { count: sel.size })),
+      el("p", { class: "hint grow" }, t("console.report.explain")),
+      el("button", { type: "button", class: "btn btn-primary", id: `${idp}-push`, disabled: sel.size < 1, onclick: doPush }, sel.size < 2 ? t("console.report.button.one") : t("console.report.button", { count: sel.size }))));
+  } else if (room.phase === "report_out") {
+    toolbar.push(el("p", { class: "hint" }, t("console.report.closed")));
+  }
+
+  const card = (b) => barrierCard(state, room, b, { sel, selecting: selecting && !b.hidden && !pushed.has(b.id), pushed: pushed.get(b.id), solutions, ctx, roomArg, canMerge, canPush, totalVotes });
+  return el("section", { class: "card posts-card", aria: { labelledby: `${idp}-posts-h` } },
+    el("div", { class: "posts-head" },
+      el("h2", { id: `${idp}-posts-h` }, t("console.posts.title", { count: visible.length })),
+      el("span", { class: "hint" }, room.revealed ? t("console.posts.votes", { count: totalVotes }) : t("console.posts.unrevealedAll"))),
+    toolbar,
+    visible.length === 0 ? el("p", { class: "empty" }, t(room.phase === "lobby" ? "console.posts.noneLobby" : "console.posts.none")) : null,
+    el("ul", { class: "barrier-list" }, visible.map(card)),
+    hidden.length ? el("details", { class: "hidden-posts" },
+      el("summary", {}, t("console.posts.hiddenCount", { count: hidden.length })),
+      el("ul", { class: "barrier-list" }, hidden.map(card))) : null);
+}
+
+function barrierCard(state, room, b, o) {
+  const { sel, ctx } = o;
+  const boxId = `sel-${b.id}`;
+  const members = b.shared ? (b.members || []).map((id) => state.barriers[String(id)]).filter(Boolean) : [];
+  const sols = o.solutions.filter((s) => s.barrier_id === b.id).sort((x, y) => (y.votes - x.votes) || x.id - y.id);
+  const badges = [];
+  if (!room.revealed) badges.push(el("span", { class: "badge badge-private" }, t("console.badge.unrevealed")));
+  if (b.shared) badges.push(el("span", { class: "badge badge-shared" }, t("console.badge.merged", { count: members.length })));
+  if (b.hidden) badges.push(el("span", { class: "badge badge-hidden" }, t("console.badge.hidden")));
+  if (o.pushed) badges.push(el("span", { class: "badge badge-pushed" }, t("console.badge.pushed")));
+  const maxVotes = Math.max(1, ...topBarriers(state, room.id).map((x) => x.votes || 0));
+
+  const actions = [];
+  if (b.shared && o.canMerge && !o.pushed) {
+    actions.push(el("button", { type: "button", class: "btn btn-small", id: `undo-${b.id}`,
+      onclick: () => run(ctx, "merge_undo", { shared_id: b.id }, t("console.merge.undone")) }, t("console.merge.undo")));
+  }
+  if (b.hidden) {
+    actions.push(el("button", { type: "button", class: "btn btn-small", id: `restore-${b.id}`,
+      onclick: () => run(ctx, "post_restore", { kind: "barrier", id: b.id }, t("console.hide.restored")) }, t("console.hide.restore")));
+  } else if (!o.pushed) {
+    actions.push(el("button", { type: "button", class: "btn btn-small btn-quiet", id: `hide-${b.id}`,
+      onclick: () => hidePost(ctx, "barrier", b) }, t("console.hide.button")));
+  }
+  if (o.pushed && ctx.role === "organiser" || (o.pushed && ctx.role === "facilitator")) {
+    const inPlan = byId(state.plan).some((e) => e.plenary_item_id === o.pushed.id);
+    if (!inPlan && (state.workshop.phase === "breakouts" || state.workshop.phase === "plenary")) {
+      actions.push(el("button", { type: "button", class: "btn btn-small btn-quiet", id: `withdraw-${o.pushed.id}`,
+        onclick: () => run(ctx, "report_withdraw", { item_id: o.pushed.id }, t("console.report.withdrawn")) }, t("console.report.withdraw")));
+    }
+  }
+
+  const label = el("label", { for: boxId, class: "barrier-text" }, userText(b.text, "span", "post-text"));
+  const textBlock = o.selecting ? label : el("div", { class: "barrier-text" }, userText(b.text, "span", "post-text"));
+  return el("li", { class: ["barrier", b.hidden && "is-hidden", b.shared && "is-shared", sel.has(b.id) && "is-selected"] },
+    el("div", { class: "barrier-row" },
+      o.selecting ? el("input", { type: "checkbox", id: boxId, class: "check", checked: sel.has(b.id),
+        onchange: (ev) => { if (ev.target.checked) sel.add(b.id); else sel.delete(b.id); ctx.refresh(); } }) : null,
+      el("div", { class: "barrier-body" },
+        textBlock,
+        el("div", { class: "meta" },
+          b.author_name ? userText(b.author_name, "span", "author") : el("span", { class: "author anon" }, t("console.posts.anonymous")),
+          badges),
+        b.hidden ? el("p", { class: "hidden-reason" }, t("console.hide.reasonShown"), " ", userText(b.hidden_reason || "", "span")) : null),
+      actions.length ? el("div", { class: "barrier-actions" }, actions) : null,
+      el("div", { class: "tally", role: "img", aria: { label: t("console.posts.votesLabel", { count: b.votes || 0 }) } },
+        el("span", { class: "tally-n", aria: { hidden: "true" } }, fmtNumber(b.votes || 0)),
+        el("span", { class: "tally-bar", aria: { hidden: "true" } }, barFill((b.votes || 0) / maxVotes)))),
+    members.length ? el("details", { class: "members" },
+      el("summary", {}, t("console.merge.members", { count: members.length })),
+      el("ul", {}, members.map((m) => el("li", {}, userText(m.text, "span", "post-text"),
+        m.author_name ? [" — ", userText(m.author_name, "span", "author")] : null)))) : null,
+    sols.length ? el("ul", { class: "solutions", aria: { label: t("console.solutions.title") } }, sols.map((s) => el("li", { class: ["solution", s.hidden && "is-hidden"] },
+      el("span", { class: "sol-mark", aria: { hidden: "true" } }, "↳"),
+      el("div", { class: "barrier-body" },
+        userText(s.text, "span", "post-text"),
+        el("div", { class: "meta" },
+          s.author_name ? userText(s.author_name, "span", "author") : el("span", { class: "author anon" }, t("console.posts.anonymous")),
+          s.hidden ? el("span", { class: "badge badge-hidden" }, t("console.badge.hidden")) : null),
+        s.hidden ? el("p", { class: "hidden-reason" }, t("console.hide.reasonShown"), " ", userText(s.hidden_reason || "", "span")) : null),
+      el("span", { class: "tally-n small", aria: { label: t("console.posts.votesLabel", { count: s.votes || 0 }) } }, fmtNumber(s.votes || 0)),
+      s.hidden
+        ? el("button", { type: "button", class: "btn btn-small", id: `srestore-${s.id}`, onclick: () => run(ctx, "post_restore", { kind: "solution", id: s.id }, t("console.hide.restored")) }, t("console.hide.restore"))
+        : el("button", { type: "button", class: "btn btn-small btn-quiet", id: `shide-${s.id}`, onclick: () => hidePost(ctx, "solution", s) }, t("console.hide.button"))))) : null);
+}
+
+export function barFill(fraction) {
+  const fill = el("span", { class: "bar-fill" });
+  fill.style.inlineSize = `${Math.round(Math.max(0, Math.min(1, fraction)) * 100)}%`;
+  return fill;
+}
+
+async function hidePost(ctx, kind, item) {
+  const quote = el("blockquote", {}, userText(item.text, "p"));
+  const res = await askDialog({
+    title: t(kind === "barrier" ? "console.hide.titleBarrier" : "console.hide.titleSolution"),
+    body: el("div", {}, quote, el("p", { class: "hint" }, t("console.hide.explain"))),
+    fields: [{ id: "reason", label: t("console.hide.reason"), multiline: true, maxlength: 300, required: true }],
+    confirm: t("console.hide.confirm"),
+    danger: true,
+  });
+  if (!res) return;
+  await run(ctx, "post_hide", { kind, id: item.id, reason: res.values.reason.trim() }, t("console.hide.done"));
+}
+
+// ---------------------------------------------------------------- action plan editor
+
+/**
+ * The action plan: every entry, every field editable with its own version.
+ * `editable` lists the fields this role edits; conflicts show the current value and let the
+ * person retry with their text (against the new version) or take the other version.
+ * ui.plan = {drafts: {"entry:field": text}, conflicts: {"entry:field": {mine, theirs, version}}, saving}
+ */
+export function renderPlan(state, ctx, { editable = PLAN_FIELDS, entries = null, idPrefix = "plan" } = {}) {
+  const ui = ctx.ui;
+  ui.plan = ui.plan || { drafts: {}, conflicts: {}, bases: {} };
+  const list = (entries || byId(state.plan)).sort((a, b) => (a.position - b.position) || a.id - b.id);
+  const open = state.workshop.phase === "plenary" || state.workshop.phase === "action_plan";
+  if (!list.length) return el("p", { class: "empty" }, t("console.plan.empty"));
+  return el("ol", { class: "plan-list" }, list.map((entry) => {
+    const item = entry.plenary_item_id ? state.plenary[String(entry.plenary_item_id)] : null;
+    const room = item ? state.rooms[String(item.room_id)] : null;
+    return el("li", { class: "plan-entry card" },
+      el("div", { class: "plan-entry-head" },
+        el("h3", {}, userText(entry.fields.title || t("console.plan.untitled"), "span")),
+        room ? el("span", { class: "hint" }, t("console.plan.fromRoom", { room: roomName(room) })) : null,
+        el("span", { class: `status-chip status-${entry.fields.status || "proposed"}` }, statusName(entry.fields.status || "proposed"))),
+      el("div", { class: "plan-fields" }, PLAN_FIELDS.map((f) => planField(entry, f, ctx, open && editable.includes(f), idPrefix))));
+  }));
+}
+
+function planField(entry, field, ctx, editable, idPrefix) {
+  const key = `${entry.id}:${field}`;
+  const p = ctx.ui.plan;
+  const id = `${idPrefix}-${entry.id}-${field}`;
+  const server = entry.fields[field] ?? "";
+  const version = entry.versions[field] ?? 0;
+  const conflict = p.conflicts[key];
+  const wide = ["title", "actions", "resources", "success_measure", "solution"].includes(field);
+  if (!editable) {
+    return el("div", { class: ["plan-field", wide && "wide"] },
+      el("span", { class: "field-label" }, fieldName(field)),
+      field === "status" ? el("span", {}, statusName(server || "proposed")) : (server ? el("p", { class: "field-value" }, userText(server, "span")) : el("p", { class: "hint" }, t("console.plan.emptyField"))));
+  }
+  // The version the person started editing from: fixed when they start typing.
+  const dirty = key in p.drafts && p.drafts[key] !== server;
+  if (!dirty) p.bases[key] = version;
+  const save = async (value, baseVersion) => {
+    p.saving = key;
+    const ack = await run({ ...ctx, quietConflicts: true }, "plan_entry_update", { entry_id: entry.id, field, value, version: baseVersion }, t("console.plan.saved", { field: fieldName(field) }));
+    p.saving = null;
+    if (ack.ok) {
+      delete p.drafts[key]; delete p.conflicts[key]; delete p.bases[key];
+    } else if (ack.error && ack.error.code === "conflict") {
+      const d = ack.error.details || {};
+      p.conflicts[key] = { mine: value, theirs: d.current_value ?? "", version: d.current_version };
+      announce(t("console.plan.conflictAnnounce", { field: fieldName(field) }));
+    }
+    ctx.refresh();
+  };
+
+  let control;
+  let saveBtn = null;
+  if (field === "status") {
+    control = el("select", { id, class: "select" }, PLAN_STATUSES.map((s) => el("option", { value: s }, statusName(s))));
+    control.value = p.drafts[key] ?? (server || "proposed");
+    control.addEventListener("change", () => { p.drafts[key] = control.value; save(control.value, version); });
+  } else {
+    control = el(wide ? "textarea" : "input", { id, dir: "auto", maxlength: 2000, rows: wide ? 2 : null, class: "plan-input" });
+    control.value = p.drafts[key] ?? server;
+    control.addEventListener("input", () => {
+      p.drafts[key] = control.value;
+      if (saveBtn) saveBtn.disabled = control.value === server || !!conflict;
+    });
+  }
+  const changed = field !== "status" && key in p.drafts && p.drafts[key] !== server;
+  saveBtn = field === "status" ? null : el("button", { type: "submit", class: "btn btn-small btn-primary", id: `${id}-save`, disabled: !changed || !!conflict },
+    t("console.plan.save"));
+  const revertBtn = changed && !conflict ? el("button", { type: "button", class: "btn btn-small btn-quiet", id: `${id}-revert`,
+    onclick: () => { delete p.drafts[key]; ctx.refresh(); } }, t("console.plan.revert")) : null;
+
+  const conflictBox = conflict ? el("div", { class: "conflict", role: "alert" },
+    el("p", { class: "conflict-title" }, t("console.plan.conflict", { field: fieldName(field) })),
+    el("div", { class: "conflict-values" },
+      el("div", {}, el("span", { class: "field-label" }, t("console.plan.theirs")),
+        field === "status" ? el("p", {}, statusName(conflict.theirs || "proposed")) : el("p", { class: "field-value" }, userText(conflict.theirs || t("console.plan.emptyField"), "span"))),
+      el("div", {}, el("span", { class: "field-label" }, t("console.plan.mine")),
+        field === "status" ? el("p", {}, statusName(conflict.mine)) : el("p", { class: "field-value" }, userText(conflict.mine || t("console.plan.emptyField"), "span")))),
+    el("div", { class: "row" },
+      el("button", { type: "button", class: "btn btn-small btn-primary", id: `${id}-retry`,
+        onclick: () => { const c = p.conflicts[key]; delete p.conflicts[key]; save(c.mine, entry.versions[field] ?? c.version); } }, t("console.plan.retry")),
+      el("button", { type: "button", class: "btn btn-small", id: `${id}-take`,
+        onclick: () => { delete p.conflicts[key]; delete p.drafts[key]; ctx.refresh(); } }, t("console.plan.takeTheirs")))) : null;
+
+  return el("form", { class: ["plan-field", wide && "wide", conflict && "has-conflict"],
+    onsubmit: (ev) => { ev.preventDefault(); if (changed) save(control.value, p.bases[key] ?? version); } },
+  el("label", { for: id, class: "field-label" }, fieldName(field)),
+  el("div", { class: "field-edit" }, control, saveBtn, revertBtn),
+  conflictBox);
+}
+
+/** Language picker for the console's own language. */
+export function languagePicker(id, current, onChange) {
+  const select = el("select", { id, class: "select-small", aria: { label: t("console.language.pick") } },
+    CONSOLE_LANGUAGES.map((l) => el("option", { value: l, lang: l }, t(`console.language.native.${l}`))));
+  select.value = current;
+  select.addEventListener("change", () => onChange(select.value));
+  return select;
+}

@@ -1,0 +1,363 @@
+// The organiser console (/o#TOKEN): every room at a glance, steering, plenary, action plan, council.
+import { connect } from "./connection.js";
+import {
+  takeToken, setLanguage, preferredLanguage, saveLanguage, currentLanguage, t, el, rerender, userText,
+  createToaster, renderRoomPanel, renderPlan, tickTimers, timerAnnouncer, announce, statusBadge, run,
+  askDialog, roomName, roomParticipants, groupCounts, workshopPhaseName, phaseName, groupName, languageName,
+  languagePicker, iso, byId, fmtNumber, fmtTime, countdown, barFill, GROUPS, WORKSHOP_PHASES,
+} from "./console-common.js";
+
+const LANG_KEY = "cg.console.lang";
+const header = document.getElementById("header");
+const main = document.getElementById("main");
+const toast = createToaster(document.getElementById("toasts"));
+
+const ui = { drafts: {}, selected: {}, tab: null, steer: null, lastPhase: null };
+const ctx = { conn: null, toast, ui, role: "organiser", refresh: () => schedule() };
+let state = null;
+let status = "syncing";
+let knownCalls = null;
+let frame = 0;
+
+function schedule() {
+  if (frame) return;
+  frame = requestAnimationFrame(() => { frame = 0; render(); });
+}
+
+function noteChanges(next) {
+  const calls = next.help || {};
+  if (knownCalls) {
+    for (const [roomId, call] of Object.entries(calls)) {
+      if (!knownCalls.has(roomId)) {
+        const room = next.rooms[roomId];
+        const msg = t("console.help.newCall", { room: roomName(room) });
+        toast.show(call.message ? `${msg}: ${call.message}` : msg, "error");
+      }
+    }
+  }
+  knownCalls = new Set(Object.keys(calls));
+  if (ui.lastPhase !== next.workshop.phase) {
+    ui.lastPhase = next.workshop.phase;
+    ui.tab = null; // follow the day: the natural tab of the new phase
+  }
+}
+
+function defaultTab() {
+  return { breakouts: "rooms", plenary: "plenary", action_plan: "plan", closed: "plan" }[state.workshop.phase] || "rooms";
+}
+
+function joinUrl() {
+  return `${location.origin}/j/${state.workshop.join_code}`;
+}
+
+// ------------------------------------------------------------ header + top bar
+
+function renderHeader() {
+  rerender(header, [
+    el("div", { class: "brand" },
+      el("span", { class: "app-name" }, t("console.app")),
+      el("span", { class: "role-name" }, t("console.organiser.role"))),
+    el("div", { class: "header-title" },
+      state ? el("h1", {}, userText(state.workshop.title, "span")) : null,
+      state ? el("span", { class: "hint" }, t("console.header.workshopPhase", { phase: workshopPhaseName(state.workshop.phase) })) : null),
+    el("div", { class: "header-tools" },
+      statusBadge(status),
+      languagePicker("lang", currentLanguage(), async (l) => { saveLanguage(LANG_KEY, l); await setLanguage(l); render(); })),
+  ]);
+}
+
+function topBar() {
+  const ws = state.workshop;
+  const i = WORKSHOP_PHASES.indexOf(ws.phase);
+  const next = WORKSHOP_PHASES[i + 1];
+  const prev = WORKSHOP_PHASES[i - 1];
+  const advance = async () => {
+    const ok = await askDialog({
+      title: t("console.wphase.confirmTitle", { phase: workshopPhaseName(next) }),
+      body: t(`console.wphase.confirmBody.${next}`),
+      confirm: t("console.wphase.next", { phase: workshopPhaseName(next) }),
+    });
+    if (ok) run(ctx, "workshop_advance", {}, t("console.wphase.now", { phase: workshopPhaseName(next) }));
+  };
+  const back = async () => {
+    const ok = await askDialog({
+      title: t("console.wphase.confirmTitle", { phase: workshopPhaseName(prev) }),
+      body: t("console.wphase.confirmBack"),
+      confirm: t("console.wphase.back", { phase: workshopPhaseName(prev) }),
+    });
+    if (ok) run(ctx, "workshop_back", {}, t("console.wphase.now", { phase: workshopPhaseName(prev) }));
+  };
+  const pause = async () => {
+    const res = await askDialog({
+      title: t("console.pause.dialogTitle"),
+      body: t("console.pause.explain"),
+      fields: [{ id: "message", label: t("console.pause.messageLabel"), multiline: true, maxlength: 500, value: t("console.pause.defaultMessage") }],
+      confirm: t("console.pause.confirm"),
+      danger: true,
+    });
+    if (!res) return;
+    const message = res.values.message.trim();
+    run(ctx, "workshop_pause", message ? { message } : {}, t("console.pause.done"));
+  };
+  const langSelect = el("select", { id: "display-lang", class: "select" },
+    ws.languages.map((l) => el("option", { value: l, lang: l }, `${t(`console.language.native.${l}`)}${l === currentLanguage() ? "" : ` (${languageName(l)})`}`)));
+  langSelect.value = ws.display_language || ws.languages[0];
+  langSelect.addEventListener("change", () => run(ctx, "workshop_update", { display_language: langSelect.value },
+    t("console.display.langSet", { language: languageName(langSelect.value) })));
+
+  const link = joinUrl();
+  const copy = async () => {
+    try { await navigator.clipboard.writeText(link); announce(t("console.join.copied")); toast.show(t("console.join.copied")); }
+    catch (_) { toast.show(t("console.join.copyFailed"), "error"); }
+  };
+  return el("div", { class: "org-bar" },
+    el("section", { class: "card", aria: { labelledby: "join-h" } },
+      el("h2", { id: "join-h" }, t("console.join.title")),
+      el("p", { class: "join-code", aria: { label: t("console.join.codeLabel", { code: ws.join_code.split("").join(" ") }) } }, ws.join_code),
+      el("p", { class: "join-link" }, el("a", { href: link, target: "_blank", rel: "noopener" }, link)),
+      el("div", { class: "row" }, el("button", { type: "button", class: "btn btn-small", id: "copy-link", onclick: copy }, t("console.join.copy")))),
+    el("section", { class: "card", aria: { labelledby: "wphase-h" } },
+      el("h2", { id: "wphase-h" }, t("console.wphase.title")),
+      el("ol", { class: "wphase" }, WORKSHOP_PHASES.map((p, k) => el("li", { class: [k < i && "done", k === i && "current"], aria: { current: k === i ? "step" : null } }, workshopPhaseName(p)))),
+      el("div", { class: "row" },
+        el("button", { type: "button", class: "btn", id: "wback", disabled: !prev, onclick: back }, prev ? t("console.wphase.back", { phase: workshopPhaseName(prev) }) : t("console.phase.atStart")),
+        el("button", { type: "button", class: "btn btn-primary", id: "wnext", disabled: !next, onclick: advance }, next ? t("console.wphase.next", { phase: workshopPhaseName(next) }) : t("console.phase.atEnd")))),
+    el("section", { class: "card", aria: { labelledby: "pause-h" } },
+      el("h2", { id: "pause-h" }, t("console.pause.title")),
+      ws.paused
+        ? [el("p", { class: "help-open", role: "status" }, t("console.pause.isPaused")),
+          ws.pause_message ? el("blockquote", {}, userText(ws.pause_message, "p")) : null,
+          el("button", { type: "button", class: "btn btn-primary", id: "resume", onclick: () => run(ctx, "workshop_resume", {}, t("console.pause.resumed")) }, t("console.pause.resume"))]
+        : [el("p", { class: "hint" }, t("console.pause.explainShort")),
+          el("button", { type: "button", class: "btn", id: "pause", onclick: pause }, t("console.pause.button"))]),
+    el("section", { class: "card", aria: { labelledby: "disp-h" } },
+      el("h2", { id: "disp-h" }, t("console.display.title")),
+      el("label", { for: "display-lang", class: "label-text" }, t("console.display.langLabel")),
+      langSelect));
+}
+
+// ------------------------------------------------------------ rooms
+
+function roomStats(roomId) {
+  const barriers = byId(state.barriers).filter((b) => b.room_id === roomId);
+  const posts = barriers.filter((b) => !b.shared).length;
+  const sols = byId(state.solutions).filter((s) => s.room_id === roomId);
+  const votes = barriers.filter((b) => !b.merged_into).reduce((n, b) => n + (b.votes || 0), 0)
+    + sols.reduce((n, s) => n + (s.votes || 0), 0);
+  return { posts, solutions: sols.length, votes };
+}
+
+function roomCard(room) {
+  const people = roomParticipants(state, room.id);
+  const counts = groupCounts(people);
+  const st = roomStats(room.id);
+  const call = (state.help || {})[String(room.id)];
+  const hid = `room-${room.id}-h`;
+  return el("article", { class: ["card", "room-card", call && "needs-help"], aria: { labelledby: hid } },
+    el("div", { class: "room-card-head" },
+      el("h3", { id: hid }, roomName(room)),
+      el("span", { class: "phase-chip" }, phaseName(room.phase))),
+    el("div", { class: "room-card-head" },
+      countdown(room.deadline),
+      el("span", { class: "hint" }, t("console.people.title", { count: people.length }))),
+    el("dl", { class: "mini-groups" }, GROUPS.map((g) => [el("dt", {}, groupName(g)), el("dd", {}, fmtNumber(counts[g] || 0))])),
+    el("div", { class: "stat-row" },
+      el("span", {}, el("b", {}, fmtNumber(st.posts)), " ", t("console.stats.posts", { count: st.posts })),
+      el("span", {}, el("b", {}, fmtNumber(st.solutions)), " ", t("console.stats.solutions", { count: st.solutions })),
+      el("span", {}, el("b", {}, fmtNumber(st.votes)), " ", t("console.stats.votes", { count: st.votes }))),
+    call ? el("div", { class: "help-inline", role: "status" },
+      el("p", {}, el("strong", {}, t("console.help.calledAt", { time: fmtTime(call.at) }))),
+      call.message ? userText(call.message, "p") : null,
+      el("button", { type: "button", class: "btn btn-small btn-primary", id: `hc-${room.id}`,
+        onclick: () => run(ctx, "help_clear", { room_id: room.id }, t("console.help.markedAnswered")) }, t("console.help.answer"))) : null,
+    el("div", { class: "row" },
+      el("button", { type: "button", class: "btn btn-primary", id: `steer-${room.id}`, onclick: () => { ui.steer = room.id; render(); main.focus(); } },
+        t("console.rooms.steer", { room: roomName(room) }))));
+}
+
+function roomsView() {
+  const rooms = byId(state.rooms).sort((a, b) => a.number - b.number);
+  if (ui.steer && state.rooms[String(ui.steer)]) {
+    const room = state.rooms[String(ui.steer)];
+    return el("section", { aria: { labelledby: "steer-h" } },
+      el("div", { class: "steer-head" },
+        el("button", { type: "button", class: "btn", id: "steer-back", onclick: () => { const id = ui.steer; ui.steer = null; render(); const b = document.getElementById(`steer-${id}`); if (b) b.focus(); } }, t("console.rooms.backToAll")),
+        el("h2", { id: "steer-h" }, t("console.rooms.steering", { room: roomName(room) })),
+        el("label", { for: "steer-pick", class: "visually-hidden" }, t("console.rooms.switch")),
+        (() => {
+          const s = el("select", { id: "steer-pick", class: "select-small" }, rooms.map((r) => el("option", { value: String(r.id) }, roomName(r))));
+          s.value = String(room.id);
+          s.addEventListener("change", () => { ui.steer = Number(s.value); render(); });
+          return s;
+        })()),
+      renderRoomPanel(state, room.id, ctx));
+  }
+  const total = byId(state.participants);
+  const counts = groupCounts(total);
+  return el("section", { aria: { labelledby: "rooms-h" } },
+    el("div", { class: "section-head" },
+      el("h2", { id: "rooms-h" }, t("console.rooms.title", { count: rooms.length })),
+      el("span", { class: "hint" }, t("console.people.title", { count: total.length }), " — ",
+        GROUPS.map((g) => `${groupName(g)} ${fmtNumber(counts[g] || 0)}`).join(" · "))),
+    el("div", { class: "rooms-grid" }, rooms.map(roomCard)));
+}
+
+// ------------------------------------------------------------ plenary
+
+function plenaryView() {
+  const items = byId(state.plenary).sort((a, b) => (b.votes - a.votes) || (b.room_votes - a.room_votes) || a.id - b.id);
+  const planned = new Set(byId(state.plan).map((e) => e.plenary_item_id).filter(Boolean));
+  const planOpen = state.workshop.phase === "plenary" || state.workshop.phase === "action_plan";
+  const maxVotes = Math.max(1, ...items.map((i) => i.votes || 0));
+  const maxRoom = Math.max(1, ...items.map((i) => i.room_votes || 0));
+  const addTitle = async (ev) => {
+    ev.preventDefault();
+    const input = document.getElementById("new-entry-title");
+    const title = input.value.trim();
+    if (!title) { input.focus(); return; }
+    const ack = await run(ctx, "plan_entry_create", { title }, t("console.plan.created"));
+    if (ack.ok) { delete ui.drafts["new-entry-title"]; render(); }
+  };
+  const titleInput = el("input", { id: "new-entry-title", dir: "auto", maxlength: 2000 });
+  titleInput.value = ui.drafts["new-entry-title"] || "";
+  titleInput.addEventListener("input", () => { ui.drafts["new-entry-title"] = titleInput.value; });
+  return el("section", { aria: { labelledby: "plenary-h" } },
+    el("div", { class: "section-head" },
+      el("h2", { id: "plenary-h" }, t("console.plenary.title", { count: items.length })),
+      el("span", { class: "hint" }, state.workshop.phase === "plenary" ? t("console.plenary.votingOpen") : t("console.plenary.votingClosed"))),
+    items.length === 0 ? el("p", { class: "empty card" }, t("console.plenary.empty")) : null,
+    el("ol", { class: "plenary-list" }, items.map((item) => {
+      const room = state.rooms[String(item.room_id)];
+      const inPlan = planned.has(item.id);
+      return el("li", { class: "card plenary-item" },
+        el("div", {},
+          el("p", { class: "plenary-text" }, userText(item.text, "span", "post-text")),
+          el("p", { class: "hint" }, t("console.plan.fromRoom", { room: roomName(room) })),
+          item.solutions && item.solutions.length ? el("ul", { class: "solutions", aria: { label: t("console.solutions.title") } },
+            item.solutions.map((s) => el("li", { class: "solution" },
+              el("span", { class: "sol-mark", aria: { hidden: "true" } }, "↳"),
+              el("div", { class: "barrier-body" }, userText(s.text, "span", "post-text")),
+              el("span", { class: "tally-n small", aria: { label: t("console.posts.votesLabel", { count: s.votes || 0 }) } }, fmtNumber(s.votes || 0))))) : null),
+        el("div", { class: "plenary-votes" },
+          el("div", { class: "vote-line" },
+            el("span", {}, t("console.plenary.plenaryVotes")), el("b", { class: "tally-n small" }, fmtNumber(item.votes || 0)),
+            el("span", { class: "tally-bar", aria: { hidden: "true" } }, barFill((item.votes || 0) / maxVotes))),
+          el("div", { class: "vote-line room" },
+            el("span", {}, t("console.plenary.roomVotes")), el("b", { class: "tally-n small" }, fmtNumber(item.room_votes || 0)),
+            el("span", { class: "tally-bar", aria: { hidden: "true" } }, barFill((item.room_votes || 0) / maxRoom)))),
+        el("div", { class: "plenary-actions" },
+          inPlan ? el("span", { class: "badge badge-pushed" }, t("console.plenary.inPlan"))
+            : el("button", { type: "button", class: "btn btn-primary btn-small", id: `mkplan-${item.id}`, disabled: !planOpen,
+              onclick: () => run(ctx, "plan_entry_create", { plenary_item_id: item.id }, t("console.plan.created")) }, t("console.plenary.toPlan")),
+          !inPlan && (state.workshop.phase === "breakouts" || state.workshop.phase === "plenary")
+            ? el("button", { type: "button", class: "btn btn-small btn-quiet", id: `pwithdraw-${item.id}`,
+              onclick: () => run(ctx, "report_withdraw", { item_id: item.id }, t("console.report.withdrawn")) }, t("console.report.withdraw")) : null,
+          !planOpen ? el("span", { class: "hint" }, t("console.plenary.planLater")) : null));
+    })),
+    planOpen ? el("form", { class: "card inline-form", onsubmit: addTitle },
+      el("label", { for: "new-entry-title", class: "grow" }, el("span", { class: "label-text" }, t("console.plan.newTitle")), titleInput),
+      el("button", { type: "submit", class: "btn", id: "new-entry" }, t("console.plan.add"))) : null);
+}
+
+function planView() {
+  return el("section", { class: "plan-section", aria: { labelledby: "plan-h" } },
+    el("div", { class: "section-head" },
+      el("h2", { id: "plan-h" }, t("console.plan.title")),
+      state.workshop.phase === "closed" ? el("span", { class: "hint" }, t("console.plan.closed")) : null,
+      state.workshop.phase === "breakouts" ? el("span", { class: "hint" }, t("console.plenary.planLater")) : null),
+    renderPlan(state, ctx));
+}
+
+// ------------------------------------------------------------ council
+
+function councilView() {
+  const vols = byId(state.volunteers).sort((a, b) => String(a.name || "").localeCompare(String(b.name || "")) || a.participant_id - b.participant_id);
+  const council = byId(state.council);
+  return el("section", { aria: { labelledby: "council-h" } },
+    el("div", { class: "section-head" },
+      el("h2", { id: "council-h" }, t("console.council.title")),
+      el("span", { class: "hint" }, t("console.council.summary", { count: council.length, chairs: council.filter((m) => m.role === "co_chair").length }))),
+    vols.length === 0 ? el("p", { class: "empty card" }, t("console.council.empty")) :
+      el("div", { class: "card" }, el("table", { class: "council-table" },
+        el("caption", { class: "visually-hidden" }, t("console.council.title")),
+        el("thead", {}, el("tr", {},
+          el("th", { scope: "col" }, t("console.council.name")),
+          el("th", { scope: "col" }, t("console.council.group")),
+          el("th", { scope: "col" }, t("console.council.contact")),
+          el("th", { scope: "col" }, t("console.council.role")))),
+        el("tbody", {}, vols.map((v) => {
+          const id = `role-${v.participant_id}`;
+          const who = v.name ? iso(v.name) : t("console.people.anonymousN", { id: v.participant_id });
+          const select = el("select", { id, class: "select-small", aria: { label: t("console.council.roleFor", { name: who }) } },
+            el("option", { value: "" }, t("console.council.role.none")),
+            el("option", { value: "co_chair" }, t("console.council.role.co_chair")),
+            el("option", { value: "member" }, t("console.council.role.member")));
+          select.value = v.role || "";
+          select.addEventListener("change", () => run(ctx, "council_role_set", { participant_id: v.participant_id, role: select.value || null },
+            t("console.council.roleSet", { name: who })));
+          return el("tr", {},
+            el("td", {}, v.name ? userText(v.name, "span") : el("span", { class: "hint" }, who)),
+            el("td", {}, groupName(v.group)),
+            el("td", {}, v.consent && v.contact ? userText(v.contact, "span") : el("span", { class: "hint" }, t(v.consent ? "console.council.noContact" : "console.council.noConsent"))),
+            el("td", {}, select));
+        })))));
+}
+
+// ------------------------------------------------------------ page
+
+function render() {
+  renderHeader();
+  if (status === "unauthorized") {
+    rerender(main, el("div", { class: "card notice", role: "alert" }, el("h2", {}, t("console.unauthorized.title")), el("p", {}, t("console.unauthorized.body"))));
+    return;
+  }
+  if (!state) return;
+  const tab = ui.tab || defaultTab();
+  const helpCount = Object.keys(state.help || {}).length;
+  const tabs = [
+    ["rooms", t("console.nav.rooms")],
+    ["plenary", t("console.nav.plenary", { count: Object.keys(state.plenary).length })],
+    ["plan", t("console.nav.plan", { count: Object.keys(state.plan).length })],
+    ["council", t("console.nav.council", { count: Object.keys(state.volunteers || {}).length })],
+  ];
+  const nav = el("nav", { class: "tabs", aria: { label: t("console.nav.label") } }, tabs.map(([key, label]) =>
+    el("button", { type: "button", class: "tab", id: `tab-${key}`, aria: { pressed: String(tab === key) },
+      onclick: () => { ui.tab = key; if (key === "rooms" && tab === "rooms") ui.steer = null; render(); } },
+    label, key === "rooms" && helpCount ? el("span", { class: "dot", aria: { label: t("console.help.openCalls", { count: helpCount }) } }, fmtNumber(helpCount)) : null)));
+  const body = { rooms: roomsView, plenary: plenaryView, plan: planView, council: councilView }[tab]();
+  rerender(main, [
+    state.workshop.paused ? el("div", { class: "paused-banner", role: "status" }, t("console.pause.isPaused")) : null,
+    topBar(), nav, body]);
+  tickTimers(ctx, main);
+}
+
+const announceTimer = timerAnnouncer(ctx);
+setInterval(() => {
+  if (!state) return;
+  tickTimers(ctx, main);
+  for (const room of byId(state.rooms)) announceTimer(room.deadline, roomName(room));
+}, 1000);
+
+async function start() {
+  await setLanguage(preferredLanguage(LANG_KEY));
+  const token = takeToken("cg.organiser.token");
+  if (!token) { status = "unauthorized"; render(); return; }
+  const conn = connect({
+    token,
+    onState(next) {
+      if (next.me && next.me.role && next.me.role !== "organiser") status = "unauthorized";
+      noteChanges(next);
+      state = next;
+      schedule();
+    },
+    onStatus(s) {
+      status = s;
+      renderHeader();
+      if (s === "unauthorized") render();
+    },
+    onEvent() { /* state arrives through onState */ },
+  });
+  ctx.conn = conn;
+}
+
+start();

@@ -1,0 +1,1052 @@
+// The phone page (/p and /j/<code>): join a workshop, then take part in the room.
+//
+// Everything on screen is drawn from the state (web/js/state.js) plus the outbox of
+// commands not yet acknowledged (web/js/connection.js), so what someone typed while
+// offline is shown as "waiting to send" and never lost. Typed text is only ever
+// inserted as text (dom.userText), in its own direction.
+
+import { connect } from "./connection.js";
+import { h, userText, clear, announce } from "./dom.js";
+import {
+  loadLanguage, t, applyDocumentLanguage, translatePage, formatNumber, formatCountdown,
+  availableLanguages, languageName, hasKey, currentLanguage,
+} from "./i18n.js";
+
+const GROUPS = ["law_enforcement", "community_member", "community_org", "government_other"];
+const ROOM_PHASES = ["lobby", "brainstorm", "reveal", "vote", "solutions", "report_out"];
+const MAX_BARRIER = 280;
+const MAX_SOLUTION = 400;
+const MAX_NAME = 60;
+const MAX_CONTACT = 200;
+const LANG_KEY = "cg.lang";
+const LAST_CODE_KEY = "cg.lastCode";
+const CODE_ALPHABET = /^[ABCDEFGHJKLMNPQRSTUVWXYZ23456789]{6}$/;
+
+const main = document.getElementById("main");
+const topbar = document.getElementById("topbar");
+const overlay = document.getElementById("overlay");
+const toasts = document.getElementById("toasts");
+
+// ------------------------------------------------------------------ storage
+
+function store(key, value) {
+  try {
+    if (value === null || value === undefined) localStorage.removeItem(key);
+    else localStorage.setItem(key, typeof value === "string" ? value : JSON.stringify(value));
+  } catch (_) { /* private mode: works for this visit only */ }
+}
+
+function load(key, json = true) {
+  try {
+    const raw = localStorage.getItem(key);
+    if (raw === null) return null;
+    return json ? JSON.parse(raw) : raw;
+  } catch (_) {
+    return null;
+  }
+}
+
+const sessionKey = (code) => `cg.join.${code}`;
+
+function normaliseCode(raw) {
+  return String(raw || "").toUpperCase().replace(/[\s-]/g, "");
+}
+
+function codeFromPath() {
+  const m = location.pathname.match(/^\/j\/([^/?#]+)/);
+  return m ? normaliseCode(decodeURIComponent(m[1])) : null;
+}
+
+/** 43 url-safe characters from 32 random bytes. */
+function newDeviceKey() {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  let bin = "";
+  for (const b of bytes) bin += String.fromCharCode(b);
+  return btoa(bin).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+// ------------------------------------------------------------------ language
+
+function preferredLanguage(workshopLanguages) {
+  const available = availableLanguages().map((l) => l.code);
+  const saved = load(LANG_KEY, false);
+  if (saved && available.includes(saved)) return saved;
+  for (const l of navigator.languages || [navigator.language || "en"]) {
+    const base = String(l).split("-")[0].toLowerCase();
+    if (available.includes(base) && (!workshopLanguages || workshopLanguages.includes(base))) return base;
+  }
+  return "en";
+}
+
+async function setLanguage(lang, { save = false } = {}) {
+  const used = await loadLanguage(lang);
+  applyDocumentLanguage(used);
+  translatePage(document);
+  if (save) store(LANG_KEY, used);
+  return used;
+}
+
+function languageSwitcher(onChange) {
+  const id = "lang-switch";
+  const select = h("select", { id, class: "lang-select", "aria-label": t("common.language") },
+    availableLanguages().map((l) => h("option", { value: l.code, lang: l.code, selected: l.code === currentLanguage() }, l.name)));
+  select.addEventListener("change", async () => {
+    await setLanguage(select.value, { save: true });
+    onChange();
+    announce(t("common.language_changed", { language: languageName(select.value) }));
+  });
+  return h("div", { class: "lang-switch" },
+    h("label", { for: id, class: "visually-hidden" }, t("common.language")),
+    select);
+}
+
+// ------------------------------------------------------------------ toasts
+
+function showError(code, details = {}) {
+  const key = `error.${code}`;
+  const params = { ...details };
+  const phaseName = (p) => (hasKey(`phase.${p}`) ? t(`phase.${p}`) : hasKey(`workshop_phase.${p}`) ? t(`workshop_phase.${p}`) : p);
+  if (Array.isArray(params.allowed)) params.allowed = params.allowed.map(phaseName).join(", ");
+  if (params.phase) params.phase = phaseName(params.phase);
+  let text = hasKey(key) ? t(key, params) : t("error.unknown");
+  if (/\{\w+\}/.test(text)) text = t("error.unknown_detail", { code }); // a detail the server did not send
+  toast(text, "error");
+}
+
+function toast(text, kind = "info") {
+  clear(toasts);
+  const node = h("div", { class: ["toast", `toast-${kind}`] },
+    h("span", { class: "toast-text" }, text),
+    h("button", { type: "button", class: "btn-quiet toast-close", "aria-label": t("common.dismiss"), onclick: () => clear(toasts) }, "×"));
+  toasts.append(node);
+  clearTimeout(toast.timer);
+  toast.timer = setTimeout(() => { if (node.isConnected) node.remove(); }, 8000);
+}
+
+// ------------------------------------------------------------------ start
+
+async function start() {
+  let code = codeFromPath();
+  if (!code && location.pathname === "/p") {
+    code = load(LAST_CODE_KEY, false);
+  }
+  await setLanguage(preferredLanguage(null));
+  if (!code) { showCodeForm(); return; }
+
+  const info = await fetchWorkshop(code);
+  if (info === "not_found") { showCodeForm("error.not_found"); return; }
+  if (!info) { showRetry(() => start()); return; }
+
+  const saved = load(sessionKey(code));
+  if (!load(LANG_KEY, false) && info.languages) {
+    await setLanguage(preferredLanguage(info.languages));
+  }
+  if (saved && saved.token) {
+    store(LAST_CODE_KEY, code);
+    enterRoom(code, info, saved);
+  } else {
+    showJoinForm(code, info);
+  }
+}
+
+async function fetchWorkshop(code) {
+  try {
+    const res = await fetch(`/api/workshops/${encodeURIComponent(code)}`, { cache: "no-cache" });
+    if (res.status === 404) return "not_found";
+    if (!res.ok) return null;
+    const body = await res.json();
+    return body && body.ok ? body : null;
+  } catch (_) {
+    return null;
+  }
+}
+
+function renderPlainTopbar(title) {
+  clear(topbar);
+  topbar.append(h("div", { class: "topbar-row" },
+    h("div", { class: "topbar-title" },
+      h("span", { class: "app-name" }, t("app.name")),
+      title ? userText(title, "span") : null),
+    languageSwitcher(() => rerenderPlain())));
+}
+
+let rerenderPlain = () => {};
+
+function showRetry(again) {
+  rerenderPlain = () => showRetry(again);
+  renderPlainTopbar(null);
+  clear(main).append(h("section", { class: "card stack" },
+    h("h1", {}, t("phone.offline_start.title")),
+    h("p", {}, t("phone.offline_start.body")),
+    h("button", { type: "button", class: "btn-primary", onclick: again }, t("common.retry"))));
+}
+
+function showCodeForm(errorKey = null) {
+  rerenderPlain = () => showCodeForm(errorKey);
+  renderPlainTopbar(null);
+  const input = h("input", {
+    id: "code", name: "code", type: "text", autocomplete: "off", autocapitalize: "characters",
+    spellcheck: "false", maxlength: "12", inputmode: "text", dir: "ltr", class: "code-input",
+    "aria-describedby": "code-hint" + (errorKey ? " code-error" : ""),
+    "aria-invalid": errorKey ? "true" : null,
+  });
+  const form = h("form", { class: "card stack", novalidate: true },
+    h("h1", {}, t("phone.code.title")),
+    h("div", { class: "field" },
+      h("label", { for: "code" }, t("phone.code.label")),
+      h("span", { id: "code-hint", class: "hint" }, t("phone.code.hint")),
+      input),
+    errorKey ? h("p", { id: "code-error", class: "error-text" }, t(errorKey)) : null,
+    h("button", { type: "submit", class: "btn-primary btn-block" }, t("phone.code.submit")));
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    const code = normaliseCode(input.value);
+    if (!CODE_ALPHABET.test(code)) { showCodeForm("phone.code.invalid"); return; }
+    location.assign(`/j/${code}`);
+  });
+  clear(main).append(form);
+  if (errorKey) input.focus();
+}
+
+// ------------------------------------------------------------------ join form
+
+function showJoinForm(code, info, draft = {}) {
+  rerenderPlain = () => {
+    const d = readDraft();
+    if (!d.languageChosen && langs.includes(currentLanguage())) d.language = currentLanguage();
+    showJoinForm(code, info, d);
+  };
+  renderPlainTopbar(null);
+  const langs = (info.languages && info.languages.length ? info.languages : ["en"]);
+  const readingDefault = draft.language || (langs.includes(currentLanguage()) ? currentLanguage() : langs[0]);
+
+  const nameInput = h("input", {
+    id: "join-name", name: "name", type: "text", maxlength: String(MAX_NAME), autocomplete: "nickname",
+    dir: "auto", value: draft.name || "", "aria-describedby": "join-name-hint",
+  });
+  const groupField = h("fieldset", { class: "field", "aria-describedby": "join-group-error" },
+    h("legend", {}, t("phone.join.group")),
+    GROUPS.map((g) => h("label", { class: "choice" },
+      h("input", { type: "radio", name: "group", value: g, required: true, checked: draft.group === g }),
+      h("span", {}, t(`group.${g}`)))),
+    h("p", { id: "join-group-error", class: "error-text", hidden: true }, t("phone.join.group_required")));
+  const langField = h("fieldset", { class: "field" },
+    h("legend", {}, t("phone.join.language")),
+    h("span", { class: "hint" }, t("phone.join.language_hint")),
+    langs.map((l) => h("label", { class: "choice", lang: l },
+      h("input", { type: "radio", name: "language", value: l, checked: l === readingDefault }),
+      h("span", {}, languageName(l)))));
+  const showName = h("input", { type: "radio", name: "anon", value: "show", checked: draft.anonymous === false });
+  const stayAnon = h("input", { type: "radio", name: "anon", value: "anon", checked: draft.anonymous !== false });
+  const anonField = h("fieldset", { class: "field anon-field" },
+    h("legend", {}, t("phone.join.anon.title")),
+    h("ul", { class: "anon-facts" },
+      h("li", {}, t("phone.join.anon.fact1")),
+      h("li", {}, t("phone.join.anon.fact2")),
+      h("li", {}, t("phone.join.anon.fact3"))),
+    h("label", { class: "choice" }, stayAnon, h("span", {}, t("phone.join.anon.stay"))),
+    h("label", { class: "choice" }, showName, h("span", {}, t("phone.join.anon.show"))),
+    h("p", { class: "hint", id: "anon-noname" }, t("phone.join.anon.noname")));
+
+  const syncAnon = () => {
+    const hasName = nameInput.value.trim().length > 0;
+    showName.disabled = !hasName;
+    if (!hasName) stayAnon.checked = true;
+    document.getElementById("anon-noname").hidden = hasName;
+  };
+  nameInput.addEventListener("input", syncAnon);
+
+  const errorBox = h("p", { class: "error-text", id: "join-error", hidden: true });
+  const submit = h("button", { type: "submit", class: "btn-primary btn-block" }, t("phone.join.submit"));
+  const form = h("form", { class: "join-form card", novalidate: true },
+    h("h1", {}, userText(info.title, "span")),
+    info.date || info.place
+      ? h("p", { class: "hint" }, [info.date, info.place].filter(Boolean).map((x, i) => [i ? " · " : "", userText(x)]))
+      : null,
+    h("p", {}, t("phone.join.intro")),
+    h("div", { class: "field" },
+      h("label", { for: "join-name" }, t("phone.join.name")),
+      h("span", { id: "join-name-hint", class: "hint" }, t("phone.join.name_hint")),
+      nameInput),
+    groupField,
+    langField,
+    anonField,
+    errorBox,
+    submit);
+
+  function readDraft() {
+    const fd = new FormData(form);
+    return { name: nameInput.value, group: fd.get("group"), language: fd.get("language"),
+      anonymous: fd.get("anon") !== "show", languageChosen: Boolean(draft.languageChosen || languageChosen) };
+  }
+
+  // Choosing a reading language we have a catalogue for also switches the page.
+  let languageChosen = false;
+  langField.addEventListener("change", async (e) => {
+    const l = e.target.value;
+    languageChosen = true;
+    if (availableLanguages().some((a) => a.code === l) && l !== currentLanguage()) {
+      const d = readDraft();
+      await setLanguage(l, { save: true });
+      showJoinForm(code, info, d);
+      const again = main.querySelector(`input[name="language"][value="${l}"]`);
+      if (again) again.focus();
+    }
+  });
+
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const d = readDraft();
+    const groupError = document.getElementById("join-group-error");
+    if (!d.group) {
+      groupError.hidden = false;
+      groupField.querySelector("input").focus();
+      return;
+    }
+    groupError.hidden = true;
+    errorBox.hidden = true;
+    submit.disabled = true;
+    submit.textContent = t("phone.join.joining");
+    // The device key is made once per code and kept, so a retry after a lost answer
+    // returns the same participant instead of a second one.
+    const saved = load(sessionKey(code)) || {};
+    const deviceKey = saved.device_key || newDeviceKey();
+    store(sessionKey(code), { ...saved, device_key: deviceKey });
+    const name = d.name.trim();
+    const body = { code, group: d.group, language: d.language || langs[0], device_key: deviceKey,
+      anonymous: name ? d.anonymous : true };
+    if (name) body.name = name;
+    let res;
+    let answer;
+    try {
+      res = await fetch("/api/join", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+      answer = await res.json();
+    } catch (_) {
+      answer = { ok: false, error: { code: "network" } };
+    }
+    submit.disabled = false;
+    submit.textContent = t("phone.join.submit");
+    if (!answer || !answer.ok) {
+      const errCode = (answer && answer.error && answer.error.code) || "unknown";
+      errorBox.textContent = hasKey(`error.${errCode}`) ? t(`error.${errCode}`) : t("error.unknown");
+      errorBox.hidden = false;
+      errorBox.setAttribute("role", "alert");
+      if (errCode === "unauthorized") store(sessionKey(code), null); // a fresh device key next time
+      return;
+    }
+    const session = { token: answer.token, device_key: deviceKey, participant_id: answer.participant_id };
+    store(sessionKey(code), session);
+    store(LAST_CODE_KEY, code);
+    if (availableLanguages().some((a) => a.code === body.language) && !load(LANG_KEY, false)) {
+      await setLanguage(body.language, { save: true });
+    }
+    enterRoom(code, info, session);
+  });
+
+  clear(main).append(form);
+  syncAnon();
+}
+
+// ------------------------------------------------------------------ the room
+
+let conn = null;
+let state = null;
+let status = "syncing";
+let outbox = [];
+let renderQueued = false;
+let timerHandle = null;
+let lastAnnouncedMilestone = null;
+let wasOffline = false;
+let pendingNew = 0;
+let newTimer = null;
+let ctx = null; // { code, info, session }
+const ui = {
+  barrierText: "",
+  barrierAnon: null,
+  solutionFor: null, // barrier id the composer is open for
+  solutionText: "",
+  solutionAnon: null,
+  volunteerOpen: false,
+};
+
+function enterRoom(code, info, session) {
+  ctx = { code, info, session };
+  rerenderPlain = () => {};
+  clear(main).append(h("p", { class: "loading" }, t("common.connecting")));
+  renderTopbar();
+  conn = connect({
+    token: session.token,
+    onState(next) {
+      const prev = state;
+      state = next;
+      noticeChanges(prev, next);
+      queueRender();
+    },
+    onStatus(s) {
+      status = s;
+      if (s === "offline" && !wasOffline) { wasOffline = true; announce(t("phone.status.offline_long")); }
+      if (s === "online" && wasOffline) { wasOffline = false; announce(t("status.online")); }
+      queueRender();
+    },
+    onOutbox(items) {
+      outbox = items;
+      queueRender();
+    },
+    onAck(item, ack) {
+      if (ack && ack.ok) {
+        if (item.command === "barrier_post") announce(t("phone.barrier.sent"));
+        if (item.command === "solution_post") announce(t("phone.solution.sent"));
+        return;
+      }
+      const err = (ack && ack.error) || { code: "unknown" };
+      // Give back what the person typed, so a refused post is never lost.
+      if (item.command === "barrier_post" && !ui.barrierText) ui.barrierText = item.payload.text || "";
+      if (item.command === "solution_post" && !ui.solutionText) {
+        ui.solutionFor = item.payload.barrier_id;
+        ui.solutionText = item.payload.text || "";
+      }
+      showError(err.code, err.details || {});
+      queueRender();
+    },
+  });
+  outbox = conn.outbox();
+  clearInterval(timerHandle);
+  timerHandle = setInterval(tick, 1000);
+}
+
+function queueRender() {
+  if (renderQueued) return;
+  renderQueued = true;
+  requestAnimationFrame(() => {
+    renderQueued = false;
+    render();
+  });
+}
+
+// Announcements for things that change without the person doing anything.
+function noticeChanges(prev, next) {
+  if (!prev || !next) return;
+  const room = myRoom(next);
+  const oldRoom = myRoom(prev);
+  if (room && oldRoom && room.id !== oldRoom.id) {
+    announce(t("phone.moved", { room: roomName(room) }));
+  } else if (room && oldRoom && room.phase !== oldRoom.phase) {
+    announce(t("phone.phase_now", { phase: t(`phase.${room.phase}`) }));
+  }
+  if (prev.workshop.phase !== next.workshop.phase) {
+    announce(t("phone.phase_now", { phase: t(`workshop_phase.${next.workshop.phase}`) }));
+  }
+  if (prev.workshop.paused !== next.workshop.paused) {
+    announce(next.workshop.paused ? t("phone.paused.title") : t("phone.paused.resumed"));
+  }
+  let fresh = 0;
+  for (const id of Object.keys(next.barriers)) {
+    if (!prev.barriers[id] && !next.mine.includes(`barrier:${id}`) && !next.barriers[id].shared) fresh += 1;
+  }
+  for (const id of Object.keys(next.solutions)) {
+    if (!prev.solutions[id] && !next.mine.includes(`solution:${id}`)) fresh += 1;
+  }
+  if (fresh) {
+    pendingNew += fresh;
+    clearTimeout(newTimer);
+    newTimer = setTimeout(() => {
+      announce(t("phone.new_posts", { count: pendingNew }));
+      pendingNew = 0;
+    }, 2500);
+  }
+}
+
+function myRoom(s = state) {
+  return s && s.me.room_id != null ? s.rooms[String(s.me.room_id)] : null;
+}
+
+function roomName(room) {
+  if (!room) return "";
+  if (!room.name || room.name === `Room ${room.number}`) return t("phone.room_number", { number: room.number });
+  return room.name;
+}
+
+function timeLeft() {
+  const room = myRoom();
+  if (!room || !room.deadline || !conn) return null;
+  return Date.parse(room.deadline) - conn.serverNow();
+}
+
+function tick() {
+  const left = timeLeft();
+  const el = document.getElementById("timer");
+  if (left === null) return;
+  if (el) {
+    el.textContent = left > 0 ? formatCountdown(left) : t("phone.timer.up");
+    el.classList.toggle("timer-low", left > 0 && left <= 60000);
+    el.classList.toggle("timer-up", left <= 0);
+  }
+  const deadline = myRoom().deadline;
+  const milestones = [[300000, "phone.timer.five"], [60000, "phone.timer.one"], [0, "phone.timer.up"]];
+  for (const [at, key] of milestones) {
+    const tag = `${deadline}:${at}`;
+    if (left <= at && left > at - 5000 && lastAnnouncedMilestone !== tag) {
+      lastAnnouncedMilestone = tag;
+      announce(t(key));
+    }
+  }
+}
+
+// ------------------------------------------------------------------ sending
+
+async function send(command, payload) {
+  if (!conn) return null;
+  const ack = await conn.send(command, payload);
+  return ack;
+}
+
+function pending(command, pred = () => true) {
+  return outbox.filter((i) => i.command === command && pred(i.payload));
+}
+
+// ------------------------------------------------------------------ rendering
+
+function renderTopbar() {
+  clear(topbar);
+  const room = myRoom();
+  const ws = state && state.workshop;
+  const statusKey = status === "unauthorized" ? "status.unauthorized" : `status.${status}`;
+  const left = timeLeft();
+  const phaseLabel = ws && ws.phase !== "breakouts"
+    ? t(`workshop_phase.${ws.phase}`)
+    : room ? t(`phase.${room.phase}`) : "";
+  topbar.append(...[
+    h("div", { class: "topbar-row" },
+      h("div", { class: "topbar-title" },
+        h("span", { class: "app-name" }, ws ? userText(ws.title) : t("app.name")),
+        room ? h("span", { class: "room-name" }, roomName(room)) : null),
+      h("span", { class: ["conn", `conn-${status}`], title: t(statusKey) },
+        h("span", { class: "conn-dot", "aria-hidden": "true" }),
+        h("span", { class: "conn-text" }, t(statusKey))),
+      languageSwitcher(() => { renderTopbar(); render(); })),
+    phaseLabel || left !== null
+      ? h("div", { class: "topbar-row topbar-phase" },
+        phaseLabel ? h("span", { class: "phase-badge" }, phaseLabel) : null,
+        left !== null && (!ws || ws.phase === "breakouts")
+          ? h("span", { class: "timer-wrap" },
+            h("span", { class: "visually-hidden" }, t("phone.timer.label")),
+            h("span", { id: "timer", class: "timer", role: "timer", dir: "ltr" },
+              left > 0 ? formatCountdown(left) : t("phone.timer.up")))
+          : null)
+      : null,
+  ].filter(Boolean));
+}
+
+function render() {
+  if (!ctx) return;
+  const active = document.activeElement;
+  const focusKey = active && active.dataset ? active.dataset.key : null;
+  const scrollY = window.scrollY;
+  renderTopbar();
+  renderOverlay();
+  if (status === "unauthorized") { renderUnauthorized(); return; }
+  if (!state) return;
+
+  const ws = state.workshop;
+  const room = myRoom();
+  const sections = [];
+  if (ws.phase === "breakouts") {
+    if (room) sections.push(...roomSections(room));
+  } else if (ws.phase === "plenary") {
+    sections.push(plenarySection(true));
+  } else if (ws.phase === "action_plan") {
+    sections.push(planSection());
+  } else if (ws.phase === "closed") {
+    sections.push(h("section", { class: "card stack" },
+      h("h2", {}, t("phone.closed.title")),
+      h("p", {}, t("phone.closed.body"))));
+    sections.push(planSection());
+  }
+  sections.push(volunteerSection());
+  clear(main).append(...sections.filter(Boolean));
+  if (!render.done) {
+    // First view of the room: move focus from the (now gone) join button to the page.
+    render.done = true;
+    if (!focusKey) main.focus({ preventScroll: true });
+  }
+  if (focusKey) {
+    const again = main.querySelector(`[data-key="${CSS.escape(focusKey)}"]`) || topbar.querySelector(`[data-key="${CSS.escape(focusKey)}"]`);
+    if (again && again !== document.activeElement) {
+      again.focus({ preventScroll: true });
+      window.scrollTo(0, scrollY);
+    }
+  }
+}
+
+function renderOverlay() {
+  const ws = state && state.workshop;
+  const paused = Boolean(ws && ws.paused);
+  overlay.hidden = !paused;
+  main.inert = paused;
+  if (!paused) { clear(overlay); return; }
+  clear(overlay).append(h("div", { class: "overlay-box", role: "dialog", "aria-modal": "true", "aria-labelledby": "paused-title" },
+    h("h2", { id: "paused-title" }, t("phone.paused.title")),
+    ws.pause_message ? userText(ws.pause_message, "p") : h("p", {}, t("phone.paused.body"))));
+}
+
+function renderUnauthorized() {
+  clear(main).append(h("section", { class: "card stack" },
+    h("h1", {}, t("status.unauthorized")),
+    h("p", {}, t("phone.unauthorized.body")),
+    h("button", {
+      type: "button", class: "btn-primary",
+      onclick: () => {
+        if (conn) conn.close();
+        store(sessionKey(ctx.code), null);
+        location.assign(`/j/${ctx.code}`);
+      },
+    }, t("phone.unauthorized.rejoin"))));
+}
+
+function roomSections(room) {
+  const phase = room.phase;
+  const out = [];
+  out.push(phaseIntro(room));
+  if (phase === "brainstorm" || phase === "reveal") out.push(postBarrierSection());
+  if (phase === "brainstorm" && !room.revealed) out.push(myBarriersSection());
+  else if (phase !== "lobby" || room.revealed) out.push(barrierListSection(room));
+  if (state.plenary && Object.keys(state.plenary).length && phase === "report_out") out.push(plenarySection(false));
+  return out;
+}
+
+function phaseIntro(room) {
+  const idx = ROOM_PHASES.indexOf(room.phase);
+  const stepsText = t("phone.step", { n: idx + 1, total: ROOM_PHASES.length });
+  const people = Object.values(state.participants).filter((p) => p.room_id === room.id).length;
+  return h("section", { class: "intro", "aria-labelledby": "intro-title" },
+    h("p", { class: "step" }, stepsText),
+    h("h1", { id: "intro-title" }, t(`phone.intro.${room.phase}.title`)),
+    h("p", {}, t(`phone.intro.${room.phase}.body`)),
+    room.phase === "lobby" ? h("p", { class: "hint" }, t("phone.lobby.people", { count: people })) : null);
+}
+
+// ---- posting a barrier
+
+function anonChoice(id, current, onChange) {
+  if (!state.me.name) return null;
+  const box = h("input", { type: "checkbox", id, checked: current, "data-key": id });
+  box.addEventListener("change", () => onChange(box.checked));
+  return h("label", { class: "choice", for: id }, box,
+    h("span", {}, t("phone.post.anonymous"), " ",
+      h("span", { class: "hint" }, t("phone.post.anonymous_hint", { name: state.me.name }))));
+}
+
+function charCounter(id, length, max) {
+  const left = max - length;
+  return h("span", { id, class: ["counter", left < 0 ? "counter-over" : left <= 20 ? "counter-near" : null], "aria-live": left <= 20 ? "polite" : "off" },
+    t("phone.post.counter", { used: length, max }));
+}
+
+function postBarrierSection() {
+  const counterId = "barrier-counter";
+  const textarea = h("textarea", {
+    id: "barrier-text", name: "text", rows: "4", dir: "auto", "data-key": "barrier-text",
+    "aria-describedby": `${counterId} barrier-hint`, maxlength: String(MAX_BARRIER + 100),
+  });
+  textarea.value = ui.barrierText;
+  const counterWrap = h("div", { class: "counter-row" }, charCounter(counterId, [...ui.barrierText].length, MAX_BARRIER));
+  const submit = h("button", { type: "submit", class: "btn-primary", "data-key": "barrier-submit" }, t("phone.post.button"));
+  const updateCounter = () => {
+    ui.barrierText = textarea.value;
+    const len = [...textarea.value.trim()].length;
+    clear(counterWrap).append(charCounter(counterId, len, MAX_BARRIER));
+    submit.disabled = len === 0 || len > MAX_BARRIER;
+  };
+  textarea.addEventListener("input", updateCounter);
+  const anon = ui.barrierAnon ?? state.me.anonymous;
+  const form = h("form", { class: "card post-form", novalidate: true, "aria-labelledby": "post-title" },
+    h("h2", { id: "post-title" }, t("phone.post.title")),
+    h("label", { for: "barrier-text" }, t("phone.post.label")),
+    h("span", { id: "barrier-hint", class: "hint" }, t("phone.post.hint", { max: MAX_BARRIER })),
+    textarea,
+    counterWrap,
+    anonChoice("barrier-anon", anon, (v) => { ui.barrierAnon = v; }),
+    h("div", { class: "form-actions" }, submit));
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    const text = textarea.value.trim();
+    if (!text || [...text].length > MAX_BARRIER) return;
+    const payload = { text };
+    if (state.me.name) payload.anonymous = ui.barrierAnon ?? state.me.anonymous;
+    ui.barrierText = "";
+    textarea.value = "";
+    updateCounter();
+    send("barrier_post", payload);
+    textarea.focus();
+  });
+  submit.disabled = [...ui.barrierText.trim()].length === 0 || [...ui.barrierText.trim()].length > MAX_BARRIER;
+  return form;
+}
+
+// ---- barriers
+
+function isMine(kind, id) {
+  return state.mine.includes(`${kind}:${id}`);
+}
+
+function iVoted(kind, id) {
+  const k = `${kind}:${id}`;
+  const pendingCast = pending("vote_cast", (p) => p.target_type === kind && p.target_id === id).length;
+  const pendingWithdraw = pending("vote_withdraw", (p) => p.target_type === kind && p.target_id === id).length;
+  const voted = state.my_votes.includes(k);
+  if (pendingWithdraw && voted) return { voted: false, waiting: true };
+  if (pendingCast && !voted) return { voted: true, waiting: true };
+  return { voted, waiting: false };
+}
+
+function votesUsed(kind) {
+  const set = new Set(state.my_votes.filter((k) => k.startsWith(`${kind}:`)));
+  for (const i of pending("vote_cast", (p) => p.target_type === kind)) set.add(`${kind}:${i.payload.target_id}`);
+  for (const i of pending("vote_withdraw", (p) => p.target_type === kind)) set.delete(`${kind}:${i.payload.target_id}`);
+  return set.size;
+}
+
+function votesLeftBanner(kind) {
+  const budget = state.workshop.vote_budget;
+  const left = Math.max(0, budget - votesUsed(kind));
+  return h("p", { class: ["votes-left", left === 0 ? "votes-left-none" : null], id: `votes-left-${kind}` },
+    h("span", { class: "dots", "aria-hidden": "true" },
+      Array.from({ length: budget }, (_, i) => h("span", { class: ["dot", i < left ? "dot-full" : "dot-used"] }))),
+    h("span", {}, t("phone.votes.left", { left, budget })));
+}
+
+function voteButton(kind, item) {
+  const { voted, waiting } = iVoted(kind, item.id);
+  const budget = state.workshop.vote_budget;
+  const noneLeft = !voted && votesUsed(kind) >= budget;
+  const key = `vote-${kind}-${item.id}`;
+  const btn = h("button", {
+    type: "button", class: ["vote-btn", voted ? "is-voted" : null],
+    "aria-pressed": voted ? "true" : "false", "data-key": key,
+    "aria-describedby": `votes-left-${kind}`,
+    "aria-disabled": noneLeft ? "true" : null,
+    "aria-busy": waiting ? "true" : null,
+  },
+  h("span", { class: "vote-icon", "aria-hidden": "true" }, voted ? "●" : "○"),
+  h("span", {}, voted ? t("phone.vote.voted") : t("phone.vote.vote")),
+  h("span", { class: "visually-hidden" }, " — ", item.text));
+  btn.addEventListener("click", () => {
+    if (noneLeft) { showError("budget_spent", { budget }); return; }
+    send(voted ? "vote_withdraw" : "vote_cast", { target_type: kind, target_id: item.id });
+  });
+  return btn;
+}
+
+function authorLine(kind, item) {
+  const mine = isMine(kind, item.id);
+  return h("p", { class: "meta" },
+    mine ? h("span", { class: "badge badge-mine" }, t("phone.yours")) : null,
+    item.author_name
+      ? h("span", { class: "author" }, "— ", userText(item.author_name))
+      : item.shared ? h("span", { class: "author" }, t("phone.barrier.shared")) : h("span", { class: "author" }, t("phone.anonymous")));
+}
+
+function withdrawButton(kind, id, text) {
+  const cmd = kind === "barrier" ? "barrier_withdraw" : "solution_withdraw";
+  const payloadKey = kind === "barrier" ? "barrier_id" : "solution_id";
+  return h("button", {
+    type: "button", class: "btn-quiet btn-small withdraw", "data-key": `withdraw-${kind}-${id}`,
+    onclick: () => {
+      if (!window.confirm(t(`phone.${kind}.withdraw_confirm`))) return;
+      send(cmd, { [payloadKey]: id });
+    },
+  }, t("phone.withdraw"), h("span", { class: "visually-hidden" }, " — ", text));
+}
+
+function waitingCard(text, label = "phone.waiting") {
+  return h("li", { class: "post post-waiting" },
+    userText(text, "p"),
+    h("p", { class: "meta" }, h("span", { class: "badge badge-waiting" }, t(label))));
+}
+
+function myBarriersSection() {
+  const mine = Object.values(state.barriers).filter((b) => isMine("barrier", b.id)).sort(byCreated);
+  const waiting = pending("barrier_post");
+  return h("section", { class: "list-section", "aria-labelledby": "mine-title" },
+    h("h2", { id: "mine-title" }, t("phone.mine.title"), " ", h("span", { class: "count" }, formatNumber(mine.length + waiting.length))),
+    h("p", { class: "notice" }, t("phone.mine.private")),
+    mine.length || waiting.length
+      ? h("ul", { class: "post-list" },
+        mine.map((b) => barrierCard(b, { phase: "brainstorm" })),
+        waiting.map((i) => waitingCard(i.payload.text)))
+      : h("p", { class: "empty" }, t("phone.mine.empty")));
+}
+
+function byCreated(a, b) {
+  return String(a.created_at).localeCompare(String(b.created_at)) || a.id - b.id;
+}
+
+function byVotes(a, b) {
+  return b.votes - a.votes || byCreated(a, b);
+}
+
+function tally(n) {
+  return h("span", { class: ["tally", n > 0 ? "tally-some" : null] }, t("phone.votes.count", { count: n }));
+}
+
+function barrierCard(b, { phase, canVote = false, withSolutions = false } = {}) {
+  const mine = isMine("barrier", b.id);
+  const members = (b.members || []).map((id) => state.barriers[String(id)]).filter(Boolean);
+  const withdrawing = pending("barrier_withdraw", (p) => p.barrier_id === b.id).length > 0;
+  const canWithdraw = mine && !b.shared && b.merged_into == null && (phase === "brainstorm" || phase === "reveal") && !withdrawing;
+  const showVotes = ["vote", "solutions", "report_out"].includes(phase);
+  return h("li", { class: ["post", "barrier", b.shared ? "is-shared" : null, mine ? "is-mine" : null, b.hidden ? "is-hidden" : null] },
+    h("div", { class: "post-head" },
+      userText(b.text, "p"),
+      showVotes && !b.hidden
+        ? tally(b.votes)
+        : null),
+    authorLine("barrier", b),
+    b.hidden ? h("p", { class: "notice notice-warn" }, t("phone.hidden"), " ", userText(b.hidden_reason || "")) : null,
+    members.length
+      ? h("details", { class: "members" },
+        h("summary", {}, t("phone.barrier.merged_from", { count: members.length })),
+        h("ul", {}, members.map((m) => h("li", { class: isMine("barrier", m.id) ? "is-mine" : null },
+          userText(m.text, "p"),
+          isMine("barrier", m.id) ? h("span", { class: "badge badge-mine" }, t("phone.yours")) : null))))
+      : null,
+    withdrawing ? h("p", { class: "meta" }, h("span", { class: "badge badge-waiting" }, t("phone.waiting"))) : null,
+    (canVote || canWithdraw)
+      ? h("div", { class: "post-actions" },
+        canVote && !b.hidden ? voteButton("barrier", b) : null,
+        canWithdraw ? withdrawButton("barrier", b.id, b.text) : null)
+      : null,
+    withSolutions ? solutionsBlock(b, phase) : null);
+}
+
+function barrierListSection(room) {
+  const phase = room.phase;
+  let list = Object.values(state.barriers).filter((b) => b.room_id === room.id && b.merged_into == null);
+  list = list.filter((b) => !b.hidden || isMine("barrier", b.id));
+  const ranked = ["vote", "solutions", "report_out"].includes(phase);
+  list.sort(ranked && phase !== "vote" ? byVotes : byCreated);
+  const waiting = pending("barrier_post");
+  const canVote = phase === "vote";
+  const withSolutions = phase === "solutions" || phase === "report_out";
+  const titleKey = phase === "solutions" ? "phone.list.solutions_title" : phase === "vote" ? "phone.list.vote_title" : "phone.list.title";
+  return h("section", { class: "list-section", "aria-labelledby": "list-title" },
+    h("h2", { id: "list-title" }, t(titleKey), " ", h("span", { class: "count" }, formatNumber(list.length))),
+    canVote ? votesLeftBanner("barrier") : null,
+    phase === "solutions" ? votesLeftBanner("solution") : null,
+    phase === "solutions" ? solutionComposer() : null,
+    list.length || waiting.length
+      ? h("ul", { class: "post-list" },
+        list.map((b) => barrierCard(b, { phase, canVote, withSolutions })),
+        (phase === "brainstorm" || phase === "reveal") ? waiting.map((i) => waitingCard(i.payload.text)) : null)
+      : h("p", { class: "empty" }, t("phone.list.empty")));
+}
+
+// ---- solutions
+
+function solutionsBlock(b, phase) {
+  const sols = Object.values(state.solutions)
+    .filter((s) => s.barrier_id === b.id && (!s.hidden || isMine("solution", s.id)))
+    .sort(phase === "solutions" ? byCreated : byVotes);
+  const waiting = pending("solution_post", (p) => p.barrier_id === b.id);
+  const canAct = phase === "solutions" && !b.hidden;
+  if (!sols.length && !waiting.length && !canAct) return null;
+  return h("div", { class: "solutions" },
+    sols.length || waiting.length
+      ? [h("h3", { class: "solutions-title" }, t("phone.solutions.title"), " ", h("span", { class: "count" }, formatNumber(sols.length))),
+        h("ul", { class: "solution-list" },
+          sols.map((s) => solutionCard(s, canAct)),
+          waiting.map((i) => waitingCard(i.payload.text)))]
+      : h("p", { class: "empty" }, t("phone.solutions.empty")),
+    canAct
+      ? h("button", {
+        type: "button", class: "btn-small propose", "data-key": `propose-${b.id}`,
+        onclick: () => openComposer(b.id),
+      }, t("phone.solutions.propose"), h("span", { class: "visually-hidden" }, " — ", b.text))
+      : null);
+}
+
+function solutionCard(s, canAct) {
+  const mine = isMine("solution", s.id);
+  const withdrawing = pending("solution_withdraw", (p) => p.solution_id === s.id).length > 0;
+  return h("li", { class: ["post", "solution", mine ? "is-mine" : null, s.hidden ? "is-hidden" : null] },
+    h("div", { class: "post-head" },
+      userText(s.text, "p"),
+      !s.hidden ? tally(s.votes) : null),
+    authorLine("solution", s),
+    s.hidden ? h("p", { class: "notice notice-warn" }, t("phone.hidden"), " ", userText(s.hidden_reason || "")) : null,
+    withdrawing ? h("p", { class: "meta" }, h("span", { class: "badge badge-waiting" }, t("phone.waiting"))) : null,
+    canAct && !s.hidden
+      ? h("div", { class: "post-actions" },
+        voteButton("solution", s),
+        mine && !withdrawing ? withdrawButton("solution", s.id, s.text) : null)
+      : null);
+}
+
+function openComposer(barrierId) {
+  if (ui.solutionFor !== barrierId) ui.solutionText = "";
+  ui.solutionFor = barrierId;
+  render();
+  const ta = document.getElementById("solution-text");
+  if (ta) {
+    ta.scrollIntoView({ block: "center" });
+    ta.focus();
+  }
+}
+
+function solutionComposer() {
+  if (ui.solutionFor == null) return null;
+  const b = state.barriers[String(ui.solutionFor)];
+  if (!b || b.hidden || b.merged_into != null) { ui.solutionFor = null; return null; }
+  const counterId = "solution-counter";
+  const textarea = h("textarea", {
+    id: "solution-text", rows: "4", dir: "auto", "data-key": "solution-text",
+    "aria-describedby": counterId, maxlength: String(MAX_SOLUTION + 100),
+  });
+  textarea.value = ui.solutionText;
+  const counterWrap = h("div", { class: "counter-row" }, charCounter(counterId, [...ui.solutionText.trim()].length, MAX_SOLUTION));
+  const submit = h("button", { type: "submit", class: "btn-primary", "data-key": "solution-submit" }, t("phone.solutions.submit"));
+  const update = () => {
+    ui.solutionText = textarea.value;
+    const len = [...textarea.value.trim()].length;
+    clear(counterWrap).append(charCounter(counterId, len, MAX_SOLUTION));
+    submit.disabled = len === 0 || len > MAX_SOLUTION;
+  };
+  textarea.addEventListener("input", update);
+  const anon = ui.solutionAnon ?? state.me.anonymous;
+  const form = h("form", { class: "card post-form composer", novalidate: true, "aria-labelledby": "composer-title" },
+    h("h3", { id: "composer-title" }, t("phone.solutions.for")),
+    h("blockquote", { class: "composer-barrier" }, userText(b.text, "p")),
+    h("label", { for: "solution-text" }, t("phone.solutions.label")),
+    textarea,
+    counterWrap,
+    anonChoice("solution-anon", anon, (v) => { ui.solutionAnon = v; }),
+    h("div", { class: "form-actions" },
+      submit,
+      h("button", { type: "button", class: "btn-quiet", onclick: () => {
+        const id = ui.solutionFor;
+        ui.solutionFor = null;
+        ui.solutionText = "";
+        render();
+        const back = main.querySelector(`[data-key="propose-${id}"]`);
+        if (back) back.focus();
+      } }, t("common.cancel"))));
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    const text = textarea.value.trim();
+    if (!text || [...text].length > MAX_SOLUTION) return;
+    const payload = { barrier_id: b.id, text };
+    if (state.me.name) payload.anonymous = ui.solutionAnon ?? state.me.anonymous;
+    const id = b.id;
+    ui.solutionText = "";
+    ui.solutionFor = null;
+    send("solution_post", payload);
+    render();
+    const back = main.querySelector(`[data-key="propose-${id}"]`);
+    if (back) back.focus();
+  });
+  submit.disabled = [...ui.solutionText.trim()].length === 0;
+  return form;
+}
+
+// ---- plenary, plan
+
+function plenarySection(canVote) {
+  const items = Object.values(state.plenary).sort((a, b) => (canVote ? a.id - b.id : b.votes - a.votes || a.id - b.id));
+  return h("section", { class: "list-section", "aria-labelledby": "plenary-title" },
+    h("h2", { id: "plenary-title" }, t("phone.plenary.title")),
+    h("p", {}, t(canVote ? "phone.plenary.body" : "phone.plenary.shared")),
+    canVote ? votesLeftBanner("plenary") : null,
+    items.length
+      ? h("ul", { class: "post-list" }, items.map((it) => {
+        const room = state.rooms[String(it.room_id)];
+        return h("li", { class: "post plenary-item" },
+          h("div", { class: "post-head" },
+            userText(it.text, "p"),
+            tally(it.votes)),
+          h("p", { class: "meta" }, room ? roomName(room) : ""),
+          it.solutions && it.solutions.length
+            ? h("ul", { class: "plenary-solutions" }, it.solutions.map((s) => h("li", {}, userText(s.text))))
+            : null,
+          canVote ? h("div", { class: "post-actions" }, voteButton("plenary", it)) : null);
+      }))
+      : h("p", { class: "empty" }, t("phone.plenary.empty")));
+}
+
+function planSection() {
+  const entries = Object.values(state.plan).sort((a, b) => a.position - b.position || a.id - b.id);
+  return h("section", { class: "list-section", "aria-labelledby": "plan-title" },
+    h("h2", { id: "plan-title" }, t("phone.plan.title")),
+    h("p", {}, t("phone.plan.body")),
+    entries.length
+      ? h("ol", { class: "post-list plan-list" }, entries.map((e) => h("li", { class: "post" },
+        userText(e.fields.title || "", "p"),
+        e.fields.solution ? userText(e.fields.solution, "p") : null,
+        h("p", { class: "meta" },
+          e.fields.status ? h("span", { class: "badge" }, hasKey(`plan.status.${e.fields.status}`) ? t(`plan.status.${e.fields.status}`) : e.fields.status) : null,
+          e.fields.owner ? h("span", {}, " ", t("phone.plan.owner"), " ", userText(e.fields.owner)) : null))))
+      : h("p", { class: "empty" }, t("phone.plan.empty")));
+}
+
+// ---- council
+
+function volunteerSection() {
+  const v = state.me.volunteer;
+  const waiting = pending("council_volunteer").length > 0;
+  const title = h("h2", { id: "council-title" }, t("phone.council.title"));
+  if (!ui.volunteerOpen) {
+    return h("section", { class: "card stack council", "aria-labelledby": "council-title" },
+      title,
+      h("p", {}, t("phone.council.body")),
+      v ? h("p", { class: "notice" }, t("phone.council.done"),
+        v.role ? [" ", t(`phone.council.role.${v.role}`)] : null) : null,
+      waiting ? h("p", { class: "meta" }, h("span", { class: "badge badge-waiting" }, t("phone.waiting"))) : null,
+      h("button", {
+        type: "button", "data-key": "council-open",
+        onclick: () => {
+          ui.volunteerOpen = true;
+          render();
+          const c = document.getElementById("council-contact");
+          if (c) c.focus();
+        },
+      }, v ? t("phone.council.update") : t("phone.council.button")));
+  }
+  const contact = h("input", {
+    id: "council-contact", type: "text", maxlength: String(MAX_CONTACT), dir: "auto", autocomplete: "email",
+    "aria-describedby": "council-contact-hint", value: (v && v.contact) || "", "data-key": "council-contact",
+  });
+  const consent = h("input", { type: "checkbox", id: "council-consent", checked: Boolean(v && v.consent), "aria-describedby": "council-consent-error" });
+  const err = h("p", { id: "council-consent-error", class: "error-text", hidden: true }, t("error.consent_required"));
+  const form = h("form", { class: "card stack council", "aria-labelledby": "council-title", novalidate: true },
+    title,
+    h("p", {}, t("phone.council.body")),
+    h("div", { class: "field" },
+      h("label", { for: "council-contact" }, t("phone.council.contact")),
+      h("span", { id: "council-contact-hint", class: "hint" }, t("phone.council.contact_hint")),
+      contact),
+    h("label", { class: "choice", for: "council-consent" }, consent, h("span", {}, t("phone.council.consent"))),
+    err,
+    h("div", { class: "form-actions" },
+      h("button", { type: "submit", class: "btn-primary" }, t("phone.council.submit")),
+      h("button", { type: "button", class: "btn-quiet", onclick: () => { ui.volunteerOpen = false; render(); } }, t("common.cancel"))));
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    const c = contact.value.trim();
+    if (c && !consent.checked) {
+      err.hidden = false;
+      consent.focus();
+      return;
+    }
+    const payload = { consent: consent.checked };
+    if (c) payload.contact = c;
+    ui.volunteerOpen = false;
+    send("council_volunteer", payload);
+    render();
+    toast(t("phone.council.thanks"), "ok");
+  });
+  return form;
+}
+
+start().catch((err) => {
+  console.error(err);
+  clear(main).append(h("p", { class: "error-text" }, t("error.unknown")));
+});

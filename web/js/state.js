@@ -1,0 +1,225 @@
+// state = applyEvent(state, event): the JavaScript twin of server/domain/reducer.py.
+//
+// Every client keeps one state object (a snapshot, docs/protocol.md §7) and folds
+// the events it receives into it with applyEvent. The rules below mirror the
+// Python reducer rule for rule, in the same order; both are checked against the
+// same recorded fixtures (tests/fixtures/events/*.json, tests/js/reducer.test.mjs),
+// so they cannot drift apart. Change one, change the other.
+//
+// applyEvent is pure: it never mutates its input and returns a new state.
+
+export const EVENT_TYPES = Object.freeze([
+  "workshop_updated",
+  "room_updated",
+  "participant_joined",
+  "participant_moved",
+  "room_changed",
+  "barrier_posted",
+  "barriers_revealed",
+  "barrier_withdrawn",
+  "barriers_merged",
+  "merge_undone",
+  "authorship",
+  "tally",
+  "my_votes",
+  "solution_posted",
+  "solution_withdrawn",
+  "post_hidden",
+  "post_restored",
+  "plenary_item_added",
+  "plenary_item_withdrawn",
+  "plan_entry_created",
+  "plan_entry_updated",
+  "council_volunteered",
+  "council_role_set",
+  "help_called",
+  "help_cleared",
+  "room_stats",
+]);
+
+const TALLY_COLLECTIONS = { barrier: "barriers", solution: "solutions", plenary: "plenary" };
+
+function clone(value) {
+  if (typeof structuredClone === "function") return structuredClone(value);
+  return JSON.parse(JSON.stringify(value));
+}
+
+function key(kind, id) {
+  return `${kind}:${id}`;
+}
+
+// Python's sorted() on strings compares code points; for the ASCII keys used here
+// ("barrier:12") that is the same as JavaScript's default sort.
+function sortedUnique(items) {
+  return Array.from(new Set(items)).sort();
+}
+
+function has(obj, k) {
+  return obj != null && Object.prototype.hasOwnProperty.call(obj, k);
+}
+
+/** Apply one event; events at or below the state's seq are ignored (the same state is returned). */
+export function applyEvent(state, event) {
+  if (event.seq <= state.seq) return state;
+  const s = clone(state);
+  apply(s, event.type, event.data);
+  s.seq = event.seq;
+  return s;
+}
+
+/** Apply events in order. */
+export function applyEvents(state, events) {
+  let s = state;
+  for (const ev of events) s = applyEvent(s, ev);
+  return s;
+}
+
+// Is this room's board part of this viewer's state? A moved participant's socket stays
+// in its old room's channel until its `sync` is answered, so room news can still
+// arrive from the room it left.
+function here(s, roomId) {
+  return s.me.role === "organiser" || s.me.role === "display" || s.me.room_id === roomId;
+}
+
+function apply(s, t, d) {
+  const role = s.me.role;
+  switch (t) {
+    case "workshop_updated":
+      Object.assign(s.workshop, d.workshop);
+      break;
+    case "room_updated":
+      s.rooms[String(d.room.id)] = d.room;
+      break;
+    case "participant_joined": {
+      const p = d.participant;
+      if (role === "organiser" || role === "display" || s.me.room_id === p.room_id) {
+        s.participants[String(p.id)] = p;
+      }
+      break;
+    }
+    case "participant_moved": {
+      const p = d.participant;
+      if (role === "organiser" || role === "display" || s.me.room_id === p.room_id) {
+        s.participants[String(p.id)] = p;
+      } else {
+        delete s.participants[String(p.id)];
+      }
+      break;
+    }
+    case "room_changed":
+      s.me.room_id = d.room_id;
+      s.participants = d.participants;
+      s.barriers = d.barriers;
+      s.solutions = d.solutions;
+      break;
+    case "barrier_posted":
+      if (here(s, d.barrier.room_id)) s.barriers[String(d.barrier.id)] = d.barrier;
+      break;
+    case "barriers_revealed":
+      if (here(s, d.room_id)) {
+        for (const b of d.barriers) s.barriers[String(b.id)] = b;
+      }
+      break;
+    case "barrier_withdrawn":
+      delete s.barriers[String(d.barrier_id)];
+      // A withdrawn post is no longer "mine" (the snapshot lists live posts only).
+      s.mine = s.mine.filter((k) => k !== key("barrier", d.barrier_id));
+      break;
+    case "barriers_merged":
+      if (here(s, d.shared.room_id)) {
+        s.barriers[String(d.shared.id)] = d.shared;
+        for (const b of d.members) s.barriers[String(b.id)] = b;
+      }
+      break;
+    case "merge_undone":
+      delete s.barriers[String(d.shared_id)];
+      for (const b of d.members) {
+        if (here(s, b.room_id) && (has(s.barriers, String(b.id)) || !b.hidden)) s.barriers[String(b.id)] = b;
+      }
+      break;
+    case "authorship":
+      s.mine = sortedUnique([...s.mine, d.key]);
+      break;
+    case "tally": {
+      const coll = TALLY_COLLECTIONS[d.target_type];
+      if (coll === undefined) throw new Error(`unknown tally target_type ${JSON.stringify(d.target_type)}`);
+      const item = s[coll][String(d.target_id)];
+      if (item !== undefined && item !== null) item.votes = d.votes;
+      break;
+    }
+    case "my_votes": {
+      const remove = new Set(d.remove);
+      s.my_votes = sortedUnique([...s.my_votes.filter((k) => !remove.has(k)), ...d.add]);
+      break;
+    }
+    case "solution_posted":
+      if (here(s, d.solution.room_id)) s.solutions[String(d.solution.id)] = d.solution;
+      break;
+    case "solution_withdrawn":
+      delete s.solutions[String(d.solution_id)];
+      s.mine = s.mine.filter((k) => k !== key("solution", d.solution_id));
+      break;
+    case "post_hidden": {
+      const coll = d.kind === "barrier" ? "barriers" : "solutions";
+      const k = String(d.id);
+      if (role === "participant" && !s.mine.includes(key(d.kind, d.id))) {
+        delete s[coll][k];
+      } else if (has(s[coll], k)) {
+        Object.assign(s[coll][k], { hidden: true, hidden_reason: d.reason, votes: 0 });
+      }
+      break;
+    }
+    case "post_restored": {
+      const coll = d.kind === "barrier" ? "barriers" : "solutions";
+      if (here(s, d.item.room_id)) s[coll][String(d.item.id)] = d.item;
+      break;
+    }
+    case "plenary_item_added":
+      s.plenary[String(d.item.id)] = d.item;
+      break;
+    case "plenary_item_withdrawn":
+      delete s.plenary[String(d.item_id)];
+      break;
+    case "plan_entry_created":
+      s.plan[String(d.entry.id)] = d.entry;
+      break;
+    case "plan_entry_updated": {
+      const entry = s.plan[String(d.entry_id)];
+      if (entry !== undefined && entry !== null) {
+        entry.fields[d.field] = d.value;
+        entry.versions[d.field] = d.version;
+      }
+      break;
+    }
+    case "council_volunteered": {
+      const v = d.volunteer;
+      if (role === "organiser") {
+        s.volunteers[String(v.participant_id)] = v;
+      } else if (role === "participant" && s.me.participant_id === v.participant_id) {
+        s.me.volunteer = v;
+      }
+      break;
+    }
+    case "council_role_set": {
+      const pid = String(d.participant_id);
+      if (d.member) s.council[pid] = d.member;
+      else delete s.council[pid];
+      if (role === "organiser" && has(s.volunteers || {}, pid)) s.volunteers[pid].role = d.role;
+      if (role === "participant" && s.me.participant_id === d.participant_id && s.me.volunteer) {
+        s.me.volunteer.role = d.role;
+      }
+      break;
+    }
+    case "help_called":
+      s.help[String(d.help.room_id)] = d.help;
+      break;
+    case "help_cleared":
+      delete s.help[String(d.room_id)];
+      break;
+    case "room_stats":
+      s.stats[String(d.room_id)] = d;
+      break;
+    default:
+      throw new Error(`unknown event type ${JSON.stringify(t)}`);
+  }
+}
