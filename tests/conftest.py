@@ -1,0 +1,187 @@
+"""Fixtures: an app on each database backend, and a small `day` helper so a
+test reads like the user's story (create the workshop, join, connect, act).
+
+Backends: SQLite always; PostgreSQL when the server at 127.0.0.1:5432 is
+reachable (each run creates and drops its own database). With CI=true a
+missing PostgreSQL is a failure, not a skip.
+"""
+from __future__ import annotations
+
+import itertools
+import os
+import uuid
+
+import pytest
+
+from server import create_app
+from server.domain.workshops import create_workshop
+from server.extensions import socketio
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+PG_HOST = os.environ.get("TEST_PG_HOST", "127.0.0.1")
+PG_PORT = int(os.environ.get("TEST_PG_PORT", "5432"))
+PG_USER = os.environ.get("TEST_PG_USER", "postgres")
+
+
+def _pg_admin():
+    import pg8000.native
+    return pg8000.native.Connection(PG_USER, host=PG_HOST, port=PG_PORT, database="postgres", timeout=5)
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A fresh PostgreSQL database for this test run, dropped at the end."""
+    try:
+        admin = _pg_admin()
+    except Exception as exc:  # noqa: BLE001 - any failure means "no server here"
+        if IN_CI:
+            pytest.fail(f"PostgreSQL is required in CI but not reachable at {PG_HOST}:{PG_PORT}: {exc}")
+        pytest.skip(f"PostgreSQL not reachable at {PG_HOST}:{PG_PORT}: {exc}")
+    name = f"cg_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    admin.run(f"CREATE DATABASE {name}")
+    admin.close()
+    yield f"postgresql+pg8000://{PG_USER}@{PG_HOST}:{PG_PORT}/{name}"
+    admin = _pg_admin()
+    admin.run(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}' AND pid <> pg_backend_pid()")
+    admin.run(f"DROP DATABASE IF EXISTS {name}")
+    admin.close()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def db_url(request, tmp_path):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'test.sqlite3'}"
+    return request.getfixturevalue("postgres_url")
+
+
+def make_app(url: str):
+    return create_app({"DATABASE_URL": url, "ASYNC_MODE": "threading", "REDIS_URL": None,
+                       "TESTING": True, "AUTO_MIGRATE": True, "PUBLIC_URL": "http://testserver"})
+
+
+@pytest.fixture
+def app(db_url):
+    app = make_app(db_url)
+    yield app
+    app.extensions["common_ground_db"].dispose()
+
+
+_cids = itertools.count(1)
+
+
+class Client:
+    """One connected screen: a phone, a tablet, the organiser or the projector."""
+
+    def __init__(self, app, token: str, role: str, **info):
+        self.app, self.token, self.role = app, token, role
+        self.participant_id = info.get("participant_id")
+        self.room_id = info.get("room_id")
+        self.sio = socketio.test_client(app, auth={"token": token})
+        assert self.sio.is_connected(), f"{role} could not connect"
+        self._received: list[dict] = []
+
+    def send(self, name: str, cid: str | None = None, **payload) -> dict:
+        payload = {"cid": cid or f"c{next(_cids)}", **payload}
+        return self.sio.emit(name, payload, callback=True)
+
+    def ok(self, name: str, **payload) -> dict:
+        ack = self.send(name, **payload)
+        assert ack["ok"], f"{self.role} {name} refused: {ack}"
+        return ack["result"]
+
+    def refused(self, name: str, code: str, **payload) -> dict:
+        ack = self.send(name, **payload)
+        assert not ack["ok"], f"{self.role} {name} was accepted, expected {code}: {ack}"
+        assert ack["error"]["code"] == code, f"{self.role} {name}: expected {code}, got {ack['error']}"
+        assert ack["error"]["message"]
+        return ack["error"]
+
+    def events(self) -> list[dict]:
+        """Events received since the last call, in order."""
+        out = []
+        for msg in self.sio.get_received():
+            if msg["name"] == "event":
+                out.extend(msg["args"])
+        return out
+
+    def sync(self, since=None) -> dict:
+        return self.sio.emit("sync", {"since": since}, callback=True)
+
+    def snapshot(self) -> dict:
+        ack = self.sync(None)
+        assert ack["ok"] and ack["mode"] == "snapshot", ack
+        return ack["state"]
+
+    def disconnect(self):
+        if self.sio.is_connected():
+            self.sio.disconnect()
+
+
+class Day:
+    """Actions that read like the day: create, join, connect, act."""
+
+    def __init__(self, app):
+        self.app = app
+        self.db = app.extensions["common_ground_db"]
+        self.http = app.test_client()
+        self.clients: list[Client] = []
+        self.created = None
+
+    def create(self, rooms: int = 2, vote_budget: int = 3, languages=("en", "es", "fa"), title="Trust workshop"):
+        self.created = create_workshop(self.db, title=title, rooms=rooms, vote_budget=vote_budget,
+                                       languages=list(languages))
+        return self.created
+
+    @property
+    def workshop_id(self):
+        return self.created["workshop_id"]
+
+    @property
+    def room_ids(self) -> list[int]:
+        return [f["room_id"] for f in self.created["facilitators"]]
+
+    def _client(self, token, role, **info) -> Client:
+        c = Client(self.app, token, role, **info)
+        self.clients.append(c)
+        return c
+
+    def organiser(self) -> Client:
+        return self._client(self.created["organiser_token"], "organiser")
+
+    def display(self) -> Client:
+        return self._client(self.created["display_token"], "display")
+
+    def facilitator(self, room_index: int = 0) -> Client:
+        f = self.created["facilitators"][room_index]
+        return self._client(f["token"], "facilitator", room_id=f["room_id"])
+
+    def join_http(self, **body):
+        body.setdefault("code", self.created["join_code"])
+        body.setdefault("group", "community_member")
+        body.setdefault("language", "en")
+        return self.http.post("/api/join", json=body)
+
+    def join(self, name=None, group="community_member", language="en", anonymous=True, connect=True):
+        resp = self.join_http(name=name, group=group, language=language, anonymous=anonymous)
+        assert resp.status_code == 200, resp.get_json()
+        data = resp.get_json()
+        if not connect:
+            return data
+        return self._client(data["token"], "participant", participant_id=data["participant_id"],
+                            room_id=data["room_id"])
+
+    def drain(self):
+        for c in self.clients:
+            c.events()
+
+    def close(self):
+        for c in self.clients:
+            c.disconnect()
+
+
+@pytest.fixture
+def day(app):
+    d = Day(app)
+    d.create()
+    yield d
+    d.close()
