@@ -1,0 +1,246 @@
+"""Common ground: how strongly police and community both support an item.
+
+Pure functions over plain data (no database, no Flask): the report builder
+(server/reports/model.py) feeds them participants, items and votes. The
+method, and why, is in docs/agreement.md. In short:
+
+* support of a group for an item = share of that group's participants in
+  the item's scope (its room; the whole workshop for plenary items) who gave
+  it a dot;
+* agreement = min(police support, community support), where police is
+  ``law_enforcement`` and community is ``community_member + community_org``;
+  items are ranked by agreement, then by raw tally;
+* a cell (a group, or a side) with fewer than K people in the scope is never
+  shown, and a cell is also held back when showing it would let someone work
+  out a small cell by subtraction (total minus the shown cells). Which cells
+  are shown depends only on the group sizes, never on the votes, so the
+  pattern of blanks itself says nothing about how anyone voted.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from itertools import combinations
+from typing import Iterable, Mapping
+
+from . import rules
+
+DEFAULT_MIN_GROUP_SIZE = 3
+# Below 2 a "split" is one person's ballot; the setting cannot go lower.
+FLOOR_MIN_GROUP_SIZE = 2
+
+GROUPS: tuple[str, ...] = rules.GROUPS
+SIDES: dict[str, tuple[str, ...]] = {"police": rules.POLICE_GROUPS, "community": rules.COMMUNITY_GROUPS}
+# The order cells are considered for publication: the two sides the ranking
+# needs first, then the single groups.
+CANDIDATES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("side:police", rules.POLICE_GROUPS),
+    ("side:community", rules.COMMUNITY_GROUPS),
+    *((f"group:{g}", (g,)) for g in GROUPS),
+)
+
+SHOWN, SUPPRESSED, ABSENT = "shown", "suppressed", "absent"
+
+
+def check_min_group_size(k: int) -> int:
+    if not isinstance(k, int) or k < FLOOR_MIN_GROUP_SIZE:
+        raise ValueError(f"the minimum group size must be an integer of at least {FLOOR_MIN_GROUP_SIZE}")
+    return k
+
+
+# -- which cells may be shown -----------------------------------------------------
+
+def _rank(vectors: list[tuple[int, ...]]) -> int:
+    """Rank of 0/1 vectors over the rationals (at most 4 columns: tiny)."""
+    rows = [[Fraction(x) for x in v] for v in vectors]
+    rank, cols = 0, len(rows[0]) if rows else 0
+    for c in range(cols):
+        pivot = next((r for r in range(rank, len(rows)) if rows[r][c] != 0), None)
+        if pivot is None:
+            continue
+        rows[rank], rows[pivot] = rows[pivot], rows[rank]
+        for r in range(len(rows)):
+            if r != rank and rows[r][c] != 0:
+                f = rows[r][c] / rows[rank][c]
+                rows[r] = [a - f * b for a, b in zip(rows[r], rows[rank])]
+        rank += 1
+    return rank
+
+
+def _vector(groups: Iterable[str]) -> tuple[int, ...]:
+    s = set(groups)
+    return tuple(1 if g in s else 0 for g in GROUPS)
+
+
+def _determined(known: list[tuple[int, ...]], subset: tuple[str, ...]) -> bool:
+    """Is the vote count of `subset` a linear combination of the known counts?"""
+    return _rank(known + [_vector(subset)]) == _rank(known)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Which cells of one scope are shown: decided from the group sizes alone."""
+
+    sizes: Mapping[str, int]
+    k: int
+    status: Mapping[str, str]  # cell name ("side:police", "group:community_org") -> shown|suppressed|absent
+
+    def shown(self, cell: str) -> bool:
+        return self.status[cell] == SHOWN
+
+
+def plan(sizes: Mapping[str, int], k: int = DEFAULT_MIN_GROUP_SIZE) -> Plan:
+    """Decide which group and side splits of a scope may be shown.
+
+    The room's total tally is public anyway. Starting from it (and from the
+    groups nobody belongs to, whose count is known to be 0), each candidate
+    cell is shown only if it has at least K people and if, once shown, every
+    combination of groups whose count could then be worked out by adding and
+    subtracting shown numbers still has 0 or at least K people.
+    """
+    check_min_group_size(k)
+    sizes = {g: int(sizes.get(g, 0)) for g in GROUPS}
+    present = tuple(g for g in GROUPS if sizes[g] > 0)
+    known = [_vector(present)] + [_vector((g,)) for g in GROUPS if sizes[g] == 0]
+    subsets = [c for r in range(1, len(present) + 1) for c in combinations(present, r)]
+    status: dict[str, str] = {}
+    for name, groups in CANDIDATES:
+        pop = sum(sizes[g] for g in groups)
+        if pop == 0:
+            status[name] = ABSENT
+            continue
+        if pop < k:
+            status[name] = SUPPRESSED
+            continue
+        trial = known + [_vector(groups)]
+        leaks = any(0 < sum(sizes[g] for g in sub) < k and _determined(trial, sub) and not _determined(known, sub)
+                    for sub in subsets)
+        if leaks:
+            status[name] = SUPPRESSED
+        else:
+            status[name] = SHOWN
+            known = trial
+    return Plan(sizes=sizes, k=k, status=status)
+
+
+# -- one item -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Cell:
+    size: int            # people in the scope (always shown: participation is public)
+    votes: int | None    # None when suppressed
+    share: float | None  # votes / size, None when suppressed or nobody is in it
+    status: str
+
+
+@dataclass(frozen=True)
+class Support:
+    kind: str            # barrier | solution | plenary
+    id: int
+    scope: int | None    # room id, or None for the whole workshop
+    total: int
+    groups: dict[str, Cell]
+    sides: dict[str, Cell]
+    agreement: float | None  # min(police share, community share); None when either is not shown
+
+    @property
+    def suppressed(self) -> bool:
+        return any(c.status == SUPPRESSED for c in (*self.groups.values(), *self.sides.values()))
+
+
+def support(p: Plan, counts: Mapping[str, int], kind: str = "barrier", item_id: int = 0,
+            scope: int | None = None) -> Support:
+    """The shown splits of one item, given its votes per group."""
+    counts = {g: int(counts.get(g, 0)) for g in GROUPS}
+
+    def cell(name: str, groups: tuple[str, ...]) -> Cell:
+        size = sum(p.sizes[g] for g in groups)
+        status = p.status[name]
+        if status != SHOWN:
+            return Cell(size, None, None, status)
+        votes = sum(counts[g] for g in groups)
+        return Cell(size, votes, votes / size, status)
+
+    groups = {g: cell(f"group:{g}", (g,)) for g in GROUPS}
+    sides = {s: cell(f"side:{s}", gs) for s, gs in SIDES.items()}
+    police, community = sides["police"].share, sides["community"].share
+    agreement = min(police, community) if police is not None and community is not None else None
+    return Support(kind=kind, id=item_id, scope=scope, total=sum(counts.values()), groups=groups, sides=sides,
+                   agreement=agreement)
+
+
+# -- a whole workshop -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    group: str
+    room_id: int | None
+    removed: bool = False
+
+
+@dataclass(frozen=True)
+class Item:
+    kind: str            # barrier | solution | plenary
+    id: int
+    scope: int | None    # room id; None for plenary items (the whole workshop)
+
+
+@dataclass
+class Agreement:
+    k: int
+    sizes: dict[int | None, dict[str, int]]   # scope -> group -> people
+    plans: dict[int | None, Plan]
+    items: dict[tuple[str, int], Support] = field(default_factory=dict)
+
+    def ranked(self, kinds: Iterable[str] | None = None) -> list[Support]:
+        """Items by agreement (unknown last), then raw tally, then kind and id."""
+        wanted = set(kinds) if kinds is not None else None
+        chosen = [s for s in self.items.values() if wanted is None or s.kind in wanted]
+        return sorted(chosen, key=lambda s: (s.agreement is None, -(s.agreement or 0.0), -s.total, s.kind, s.id))
+
+
+def populations(people: Iterable[Person], items: Iterable[Item],
+                votes: Iterable[tuple[int, str, int]]) -> dict[int | None, dict[str, set[int]]]:
+    """Who counts in each scope: its current members, plus anyone who voted on one of its items
+    (someone moved or removed after voting still counts where they voted)."""
+    people = {p.id: p for p in people}
+    scope_of = {(i.kind, i.id): i.scope for i in items}
+    out: dict[int | None, dict[str, set[int]]] = {}
+
+    def add(scope, pid):
+        p = people.get(pid)
+        if p is not None:
+            out.setdefault(scope, {g: set() for g in GROUPS})[p.group].add(pid)
+
+    for p in people.values():
+        if not p.removed:
+            add(None, p.id)
+            if p.room_id is not None:
+                add(p.room_id, p.id)
+    for pid, kind, target in votes:
+        if (kind, target) in scope_of:
+            add(scope_of[(kind, target)], pid)
+    return out
+
+
+def compute(people: Iterable[Person], items: Iterable[Item], votes: Iterable[tuple[int, str, int]],
+            k: int = DEFAULT_MIN_GROUP_SIZE) -> Agreement:
+    """Support per group and side for every item, with the suppression rule applied."""
+    people, items, votes = list(people), list(items), list(votes)
+    group_of = {p.id: p.group for p in people}
+    members = populations(people, items, votes)
+    sizes = {scope: {g: len(ids) for g, ids in by_group.items()} for scope, by_group in members.items()}
+    empty = {g: 0 for g in GROUPS}
+    plans = {scope: plan(s, k) for scope, s in sizes.items()}
+    result = Agreement(k=k, sizes=sizes, plans=plans)
+    tallies: dict[tuple[str, int], dict[str, int]] = {}
+    for pid, kind, target in votes:
+        if pid in group_of:
+            t = tallies.setdefault((kind, target), dict(empty))
+            t[group_of[pid]] += 1
+    for item in items:
+        p = plans.get(item.scope) or plan(empty, k)
+        result.items[(item.kind, item.id)] = support(p, tallies.get((item.kind, item.id), empty), item.kind,
+                                                     item.id, item.scope)
+    return result

@@ -1,0 +1,71 @@
+"""Formatting shared by the renderers: split cells, percentages, timeline lines, file names."""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from ..domain import agreement as ag
+from .i18n import Labels
+from .model import TimelineRow
+
+SUPPRESSED_MARK = "‡"
+ABSENT_MARK = "—"
+
+
+def cell_text(cell: ag.Cell) -> str:
+    if cell.status == ag.SHOWN:
+        return f"{cell.votes}/{cell.size}"
+    return SUPPRESSED_MARK if cell.status == ag.SUPPRESSED else ABSENT_MARK
+
+
+def pct(x: float | None) -> str:
+    return SUPPRESSED_MARK if x is None else f"{round(x * 100)}%"
+
+
+def when(dt: datetime | None) -> str:
+    return dt.strftime("%Y-%m-%d %H:%M UTC") if dt else ""
+
+
+def clock(dt: datetime) -> str:
+    return dt.strftime("%H:%M")
+
+
+def timeline_line(t: Labels, row: TimelineRow) -> str:
+    d = dict(row.detail)
+    room = row.room_name or ""
+    if "phase" in d:
+        d["phase"] = t.phase(d["phase"] or "")
+    if row.action == "council_role":
+        d["name"] = d.get("name") or t("no_name")
+        d["role"] = t.role(d["role"]) if d.get("role") else "—"
+    return t(f"act_{row.action}", room=room, **d)
+
+
+def actor(t: Labels, row: TimelineRow) -> str:
+    return t(row.actor)
+
+
+def kind_label(t: Labels, kind: str) -> str:
+    return {"barrier": t("barrier"), "solution": t("solution"), "plenary": t("plenary_item")}[kind]
+
+
+def split_header(t: Labels) -> list[str]:
+    """Police, community (both community groups together), government/other, agreement."""
+    return [t("police"), t("community"), t.group("government_other"), t("agreement")]
+
+
+def split_cells(support: ag.Support) -> list[str]:
+    return [cell_text(support.sides["police"]), cell_text(support.sides["community"]),
+            cell_text(support.groups["government_other"]), pct(support.agreement)]
+
+
+def community_detail(t: Labels, support: ag.Support) -> str:
+    """The two community groups separately, when they can be shown ("" otherwise)."""
+    return " · ".join(f"{t.group(g)} {cell_text(support.groups[g])}" for g in ag.SIDES["community"]
+                      if support.groups[g].status == ag.SHOWN)
+
+
+def filename(title: str, what: str, fmt: str, lang: str) -> str:
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", title).strip("-").lower()[:40] or "workshop"
+    ext = {"md": "md", "json": "json", "csv": "csv", "pdf": "pdf", "docx": "docx"}[fmt]
+    return f"{slug}-{what}-{lang}.{ext}" if fmt != "json" else f"{slug}-archive.json"

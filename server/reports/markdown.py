@@ -1,0 +1,138 @@
+"""The action plan and the report of the day as Markdown.
+
+Markdown has no text direction; a Persian report is wrapped in
+`<div dir="rtl">`, which GitHub, GitLab and most viewers honour.
+"""
+from __future__ import annotations
+
+from ..domain import agreement as ag
+from . import common as c
+from .i18n import Labels
+from .model import Report
+
+
+def _esc(text: str | None) -> str:
+    """Table- and markup-safe single line."""
+    text = (text or "").replace("\r", " ").replace("\n", " ")
+    for ch in "\\|*_`[]<>#":
+        text = text.replace(ch, "\\" + ch)
+    return text
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    out = ["| " + " | ".join(_esc(h) for h in header) + " |", "|" + "---|" * len(header)]
+    out += ["| " + " | ".join(cells) + " |" for cells in rows]
+    return out + [""]
+
+
+def _plan(t: Labels, report: Report) -> list[str]:
+    out = [f'## {t("plan_title")}', ""]
+    if not report.plan:
+        out += [t("none"), ""]
+    for e in report.plan:
+        f = e["fields"]
+        out += [f'### {e["position"]}. {_esc(f["title"])}', ""]
+        for name in ("solution", "actions", "owner", "timeline", "resources", "success_measure", "status",
+                     "council_lead"):
+            value = t.status(f[name]) if name == "status" else f[name]
+            if value:
+                out.append(f'- **{t.field(name)}:** {_esc(value)}')
+        out.append("")
+    out += [f'## {t("council")}', ""]
+    if report.council:
+        out += _table([t("name"), t("group"), t("role")],
+                      [[_esc(m.name) if m.name else t("no_name"), t.group(m.group), t.role(m.role)]
+                       for m in report.council])
+    else:
+        out += [t("none"), ""]
+    out += [f'{t("council_volunteers")}: {report.volunteers}', ""]
+    return out
+
+
+def _split(s: ag.Support) -> list[str]:
+    return [_esc(x) for x in c.split_cells(s)]
+
+
+def _report(t: Labels, report: Report) -> list[str]:
+    groups = [t.group(g) for g in report.groups]
+    out = [f'## {t("participation")}', ""]
+    out += _table([t("room"), *groups, t("total")],
+                  [[_esc(r.name), *[str(r.sizes.get(g, 0)) for g in report.groups], str(r.people)] for r in report.rooms]
+                  + [[f'**{t("total")}**', *[str(report.participation.get(g, 0)) for g in report.groups],
+                      str(report.people)]])
+    out += [f'### {t("votes_chart")}', ""]
+    out += _table([t("group"), t("votes")], [[t.group(g), _esc(c.SUPPRESSED_MARK if v is None else str(v))]
+                                             for g, v in report.votes_by_group.items()])
+    out += [f'## {t("common_ground")}', "", t("common_ground_intro"), ""]
+    if report.common_ground:
+        out += _table([t("item"), t("kind"), t("votes"), t("police"), t("community"), t("agreement")],
+                      [[_esc(x["text"]), c.kind_label(t, x["kind"]), str(x["support"].total),
+                        _esc(c.cell_text(x["support"].sides["police"])),
+                        _esc(c.cell_text(x["support"].sides["community"])), _esc(c.pct(x["support"].agreement))]
+                       for x in report.common_ground[:15]])
+    else:
+        out += [t("none"), ""]
+    note = [f'_{t("split_note")} {_esc(t("suppressed_note", k=report.k))}_', ""]
+    out += note
+    out += [f'## {t("plenary")}', ""]
+    if report.plenary:
+        out += _table([t("plenary_item"), t("room"), t("room_votes"), t("plenary_votes"), *c.split_header(t)],
+                      [[_esc(i.text), _esc(i.room_name), str(i.room_votes), str(i.votes), *_split(i.support)]
+                       for i in report.plenary])
+    else:
+        out += [t("none"), ""]
+    out += [f'## {t("barriers")}', ""]
+    for r in report.rooms:
+        out += [f'### {_esc(r.name)} · {t.phase(r.phase)} · {r.people} {t("people")}', ""]
+        if not r.barriers:
+            out += [t("none"), ""]
+            continue
+        out += _table([t("barrier"), t("votes"), *c.split_header(t)],
+                      [[_esc(b.text), str(b.votes), *_split(b.support)] for b in r.barriers])
+        for b in r.barriers:
+            if c.community_detail(t, b.support):
+                out.append(f'- {_esc(b.text)} — {_esc(c.community_detail(t, b.support))}')
+            if b.author_name:
+                out.append(f'- {_esc(b.text)} — {t("by")} {_esc(b.author_name)}')
+            if b.member_texts:
+                out.append(f'- {t("merged_from")}: ' + " \\| ".join(_esc(m) for m in b.member_texts))
+            for s in b.solutions:
+                by = f' — {t("by")} {_esc(s.author_name)}' if s.author_name else ""
+                out.append(f'- {t("solution")}: {_esc(s.text)} ({s.votes}){by}')
+        for m in r.merges:
+            undone = f' ({t("merge_undone")})' if m.undone else ""
+            out.append(f'- {t("merges")}: {_esc(m.shared_text)} ← ' + " \\| ".join(_esc(x) for x in m.member_texts)
+                       + undone)
+        out.append("")
+    out += note
+    m = report.moderation
+    out += [f'## {t("moderation")}', ""]
+    out += _table([t("moderation"), t("total")], [[t("hidden_barriers"), str(m["hidden"]["barrier"])],
+                                                 [t("hidden_solutions"), str(m["hidden"]["solution"])],
+                                                 [t("restored"), str(m["restored"])]])
+    for x in m["reasons"]:
+        out.append(f'- {_esc(x["reason"])} ({c.kind_label(t, x["kind"])}'
+                   f'{", " + _esc(x["room_name"]) if x["room_name"] else ""})')
+    out += ["", f'## {t("timeline")}', ""]
+    if report.timeline:
+        out += _table([t("time"), t("who"), t("what")],
+                      [[c.clock(x.at), c.actor(t, x), _esc(c.timeline_line(t, x))] for x in report.timeline])
+    else:
+        out += [t("none"), ""]
+    return out
+
+
+def render(report: Report, what: str, lang: str) -> bytes:
+    t = Labels(lang)
+    ws = report.workshop
+    lines = [f'# {t("plan_title") if what == "plan" else t("report_title")}: {_esc(ws["title"])}', ""]
+    meta = [_esc(x) for x in (ws.get("date"), ws.get("place")) if x]
+    meta.append(f'{t("generated")}: {c.when(report.generated_at)}')
+    lines += [" · ".join(meta), ""]
+    if what == "report":
+        lines += _report(t, report)
+    lines += _plan(t, report)
+    text = "\n".join(lines).rstrip() + "\n"
+    if t.rtl:
+        text = f'<div dir="rtl" lang="{t.lang}">\n\n{text}\n</div>\n'
+    return text.encode("utf-8")

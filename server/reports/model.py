@@ -1,0 +1,279 @@
+"""One data model of a workshop's day, built from the database, for every renderer.
+
+Privacy is settled here, once, so no renderer can get it wrong:
+* a post's author appears only as the name the author chose to show
+  (the same rule as server/domain/projection.py); anonymous posts carry no
+  author at all, and no participant id is kept anywhere in the model;
+* vote splits by stakeholder group come from server/domain/agreement.py,
+  with its small-group suppression applied;
+* hidden posts appear only as counts and the facilitators' reasons, never
+  with their text; withdrawn posts do not appear;
+* council volunteers' contact details are not in the report.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..domain import agreement as ag
+from ..domain import rules
+from ..models import (AuditEntry, Barrier, CouncilVolunteer, FacilitatorInvite, Merge, Participant, PlanEntry,
+                      PlenaryItem, Room, Solution, Vote, Workshop, utcnow)
+
+# Audit actions that make the timeline (plan field edits and moves are too fine-grained).
+TIMELINE_ACTIONS = ("phase", "workshop_phase", "merge", "merge_undo", "hide", "restore", "report_push",
+                    "report_withdraw", "plan_create", "council_role", "pause", "resume")
+
+
+class NotFound(Exception):
+    pass
+
+
+@dataclass
+class SolutionRow:
+    id: int
+    text: str
+    author_name: str | None
+    votes: int
+    support: ag.Support
+
+
+@dataclass
+class BarrierRow:
+    id: int
+    room_id: int
+    room_name: str
+    text: str
+    author_name: str | None
+    votes: int
+    support: ag.Support
+    shared: bool
+    member_texts: list[str]
+    solutions: list[SolutionRow]
+    pushed: bool
+
+
+@dataclass
+class MergeRow:
+    room_name: str
+    shared_text: str
+    member_texts: list[str]
+    returned_votes: int
+    undone: bool
+
+
+@dataclass
+class RoomRow:
+    id: int
+    number: int
+    name: str
+    phase: str
+    sizes: dict[str, int]
+    barriers: list[BarrierRow]
+    merges: list[MergeRow]
+
+    @property
+    def people(self) -> int:
+        return sum(self.sizes.values())
+
+
+@dataclass
+class PlenaryRow:
+    id: int
+    room_name: str
+    text: str
+    room_votes: int
+    votes: int
+    support: ag.Support
+    solutions: list[dict]
+    planned: bool
+
+
+@dataclass
+class TimelineRow:
+    at: datetime
+    actor: str          # organiser | facilitator | system
+    room_name: str | None
+    action: str
+    detail: dict
+
+
+@dataclass
+class CouncilRow:
+    name: str | None
+    group: str
+    role: str
+
+
+@dataclass
+class Report:
+    workshop: dict
+    generated_at: datetime
+    k: int
+    groups: tuple[str, ...]
+    participation: dict[str, int]             # group -> people in the workshop
+    rooms: list[RoomRow]
+    votes_by_group: dict[str, int | None]     # dots cast by each group (None: suppressed)
+    vote_totals: dict[str, int]               # kind -> dots
+    moderation: dict                          # {"hidden": {"barrier": n, "solution": n}, "restored": n, "reasons": [...]}
+    timeline: list[TimelineRow]
+    plenary: list[PlenaryRow]
+    common_ground: list[dict]                 # ranked: kind, text, room_name, support
+    plan: list[dict]                          # {"position", "fields"}
+    council: list[CouncilRow]
+    volunteers: int
+    agreement: ag.Agreement = field(repr=False, default=None)
+
+    @property
+    def people(self) -> int:
+        return sum(self.participation.values())
+
+
+def _author_name(anonymous: bool, author: Participant | None) -> str | None:
+    if anonymous or author is None:
+        return None
+    return author.display_name or None
+
+
+def build(session: Session, workshop_id: str, k: int = ag.DEFAULT_MIN_GROUP_SIZE) -> Report:
+    """Read one workshop and assemble its report. Raises NotFound for an unknown id."""
+    ws = session.get(Workshop, workshop_id)
+    if ws is None:
+        raise NotFound(workshop_id)
+    rooms = list(session.scalars(select(Room).where(Room.workshop_id == ws.id).order_by(Room.number)))
+    room_name = {r.id: r.name for r in rooms}
+    people = {p.id: p for p in session.scalars(select(Participant).where(Participant.workshop_id == ws.id))}
+    barriers = list(session.scalars(select(Barrier).where(Barrier.workshop_id == ws.id).order_by(Barrier.id)))
+    solutions = list(session.scalars(select(Solution).where(Solution.workshop_id == ws.id).order_by(Solution.id)))
+    votes = [(v.participant_id, v.target_type, v.target_id) for v in session.scalars(
+        select(Vote).where(Vote.workshop_id == ws.id).order_by(Vote.id))]
+    plenary = list(session.scalars(select(PlenaryItem).where(PlenaryItem.workshop_id == ws.id)))
+    entries = list(session.scalars(select(PlanEntry).where(PlanEntry.workshop_id == ws.id)
+                                   .order_by(PlanEntry.position, PlanEntry.id)))
+    merges = list(session.scalars(select(Merge).where(Merge.workshop_id == ws.id).order_by(Merge.id)))
+    volunteers = list(session.scalars(select(CouncilVolunteer).where(CouncilVolunteer.workshop_id == ws.id)))
+    invites = {i.id: i for i in session.scalars(select(FacilitatorInvite).where(FacilitatorInvite.workshop_id == ws.id))}
+    audit = list(session.scalars(select(AuditEntry).where(AuditEntry.workshop_id == ws.id)
+                                 .order_by(AuditEntry.at, AuditEntry.id)))
+
+    live_b = [b for b in barriers if not b.withdrawn]
+    live_s = [s for s in solutions if not s.withdrawn]
+    items = ([ag.Item("barrier", b.id, b.room_id) for b in live_b]
+             + [ag.Item("solution", s.id, s.room_id) for s in live_s]
+             + [ag.Item("plenary", i.id, None) for i in plenary])
+    persons = [ag.Person(p.id, p.group, p.room_id, p.removed_at is not None) for p in people.values()]
+    agreement = ag.compute(persons, items, votes, k)
+    tally = Counter((t, i) for _, t, i in votes)
+    by_id = {b.id: b for b in barriers}
+    pushed = {i.barrier_id for i in plenary}
+
+    def sol_row(s: Solution) -> SolutionRow:
+        return SolutionRow(s.id, s.text, _author_name(s.anonymous, people.get(s.author_id)),
+                           tally[("solution", s.id)], agreement.items[("solution", s.id)])
+
+    room_rows = []
+    for r in rooms:
+        top = [b for b in live_b if b.room_id == r.id and b.merged_into_id is None and not b.hidden]
+        rows = []
+        for b in top:
+            members = [m.text for m in live_b if m.merged_into_id == b.id and not m.hidden]
+            sols = [sol_row(s) for s in live_s if s.barrier_id == b.id and not s.hidden]
+            sols.sort(key=lambda s: (-s.votes, s.id))
+            rows.append(BarrierRow(b.id, r.id, r.name, b.text, _author_name(b.anonymous, people.get(b.author_id)),
+                                   tally[("barrier", b.id)], agreement.items[("barrier", b.id)], b.is_shared,
+                                   members, sols, b.id in pushed))
+        rows.sort(key=lambda b: (-b.votes, b.id))
+        merge_rows = []
+        for m in merges:
+            if m.room_id != r.id or m.shared_id not in by_id:
+                continue
+            member_texts = [by_id[i].text for i in m.member_ids if i in by_id and not by_id[i].hidden
+                            and not by_id[i].withdrawn]
+            merge_rows.append(MergeRow(r.name, by_id[m.shared_id].text, member_texts, m.returned_votes,
+                                       m.undone_at is not None))
+        sizes = agreement.sizes.get(r.id, {g: 0 for g in ag.GROUPS})
+        room_rows.append(RoomRow(r.id, r.number, r.name, r.phase, dict(sizes), rows, merge_rows))
+
+    # Dots cast by each group over the day, with the workshop-wide suppression rule.
+    ws_plan = agreement.plans.get(None) or ag.plan({}, k)
+    group_of = {p.id: p.group for p in people.values()}
+    dots = Counter(group_of[pid] for pid, _, _ in votes if pid in group_of)
+    votes_by_group = {g: (dots[g] if ws_plan.shown(f"group:{g}") else None) for g in ag.GROUPS}
+    vote_totals = {kind: sum(1 for _, t, _ in votes if t == kind) for kind in ("barrier", "solution", "plenary")}
+
+    hidden = Counter()
+    reasons = []
+    for kind, rows in (("barrier", barriers), ("solution", solutions)):
+        for x in rows:
+            if x.hidden and not x.withdrawn:
+                hidden[kind] += 1
+    restored = sum(1 for a in audit if a.action == "restore")
+    for a in audit:
+        if a.action == "hide":
+            reasons.append({"kind": a.detail.get("kind"), "reason": a.detail.get("reason") or "",
+                            "room_name": room_name.get(a.detail.get("room_id"))})
+    moderation = {"hidden": {"barrier": hidden["barrier"], "solution": hidden["solution"]},
+                  "restored": restored, "reasons": reasons}
+
+    timeline = []
+    for a in audit:
+        if a.action not in TIMELINE_ACTIONS:
+            continue
+        role, _, ident = a.actor.partition(":")
+        room_id = a.detail.get("room_id")
+        if role == "facilitator" and room_id is None and ident.isdigit() and int(ident) in invites:
+            room_id = invites[int(ident)].room_id
+        detail = {}
+        if a.action == "phase":
+            detail["phase"] = a.detail.get("phase")
+        elif a.action == "workshop_phase":
+            detail["phase"] = a.detail.get("phase")
+        elif a.action == "merge":
+            detail["count"] = len(a.detail.get("member_ids") or [])
+        elif a.action == "report_push":
+            detail["count"] = len(a.detail.get("barrier_ids") or [])
+        elif a.action == "hide":
+            detail["kind"] = a.detail.get("kind")
+        elif a.action == "council_role":
+            p = people.get(a.detail.get("participant_id"))
+            detail["name"] = p.display_name if p else None
+            detail["role"] = a.detail.get("role")
+        timeline.append(TimelineRow(a.at, role if role in ("organiser", "facilitator") else "system",
+                                    room_name.get(room_id), a.action, detail))
+
+    planned = {e.plenary_item_id for e in entries if e.plenary_item_id is not None}
+    plenary_rows = [PlenaryRow(i.id, room_name.get(i.room_id, ""), i.text, i.room_votes, tally[("plenary", i.id)],
+                               agreement.items[("plenary", i.id)], list(i.solutions), i.id in planned)
+                    for i in plenary]
+    plenary_rows.sort(key=lambda i: (-i.votes, i.id))
+
+    texts = {("barrier", b.id): (b.text, room_name[b.room_id]) for b in live_b if not b.hidden
+             and b.merged_into_id is None}
+    texts.update({("solution", s.id): (s.text, room_name[s.room_id]) for s in live_s if not s.hidden})
+    texts.update({("plenary", i.id): (i.text, room_name.get(i.room_id, "")) for i in plenary})
+    common = []
+    for s in agreement.ranked():
+        if (s.kind, s.id) in texts and s.total > 0:
+            text, rname = texts[(s.kind, s.id)]
+            common.append({"kind": s.kind, "id": s.id, "text": text, "room_name": rname, "support": s})
+
+    plan = [{"position": e.position, "fields": {f: e.fields.get(f, "") for f in rules.PLAN_FIELDS}} for e in entries]
+    council = []
+    for v in sorted(volunteers, key=lambda v: (v.role != "co_chair", v.id)):
+        p = people.get(v.participant_id)
+        if v.role and p is not None and p.removed_at is None:
+            council.append(CouncilRow(p.display_name, p.group, v.role))
+
+    participation = dict(agreement.sizes.get(None, {g: 0 for g in ag.GROUPS}))
+    return Report(
+        workshop={"id": ws.id, "title": ws.title, "date": ws.date, "place": ws.place,
+                  "languages": list(ws.languages), "phase": ws.phase, "vote_budget": ws.vote_budget,
+                  "created_at": ws.created_at},
+        generated_at=utcnow(), k=k, groups=ag.GROUPS, participation=participation, rooms=room_rows,
+        votes_by_group=votes_by_group, vote_totals=vote_totals, moderation=moderation, timeline=timeline,
+        plenary=plenary_rows, common_ground=common, plan=plan, council=council, volunteers=len(volunteers),
+        agreement=agreement)

@@ -1,0 +1,218 @@
+"""The JSON archive (server/reports/archive.py): export a played day, import it on this server
+and on another one, and get the same workshop; every bad archive is refused and changes nothing."""
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+
+from server import cli
+from server.extensions import socketio
+from server.reports import archive, export
+
+from .board import table_counts
+from .conftest import Day, make_app
+from .report_day import play
+
+
+def snapshot_of(app, token: str) -> dict:
+    client = socketio.test_client(app, auth={"token": token})
+    assert client.is_connected()
+    ack = client.emit("sync", {"since": None}, callback=True)
+    client.disconnect()
+    assert ack["ok"] and ack["mode"] == "snapshot", ack
+    return ack["state"]
+
+
+def normalise(state: dict, ids_from: dict | None = None) -> dict:
+    """Replace every database id by its rank within its kind, the same way in any snapshot.
+
+    Ranks come from `ids_from` (the organiser's snapshot of the same workshop, which sees every
+    item) so a projector's snapshot, which has no barriers, is normalised consistently."""
+    s = copy.deepcopy(state)
+    ref = ids_from or state
+    ranks = {}
+    for kind, coll in (("room", "rooms"), ("participant", "participants"), ("barrier", "barriers"),
+                       ("solution", "solutions"), ("plenary", "plenary"), ("plan", "plan")):
+        ranks[kind] = {int(k): n for n, k in enumerate(sorted(ref.get(coll, {}), key=int), 1)}
+
+    def r(kind, value):
+        if value is None:
+            return None
+        return f"{kind}#{ranks[kind].get(int(value), '?' + str(value))}"
+
+    def rekey(coll, kind):
+        return {r(kind, k): v for k, v in s.get(coll, {}).items()}
+
+    for v in s["rooms"].values():
+        v["id"] = r("room", v["id"])
+    for v in s["participants"].values():
+        v["id"], v["room_id"] = r("participant", v["id"]), r("room", v["room_id"])
+    for v in s["barriers"].values():
+        v.update(id=r("barrier", v["id"]), room_id=r("room", v["room_id"]), merged_into=r("barrier", v["merged_into"]),
+                 members=[r("barrier", m) for m in v["members"]])
+    for v in s["solutions"].values():
+        v.update(id=r("solution", v["id"]), room_id=r("room", v["room_id"]), barrier_id=r("barrier", v["barrier_id"]))
+    for v in s["plenary"].values():
+        v.update(id=r("plenary", v["id"]), room_id=r("room", v["room_id"]), barrier_id=r("barrier", v["barrier_id"]),
+                 solutions=[{**x, "id": r("solution", x["id"])} for x in v["solutions"]])
+    for v in s["plan"].values():
+        v.update(id=r("plan", v["id"]), plenary_item_id=r("plenary", v["plenary_item_id"]))
+    for v in s["council"].values():
+        v["participant_id"] = r("participant", v["participant_id"])
+    for v in s.get("volunteers", {}).values():
+        v["participant_id"] = r("participant", v["participant_id"])
+    for v in s.get("stats", {}).values():
+        v["room_id"] = r("room", v["room_id"])
+    for v in s.get("help", {}).values():
+        v["room_id"] = r("room", v["room_id"])
+    for coll, kind in (("rooms", "room"), ("participants", "participant"), ("barriers", "barrier"),
+                       ("solutions", "solution"), ("plenary", "plenary"), ("plan", "plan"),
+                       ("council", "participant"), ("volunteers", "participant"), ("stats", "room"),
+                       ("help", "room")):
+        if coll in s:
+            s[coll] = rekey(coll, kind)
+    s["workshop"] = {**s["workshop"], "id": "W", "join_code": "CODE"}
+    return s
+
+
+@pytest.fixture
+def played(app):
+    day = Day(app)
+    info = play(day)
+    yield day, info
+    day.close()
+
+
+def _import(db, raw: bytes) -> dict:
+    with db.transaction() as session:
+        return archive.load(session, archive.parse(raw))
+
+
+def test_archive_round_trip_gives_the_same_workshop_here_and_on_another_server(played, tmp_path):
+    day, info = played
+    raw = export(day.db, info.workshop_id, "json").data
+    data = json.loads(raw)
+    assert data["format"] == "common-ground-archive" and data["version"] == archive.VERSION
+    def both(app, made) -> dict:
+        org = snapshot_of(app, made["organiser_token"])
+        return {"organiser": normalise(org), "display": normalise(snapshot_of(app, made["display_token"]), org)}
+
+    want = both(day.app, info.created)
+    assert len(want["organiser"]["barriers"]) > 10 and want["organiser"]["plan"] and want["organiser"]["council"]
+
+    # The same server: a second, separate workshop with new ids, a new join code and new links.
+    made = _import(day.db, raw)
+    assert made["workshop_id"] != info.workshop_id and made["join_code"] != info.created["join_code"]
+    got = both(day.app, made)
+    for role in ("organiser", "display"):
+        assert got[role] == want[role], role
+    assert len(made["facilitators"]) == 2
+
+    # Another server (a fresh SQLite database): the join code is free there, so it is kept.
+    other = make_app(f"sqlite:///{tmp_path / 'other.sqlite3'}")
+    try:
+        made2 = _import(other.extensions["common_ground_db"], raw)
+        assert made2["join_code"] == info.created["join_code"]
+        got = both(other, made2)
+        for role in ("organiser", "display"):
+            assert got[role] == want[role], role
+        # A re-export of the imported workshop is the same archive (keys, not ids).
+        again = json.loads(export(other.extensions["common_ground_db"], made2["workshop_id"], "json").data)
+        assert {**again, "exported_at": None} == {**data, "exported_at": None}
+    finally:
+        other.extensions["common_ground_db"].dispose()
+
+
+@pytest.fixture
+def cli_db(app, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", app.config["DATABASE_URL"])
+    monkeypatch.setenv("ASYNC_MODE", "threading")
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    monkeypatch.delenv("PUBLIC_URL", raising=False)
+    return app.extensions["common_ground_db"]
+
+
+def small_archive(app) -> bytes:
+    """A quick workshop with a post and a vote: enough for the import refusals."""
+    day = Day(app)
+    day.create(rooms=1)
+    p = day.join(name="Ana", anonymous=False)
+    fac = day.facilitator(0)
+    fac.ok("phase_advance")
+    bid = p.ok("barrier_post", text="Nobody explains the stops")["barrier"]["id"]
+    fac.ok("phase_advance")
+    fac.ok("phase_advance")
+    p.ok("vote_cast", target_type="barrier", target_id=bid)
+    raw = export(day.db, day.workshop_id, "json").data
+    day.close()
+    return raw
+
+
+def test_cli_import_prints_new_links_that_work(app, cli_db, tmp_path, capsys):
+    path = tmp_path / "day.json"
+    path.write_bytes(small_archive(app))
+    assert cli.main(["import", str(path), "--json", "--base-url", "https://cg.example.org"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["organiser_url"].startswith("https://cg.example.org/o#")
+    state = snapshot_of(app, out["organiser_url"].split("#", 1)[1])
+    assert state["workshop"]["id"] == out["workshop_id"]
+    assert [b["text"] for b in state["barriers"].values()] == ["Nobody explains the stops"]
+    assert [b["author_name"] for b in state["barriers"].values()] == ["Ana"]
+    assert len(out["facilitator_urls"]) == 1
+    facilitator = snapshot_of(app, out["facilitator_urls"][0].split("#", 1)[1])
+    assert facilitator["me"]["role"] == "facilitator"
+    assert cli.main(["import", str(path)]) == 0
+    human = capsys.readouterr().out
+    assert "Workshop imported" in human and "/o#" in human and "new links" in human
+
+
+def _broken(raw: bytes, how: str) -> bytes:
+    if how == "not json":
+        return raw[: len(raw) // 2]
+    if how == "not utf-8":
+        return b"\xff\xfe" + raw
+    data = json.loads(raw)
+    if how == "wrong format":
+        data["format"] = "something-else"
+    elif how == "wrong version":
+        data["version"] = 99
+    elif how == "dangling reference":
+        data["votes"][0]["target"] = "b999"
+    elif how == "unknown group":
+        data["participants"][0]["group"] = "mayor"
+    elif how == "duplicate vote":
+        data["votes"].append({**data["votes"][0], "key": "v99"})
+    elif how == "bad date":
+        data["barriers"][0]["created_at"] = "yesterday"
+    elif how == "missing workshop":
+        del data["workshop"]
+    elif how == "a list instead of rooms":
+        data["rooms"] = {"r1": 1}
+    return json.dumps(data).encode()
+
+
+@pytest.mark.parametrize("how, message", [
+    ("not json", "not valid json"), ("not utf-8", "not valid json"), ("wrong format", "not a common ground archive"),
+    ("wrong version", "version 99"), ("dangling reference", "b999"), ("unknown group", "unknown group"),
+    ("duplicate vote", "inconsistent"), ("bad date", "not an iso 8601"), ("missing workshop", "workshop"),
+    ("a list instead of rooms", "rooms: expected a list"),
+])
+def test_cli_import_refuses_a_bad_archive_and_changes_nothing(app, cli_db, tmp_path, capsys, how, message):
+    path = tmp_path / "bad.json"
+    path.write_bytes(_broken(small_archive(app), how))
+    before = table_counts(cli_db)
+    assert cli.main(["import", str(path), "--json"]) == 2
+    body = json.loads(capsys.readouterr().out)
+    assert body["ok"] is False and body["error"]["code"] == "invalid_archive"
+    assert message in body["error"]["message"].lower(), body
+    assert table_counts(cli_db) == before
+    assert cli.main(["import", str(path)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "invalid_archive" in captured.err
+
+
+def test_cli_import_of_a_missing_file(cli_db, tmp_path, capsys):
+    assert cli.main(["import", str(tmp_path / "nope.json")]) == 2
+    assert "cannot read" in capsys.readouterr().err.lower()
