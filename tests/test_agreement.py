@@ -22,8 +22,9 @@ def test_every_group_shown_when_each_has_k_people():
     assert all(v == ag.SHOWN for v in p.status.values())
     s = ag.support(p, sizes(2, 3, 0, 1))
     assert s.groups[LE].votes == 2 and s.groups[LE].share == 0.5
-    assert s.sides["community"].votes == 3 and s.sides["community"].size == 6
-    assert s.agreement == 0.5 and s.total == 6
+    # Community is every group but police: 3 + 0 + 1 dots from 3 + 3 + 5 people.
+    assert s.sides["community"].votes == 4 and s.sides["community"].size == 11
+    assert s.agreement == pytest.approx(4 / 11) and s.total == 6
 
 
 def test_a_group_below_k_is_suppressed_and_so_is_its_complement():
@@ -42,15 +43,19 @@ def test_a_group_below_k_is_suppressed_and_so_is_its_complement():
     assert s.suppressed
 
 
-def test_a_lone_person_of_a_fourth_group_hides_one_side():
-    # The room's total is public: police + community shown would give the lone
-    # government/other person's dot by subtraction. Police (first) stays; community goes.
+def test_a_lone_person_of_a_fourth_group_pools_with_the_community_side():
+    # Community is everyone who is not police, so police + community = the public
+    # total and the lone government/other person's dot cannot be subtracted out.
     p = ag.plan(sizes(3, 3, 2, 1))
     assert p.status["side:police"] == ag.SHOWN
-    assert p.status["side:community"] == ag.SUPPRESSED
+    assert p.status["side:community"] == ag.SHOWN
+    assert p.status["group:community_member"] == ag.SHOWN
+    assert p.status["group:community_org"] == ag.SUPPRESSED
     assert p.status["group:government_other"] == ag.SUPPRESSED
     s = ag.support(p, sizes(1, 1, 1, 1))
-    assert s.agreement is None
+    assert s.sides["community"].votes == 3 and s.sides["community"].size == 6
+    assert s.agreement == pytest.approx(min(1 / 3, 3 / 6))
+    assert s.groups[GO].votes is None and s.groups[CO].votes is None
 
 
 def test_a_room_with_too_few_police_has_no_agreement_but_keeps_its_tally():

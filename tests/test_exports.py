@@ -123,9 +123,15 @@ def test_report_model_splits_votes_by_group_with_suppression(played):
     assert shared.support.groups["community_member"].status == ag.SUPPRESSED
     assert (shared.support.sides["police"].votes, shared.support.sides["community"].votes) == (2, 4)
     assert shared.support.agreement == pytest.approx(0.5)
-    # Room 2: a lone government/other member hides the community side.
-    assert all(b.support.agreement is None for b in room2.barriers)
-    assert report.common_ground[0]["text"] == "No interpreters (Persian, Spanish) at the station"
+    # Room 2: the lone government/other member pools with the community side
+    # (their own split and the two community-org members' are hidden), so the
+    # room keeps its agreement scores.
+    assert all(b.support.groups["government_other"].status == ag.SUPPRESSED for b in room2.barriers)
+    assert all(b.support.groups["community_org"].status == ag.SUPPRESSED for b in room2.barriers)
+    assert all(b.support.agreement is not None for b in room2.barriers)
+    scored = [row["support"].agreement for row in report.common_ground if row["support"].agreement is not None]
+    assert scored and scored == sorted(scored, reverse=True)
+    assert {row["room_name"] for row in report.common_ground} >= {room1.name, room2.name}
     # The hidden post is only counted, with its reason; its text appears nowhere in the model.
     assert report.moderation["hidden"] == {"barrier": 1, "solution": 0}
     assert report.moderation["reasons"][0]["reason"] == "Personal attack"

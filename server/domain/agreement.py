@@ -8,7 +8,8 @@ method, and why, is in docs/agreement.md. In short:
   the item's scope (its room; the whole workshop for plenary items) who gave
   it a dot;
 * agreement = min(police support, community support), where police is
-  ``law_enforcement`` and community is ``community_member + community_org``;
+  ``law_enforcement`` and community is every other group (community members,
+  community organisations, government/other);
   items are ranked by agreement, then by raw tally;
 * a cell (a group, or a side) with fewer than K people in the scope is never
   shown, and a cell is also held back when showing it would let someone work
@@ -30,12 +31,16 @@ DEFAULT_MIN_GROUP_SIZE = 3
 FLOOR_MIN_GROUP_SIZE = 2
 
 GROUPS: tuple[str, ...] = rules.GROUPS
-SIDES: dict[str, tuple[str, ...]] = {"police": rules.POLICE_GROUPS, "community": rules.COMMUNITY_GROUPS}
+# Community is everyone who is not police: a lone government/other attendee
+# then pools with the community side instead of hiding it by subtraction
+# (police + community = the public room total).
+COMMUNITY_SIDE: tuple[str, ...] = tuple(g for g in rules.GROUPS if g not in rules.POLICE_GROUPS)
+SIDES: dict[str, tuple[str, ...]] = {"police": rules.POLICE_GROUPS, "community": COMMUNITY_SIDE}
 # The order cells are considered for publication: the two sides the ranking
 # needs first, then the single groups.
 CANDIDATES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("side:police", rules.POLICE_GROUPS),
-    ("side:community", rules.COMMUNITY_GROUPS),
+    ("side:community", COMMUNITY_SIDE),
     *((f"group:{g}", (g,)) for g in GROUPS),
 )
 
