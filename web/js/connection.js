@@ -12,6 +12,8 @@
 //   order, only while connected and synced; an item leaves the outbox when its ack
 //   arrives (ok or refused). After a drop or a reload they are resent with the same cid,
 //   and the server answers a repeat with the first result, so nothing is applied twice.
+//   Live events that arrive while a command awaits its ack reach onState together with
+//   the ack's onOutbox, so a new post is never shown both posted and "waiting to send".
 // - Status: "syncing" | "online" | "offline" | "unauthorized".
 
 import { io } from "../vendor/socket.io.esm.min.js";
@@ -20,6 +22,7 @@ import { applyEvent } from "./state.js";
 const ACK_TIMEOUT_MS = 15000;
 const SYNC_TIMEOUT_MS = 20000;
 const RETRY_FLUSH_MS = 3000;
+const DEFER_MAX_MS = 1000;
 
 // ------------------------------------------------------------------ helpers
 
@@ -127,6 +130,8 @@ export function connect({ token, onState, onStatus, onEvent, onOutbox, onAck } =
   let flushTimer = null;
   let closed = false;
   let needSnapshot = false; // an event could not be applied: start again from a snapshot
+  let seen = new Set(); // seqs applied since the last snapshot (to tell a late event from a repeat)
+  let baseSeq = 0; // the last snapshot's seq
 
   const setStatus = (s) => {
     if (s === status) return;
@@ -141,11 +146,35 @@ export function connect({ token, onState, onStatus, onEvent, onOutbox, onAck } =
   const socket = io({ auth: { token }, transports: ["websocket", "polling"], autoConnect: false });
 
   function publish() {
+    deferred = false;
+    clearTimeout(deferTimer);
+    deferTimer = null;
     call(onState, state);
+  }
+
+  // The server sends a command's own events just before its ack. Shown on their own, the
+  // new post would be on screen twice until the ack: once from the state, once still
+  // "waiting to send" in the outbox. So live events that arrive while one of our commands
+  // awaits its ack are published together with the ack (at most DEFER_MAX_MS later).
+  let deferred = false;
+  let deferTimer = null;
+  function publishLive() {
+    if (!flushing) { publish(); return; }
+    deferred = true;
+    if (!deferTimer) deferTimer = setTimeout(() => { if (deferred) publish(); }, DEFER_MAX_MS);
+  }
+  function releaseDeferred() {
+    if (deferred) publish();
   }
 
   function applyLive(ev) {
     if (!state) return false;
+    if (ev.seq <= state.seq && ev.seq > baseSeq && !seen.has(ev.seq)) {
+      // A gap: an event older than what we applied, never seen, arrived late (another
+      // server process delivered it after a newer one). Start again from a snapshot.
+      needSnapshot = true;
+      return false;
+    }
     let next;
     try {
       next = applyEvent(state, ev);
@@ -157,6 +186,7 @@ export function connect({ token, onState, onStatus, onEvent, onOutbox, onAck } =
     }
     if (next === state) return false;
     state = next;
+    seen.add(ev.seq);
     call(onEvent, ev, state);
     if (ev.type === "room_changed") syncAgain = true;
     return true;
@@ -191,6 +221,8 @@ export function connect({ token, onState, onStatus, onEvent, onOutbox, onAck } =
       if (ack.mode === "snapshot") {
         state = ack.state;
         needSnapshot = false;
+        seen = new Set();
+        baseSeq = state.seq;
       } else if (state) {
         for (const ev of ack.events || []) applyLive(ev);
         if (typeof ack.seq === "number" && !needSnapshot && ack.seq > state.seq) state = { ...state, seq: ack.seq };
@@ -214,8 +246,10 @@ export function connect({ token, onState, onStatus, onEvent, onOutbox, onAck } =
     const payload = { ...item.payload, cid: item.cid };
     socket.timeout(ACK_TIMEOUT_MS).emit(item.command, payload, (err, ack) => {
       flushing = false;
-      if (err) {
-        // No ack (slow server or a drop): keep it, try again shortly (same cid).
+      if (err || (ack && !ack.ok && ack.error && ack.error.code === "server_error")) {
+        // No ack (slow server or a drop), or nothing was committed (server_error, e.g. the
+        // database restarting): keep it, try again shortly (same cid).
+        releaseDeferred();
         clearTimeout(flushTimer);
         flushTimer = setTimeout(flush, RETRY_FLUSH_MS);
         return;
@@ -223,6 +257,7 @@ export function connect({ token, onState, onStatus, onEvent, onOutbox, onAck } =
       const idx = outbox.findIndex((i) => i.cid === item.cid);
       if (idx >= 0) outbox.splice(idx, 1);
       outboxChanged();
+      releaseDeferred(); // the post leaves the outbox and enters the state in the same frame
       const resolve = waiting.get(item.cid);
       waiting.delete(item.cid);
       if (resolve) resolve(ack);
@@ -241,6 +276,7 @@ export function connect({ token, onState, onStatus, onEvent, onOutbox, onAck } =
     synced = false;
     syncInFlight = false;
     flushing = false;
+    releaseDeferred();
     if (status !== "unauthorized") setStatus("offline");
   });
   socket.on("connect_error", (err) => {
@@ -254,10 +290,13 @@ export function connect({ token, onState, onStatus, onEvent, onOutbox, onAck } =
     }
     setStatus("offline");
   });
+  // The server says events may have been lost on their way (docs/protocol.md §6): the
+  // lost ones may be older than newer ones we applied, so start again from a snapshot.
+  socket.on("resync", () => { needSnapshot = true; sync(); });
   socket.on("event", (ev) => {
     if (!ev || typeof ev.seq !== "number") return;
     if (syncInFlight || !synced || !state) { held.push(ev); return; }
-    if (applyLive(ev)) publish();
+    if (applyLive(ev)) publishLive();
     if (syncAgain || needSnapshot) sync();
   });
 

@@ -1,6 +1,6 @@
 // Shared pieces of the facilitator console, the organiser console and the projector:
-// token handling, the console string catalogue (web/i18n/<lang>.console.json, merged over
-// the shared i18n.js catalogue), formatting in the reader's locale, a DOM builder, dialogs,
+// token handling, strings (web/js/i18n.js: one catalogue per language, web/i18n/<lang>.json),
+// formatting in the reader's locale, a DOM builder, dialogs,
 // the room panel (used by /f and by the organiser's "steer a room") and the action-plan editor.
 //
 // Views render only from state: every render function takes the state and returns DOM.
@@ -15,8 +15,8 @@ export const GROUPS = ["law_enforcement", "community_member", "community_org", "
 export const PLAN_FIELDS = ["title", "solution", "actions", "owner", "timeline", "resources",
   "success_measure", "status", "council_lead"];
 export const PLAN_STATUSES = ["proposed", "agreed", "in_progress", "done", "dropped"];
-export const CONSOLE_LANGUAGES = ["en", "es", "fa"];
-const RTL = new Set(["fa", "ar", "ur", "he"]);
+// The languages with a catalogue: the one list is LANGUAGES in web/js/i18n.js.
+export const CONSOLE_LANGUAGES = Object.freeze(i18n.availableLanguages().map((l) => l.code));
 
 // ---------------------------------------------------------------- token
 
@@ -34,40 +34,17 @@ export function takeToken(storageKey) {
 // ---------------------------------------------------------------- strings
 
 let lang = "en";
-let catalogue = {};
-let fallbackCatalogue = {};
 
-async function fetchJson(url) {
-  try {
-    const res = await fetch(url, { cache: "no-cache" });
-    return res.ok ? await res.json() : {};
-  } catch (_) {
-    return {};
-  }
-}
-
-/** Load the shared catalogue (i18n.js) and this surface's console catalogue for `language`. */
+/** Load the catalogue for `language` (web/js/i18n.js; English fills any gaps) and apply it. */
 export async function setLanguage(language) {
   const wanted = CONSOLE_LANGUAGES.includes(language) ? language : "en";
-  lang = wanted;
-  try { if (i18n.loadLanguage) await i18n.loadLanguage(wanted); } catch (_) { /* shared catalogue optional */ }
-  const [own, en] = await Promise.all([
-    fetchJson(`/static/i18n/${wanted}.console.json`),
-    wanted === "en" ? Promise.resolve(null) : fetchJson("/static/i18n/en.console.json"),
-  ]);
-  catalogue = own;
-  fallbackCatalogue = en || own;
-  if (i18n.applyDocumentLanguage) {
-    try { i18n.applyDocumentLanguage(wanted); } catch (_) { /* set below anyway */ }
-  }
-  document.documentElement.lang = wanted;
-  document.documentElement.dir = RTL.has(wanted) ? "rtl" : "ltr";
-  numberFormat = new Intl.NumberFormat(wanted);
-  pad2 = new Intl.NumberFormat(wanted, { minimumIntegerDigits: 2, useGrouping: false });
-  plural = new Intl.PluralRules(wanted);
-  timeFormat = new Intl.DateTimeFormat(wanted, { hour: "numeric", minute: "2-digit" });
+  lang = await i18n.loadLanguage(wanted);
+  i18n.applyDocumentLanguage(lang);
+  numberFormat = new Intl.NumberFormat(lang);
+  pad2 = new Intl.NumberFormat(lang, { minimumIntegerDigits: 2, useGrouping: false });
+  timeFormat = new Intl.DateTimeFormat(lang, { hour: "numeric", minute: "2-digit" });
   translateStatic(document);
-  return wanted;
+  return lang;
 }
 
 export function currentLanguage() { return lang; }
@@ -90,42 +67,19 @@ export function saveLanguage(storageKey, language) {
 
 let numberFormat = new Intl.NumberFormat("en");
 let pad2 = new Intl.NumberFormat("en", { minimumIntegerDigits: 2, useGrouping: false });
-let plural = new Intl.PluralRules("en");
 let timeFormat = new Intl.DateTimeFormat("en", { hour: "numeric", minute: "2-digit" });
 
-function lookup(key) {
-  if (Object.prototype.hasOwnProperty.call(catalogue, key)) return catalogue[key];
-  if (Object.prototype.hasOwnProperty.call(fallbackCatalogue, key)) return fallbackCatalogue[key];
-  return undefined;
-}
-
 /**
- * A console string. `params` fill {name} placeholders; numbers are formatted in the
- * reader's locale. With params.count, "key.one"/"key.other" (Intl plural rules) win.
+ * A string from the catalogue. `params` fill {name} placeholders; numbers are formatted in
+ * the reader's locale. With params.count, "key.one"/"key.other" (Intl plural rules) win.
  */
 export function t(key, params = {}) {
-  let template;
-  if (typeof params.count === "number") {
-    template = lookup(`${key}.${plural.select(params.count)}`) ?? lookup(`${key}.other`);
-  }
-  if (template === undefined) template = lookup(key);
-  if (template === undefined && i18n.t) {
-    try {
-      const shared = i18n.t(key, params);
-      if (shared && shared !== key) return shared;
-    } catch (_) { /* fall through */ }
-  }
-  if (template === undefined) return key;
-  return String(template).replace(/\{(\w+)\}/g, (m, name) => {
-    if (!(name in params)) return m;
-    const v = params[name];
-    return typeof v === "number" ? numberFormat.format(v) : String(v);
-  });
+  return i18n.t(key, params);
 }
 
-/** Fill every [data-i18n] (textContent) and [data-i18n-label] (aria-label) under root. */
+/** Fill [data-i18n], [data-i18n-aria-label] … (i18n.translatePage) and [data-i18n-label] (aria-label) under root. */
 export function translateStatic(root) {
-  for (const node of root.querySelectorAll("[data-i18n]")) node.textContent = t(node.dataset.i18n);
+  i18n.translatePage(root);
   for (const node of root.querySelectorAll("[data-i18n-label]")) node.setAttribute("aria-label", t(node.dataset.i18nLabel));
   const title = root.querySelector && root.querySelector("title[data-i18n]");
   if (title) document.title = title.textContent;
@@ -159,7 +113,7 @@ export const languageName = (l) => t(`console.language.${l}`);
 
 export function errorText(error) {
   if (!error) return t("console.error.unknown");
-  const known = lookup(`console.error.${error.code}`);
+  const known = i18n.hasKey(`console.error.${error.code}`) ? t(`console.error.${error.code}`) : undefined;
   // The server's message names the field or the rule; keep it as the detail.
   return known ? `${known}${error.message ? " — " + error.message : ""}` : (error.message || error.code);
 }
@@ -328,7 +282,10 @@ export function iso(str) {
 
 export function roomName(room) {
   if (!room) return "";
-  return room.name ? iso(room.name) : t("console.room.number", { n: room.number });
+  // The server names rooms "Room <n>" by default: that is the translated "Room {n}", not a
+  // name someone typed (the phone does the same).
+  if (!room.name || room.name === `Room ${room.number}`) return t("console.room.number", { n: room.number });
+  return iso(room.name);
 }
 
 export function roomParticipants(state, roomId) {

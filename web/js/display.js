@@ -105,8 +105,8 @@ function plenaryView() {
           el("span", { class: "rank" }, fmtNumber(i + 1)),
           el("div", { class: "board-text" },
             el("p", { class: "board-title" }, userText(item.text, "span")),
-            el("p", { class: "board-meta" }, roomName(room), " · ", t("display.plenary.roomVotes", { count: item.room_votes || 0 }),
-              item.solutions && item.solutions.length ? [" · ", t("display.plenary.solutions", { count: item.solutions.length })] : null)),
+            el("p", { class: "board-meta" }, roomName(room), t("common.separator"), t("display.plenary.roomVotes", { count: item.room_votes || 0 }),
+              item.solutions && item.solutions.length ? [t("common.separator"), t("display.plenary.solutions", { count: item.solutions.length })] : null)),
           el("div", { class: "board-bar" },
             el("span", { class: "bar" }, barFill((item.votes || 0) / max)),
             el("span", { class: "board-votes" }, fmtNumber(item.votes || 0))));
@@ -141,7 +141,7 @@ function planView() {
         el("h2", { id: "council-h" }, t("display.council.title")),
         el("ul", {}, council.slice(0, 12).map((m) => el("li", {},
           m.name ? el("span", { class: "council-name" }, userText(m.name, "span")) : el("span", { class: "council-name" }, t("display.council.unnamed")),
-          el("span", { class: "council-role" }, t(`console.council.role.${m.role}`), " · ", groupName(m.group)))))) : null),
+          el("span", { class: "council-role" }, t(`console.council.role.${m.role}`), t("common.separator"), groupName(m.group)))))) : null),
     active.length > shown.length ? el("p", { class: "more" }, t("display.more", { count: active.length - shown.length })) : null);
 }
 
@@ -156,7 +156,7 @@ function titleBar(subtitle) {
       el("p", { class: "subtitle" }, subtitle)),
     el("div", { class: "title-side" },
       el("span", { class: "phase-pill" }, workshopPhaseName(ws.phase)),
-      facts.length ? el("span", { class: "facts" }, facts.map((f, i) => [i ? " · " : "", userText(f, "span")])) : null));
+      facts.length ? el("span", { class: "facts" }, facts.map((f, i) => [i ? t("common.separator") : "", userText(f, "span")])) : null));
 }
 
 function render() {

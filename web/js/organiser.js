@@ -198,7 +198,7 @@ function roomsView() {
     el("div", { class: "section-head" },
       el("h2", { id: "rooms-h" }, t("console.rooms.title", { count: rooms.length })),
       el("span", { class: "hint" }, t("console.people.title", { count: total.length }), " — ",
-        GROUPS.map((g) => `${groupName(g)} ${fmtNumber(counts[g] || 0)}`).join(" · "))),
+        GROUPS.map((g) => `${groupName(g)} ${fmtNumber(counts[g] || 0)}`).join(t("common.separator")))),
     el("div", { class: "rooms-grid" }, rooms.map(roomCard)));
 }
 

@@ -261,7 +261,7 @@ function showJoinForm(code, info, draft = {}) {
   const form = h("form", { class: "join-form card", novalidate: true },
     h("h1", {}, userText(info.title, "span")),
     info.date || info.place
-      ? h("p", { class: "hint" }, [info.date, info.place].filter(Boolean).map((x, i) => [i ? " · " : "", userText(x)]))
+      ? h("p", { class: "hint" }, [info.date, info.place].filter(Boolean).map((x, i) => [i ? t("common.separator") : "", userText(x)]))
       : null,
     h("p", {}, t("phone.join.intro")),
     h("div", { class: "field" },
