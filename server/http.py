@@ -7,10 +7,13 @@ from pathlib import Path
 import segno
 from flask import Blueprint, abort, current_app, jsonify, request, send_from_directory
 from sqlalchemy import text
+from werkzeug.exceptions import RequestEntityTooLarge
 
+from . import ratelimit
 from .domain import workshops
 from .domain.errors import CommandError
 from .events.broadcast import broadcast
+from .events.queue import listener_status
 
 bp = Blueprint("http", __name__)
 
@@ -31,8 +34,27 @@ def _db():
     return current_app.extensions["common_ground_db"]
 
 
-def _error(err: CommandError):
-    return jsonify({"ok": False, "error": err.as_dict()}), ERROR_STATUS.get(err.code, 400)
+def _error(err: CommandError, status: int | None = None):
+    resp = jsonify({"ok": False, "error": err.as_dict()})
+    if err.code == "rate_limited":
+        resp.headers["Retry-After"] = str(err.details["retry_after"])
+    return resp, status or ERROR_STATUS.get(err.code, 400)
+
+
+# A join request is a few hundred bytes; nothing bigger is read.
+MAX_JOIN_BYTES = 16 * 1024
+
+
+def _code_lookup(fn):
+    """Run a lookup by join code under the address's limits (server/ratelimit.py): wrong codes are counted."""
+    limits, address = ratelimit.limiter(current_app), ratelimit.client_address(current_app, request)
+    try:
+        limits.check("join_failures", address)
+        return fn()
+    except CommandError as err:
+        if err.code == "not_found":
+            limits.note("join_failures", address)
+        raise
 
 
 @bp.after_app_request
@@ -52,14 +74,21 @@ def healthz():
             conn.execute(text("SELECT 1"))
     except Exception as exc:  # report, don't crash
         return jsonify({"ok": False, "database": "unreachable", "detail": type(exc).__name__}), 503
-    return jsonify({"ok": True, "database": "ok", "message_queue": bool(current_app.config["REDIS_URL"])})
+    body = {"ok": True, "database": "ok", "message_queue": bool(current_app.config["REDIS_URL"])}
+    # Several processes: is this one still hearing the others? (server/events/queue.py)
+    listener = listener_status(current_app.extensions["socketio"].server) if body["message_queue"] else None
+    if listener is not None:
+        body["listener"] = listener
+        if not listener["ok"]:
+            return jsonify({**body, "ok": False, "reason": listener.get("reason", "message-queue listener down")}), 503
+    return jsonify(body)
 
 
 @bp.get("/api/workshops/<code>")
 def workshop_info(code: str):
     """Public facts for the join page: title, languages, groups. No secrets."""
     try:
-        return jsonify({"ok": True, **workshops.public_info(_db(), code)})
+        return jsonify({"ok": True, **_code_lookup(lambda: workshops.public_info(_db(), code))})
     except CommandError as err:
         return _error(err)
 
@@ -67,11 +96,18 @@ def workshop_info(code: str):
 @bp.post("/api/join")
 def join():
     """A phone joins: {code, group, language, name?, anonymous?, device_key?} -> {token, participant_id, room_id}."""
-    payload = request.get_json(silent=True)
+    if (request.content_length or 0) > MAX_JOIN_BYTES:
+        return _error(CommandError("bad_request", "The request is too large."), 413)
+    request.max_content_length = MAX_JOIN_BYTES  # also bounds a body sent without a length
+    try:
+        payload = request.get_json(silent=True)
+    except RequestEntityTooLarge:
+        return _error(CommandError("bad_request", "The request is too large."), 413)
     if not isinstance(payload, dict):
         return _error(CommandError("bad_request", "Send a JSON object."))
     try:
-        result, events = workshops.join(_db(), payload)
+        ratelimit.limiter(current_app).hit("join", ratelimit.client_address(current_app, request))
+        result, events = _code_lookup(lambda: workshops.join(_db(), payload))
     except CommandError as err:
         return _error(err)
     broadcast(events)
@@ -121,3 +157,41 @@ for _path, _file in PAGES.items():
 @bp.get("/static/<path:filename>")
 def static(filename: str):
     return send_from_directory(_web_root(), filename)
+
+
+@bp.get("/api/workshops/<workshop_id>/export.<fmt>")
+def export(workshop_id: str, fmt: str):
+    """The organiser's exports (server/reports/): ?what=plan|report&lang=en|es|fa; token in `Authorization: Bearer`."""
+    from .domain import auth
+    from .models import Workshop
+    from .reports import FORMATS, check, export as make_export
+
+    if "token" in request.args:
+        return _error(CommandError("bad_request", "Send the organiser token in an Authorization: Bearer header, "
+                                   "never in the address."), 400)
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return _error(CommandError("unauthorized", "Send the organiser token as Authorization: Bearer TOKEN."), 401)
+    try:
+        with _db().reading() as s:
+            principal = auth.resolve(s, token.strip())
+            exists = s.get(Workshop, workshop_id) is not None
+    except CommandError as err:
+        return _error(err, 401)
+    if not exists:
+        return _error(CommandError("not_found", "There is no such workshop."), 404)
+    if principal.role != "organiser" or principal.workshop_id != workshop_id:
+        return _error(CommandError("forbidden", "Only this workshop's organiser can export it."), 403)
+    if fmt not in FORMATS:
+        return _error(CommandError("not_found", f"Unknown export format {fmt!r}; use one of {', '.join(FORMATS)}."), 404)
+    try:
+        what, lang = request.args.get("what", "report"), request.args.get("lang", "en")
+        check(fmt, what, lang)
+        out = make_export(_db(), workshop_id, fmt, what, lang, current_app.config["REPORT_MIN_GROUP_SIZE"])
+    except CommandError as err:
+        return _error(err)
+    resp = current_app.response_class(out.data, mimetype=out.mimetype)
+    resp.headers["Content-Disposition"] = f'attachment; filename="{out.filename}"'
+    resp.headers["Cache-Control"] = "no-store"
+    return resp

@@ -54,9 +54,12 @@ def db_url(request, tmp_path):
     return request.getfixturevalue("postgres_url")
 
 
-def make_app(url: str):
+def make_app(url: str, **config):
+    # Tests play a day far faster than people can, so the abuse limits
+    # (server/ratelimit.py) are off here; tests/security turns them on.
     return create_app({"DATABASE_URL": url, "ASYNC_MODE": "threading", "REDIS_URL": None,
-                       "TESTING": True, "AUTO_MIGRATE": True, "PUBLIC_URL": "http://testserver"})
+                       "TESTING": True, "AUTO_MIGRATE": True, "PUBLIC_URL": "http://testserver",
+                       "RATE_LIMITING": False, **config})
 
 
 @pytest.fixture

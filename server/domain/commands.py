@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Callable
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -41,9 +41,15 @@ class Context:
         self.workshop.seq += 1
         ev = Event(workshop_id=self.workshop.id, seq=self.workshop.seq, type=type_, data=data,
                    audience=sorted(set(audience)), at=self.now)
-        self.session.add(ev)
+        # Added to the session in finish(): the command's queries in between (tallies,
+        # room counts) then flush no event rows, and all of them go in one batched INSERT.
         self.events.append(ev)
         return ev
+
+    def finish(self) -> list[Event]:
+        """Put the command's events in the session (before the final flush and commit)."""
+        self.session.add_all(self.events)
+        return list(self.events)
 
     def audit(self, action: str, **detail) -> None:
         self.session.add(AuditEntry(workshop_id=self.workshop.id, actor=self.principal.actor,
@@ -78,7 +84,9 @@ def lock_workshop(session: Session, workshop_id: str) -> Workshop:
 
 
 def check_client_id(client_id: Any) -> str:
-    if not isinstance(client_id, str) or not (1 <= len(client_id) <= MAX_CLIENT_ID_CHARS):
+    # Printable text only: a NUL or a lone surrogate cannot be stored (PostgreSQL, UTF-8).
+    if not isinstance(client_id, str) or not (1 <= len(client_id) <= MAX_CLIENT_ID_CHARS) \
+            or not client_id.isprintable() or any("\ud800" <= ch <= "\udfff" for ch in client_id):
         raise CommandError("bad_request", f"Every command needs a client id 'cid' (1-{MAX_CLIENT_ID_CHARS} characters).")
     return client_id
 
@@ -98,11 +106,15 @@ def execute(db: Database, principal: auth.Principal, name: str, client_id: str,
             return Outcome(dict(rec.result), [], repeated=True)
 
 
+# Built once: every command looks up its idempotency record.
+_FIND_RECORD = select(CommandRecord).where(CommandRecord.workshop_id == bindparam("workshop_id"),
+                                           CommandRecord.actor == bindparam("actor"),
+                                           CommandRecord.client_id == bindparam("client_id"))
+
+
 def _find_record(session: Session, principal: auth.Principal, client_id: str) -> CommandRecord | None:
-    return session.scalar(select(CommandRecord).where(
-        CommandRecord.workshop_id == principal.workshop_id,
-        CommandRecord.actor == principal.actor,
-        CommandRecord.client_id == client_id))
+    return session.scalar(_FIND_RECORD, {"workshop_id": principal.workshop_id, "actor": principal.actor,
+                                         "client_id": client_id})
 
 
 def _execute_once(db, principal, name, client_id, fn) -> Outcome:
@@ -117,8 +129,8 @@ def _execute_once(db, principal, name, client_id, fn) -> Outcome:
         ctx = Context(session, principal, ws, utcnow())
         result = fn(ctx) or {}
         result = {**result, "seq": ws.seq}
+        events = ctx.finish()
         session.add(CommandRecord(workshop_id=ws.id, actor=principal.actor, client_id=client_id,
                                   name=name, result=result, seq=ws.seq, at=ctx.now))
         session.flush()
-        events = list(ctx.events)
     return Outcome(result, events)

@@ -21,7 +21,11 @@ from .errors import CommandError
 
 # Controls and bidi overrides/isolates are removed: they could make a post
 # render as something its author did not write. Newlines and tabs stay.
-_STRIP = re.compile("[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+# Lone surrogates (possible in JSON as "\ud800") cannot be stored as UTF-8 at all.
+_STRIP = re.compile("[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff"
+                    "\ud800-\udfff]")
+# Ids and numbers are 32-bit signed integers in the database (PostgreSQL `integer`).
+MIN_INT, MAX_INT = -(2**31), 2**31 - 1
 
 
 def clean_text(value: str) -> str:
@@ -90,9 +94,14 @@ def parse(spec: CommandSpec, payload: Any) -> tuple[str, Payload]:
     body = dict(payload)
     cid = check_client_id(body.pop("cid", None))
     try:
-        return cid, spec.schema.model_validate(body)
+        data = spec.schema.model_validate(body)
     except ValidationError as err:
         raise CommandError("invalid", validation_message(err)) from None
+    for key, value in data:
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, int) and not isinstance(item, bool) and not MIN_INT <= item <= MAX_INT:
+                raise CommandError("invalid", f"{key}: must be between {MIN_INT} and {MAX_INT}")
+    return cid, data
 
 
 def dispatch(db: Database, principal: auth.Principal | None, name: str, payload: Any) -> Outcome:

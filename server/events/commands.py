@@ -8,8 +8,9 @@ and answers the ack: {"ok": true, "result": {...}} or {"ok": false, "error":
 """
 from __future__ import annotations
 
-from flask import current_app
+from flask import current_app, request
 
+from .. import ratelimit
 from ..domain import REGISTRY, dispatch
 from ..domain.errors import CommandError
 from ..extensions import socketio
@@ -18,9 +19,14 @@ from .session import db, error_ack, principal_for
 
 
 def _handler(name: str):
-    def handle(payload=None):
+    def handle(payload=None, *extra):
+        principal = principal_for()
         try:
-            outcome = dispatch(db(), principal_for(), name, payload)
+            if extra:
+                raise CommandError("bad_request", "Send exactly one payload object with each command.")
+            ratelimit.before_command(current_app, request.sid, name, principal, payload)  # server/ratelimit.py
+            outcome = dispatch(db(), principal, name, payload)
+            ratelimit.after_command(current_app, name, principal, outcome)
         except CommandError as err:
             return error_ack(err)
         except Exception:  # never crash the connection; never leak internals

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, join_room, leave_room, rooms
 
+from .. import ratelimit
 from ..domain import auth
 from ..domain.errors import CommandError
 from ..domain.sync import catch_up
@@ -36,11 +37,15 @@ def _enter(principal: auth.Principal, room_ids: list[int]) -> None:
 
 
 @socketio.on("sync")
-def on_sync(payload=None):
+def on_sync(payload=None, *_extra):
     """Client asks for what it missed since `since` (its last applied seq); answered in the ack only."""
     principal = principal_for()
     if principal is None:
         return error_ack(CommandError("unauthorized", "Connect with a valid token first."))
+    try:
+        ratelimit.before_message(current_app, request.sid)  # a snapshot is the costliest answer
+    except CommandError as err:
+        return error_ack(err)
     since = payload.get("since") if isinstance(payload, dict) else None
     if since is not None and (not isinstance(since, int) or isinstance(since, bool)):
         return error_ack(CommandError("invalid", "since: must be an integer sequence number"))
@@ -55,6 +60,10 @@ def on_sync(payload=None):
         return {"ok": True, **catch_up(db(), principal, since)}
     except CommandError as err:
         return error_ack(err)
+    except Exception:  # the database is unreachable (restarting): say so, retryably
+        current_app.logger.exception("sync failed")
+        return error_ack(CommandError("server_error", "The server cannot read the workshop right now; please try again.",
+                                      retryable=True))
 
 
 @socketio.on("disconnect")
