@@ -27,10 +27,22 @@ def create_app(test_config: dict | None = None) -> Flask:
         upgrade(database)
 
     from . import events  # noqa: F401  (registers the Socket.IO handlers before init_app)
+    queue = {}
+    if app.config["REDIS_URL"]:
+        # Several processes: python-socketio's Redis manager, observed so /healthz can
+        # tell when this process stops hearing the others (server/events/queue.py).
+        from .events.queue import ObservedRedisManager
+        queue["client_manager"] = ObservedRedisManager(app.config["REDIS_URL"],
+                                                       channel=app.config.get("REDIS_CHANNEL", "flask-socketio"))
     socketio.init_app(
         app,
         async_mode=app.config["ASYNC_MODE"],
         message_queue=app.config["REDIS_URL"],
+        **queue,
+        # One phone's commands are applied in the order it sent them: python-socketio
+        # otherwise runs each incoming event in its own task, so a command sent right
+        # after another could overtake it while the first waits for the workshop lock.
+        async_handlers=False,
         cors_allowed_origins=app.config["ALLOWED_ORIGINS"],
         max_http_buffer_size=MAX_SOCKET_PAYLOAD_BYTES,
         ping_interval=10,

@@ -26,6 +26,10 @@ def from_env(instance_path: str) -> dict:
     return {
         "DATABASE_URL": normalise_db_url(db_url),
         "REDIS_URL": env.get("REDIS_URL") or None,
+        # Redis pub/sub channels are not scoped by database number: processes of
+        # one deployment share a channel; separate deployments (or test runs) on
+        # one Redis need different channels.
+        "REDIS_CHANNEL": env.get("REDIS_CHANNEL") or "flask-socketio",
         "SECRET_KEY": env.get("SECRET_KEY", DEFAULT_SECRET),
         # None means "same origin only" in python-engineio; "*" allows all.
         "ALLOWED_ORIGINS": _split(env.get("ALLOWED_ORIGINS")),
@@ -33,7 +37,41 @@ def from_env(instance_path: str) -> dict:
         "PUBLIC_URL": env.get("PUBLIC_URL") or None,
         "WEB_ROOT": env.get("WEB_ROOT", str(PROJECT_ROOT / "web")),
         "ENV": env.get("COMMON_GROUND_ENV", "development"),
+        # Exports hide a stakeholder group's vote split where fewer people than this are in it (docs/agreement.md).
+        "REPORT_MIN_GROUP_SIZE": _min_group(env.get("REPORT_MIN_GROUP_SIZE")),
+        # Overrides of the abuse limits (server/ratelimit.py), e.g. "join=5000/300,posts=30/60"
+        # for a rehearsal or benchmark server where every simulated phone shares one address.
+        # Only raises or lowers a limit; RATE_LIMITING=off is the one switch that disables them.
+        "RATE_LIMITS": rate_limits(env.get("RATE_LIMITS")),
     }
+
+
+def rate_limits(value: str | None) -> dict[str, tuple[int, int]]:
+    """Parse "name=count/seconds,..." into {name: (count, seconds)}."""
+    out: dict[str, tuple[int, int]] = {}
+    for item in _split(value) or []:
+        name, _, spec = item.partition("=")
+        count, _, secs = spec.partition("/")
+        try:
+            out[name.strip()] = (int(count), int(secs))
+        except ValueError:
+            raise RuntimeError(f"RATE_LIMITS: {item!r} is not name=count/seconds") from None
+        if out[name.strip()][0] < 1 or out[name.strip()][1] < 1:
+            raise RuntimeError(f"RATE_LIMITS: {item!r} needs a count and seconds of at least 1")
+    return out
+
+
+def _min_group(value: str | None) -> int:
+    from .domain.agreement import DEFAULT_MIN_GROUP_SIZE, FLOOR_MIN_GROUP_SIZE
+    if not value:
+        return DEFAULT_MIN_GROUP_SIZE
+    try:
+        k = int(value)
+    except ValueError:
+        raise RuntimeError(f"REPORT_MIN_GROUP_SIZE must be a whole number, not {value!r}") from None
+    if k < FLOOR_MIN_GROUP_SIZE:
+        raise RuntimeError(f"REPORT_MIN_GROUP_SIZE must be at least {FLOOR_MIN_GROUP_SIZE}")
+    return k
 
 
 def normalise_db_url(url: str) -> str:
