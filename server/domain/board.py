@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Literal
 
 from pydantic import Field
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from ..models import Barrier, Merge, Participant, PlenaryItem, Solution, Vote
 from . import projection as pj, rules
@@ -217,10 +217,14 @@ def _vote_target(ctx: Context, target_type: str, target_id: int) -> tuple[list[s
     return [f"r:{room.id}"], room.id
 
 
+# Built once (runs on every vote; see room_stats in snapshot.py).
+_TALLY = select(func.count()).select_from(Vote).where(Vote.target_type == bindparam("target_type"),
+                                                      Vote.target_id == bindparam("target_id"))
+
+
 def _tally(ctx: Context, target_type: str, target_id: int, audience: list[str]) -> int:
     ctx.session.flush()
-    n = ctx.session.scalar(select(func.count()).select_from(Vote).where(
-        Vote.target_type == target_type, Vote.target_id == target_id))
+    n = ctx.session.scalar(_TALLY, {"target_type": target_type, "target_id": target_id})
     ctx.emit("tally", {"target_type": target_type, "target_id": target_id, "votes": n}, audience)
     return n
 

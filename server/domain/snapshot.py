@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..models import (Barrier, CouncilVolunteer, Participant, PlanEntry, PlenaryItem, Room,
@@ -28,10 +28,27 @@ def snapshot(session: Session, viewer: Principal) -> dict:
     ws = session.get(Workshop, viewer.workshop_id)
     rooms = list(session.scalars(select(Room).where(Room.workshop_id == ws.id).order_by(Room.number)))
     rooms_by_id = {r.id: r for r in rooms}
-    people = {p.id: p for p in session.scalars(select(Participant).where(
-        Participant.workshop_id == ws.id, Participant.removed_at.is_(None)))}
-    counts = vote_counts(session, ws.id)
     role = viewer.role
+    # A phone or a facilitator sees one room's board: read only that room's posts, and
+    # only the people this view can name (room members, authors, council volunteers),
+    # not the whole workshop for every reconnecting phone (docs/benchmarks.md).
+    in_room = role in ("participant", "facilitator")
+    barrier_q = select(Barrier).where(Barrier.workshop_id == ws.id)
+    solution_q = select(Solution).where(Solution.workshop_id == ws.id)
+    people_q = select(Participant).where(Participant.workshop_id == ws.id, Participant.removed_at.is_(None))
+    if in_room:
+        barrier_q = barrier_q.where(Barrier.room_id == viewer.room_id)
+        solution_q = solution_q.where(Solution.room_id == viewer.room_id)
+    barriers = list(session.scalars(barrier_q)) if role in ("organiser", "facilitator", "participant") else []
+    solutions = list(session.scalars(solution_q)) if role in ("organiser", "facilitator", "participant") else []
+    volunteers = list(session.scalars(select(CouncilVolunteer).where(CouncilVolunteer.workshop_id == ws.id)))
+    if in_room:
+        named = {b.author_id for b in barriers} | {x.author_id for x in solutions} \
+            | {v.participant_id for v in volunteers} | ({viewer.id} if role == "participant" else set())
+        people_q = people_q.where(or_(Participant.room_id == viewer.room_id,
+                                      Participant.id.in_([i for i in named if i is not None])))
+    people = {p.id: p for p in session.scalars(people_q)}
+    counts = vote_counts(session, ws.id)
     state: dict = {
         "seq": ws.seq,
         "me": me_view(viewer, people.get(viewer.id) if role == "participant" else None),
@@ -52,7 +69,6 @@ def snapshot(session: Session, viewer: Principal) -> dict:
             state["participants"][str(p.id)] = pj.participant_view(p)
 
     if role in ("organiser", "facilitator", "participant"):
-        barriers = list(session.scalars(select(Barrier).where(Barrier.workshop_id == ws.id)))
         members = defaultdict(list)
         for b in barriers:
             if b.merged_into_id is not None and not b.withdrawn:
@@ -61,7 +77,7 @@ def snapshot(session: Session, viewer: Principal) -> dict:
             if pj.barrier_visible_to(viewer, b, rooms_by_id[b.room_id]):
                 state["barriers"][str(b.id)] = pj.barrier_view(
                     b, people.get(b.author_id), counts.get(("barrier", b.id), 0), members[b.id])
-        for s in session.scalars(select(Solution).where(Solution.workshop_id == ws.id)):
+        for s in solutions:
             if pj.solution_visible_to(viewer, s):
                 state["solutions"][str(s.id)] = pj.solution_view(
                     s, people.get(s.author_id), counts.get(("solution", s.id), 0))
@@ -71,7 +87,6 @@ def snapshot(session: Session, viewer: Principal) -> dict:
     for entry in session.scalars(select(PlanEntry).where(PlanEntry.workshop_id == ws.id)):
         state["plan"][str(entry.id)] = pj.plan_view(entry)
 
-    volunteers = list(session.scalars(select(CouncilVolunteer).where(CouncilVolunteer.workshop_id == ws.id)))
     for v in volunteers:
         p = people.get(v.participant_id)
         if p is not None and v.role:
@@ -113,15 +128,27 @@ def help_view(room: Room) -> dict:
     return {"room_id": room.id, "message": room.help_message, "at": pj.iso(room.help_requested_at)}
 
 
+def _room_stats_query():
+    room = bindparam("room_id")
+    barrier_ids = select(Barrier.id).where(Barrier.room_id == room)
+    solution_ids = select(Solution.id).where(Solution.room_id == room)
+    return select(
+        select(func.count()).select_from(Barrier).where(
+            Barrier.room_id == room, Barrier.withdrawn.is_(False), Barrier.is_shared.is_(False)).scalar_subquery(),
+        select(func.count()).select_from(Solution).where(
+            Solution.room_id == room, Solution.withdrawn.is_(False)).scalar_subquery(),
+        select(func.count()).select_from(Vote).where(
+            ((Vote.target_type == "barrier") & Vote.target_id.in_(barrier_ids))
+            | ((Vote.target_type == "solution") & Vote.target_id.in_(solution_ids))).scalar_subquery(),
+    )
+
+
+# Built once: this runs after every vote and post, and building the statement
+# cost more than running it (py-spy under the vote storm, docs/benchmarks.md).
+_ROOM_STATS = _room_stats_query()
+
+
 def room_stats(session: Session, room_id: int) -> dict:
-    """Counts the projector shows per room; no text, no authors."""
-    barriers = session.scalar(select(func.count()).select_from(Barrier).where(
-        Barrier.room_id == room_id, Barrier.withdrawn.is_(False), Barrier.is_shared.is_(False)))
-    solutions = session.scalar(select(func.count()).select_from(Solution).where(
-        Solution.room_id == room_id, Solution.withdrawn.is_(False)))
-    barrier_ids = select(Barrier.id).where(Barrier.room_id == room_id)
-    solution_ids = select(Solution.id).where(Solution.room_id == room_id)
-    votes = session.scalar(select(func.count()).select_from(Vote).where(
-        ((Vote.target_type == "barrier") & Vote.target_id.in_(barrier_ids))
-        | ((Vote.target_type == "solution") & Vote.target_id.in_(solution_ids))))
+    """Counts the projector shows per room; no text, no authors (one round trip)."""
+    barriers, solutions, votes = session.execute(_ROOM_STATS, {"room_id": room_id}).one()
     return {"room_id": room_id, "barriers": barriers, "solutions": solutions, "votes": votes}

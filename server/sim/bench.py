@@ -1,0 +1,622 @@
+"""`common-ground bench`: a connect burst and a vote storm against real servers.
+
+    common-ground bench --participants 1000 --rooms 100 --json [--baseline] [--processes 2]
+
+1. Starts its own `common-ground serve` process(es) (or targets --url): one
+   process on SQLite, or --processes P on a PostgreSQL database it creates and
+   drops, sharing its own Redis channel. Join limits are raised for the run
+   through RATE_LIMITS (every simulated phone shares 127.0.0.1), never turned off.
+2. Connect burst: N phones join (POST /api/join) and connect within --window s.
+3. Four phones per room post a barrier; the organiser reveals and opens the vote.
+4. Vote storm: every phone spends its whole budget (3 dots) within --window s.
+5. fan-out: from a vote's send to its `tally` reaching EVERY member of the room
+   (phones and the facilitator) and its `room_stats` reaching the projector.
+6. Checks: every acknowledged vote is in its voter's fresh snapshot (`lost`),
+   the organiser's snapshot holds exactly the acknowledged dots (`duplicates`,
+   plus events delivered twice to one device).
+Clients run in several processes (--client-processes) so the client side is
+not the bottleneck; server CPU and RSS are read from /proc.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import multiprocessing as mp
+import os
+import random
+import resource
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+CLI = [sys.executable, "-m", "server.cli"]
+PG_ADMIN = os.environ.get("BENCH_PG", "postgres@127.0.0.1:5432")
+REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/0")
+BUDGET = 3
+POSTERS_PER_ROOM = 4
+GRACE_SECS = 3.0
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def raise_nofile() -> int:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard > soft:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+
+
+def proc_usage(pid: int) -> dict:
+    """CPU seconds (user+system) and resident memory of a process, from /proc."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+        ticks = os.sysconf("SC_CLK_TCK")
+        cpu = (int(fields[11]) + int(fields[12])) / ticks
+        rss = hwm = 0.0
+        with open(f"/proc/{pid}/status") as fh:
+            for line in fh:
+                if line.startswith("VmRSS:"):
+                    rss = int(line.split()[1]) / 1024
+                elif line.startswith("VmHWM:"):
+                    hwm = int(line.split()[1]) / 1024
+        return {"cpu_s": cpu, "rss_mb": rss, "peak_rss_mb": hwm}
+    except OSError:
+        return {"cpu_s": 0.0, "rss_mb": 0.0, "peak_rss_mb": 0.0}
+
+
+def loadavg() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+def pct(values: list[float]) -> dict:
+    if not values:
+        return {"p50": None, "p95": None, "p99": None, "max": None, "n": 0}
+    v = sorted(values)
+
+    def at(q):
+        return round(v[min(len(v) - 1, int(q * len(v)))], 1)
+    return {"p50": at(0.50), "p95": at(0.95), "p99": at(0.99), "max": round(v[-1], 1), "n": len(v)}
+
+
+# -- servers -------------------------------------------------------------------------
+
+class Servers:
+    """The server process(es) the benchmark starts and stops."""
+
+    def __init__(self, processes: int, database: str, async_mode: str, tmp: Path, baseline: bool = False):
+        self.tmp = tmp
+        self.procs: list[subprocess.Popen] = []
+        self.urls: list[str] = []
+        self.pg_name = None
+        self.logs = []
+        if baseline:
+            port = _free_port()
+            self._spawn([sys.executable, "-m", "server.sim.baseline", "--port", str(port)], os.environ.copy(),
+                        port, "baseline")
+            return
+        env = {**os.environ, "ASYNC_MODE": async_mode, "COMMON_GROUND_ENV": "development",
+               # every simulated phone joins from 127.0.0.1: raise the per-address join limit for this run only
+               "RATE_LIMITS": "join=1000000/300"}
+        env.pop("REDIS_URL", None)
+        if database == "postgres":
+            import pg8000.native
+            user, hostport = PG_ADMIN.split("@")
+            host, port = hostport.split(":")
+            self.pg = (user, host, int(port))
+            self.pg_name = f"cg_bench_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+            admin = pg8000.native.Connection(user, host=host, port=int(port), database="postgres", timeout=10)
+            admin.run(f"CREATE DATABASE {self.pg_name}")
+            admin.close()
+            env["DATABASE_URL"] = f"postgresql://{user}@{host}:{port}/{self.pg_name}"
+        else:
+            env["DATABASE_URL"] = f"sqlite:///{tmp / 'bench.sqlite3'}"
+        if processes > 1:
+            env["REDIS_URL"] = REDIS
+            env["REDIS_CHANNEL"] = f"cg-bench-{uuid.uuid4().hex[:8]}"
+        self.env = env
+        subprocess.run(CLI + ["db", "upgrade"], env={**env, "ASYNC_MODE": "threading"}, cwd=ROOT, check=True,
+                       capture_output=True)
+        for i in range(processes):
+            port = _free_port()
+            env_i = {**env, "PUBLIC_URL": f"http://127.0.0.1:{port}"}
+            self._spawn(CLI + ["serve", "--host", "127.0.0.1", "--port", str(port)], env_i, port, f"server{i}")
+
+    def _spawn(self, cmd, env, port, name):
+        log = open(self.tmp / f"{name}.log", "w")
+        self.logs.append(log)
+        self.procs.append(subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT))
+        self.urls.append(f"http://127.0.0.1:{port}")
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        for url, proc in zip(self.urls, self.procs):
+            deadline = time.monotonic() + timeout
+            while True:
+                try:
+                    with urllib.request.urlopen(url + "/healthz", timeout=2) as resp:
+                        if resp.status == 200:
+                            break
+                except OSError:
+                    pass
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"server {url} did not start; see {self.tmp}")
+                time.sleep(0.2)
+
+    def create_workshop(self, rooms: int) -> dict:
+        out = subprocess.run(CLI + ["workshop", "create", "--title", "Benchmark", "--rooms", str(rooms),
+                                    "--vote-budget", str(BUDGET), "--languages", "en,es,fa",
+                                    "--base-url", self.urls[0], "--json"],
+                             env={**self.env, "ASYNC_MODE": "threading"}, cwd=ROOT, check=True,
+                             capture_output=True, text=True)
+        return json.loads(out.stdout)
+
+    def usage(self) -> list[dict]:
+        return [proc_usage(p.pid) for p in self.procs]
+
+    def stop(self) -> None:
+        for p in self.procs:
+            if p.poll() is None:
+                p.terminate()
+        for p in self.procs:
+            try:
+                p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+        for log in self.logs:
+            log.close()
+        if self.pg_name:
+            import pg8000.native
+            user, host, port = self.pg
+            admin = pg8000.native.Connection(user, host=host, port=port, database="postgres", timeout=10)
+            admin.run(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{self.pg_name}'")
+            admin.run(f"DROP DATABASE IF EXISTS {self.pg_name}")
+            admin.close()
+
+
+# -- client worker processes ---------------------------------------------------------
+
+def _worker(conn, specs: list[dict], seed: int, baseline: bool) -> None:
+    """A client process: its share of the phones, steered step by step over a pipe."""
+    raise_nofile()
+    asyncio.run(_worker_main(conn, specs, seed, baseline))
+
+
+async def _worker_main(conn, specs, seed, baseline) -> None:
+    from .engine import Device, Person, Phone, new_session
+    loop = asyncio.get_running_loop()
+    rng = random.Random(seed)
+    http = new_session()
+    phones: dict[int, Device] = {}
+    barriers: dict[int, list[int]] = {}
+    sends: list[dict] = []
+
+    def track(phone, idx):
+        def on(ev):
+            if ev.get("type") == "barriers_revealed":
+                barriers[idx] = [b["id"] for b in ev["data"]["barriers"] if not b["merged_into"]]
+        phone.listeners.append(on)
+
+    async def burst(codes, t0, window):
+        lat, fails = {}, []
+
+        async def one(spec):
+            idx = spec["index"]
+            await asyncio.sleep(max(0.0, t0 + rng.uniform(0, window) - time.monotonic()))
+            start = time.monotonic()
+            try:
+                if baseline:
+                    room = spec["room"]
+                    dev = Device(spec["url"], f"p:{room}:{idx}", http=http, label=f"p{idx}")
+                    dev.info = {"room_id": room, "participant_id": idx}
+                else:
+                    dev = Phone(spec["url"], Person.random(rng, ["en", "es", "fa"]), http=http, label=f"p{idx}")
+                    await dev.join(codes[spec["ws"]])
+                track(dev, idx)
+                phones[idx] = dev
+                await dev.connect(sync=True)
+                lat[idx] = (time.monotonic() - start) * 1000
+            except Exception as exc:  # noqa: BLE001 - counted, reported
+                fails.append(f"{idx}: {type(exc).__name__}: {exc}"[:200])
+        await asyncio.gather(*(one(s) for s in specs))
+        return {"latency_ms": list(lat.values()), "failed": fails, "done_at": time.monotonic(),
+                "rooms": {i: p.info["room_id"] for i, p in phones.items() if p.connected}}
+
+    async def seed_posts(indices):
+        from . import samples
+        acks = await asyncio.gather(*(phones[i].send("barrier_post", {"text": samples.barrier_text(
+            rng, getattr(phones[i], "person", None).language if hasattr(phones[i], "person") else "en")})
+            for i in indices))
+        return {"ok": sum(1 for a in acks if a and a.get("ok")), "refused": [a for a in acks if not a or not a["ok"]]}
+
+    async def prepare():
+        missing = 0
+        for i, p in phones.items():
+            if baseline:
+                barriers[i] = list(range(1, POSTERS_PER_ROOM + 1))
+            elif len(barriers.get(i, [])) < BUDGET:
+                ack = await _robust_sync(p)
+                room = p.info["room_id"]
+                barriers[i] = [int(k) for k, b in ack["state"]["barriers"].items()
+                               if b["room_id"] == room and not b["merged_into"]]
+                missing += 1
+        return {"resynced": missing}
+
+    async def storm(t0, window):
+        async def one(idx, p):
+            times = sorted(rng.uniform(0, window) for _ in range(BUDGET))
+            targets = rng.sample(barriers[idx], BUDGET)
+            for at, target in zip(times, targets):
+                await asyncio.sleep(max(0.0, t0 + at - time.monotonic()))
+                sent = time.monotonic()
+                cid = uuid.uuid4().hex
+                ack = await p.send("vote_cast", {"target_type": "barrier", "target_id": target}, cid=cid)
+                resent = 0
+                while ack is None and resent < 5:
+                    # no answer (the server dropped this socket, e.g. a missed ping under overload):
+                    # as a phone does, reconnect, sync and resend the outbox with the same cid
+                    resent += 1
+                    try:
+                        await p.reconnect(0.2)
+                    except Exception:  # noqa: BLE001 - try again
+                        await asyncio.sleep(1)
+                    ack = p.acks.get(cid)
+                sends.append({"phone": idx, "room": p.info["room_id"], "target": target, "sent": sent,
+                              "resent": resent,
+                              "acked": time.monotonic(), "ok": bool(ack and ack.get("ok")),
+                              "seq": (ack or {}).get("result", {}).get("seq"),
+                              "error": None if ack and ack.get("ok") else (ack or {}).get("error", {"code": "no_ack"})})
+        await asyncio.gather(*(one(i, p) for i, p in phones.items()))
+        return {"sent": len(sends), "done_at": time.monotonic()}
+
+    async def report():
+        return {"sends": sends,
+                "devices": {i: {"room": p.info["room_id"], "arrivals": p.arrivals, "types": p.types,
+                                "duplicates": p.duplicates} for i, p in phones.items()}}
+
+    async def verify():
+        lost, checked = [], 0
+        if baseline:
+            return {"lost": [], "checked": 0}
+        by_phone: dict[int, set] = {}
+        for s in sends:
+            if s["ok"]:
+                by_phone.setdefault(s["phone"], set()).add(f"barrier:{s['target']}")
+        sem = asyncio.Semaphore(50)
+
+        async def one(i, p):
+            nonlocal checked
+            async with sem:
+                ack = await _robust_sync(p)
+            have = set(ack["state"]["my_votes"])
+            checked += 1
+            for key in by_phone.get(i, set()) - have:
+                lost.append({"phone": i, "vote": key})
+        await asyncio.gather(*(one(i, p) for i, p in phones.items()))
+        return {"lost": lost, "checked": checked}
+
+    async def close():
+        await asyncio.gather(*(p.disconnect() for p in phones.values()), return_exceptions=True)
+        await http.close()
+        return {"closed": True}
+
+    steps = {"burst": burst, "seed": seed_posts, "prepare": prepare, "storm": storm, "report": report,
+             "verify": verify, "close": close}
+    while True:
+        msg = await loop.run_in_executor(None, conn.recv)
+        name, args = msg[0], msg[1:]
+        try:
+            conn.send(("ok", await steps[name](*args)))
+        except Exception as exc:  # noqa: BLE001 - the parent reports it
+            conn.send(("error", f"{type(exc).__name__}: {exc}"))
+        if name == "close":
+            return
+
+
+async def _steer(organiser, room_id: int) -> None:
+    """The organiser moves a room to its next phase (reconnecting and resending if dropped)."""
+    cid = uuid.uuid4().hex
+    ack = await organiser.send("phase_advance", {"room_id": room_id}, cid=cid, timeout=60)
+    for _ in range(5):
+        if ack:
+            break
+        await organiser.reconnect(0.5)
+        ack = organiser.acks.get(cid)
+    if not (ack and ack.get("ok")):
+        raise RuntimeError(f"phase_advance of room {room_id} failed: {ack}")
+
+
+async def _robust_sync(p) -> dict:
+    for attempt in range(5):
+        try:
+            if not p.connected:
+                await p.reconnect(0.2)
+            return await p.sync(snapshot=True)
+        except Exception:  # noqa: BLE001 - dropped meanwhile: again
+            await p.disconnect()
+            await asyncio.sleep(0.5 * (attempt + 1))
+    raise RuntimeError(f"{p.label}: cannot sync")
+
+
+class Workers:
+    def __init__(self, count: int, specs: list[dict], seed: int, baseline: bool):
+        ctx = mp.get_context("fork")
+        self.pipes, self.procs = [], []
+        for k in range(count):
+            parent, child = ctx.Pipe()
+            proc = ctx.Process(target=_worker, args=(child, specs[k::count], seed * 1000 + k, baseline), daemon=True)
+            proc.start()
+            self.pipes.append(parent)
+            self.procs.append(proc)
+
+    async def ask(self, *msg, per_worker=None) -> list:
+        loop = asyncio.get_running_loop()
+        for k, pipe in enumerate(self.pipes):
+            pipe.send(per_worker(k) if per_worker else msg)
+        out = []
+        for pipe in self.pipes:
+            status, value = await loop.run_in_executor(None, pipe.recv)
+            if status != "ok":
+                raise RuntimeError(f"client worker failed: {value}")
+            out.append(value)
+        return out
+
+    def cpu_s(self) -> float:
+        return sum(proc_usage(p.pid)["cpu_s"] for p in self.procs)
+
+    def join(self):
+        for p in self.procs:
+            p.join(timeout=10)
+            if p.is_alive():
+                p.kill()
+
+
+# -- the run ---------------------------------------------------------------------------
+
+async def _orchestrate(args, urls: list[str], wss: list[dict] | None, baseline: bool,
+                       servers: Servers | None) -> dict:
+    from .engine import Device, new_session
+    n, rooms = args.participants, args.rooms
+    # A workshop has at most 50 rooms: more rooms means several workshops on the server(s).
+    n_ws = len(wss) if wss else 1
+    specs = [{"index": i, "url": urls[i % len(urls)], "room": (i % rooms) + 1, "ws": i % n_ws} for i in range(n)]
+    workers_n = args.client_processes or max(1, min(4, n // 250))
+    workers = Workers(workers_n, specs, args.seed, baseline)
+    http = new_session()
+    result: dict = {"participants": n, "rooms": rooms, "workshops": n_ws, "server_processes": len(urls),
+                    "client_processes": workers_n, "baseline_server": baseline}
+    try:
+        if baseline:
+            displays = [Device(urls[0], "display", http=http, label="display")]
+            facs = {r: Device(urls[r % len(urls)], f"f:{r}", http=http, label=f"f{r}") for r in range(1, rooms + 1)}
+            organisers = []
+            room_ws = {r: 0 for r in facs}
+        else:
+            organisers = [Device(urls[0], ws["organiser_url"].split("#", 1)[1], http=http, label="organiser",
+                                 record=False) for ws in wss]
+            displays = [Device(urls[-1], ws["display_url"].split("#", 1)[1], http=http, label="display")
+                        for ws in wss]
+            facs, room_ws = {}, {}
+            for w, ws in enumerate(wss):
+                for k, (r, u) in enumerate(zip(ws["rooms"], ws["facilitator_urls"])):
+                    facs[r["room_id"]] = Device(urls[k % len(urls)], u.split("#", 1)[1], http=http,
+                                                label=f"f{r['room_id']}")
+                    room_ws[r["room_id"]] = w
+            for org in organisers:
+                await org.connect()
+            for rid, w in room_ws.items():
+                await _steer(organisers[w], rid)  # brainstorm
+        for display in displays:
+            await display.connect()
+        await asyncio.gather(*(f.connect() for f in facs.values()))
+
+        # 1. connect burst
+        usage0 = servers.usage() if servers else []
+        t0 = time.monotonic() + 1.0
+        burst = await workers.ask("burst", [ws["join_code"] for ws in wss] if wss else [], t0, args.window * 0.8)
+        lat = [x for b in burst for x in b["latency_ms"]]
+        failed = [f for b in burst for f in b["failed"]]
+        phone_rooms = {int(i): r for b in burst for i, r in b["rooms"].items()}
+        result["connect"] = {"connected": len(phone_rooms), "failed": len(failed), "failures": failed[:5],
+                             "all_in_s": round(max(b["done_at"] for b in burst) - t0, 2),
+                             "latency_ms": pct(lat)}
+        if not baseline:
+            # 2. barriers to vote on: four posters per room
+            posters: dict[int, list[int]] = {}
+            for i, r in sorted(phone_rooms.items()):
+                if len(posters.setdefault(r, [])) < POSTERS_PER_ROOM:
+                    posters[r].append(i)
+            chosen = {i for ids in posters.values() for i in ids}
+            seeded = await workers.ask(per_worker=lambda k: ("seed", [i for i in chosen if i % workers_n == k]))
+            result["seed_posts"] = sum(s["ok"] for s in seeded)
+            for rid in facs:
+                for _ in range(2):  # reveal, vote
+                    await _steer(organisers[room_ws[rid]], rid)
+            await asyncio.sleep(1.0 + n / 1000)
+        await workers.ask("prepare")
+
+        # 3. vote storm
+        usage1 = servers.usage() if servers else []
+        load_before = loadavg()
+        wcpu0 = workers.cpu_s()
+        profiler = None
+        if args.profile and servers:
+            fmt = "raw" if args.profile.endswith(".txt") else "flamegraph"
+            pyspy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
+            profiler = subprocess.Popen([pyspy, "record", "-p", str(servers.procs[0].pid), "-d",
+                                         str(int(args.window + 3)), "-o", args.profile, "-f", fmt, "-r", "200"],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        t0 = time.monotonic() + 1.0
+        storm = await workers.ask("storm", t0, args.window)
+        storm_end = max(s["done_at"] for s in storm)
+        await asyncio.sleep(GRACE_SECS)
+        usage2 = servers.usage() if servers else []
+        result["client_cpu_s_storm"] = round(workers.cpu_s() - wcpu0, 2)
+        if profiler:
+            profiler.wait(timeout=60)
+        reports = await workers.ask("report")
+        sends = [s for r in reports for s in r["sends"]]
+        devices = {}
+        for r in reports:
+            devices.update({int(i): d for i, d in r["devices"].items()})
+        members: dict[int, list[dict]] = {}
+        for d in devices.values():
+            members.setdefault(d["room"], []).append(d)
+        fac_by_room = {rid: {"arrivals": f.arrivals, "types": f.types} for rid, f in facs.items()}
+        if baseline:
+            fac_by_room = {rid: {"arrivals": f.arrivals, "types": f.types} for rid, f in facs.items()}
+
+        fanout, ack_ms, missed = [], [], 0
+        acked = [s for s in sends if s["ok"]]
+        for s in acked:
+            ack_ms.append((s["acked"] - s["sent"]) * 1000)
+            tally_seq = s["seq"] - 2
+            recv = members.get(s["room"], []) + ([fac_by_room[s["room"]]] if s["room"] in fac_by_room else [])
+            times = []
+            for d in recv:
+                t = d["arrivals"].get(tally_seq)
+                if t is None or d["types"].get(tally_seq) != "tally":
+                    missed += 1
+                    continue
+                times.append(t)
+            display = displays[room_ws[s["room"]]]
+            t = display.arrivals.get(s["seq"])
+            if t is None or display.types.get(s["seq"]) != "room_stats":
+                missed += 1
+            else:
+                times.append(t)
+            if len(times) == len(recv) + 1:
+                fanout.append((max(times) - s["sent"]) * 1000)
+        refused: dict[str, int] = {}
+        for s in sends:
+            if not s["ok"]:
+                refused[s["error"]["code"]] = refused.get(s["error"]["code"], 0) + 1
+        delivered_twice = sum(d["duplicates"] for d in devices.values()) + sum(d.duplicates for d in displays) + \
+            sum(f.duplicates for f in facs.values())
+        result.update({
+            "expected": len(phone_rooms) * BUDGET,
+            "sent": len(sends),
+            "acked": len(acked),
+            "refused": refused,
+            "storm_s": round(storm_end - t0, 2),
+            "votes_per_s": round(len(acked) / max(storm_end - t0, 0.001), 1),
+            "fanout_ms": pct(fanout),
+            "ack_ms": pct(ack_ms),
+            "missed_live_deliveries": missed,
+            "resent": sum(s.get("resent", 0) for s in sends),
+            "reconnects": sum(1 for s in sends if s.get("resent")),
+            "loadavg_storm": [load_before, loadavg()],
+        })
+
+        # 4. correctness against the stored state
+        lost: list = []
+        applied_twice = 0
+        if not baseline:
+            verified = await workers.ask("verify")
+            lost = [x for v in verified for x in v["lost"]]
+            stored = 0
+            for org in organisers:
+                snap = (await _robust_sync(org))["state"]
+                stored += sum(b["votes"] for b in snap["barriers"].values())
+            applied_twice = max(0, stored - len(acked))
+            result["stored_votes"] = stored
+            if stored < len(acked) and not lost:
+                lost = [{"organiser_snapshot_short_by": len(acked) - stored}]
+        result["lost"] = len(lost)
+        result["lost_detail"] = lost[:5]
+        result["duplicates"] = applied_twice + delivered_twice
+        if servers:
+            result["server"] = [{"cpu_s": round(u2["cpu_s"] - u0["cpu_s"], 2),
+                                 "storm_cpu_s": round(u2["cpu_s"] - u1["cpu_s"], 2),
+                                 "rss_mb": round(u2["rss_mb"], 1), "peak_rss_mb": round(u2["peak_rss_mb"], 1)}
+                                for u0, u1, u2 in zip(usage0, usage1, usage2)]
+            result["cpu_s"] = round(sum(s["cpu_s"] for s in result["server"]), 2)
+            result["storm_cpu_s"] = round(sum(s["storm_cpu_s"] for s in result["server"]), 2)
+            result["rss_mb"] = round(sum(s["rss_mb"] for s in result["server"]), 1)
+        await workers.ask("close")
+    finally:
+        workers.join()
+        for dev in [*displays, *facs.values(), *organisers]:
+            try:
+                await dev.disconnect()
+            except Exception:  # noqa: BLE001
+                pass
+        await http.close()
+    return result
+
+
+def split_rooms(rooms: int, most: int = 50) -> list[int]:
+    """Rooms per workshop: a workshop has at most 50 (server/domain/rules.py MAX_ROOMS)."""
+    k = -(-rooms // most)
+    return [rooms // k + (1 if i < rooms % k else 0) for i in range(k)]
+
+
+def run(args) -> dict:
+    nofile = raise_nofile()
+    tmp = Path(tempfile.mkdtemp(prefix="cg-bench-"))
+    out: dict = {"participants": args.participants, "rooms": args.rooms}
+    database = args.database or ("postgres" if args.processes > 1 else "sqlite")
+    try:
+        servers = None
+        if args.url:
+            env_db = os.environ.get("DATABASE_URL")
+            if not env_db:
+                raise SystemExit("--url needs the target server's DATABASE_URL in the environment "
+                                 "(to create the benchmark workshop).")
+            urls = [args.url]
+            wss = [json.loads(subprocess.run(
+                CLI + ["workshop", "create", "--title", "Benchmark", "--rooms", str(k), "--vote-budget", str(BUDGET),
+                       "--base-url", args.url, "--json"], env={**os.environ, "ASYNC_MODE": "threading"},
+                cwd=ROOT, check=True, capture_output=True, text=True).stdout) for k in split_rooms(args.rooms)]
+        else:
+            servers = Servers(args.processes, database, args.async_mode, tmp)
+        try:
+            if servers:
+                servers.wait_ready()
+                wss, urls = [servers.create_workshop(k) for k in split_rooms(args.rooms)], servers.urls
+            load0 = loadavg()
+            out = asyncio.run(_orchestrate(args, urls, wss, False, servers))
+            out.update({"database": "url" if args.url else database, "async_mode": args.async_mode,
+                        "loadavg_start": load0, "nofile": nofile, "cores": os.cpu_count()})
+        finally:
+            if servers:
+                servers.stop()
+        if args.baseline:
+            base = Servers(1, "", "eventlet", tmp, baseline=True)
+            try:
+                base.wait_ready()
+                b = asyncio.run(_orchestrate(args, base.urls, None, True, base))
+            finally:
+                base.stop()
+            out["baseline_fanout_ms"] = b["fanout_ms"]
+            out["baseline_acked"] = b["acked"]
+            out["baseline_cpu_s"] = b.get("cpu_s")
+            if b["fanout_ms"]["p99"] and out["fanout_ms"]["p99"]:
+                out["ratio_p50"] = round(out["fanout_ms"]["p50"] / max(b["fanout_ms"]["p50"], 0.1), 2)
+                out["ratio_p99"] = round(out["fanout_ms"]["p99"] / max(b["fanout_ms"]["p99"], 0.1), 2)
+                out["ratio"] = out["ratio_p99"]
+    except BaseException:
+        print(f"benchmark failed; server logs kept in {tmp}", file=sys.stderr)
+        raise
+    shutil.rmtree(tmp, ignore_errors=True)
+    return out
+
+
+def main(args) -> int:
+    result = run(args)
+    if args.json:
+        print(json.dumps(result))
+    else:
+        print(json.dumps(result, indent=2))
+    return 0 if result.get("lost") == 0 and result.get("duplicates") == 0 else 1

@@ -1,0 +1,69 @@
+"""Draw the benchmark figure (docs/benchmarks.svg) by hand: no plotting library.
+
+    python -m server.sim.plot docs/benchmarks.svg RESULT.json [RESULT.json ...]
+
+One group of bars per run (fan-out p50, p95, p99, on a log scale), with the
+150 ms target as a line.
+"""
+from __future__ import annotations
+
+import json
+import math
+import sys
+
+COLOURS = {"p50": "#4c78a8", "p95": "#f58518", "p99": "#e45756"}
+
+
+def svg(results: list[dict], target_ms: float = 150.0) -> str:
+    width, height, left, bottom, top = 760, 380, 70, 70, 30
+    plot_h = height - bottom - top
+    lo, hi = 1.0, 100_000.0
+
+    def y(ms: float) -> float:
+        ms = min(max(ms, lo), hi)
+        return top + plot_h * (1 - (math.log10(ms) - math.log10(lo)) / (math.log10(hi) - math.log10(lo)))
+
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+           f'font-family="sans-serif" font-size="12">',
+           f'<rect width="{width}" height="{height}" fill="white"/>',
+           f'<text x="{width / 2}" y="18" text-anchor="middle" font-size="14">'
+           'Vote fan-out: send → event at every room member and the projector (ms, log scale)</text>']
+    for ms in (1, 10, 100, 1000, 10000, 100000):
+        out.append(f'<line x1="{left}" x2="{width - 10}" y1="{y(ms):.1f}" y2="{y(ms):.1f}" stroke="#ddd"/>')
+        out.append(f'<text x="{left - 6}" y="{y(ms) + 4:.1f}" text-anchor="end">{ms:,}</text>')
+    out.append(f'<line x1="{left}" x2="{width - 10}" y1="{y(target_ms):.1f}" y2="{y(target_ms):.1f}" '
+               f'stroke="green" stroke-dasharray="6 4"/>')
+    out.append(f'<text x="{width - 12}" y="{y(target_ms) - 4:.1f}" text-anchor="end" fill="green">'
+               f'target p99 {target_ms:.0f} ms</text>')
+    group_w = (width - left - 20) / max(len(results), 1)
+    bar_w = min(28, group_w / 4)
+    for i, r in enumerate(results):
+        x0 = left + i * group_w + (group_w - 3 * bar_w) / 2
+        for j, key in enumerate(("p50", "p95", "p99")):
+            v = (r.get("fanout_ms") or {}).get(key) or lo
+            out.append(f'<rect x="{x0 + j * bar_w:.1f}" y="{y(v):.1f}" width="{bar_w - 2:.1f}" '
+                       f'height="{top + plot_h - y(v):.1f}" fill="{COLOURS[key]}"><title>{key} {v} ms</title></rect>')
+        label = f"{r['participants']} / {r['rooms']} rooms"
+        procs = r.get("server_processes", 1)
+        sub = f"{procs} proc{'s' if procs > 1 else ''}, {r.get('database', '')}"
+        cx = left + i * group_w + group_w / 2
+        out.append(f'<text x="{cx:.1f}" y="{height - bottom + 18}" text-anchor="middle">{label}</text>')
+        out.append(f'<text x="{cx:.1f}" y="{height - bottom + 34}" text-anchor="middle" fill="#555">{sub}</text>')
+    for j, key in enumerate(("p50", "p95", "p99")):
+        out.append(f'<rect x="{left + j * 70}" y="{height - 22}" width="12" height="12" fill="{COLOURS[key]}"/>')
+        out.append(f'<text x="{left + j * 70 + 16}" y="{height - 12}">{key}</text>')
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
+def main(argv=None) -> int:
+    argv = argv if argv is not None else sys.argv[1:]
+    dest, files = argv[0], argv[1:]
+    results = [json.load(open(f)) for f in files]
+    with open(dest, "w") as fh:
+        fh.write(svg(results))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
