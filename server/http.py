@@ -195,3 +195,55 @@ def export(workshop_id: str, fmt: str):
     resp.headers["Content-Disposition"] = f'attachment; filename="{out.filename}"'
     resp.headers["Cache-Control"] = "no-store"
     return resp
+
+
+@bp.get("/api/workshops/<workshop_id>/agreement")
+def plenary_agreement(workshop_id: str):
+    """Common ground on the plenary board: per plenary item, police and community support and their
+    agreement (server/domain/agreement.py), with the small-group suppression applied. For the projector
+    and the organiser (`Authorization: Bearer` display or organiser token). A suppressed or absent side
+    is only a status, never a number."""
+    from sqlalchemy import select
+
+    from .domain import agreement as ag
+    from .domain import auth
+    from .models import Participant, PlenaryItem, Vote, Workshop
+
+    if "token" in request.args:
+        return _error(CommandError("bad_request", "Send the token in an Authorization: Bearer header, "
+                                   "never in the address."), 400)
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return _error(CommandError("unauthorized", "Send the display or organiser token as Authorization: Bearer TOKEN."),
+                      401)
+    k = current_app.config["REPORT_MIN_GROUP_SIZE"]
+    try:
+        with _db().reading() as s:
+            principal = auth.resolve(s, token.strip())
+            if s.get(Workshop, workshop_id) is None:
+                return _error(CommandError("not_found", "There is no such workshop."), 404)
+            if principal.role not in ("organiser", "display") or principal.workshop_id != workshop_id:
+                return _error(CommandError("forbidden", "Only this workshop's projector or organiser can read this."),
+                              403)
+            people = [ag.Person(p.id, p.group, p.room_id, p.removed_at is not None)
+                      for p in s.scalars(select(Participant).where(Participant.workshop_id == workshop_id))]
+            items = [ag.Item("plenary", i.id, None)
+                     for i in s.scalars(select(PlenaryItem).where(PlenaryItem.workshop_id == workshop_id))]
+            votes = [(v.participant_id, v.target_type, v.target_id) for v in s.scalars(
+                select(Vote).where(Vote.workshop_id == workshop_id, Vote.target_type == "plenary"))]
+    except CommandError as err:
+        return _error(err, 401)
+    # Plenary items are scoped to the whole workshop: the same population as the report's.
+    result = ag.compute(people, items, votes, k)
+
+    def side(cell: ag.Cell) -> dict:
+        if cell.status != ag.SHOWN:
+            return {"status": cell.status}
+        return {"status": ag.SHOWN, "share": cell.share}
+
+    out = {str(i.id): {"total": sup.total, "agreement": sup.agreement,
+                       "police": side(sup.sides["police"]), "community": side(sup.sides["community"])}
+           for i in items for sup in [result.items[("plenary", i.id)]]}
+    resp = jsonify({"ok": True, "k": k, "items": out})
+    resp.headers["Cache-Control"] = "no-store"
+    return resp

@@ -102,7 +102,11 @@ class Client:
     def events(self) -> list[dict]:
         """Events received since the last call, in order."""
         out = []
-        for msg in self.sio.get_received():
+        if self.sio.is_connected():
+            received = self.sio.get_received()
+        else:  # cut by the server: what arrived before the cut is still queued
+            received, self.sio.queue = list(self.sio.queue), []
+        for msg in received:
             if msg["name"] == "event":
                 out.extend(msg["args"])
         return out

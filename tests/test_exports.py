@@ -400,3 +400,91 @@ def test_http_export_refusals(played):
         inv.revoked_at = utcnow()
     err(http.get(f"/api/workshops/{other['workshop_id']}/export.md",
                  headers=bearer(other["facilitators"][0]["token"])), 401, "unauthorized")
+
+
+# -- common ground on the plenary board: GET /api/workshops/<id>/agreement -------------------------
+
+def _agreement(played, token: str, workshop_id: str | None = None):
+    ws = workshop_id or played.info.workshop_id
+    return played.app.test_client().get(f"/api/workshops/{ws}/agreement", headers=bearer(token))
+
+
+def _no_suppressed_numbers(items: dict) -> None:
+    for item in items.values():
+        for side in ("police", "community"):
+            cell = item[side]
+            if cell["status"] != ag.SHOWN:
+                assert cell == {"status": cell["status"]}, cell   # a status, never a number
+        if ag.SHOWN != item["police"]["status"] or ag.SHOWN != item["community"]["status"]:
+            assert item["agreement"] is None
+
+
+def test_http_agreement_for_the_projector_and_the_organiser(played):
+    info = played.info
+    with played.db.reading() as s:
+        report = build(s, info.workshop_id, played.app.config["REPORT_MIN_GROUP_SIZE"])
+    want = {str(row.id): row.support for row in report.plenary}
+    for token in (info.created["display_token"], info.created["organiser_token"]):
+        resp = _agreement(played, token)
+        assert resp.status_code == 200, resp.get_data(as_text=True)
+        assert resp.headers["Cache-Control"] == "no-store"
+        body = resp.get_json()
+        assert body["ok"] is True and set(body["items"]) == set(want) == {str(i) for i in info.plenary_ids}
+        for item_id, sup in want.items():
+            got = body["items"][item_id]
+            assert got["total"] == sup.total
+            assert got["agreement"] == pytest.approx(sup.agreement) if sup.agreement is not None else got["agreement"] is None
+            for side in ("police", "community"):
+                cell = sup.sides[side]
+                assert got[side]["status"] == cell.status
+                if cell.status == ag.SHOWN:
+                    assert got[side]["share"] == pytest.approx(cell.share)
+        assert any(item["agreement"] is not None for item in body["items"].values())
+        _no_suppressed_numbers(body["items"])
+
+
+def test_http_agreement_never_shows_a_suppressed_side(played):
+    """With K above every group's size, both sides are suppressed: only statuses remain."""
+    app, info = played.app, played.info
+    before = app.config["REPORT_MIN_GROUP_SIZE"]
+    app.config["REPORT_MIN_GROUP_SIZE"] = 50
+    try:
+        body = _agreement(played, info.created["display_token"]).get_json()
+    finally:
+        app.config["REPORT_MIN_GROUP_SIZE"] = before
+    assert body["ok"] is True and body["k"] == 50 and body["items"]
+    for item in body["items"].values():
+        assert item["police"] == {"status": ag.SUPPRESSED} and item["community"] == {"status": ag.SUPPRESSED}
+        assert item["agreement"] is None
+    _no_suppressed_numbers(body["items"])
+
+
+def test_http_agreement_refusals(app):
+    day = Day(app)
+    try:
+        created = day.create(rooms=1)
+        participant = day.join(connect=False)
+        other = Day(app).create(rooms=1, title="Another workshop")
+        http, ws = app.test_client(), created["workshop_id"]
+
+        def err(resp, status, code):
+            assert resp.status_code == status, resp.get_data(as_text=True)
+            body = resp.get_json()
+            assert body["ok"] is False and body["error"]["code"] == code and body["error"]["message"]
+
+        url = f"/api/workshops/{ws}/agreement"
+        err(http.get(url), 401, "unauthorized")
+        err(http.get(url, headers={"Authorization": f"Basic {created['display_token']}"}), 401, "unauthorized")
+        err(http.get(url, headers=bearer("not-a-real-token")), 401, "unauthorized")
+        err(http.get(f"{url}?token={created['display_token']}"), 400, "bad_request")
+        err(http.get(url, headers=bearer(participant["token"])), 403, "forbidden")
+        err(http.get(url, headers=bearer(created["facilitators"][0]["token"])), 403, "forbidden")
+        err(http.get(url, headers=bearer(other["display_token"])), 403, "forbidden")
+        err(http.get(url, headers=bearer(other["organiser_token"])), 403, "forbidden")
+        err(http.get("/api/workshops/0000000000000000/agreement", headers=bearer(created["organiser_token"])),
+            404, "not_found")
+        ok = http.get(url, headers=bearer(created["display_token"]))
+        assert ok.status_code == 200 and ok.get_json() == {"ok": True, "k": app.config["REPORT_MIN_GROUP_SIZE"],
+                                                          "items": {}}
+    finally:
+        day.close()

@@ -70,9 +70,9 @@ SOLUTION_TEXTS = ["Hand out a card that explains every stop", "Monthly coffee wi
                   "A community liaison officer for each school", "Train officers in de-escalation with residents"]
 VIEW_KEYS = {
     "barrier": {"id", "room_id", "text", "author_name", "shared", "merged_into", "members", "hidden",
-                "hidden_reason", "votes", "created_at"},
+                "hidden_reason", "votes", "edited", "created_at"},
     "solution": {"id", "room_id", "barrier_id", "text", "author_name", "hidden", "hidden_reason", "votes",
-                 "created_at"},
+                 "edited", "created_at"},
 }
 
 

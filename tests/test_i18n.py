@@ -90,6 +90,9 @@ FAMILIES: dict[str, set[str] | None] = {
     # Every error the server can refuse with has a sentence on the phone.
     "error.*": _server_error_codes() | {"network", "unknown"},
     "console.error.*": None,
+    # The organiser's exports panel (web/js/exports.js; server/reports/ FORMATS and parts).
+    "console.exports.format.*": {"pdf", "docx", "csv", "md", "json"},
+    "console.exports.what.*": {"plan", "report", "archive"},
 }
 
 

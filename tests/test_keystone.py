@@ -193,6 +193,27 @@ class Keystone:
         self._check(label, received, changes, quiet, cursors)
         return result
 
+    def step_cut(self, label: str, action, key: str, quiet=NOBODY):
+        """Run `action`, which ends viewer `key`'s access: it is told why (`access_ended`), then cut.
+
+        Its probe is cut too (same link), so there is no fresh snapshot to compare
+        with: its state must be its last snapshot plus `me.ended`. Every other
+        viewer is checked as in step(); `key` is no longer watched afterwards.
+        """
+        client = self.viewers.pop(key)
+        probe = self.probes.pop(key)
+        result = self.step(label, action, NOBODY, quiet)
+        assert not client.sio.is_connected() and not probe.sio.is_connected(), f"{key} was not cut"
+        events = client.events()
+        assert [e["type"] for e in events] == ["access_ended"], events
+        cursor = self.state[key]["seq"]
+        self._apply(key, events)
+        expected = {**self.last[key], "me": {**self.last[key]["me"], "ended": events[0]["data"]}}
+        assert without_seq(self.state[key]) == without_seq(expected), f"{self.scenario} / {label}: {key}"
+        assert self.state[key]["seq"] == max(cursor, events[-1]["seq"])
+        self.last[key] = {**expected, "seq": self.state[key]["seq"]}
+        return result
+
     def sync(self, key: str, label: str = "sync"):
         """The viewer's client sends `sync {since: state.seq}` (e.g. after room_changed) and applies the answer."""
         client = self.viewers[key]
@@ -684,6 +705,34 @@ def test_participant_moved_mid_day(ks):
     ks.step("room B to vote", lambda: ks.fac_b.ok("phase_advance"), EVERYONE)
     ks.step("room B votes", lambda: ks.other_room.ok("vote_cast", target_type="barrier", target_id=new),
             ROOM_B | {"peer", "display"})
+    ks.finish()
+
+
+@covers("post_edited", "participant_removed", "access_ended", "facilitator_link_changed")
+def test_trust_and_safety(ks):
+    ks.phase(ks.fac)
+    typo = ks.post(ks.author, "Stops are nevr explained", anonymous=False)
+    ks.post(ks.voter, "Complaints vanish")  # anonymous; the voter will be removed, the post stays
+    ks.begin("trust_and_safety")
+    ks.step("facilitator corrects a typo before the reveal: the author and the facilitators hear it",
+            lambda: ks.fac.ok("post_edit", kind="barrier", id=typo, text="Stops are never explained"),
+            {"author", "facilitator", "organiser"})
+    assert ks.barriers("author")[str(typo)]["edited"] is True
+    ks.step("reveal", lambda: ks.phase(ks.fac), EVERYONE)
+    ks.step("organiser corrects it again after the reveal: the room hears it",
+            lambda: ks.org.ok("post_edit", kind="barrier", id=typo, text="Stops are never explained."), ROOM_A)
+    assert ks.barriers("peer")[str(typo)]["text"] == "Stops are never explained."
+    ks.step("facilitator removes a participant: the room, the organiser and the projector hear it",
+            lambda: ks.fac.ok("participant_remove", participant_id=ks.voter.participant_id, reason="Threats"),
+            ROOM_A | {"display"})
+    assert not ks.voter.sio.is_connected()
+    assert str(ks.voter.participant_id) not in ks.state["peer"]["participants"]
+    assert len(ks.barriers("peer")) == 2  # the removed person's post stays
+    ks.step_cut("organiser revokes room B's facilitator link",
+                lambda: ks.org.ok("facilitator_revoke", room_id=ks.room_b, reason="Tablet lost"),
+                "other_facilitator", quiet={"organiser"})
+    ks.step("organiser issues a new link for room B",
+            lambda: ks.org.ok("facilitator_invite_renew", room_id=ks.room_b), quiet={"organiser"})
     ks.finish()
 
 

@@ -49,7 +49,8 @@ class Principal:
             for rid in room_ids:
                 out.update({f"r:{rid}", f"f:{rid}"})
         elif self.role == "facilitator":
-            out.update({f"r:{self.room_id}", f"f:{self.room_id}"})
+            # l:<invite> is this link's own audience: revoking it cuts exactly its connections.
+            out.update({f"r:{self.room_id}", f"f:{self.room_id}", f"l:{self.id}"})
         elif self.role == "participant":
             out.update({f"r:{self.room_id}", f"p:{self.id}"})
         elif self.role == "display":

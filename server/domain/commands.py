@@ -35,6 +35,12 @@ class Context:
     workshop: Workshop
     now: datetime
     events: list[Event] = field(default_factory=list)
+    # Audiences (Socket.IO rooms) whose open connections are cut after commit:
+    # a removed participant's `p:<id>`, a revoked facilitator link's `l:<id>`.
+    disconnect: list[str] = field(default_factory=list)
+    # Result fields that go to the sender once and are never stored (a new link's
+    # token): the idempotency record keeps the result without them.
+    secrets: dict = field(default_factory=dict)
 
     def emit(self, type_: str, data: dict, audience: list[str] | set[str]) -> Event:
         """Append an event to the workshop's log, numbered inside this transaction."""
@@ -74,6 +80,7 @@ class Outcome:
     result: dict
     events: list[Event]
     repeated: bool = False
+    disconnect: list[str] = field(default_factory=list)
 
 
 def lock_workshop(session: Session, workshop_id: str) -> Workshop:
@@ -133,4 +140,4 @@ def _execute_once(db, principal, name, client_id, fn) -> Outcome:
         session.add(CommandRecord(workshop_id=ws.id, actor=principal.actor, client_id=client_id,
                                   name=name, result=result, seq=ws.seq, at=ctx.now))
         session.flush()
-    return Outcome(result, events)
+    return Outcome({**result, **ctx.secrets}, events, disconnect=list(ctx.disconnect))

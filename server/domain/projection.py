@@ -46,7 +46,7 @@ def barrier_view(b: Barrier, author: Participant | None, votes: int, member_ids:
         "author_name": _author_name(b.anonymous, author),
         "shared": b.is_shared, "merged_into": b.merged_into_id, "members": sorted(member_ids),
         "hidden": b.hidden, "hidden_reason": b.hidden_reason, "votes": votes,
-        "created_at": iso(b.created_at),
+        "edited": b.original_text is not None, "created_at": iso(b.created_at),
     }
 
 
@@ -55,7 +55,7 @@ def solution_view(s: Solution, author: Participant | None, votes: int) -> dict:
         "id": s.id, "room_id": s.room_id, "barrier_id": s.barrier_id, "text": s.text,
         "author_name": _author_name(s.anonymous, author),
         "hidden": s.hidden, "hidden_reason": s.hidden_reason, "votes": votes,
-        "created_at": iso(s.created_at),
+        "edited": s.original_text is not None, "created_at": iso(s.created_at),
     }
 
 

@@ -107,6 +107,18 @@ def _apply(s: dict, t: str, d: dict) -> None:
             s[coll].pop(key, None)
         elif key in s[coll]:
             s[coll][key].update({"hidden": True, "hidden_reason": d["reason"], "votes": 0})
+    elif t == "post_edited":
+        coll = "barriers" if d["kind"] == "barrier" else "solutions"
+        item = s[coll].get(str(d["id"]))
+        if item is not None:
+            item.update({"text": d["text"], "edited": d["edited"]})
+    elif t == "participant_removed":
+        s["participants"].pop(str(d["participant_id"]), None)
+    elif t == "access_ended":
+        # This screen's link no longer works (removed, or a revoked facilitator link).
+        s["me"]["ended"] = {"reason": d["reason"]}
+    elif t == "facilitator_link_changed":
+        pass  # a notice for the organiser's console; links are not part of the state
     elif t == "post_restored":
         coll = "barriers" if d["kind"] == "barrier" else "solutions"
         if _here(s, d["item"]["room_id"]):

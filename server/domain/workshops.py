@@ -147,7 +147,7 @@ def join(db: Database, payload: dict) -> tuple[dict, list[Event]]:
         ctx = Context(s, auth.Principal("participant", ws.id, p.id, room.id), ws, utcnow())
         ctx.emit("participant_joined", {"participant": pj.participant_view(p)},
                  [f"r:{room.id}", ctx.organisers, ctx.display])
-        events = list(ctx.events)
+        events = ctx.finish()
         return _joined(p, token), events
 
 

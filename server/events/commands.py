@@ -14,7 +14,7 @@ from .. import ratelimit
 from ..domain import REGISTRY, dispatch
 from ..domain.errors import CommandError
 from ..extensions import socketio
-from .broadcast import broadcast
+from .broadcast import broadcast, cut
 from .session import db, error_ack, principal_for
 
 
@@ -34,6 +34,7 @@ def _handler(name: str):
             return error_ack(CommandError("server_error", "Something went wrong on the server; please try again.",
                                           retryable=True))
         broadcast(outcome.events)
+        cut(outcome.disconnect)  # a removed participant's or revoked link's open connections
         return {"ok": True, "result": outcome.result, "repeated": outcome.repeated}
     handle.__name__ = f"on_{name}"
     handle.__doc__ = REGISTRY[name].doc

@@ -77,6 +77,25 @@ class ObservedRedisManager(socketio.RedisManager):
             self.emit(RESYNC, {"reason": "message_queue"}, namespace="/")
         return result
 
+    # -- cutting connections ------------------------------------------------
+    def disconnect_room(self, room: str, namespace: str = "/") -> None:
+        """Disconnect every member of `room` on every process (a removed person, a revoked link).
+
+        Travels as python-socketio's `close_room` message with a marker, so
+        processes of this deployment (all ObservedRedisManager) disconnect the
+        members instead of merely emptying the room.
+        """
+        message = {"method": "close_room", "room": room, "namespace": namespace, "host_id": self.host_id,
+                   "cg_disconnect": True}
+        self._handle_close_room(message)  # this process
+        self._publish(message)  # the others
+
+    def _handle_close_room(self, message):
+        if message.get("cg_disconnect"):
+            disconnect_local(self.server, message.get("room"), message.get("namespace") or "/")
+        else:
+            super()._handle_close_room(message)
+
     # -- listening ---------------------------------------------------------
     def _redis_listen_with_retries(self):  # pragma: no cover - exercised by tests/reliability
         retry_sleep = 1
@@ -123,6 +142,12 @@ class ObservedRedisManager(socketio.RedisManager):
 
     def _resync_local(self) -> None:
         self.emit(RESYNC, {"reason": "message_queue"}, namespace="/", ignore_queue=True)
+
+
+def disconnect_local(sio_server, room: str, namespace: str = "/") -> None:
+    """Disconnect this process's members of `room` (server-initiated: the client sees `io server disconnect`)."""
+    for sid, _eio_sid in list(sio_server.manager.get_participants(namespace, room)):
+        sio_server.disconnect(sid, namespace=namespace, ignore_queue=True)
 
 
 class _ReconnectWatcher:

@@ -26,6 +26,8 @@ class Barrier(Base):
     hidden_reason: Mapped[str | None] = mapped_column(String(300))
     withdrawn: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The author's own words, kept when a facilitator first corrects the text (post_edit).
+    original_text: Mapped[str | None] = mapped_column(Text)
 
 
 class Merge(Base):
@@ -57,6 +59,8 @@ class Solution(Base):
     hidden_reason: Mapped[str | None] = mapped_column(String(300))
     withdrawn: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The author's own words, kept when a facilitator first corrects the text (post_edit).
+    original_text: Mapped[str | None] = mapped_column(Text)
 
 
 class Vote(Base):

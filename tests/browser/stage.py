@@ -24,6 +24,8 @@ States (STATES, in the order of the day):
   solutions   solutions posted (English and Persian) and voted on
   report_out  the room's top barrier pushed to the plenary, others still selectable
   plenary     the workshop in plenary: both rooms' items, with plenary dots
+  action_plan the workshop in the action-plan phase: entries from the plenary items and one
+              new line, fields filled in English and Persian, statuses set
   paused      the organiser paused the workshop (during the brainstorm) with a message
 """
 from __future__ import annotations
@@ -36,7 +38,7 @@ import requests
 import socketio
 
 WAIT_SECS = 10
-STATES = ("lobby", "brainstorm", "reveal", "vote", "solutions", "report_out", "plenary", "paused")
+STATES = ("lobby", "brainstorm", "reveal", "vote", "solutions", "report_out", "plenary", "action_plan", "paused")
 
 # Room 1's posts: (author index in room 1, text). Index 0 is the phone we look at.
 ROOM1_POSTS = [
@@ -59,6 +61,15 @@ SOLUTIONS = [  # (author index in room 1, barrier text it answers, solution text
     (1, MERGE_TEXT, "Officers hand out a card after every stop explaining why, in five languages"),
     (2, MERGE_TEXT, "کارت توضیح توقف به زبان فارسی و انگلیسی"),
     (3, "مردم از گزارش دادن به پلیس می‌ترسند", "A community liaison who takes reports at the library"),
+]
+PLAN_FIELDS = [  # filled into the action-plan entries, in order
+    {"solution": "Officers hand out a card after every stop explaining why, in five languages",
+     "owner": "Sgt. Okafor", "timeline": "By March", "status": "agreed"},
+    {"title": "کارت توضیح توقف به زبان فارسی", "solution": "مترجم فارسی در کلانتری، هر روز",
+     "owner": "Maryam", "timeline": "سه ماه", "status": "in_progress"},
+    {"solution": "Supervisors check camera logs every week", "owner": "Chief's office",
+     "timeline": "Next quarter"},
+    {"owner": "Councillor Lee", "timeline": "Every three months", "status": "proposed"},
 ]
 PEOPLE = [  # (group, name or None for anonymous, reading language); joined in this order
     ("community_member", "Maryam", "fa"),
@@ -243,6 +254,16 @@ def stage(live_server, state: str) -> Staged:
         items = sorted(int(i) for i in organiser.sync()["plenary"])
         for i, phone in enumerate(phones1 + phones2):
             phone.ok("vote_cast", target_type="plenary", target_id=items[i % len(items)])
+        if state == "plenary":
+            return staged
+
+        organiser.ok("workshop_advance")   # action_plan
+        entries = [organiser.ok("plan_entry_create", plenary_item_id=i)["entry"] for i in items]
+        entries.append(organiser.ok("plan_entry_create", title="Quarterly open meeting, police and residents")["entry"])
+        for entry, fields in zip(entries, PLAN_FIELDS):
+            for name, value in fields.items():
+                organiser.ok("plan_entry_update", entry_id=entry["id"], field=name, value=value,
+                             version=entry["versions"].get(name, 0))
         return staged
     finally:
         for c in clients:
@@ -275,11 +296,11 @@ PROJECTOR_SIZES = ((1920, 1080),)
 # room cards differ little between brainstorm, vote and solutions).
 SURFACES = {
     "join": {"sizes": PHONE_SIZES, "states": ("lobby",)},
-    "phone": {"sizes": PHONE_SIZES, "states": STATES},
+    "phone": {"sizes": PHONE_SIZES, "states": tuple(s for s in STATES if s != "action_plan")},
     "facilitator": {"sizes": TABLET_SIZES,
                     "states": ("brainstorm", "reveal", "vote", "solutions", "report_out", "plenary", "paused")},
-    "organiser": {"sizes": TABLET_SIZES, "states": ("lobby", "reveal", "report_out", "plenary", "paused")},
-    "projector": {"sizes": PROJECTOR_SIZES, "states": ("lobby", "vote", "plenary", "paused")},
+    "organiser": {"sizes": TABLET_SIZES, "states": ("lobby", "reveal", "report_out", "plenary", "action_plan", "paused")},
+    "projector": {"sizes": PROJECTOR_SIZES, "states": ("lobby", "vote", "plenary", "action_plan", "paused")},
 }
 # What is on screen once the surface has its state (Playwright waits for it).
 READY = {

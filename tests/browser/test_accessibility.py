@@ -37,14 +37,14 @@ NAMED_ROLES = {"button", "link", "textbox", "searchbox", "combobox", "listbox", 
 # axe and names: every surface in every state in English, and in Persian in the states
 # with the most on screen (contrast does not change with the language; lang/dir and
 # mirrored layouts do), at the surface's first size.
-FA_STATES = ("reveal", "plenary")
+FA_STATES = ("reveal", "plenary", "action_plan")
 AXE_CASES = [pytest.param(surface, state, lang, id=f"{surface}-{state}-{lang}")
              for surface, cfg in SURFACES.items() for state in cfg["states"] for lang in ("en", "fa")
              if lang == "en" or state in FA_STATES or surface == "join"]
 # Keyboard: the states with the most controls (the projector has none).
 KEYBOARD_CASES = [("join", "lobby"), ("phone", "reveal"), ("phone", "vote"), ("phone", "solutions"),
                   ("facilitator", "reveal"), ("facilitator", "report_out"), ("facilitator", "plenary"),
-                  ("organiser", "reveal"), ("organiser", "plenary")]
+                  ("organiser", "reveal"), ("organiser", "plenary"), ("organiser", "action_plan")]
 
 
 @pytest.fixture(scope="session")

@@ -173,6 +173,10 @@ def to_plenary(s):
     s.b.workshop_phase("plenary")
 
 
+def newcomer(s):
+    s.newcomer = s.b.person(0)
+
+
 CROSS_ROOM = [("forbidden", {})]  # naming room A from elsewhere
 FOREIGN = [("not_found", {})]  # the other workshop's organiser naming W's room or item
 ROOM_CMD = {"other_facilitator": CROSS_ROOM, "other_organiser": FOREIGN}
@@ -229,6 +233,14 @@ CASES: dict[str, Case] = {
     "workshop_resume": Case(paused, lambda s: {}, {"other_organiser": [(OWN, {})]}),
     "participant_move": Case(nothing, lambda s: {"participant_id": s.author.participant_id, "room_id": s.B},
                              {"other_organiser": FOREIGN}),
+    # Each allowed removal takes a newcomer of room A (the victim stays for the other checks).
+    "participant_remove": Case(newcomer, lambda s: {"participant_id": s.newcomer.participant_id, "reason": "abuse"},
+                               {"other_facilitator": [("not_found", {})], "other_organiser": FOREIGN}, fresh=newcomer),
+    "facilitator_revoke": Case(nothing, lambda s: {"room_id": s.A, "reason": "lost tablet"},
+                               {"other_organiser": FOREIGN}),
+    "facilitator_invite_renew": Case(nothing, room_a, {"other_organiser": FOREIGN}),
+    "post_edit": Case(revealed_post, lambda s: {"kind": "barrier", "id": s.vb, "text": "Corrected by someone"},
+                      {"other_facilitator": [("not_found", {})], "other_organiser": FOREIGN}, fresh=revealed_post),
 }
 
 
@@ -418,14 +430,14 @@ def remove(s: Scene, who):
         session.execute(update(Participant).where(Participant.id == who.participant_id).values(removed_at=utcnow()))
 
 
-def test_there_is_no_revoke_or_remove_command_yet():
-    """docs/security.md, known gaps: revocation exists in the schema and is enforced, but nothing sets it.
-
-    When commands to revoke a facilitator link or remove a participant are
-    added, this test fails: replace it with one that revokes through the
-    command and checks the live connection is cut at once (see the xfail below).
-    """
-    assert not [n for n in REGISTRY if any(w in n for w in ("revoke", "remove", "kick", "ban"))]
+def test_revoke_and_remove_go_through_commands(scene):
+    """The schema's revoked_at / removed_at are set by commands (audited), not by hand."""
+    s = scene
+    s.org.ok("facilitator_revoke", room_id=s.A, reason="lost")
+    s.b.fac_b.ok("participant_remove", participant_id=s.other_participant.participant_id, reason="abuse")
+    with s.db.reading() as session:
+        assert session.scalar(select(FacilitatorInvite.revoked_at).where(FacilitatorInvite.room_id == s.A))
+        assert session.get(Participant, s.other_participant.participant_id).removed_at is not None
 
 
 def test_a_revoked_link_and_a_removed_person_can_do_and_read_nothing_more(scene):
@@ -448,13 +460,29 @@ def test_a_revoked_link_and_a_removed_person_can_do_and_read_nothing_more(scene)
         assert not socketio.test_client(s.day.app, auth={"token": token}).is_connected()
 
 
-@pytest.mark.xfail(strict=True, reason="no revoke/remove command exists, so nothing tells the server to drop a "
-                   "live connection: a revoked facilitator keeps receiving room events until its next command "
-                   "or sync (docs/security.md, known gaps)")
 def test_a_revoked_link_loses_its_live_connection_at_once(scene):
+    """facilitator_revoke cuts the open tablet at once (not at its next command), and nothing more reaches it."""
     s = scene
     s.phase("brainstorm")
-    revoke(s)
     s.drain()
+    s.org.ok("facilitator_revoke", room_id=s.A, reason="Tablet lost")
+    assert not s.fac.sio.is_connected()
+    assert [e["type"] for e in s.fac.events()] == ["access_ended"]
     s.post("Posted after the facilitator was revoked")
-    assert not s.fac.sio.is_connected() or not s.fac.events()
+    assert not s.fac.sio.queue
+    # Everyone else is still connected, the other room's facilitator and the organiser included.
+    assert all(c.sio.is_connected() for k, c in s.clients.items() if k != "facilitator")
+
+
+def test_a_removed_participant_loses_their_live_connection_at_once(scene):
+    s = scene
+    s.phase("brainstorm")
+    s.drain()
+    s.fac.ok("participant_remove", participant_id=s.participant.participant_id, reason="Threats")
+    assert not s.participant.sio.is_connected()
+    assert [e["type"] for e in s.participant.events()] == ["access_ended", "participant_removed"]
+    s.phase("reveal")
+    assert not s.participant.sio.queue
+    assert s.author.sio.is_connected()
+    # Reconnecting with the same link is refused.
+    assert not socketio.test_client(s.day.app, auth={"token": s.participant.token}).is_connected()

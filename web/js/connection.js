@@ -10,11 +10,15 @@
 // - Commands go through an OUTBOX kept in localStorage (keyed by a hash of the token,
 //   never the token itself), each with its own `cid`. Items are sent one at a time, in
 //   order, only while connected and synced; an item leaves the outbox when its ack
-//   arrives (ok or refused). After a drop or a reload they are resent with the same cid,
+//   arrives (ok or refused), except a refusal the server asks us to retry: `rate_limited`
+//   stays first in the outbox and is resent after `details.retry_after` seconds, and
+//   `server_error` shortly (retryAfterMs). After a drop or a reload they are resent with the same cid,
 //   and the server answers a repeat with the first result, so nothing is applied twice.
 //   Live events that arrive while a command awaits its ack reach onState together with
 //   the ack's onOutbox, so a new post is never shown both posted and "waiting to send".
-// - Status: "syncing" | "online" | "offline" | "unauthorized".
+// - Status: "syncing" | "online" | "offline" | "unauthorized". A server-side disconnect
+//   (a removed participant, a revoked facilitator link: `access_ended` came just before)
+//   is final too: "unauthorized", no reconnect.
 
 import { io } from "../vendor/socket.io.esm.min.js";
 import { applyEvent } from "./state.js";
@@ -23,6 +27,7 @@ const ACK_TIMEOUT_MS = 15000;
 const SYNC_TIMEOUT_MS = 20000;
 const RETRY_FLUSH_MS = 3000;
 const DEFER_MAX_MS = 1000;
+const RATE_LIMIT_MAX_WAIT_MS = 120000;
 
 // ------------------------------------------------------------------ helpers
 
@@ -106,6 +111,21 @@ function saveOutbox(storageKey, items) {
     if (items.length) localStorage.setItem(storageKey, JSON.stringify(items));
     else localStorage.removeItem(storageKey);
   } catch (_) { /* storage full or blocked: the in-memory outbox still works */ }
+}
+
+/** How long to wait before resending an outbox item with the same cid, or null when its
+ *  answer is final (ok, or a refusal that will not change). `err` is socket.io's ack
+ *  timeout error, `ack` the server's answer. */
+export function retryAfterMs(err, ack) {
+  if (err || !ack) return RETRY_FLUSH_MS; // no answer: a slow server or a drop
+  if (ack.ok || !ack.error) return null;
+  if (ack.error.code === "server_error") return RETRY_FLUSH_MS; // nothing was committed
+  if (ack.error.code === "rate_limited") {
+    const secs = Number(ack.error.details && ack.error.details.retry_after);
+    if (!Number.isFinite(secs) || secs <= 0) return RETRY_FLUSH_MS;
+    return Math.min(Math.max(secs * 1000, 1000), RATE_LIMIT_MAX_WAIT_MS);
+  }
+  return null;
 }
 
 function call(fn, ...args) {
@@ -242,16 +262,26 @@ export function connect({ token, onState, onStatus, onEvent, onOutbox, onAck } =
     if (flushing || closed || !socket.connected || !synced || syncInFlight) return;
     const item = outbox[0];
     if (!item) return;
+    const wait = item.retry_at ? Date.parse(item.retry_at) - Date.now() : 0;
+    if (wait > 0) { // told to wait (rate_limited): the timer set then will flush
+      clearTimeout(flushTimer);
+      flushTimer = setTimeout(flush, Math.min(wait, RATE_LIMIT_MAX_WAIT_MS));
+      return;
+    }
     flushing = true;
     const payload = { ...item.payload, cid: item.cid };
     socket.timeout(ACK_TIMEOUT_MS).emit(item.command, payload, (err, ack) => {
       flushing = false;
-      if (err || (ack && !ack.ok && ack.error && ack.error.code === "server_error")) {
-        // No ack (slow server or a drop), or nothing was committed (server_error, e.g. the
-        // database restarting): keep it, try again shortly (same cid).
+      const wait = retryAfterMs(err, ack);
+      if (wait !== null) {
+        // No ack (slow server or a drop), nothing was committed (server_error, e.g. the
+        // database restarting), or too many too fast (rate_limited): keep it first in the
+        // outbox and try again later with the same cid.
+        item.retry_at = new Date(Date.now() + wait).toISOString();
+        outboxChanged();
         releaseDeferred();
         clearTimeout(flushTimer);
-        flushTimer = setTimeout(flush, RETRY_FLUSH_MS);
+        flushTimer = setTimeout(flush, wait);
         return;
       }
       const idx = outbox.findIndex((i) => i.cid === item.cid);
@@ -272,11 +302,13 @@ export function connect({ token, onState, onStatus, onEvent, onOutbox, onAck } =
     held = [];
     sync();
   });
-  socket.on("disconnect", () => {
+  socket.on("disconnect", (reason) => {
     synced = false;
     syncInFlight = false;
     flushing = false;
     releaseDeferred();
+    // The server cut us (removed, or the link revoked): socket.io does not reconnect.
+    if (reason === "io server disconnect") setStatus("unauthorized");
     if (status !== "unauthorized") setStatus("offline");
   });
   socket.on("connect_error", (err) => {

@@ -374,7 +374,8 @@ export function renderRoomPanel(state, roomId, ctx) {
         postsSection(state, room, barriers, sel, ctx, roomArg, idp)),
       el("div", { class: "room-side" },
         ctx.role === "facilitator" ? helpControls(state, room, ctx) : organiserHelp(state, room, ctx),
-        peopleSection(state, people, ctx, room, idp))));
+        peopleSection(state, people, ctx, room, idp),
+        ctx.role === "organiser" ? linkControls(room, ctx) : null)));
 }
 
 function phaseControls(state, room, ctx, roomArg, idp) {
@@ -479,6 +480,7 @@ function peopleSection(state, people, ctx, room, idp) {
   const counts = groupCounts(people);
   const rooms = byId(state.rooms).sort((a, b) => a.number - b.number);
   const canMove = ctx.role === "organiser" && rooms.length > 1;
+  const isOrganiser = ctx.role === "organiser";
   return el("section", { class: "card people-card", aria: { labelledby: `${idp}-people-h` } },
     el("h2", { id: `${idp}-people-h` }, t("console.people.title", { count: people.length })),
     people.length === 0 ? el("p", { class: "hint" }, t("console.people.none")) : null,
@@ -492,11 +494,59 @@ function peopleSection(state, people, ctx, room, idp) {
           el("span", { class: "count-pill" }, fmtNumber(counts[g] || 0))),
         members.length ? el("ul", { class: "names" },
           named.map((p) => el("li", {}, userText(p.name, "span", "name"),
-            canMove ? moveControl(p, rooms, ctx) : null)),
+            canMove ? moveControl(p, rooms, ctx) : null, removeControl(p, ctx))),
           unnamed ? el("li", { class: "hint" }, t("console.people.unnamed", { count: unnamed })) : null,
-          canMove ? members.filter((p) => !p.name).map((p) => el("li", { class: "hint" },
-            el("span", {}, t("console.people.anonymousN", { id: p.id })), moveControl(p, rooms, ctx))) : null) : null);
+          isOrganiser ? members.filter((p) => !p.name).map((p) => el("li", { class: "hint" },
+            el("span", {}, t("console.people.anonymousN", { id: p.id })), canMove ? moveControl(p, rooms, ctx) : null,
+            removeControl(p, ctx))) : null) : null);
     })));
+}
+
+function removeControl(p, ctx) {
+  const who = p.name ? iso(p.name) : t("console.people.anonymousN", { id: p.id });
+  return el("button", { type: "button", class: "btn btn-small btn-quiet", id: `remove-${p.id}`,
+    aria: { label: t("console.remove.label", { name: who }) },
+    onclick: async () => {
+      const res = await askDialog({
+        title: t("console.remove.title", { name: who }),
+        body: t("console.remove.explain"),
+        fields: [{ id: "reason", label: t("console.remove.reason"), multiline: true, maxlength: 300, required: true }],
+        confirm: t("console.remove.confirm"),
+        danger: true,
+      });
+      if (!res) return;
+      await run(ctx, "participant_remove", { participant_id: p.id, reason: res.values.reason.trim() }, t("console.remove.done"));
+    } }, t("console.remove.button"));
+}
+
+/** Organiser: revoke a room's facilitator link, or issue a new one (shown once). */
+function linkControls(room, ctx) {
+  const revoke = async () => {
+    const res = await askDialog({
+      title: t("console.link.revokeTitle", { room: roomName(room) }),
+      body: t("console.link.revokeExplain"),
+      fields: [{ id: "reason", label: t("console.link.reason"), maxlength: 300 }],
+      confirm: t("console.link.revoke"),
+      danger: true,
+    });
+    if (res) await run(ctx, "facilitator_revoke", { room_id: room.id, reason: res.values.reason.trim() }, t("console.link.revoked"));
+  };
+  const renew = async () => {
+    const ack = await run(ctx, "facilitator_invite_renew", { room_id: room.id }, t("console.link.renewed"));
+    if (!ack.ok || !ack.result.token) return;
+    await askDialog({
+      title: t("console.link.renewTitle", { room: roomName(room) }),
+      body: t("console.link.renewExplain"),
+      fields: [{ id: "link", label: t("console.link.url"), value: `${location.origin}/f#${ack.result.token}` }],
+      confirm: t("console.link.close"),
+    });
+  };
+  return el("section", { class: "card link-card", aria: { labelledby: `lk${room.id}` } },
+    el("h2", { id: `lk${room.id}` }, t("console.link.title")),
+    el("p", { class: "hint" }, t("console.link.explain")),
+    el("div", { class: "toolbar" },
+      el("button", { type: "button", class: "btn btn-small", id: `renew-${room.id}`, onclick: renew }, t("console.link.renew")),
+      el("button", { type: "button", class: "btn btn-small btn-quiet", id: `revoke-${room.id}`, onclick: revoke }, t("console.link.revoke"))));
 }
 
 function moveControl(p, rooms, ctx) {
@@ -577,6 +627,7 @@ function barrierCard(state, room, b, o) {
   if (!room.revealed) badges.push(el("span", { class: "badge badge-private" }, t("console.badge.unrevealed")));
   if (b.shared) badges.push(el("span", { class: "badge badge-shared" }, t("console.badge.merged", { count: members.length })));
   if (b.hidden) badges.push(el("span", { class: "badge badge-hidden" }, t("console.badge.hidden")));
+  if (b.edited) badges.push(el("span", { class: "badge badge-edited" }, t("console.badge.edited")));
   if (o.pushed) badges.push(el("span", { class: "badge badge-pushed" }, t("console.badge.pushed")));
   const maxVotes = Math.max(1, ...topBarriers(state, room.id).map((x) => x.votes || 0));
 
@@ -589,6 +640,8 @@ function barrierCard(state, room, b, o) {
     actions.push(el("button", { type: "button", class: "btn btn-small", id: `restore-${b.id}`,
       onclick: () => run(ctx, "post_restore", { kind: "barrier", id: b.id }, t("console.hide.restored")) }, t("console.hide.restore")));
   } else if (!o.pushed) {
+    actions.push(el("button", { type: "button", class: "btn btn-small btn-quiet", id: `edit-${b.id}`,
+      onclick: () => editPost(ctx, "barrier", b) }, t("console.edit.button")));
     actions.push(el("button", { type: "button", class: "btn btn-small btn-quiet", id: `hide-${b.id}`,
       onclick: () => hidePost(ctx, "barrier", b) }, t("console.hide.button")));
   }
@@ -626,18 +679,31 @@ function barrierCard(state, room, b, o) {
         userText(s.text, "span", "post-text"),
         el("div", { class: "meta" },
           s.author_name ? userText(s.author_name, "span", "author") : el("span", { class: "author anon" }, t("console.posts.anonymous")),
-          s.hidden ? el("span", { class: "badge badge-hidden" }, t("console.badge.hidden")) : null),
+          s.hidden ? el("span", { class: "badge badge-hidden" }, t("console.badge.hidden")) : null,
+          s.edited ? el("span", { class: "badge badge-edited" }, t("console.badge.edited")) : null),
         s.hidden ? el("p", { class: "hidden-reason" }, t("console.hide.reasonShown"), " ", userText(s.hidden_reason || "", "span")) : null),
       el("span", { class: "tally-n small", aria: { label: t("console.posts.votesLabel", { count: s.votes || 0 }) } }, fmtNumber(s.votes || 0)),
       s.hidden
         ? el("button", { type: "button", class: "btn btn-small", id: `srestore-${s.id}`, onclick: () => run(ctx, "post_restore", { kind: "solution", id: s.id }, t("console.hide.restored")) }, t("console.hide.restore"))
-        : el("button", { type: "button", class: "btn btn-small btn-quiet", id: `shide-${s.id}`, onclick: () => hidePost(ctx, "solution", s) }, t("console.hide.button"))))) : null);
+        : [el("button", { type: "button", class: "btn btn-small btn-quiet", id: `sedit-${s.id}`, onclick: () => editPost(ctx, "solution", s) }, t("console.edit.button")),
+          el("button", { type: "button", class: "btn btn-small btn-quiet", id: `shide-${s.id}`, onclick: () => hidePost(ctx, "solution", s) }, t("console.hide.button"))]))) : null);
 }
 
 export function barFill(fraction) {
   const fill = el("span", { class: "bar-fill" });
   fill.style.inlineSize = `${Math.round(Math.max(0, Math.min(1, fraction)) * 100)}%`;
   return fill;
+}
+
+async function editPost(ctx, kind, item) {
+  const res = await askDialog({
+    title: t("console.edit.title"),
+    body: t("console.edit.explain"),
+    fields: [{ id: "text", label: t("console.edit.text"), multiline: true, maxlength: kind === "barrier" ? 280 : 400, required: true, value: item.text }],
+    confirm: t("console.edit.confirm"),
+  });
+  if (!res || res.values.text.trim() === item.text) return;
+  await run(ctx, "post_edit", { kind, id: item.id, text: res.values.text.trim() }, t("console.edit.done"));
 }
 
 async function hidePost(ctx, kind, item) {

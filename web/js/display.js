@@ -6,12 +6,13 @@ import {
   roomName, groupCounts, phaseName, workshopPhaseName, groupName, statusName, byId, fmtNumber, barFill,
   GROUPS, ROOM_PHASES,
 } from "./console-common.js";
+import { agreementTracker, agreementLine, agreementLegend } from "./agreement.js";
 
 const screen = document.getElementById("screen");
 const connBadge = document.getElementById("conn");
 const pausedBox = document.getElementById("paused");
 
-const ctx = { conn: null };
+const ctx = { conn: null, agreement: null };
 let state = null;
 let status = "syncing";
 let frame = 0;
@@ -106,32 +107,44 @@ function plenaryView() {
           el("div", { class: "board-text" },
             el("p", { class: "board-title" }, userText(item.text, "span")),
             el("p", { class: "board-meta" }, roomName(room), t("common.separator"), t("display.plenary.roomVotes", { count: item.room_votes || 0 }),
-              item.solutions && item.solutions.length ? [t("common.separator"), t("display.plenary.solutions", { count: item.solutions.length })] : null)),
+              item.solutions && item.solutions.length ? [t("common.separator"), t("display.plenary.solutions", { count: item.solutions.length })] : null),
+            ctx.agreement ? agreementLine(ctx.agreement.get(item.id), "board-agreement") : null),
           el("div", { class: "board-bar" },
             el("span", { class: "bar" }, barFill((item.votes || 0) / max)),
             el("span", { class: "board-votes" }, fmtNumber(item.votes || 0))));
       })),
-    items.length > shown.length ? el("p", { class: "more" }, t("display.more", { count: items.length - shown.length })) : null);
+    items.length > shown.length ? el("p", { class: "more" }, t("display.more", { count: items.length - shown.length })) : null,
+    items.length ? agreementLegend("board-legend") : null);
 }
 
 // ------------------------------------------------------------ action plan
 
-const MAX_PLAN = 7;
+const MAX_PLAN = 6;          // entries per page; fit() still tightens a page whose texts are long
+const PLAN_PAGE_MS = 15000;  // with more entries than one page, the pages take turns
+const FRESH_MS = 8000;       // an entry created or edited this recently is highlighted
+const planChanged = new Map(); // entry id -> when it last changed (plan_entry_* events)
+
+function planPages(active) {
+  return Math.max(1, Math.ceil(active.length / MAX_PLAN));
+}
 
 function planView() {
   const entries = byId(state.plan).sort((a, b) => (a.position - b.position) || a.id - b.id);
   const active = entries.filter((e) => e.fields.status !== "dropped");
-  const shown = active.slice(0, MAX_PLAN);
+  const pages = printing ? 1 : planPages(active);   // on paper: every entry, over as many sheets as needed
+  const page = pages > 1 ? Math.floor(Date.now() / PLAN_PAGE_MS) % pages : 0;
+  const shown = printing ? active : active.slice(page * MAX_PLAN, (page + 1) * MAX_PLAN);
+  const now = Date.now();
   const council = byId(state.council).sort((a, b) => (a.role === "co_chair" ? 0 : 1) - (b.role === "co_chair" ? 0 : 1));
   const closed = state.workshop.phase === "closed";
-  return el("div", { class: "view view-plan", dataset: { total: active.length } },
+  return el("div", { class: "view view-plan", dataset: { total: shown.length } },
     titleBar(closed ? t("display.plan.closedSubtitle") : t("display.plan.subtitle")),
     el("div", { class: ["plan-grid", council.length && "with-council"] },
       shown.length === 0 ? el("p", { class: "big-empty" }, t("display.plan.empty")) :
         el("table", { class: "plan-table" },
           el("thead", {}, el("tr", {},
             ["title", "solution", "owner", "timeline", "status"].map((f) => el("th", { scope: "col", class: `col-${f}` }, t(`console.plan.field.${f}`))))),
-          el("tbody", {}, shown.map((e) => el("tr", {},
+          el("tbody", {}, shown.map((e) => el("tr", { class: now - (planChanged.get(e.id) || 0) < FRESH_MS ? "fresh" : null },
             el("td", { class: "col-title" }, el("div", { class: "clamp" }, userText(e.fields.title || t("console.plan.untitled"), "span"))),
             el("td", { class: "col-solution" }, el("div", { class: "clamp" }, userText(e.fields.solution || "—", "span"))),
             el("td", { class: "col-owner" }, el("div", { class: "clamp" }, userText(e.fields.owner || "—", "span"))),
@@ -142,7 +155,7 @@ function planView() {
         el("ul", {}, council.slice(0, 12).map((m) => el("li", {},
           m.name ? el("span", { class: "council-name" }, userText(m.name, "span")) : el("span", { class: "council-name" }, t("display.council.unnamed")),
           el("span", { class: "council-role" }, t(`console.council.role.${m.role}`), t("common.separator"), groupName(m.group)))))) : null),
-    active.length > shown.length ? el("p", { class: "more" }, t("display.more", { count: active.length - shown.length })) : null);
+    pages > 1 ? el("p", { class: "more plan-page" }, t("display.plan.page", { page: page + 1, pages, count: active.length })) : null);
 }
 
 // ------------------------------------------------------------ frame
@@ -170,7 +183,7 @@ function render() {
   lastPhase = phase;
   const view = phase === "breakouts" ? breakoutsView() : phase === "plenary" ? plenaryView() : planView();
   screen.replaceChildren(view);
-  fit(view);
+  if (!printing) fit(view);
   document.title = `${state.workshop.title} — ${t("display.pageTitle")}`;
   if (state.workshop.paused) {
     pausedBox.replaceChildren(el("div", { class: "paused-inner", role: "alert" },
@@ -204,7 +217,7 @@ function fit(view) {
   const total = Number(view.dataset.total || 0);
   if (dropped && total) {
     const hidden = total - rows.length;
-    const more = view.querySelector(".more") || view.appendChild(el("p", { class: "more" }));
+    const more = view.querySelector(".more:not(.plan-page)") || view.appendChild(el("p", { class: "more" }));
     more.textContent = t("display.more", { count: hidden });
     while (overflowing() && rows.length > 1) { rows.pop().remove(); more.textContent = t("display.more", { count: total - rows.length }); }
   }
@@ -227,10 +240,12 @@ async function start() {
   const token = takeToken("cg.display.token");
   await setLanguage("en");
   if (!token) { status = "unauthorized"; render(); return; }
+  ctx.agreement = agreementTracker({ token, onChange: schedule });
   ctx.conn = connect({
     token,
     onState(next) {
       state = next;
+      ctx.agreement.update(next);
       followLanguage();
       schedule();
     },
@@ -238,8 +253,29 @@ async function start() {
       status = s;
       if (s === "unauthorized") render(); else renderStatus();
     },
-    onEvent() { /* state arrives through onState */ },
+    onEvent(ev) {
+      // State arrives through onState; remember which plan entries just changed, to highlight them.
+      if (!ev || !ev.data) return;
+      const id = ev.type === "plan_entry_created" ? ev.data.entry && ev.data.entry.id
+        : ev.type === "plan_entry_updated" ? ev.data.entry_id : null;
+      if (id != null) {
+        planChanged.set(id, Date.now());
+        setTimeout(schedule, FRESH_MS + 50);
+      }
+    },
   });
 }
+
+// Printing (web/css/display.css @media print): the whole list, not one page, nothing dropped.
+let printing = false;
+addEventListener("beforeprint", () => { printing = true; render(); });
+addEventListener("afterprint", () => { printing = false; render(); });
+
+// The plan's pages take turns when there are more entries than one page holds.
+setInterval(() => {
+  if (!state || !["action_plan", "closed"].includes(state.workshop.phase)) return;
+  const active = byId(state.plan).filter((e) => e.fields.status !== "dropped");
+  if (planPages(active) > 1) schedule();
+}, PLAN_PAGE_MS);
 
 start();

@@ -6,6 +6,8 @@ import {
   askDialog, roomName, roomParticipants, groupCounts, workshopPhaseName, phaseName, groupName, languageName,
   languagePicker, iso, byId, fmtNumber, fmtTime, countdown, barFill, GROUPS, WORKSHOP_PHASES,
 } from "./console-common.js";
+import { agreementTracker, agreementLine, agreementLegend } from "./agreement.js";
+import { exportsPanel } from "./exports.js";
 
 const LANG_KEY = "cg.console.lang";
 const header = document.getElementById("header");
@@ -13,7 +15,8 @@ const main = document.getElementById("main");
 const toast = createToaster(document.getElementById("toasts"));
 
 const ui = { drafts: {}, selected: {}, tab: null, steer: null, lastPhase: null };
-const ctx = { conn: null, toast, ui, role: "organiser", refresh: () => schedule() };
+const ctx = { conn: null, toast, ui, role: "organiser", refresh: () => schedule(), token: null, agreement: null,
+  workshopId: () => state && state.workshop.id };
 let state = null;
 let status = "syncing";
 let knownCalls = null;
@@ -225,7 +228,7 @@ function plenaryView() {
     el("div", { class: "section-head" },
       el("h2", { id: "plenary-h" }, t("console.plenary.title", { count: items.length })),
       el("span", { class: "hint" }, state.workshop.phase === "plenary" ? t("console.plenary.votingOpen") : t("console.plenary.votingClosed"))),
-    items.length === 0 ? el("p", { class: "empty card" }, t("console.plenary.empty")) : null,
+    items.length === 0 ? el("p", { class: "empty card" }, t("console.plenary.empty")) : agreementLegend(),
     el("ol", { class: "plenary-list" }, items.map((item) => {
       const room = state.rooms[String(item.room_id)];
       const inPlan = planned.has(item.id);
@@ -233,6 +236,7 @@ function plenaryView() {
         el("div", {},
           el("p", { class: "plenary-text" }, userText(item.text, "span", "post-text")),
           el("p", { class: "hint" }, t("console.plan.fromRoom", { room: roomName(room) })),
+          ctx.agreement ? agreementLine(ctx.agreement.get(item.id)) : null,
           item.solutions && item.solutions.length ? el("ul", { class: "solutions", aria: { label: t("console.solutions.title") } },
             item.solutions.map((s) => el("li", { class: "solution" },
               el("span", { class: "sol-mark", aria: { hidden: "true" } }, "↳"),
@@ -265,7 +269,10 @@ function planView() {
       el("h2", { id: "plan-h" }, t("console.plan.title")),
       state.workshop.phase === "closed" ? el("span", { class: "hint" }, t("console.plan.closed")) : null,
       state.workshop.phase === "breakouts" ? el("span", { class: "hint" }, t("console.plenary.planLater")) : null),
-    renderPlan(state, ctx));
+    // The exports: first once the day is closed (the plan is final), after the entries while it is drafted.
+    state.workshop.phase === "closed" ? exportsPanel(state, ctx) : null,
+    renderPlan(state, ctx),
+    state.workshop.phase !== "closed" ? exportsPanel(state, ctx) : null);
 }
 
 // ------------------------------------------------------------ council
@@ -342,12 +349,15 @@ async function start() {
   await setLanguage(preferredLanguage(LANG_KEY));
   const token = takeToken("cg.organiser.token");
   if (!token) { status = "unauthorized"; render(); return; }
+  ctx.token = token;
+  ctx.agreement = agreementTracker({ token, onChange: schedule });
   const conn = connect({
     token,
     onState(next) {
       if (next.me && next.me.role && next.me.role !== "organiser") status = "unauthorized";
       noteChanges(next);
       state = next;
+      ctx.agreement.update(next);
       schedule();
     },
     onStatus(s) {

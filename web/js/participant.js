@@ -439,6 +439,15 @@ function noticeChanges(prev, next) {
   if (prev.workshop.paused !== next.workshop.paused) {
     announce(next.workshop.paused ? t("phone.paused.title") : t("phone.paused.resumed"));
   }
+  // The author is told when the facilitator hides or corrects one of their posts.
+  for (const [kind, coll] of [["barrier", "barriers"], ["solution", "solutions"]]) {
+    for (const [id, item] of Object.entries(next[coll])) {
+      const before = prev[coll][id];
+      if (!before || !next.mine.includes(`${kind}:${id}`)) continue;
+      if (item.hidden && !before.hidden) toast(t("phone.told.hidden", { reason: item.hidden_reason || "" }));
+      else if (item.edited && item.text !== before.text) toast(t("phone.told.edited", { text: item.text }));
+    }
+  }
   let fresh = 0;
   for (const id of Object.keys(next.barriers)) {
     if (!prev.barriers[id] && !next.mine.includes(`barrier:${id}`) && !next.barriers[id].shared) fresh += 1;
@@ -590,6 +599,15 @@ function renderOverlay() {
 }
 
 function renderUnauthorized() {
+  const ended = state && state.me && state.me.ended;
+  if (ended && state.me.role === "participant") {
+    // Removed by the facilitator or organiser: say so plainly; joining again is not offered.
+    clear(main).append(h("section", { class: "card stack", role: "alert" },
+      h("h1", {}, t("phone.removed.title")),
+      h("p", {}, t("phone.removed.body")),
+      ended.reason ? h("p", {}, t("phone.removed.reason"), " ", userText(ended.reason)) : null));
+    return;
+  }
   clear(main).append(h("section", { class: "card stack" },
     h("h1", {}, t("status.unauthorized")),
     h("p", {}, t("phone.unauthorized.body")),
@@ -741,6 +759,7 @@ function authorLine(kind, item) {
   const mine = isMine(kind, item.id);
   return h("p", { class: "meta" },
     mine ? h("span", { class: "badge badge-mine" }, t("phone.yours")) : null,
+    item.edited ? h("span", { class: "badge badge-edited" }, t("phone.edited")) : null,
     item.author_name
       ? h("span", { class: "author" }, "— ", userText(item.author_name))
       : item.shared ? h("span", { class: "author" }, t("phone.barrier.shared")) : h("span", { class: "author" }, t("phone.anonymous")));

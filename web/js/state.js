@@ -25,6 +25,10 @@ export const EVENT_TYPES = Object.freeze([
   "solution_posted",
   "solution_withdrawn",
   "post_hidden",
+  "post_edited",
+  "participant_removed",
+  "access_ended",
+  "facilitator_link_changed",
   "post_restored",
   "plenary_item_added",
   "plenary_item_withdrawn",
@@ -169,6 +173,21 @@ function apply(s, t, d) {
       }
       break;
     }
+    case "post_edited": {
+      const coll = d.kind === "barrier" ? "barriers" : "solutions";
+      const item = s[coll][String(d.id)];
+      if (item != null) Object.assign(item, { text: d.text, edited: d.edited });
+      break;
+    }
+    case "participant_removed":
+      delete s.participants[String(d.participant_id)];
+      break;
+    case "access_ended":
+      // This screen's link no longer works (removed, or a revoked facilitator link).
+      s.me.ended = { reason: d.reason };
+      break;
+    case "facilitator_link_changed":
+      break; // a notice for the organiser's console; links are not part of the state
     case "post_restored": {
       const coll = d.kind === "barrier" ? "barriers" : "solutions";
       if (here(s, d.item.room_id)) s[coll][String(d.item.id)] = d.item;
