@@ -25,3 +25,20 @@ test("no ack and server_error are retried shortly", () => {
   assert.equal(retryAfterMs(null, undefined), 3000);
   assert.equal(retryAfterMs(null, refused("server_error", { retryable: true })), 3000);
 });
+
+// Resume after a drop (web/js/connection.js resumeFrom): ask again from the last seq that
+// had settled LATE_WINDOW_MS before the drop, so an older event still in flight through
+// another server process when the connection dropped is not skipped by `sync {since}`.
+import { resumeFrom } from "../../web/js/connection.js";
+
+test("resume starts from the newest seq applied before the late window", () => {
+  const marks = [[1000, 5], [2000, 9], [9000, 12], [14000, 20]];
+  assert.equal(resumeFrom(marks, 0, 15000, 10000), 9); // 12 and 20 arrived within 10 s of the drop
+  assert.equal(resumeFrom(marks, 0, 30000, 10000), 20); // all settled long before the drop
+  assert.equal(resumeFrom(marks, 0, 1500, 10000), 0); // nothing settled: from the snapshot
+});
+
+test("resume never goes below the last snapshot", () => {
+  assert.equal(resumeFrom([[1000, 30]], 25, 2000, 10000), 25);
+  assert.equal(resumeFrom([], 25, 99999, 10000), 25);
+});

@@ -28,6 +28,12 @@ const SYNC_TIMEOUT_MS = 20000;
 const RETRY_FLUSH_MS = 3000;
 const DEFER_MAX_MS = 1000;
 const RATE_LIMIT_MAX_WAIT_MS = 120000;
+// With several server processes an event can arrive a little after a newer one (it
+// travelled through Redis). A client cut off in between would never see it live, so
+// a resume asks again from the last seq that had settled LATE_WINDOW_MS before the
+// connection dropped; what it already applied is skipped, a late one forces a snapshot.
+const LATE_WINDOW_MS = 10000;
+const MARKS_KEPT = 256;
 
 // ------------------------------------------------------------------ helpers
 
@@ -113,6 +119,18 @@ function saveOutbox(storageKey, items) {
   } catch (_) { /* storage full or blocked: the in-memory outbox still works */ }
 }
 
+/** The `since` to resume from: the newest seq this client had applied at least
+ *  `windowMs` before `lostAt` (when the connection dropped), and never below the last
+ *  snapshot's seq. `marks` are [atMs, seq] pairs in the order seqs were applied. */
+export function resumeFrom(marks, baseSeq, lostAt, windowMs = LATE_WINDOW_MS) {
+  let since = baseSeq;
+  for (const [at, seq] of marks) {
+    if (at > lostAt - windowMs) break;
+    if (seq > since) since = seq;
+  }
+  return since;
+}
+
 /** How long to wait before resending an outbox item with the same cid, or null when its
  *  answer is final (ok, or a refusal that will not change). `err` is socket.io's ack
  *  timeout error, `ack` the server's answer. */
@@ -152,6 +170,12 @@ export function connect({ token, onState, onStatus, onEvent, onOutbox, onAck } =
   let needSnapshot = false; // an event could not be applied: start again from a snapshot
   let seen = new Set(); // seqs applied since the last snapshot (to tell a late event from a repeat)
   let baseSeq = 0; // the last snapshot's seq
+  let marks = []; // [atMs, seq] each time state.seq moved on (see resumeFrom)
+  let lostAt = null; // when the connection last dropped (null: not since the last sync)
+  const mark = () => {
+    marks.push([Date.now(), state.seq]);
+    if (marks.length > MARKS_KEPT) marks = marks.slice(-MARKS_KEPT);
+  };
 
   const setStatus = (s) => {
     if (s === status) return;
@@ -207,6 +231,7 @@ export function connect({ token, onState, onStatus, onEvent, onOutbox, onAck } =
     if (next === state) return false;
     state = next;
     seen.add(ev.seq);
+    mark();
     call(onEvent, ev, state);
     if (ev.type === "room_changed") syncAgain = true;
     return true;
@@ -218,7 +243,8 @@ export function connect({ token, onState, onStatus, onEvent, onOutbox, onAck } =
     syncInFlight = true;
     syncAgain = false;
     setStatus("syncing");
-    const since = state && !needSnapshot ? state.seq : null;
+    // After a drop, ask again from what had settled before it (late events, see LATE_WINDOW_MS).
+    const since = state && !needSnapshot ? (lostAt === null ? state.seq : resumeFrom(marks, baseSeq, lostAt)) : null;
     const t0 = Date.now();
     socket.timeout(SYNC_TIMEOUT_MS).emit("sync", { since }, (err, ack) => {
       syncInFlight = false;
@@ -243,10 +269,16 @@ export function connect({ token, onState, onStatus, onEvent, onOutbox, onAck } =
         needSnapshot = false;
         seen = new Set();
         baseSeq = state.seq;
+        marks = [];
+        mark();
       } else if (state) {
         for (const ev of ack.events || []) applyLive(ev);
-        if (typeof ack.seq === "number" && !needSnapshot && ack.seq > state.seq) state = { ...state, seq: ack.seq };
+        if (typeof ack.seq === "number" && !needSnapshot && ack.seq > state.seq) {
+          state = { ...state, seq: ack.seq };
+          mark();
+        }
       }
+      lostAt = null;
       const pending = held;
       held = [];
       for (const ev of pending) applyLive(ev);
@@ -303,6 +335,7 @@ export function connect({ token, onState, onStatus, onEvent, onOutbox, onAck } =
     sync();
   });
   socket.on("disconnect", (reason) => {
+    if (lostAt === null) lostAt = Date.now();
     synced = false;
     syncInFlight = false;
     flushing = false;
