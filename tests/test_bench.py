@@ -21,3 +21,25 @@ def test_small_bench_loses_nothing_and_duplicates_nothing():
     assert result["missed_live_deliveries"] == 0, result
     assert result["fanout_ms"]["n"] == 150
     assert result["server"][0]["rss_mb"] > 0 and result["cpu_s"] > 0
+
+
+def test_run_async_works_inside_a_running_event_loop():
+    """bench.run may be called where an event loop already runs (a browser driver in the same
+    test session): the orchestration then runs on a loop of its own in its own thread."""
+    import asyncio
+
+    async def double(x):
+        await asyncio.sleep(0)
+        return 2 * x
+
+    async def fails():
+        raise ValueError("boom")
+
+    async def caller():
+        assert bench.run_async(double, 21) == 42
+        try:
+            bench.run_async(fails)
+        except ValueError as exc:
+            return str(exc)
+    assert bench.run_async(double, 1) == 2  # no loop running: plain asyncio.run
+    assert asyncio.run(caller()) == "boom"

@@ -23,7 +23,7 @@ def main(argv=None) -> int:
 
     import resource
     import warnings
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

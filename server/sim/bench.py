@@ -30,6 +30,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 import uuid
@@ -134,13 +135,13 @@ class Servers:
             self._spawn(CLI + ["serve", "--host", "127.0.0.1", "--port", str(port)], env_i, port, f"server{i}")
 
     def _spawn(self, cmd, env, port, name):
-        log = open(self.tmp / f"{name}.log", "w")
+        log = open(self.tmp / f"{name}.log", "w")  # noqa: SIM115  (open while the process runs; closed in stop())
         self.logs.append(log)
         self.procs.append(subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT))
         self.urls.append(f"http://127.0.0.1:{port}")
 
     def wait_ready(self, timeout: float = 60) -> None:
-        for url, proc in zip(self.urls, self.procs):
+        for url, proc in zip(self.urls, self.procs, strict=False):
             deadline = time.monotonic() + timeout
             while True:
                 try:
@@ -231,13 +232,28 @@ async def _worker_main(conn, specs, seed, baseline) -> None:
                 fails.append(f"{idx}: {type(exc).__name__}: {exc}"[:200])
         await asyncio.gather(*(one(s) for s in specs))
         return {"latency_ms": list(lat.values()), "failed": fails, "done_at": time.monotonic(),
-                "rooms": {i: p.info["room_id"] for i, p in phones.items() if p.connected}}
+                # every phone that joined (one dropped since reconnects when it next sends)
+                "rooms": {i: p.info["room_id"] for i, p in phones.items() if p.info.get("room_id")},
+                "connected": sum(1 for p in phones.values() if p.connected)}
 
     async def seed_posts(indices):
         from . import samples
-        acks = await asyncio.gather(*(phones[i].send("barrier_post", {"text": samples.barrier_text(
-            rng, getattr(phones[i], "person", None).language if hasattr(phones[i], "person") else "en")})
-            for i in indices))
+
+        async def post(i):
+            p = phones[i]
+            lang = p.person.language if hasattr(p, "person") else "en"
+            cid = uuid.uuid4().hex
+            ack = await p.send("barrier_post", {"text": samples.barrier_text(rng, lang)}, cid=cid)
+            for _ in range(5):  # no answer (dropped under load): reconnect, resend the same cid
+                if ack is not None:
+                    break
+                try:
+                    await p.reconnect(0.2)
+                except Exception:  # noqa: BLE001 - try again
+                    await asyncio.sleep(1)
+                ack = p.acks.get(cid)
+            return ack
+        acks = await asyncio.gather(*(post(i) for i in indices))
         return {"ok": sum(1 for a in acks if a and a.get("ok")), "refused": [a for a in acks if not a or not a["ok"]]}
 
     async def prepare():
@@ -251,13 +267,16 @@ async def _worker_main(conn, specs, seed, baseline) -> None:
                 barriers[i] = [int(k) for k, b in ack["state"]["barriers"].items()
                                if b["room_id"] == room and not b["merged_into"]]
                 missing += 1
+                if len(barriers[i]) < BUDGET:
+                    raise RuntimeError(f"room {room} has {len(barriers[i])} barriers to vote on, fewer than "
+                                       f"the budget of {BUDGET} (seeding posts failed)")
         return {"resynced": missing}
 
     async def storm(t0, window):
         async def one(idx, p):
             times = sorted(rng.uniform(0, window) for _ in range(BUDGET))
             targets = rng.sample(barriers[idx], BUDGET)
-            for at, target in zip(times, targets):
+            for at, target in zip(times, targets, strict=False):
                 await asyncio.sleep(max(0.0, t0 + at - time.monotonic()))
                 sent = time.monotonic()
                 cid = uuid.uuid4().hex
@@ -290,21 +309,27 @@ async def _worker_main(conn, specs, seed, baseline) -> None:
         if baseline:
             return {"lost": [], "checked": 0}
         by_phone: dict[int, set] = {}
+        unanswered: dict[int, set] = {}  # sent, but no answer even after the resends
         for s in sends:
             if s["ok"]:
                 by_phone.setdefault(s["phone"], set()).add(f"barrier:{s['target']}")
+            elif s["error"] == {"code": "no_ack"}:
+                unanswered.setdefault(s["phone"], set()).add(f"barrier:{s['target']}")
         sem = asyncio.Semaphore(50)
+        stored_unanswered = 0
 
         async def one(i, p):
-            nonlocal checked
+            nonlocal checked, stored_unanswered
             async with sem:
                 ack = await _robust_sync(p)
             have = set(ack["state"]["my_votes"])
             checked += 1
             for key in by_phone.get(i, set()) - have:
                 lost.append({"phone": i, "vote": key})
+            # committed, but the answer never reached the phone: stored once, not a duplicate
+            stored_unanswered += len(unanswered.get(i, set()) & have)
         await asyncio.gather(*(one(i, p) for i, p in phones.items()))
-        return {"lost": lost, "checked": checked}
+        return {"lost": lost, "checked": checked, "stored_unanswered": stored_unanswered}
 
     async def close():
         await asyncio.gather(*(p.disconnect() for p in phones.values()), return_exceptions=True)
@@ -337,6 +362,18 @@ async def _steer(organiser, room_id: int) -> None:
         raise RuntimeError(f"phase_advance of room {room_id} failed: {ack}")
 
 
+async def _connect_robust(dev) -> None:
+    """Connect and sync, retrying (with a pause) when an overloaded server does not answer in time."""
+    for attempt in range(6):
+        try:
+            await dev.connect(sync=True)
+            return
+        except Exception:  # noqa: BLE001 - timed out or refused meanwhile: again
+            await dev.disconnect()
+            await asyncio.sleep(0.5 * (attempt + 1))
+    raise RuntimeError(f"{dev.label}: cannot connect")
+
+
 async def _robust_sync(p) -> dict:
     for attempt in range(5):
         try:
@@ -351,7 +388,10 @@ async def _robust_sync(p) -> dict:
 
 class Workers:
     def __init__(self, count: int, specs: list[dict], seed: int, baseline: bool):
-        ctx = mp.get_context("fork")
+        # fork is quick and needs nothing of the caller, but forking a process that has other
+        # threads (run_async's, a browser driver's) can deadlock the child: then spawn a
+        # fresh interpreter (the caller's __main__ must be import-safe, as pytest's and the CLI's are).
+        ctx = mp.get_context("fork" if threading.active_count() == 1 else "spawn")
         self.pipes, self.procs = [], []
         for k in range(count):
             parent, child = ctx.Pipe()
@@ -409,17 +449,22 @@ async def _orchestrate(args, urls: list[str], wss: list[dict] | None, baseline: 
                         for ws in wss]
             facs, room_ws = {}, {}
             for w, ws in enumerate(wss):
-                for k, (r, u) in enumerate(zip(ws["rooms"], ws["facilitator_urls"])):
+                for k, (r, u) in enumerate(zip(ws["rooms"], ws["facilitator_urls"], strict=False)):
                     facs[r["room_id"]] = Device(urls[k % len(urls)], u.split("#", 1)[1], http=http,
                                                 label=f"f{r['room_id']}")
                     room_ws[r["room_id"]] = w
             for org in organisers:
-                await org.connect()
+                await _connect_robust(org)
             for rid, w in room_ws.items():
                 await _steer(organisers[w], rid)  # brainstorm
         for display in displays:
-            await display.connect()
-        await asyncio.gather(*(f.connect() for f in facs.values()))
+            await _connect_robust(display)
+        gate = asyncio.Semaphore(20)  # tablets come on a few at a time, not 200 snapshots at once
+
+        async def tablet(f):
+            async with gate:
+                await _connect_robust(f)
+        await asyncio.gather(*(tablet(f) for f in facs.values()))
 
         # 1. connect burst
         usage0 = servers.usage() if servers else []
@@ -428,7 +473,8 @@ async def _orchestrate(args, urls: list[str], wss: list[dict] | None, baseline: 
         lat = [x for b in burst for x in b["latency_ms"]]
         failed = [f for b in burst for f in b["failed"]]
         phone_rooms = {int(i): r for b in burst for i, r in b["rooms"].items()}
-        result["connect"] = {"connected": len(phone_rooms), "failed": len(failed), "failures": failed[:5],
+        result["connect"] = {"joined": len(phone_rooms), "connected": sum(b["connected"] for b in burst),
+                             "failed": len(failed), "failures": failed[:5],
                              "all_in_s": round(max(b["done_at"] for b in burst) - t0, 2),
                              "latency_ms": pct(lat)}
         if not baseline:
@@ -440,6 +486,11 @@ async def _orchestrate(args, urls: list[str], wss: list[dict] | None, baseline: 
             chosen = {i for ids in posters.values() for i in ids}
             seeded = await workers.ask(per_worker=lambda k: ("seed", [i for i in chosen if i % workers_n == k]))
             result["seed_posts"] = sum(s["ok"] for s in seeded)
+            seed_refused = [r for s in seeded for r in s["refused"]]
+            if seed_refused:
+                result["seed_refused"] = seed_refused[:5]
+                print(f"bench: {len(seed_refused)} barrier posts not accepted, e.g. {seed_refused[:3]}",
+                      file=sys.stderr)
             for rid in facs:
                 for _ in range(2):  # reveal, vote
                     await _steer(organisers[room_ws[rid]], rid)
@@ -477,7 +528,7 @@ async def _orchestrate(args, urls: list[str], wss: list[dict] | None, baseline: 
         if baseline:
             fac_by_room = {rid: {"arrivals": f.arrivals, "types": f.types} for rid, f in facs.items()}
 
-        fanout, ack_ms, missed = [], [], 0
+        fanout, fanout_live, ack_ms, missed = [], [], [], 0
         acked = [s for s in sends if s["ok"]]
         for s in acked:
             ack_ms.append((s["acked"] - s["sent"]) * 1000)
@@ -498,6 +549,8 @@ async def _orchestrate(args, urls: list[str], wss: list[dict] | None, baseline: 
                 times.append(t)
             if len(times) == len(recv) + 1:
                 fanout.append((max(times) - s["sent"]) * 1000)
+            if times:  # the slowest receiver among those that got it live (defined even when some dropped)
+                fanout_live.append((max(times) - s["sent"]) * 1000)
         refused: dict[str, int] = {}
         for s in sends:
             if not s["ok"]:
@@ -512,6 +565,7 @@ async def _orchestrate(args, urls: list[str], wss: list[dict] | None, baseline: 
             "storm_s": round(storm_end - t0, 2),
             "votes_per_s": round(len(acked) / max(storm_end - t0, 0.001), 1),
             "fanout_ms": pct(fanout),
+            "fanout_live_ms": pct(fanout_live),
             "ack_ms": pct(ack_ms),
             "missed_live_deliveries": missed,
             "resent": sum(s.get("resent", 0) for s in sends),
@@ -529,7 +583,11 @@ async def _orchestrate(args, urls: list[str], wss: list[dict] | None, baseline: 
             for org in organisers:
                 snap = (await _robust_sync(org))["state"]
                 stored += sum(b["votes"] for b in snap["barriers"].values())
-            applied_twice = max(0, stored - len(acked))
+            # each send is one (phone, barrier) pair, and a vote can be stored once per pair: more
+            # stored than acknowledged + committed-but-unanswered means something was applied twice
+            unanswered = sum(v["stored_unanswered"] for v in verified)
+            result["stored_unanswered"] = unanswered
+            applied_twice = max(0, stored - len(acked) - unanswered)
             result["stored_votes"] = stored
             if stored < len(acked) and not lost:
                 lost = [{"organiser_snapshot_short_by": len(acked) - stored}]
@@ -540,7 +598,7 @@ async def _orchestrate(args, urls: list[str], wss: list[dict] | None, baseline: 
             result["server"] = [{"cpu_s": round(u2["cpu_s"] - u0["cpu_s"], 2),
                                  "storm_cpu_s": round(u2["cpu_s"] - u1["cpu_s"], 2),
                                  "rss_mb": round(u2["rss_mb"], 1), "peak_rss_mb": round(u2["peak_rss_mb"], 1)}
-                                for u0, u1, u2 in zip(usage0, usage1, usage2)]
+                                for u0, u1, u2 in zip(usage0, usage1, usage2, strict=False)]
             result["cpu_s"] = round(sum(s["cpu_s"] for s in result["server"]), 2)
             result["storm_cpu_s"] = round(sum(s["storm_cpu_s"] for s in result["server"]), 2)
             result["rss_mb"] = round(sum(s["rss_mb"] for s in result["server"]), 1)
@@ -560,6 +618,36 @@ def split_rooms(rooms: int, most: int = 50) -> list[int]:
     """Rooms per workshop: a workshop has at most 50 (server/domain/rules.py MAX_ROOMS)."""
     k = -(-rooms // most)
     return [rooms // k + (1 if i < rooms % k else 0) for i in range(k)]
+
+
+def run_async(fn, *args):
+    """Run the coroutine function `fn(*args)` to completion and return its result.
+
+    Works whether or not an event loop is already running in this thread (a test
+    session or a browser driver may have one): then the coroutine is created and
+    run on a fresh loop in a thread of its own. The coroutine object is only ever
+    created where it is awaited, so none is left un-awaited.
+    """
+    try:
+        asyncio.get_running_loop()
+        running = True
+    except RuntimeError:
+        running = False
+    if not running:
+        return asyncio.run(fn(*args))
+    box: dict = {}
+
+    def target():
+        try:
+            box["value"] = asyncio.run(fn(*args))
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
+            box["error"] = exc
+    thread = threading.Thread(target=target, name="bench-orchestrate", daemon=True)
+    thread.start()
+    thread.join()
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
 
 
 def run(args) -> dict:
@@ -586,7 +674,7 @@ def run(args) -> dict:
                 servers.wait_ready()
                 wss, urls = [servers.create_workshop(k) for k in split_rooms(args.rooms)], servers.urls
             load0 = loadavg()
-            out = asyncio.run(_orchestrate(args, urls, wss, False, servers))
+            out = run_async(_orchestrate, args, urls, wss, False, servers)
             out.update({"database": "url" if args.url else database, "async_mode": args.async_mode,
                         "loadavg_start": load0, "nofile": nofile, "cores": os.cpu_count()})
         finally:
@@ -596,10 +684,13 @@ def run(args) -> dict:
             base = Servers(1, "", "eventlet", tmp, baseline=True)
             try:
                 base.wait_ready()
-                b = asyncio.run(_orchestrate(args, base.urls, None, True, base))
+                b = run_async(_orchestrate, args, base.urls, None, True, base)
             finally:
                 base.stop()
             out["baseline_fanout_ms"] = b["fanout_ms"]
+            out["baseline_fanout_live_ms"] = b["fanout_live_ms"]
+            out["baseline_connect"] = b["connect"]
+            out["baseline_missed_live_deliveries"] = b["missed_live_deliveries"]
             out["baseline_acked"] = b["acked"]
             out["baseline_cpu_s"] = b.get("cpu_s")
             if b["fanout_ms"]["p99"] and out["fanout_ms"]["p99"]:

@@ -39,7 +39,7 @@ class Person:
     device_key: str = field(default_factory=lambda: uuid.uuid4().hex + uuid.uuid4().hex[:8])
 
     @classmethod
-    def random(cls, rng: random.Random, languages: list[str] | None = None) -> "Person":
+    def random(cls, rng: random.Random, languages: list[str] | None = None) -> Person:
         group = rng.choices(samples.GROUPS, weights=samples.GROUP_WEIGHTS)[0]
         langs = [lang for lang in (languages or ["en"]) if lang in samples.LANGUAGE_WEIGHTS] or ["en"]
         language = rng.choices(langs, weights=[samples.LANGUAGE_WEIGHTS[lang] for lang in langs])[0]
@@ -68,7 +68,7 @@ async def join(http: aiohttp.ClientSession, url: str, code: str, person: Person,
                     await asyncio.sleep(float((data.get("error") or {}).get("details", {}).get("retry_after", 1)))
                     continue
                 raise JoinError(last)
-        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+        except (TimeoutError, aiohttp.ClientError) as exc:
             last = repr(exc)
             await asyncio.sleep(0.5 * (attempt + 1))
     raise JoinError(f"join failed: {last}")
@@ -137,7 +137,8 @@ class Device:
 
     async def sync(self, snapshot: bool = False) -> dict:
         """`sync` after a connect (protocol §4); applies the answer when keeping state."""
-        since = None if snapshot or (self.keep_state and self.state is None) else self.seq
+        # Nothing applied yet: a snapshot, as the real clients ask (web/js/connection.js), never since=0.
+        since = None if snapshot or self.seq == 0 or (self.keep_state and self.state is None) else self.seq
         ack = await self.sio.call("sync", {"since": since}, timeout=CALL_TIMEOUT)
         if not ack.get("ok"):
             raise RuntimeError(f"{self.label} sync refused: {ack}")

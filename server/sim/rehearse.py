@@ -18,7 +18,7 @@ import time
 from collections import Counter
 
 from . import samples
-from .engine import Phone, Person, new_session
+from .engine import Person, Phone, new_session
 
 
 class Rehearsal:
