@@ -1,4 +1,4 @@
-"""The `common-ground` command: serve, workshop create, export, import, db upgrade.
+"""The `common-ground` command: serve, workshop create, links, export, import, db upgrade.
 
 Only the standard library is imported at module level, so `serve` can set
 up the async mode (eventlet's monkey-patching) before anything else loads.
@@ -15,6 +15,8 @@ DEFAULT_PORT = 5000
 # eventlet's WSGI server accepts 1,024 connections by default; a plenary of
 # phones plus projector and tablets can exceed that.
 MAX_CONNECTIONS = 10000
+# `serve` listens on every interface by default: phones on the venue network must reach the laptop.
+ALL_INTERFACES = ("0.0.0.0", "::")  # noqa: S104  # nosec B104
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -22,7 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p_serve = sub.add_parser("serve", help="run the server and print the address to open")
-    p_serve.add_argument("--host", default=os.environ.get("HOST", "0.0.0.0"))
+    p_serve.add_argument("--host", default=os.environ.get("HOST", ALL_INTERFACES[0]))
     p_serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", DEFAULT_PORT)))
 
     p_ws = sub.add_parser("workshop", help="manage workshops")
@@ -37,6 +39,13 @@ def main(argv: list[str] | None = None) -> int:
     p_create.add_argument("--base-url", help="address phones use to reach the server "
                           "(default: $PUBLIC_URL or http://localhost:5000)")
     p_create.add_argument("--json", action="store_true", help="print one JSON object")
+
+    p_links = sub.add_parser("links", help="print a workshop's public links: join, progress (read-only), council")
+    p_links.add_argument("workshop_id")
+    p_links.add_argument("--base-url", help="address for the printed links (default: $PUBLIC_URL or http://localhost:5000)")
+    p_links.add_argument("--council", type=int, action="append", default=[], metavar="PARTICIPANT_ID",
+                         help="also issue this council member a new council link (revokes their old one); repeatable")
+    p_links.add_argument("--json", action="store_true", help="print one JSON object")
 
     p_export = sub.add_parser("export", help="export a workshop: action plan, report of the day, or JSON archive")
     p_export.add_argument("workshop_id")
@@ -55,7 +64,8 @@ def main(argv: list[str] | None = None) -> int:
     p_reh.add_argument("--join-code", required=True)
     p_reh.add_argument("--participants", type=int, default=24)
     p_reh.add_argument("--seed", type=int, default=None)
-    p_reh.add_argument("--pace", type=float, default=1.0, help="speed factor of the simulated people (2 = twice as fast)")
+    p_reh.add_argument("--pace", type=float, default=1.0,
+                       help="speed factor of the simulated people (2 = twice as fast)")
     p_reh.add_argument("--drop-rate", type=float, default=0.05,
                        help="chance per action that a phone drops off the network and comes back")
     p_reh.add_argument("--duration", type=float, default=None, help="stop after this many seconds (default: Ctrl-C)")
@@ -73,6 +83,15 @@ def main(argv: list[str] | None = None) -> int:
     p_bench.add_argument("--seed", type=int, default=1)
     p_bench.add_argument("--window", type=float, default=10.0, help="seconds for the connect burst and the vote storm")
     p_bench.add_argument("--profile", help="record the server under the vote storm with py-spy into this SVG")
+
+    p_purge = sub.add_parser("purge", help="erase a closed workshop's personal data (names, contacts, links); "
+                             "posts, votes and the plan stay")
+    p_purge.add_argument("workshop_id")
+    p_purge.add_argument("--json", action="store_true", help="print one JSON object")
+
+    p_expire = sub.add_parser("expire", help="erase the personal data of workshops older than TOKEN_TTL_DAYS "
+                              "(for cron; `serve` also does it when it starts)")
+    p_expire.add_argument("--json", action="store_true", help="print one JSON object")
 
     p_db = sub.add_parser("db", help="database schema")
     db_sub = p_db.add_subparsers(dest="action", required=True)
@@ -93,8 +112,14 @@ def main(argv: list[str] | None = None) -> int:
         return create_workshop(args)
     if args.command == "export":
         return export(args)
+    if args.command == "links":
+        return links(args)
     if args.command == "import":
         return import_archive(args)
+    if args.command == "purge":
+        return purge(args)
+    if args.command == "expire":
+        return expire(args)
     return database(args.action)
 
 
@@ -124,9 +149,10 @@ def serve(host: str, port: int) -> int:
     from .extensions import socketio
 
     app = create_app()
-    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    _expire_at_start(app)
+    shown = "127.0.0.1" if host in ALL_INTERFACES else host
     print(f"Common Ground is running. Open http://{shown}:{port}/ in a browser.", flush=True)
-    if host in ("0.0.0.0", "::"):
+    if host in ALL_INTERFACES:
         print(f"Phones on the same network can use http://{socket.gethostname()}:{port}/ "
               "(or this machine's network address).", flush=True)
     print(f"Database: {_safe_url(app.config['DATABASE_URL'])}; message queue: "
@@ -154,6 +180,7 @@ def _links(base: str, created: dict) -> dict:
         "display_url": f"{base}/d#{created['display_token']}",
         "organiser_url": f"{base}/o#{created['organiser_token']}",
         "facilitator_urls": [f"{base}/f#{f['token']}" for f in created["facilitators"]],
+        "progress_url": f"{base}/progress/{created['progress_token']}",
         "rooms": [{"room_id": f["room_id"], "name": f["room"]} for f in created["facilitators"]],
         "languages": created["languages"],
         "vote_budget": created["vote_budget"],
@@ -186,9 +213,77 @@ def create_workshop(args) -> int:
     print(f"  Participants:     {out['participant_url']}")
     print(f"  Projector:        {out['display_url']}")
     print(f"  Organiser:        {out['organiser_url']}")
-    for room, url in zip(out["rooms"], out["facilitator_urls"]):
+    for room, url in zip(out["rooms"], out["facilitator_urls"], strict=True):
         print(f"  Facilitator, {room['name']}: {url}")
+    print(f"  Progress (read-only, after the day): {out['progress_url']}")
     print("Keep the organiser and facilitator links private: each one is a key.")
+    return 0
+
+
+def links(args) -> int:
+    """A workshop's links that can be printed again: join and progress; with --council, new council links."""
+    import uuid
+
+    from sqlalchemy import select
+
+    from . import create_app
+    from .domain import auth, dispatch
+    from .domain.errors import CommandError
+    from .models import CouncilLink, CouncilVolunteer, Participant, Workshop
+
+    def fail(err: CommandError) -> int:
+        if args.json:
+            print(json.dumps({"ok": False, "error": err.as_dict()}))
+        else:
+            print(f"error ({err.code}): {err.message}", file=sys.stderr)
+        return 2
+
+    app = create_app()
+    db = app.extensions["common_ground_db"]
+    base = (args.base_url or app.config.get("PUBLIC_URL") or f"http://localhost:{DEFAULT_PORT}").rstrip("/")
+    try:
+        with db.reading() as s:
+            ws = s.get(Workshop, args.workshop_id)
+            if ws is None:
+                return fail(CommandError("not_found", "There is no such workshop."))
+            progress = ws.progress_token
+        if progress is None:  # cannot happen after migration 0003; keep the CLI total
+            return fail(CommandError("not_found", "This workshop has no progress link."))
+        issued = {}
+        for pid in args.council:
+            # The same command path as the organiser console (validated, audited); the token is in the result only.
+            outcome = dispatch(db, auth.Principal("organiser", args.workshop_id), "council_link_issue",
+                               {"cid": f"cli-{uuid.uuid4().hex}", "participant_id": pid})
+            issued[pid] = f"{base}/council/{outcome.result['token']}"
+        with db.reading() as s:
+            live = set(s.scalars(select(CouncilLink.participant_id).where(
+                CouncilLink.workshop_id == ws.id, CouncilLink.revoked_at.is_(None))))
+            council = [{"participant_id": p.id, "name": p.display_name, "group": p.group, "role": v.role,
+                        "link_active": p.id in live, **({"council_url": issued[p.id]} if p.id in issued else {})}
+                       for v, p in s.execute(select(CouncilVolunteer, Participant).join(
+                           Participant, Participant.id == CouncilVolunteer.participant_id).where(
+                           CouncilVolunteer.workshop_id == ws.id, CouncilVolunteer.role.is_not(None),
+                           Participant.removed_at.is_(None)).order_by(Participant.id))]
+            out = {"workshop_id": ws.id, "title": ws.title, "join_code": ws.join_code,
+                   "participant_url": f"{base}/j/{ws.join_code}", "progress_url": f"{base}/progress/{progress}",
+                   "council": council}
+    except CommandError as err:
+        return fail(err)
+    finally:
+        db.dispose()
+    if args.json:
+        print(json.dumps(out))
+        return 0
+    print(f"{out['title']} (id {out['workshop_id']})")
+    print(f"  Participants:     {out['participant_url']}")
+    print(f"  Progress (read-only): {out['progress_url']}")
+    for m in council:
+        who = m["name"] or f"participant {m['participant_id']}"
+        line = f"  Council: {who} ({m['role']}, {m['group']})"
+        line += f": {m['council_url']}" if "council_url" in m else (" — has a link" if m["link_active"] else "")
+        print(line)
+    if issued:
+        print("Each council link is that member's key: send it to them privately. Older links of theirs stop working.")
     return 0
 
 
@@ -196,7 +291,8 @@ def export(args) -> int:
     """Write one export of a workshop to a file (or '-' for standard output)."""
     from . import create_app
     from .domain.errors import CommandError
-    from .reports import check, export as make_export
+    from .reports import check
+    from .reports import export as make_export
 
     try:
         check(args.format, args.what, args.lang)  # refuse bad options before opening the database
@@ -264,17 +360,115 @@ def import_archive(args) -> int:
     print(f"  Join code:        {out['join_code']}")
     print(f"  Projector:        {out['display_url']}")
     print(f"  Organiser:        {out['organiser_url']}")
-    for room, url in zip(out["rooms"], out["facilitator_urls"]):
+    for room, url in zip(out["rooms"], out["facilitator_urls"], strict=True):
         print(f"  Facilitator, {room['name']}: {url}")
+    print(f"  Progress (read-only): {out['progress_url']}")
     print("These are new links: the old ones do not work here. Keep the organiser and facilitator links private.")
     return 0
 
 
+def _deliver(app, events: list, disconnect: list[str]) -> None:
+    """With the Redis queue, tell the running servers' clients and cut the erased links' connections.
+
+    Without a queue there is no way to reach them from here; their next command or
+    `sync` is refused (server/domain/auth.py) and the organiser's screen catches up on reconnect.
+    """
+    if not app.config["REDIS_URL"] or not (events or disconnect):
+        return
+    from .events.broadcast import broadcast, cut
+    broadcast(events)
+    cut(disconnect)
+
+
+def purge(args) -> int:
+    """Erase one closed workshop's personal data, as its organiser (the `workshop_purge` command)."""
+    import secrets as _secrets
+
+    from . import create_app
+    from .domain import dispatch
+    from .domain.auth import Principal
+    from .domain.errors import CommandError
+    from .models import Workshop
+
+    def fail(err: CommandError) -> int:
+        if args.json:
+            print(json.dumps({"ok": False, "error": err.as_dict()}))
+        else:
+            print(f"error ({err.code}): {err.message}", file=sys.stderr)
+        return 2
+
+    app = create_app()
+    db = app.extensions["common_ground_db"]
+    try:
+        with db.reading() as s:
+            if s.get(Workshop, args.workshop_id) is None:
+                return fail(CommandError("not_found", f"There is no workshop {args.workshop_id!r}."))
+        outcome = dispatch(db, Principal("organiser", args.workshop_id), "workshop_purge",
+                           {"cid": "cli-purge-" + _secrets.token_hex(8)})
+        _deliver(app, outcome.events, outcome.disconnect)
+    except CommandError as err:
+        return fail(err)
+    finally:
+        db.dispose()
+    erased = outcome.result["erased"]
+    if args.json:
+        print(json.dumps({"ok": True, "workshop_id": args.workshop_id, "erased": erased}))
+        return 0
+    print(f"Personal data of workshop {args.workshop_id} erased: {erased['participants']} participants' names and "
+          f"links, {erased['facilitator_links']} facilitator links, {erased['contacts']} council contact details, "
+          f"{erased['reasons']} moderation reasons. Posts, votes and the plan are kept.")
+    return 0
+
+
+def _expire(app) -> list[dict]:
+    from .domain.purge import expire_due
+    done = expire_due(app.extensions["common_ground_db"], app.config["TOKEN_TTL_DAYS"])
+    for item in done:
+        _deliver(app, item["events"], item["disconnect"])
+    return done
+
+
+def _expire_at_start(app) -> None:
+    """`serve` erases what expired while it was not running (TOKEN_TTL_DAYS)."""
+    try:
+        done = _expire(app)
+    except Exception as exc:  # noqa: BLE001 - never keep the server from starting; `expire` can run later
+        print(f"Could not check for expired workshops: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
+        return
+    if done:
+        print(f"Erased the personal data of {len(done)} expired workshop(s) (TOKEN_TTL_DAYS="
+              f"{app.config['TOKEN_TTL_DAYS']}).", flush=True)
+
+
+def expire(args) -> int:
+    """Erase the personal data of every workshop past TOKEN_TTL_DAYS (cron-able, idempotent)."""
+    from . import create_app
+
+    app = create_app()
+    try:
+        done = _expire(app)
+    finally:
+        app.extensions["common_ground_db"].dispose()
+    days = app.config["TOKEN_TTL_DAYS"]
+    rows = [{"workshop_id": d["workshop_id"], "erased": d["erased"]} for d in done]
+    if args.json:
+        print(json.dumps({"ok": True, "token_ttl_days": days, "expired": rows}))
+        return 0
+    if days <= 0:
+        print("TOKEN_TTL_DAYS is 0: workshops never expire; nothing erased.")
+        return 0
+    for d in done:
+        print(f"Erased the personal data of workshop {d['workshop_id']} ({d['title']}).")
+    print(f"{len(done)} workshop(s) expired (older than {days} days).")
+    return 0
+
+
 def database(action: str) -> int:
+    from flask import Flask
+
     from . import config
     from .db import Database
     from .migrate import current, upgrade
-    from flask import Flask
 
     instance = Flask("server", instance_relative_config=True).instance_path
     db = Database(config.from_env(instance)["DATABASE_URL"])

@@ -9,7 +9,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-DEFAULT_SECRET = "dev-only-not-secret"
+# A development default: create_app refuses it in production (COMMON_GROUND_ENV=production).
+DEFAULT_SECRET = "dev-only-not-secret"  # noqa: S105  # nosec B105
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -33,7 +34,7 @@ def from_env(instance_path: str) -> dict:
         "SECRET_KEY": env.get("SECRET_KEY", DEFAULT_SECRET),
         # None means "same origin only" in python-engineio; "*" allows all.
         "ALLOWED_ORIGINS": _split(env.get("ALLOWED_ORIGINS")),
-        "ASYNC_MODE": env.get("ASYNC_MODE", "eventlet"),
+        "ASYNC_MODE": async_mode(env.get("ASYNC_MODE")),
         "PUBLIC_URL": env.get("PUBLIC_URL") or None,
         "WEB_ROOT": env.get("WEB_ROOT", str(PROJECT_ROOT / "web")),
         "ENV": env.get("COMMON_GROUND_ENV", "development"),
@@ -43,7 +44,26 @@ def from_env(instance_path: str) -> dict:
         # for a rehearsal or benchmark server where every simulated phone shares one address.
         # Only raises or lowers a limit; RATE_LIMITING=off is the one switch that disables them.
         "RATE_LIMITS": rate_limits(env.get("RATE_LIMITS")),
+        # Participant and facilitator links stop working this many days after the workshop's date (or its
+        # creation, if later), and `common-ground expire` erases its names and contacts; 0 = never
+        # (server/domain/purge.py, docs/security.md "Data protection").
+        "TOKEN_TTL_DAYS": token_ttl_days(env.get("TOKEN_TTL_DAYS")),
     }
+
+
+DEFAULT_TOKEN_TTL_DAYS = 30
+
+
+def token_ttl_days(value: str | None) -> int:
+    if value is None or not value.strip():
+        return DEFAULT_TOKEN_TTL_DAYS
+    try:
+        days = int(value)
+    except ValueError:
+        raise RuntimeError(f"TOKEN_TTL_DAYS must be a whole number of days (0 = never), not {value!r}") from None
+    if days < 0:
+        raise RuntimeError("TOKEN_TTL_DAYS must be 0 (never) or more")
+    return days
 
 
 def rate_limits(value: str | None) -> dict[str, tuple[int, int]]:
@@ -59,6 +79,17 @@ def rate_limits(value: str | None) -> dict[str, tuple[int, int]]:
         if out[name.strip()][0] < 1 or out[name.strip()][1] < 1:
             raise RuntimeError(f"RATE_LIMITS: {item!r} needs a count and seconds of at least 1")
     return out
+
+
+ASYNC_MODES = ("eventlet", "gevent", "threading")
+
+
+def async_mode(value: str | None) -> str:
+    """eventlet (the default), gevent (optional extra `bench`: gevent, gevent-websocket), or threading (tests)."""
+    mode = (value or "eventlet").strip().lower()
+    if mode not in ASYNC_MODES:
+        raise RuntimeError(f"ASYNC_MODE must be one of {', '.join(ASYNC_MODES)}, not {value!r}")
+    return mode
 
 
 def _min_group(value: str | None) -> int:

@@ -18,7 +18,7 @@ from .events.queue import listener_status
 bp = Blueprint("http", __name__)
 
 ERROR_STATUS = {"not_found": 404, "invalid": 400, "bad_request": 400, "unauthorized": 403, "closed": 409,
-                "rate_limited": 429}
+                "rate_limited": 429, "expired": 410}
 
 # The pages of web/, one per surface. Tokens travel in the URL fragment
 # (#...), which browsers never send to the server or in a Referer header.
@@ -72,7 +72,7 @@ def healthz():
     try:
         with _db().engine.connect() as conn:
             conn.execute(text("SELECT 1"))
-    except Exception as exc:  # report, don't crash
+    except Exception as exc:  # noqa: BLE001 - any failure means "unreachable": report it, don't crash
         return jsonify({"ok": False, "database": "unreachable", "detail": type(exc).__name__}), 503
     body = {"ok": True, "database": "ok", "message_queue": bool(current_app.config["REDIS_URL"])}
     # Several processes: is this one still hearing the others? (server/events/queue.py)
@@ -154,6 +154,72 @@ for _path, _file in PAGES.items():
     bp.add_url_rule(_path, view_func=_page(_file))
 
 
+def _no_store(resp):
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
+
+
+# After the day: the read-only progress page and a council member's page. The token is in the
+# path (the links are printed and mailed); pages and API answers are never cached, the
+# Referrer-Policy above keeps it out of any Referer, `serve` writes no access log, and the
+# pages send it back only in an Authorization header or the Socket.IO auth payload.
+@bp.get("/progress/<token>")
+def progress_page(token: str):
+    return _no_store(send_from_directory(_web_root(), "progress.html"))
+
+
+@bp.get("/council/<token>")
+def council_page(token: str):
+    return _no_store(send_from_directory(_web_root(), "council.html"))
+
+
+def _bearer() -> str | None:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+@bp.get("/api/progress")
+def progress():
+    """The plan for the progress page (docs/protocol.md §1): `Authorization: Bearer <progress token>`."""
+    from .domain import council
+
+    token = _bearer()
+    if token is None:
+        return _error(CommandError("unauthorized", "Send the progress link's token as Authorization: Bearer TOKEN."),
+                      401)
+    with _db().reading() as s:
+        ws = council.progress_workshop(s, token)
+        if ws is None:
+            return _error(CommandError("unauthorized", "This progress link is not recognised."), 401)
+        body = council.progress_view(s, ws)
+    return _no_store(jsonify({"ok": True, **body}))
+
+
+@bp.get("/api/workshops/<workshop_id>/links")
+def workshop_links(workshop_id: str):
+    """The links the organiser console can show again (the progress link); organiser token as Bearer."""
+    from .domain import auth
+    from .models import Workshop
+
+    token = _bearer()
+    if token is None:
+        return _error(CommandError("unauthorized", "Send the organiser token as Authorization: Bearer TOKEN."), 401)
+    try:
+        with _db().reading() as s:
+            principal = auth.resolve(s, token)
+            ws = s.get(Workshop, workshop_id)
+            progress_token = ws.progress_token if ws is not None else None
+    except CommandError as err:
+        return _error(err, 401)
+    if ws is None:
+        return _error(CommandError("not_found", "There is no such workshop."), 404)
+    if principal.role != "organiser" or principal.workshop_id != workshop_id:
+        return _error(CommandError("forbidden", "Only this workshop's organiser can read its links."), 403)
+    base = public_base()
+    return _no_store(jsonify({"ok": True, "participant_url": f"{base}/j/{ws.join_code}",
+                              "progress_url": f"{base}/progress/{progress_token}" if progress_token else None}))
+
+
 @bp.get("/static/<path:filename>")
 def static(filename: str):
     return send_from_directory(_web_root(), filename)
@@ -164,7 +230,8 @@ def export(workshop_id: str, fmt: str):
     """The organiser's exports (server/reports/): ?what=plan|report&lang=en|es|fa; token in `Authorization: Bearer`."""
     from .domain import auth
     from .models import Workshop
-    from .reports import FORMATS, check, export as make_export
+    from .reports import FORMATS, check
+    from .reports import export as make_export
 
     if "token" in request.args:
         return _error(CommandError("bad_request", "Send the organiser token in an Authorization: Bearer header, "
@@ -184,7 +251,8 @@ def export(workshop_id: str, fmt: str):
     if principal.role != "organiser" or principal.workshop_id != workshop_id:
         return _error(CommandError("forbidden", "Only this workshop's organiser can export it."), 403)
     if fmt not in FORMATS:
-        return _error(CommandError("not_found", f"Unknown export format {fmt!r}; use one of {', '.join(FORMATS)}."), 404)
+        return _error(CommandError("not_found", f"Unknown export format {fmt!r}; use one of {', '.join(FORMATS)}."),
+                      404)
     try:
         what, lang = request.args.get("what", "report"), request.args.get("lang", "en")
         check(fmt, what, lang)
@@ -214,7 +282,8 @@ def plenary_agreement(workshop_id: str):
                                    "never in the address."), 400)
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        return _error(CommandError("unauthorized", "Send the display or organiser token as Authorization: Bearer TOKEN."),
+        return _error(CommandError("unauthorized",
+                                   "Send the display or organiser token as Authorization: Bearer TOKEN."),
                       401)
     k = current_app.config["REPORT_MIN_GROUP_SIZE"]
     try:

@@ -72,7 +72,8 @@ POST_COMMANDS = frozenset({"barrier_post", "solution_post"})
 LOCAL_ONLY = frozenset({"messages"})
 
 MESSAGES = {
-    "join_failures": "Too many wrong join codes from this network. Check the code on the screen and try again in {s} s.",
+    "join_failures": ("Too many wrong join codes from this network. Check the code on the screen and try again "
+                      "in {s} s."),
     "join": "Too many people joined from this network just now. Try again in {s} s.",
     "posts": "You are posting very fast. Wait {s} s before posting again.",
     "messages": "This device is sending too fast. Wait {s} s.",

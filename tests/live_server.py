@@ -46,7 +46,7 @@ class LiveServer:
 
     def start(self, wait: bool = True):
         """Start the process (again, after stop() or kill(), on the same port and database)."""
-        self.log = open(self.log_path, "a")
+        self.log = open(self.log_path, "a")  # noqa: SIM115 - the server's log, open while it runs (closed in stop())
         self.proc = subprocess.Popen(CLI + ["serve", "--host", "127.0.0.1", "--port", str(self.port)],
                                      env=self.env, stdout=self.log, stderr=subprocess.STDOUT, cwd=ROOT)
         if wait:

@@ -194,8 +194,8 @@ def play(day, *, title="Eastside trust workshop — یک روز گفتگو") -> 
     for c in (chair_police, chair_comm, member):
         c.ok("council_volunteer", contact=f"p{c.participant_id}@example.org", consent=True)
     clients[0][0].ok("council_volunteer", consent=False)  # volunteers, gets no role
-    org.ok("council_role_set", participant_id=chair_police.participant_id, role="co_chair")
-    org.ok("council_role_set", participant_id=chair_comm.participant_id, role="co_chair")
+    org.ok("council_role_set", participant_id=chair_police.participant_id, role="co_chair_law_enforcement")
+    org.ok("council_role_set", participant_id=chair_comm.participant_id, role="co_chair_community")
     org.ok("council_role_set", participant_id=member.participant_id, role="member")
     out.council_names = [out.people[c.participant_id]["name"] for c in (chair_police, chair_comm, member)]
     day.drain()

@@ -4,7 +4,8 @@ from __future__ import annotations
 from itertools import combinations, product
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from server.domain import agreement as ag
 
@@ -173,16 +174,12 @@ def test_suppressed_groups_never_leak_by_differencing(n, k, data):
 
 def _hidden_together(p: ag.Plan, g: str, h: str) -> bool:
     """True when no shown cell separates g from h (contains one but not the other)."""
-    for name, groups in ag.CANDIDATES:
-        if p.status[name] == ag.SHOWN and ((g in groups) != (h in groups)):
-            return False
-    return True
+    return not any(p.status[name] == ag.SHOWN and ((g in groups) != (h in groups)) for name, groups in ag.CANDIDATES)
 
 
 def _can_vary(p, n, counts, combo, shown) -> bool:
     """Some other ballot box with the same published numbers gives `combo` a different count,
     unless no other count is possible at all (e.g. nobody voted: the public total is 0)."""
-    here = sum(counts[g] for g in combo)
     ranges = [range(n[g] + 1) for g in ag.GROUPS]
     possible = set()
     for values in product(*ranges):

@@ -221,7 +221,7 @@ def test_csv_plan_has_a_bom_and_reads_back(played):
     assert data.startswith("\ufeff".encode("utf-8"))
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
     assert rows[0] == ["#", "Title", "Solution", "Actions", "Owner", "Timeline", "Resources", "Measure of success",
-                       "Status", "Council lead"]
+                       "Status", "Council lead", "Co-lead (law enforcement)", "Co-lead (community)", "Notes"]
     assert [r[0] for r in rows[1:]] == ["1", "2", "3"]
     first = dict(zip(rows[0], rows[1]))
     assert first["Title"] == "No interpreters (Persian, Spanish) at the station"
@@ -415,7 +415,7 @@ def _no_suppressed_numbers(items: dict) -> None:
             cell = item[side]
             if cell["status"] != ag.SHOWN:
                 assert cell == {"status": cell["status"]}, cell   # a status, never a number
-        if ag.SHOWN != item["police"]["status"] or ag.SHOWN != item["community"]["status"]:
+        if item["police"]["status"] != ag.SHOWN or item["community"]["status"] != ag.SHOWN:
             assert item["agreement"] is None
 
 

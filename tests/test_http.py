@@ -53,9 +53,11 @@ def test_workshop_info_by_join_code(day):
         resp = day.http.get(f"/api/workshops/{spelled}")
         assert resp.status_code == 200, spelled
         body = resp.get_json()
+        expires = body.pop("expires_at")  # TOKEN_TTL_DAYS after creation (docs/security.md, "Data protection")
         assert body == {"ok": True, "workshop_id": day.workshop_id, "title": "Trust workshop",
                         "languages": ["en", "es", "fa"], "date": None, "place": None,
-                        "groups": list(rules.GROUPS)}
+                        "groups": list(rules.GROUPS), "retention_days": day.app.config["TOKEN_TTL_DAYS"]}
+        assert expires is not None
     assert "token" not in repr(body)
 
 

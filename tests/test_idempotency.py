@@ -11,8 +11,8 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
-from server.domain import commands as domain_commands, dispatch
-from server.domain import workshops
+from server.domain import commands as domain_commands
+from server.domain import dispatch, workshops
 from server.domain.auth import Principal
 from server.models import Barrier, CommandRecord, Event, Participant, Vote, Workshop
 
@@ -141,8 +141,8 @@ def test_two_copies_of_one_command_at_once_take_effect_once(board):
     board.phase("brainstorm")
     principal = Principal("participant", board.day.workshop_id, p.participant_id, board.room)
     for round_ in range(4):
-        outcomes = _race(2, lambda i: dispatch(board.db, principal, "barrier_post",
-                                               {"cid": f"race-{round_}", "text": f"Copy {i}"}))
+        outcomes = _race(2, lambda i, round_=round_: dispatch(board.db, principal, "barrier_post",
+                                                              {"cid": f"race-{round_}", "text": f"Copy {i}"}))
         assert not any(isinstance(o, Exception) for o in outcomes), outcomes
         assert sorted(o.repeated for o in outcomes) == [False, True]
         assert outcomes[0].result == outcomes[1].result

@@ -214,6 +214,23 @@ class Keystone:
         self.last[key] = {**expected, "seq": self.state[key]["seq"]}
         return result
 
+    def step_cut_many(self, label: str, action, keys, changes=NOBODY):
+        """step_cut for several viewers at once (the purge cuts every phone and tablet)."""
+        clients = {k: self.viewers.pop(k) for k in keys}
+        probes = {k: self.probes.pop(k) for k in keys}
+        result = self.step(label, action, changes)
+        for key, client in clients.items():
+            assert not client.sio.is_connected() and not probes[key].sio.is_connected(), f"{key} was not cut"
+            events = client.events()
+            assert [e["type"] for e in events] == ["access_ended"], (key, events)
+            cursor = self.state[key]["seq"]
+            self._apply(key, events)
+            expected = {**self.last[key], "me": {**self.last[key]["me"], "ended": events[0]["data"]}}
+            assert without_seq(self.state[key]) == without_seq(expected), f"{self.scenario} / {label}: {key}"
+            assert self.state[key]["seq"] == max(cursor, events[-1]["seq"])
+            self.last[key] = {**expected, "seq": self.state[key]["seq"]}
+        return result
+
     def sync(self, key: str, label: str = "sync"):
         """The viewer's client sends `sync {since: state.seq}` (e.g. after room_changed) and applies the answer."""
         client = self.viewers[key]
@@ -628,10 +645,11 @@ def test_action_plan_edits_and_conflict(ks):
     ks.finish()
 
 
-@covers("council_volunteered", "council_role_set")
+@covers("council_volunteered", "council_role_set", "council_link_changed", "plan_note_added", "plan_entry_updated")
 def test_council(ks):
     ks.org.ok("workshop_advance")
     ks.org.ok("workshop_advance")
+    entry = ks.org.ok("plan_entry_create", title="Quarterly listening sessions")["entry"]["id"]
     ks.begin("council")
     ks.step("contact needs consent", lambda: ks.author.refused("council_volunteer", "consent_required",
                                                                 contact="diaz@example.org"))
@@ -642,14 +660,32 @@ def test_council(ks):
     ks.step("peer adds a phone number", lambda: ks.peer.ok("council_volunteer", contact="+1 555 0100", consent=True),
             {"peer", "organiser"})
     ks.step("author co-chairs", lambda: ks.org.ok("council_role_set", participant_id=ks.author.participant_id,
-                                                   role="co_chair"), EVERYONE)
+                                                   role="co_chair_law_enforcement"), EVERYONE)
     ks.step("peer is a member", lambda: ks.org.ok("council_role_set", participant_id=ks.peer.participant_id,
                                                    role="member"), EVERYONE)
+    ks.step("a community member cannot take the police co-chair", lambda: ks.org.refused(
+        "council_role_set", "wrong_group", participant_id=ks.peer.participant_id, role="co_chair_law_enforcement"))
+    ks.step("police co-lead", lambda: ks.org.ok("plan_entry_update", entry_id=entry, field="co_lead_law_enforcement",
+                                                 value=str(ks.author.participant_id), version=1), EVERYONE)
+    ks.step("community co-lead", lambda: ks.org.ok("plan_entry_update", entry_id=entry, field="co_lead_community",
+                                                    value=str(ks.peer.participant_id), version=1), EVERYONE)
+    ks.step("an officer cannot be the community co-lead", lambda: ks.org.refused(
+        "plan_entry_update", "wrong_group", entry_id=entry, field="co_lead_community",
+        value=str(ks.author.participant_id), version=2))
+    ks.step("the co-chair gets a council link", lambda: ks.org.ok(
+        "council_link_issue", participant_id=ks.author.participant_id), {"organiser"})
+    ks.step("a dated note", lambda: ks.org.ok("plan_note_add", entry_id=entry, text="First session booked"),
+            EVERYONE)
     ks.step("peer steps down", lambda: ks.org.ok("council_role_set", participant_id=ks.peer.participant_id,
                                                   role=None), EVERYONE)
+    assert ks.state["display"]["plan"][str(entry)]["fields"]["co_lead_community"] == ""
+    ks.step("the council link is revoked", lambda: ks.org.ok(
+        "council_link_revoke", participant_id=ks.author.participant_id), {"organiser"})
+    ks.step("no link left to revoke", lambda: ks.org.refused(
+        "council_link_revoke", "no_link", participant_id=ks.author.participant_id))
     ks.step("not a volunteer", lambda: ks.org.refused("council_role_set", "not_volunteer",
                                                        participant_id=ks.voter.participant_id, role="member"))
-    assert ks.state["author"]["me"]["volunteer"]["role"] == "co_chair"
+    assert ks.state["author"]["me"]["volunteer"]["role"] == "co_chair_law_enforcement"
     assert ks.state["organiser"]["volunteers"][str(ks.peer.participant_id)]["contact"] == "+1 555 0100"
     for key in ("peer", "other_room", "facilitator", "other_facilitator", "display"):
         assert "diaz@example.org" not in json.dumps(ks.log[key]) + json.dumps(ks.state[key])
@@ -733,6 +769,95 @@ def test_trust_and_safety(ks):
                 "other_facilitator", quiet={"organiser"})
     ks.step("organiser issues a new link for room B",
             lambda: ks.org.ok("facilitator_invite_renew", room_id=ks.room_b), quiet={"organiser"})
+    ks.finish()
+
+
+@covers("workshop_purged", "access_ended")
+def test_purge_after_the_day(ks):
+    ks.phase(ks.fac, 2)  # reveal
+    named = ks.post(ks.author, "Stops are never explained", anonymous=False)
+    hidden = ks.post(ks.peer, "An insult")
+    ks.fac.ok("post_hide", kind="barrier", id=hidden, reason="Insults Officer Diaz")
+    ks.author.ok("council_volunteer", contact="diaz@example.org", consent=True)
+    ks.org.ok("council_role_set", participant_id=ks.author.participant_id, role="co_chair_law_enforcement")
+    for _ in range(2):
+        ks.org.ok("workshop_advance")  # action plan
+    entry = ks.org.ok("plan_entry_create", title="Explain every stop")["entry"]["id"]
+    token = ks.org.ok("council_link_issue", participant_id=ks.author.participant_id)["token"]
+    council = ks.day._client(token, "council")
+    council.ok("plan_note_add", entry_id=entry, text="Cards are printed")
+    ks.org.ok("workshop_advance")  # closed
+    ks.begin("purge_after_the_day")
+    assert ks.state["organiser"]["barriers"][str(named)]["author_name"] == "Officer Diaz"
+    assert ks.state["organiser"]["plan"][str(entry)]["notes"][0]["author"]["name"] == "Officer Diaz"
+    council.events()
+    council_before = council.snapshot()
+    ks.step_cut_many("organiser erases the personal data: every phone and tablet is cut",
+                     lambda: ks.org.ok("workshop_purge"),
+                     ("author", "peer", "other_room", "facilitator", "other_facilitator"), {"organiser", "display"})
+    # The council member's link keeps working after the day, and their page hears the erasure too.
+    council_events = council.events()
+    assert [e["type"] for e in council_events] == ["workshop_purged"]
+    diff = first_difference(without_seq(reducer.apply_all(council_before, council_events)),
+                            without_seq(council.snapshot()))
+    assert diff is None, diff
+    org, display = ks.state["organiser"], ks.state["display"]
+    assert org["plan"][str(entry)]["notes"][0]["author"]["name"] is None
+    assert org["privacy"]["purged_at"] and "privacy" not in display
+    assert org["barriers"][str(named)]["author_name"] is None and org["barriers"][str(hidden)]["hidden_reason"] is None
+    assert all(p["name"] is None for s in (org, display) for p in s["participants"].values())
+    assert org["volunteers"][str(ks.author.participant_id)]["contact"] is None
+    ks.step("a second purge is refused", lambda: ks.org.refused("workshop_purge", "already_purged"))
+    ks.finish()
+
+
+@covers("post_flagged", "merge_objected", "merge_objection_dismissed", "barriers_revealed", "barrier_withdrawn",
+        "merge_undone")
+def test_screening_flags_and_merge_objections(ks):
+    ks.phase(ks.fac)  # brainstorm
+    ks.begin("screening_flags_and_merge_objections")
+    named = ks.step("author posts a named barrier that gives a badge number",
+                    lambda: ks.post(ks.author, "The officer with badge 4411 never explains stops", anonymous=False),
+                    {"author", "facilitator", "organiser", "display"})
+    key = f"barrier:{named}"
+    # Screening: no names before the reveal, not even for the facilitators; flags for them only.
+    assert ks.barriers("facilitator")[str(named)]["author_name"] is None
+    assert ks.state["facilitator"]["flags"] == {key: ["badge"]} == ks.state["organiser"]["flags"]
+    assert "flags" not in ks.state["author"] and str(named) in ks.barriers("author")
+    anon = ks.step("peer posts anonymously", lambda: ks.post(ks.peer, "Nobody explains why you were stopped"),
+                   {"peer", "facilitator", "organiser", "display"})
+    ks.step("facilitator takes the badge number out: the flag goes",
+            lambda: ks.fac.ok("post_edit", kind="barrier", id=named, text="An officer never explains stops"),
+            {"author", "facilitator", "organiser"})
+    assert ks.state["facilitator"]["flags"] == {}
+    ks.step("reveal: the name appears", lambda: ks.phase(ks.fac), EVERYONE)
+    assert ks.barriers("facilitator")[str(named)]["author_name"] == "Officer Diaz"
+    assert ks.barriers("facilitator")[str(anon)]["author_name"] is None
+    shared = ks.step("merge the two", lambda: ks.fac.ok("barrier_merge", barrier_ids=[named, anon]), ROOM_A,
+                     quiet={"display"})["shared_id"]
+    objection = ks.step("the anonymous author objects: the facilitators hear it, not who",
+                        lambda: ks.peer.ok("merge_object", barrier_id=anon, reason="Mine is about traffic stops"),
+                        {"peer", "facilitator", "organiser"})["objection"]
+    assert ks.state["facilitator"]["objections"][str(objection["id"])]["status"] == "open"
+    assert ks.state["author"]["objections"] == {}
+    ks.step("only once", lambda: ks.peer.refused("merge_object", "already_objected", barrier_id=anon))
+    ks.step("not someone else's barrier", lambda: ks.author.refused("merge_object", "forbidden", barrier_id=anon))
+    ks.step("the named author objects too", lambda: ks.author.ok("merge_object", barrier_id=named),
+            {"author", "facilitator", "organiser"})
+    ks.step("facilitator keeps the merge: the objectors hear it",
+            lambda: ks.fac.ok("merge_objection_dismiss", shared_id=shared), {"author", "peer", "facilitator", "organiser"})
+    assert ks.state["peer"]["objections"][str(objection["id"])]["status"] == "dismissed"
+    ks.step("nothing left to dismiss", lambda: ks.fac.refused("merge_objection_dismiss", "no_objection", shared_id=shared))
+    phone = ks.step("a post with a phone number after the reveal is flagged for the facilitators",
+                    lambda: ks.post(ks.author, "Call 555-867-5309, the night desk never answers"),
+                    ROOM_A | {"display"})
+    assert ks.state["organiser"]["flags"] == {f"barrier:{phone}": ["phone"]}
+    ks.step("its author withdraws it: the flag goes too", lambda: ks.author.ok("barrier_withdraw", barrier_id=phone),
+            ROOM_A | {"display"})
+    assert ks.state["facilitator"]["flags"] == {}
+    ks.step("undo the merge: its objections go with it", lambda: ks.fac.ok("merge_undo", shared_id=shared), ROOM_A,
+            quiet={"display"})
+    assert ks.state["facilitator"]["objections"] == {} == ks.state["peer"]["objections"]
     ks.finish()
 
 

@@ -50,7 +50,7 @@ def test_procfile_release_then_web_serve_a_working_server(tmp_path):
     assert release.returncode == 0, out
     assert "schema revision" in out
 
-    log = open(tmp_path / "web.log", "w")
+    log = open(tmp_path / "web.log", "w")  # noqa: SIM115 - the process's log, open while it runs
     web = _shell(procs["web"].strip(), env, stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 30

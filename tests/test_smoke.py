@@ -15,12 +15,13 @@ def test_silent_brainstorm_then_reveal_and_vote(day):
             p.sync(None)
     fac.ok("phase_advance")
     posted = a.ok("barrier_post", text="Stops are rarely explained", anonymous=False)
-    assert posted["barrier"]["author_name"] == "Officer Diaz"
+    assert posted["barrier"]["author_name"] is None  # screened: no names before the reveal
     b.ok("barrier_post", text="People fear retaliation")
     assert len(b.snapshot()["barriers"]) == 1  # only their own before the reveal
     assert len(fac.snapshot()["barriers"]) == 2
     fac.ok("phase_advance")  # reveal
     assert len(b.snapshot()["barriers"]) == 2
+    assert b.snapshot()["barriers"][str(posted["barrier"]["id"])]["author_name"] == "Officer Diaz"
     fac.ok("phase_advance")  # vote
     bid = posted["barrier"]["id"]
     r = b.ok("vote_cast", target_type="barrier", target_id=bid)

@@ -19,10 +19,10 @@ method, and why, is in docs/agreement.md. In short:
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from itertools import combinations
-from typing import Iterable, Mapping
 
 from . import rules
 
@@ -67,7 +67,7 @@ def _rank(vectors: list[tuple[int, ...]]) -> int:
         for r in range(len(rows)):
             if r != rank and rows[r][c] != 0:
                 f = rows[r][c] / rows[rank][c]
-                rows[r] = [a - f * b for a, b in zip(rows[r], rows[rank])]
+                rows[r] = [a - f * b for a, b in zip(rows[r], rows[rank], strict=True)]
         rank += 1
     return rank
 

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import FacilitatorInvite, Participant, Room, Workshop
+from ..models import CouncilLink, CouncilVolunteer, FacilitatorInvite, Participant, Room, Workshop
 from .errors import CommandError
 
 TOKEN_BYTES = 24
-ROLES = ("organiser", "facilitator", "participant", "display")
+ROLES = ("organiser", "facilitator", "participant", "display", "council")
 
 
 def new_token() -> str:
@@ -31,7 +31,7 @@ def token_hash(token: str) -> str:
 class Principal:
     role: str
     workshop_id: str
-    # participant id, facilitator invite id, or None for organiser / display
+    # participant id, facilitator invite id, council link id, or None for organiser / display
     id: int | None = None
     room_id: int | None = None
 
@@ -55,6 +55,9 @@ class Principal:
             out.update({f"r:{self.room_id}", f"p:{self.id}"})
         elif self.role == "display":
             out.add(f"d:{w}")
+        elif self.role == "council":
+            # c:<link> is this council link's own audience: revoking it cuts exactly its connections.
+            out.add(f"c:{self.id}")
         return out
 
 
@@ -73,28 +76,64 @@ def resolve(session: Session, token: str | None) -> Principal:
     if inv:
         if inv.revoked_at is not None:
             raise CommandError("unauthorized", "This facilitator link has been revoked.")
+        _check_expiry(session, inv.workshop_id)
         return Principal("facilitator", inv.workshop_id, inv.id, inv.room_id)
     p = session.scalar(select(Participant).where(Participant.token_hash == h))
     if p:
         if p.removed_at is not None:
             raise CommandError("unauthorized", "You have been removed from this workshop.")
+        _check_expiry(session, p.workshop_id)
         return Principal("participant", p.workshop_id, p.id, p.room_id)
+    link = session.scalar(select(CouncilLink).where(CouncilLink.token_hash == h))
+    if link:
+        return council_principal(session, link)
     raise CommandError("unauthorized", "This link or token is not recognised.")
+
+
+def council_principal(session: Session, link: CouncilLink | None) -> Principal:
+    """A council member's link works while it is not revoked and they are still on the council."""
+    if link is None or link.revoked_at is not None:
+        raise CommandError("unauthorized", "This council link has been revoked.")
+    p = session.get(Participant, link.participant_id)
+    role = session.scalar(select(CouncilVolunteer.role).where(CouncilVolunteer.participant_id == link.participant_id))
+    if p is None or p.removed_at is not None or not role:
+        raise CommandError("unauthorized", "This person is no longer on the council.")
+    return Principal("council", link.workshop_id, link.id, None)
 
 
 def refresh(session: Session, principal: Principal) -> Principal:
     """Re-read a principal inside a transaction: revocations and room moves apply at once."""
     if principal.role == "facilitator":
         inv = session.get(FacilitatorInvite, principal.id)
+        _check_erased(inv)
         if inv is None or inv.revoked_at is not None:
             raise CommandError("unauthorized", "This facilitator link has been revoked.")
+        _check_expiry(session, inv.workshop_id)
         return Principal("facilitator", inv.workshop_id, inv.id, inv.room_id)
     if principal.role == "participant":
         p = session.get(Participant, principal.id)
+        _check_erased(p)
         if p is None or p.removed_at is not None:
             raise CommandError("unauthorized", "You have been removed from this workshop.")
+        _check_expiry(session, p.workshop_id)
         return Principal("participant", p.workshop_id, p.id, p.room_id)
+    if principal.role == "council":
+        return council_principal(session, session.get(CouncilLink, principal.id))
     return principal
+
+
+def _check_expiry(session: Session, workshop_id: str) -> None:
+    """Participant and facilitator links stop working TOKEN_TTL_DAYS after the workshop (domain/purge.py)."""
+    from .purge import check_not_expired
+    check_not_expired(session, workshop_id)
+
+
+def _check_erased(row) -> None:
+    """A connection opened before the workshop's personal data was erased stops at its next command or sync."""
+    from .purge import is_erased_hash
+    if row is not None and is_erased_hash(row.token_hash):
+        raise CommandError("unauthorized", "This workshop is over and its personal data has been erased; "
+                           "this link no longer works.")
 
 
 def room_ids(session: Session, workshop_id: str) -> list[int]:

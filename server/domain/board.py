@@ -14,10 +14,20 @@ from pydantic import Field
 from sqlalchemy import bindparam, func, select
 
 from ..models import Barrier, Merge, Participant, PlenaryItem, Solution, Vote
-from . import projection as pj, rules
+from . import pii, rules
+from . import projection as pj
 from .commands import Context
-from .common import (barrier_payload, emit_stats, get_barrier, get_room, get_solution, require_phase,
-                     require_workshop_phase, return_votes, solution_payload)
+from .common import (
+    barrier_payload,
+    emit_stats,
+    get_barrier,
+    get_room,
+    get_solution,
+    require_phase,
+    require_workshop_phase,
+    return_votes,
+    solution_payload,
+)
 from .errors import CommandError
 from .registry import Payload, command, text_field
 
@@ -31,6 +41,13 @@ def _anonymous(ctx: Context, requested: bool | None) -> bool:
     if not me.display_name:
         return True  # no name to show
     return me.anonymous if requested is None else requested
+
+
+def emit_flags(ctx: Context, kind: str, item, room_id: int, before: list[str] | None = None) -> None:
+    """Second-look flags (pii.py) go to the room's facilitators and organisers only, when they change."""
+    found = pii.flags(item.text)
+    if found != (before or []):
+        ctx.emit("post_flagged", {"kind": kind, "id": item.id, "flags": found}, [f"f:{room_id}"])
 
 
 # -- barriers ----------------------------------------------------------------
@@ -52,6 +69,7 @@ def barrier_post(ctx: Context, text, anonymous=None):
     view = barrier_payload(ctx, b)
     ctx.emit("barrier_posted", {"barrier": view}, pj.barrier_audience(b, room))
     ctx.emit("authorship", {"key": f"barrier:{b.id}"}, [f"p:{ctx.principal.id}"])
+    emit_flags(ctx, "barrier", b, room.id)
     emit_stats(ctx, room.id)
     return {"barrier": view}
 
@@ -130,6 +148,7 @@ def barrier_merge(ctx: Context, barrier_ids, room_id=None, text=None):
     ctx.session.flush()
     ctx.emit("barriers_merged", {"shared": barrier_payload(ctx, shared),
                                  "members": [barrier_payload(ctx, b) for b in members]}, [f"r:{room.id}"])
+    emit_flags(ctx, "barrier", shared, room.id)
     for pid, change in sorted(changes.items()):
         ctx.emit("my_votes", {"add": sorted(change["add"]), "remove": sorted(change["remove"])}, [f"p:{pid}"])
     emit_stats(ctx, room.id)
@@ -292,6 +311,7 @@ def solution_post(ctx: Context, barrier_id, text, anonymous=None):
     view = solution_payload(ctx, s)
     ctx.emit("solution_posted", {"solution": view}, pj.solution_audience(s))
     ctx.emit("authorship", {"key": f"solution:{s.id}"}, [f"p:{ctx.principal.id}"])
+    emit_flags(ctx, "solution", s, room.id)
     emit_stats(ctx, room.id)
     return {"solution": view}
 

@@ -12,9 +12,10 @@ Only after commit does the caller broadcast the returned events.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
@@ -42,10 +43,14 @@ class Context:
     # token): the idempotency record keeps the result without them.
     secrets: dict = field(default_factory=dict)
 
+    # The last sequence number handed out by emit(); written to the (locked) workshop row once,
+    # in finish(), so the command's queries in between flush no UPDATE of the workshop.
+    seq: int | None = None
+
     def emit(self, type_: str, data: dict, audience: list[str] | set[str]) -> Event:
         """Append an event to the workshop's log, numbered inside this transaction."""
-        self.workshop.seq += 1
-        ev = Event(workshop_id=self.workshop.id, seq=self.workshop.seq, type=type_, data=data,
+        self.seq = (self.workshop.seq if self.seq is None else self.seq) + 1
+        ev = Event(workshop_id=self.workshop.id, seq=self.seq, type=type_, data=data,
                    audience=sorted(set(audience)), at=self.now)
         # Added to the session in finish(): the command's queries in between (tallies,
         # room counts) then flush no event rows, and all of them go in one batched INSERT.
@@ -53,7 +58,9 @@ class Context:
         return ev
 
     def finish(self) -> list[Event]:
-        """Put the command's events in the session (before the final flush and commit)."""
+        """Put the command's events and the workshop's new seq in the session (before the final flush and commit)."""
+        if self.seq is not None:
+            self.workshop.seq = self.seq
         self.session.add_all(self.events)
         return list(self.events)
 
@@ -94,7 +101,8 @@ def check_client_id(client_id: Any) -> str:
     # Printable text only: a NUL or a lone surrogate cannot be stored (PostgreSQL, UTF-8).
     if not isinstance(client_id, str) or not (1 <= len(client_id) <= MAX_CLIENT_ID_CHARS) \
             or not client_id.isprintable() or any("\ud800" <= ch <= "\udfff" for ch in client_id):
-        raise CommandError("bad_request", f"Every command needs a client id 'cid' (1-{MAX_CLIENT_ID_CHARS} characters).")
+        raise CommandError("bad_request",
+                           f"Every command needs a client id 'cid' (1-{MAX_CLIENT_ID_CHARS} characters).")
     return client_id
 
 
@@ -135,8 +143,8 @@ def _execute_once(db, principal, name, client_id, fn) -> Outcome:
             return Outcome(dict(rec.result), [], repeated=True)
         ctx = Context(session, principal, ws, utcnow())
         result = fn(ctx) or {}
-        result = {**result, "seq": ws.seq}
         events = ctx.finish()
+        result = {**result, "seq": ws.seq}
         session.add(CommandRecord(workshop_id=ws.id, actor=principal.actor, client_id=client_id,
                                   name=name, result=result, seq=ws.seq, at=ctx.now))
         session.flush()

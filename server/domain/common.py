@@ -69,7 +69,8 @@ def member_ids(ctx: Context, barrier_id: int) -> list[int]:
 def barrier_payload(ctx: Context, b: Barrier) -> dict:
     from ..models import Participant
     author = ctx.session.get(Participant, b.author_id) if b.author_id else None
-    return pj.barrier_view(b, author, count_votes(ctx, "barrier", b.id), member_ids(ctx, b.id))
+    screened = not ctx.session.get(Room, b.room_id).revealed  # no names before the reveal (projection.py)
+    return pj.barrier_view(b, author, count_votes(ctx, "barrier", b.id), member_ids(ctx, b.id), screened)
 
 
 def solution_payload(ctx: Context, s: Solution) -> dict:

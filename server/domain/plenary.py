@@ -7,7 +7,8 @@ from pydantic import Field
 from sqlalchemy import func, select
 
 from ..models import CouncilVolunteer, Participant, PlanEntry, PlenaryItem, Solution
-from . import projection as pj, rules
+from . import council, rules
+from . import projection as pj
 from .commands import Context
 from .common import count_votes, get_barrier, get_room, require_phase, require_workshop_phase, return_votes
 from .errors import CommandError
@@ -118,24 +119,34 @@ class PlanUpdate(Payload):
     version: int
 
 
-@command("plan_entry_update", roles=("organiser", "facilitator"), schema=PlanUpdate)
+@command("plan_entry_update", roles=("organiser", "facilitator", "council"), schema=PlanUpdate)
 def plan_entry_update(ctx: Context, entry_id, field, value, version):
-    """Organiser or facilitator edits one field of an action-plan entry, refused on a version conflict; heard by everyone."""
-    require_workshop_phase(ctx, ("plenary", "action_plan"), "edit the action plan")
-    entry = ctx.session.get(PlanEntry, entry_id)
-    if entry is None or entry.workshop_id != ctx.workshop.id:
-        raise CommandError("not_found", "There is no such action-plan entry.")
+    """Organiser or facilitator edits one field of an action-plan entry (co-leads: organiser only; after the day a council member's link: the status of the actions they may update), refused on a version conflict; heard by everyone."""
+    if ctx.principal.role == "council":
+        entry = council.editable_entry(ctx, entry_id, "update the status")
+        if field not in rules.COUNCIL_EDITABLE_FIELDS:
+            raise CommandError("forbidden", "A council member's link can change only the status of an action.")
+    else:
+        require_workshop_phase(ctx, ("plenary", "action_plan"), "edit the action plan")
+        entry = ctx.session.get(PlanEntry, entry_id)
+        if entry is None or entry.workshop_id != ctx.workshop.id:
+            raise CommandError("not_found", "There is no such action-plan entry.")
+        if field in rules.CO_LEAD_FIELDS and ctx.principal.role != "organiser":
+            raise CommandError("forbidden", "Only the organiser assigns an action's co-leads.")
     current = entry.versions.get(field, 1)
     if version != current:
         raise CommandError("conflict", "Someone else changed this field while you were editing it.",
                            field=field, current_value=entry.fields.get(field, ""), current_version=current)
     if field == "status" and value not in rules.PLAN_STATUSES:
         raise CommandError("invalid", f"value: status must be one of {', '.join(rules.PLAN_STATUSES)}")
+    if field in rules.CO_LEAD_FIELDS:
+        value = council.check_co_lead(ctx, field, value)
     entry.fields = {**entry.fields, field: value}
     entry.versions = {**entry.versions, field: current + 1}
     ctx.emit("plan_entry_updated", {"entry_id": entry.id, "field": field, "value": value, "version": current + 1},
              [ctx.everyone])
-    ctx.audit("plan_update", entry_id=entry.id, field=field)
+    ctx.audit("plan_update", entry_id=entry.id, field=field, **({"value": value} if field in (
+        "status", *rules.CO_LEAD_FIELDS) else {}))
     return {"field": field, "version": current + 1}
 
 
@@ -166,21 +177,27 @@ def council_volunteer(ctx: Context, contact=None, consent=False):
 
 class CouncilRole(Payload):
     participant_id: int
-    role: Literal["co_chair", "member"] | None
+    role: Literal[rules.COUNCIL_ROLES] | None  # type: ignore[valid-type]
 
 
 @command("council_role_set", roles=("organiser",), schema=CouncilRole)
 def council_role_set(ctx: Context, participant_id, role):
-    """Organiser gives a volunteer a council role (or removes it); heard by everyone."""
+    """Organiser forms the council from the volunteers: a co-chair seat (law enforcement / community, one each, matching the person's group), member, or null to remove them (their link stops working, their co-leads are cleared); heard by everyone."""
     v = ctx.session.scalar(select(CouncilVolunteer).where(CouncilVolunteer.participant_id == participant_id,
                                                           CouncilVolunteer.workshop_id == ctx.workshop.id))
     if v is None:
         raise CommandError("not_volunteer", "Only people who volunteered can join the council.")
+    p = ctx.session.get(Participant, participant_id)
+    if p is None or p.removed_at is not None:
+        raise CommandError("not_found", "This person was removed from the workshop.")
     if v.role == role:
         raise CommandError("no_change", "This person already has that role.")
-    p = ctx.session.get(Participant, participant_id)
+    if role in rules.CO_CHAIR_ROLES:
+        council.check_co_chair(ctx, p, role)
     v.role = role
     member = pj.council_member_view(p, role) if role else None
     ctx.emit("council_role_set", {"participant_id": p.id, "role": role, "member": member}, [ctx.everyone])
+    if role is None:
+        council.leave_council(ctx, p)
     ctx.audit("council_role", participant_id=p.id, role=role)
     return {"member": member}

@@ -8,7 +8,8 @@ anonymously. Whether a viewer may see a post at all is decided by
 """
 from __future__ import annotations
 
-from ..models import Barrier, Participant, PlanEntry, PlenaryItem, Room, Solution, Workshop
+from ..models import Barrier, Participant, PlanEntry, PlanNote, PlenaryItem, Room, Solution, Workshop
+from . import rules
 from .auth import Principal
 
 
@@ -40,10 +41,14 @@ def _author_name(anonymous: bool, author: Participant | None) -> str | None:
     return author.display_name or None
 
 
-def barrier_view(b: Barrier, author: Participant | None, votes: int, member_ids: list[int]) -> dict:
+def barrier_view(b: Barrier, author: Participant | None, votes: int, member_ids: list[int],
+                 screened: bool = False) -> dict:
+    """`screened`: the room is still in its silent brainstorm (not revealed), so no
+    one, the facilitators included, sees an author's name yet (they screen posts
+    blind); the name appears with the reveal."""
     return {
         "id": b.id, "room_id": b.room_id, "text": b.text,
-        "author_name": _author_name(b.anonymous, author),
+        "author_name": None if screened else _author_name(b.anonymous, author),
         "shared": b.is_shared, "merged_into": b.merged_into_id, "members": sorted(member_ids),
         "hidden": b.hidden, "hidden_reason": b.hidden_reason, "votes": votes,
         "edited": b.original_text is not None, "created_at": iso(b.created_at),
@@ -59,14 +64,37 @@ def solution_view(s: Solution, author: Participant | None, votes: int) -> dict:
     }
 
 
+def post_key(kind: str, item_id: int) -> str:
+    return f"{kind}:{item_id}"
+
+
+def objection_view(entry_id: int, room_id: int, shared_id: int, reason: str, status: str, at) -> dict:
+    """A merge objection (facilitators and organisers of the room, and the objector's own
+    devices): never which member barrier or person it came from."""
+    return {"id": entry_id, "room_id": room_id, "shared_id": shared_id, "reason": reason, "status": status,
+            "at": iso(at)}
+
+
 def plenary_view(item: PlenaryItem, votes: int) -> dict:
     return {"id": item.id, "room_id": item.room_id, "barrier_id": item.barrier_id, "text": item.text,
             "room_votes": item.room_votes, "solutions": list(item.solutions), "votes": votes}
 
 
-def plan_view(entry: PlanEntry) -> dict:
-    return {"id": entry.id, "plenary_item_id": entry.plenary_item_id, "fields": dict(entry.fields),
-            "versions": dict(entry.versions), "position": entry.position}
+def plan_view(entry: PlanEntry, notes: list[dict] | None = None) -> dict:
+    # Entries from before the co-leads existed read as having none (version 1).
+    return {"id": entry.id, "plenary_item_id": entry.plenary_item_id,
+            "fields": {**{f: "" for f in rules.CO_LEAD_FIELDS}, **entry.fields},
+            "versions": {**{f: 1 for f in rules.CO_LEAD_FIELDS}, **entry.versions}, "position": entry.position,
+            "notes": list(notes or [])}
+
+
+def note_view(note: PlanNote, author: Participant | None) -> dict:
+    """A dated note on an action; its author: organiser, or their council role and group then, and the name
+    they chose to show (null when none, or once names are erased)."""
+    a = note.author or {}
+    name = (author.display_name or None) if author is not None else None
+    return {"id": note.id, "entry_id": note.entry_id, "text": note.text, "created_at": iso(note.created_at),
+            "author": {"role": a.get("role"), "name": name, "group": a.get("group")}}
 
 
 def council_member_view(p: Participant, role: str) -> dict:

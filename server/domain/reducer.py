@@ -64,6 +64,8 @@ def _apply(s: dict, t: str, d: dict) -> None:
         s["participants"] = d["participants"]
         s["barriers"] = d["barriers"]
         s["solutions"] = d["solutions"]
+        if "objections" in s:  # own objections belong to the room left behind
+            s["objections"] = {k: o for k, o in s["objections"].items() if o["room_id"] == d["room_id"]}
     elif t == "barrier_posted":
         if _here(s, d["barrier"]["room_id"]):
             s["barriers"][str(d["barrier"]["id"])] = d["barrier"]
@@ -75,6 +77,7 @@ def _apply(s: dict, t: str, d: dict) -> None:
         s["barriers"].pop(str(d["barrier_id"]), None)
         # A withdrawn post is no longer "mine" (the snapshot lists live posts only).
         s["mine"] = [k for k in s["mine"] if k != _key("barrier", d["barrier_id"])]
+        s.get("flags", {}).pop(_key("barrier", d["barrier_id"]), None)
     elif t == "barriers_merged":
         if _here(s, d["shared"]["room_id"]):
             s["barriers"][str(d["shared"]["id"])] = d["shared"]
@@ -82,6 +85,9 @@ def _apply(s: dict, t: str, d: dict) -> None:
                 s["barriers"][str(b["id"])] = b
     elif t == "merge_undone":
         s["barriers"].pop(str(d["shared_id"]), None)
+        s.get("flags", {}).pop(_key("barrier", d["shared_id"]), None)
+        if "objections" in s:  # an undone merge takes its objections with it
+            s["objections"] = {k: o for k, o in s["objections"].items() if o["shared_id"] != d["shared_id"]}
         for b in d["members"]:
             if _here(s, b["room_id"]) and (str(b["id"]) in s["barriers"] or not b["hidden"]):
                 s["barriers"][str(b["id"])] = b
@@ -100,6 +106,7 @@ def _apply(s: dict, t: str, d: dict) -> None:
     elif t == "solution_withdrawn":
         s["solutions"].pop(str(d["solution_id"]), None)
         s["mine"] = [k for k in s["mine"] if k != _key("solution", d["solution_id"])]
+        s.get("flags", {}).pop(_key("solution", d["solution_id"]), None)
     elif t == "post_hidden":
         coll = "barriers" if d["kind"] == "barrier" else "solutions"
         key = str(d["id"])
@@ -112,11 +119,29 @@ def _apply(s: dict, t: str, d: dict) -> None:
         item = s[coll].get(str(d["id"]))
         if item is not None:
             item.update({"text": d["text"], "edited": d["edited"]})
+    elif t == "post_flagged":
+        # Second-look flags: facilitators and organisers only (they alone hear this event).
+        if "flags" in s:
+            if d["flags"]:
+                s["flags"][_key(d["kind"], d["id"])] = d["flags"]
+            else:
+                s["flags"].pop(_key(d["kind"], d["id"]), None)
+    elif t == "merge_objected":
+        if "objections" in s:
+            s["objections"][str(d["objection"]["id"])] = d["objection"]
+    elif t == "merge_objection_dismissed":
+        for o in s.get("objections", {}).values():
+            if o["shared_id"] == d["shared_id"] and o["status"] == "open":
+                o["status"] = "dismissed"
     elif t == "participant_removed":
         s["participants"].pop(str(d["participant_id"]), None)
+        # A removed person is no longer a volunteer the organisers can seat (snapshot: same).
+        if "volunteers" in s:
+            s["volunteers"].pop(str(d["participant_id"]), None)
     elif t == "access_ended":
         # This screen's link no longer works (removed, or a revoked facilitator link).
-        s["me"]["ended"] = {"reason": d["reason"]}
+        # `erased: True` when the workshop's personal data was erased (workshop_purge, expiry).
+        s["me"]["ended"] = dict(d)
     elif t == "facilitator_link_changed":
         pass  # a notice for the organiser's console; links are not part of the state
     elif t == "post_restored":
@@ -134,6 +159,16 @@ def _apply(s: dict, t: str, d: dict) -> None:
         if entry is not None:
             entry["fields"][d["field"]] = d["value"]
             entry["versions"][d["field"]] = d["version"]
+    elif t == "plan_note_added":
+        entry = s["plan"].get(str(d["note"]["entry_id"]))
+        if entry is not None:
+            entry["notes"].append(d["note"])
+    elif t == "council_link_changed":
+        if role == "organiser":
+            if d["active"]:
+                s["council_links"][str(d["participant_id"])] = True
+            else:
+                s["council_links"].pop(str(d["participant_id"]), None)
     elif t == "council_volunteered":
         v = d["volunteer"]
         if role == "organiser":
@@ -156,5 +191,21 @@ def _apply(s: dict, t: str, d: dict) -> None:
         s["help"].pop(str(d["room_id"]), None)
     elif t == "room_stats":
         s["stats"][str(d["room_id"])] = d
+    elif t == "workshop_purged":
+        # Names, contacts and moderation reasons are gone (server/domain/purge.py); the content stays.
+        for p in s["participants"].values():
+            p["name"] = None
+        for m in s["council"].values():
+            m["name"] = None
+        for v in s.get("volunteers", {}).values():
+            v.update({"name": None, "contact": None})
+        for coll in ("barriers", "solutions"):
+            for item in s[coll].values():
+                item.update({"author_name": None, "hidden_reason": None})
+        for entry in s["plan"].values():
+            for note in entry.get("notes", []):
+                note["author"]["name"] = None
+        if role == "organiser":
+            s["privacy"] = {"purged_at": d["purged_at"]}
     else:
         raise ValueError(f"unknown event type {t!r}")

@@ -24,9 +24,18 @@ MAX_VOTE_BUDGET = 20
 MAX_TIMER_SECS = 4 * 3600
 MAX_MERGE_MEMBERS = 20
 
-PLAN_FIELDS = ("title", "solution", "actions", "owner", "timeline", "resources", "success_measure", "status", "council_lead")
+PLAN_FIELDS = ("title", "solution", "actions", "owner", "timeline", "resources", "success_measure", "status", "council_lead",
+               "co_lead_law_enforcement", "co_lead_community")
 PLAN_STATUSES = ("proposed", "agreed", "in_progress", "done", "dropped")
-COUNCIL_ROLES = ("co_chair", "member")
+# An action's two co-leads: council members' participant ids (as text, "" for none), one per side.
+CO_LEAD_FIELDS = ("co_lead_law_enforcement", "co_lead_community")
+# Council roles: one co-chair from law enforcement, one from the community, and members.
+CO_CHAIR_ROLES = ("co_chair_law_enforcement", "co_chair_community")
+COUNCIL_ROLES = (*CO_CHAIR_ROLES, "member")
+LEGACY_COUNCIL_ROLES = ("co_chair",)  # before the two co-chairs (archives may hold it)
+# What a council member's own link may change after the day (server/domain/council.py).
+COUNCIL_EDITABLE_FIELDS = ("status",)
+MAX_NOTE_CHARS = 1000
 
 # Phases in which each room command is allowed.
 BARRIER_POST_PHASES = ("brainstorm", "reveal")

@@ -12,15 +12,16 @@ from __future__ import annotations
 from typing import Literal
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from ..models import FacilitatorInvite, Participant
-from . import auth, rules
-from .board import _moderated
+from ..models import AuditEntry, Barrier, CouncilVolunteer, FacilitatorInvite, Merge, Participant
+from . import auth, council, pii, rules
+from . import projection as pj
+from .board import _moderated, emit_flags
 from .commands import Context
-from .common import barrier_payload, emit_stats, get_room, solution_payload
+from .common import barrier_payload, emit_stats, get_barrier, get_room, require_phase, solution_payload
 from .errors import CommandError
 from .registry import Payload, command, text_field
-
 
 # -- people and links --------------------------------------------------------
 
@@ -40,6 +41,14 @@ def participant_remove(ctx: Context, participant_id, reason):
     p.removed_at = ctx.now
     ctx.session.flush()
     ctx.emit("access_ended", {"reason": reason}, [f"p:{p.id}"])
+    # A council seat goes with them: every screen's council list drops them, their council
+    # link is cut and the actions they co-led lose them (as council_role_set with null would).
+    seat = ctx.session.scalar(select(CouncilVolunteer).where(CouncilVolunteer.workshop_id == ctx.workshop.id,
+                                                             CouncilVolunteer.participant_id == p.id))
+    if seat is not None and seat.role is not None:
+        seat.role = None
+        ctx.emit("council_role_set", {"participant_id": p.id, "role": None, "member": None}, [ctx.everyone])
+        council.leave_council(ctx, p)
     ctx.emit("participant_removed", {"participant_id": p.id, "room_id": p.room_id},
              [f"r:{p.room_id}", ctx.organisers, ctx.display])
     emit_stats(ctx, p.room_id)
@@ -114,11 +123,129 @@ def post_edit(ctx: Context, kind, id, text):
     if text == item.text:
         raise CommandError("no_change", "The text is unchanged.")
     before = item.text
+    flags_before = pii.flags(before)
     if item.original_text is None:
         item.original_text = before
     item.text = text
     ctx.session.flush()
     view = barrier_payload(ctx, item) if kind == "barrier" else solution_payload(ctx, item)
     ctx.emit("post_edited", {"kind": kind, "id": item.id, "text": view["text"], "edited": True}, audience)
+    emit_flags(ctx, kind, item, room.id, flags_before)
     ctx.audit("edit", kind=kind, id=item.id, room_id=room.id, before=before, after=text)
     return {"id": item.id}
+
+
+# -- merge objections ------------------------------------------------------------
+#
+# The author of a barrier merged into a shared one may object from their phone;
+# the room's facilitators and the organisers are told, and resolve it by undoing
+# the merge (merge_undo) or dismissing the objection. No new table: an objection
+# is its audit entry (action "merge_object", detail {room_id, shared_id,
+# barrier_id, reason}); a dismissal is a later "merge_objection_dismiss" entry for
+# the same shared barrier; an undone merge takes its objections with it. The
+# entry's actor is the bare role "participant" and no view names the member
+# barrier: facilitators learn that an author of a merged barrier objects, not who.
+
+OBJECT_ACTION = "merge_object"
+DISMISS_ACTION = "merge_objection_dismiss"
+OBJECTOR = "participant"  # the audit actor of an objection: no participant id
+
+
+class ObjectPayload(Payload):
+    barrier_id: int
+    reason: text_field(rules.MAX_REASON_CHARS, allow_empty=True) = ""
+
+
+class DismissPayload(Payload):
+    shared_id: int
+    reason: text_field(rules.MAX_REASON_CHARS, allow_empty=True) = ""
+
+
+def _objection_entries(session: Session, workshop_id: str) -> list[AuditEntry]:
+    return list(session.scalars(select(AuditEntry).where(
+        AuditEntry.workshop_id == workshop_id, AuditEntry.action.in_((OBJECT_ACTION, DISMISS_ACTION)))
+        .order_by(AuditEntry.id)))
+
+
+def _objections(session: Session, workshop_id: str) -> list[dict]:
+    """Every objection to a merge that still stands, oldest first, with its status and objector."""
+    entries = _objection_entries(session, workshop_id)
+    if not entries:  # the usual case: one query per snapshot
+        return []
+    shared_ids = {e.detail.get("shared_id") for e in entries}
+    live = set(session.scalars(select(Merge.shared_id).where(
+        Merge.workshop_id == workshop_id, Merge.shared_id.in_(shared_ids), Merge.undone_at.is_(None))))
+    barrier_ids = {e.detail.get("barrier_id") for e in entries if e.action == OBJECT_ACTION}
+    authors = dict(session.execute(select(Barrier.id, Barrier.author_id).where(Barrier.id.in_(barrier_ids))).all())
+    out = []
+    for e in entries:
+        d = e.detail
+        if d.get("shared_id") not in live:
+            continue
+        if e.action == OBJECT_ACTION:
+            out.append({"entry": e, "author_id": authors.get(d.get("barrier_id")), "status": "open"})
+        else:
+            for o in out:
+                if o["entry"].detail.get("shared_id") == d.get("shared_id"):
+                    o["status"] = "dismissed"
+    return out
+
+
+def _view(o: dict) -> dict:
+    e = o["entry"]
+    return pj.objection_view(e.id, e.detail["room_id"], e.detail["shared_id"], e.detail.get("reason") or "",
+                             o["status"], e.at)
+
+
+def objection_views(session: Session, viewer: auth.Principal) -> dict:
+    """The objections a viewer sees: the room's (facilitator), all (organiser), their own (participant)."""
+    out = {}
+    for o in _objections(session, viewer.workshop_id):
+        room_id = o["entry"].detail["room_id"]
+        if viewer.role == "organiser" or (viewer.role == "facilitator" and room_id == viewer.room_id) \
+                or (viewer.role == "participant" and room_id == viewer.room_id and o["author_id"] == viewer.id):
+            out[str(o["entry"].id)] = _view(o)
+    return out
+
+
+@command("merge_object", roles=("participant",), schema=ObjectPayload)
+def merge_object(ctx: Context, barrier_id, reason=""):
+    """Author of a merged barrier objects to the merge (optional reason); heard by the room's facilitators and organisers (not told who) and the author's devices."""
+    room = get_room(ctx, None)
+    b = get_barrier(ctx, barrier_id, room)
+    if b.author_id != ctx.principal.id:
+        raise CommandError("forbidden", "You can object only to the merge of your own barrier.")
+    if ctx.workshop.phase == "closed":
+        raise CommandError("closed", "The workshop is closed.")
+    if b.merged_into_id is None:
+        raise CommandError("not_merged", "This barrier is not merged into another one.")
+    require_phase(room, rules.MERGE_PHASES, "object to a merge")
+    shared_id = b.merged_into_id
+    if any(o["entry"].detail.get("shared_id") == shared_id and o["author_id"] == ctx.principal.id
+           for o in _objections(ctx.session, ctx.workshop.id)):
+        raise CommandError("already_objected", "You have already objected to this merge.")
+    entry = AuditEntry(workshop_id=ctx.workshop.id, actor=OBJECTOR, action=OBJECT_ACTION,
+                       detail={"room_id": room.id, "shared_id": shared_id, "barrier_id": b.id, "reason": reason},
+                       at=ctx.now)
+    ctx.session.add(entry)
+    ctx.session.flush()
+    view = pj.objection_view(entry.id, room.id, shared_id, reason, "open", ctx.now)
+    ctx.emit("merge_objected", {"objection": view}, [f"f:{room.id}", f"p:{ctx.principal.id}"])
+    return {"objection": view}
+
+
+@command("merge_objection_dismiss", roles=("facilitator", "organiser"), schema=DismissPayload)
+def merge_objection_dismiss(ctx: Context, shared_id, reason=""):
+    """Facilitator keeps a merge despite the objections to it (optional reason); heard by the room's facilitators, organisers and the objectors."""
+    shared = get_barrier(ctx, shared_id)
+    room = get_room(ctx, shared.room_id if ctx.principal.role == "organiser" else None)
+    if shared.room_id != room.id:
+        raise CommandError("not_found", "There is no such barrier in this room.")
+    open_ = [o for o in _objections(ctx.session, ctx.workshop.id)
+             if o["entry"].detail.get("shared_id") == shared.id and o["status"] == "open"]
+    if not open_:
+        raise CommandError("no_objection", "No one has an open objection to this merge.")
+    objectors = sorted({f"p:{o['author_id']}" for o in open_ if o["author_id"] is not None})
+    ctx.emit("merge_objection_dismissed", {"shared_id": shared.id}, [f"f:{room.id}", *objectors])
+    ctx.audit(DISMISS_ACTION, room_id=room.id, shared_id=shared.id, count=len(open_), reason=reason)
+    return {"shared_id": shared.id}

@@ -12,8 +12,19 @@ from collections import defaultdict
 from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
-from ..models import (Barrier, CouncilVolunteer, Participant, PlanEntry, PlenaryItem, Room,
-                      Solution, Vote, Workshop)
+from ..models import (
+    Barrier,
+    CouncilLink,
+    CouncilVolunteer,
+    Participant,
+    PlanEntry,
+    PlenaryItem,
+    Room,
+    Solution,
+    Vote,
+    Workshop,
+)
+from . import council, pii
 from . import projection as pj
 from .auth import Principal
 
@@ -76,7 +87,8 @@ def snapshot(session: Session, viewer: Principal) -> dict:
         for b in barriers:
             if pj.barrier_visible_to(viewer, b, rooms_by_id[b.room_id]):
                 state["barriers"][str(b.id)] = pj.barrier_view(
-                    b, people.get(b.author_id), counts.get(("barrier", b.id), 0), members[b.id])
+                    b, people.get(b.author_id), counts.get(("barrier", b.id), 0), members[b.id],
+                    screened=not rooms_by_id[b.room_id].revealed)
         for s in solutions:
             if pj.solution_visible_to(viewer, s):
                 state["solutions"][str(s.id)] = pj.solution_view(
@@ -84,8 +96,9 @@ def snapshot(session: Session, viewer: Principal) -> dict:
 
     for item in session.scalars(select(PlenaryItem).where(PlenaryItem.workshop_id == ws.id)):
         state["plenary"][str(item.id)] = pj.plenary_view(item, counts.get(("plenary", item.id), 0))
+    notes = council.notes_by_entry(session, ws.id)
     for entry in session.scalars(select(PlanEntry).where(PlanEntry.workshop_id == ws.id)):
-        state["plan"][str(entry.id)] = pj.plan_view(entry)
+        state["plan"][str(entry.id)] = pj.plan_view(entry, notes.get(entry.id))
 
     for v in volunteers:
         p = people.get(v.participant_id)
@@ -104,9 +117,31 @@ def snapshot(session: Session, viewer: Principal) -> dict:
         state["me"]["volunteer"] = (pj.volunteer_view(people[viewer.id], own.contact, own.consent, own.role)
                                     if own else None)
     if role == "organiser":
+        from .purge import privacy_view  # present once the personal data is erased (domain/purge.py)
+        if (privacy := privacy_view(session, ws.id)) is not None:
+            state["privacy"] = privacy
         state["volunteers"] = {str(v.participant_id): pj.volunteer_view(people[v.participant_id], v.contact,
                                                                          v.consent, v.role)
                                for v in volunteers if v.participant_id in people}
+    if role == "organiser":
+        # Council members holding a working link of their own (the link itself is never shown again).
+        state["council_links"] = {str(pid): True for pid in session.scalars(select(CouncilLink.participant_id).where(
+            CouncilLink.workshop_id == ws.id, CouncilLink.revoked_at.is_(None))) if pid in people}
+    if role == "council":
+        link = session.get(CouncilLink, viewer.id)
+        state["me"]["participant_id"] = link.participant_id
+    if role in ("organiser", "facilitator"):
+        # Second-look flags (server/domain/pii.py), from the text as it is now: never stored,
+        # never shown to participants or the projector.
+        state["flags"] = {}
+        for kind, coll in (("barrier", "barriers"), ("solution", "solutions")):
+            for item in state[coll].values():
+                found = pii.flags(item["text"])
+                if found:
+                    state["flags"][pj.post_key(kind, item["id"])] = found
+    if role in ("organiser", "facilitator", "participant"):
+        from .safety import objection_views  # merge objections (safety.py)
+        state["objections"] = objection_views(session, viewer)
     if role in ("organiser", "facilitator"):
         state["help"] = {str(r.id): help_view(r) for r in rooms if r.help_requested_at is not None
                          and (role == "organiser" or r.id == viewer.room_id)}

@@ -26,8 +26,12 @@ def catch_up(db: Database, principal: auth.Principal, since: int | None) -> dict
         now = utcnow().isoformat()
         if since is None or since < 0 or since > ws.seq or ws.seq - since > rules.RESUME_MAX_EVENTS:
             return {"mode": "snapshot", "state": snapshot(s, principal), "server_time": now}
+        rows = fetch(s, ws.id, since, ws.seq)
+        if len(rows) != ws.seq - since:
+            # The log has a gap: it was deleted when the personal data was erased (domain/purge.py).
+            return {"mode": "snapshot", "state": snapshot(s, principal), "server_time": now}
         audiences = principal.audiences(auth.room_ids(s, ws.id))
-        events = [e.wire() for e in fetch(s, ws.id, since, ws.seq) if visible(e, audiences)]
+        events = [e.wire() for e in rows if visible(e, audiences)]
         return {"mode": "events", "events": events, "seq": ws.seq, "server_time": now}
 
 

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from ..db import Database
 from ..models import Barrier, Event, FacilitatorInvite, Participant, Room, Workshop, utcnow
-from . import auth, projection as pj, rules
+from . import auth, rules
+from . import projection as pj
 from .commands import Context, lock_workshop
 from .common import get_room
 from .errors import CommandError
@@ -37,7 +38,8 @@ def check_languages(languages: list[str]) -> list[str]:
     for lang in languages:
         lang = lang.strip().lower()
         if lang not in rules.KNOWN_LANGUAGES:
-            raise CommandError("invalid", f"languages: unknown language {lang!r}; known: {', '.join(rules.KNOWN_LANGUAGES)}")
+            raise CommandError("invalid", f"languages: unknown language {lang!r}; "
+                               f"known: {', '.join(rules.KNOWN_LANGUAGES)}")
         if lang not in out:
             out.append(lang)
     if not out:
@@ -63,7 +65,7 @@ def create_workshop(db: Database, *, title: str, rooms: int, vote_budget: int = 
         ws = Workshop(id=secrets.token_hex(8), title=title, date=date, place=place, languages=langs,
                       display_language=langs[0], join_code=new_join_code(s), vote_budget=vote_budget,
                       organiser_token_hash=auth.token_hash(organiser_token),
-                      display_token_hash=auth.token_hash(display_token))
+                      display_token_hash=auth.token_hash(display_token), progress_token=auth.new_token())
         s.add(ws)
         s.flush()
         facilitators = []
@@ -76,7 +78,8 @@ def create_workshop(db: Database, *, title: str, rooms: int, vote_budget: int = 
             facilitators.append({"room_id": room.id, "room": room.name, "token": token})
     return {"workshop_id": ws.id, "title": ws.title, "join_code": ws.join_code,
             "organiser_token": organiser_token, "display_token": display_token,
-            "facilitators": facilitators, "languages": langs, "vote_budget": vote_budget}
+            "progress_token": ws.progress_token, "facilitators": facilitators, "languages": langs,
+            "vote_budget": vote_budget}
 
 
 def public_info(db: Database, code: str) -> dict:
@@ -85,8 +88,14 @@ def public_info(db: Database, code: str) -> dict:
         ws = s.scalar(select(Workshop).where(Workshop.join_code == normalise_code(code)))
         if ws is None:
             raise CommandError("not_found", "No workshop has this join code. Check the code on the screen.")
+        from .purge import check_not_expired, expires_at, ttl_days
+        check_not_expired(s, ws.id)
+        # For the privacy notice at join: how long names and links are kept (TOKEN_TTL_DAYS, 0 = no limit).
+        days = ttl_days(s)
+        end = expires_at(ws, days)
         return {"workshop_id": ws.id, "title": ws.title, "languages": list(ws.languages),
-                "date": ws.date, "place": ws.place, "groups": list(rules.GROUPS)}
+                "date": ws.date, "place": ws.place, "groups": list(rules.GROUPS),
+                "retention_days": days, "expires_at": end.isoformat() if end else None}
 
 
 def pick_room(session: Session, ws: Workshop, group: str) -> Room:
@@ -116,8 +125,9 @@ class JoinPayload(Payload):
 
 def join(db: Database, payload: dict) -> tuple[dict, list[Event]]:
     """A phone joins with the code: becomes a participant in a balanced room."""
-    from .registry import validation_message
     from pydantic import ValidationError
+
+    from .registry import validation_message
     try:
         data = JoinPayload.model_validate(payload if isinstance(payload, dict) else {})
     except ValidationError as err:
@@ -130,6 +140,8 @@ def join(db: Database, payload: dict) -> tuple[dict, list[Event]]:
         ws = lock_workshop(s, ws_id)
         if ws.phase == "closed":
             raise CommandError("closed", "This workshop has ended.")
+        from .purge import check_not_expired
+        check_not_expired(s, ws.id)
         lang = data.language.lower()
         if lang not in ws.languages:
             raise CommandError("invalid", f"language: this workshop offers {', '.join(ws.languages)}")
@@ -177,6 +189,17 @@ def _set_phase(ctx: Context, room, phase: str, timer_secs: int | None) -> dict:
         visible = [barrier_payload(ctx, b) for b in ctx.session.scalars(select(Barrier).where(
             Barrier.room_id == room.id, Barrier.withdrawn.is_(False), Barrier.hidden.is_(False)).order_by(Barrier.id))]
         ctx.emit("barriers_revealed", {"room_id": room.id, "barriers": visible}, [f"r:{room.id}"])
+        # Facilitators screened the brainstorm without names (projection.barrier_view): a hidden
+        # post that shows its author's name gets it now, for the facilitators and its author only.
+        by_author: dict[int, list[dict]] = {}
+        for b in ctx.session.scalars(select(Barrier).where(
+                Barrier.room_id == room.id, Barrier.withdrawn.is_(False), Barrier.hidden.is_(True),
+                Barrier.anonymous.is_(False)).order_by(Barrier.id)):
+            view = barrier_payload(ctx, b)
+            if view["author_name"] is not None:
+                by_author.setdefault(b.author_id, []).append(view)
+        for author_id, views in sorted(by_author.items()):
+            ctx.emit("barriers_revealed", {"room_id": room.id, "barriers": views}, [f"f:{room.id}", f"p:{author_id}"])
     ctx.audit("phase", room_id=room.id, phase=phase)
     return {"room": pj.room_view(room)}
 
@@ -317,7 +340,9 @@ def workshop_advance(ctx: Context):
 
 @command("workshop_back", roles=("organiser",))
 def workshop_back(ctx: Context):
-    """Organiser moves the whole workshop back one phase; heard by everyone."""
+    """Organiser moves the whole workshop back one phase (not once its personal data is erased); heard by everyone."""
+    from .purge import refuse_if_purged
+    refuse_if_purged(ctx.session, ctx.workshop.id, "be reopened")
     return _set_workshop_phase(ctx, -1)
 
 

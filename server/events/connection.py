@@ -9,7 +9,7 @@ from ..domain import auth
 from ..domain.errors import CommandError
 from ..domain.sync import catch_up
 from ..extensions import socketio
-from .session import db, principal_for, remember, error_ack
+from .session import db, error_ack, principal_for, remember
 
 
 @socketio.on("connect")

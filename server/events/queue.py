@@ -110,7 +110,7 @@ class ObservedRedisManager(socketio.RedisManager):
                     retry_sleep = 1
                     self._subscribed()
                 yield from self.pubsub.listen()
-            except Exception as exc:  # same breadth as python-socketio's loop
+            except Exception as exc:  # noqa: BLE001  (same breadth as python-socketio's loop)
                 self._lost(exc)
                 subscribed = False
                 self._get_logger().error(f"Cannot receive from redis... retrying in {retry_sleep} secs ({exc})")

@@ -29,4 +29,4 @@ def error_ack(err: CommandError) -> dict:
     return {"ok": False, "error": err.as_dict()}
 
 
-__all__ = ["db", "remember", "principal_for", "error_ack"]
+__all__ = ["db", "error_ack", "principal_for", "remember"]

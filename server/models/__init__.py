@@ -3,11 +3,26 @@ from .base import Base, utcnow
 from .board import Barrier, Merge, Solution, Vote
 from .log import AuditEntry, CommandRecord, Event
 from .people import CouncilVolunteer, Participant
-from .plenary import PlanEntry, PlenaryItem
+from .plenary import CouncilLink, PlanEntry, PlanNote, PlenaryItem
 from .workshop import FacilitatorInvite, Room, Workshop
 
 __all__ = [
-    "Base", "utcnow", "Barrier", "Merge", "Solution", "Vote", "AuditEntry", "CommandRecord",
-    "Event", "CouncilVolunteer", "Participant", "PlanEntry", "PlenaryItem", "FacilitatorInvite",
-    "Room", "Workshop",
+    "AuditEntry",
+    "Barrier",
+    "Base",
+    "CommandRecord",
+    "CouncilLink",
+    "CouncilVolunteer",
+    "Event",
+    "FacilitatorInvite",
+    "Merge",
+    "Participant",
+    "PlanEntry",
+    "PlanNote",
+    "PlenaryItem",
+    "Room",
+    "Solution",
+    "Vote",
+    "Workshop",
+    "utcnow",
 ]

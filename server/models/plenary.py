@@ -1,9 +1,9 @@
-"""The plenary board and the draft action plan."""
+"""The plenary board, the draft action plan, its notes and the council members' links."""
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, utcnow
@@ -35,4 +35,33 @@ class PlanEntry(Base):
     fields: Mapped[dict] = mapped_column(default=dict)    # name -> text
     versions: Mapped[dict] = mapped_column(default=dict)  # name -> int
     position: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PlanNote(Base):
+    """A dated note on an action-plan entry, added after the day by a council member or the organiser."""
+
+    __tablename__ = "plan_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[str] = mapped_column(ForeignKey("workshops.id"), index=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("plan_entries.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    # Who wrote it: {"role": "organiser"} or {"role": <council role then>, "group", "participant_id"}.
+    # Role and group are kept as they were; the name is read from the participant when shown,
+    # so erasing names (server/domain/purge.py) erases them from the notes too.
+    author: Mapped[dict] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CouncilLink(Base):
+    """A council member's own link (`/council/<token>`): only the token's SHA-256 is stored."""
+
+    __tablename__ = "council_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[str] = mapped_column(ForeignKey("workshops.id"), index=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    revoked_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -26,6 +26,10 @@ class Workshop(Base):
     pause_message: Mapped[str | None] = mapped_column(String(500))
     organiser_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     display_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The read-only progress link (`/progress/<token>`). Kept in clear, unlike the other
+    # tokens: it reads only the plan, which anyone holding the database already has, and
+    # the organiser must be able to print it again (`common-ground links`).
+    progress_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     # Last event sequence number; bumped under the row lock (domain/commands.py).
     seq: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -29,15 +29,29 @@ from sqlalchemy.orm import Session
 
 from ..domain import auth, rules
 from ..domain.errors import CommandError
-from ..models import (AuditEntry, Barrier, CouncilVolunteer, FacilitatorInvite, Merge, Participant, PlanEntry,
-                      PlenaryItem, Room, Solution, Vote, Workshop, utcnow)
+from ..models import (
+    AuditEntry,
+    Barrier,
+    CouncilVolunteer,
+    FacilitatorInvite,
+    Merge,
+    Participant,
+    PlanEntry,
+    PlanNote,
+    PlenaryItem,
+    Room,
+    Solution,
+    Vote,
+    Workshop,
+    utcnow,
+)
 from .model import NotFound
 
 FORMAT = "common-ground-archive"
 VERSION = 1
 # Audit detail fields that hold ids, and the kind of row they point to.
 AUDIT_REFS = {"room_id": "r", "from_room": "r", "to_room": "r", "shared_id": "b", "member_ids": "b",
-              "barrier_ids": "b", "participant_id": "p", "entry_id": "e", "item_id": "i"}
+              "barrier_ids": "b", "barrier_id": "b", "participant_id": "p", "entry_id": "e", "item_id": "i"}
 
 
 def _iso(dt: datetime | None) -> str | None:
@@ -68,6 +82,7 @@ def dump(session: Session, workshop_id: str) -> dict:
     plenary = rows(PlenaryItem, PlenaryItem.id)
     entries = rows(PlanEntry, PlanEntry.id)
     volunteers = rows(CouncilVolunteer, CouncilVolunteer.id)
+    notes = rows(PlanNote, PlanNote.id)
     audit = rows(AuditEntry, AuditEntry.id)
 
     keys: dict[str, dict[int, str]] = {}
@@ -99,6 +114,14 @@ def dump(session: Session, workshop_id: str) -> dict:
 
     def target(kind: str, i: int) -> str | None:
         return key({"barrier": "b", "solution": "s", "plenary": "i"}[kind], i)
+
+    def co_lead_keys(fields: dict) -> dict:
+        """An action's co-leads are participants: archived by their p-key like every other reference."""
+        out = dict(fields)
+        for f in rules.CO_LEAD_FIELDS:
+            v = out.get(f, "")
+            out[f] = (key("p", int(v)) or "") if isinstance(v, str) and v.isdigit() else ""
+        return out
 
     def audit_detail(detail: dict) -> dict:
         out = {}
@@ -155,11 +178,16 @@ def dump(session: Session, workshop_id: str) -> dict:
                      "solutions": [{"solution": key("s", s["id"]), "text": s["text"], "votes": s["votes"]}
                                    for s in i.solutions],
                      "created_at": _iso(i.created_at)} for i in plenary],
-        "plan": [{"key": key("e", e.id), "plenary_item": key("i", e.plenary_item_id), "fields": dict(e.fields),
+        "plan": [{"key": key("e", e.id), "plenary_item": key("i", e.plenary_item_id), "fields": co_lead_keys(e.fields),
                   "versions": dict(e.versions), "position": e.position, "created_at": _iso(e.created_at)}
                  for e in entries],
         "council": [{"participant": key("p", v.participant_id), "contact": v.contact if v.consent else None,
                      "consent": v.consent, "role": v.role, "created_at": _iso(v.created_at)} for v in volunteers],
+        # Council members' links are secrets: not archived (the organiser issues new ones after an import).
+        "plan_notes": [{"entry": key("e", n.entry_id), "text": n.text,
+                        "author": {"role": n.author.get("role"), "group": n.author.get("group"),
+                                   "participant": key("p", n.author.get("participant_id"))},
+                        "created_at": _iso(n.created_at)} for n in notes],
         "audit": [{"actor": actor(a.actor), "action": a.action, "detail": audit_detail(a.detail),
                    "at": _iso(a.at)} for a in audit],
     }
@@ -209,7 +237,7 @@ def _need(obj: Any, field: str, kind, where: str, optional: bool = False):
     value = obj.get(field)
     if value is None and optional:
         return None
-    if kind is int and isinstance(value, bool) or not isinstance(value, kind):
+    if (kind is int and isinstance(value, bool)) or not isinstance(value, kind):
         raise ArchiveError(f"{where}.{field}: missing or of the wrong type")
     return value
 
@@ -247,12 +275,14 @@ def load(session: Session, data: dict) -> dict:
     if not isinstance(code, str) or session.scalar(select(Workshop.id).where(Workshop.join_code == code)):
         code = new_join_code(session)
     organiser, display = auth.new_token(), auth.new_token()
+    progress = auth.new_token()
     ws = Workshop(id=secrets.token_hex(8), title=title, date=_need(w, "date", str, "workshop", True),
                   place=_need(w, "place", str, "workshop", True), languages=languages,
                   display_language=_need(w, "display_language", str, "workshop"), join_code=code,
                   vote_budget=budget, phase=phase, paused=bool(w.get("paused")),
                   pause_message=_need(w, "pause_message", str, "workshop", True),
                   organiser_token_hash=auth.token_hash(organiser), display_token_hash=auth.token_hash(display),
+                  progress_token=progress,
                   seq=_need(w, "seq", int, "workshop"), created_at=_when(w.get("created_at"), "workshop.created_at"))
     if ws.display_language not in languages:
         raise ArchiveError("workshop.display_language: not one of the workshop's languages")
@@ -372,18 +402,33 @@ def load(session: Session, data: dict) -> dict:
         if not all(isinstance(x, str) for x in fields.values()) or \
                 not all(isinstance(x, int) for x in versions.values()):
             raise ArchiveError(f"{where}: fields must be text and versions numbers")
+        fields = dict(fields)
+        for f in rules.CO_LEAD_FIELDS:  # p-keys back to the new participants' ids
+            if fields.get(f):
+                fields[f] = str(ref(fields[f], "p", f"{where}.fields.{f}"))
         add(PlanEntry(workshop_id=ws.id, plenary_item_id=ref(e.get("plenary_item"), "i", where, optional=True),
                       fields=fields, versions=versions, position=_need(e, "position", int, where),
                       created_at=_when(e.get("created_at"), where)), k)
     for n, c in enumerate(_list(data, "council")):
         where = f"council[{n}]"
         role = c.get("role") if isinstance(c, dict) else None
-        if role is not None and role not in rules.COUNCIL_ROLES:
+        if role is not None and role not in rules.COUNCIL_ROLES + rules.LEGACY_COUNCIL_ROLES:
             raise ArchiveError(f"{where}.role: unknown role {role!r}")
         consent = bool(c.get("consent"))
         session.add(CouncilVolunteer(workshop_id=ws.id, participant_id=ref(c.get("participant"), "p", where),
                                      contact=_need(c, "contact", str, where, True) if consent else None,
                                      consent=consent, role=role, created_at=_when(c.get("created_at"), where)))
+
+    for n, note in enumerate(data.get("plan_notes") or []):  # absent in archives from before the council notes
+        where = f"plan_notes[{n}]"
+        author = _need(note, "author", dict, where)
+        text = _need(note, "text", str, where)
+        if not text or len(text) > rules.MAX_NOTE_CHARS:
+            raise ArchiveError(f"{where}.text: must be 1-{rules.MAX_NOTE_CHARS} characters")
+        session.add(PlanNote(workshop_id=ws.id, entry_id=ref(note.get("entry"), "e", where), text=text,
+                             author={"role": author.get("role"), "group": author.get("group"),
+                                     "participant_id": ref(author.get("participant"), "p", where, optional=True)},
+                             created_at=_when(note.get("created_at"), where)))
 
     def unkey(value: Any, prefix: str | None) -> Any:
         if isinstance(value, list):
@@ -404,5 +449,5 @@ def load(session: Session, data: dict) -> dict:
                                detail=fixed, at=_when(a.get("at"), where)))
     session.flush()
     return {"workshop_id": ws.id, "title": ws.title, "join_code": ws.join_code, "organiser_token": organiser,
-            "display_token": display, "facilitators": facilitators, "languages": list(languages),
+            "display_token": display, "progress_token": progress, "facilitators": facilitators, "languages": list(languages),
             "vote_budget": budget}

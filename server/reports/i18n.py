@@ -77,6 +77,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "group_government_other": "Government / other",
         # council roles
         "role_co_chair": "Co-chair",
+        "role_co_chair_law_enforcement": "Co-chair (law enforcement)",
+        "role_co_chair_community": "Co-chair (community)",
         "role_member": "Member",
         # plan fields
         "field_position": "#",
@@ -89,6 +91,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "field_success_measure": "Measure of success",
         "field_status": "Status",
         "field_council_lead": "Council lead",
+        "field_co_lead_law_enforcement": "Co-lead (law enforcement)",
+        "field_co_lead_community": "Co-lead (community)",
+        "field_notes": "Notes",
+        "role_organiser": "Organiser",
         # plan statuses
         "status_proposed": "Proposed",
         "status_agreed": "Agreed",
@@ -119,6 +125,23 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "act_council_role": "Council: {name} — {role}",
         "act_pause": "Workshop paused",
         "act_resume": "Workshop resumed",
+        "act_edit": "{room}: a post corrected (original kept)",
+        "act_remove": "{room}: a participant removed",
+        "act_facilitator_revoke": "{room}: the facilitator link revoked",
+        "act_facilitator_invite_renew": "{room}: a new facilitator link issued",
+        "act_merge_object": "{room}: an author of a merged barrier objected",
+        "act_merge_objection_dismiss": "{room}: a merge kept despite an objection",
+        "participant": "Participant",
+        "moderation_actions": "Facilitator actions",
+        "mod_hide": "Posts hidden",
+        "mod_restore": "Posts restored",
+        "mod_edit": "Posts corrected (original kept)",
+        "mod_remove": "Participants removed",
+        "mod_facilitator_revoke": "Facilitator links revoked",
+        "mod_facilitator_invite_renew": "Facilitator links issued again",
+        "mod_merge_object": "Objections to a merge",
+        "mod_merge_objection_dismiss": "Objections dismissed (merge kept)",
+        "mod_merge_objection_undone": "Objections resolved by undoing the merge",
     },
     "es": {
         "report_title": "Informe de la jornada",
@@ -185,6 +208,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "group_community_org": "Organización comunitaria",
         "group_government_other": "Gobierno / otro",
         "role_co_chair": "Copresidencia",
+        "role_co_chair_law_enforcement": "Copresidencia (fuerzas del orden)",
+        "role_co_chair_community": "Copresidencia (comunidad)",
         "role_member": "Miembro",
         "field_position": "#",
         "field_title": "Título",
@@ -196,6 +221,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "field_success_measure": "Medida del éxito",
         "field_status": "Estado",
         "field_council_lead": "Responsable del consejo",
+        "field_co_lead_law_enforcement": "Codirección (fuerzas del orden)",
+        "field_co_lead_community": "Codirección (comunidad)",
+        "field_notes": "Notas",
+        "role_organiser": "Organización",
         "status_proposed": "Propuesta",
         "status_agreed": "Acordada",
         "status_in_progress": "En curso",
@@ -223,6 +252,23 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "act_council_role": "Consejo: {name} — {role}",
         "act_pause": "Taller en pausa",
         "act_resume": "Taller reanudado",
+        "act_edit": "{room}: una publicación corregida (se conserva el original)",
+        "act_remove": "{room}: una persona retirada del taller",
+        "act_facilitator_revoke": "{room}: enlace de facilitación revocado",
+        "act_facilitator_invite_renew": "{room}: nuevo enlace de facilitación emitido",
+        "act_merge_object": "{room}: una persona autora de una barrera fusionada se opuso",
+        "act_merge_objection_dismiss": "{room}: fusión mantenida pese a una objeción",
+        "participant": "Participante",
+        "moderation_actions": "Acciones de facilitación",
+        "mod_hide": "Publicaciones ocultadas",
+        "mod_restore": "Publicaciones restauradas",
+        "mod_edit": "Publicaciones corregidas (se conserva el original)",
+        "mod_remove": "Personas retiradas",
+        "mod_facilitator_revoke": "Enlaces de facilitación revocados",
+        "mod_facilitator_invite_renew": "Enlaces de facilitación emitidos de nuevo",
+        "mod_merge_object": "Objeciones a una fusión",
+        "mod_merge_objection_dismiss": "Objeciones desestimadas (fusión mantenida)",
+        "mod_merge_objection_undone": "Objeciones resueltas deshaciendo la fusión",
     },
     "fa": {
         "report_title": "گزارش روز",
@@ -288,6 +334,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "group_community_org": "سازمان مردمی",
         "group_government_other": "دولت / دیگر",
         "role_co_chair": "رئیس مشترک",
+        "role_co_chair_law_enforcement": "رئیس مشترک (نیروی انتظامی)",
+        "role_co_chair_community": "رئیس مشترک (جامعه)",
         "role_member": "عضو",
         "field_position": "#",
         "field_title": "عنوان",
@@ -299,6 +347,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "field_success_measure": "سنجش موفقیت",
         "field_status": "وضعیت",
         "field_council_lead": "مسئول در شورا",
+        "field_co_lead_law_enforcement": "مسئول مشترک (نیروی انتظامی)",
+        "field_co_lead_community": "مسئول مشترک (جامعه)",
+        "field_notes": "یادداشت‌ها",
+        "role_organiser": "برگزارکننده",
         "status_proposed": "پیشنهادی",
         "status_agreed": "توافق‌شده",
         "status_in_progress": "در جریان",
@@ -326,6 +378,23 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "act_council_role": "شورا: {name} — {role}",
         "act_pause": "کارگاه متوقف شد",
         "act_resume": "کارگاه ادامه یافت",
+        "act_edit": "{room}: یک نوشته اصلاح شد (متن اصلی نگه داشته شد)",
+        "act_remove": "{room}: یک شرکت‌کننده کنار گذاشته شد",
+        "act_facilitator_revoke": "{room}: پیوند تسهیلگر باطل شد",
+        "act_facilitator_invite_renew": "{room}: پیوند تازه برای تسهیلگر صادر شد",
+        "act_merge_object": "{room}: نویسنده‌ی یک مانع ادغام‌شده اعتراض کرد",
+        "act_merge_objection_dismiss": "{room}: ادغام با وجود اعتراض نگه داشته شد",
+        "participant": "شرکت‌کننده",
+        "moderation_actions": "اقدام‌های تسهیلگران",
+        "mod_hide": "نوشته‌های پنهان‌شده",
+        "mod_restore": "نوشته‌های بازگردانده",
+        "mod_edit": "نوشته‌های اصلاح‌شده (متن اصلی نگه داشته شد)",
+        "mod_remove": "شرکت‌کنندگان کنارگذاشته",
+        "mod_facilitator_revoke": "پیوندهای باطل‌شده‌ی تسهیلگر",
+        "mod_facilitator_invite_renew": "پیوندهای دوباره صادرشده‌ی تسهیلگر",
+        "mod_merge_object": "اعتراض‌ها به ادغام",
+        "mod_merge_objection_dismiss": "اعتراض‌های ردشده (ادغام ماند)",
+        "mod_merge_objection_undone": "اعتراض‌هایی که با لغو ادغام حل شد",
     },
 }
 LANGUAGES = tuple(CATALOGUE)
@@ -368,6 +437,25 @@ class Labels:
 
     def role(self, r: str) -> str:
         return self._t.get(f"role_{r}", r)
+
+    def person(self, row) -> str:
+        """A council member as exports show them: the name they chose to show, else their role and group."""
+        if row is None:
+            return ""
+        if row.name:
+            return row.name
+        return f"{self.role(row.role)} · {self.group(row.group)}" if row.group else self.role(row.role)
+
+    def note(self, note: dict) -> str:
+        """A dated note: "2026-12-03 — text (who)"."""
+        who = self.person(_Who(**note["author"])) if note["author"].get("role") else ""
+        day = (note["created_at"] or "")[:10]
+        return f'{day} — {note["text"]}' + (f" ({who})" if who else "")
+
+
+class _Who:
+    def __init__(self, role=None, name=None, group=None):
+        self.role, self.name, self.group = role, name, group
 
 
 def text_dir(text: str | None) -> str | None:

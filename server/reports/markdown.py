@@ -6,6 +6,7 @@ Markdown has no text direction; a Persian report is wrapped in
 from __future__ import annotations
 
 from ..domain import agreement as ag
+from ..domain import rules
 from . import common as c
 from .i18n import Labels
 from .model import Report
@@ -37,6 +38,13 @@ def _plan(t: Labels, report: Report) -> list[str]:
             value = t.status(f[name]) if name == "status" else f[name]
             if value:
                 out.append(f'- **{t.field(name)}:** {_esc(value)}')
+        for name in rules.CO_LEAD_FIELDS:
+            who = t.person(e["co_leads"][name])
+            if who:
+                out.append(f'- **{t.field(name)}:** {_esc(who)}')
+        if e["notes"]:
+            out.append(f'- **{t.field("notes")}:**')
+            out += [f'  - {_esc(t.note(n))}' for n in e["notes"]]
         out.append("")
     out += [f'## {t("council")}', ""]
     if report.council:
@@ -112,6 +120,11 @@ def _report(t: Labels, report: Report) -> list[str]:
                                                  [t("restored"), str(m["restored"])]])
     for x in m["reasons"]:
         out.append(f'- {_esc(x["reason"])} ({c.kind_label(t, x["kind"])}'
+                   f'{", " + _esc(x["room_name"]) if x["room_name"] else ""})')
+    out += ["", f'### {t("moderation_actions")}', ""]
+    out += _table([t("what"), t("total")], [[t(f"mod_{k}"), str(n)] for k, n in m["actions"].items()])
+    for x in m["action_reasons"]:
+        out.append(f'- {_esc(x["reason"])} ({t("mod_" + x["action"])}'
                    f'{", " + _esc(x["room_name"]) if x["room_name"] else ""})')
     out += ["", f'## {t("timeline")}', ""]
     if report.timeline:

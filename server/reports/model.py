@@ -20,13 +20,33 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..domain import agreement as ag
+from ..domain import council as council_domain
 from ..domain import rules
-from ..models import (AuditEntry, Barrier, CouncilVolunteer, FacilitatorInvite, Merge, Participant, PlanEntry,
-                      PlenaryItem, Room, Solution, Vote, Workshop, utcnow)
+from ..models import (
+    AuditEntry,
+    Barrier,
+    CouncilVolunteer,
+    FacilitatorInvite,
+    Merge,
+    Participant,
+    PlanEntry,
+    PlenaryItem,
+    Room,
+    Solution,
+    Vote,
+    Workshop,
+    utcnow,
+)
 
 # Audit actions that make the timeline (plan field edits and moves are too fine-grained).
 TIMELINE_ACTIONS = ("phase", "workshop_phase", "merge", "merge_undo", "hide", "restore", "report_push",
-                    "report_withdraw", "plan_create", "council_role", "pause", "resume")
+                    "report_withdraw", "plan_create", "council_role", "pause", "resume", "edit", "remove",
+                    "facilitator_revoke", "facilitator_invite_renew", "merge_object", "merge_objection_dismiss")
+# Every facilitator and organiser action on people and posts, counted in the report's
+# moderation section (with the reasons given). No names: the report goes to everyone.
+MODERATION_ACTIONS = ("hide", "restore", "edit", "remove", "facilitator_revoke", "facilitator_invite_renew",
+                      "merge_object", "merge_objection_dismiss", "merge_objection_undone")
+REASON_ACTIONS = ("remove", "facilitator_revoke", "merge_object", "merge_objection_dismiss")
 
 
 class NotFound(Exception):
@@ -123,7 +143,7 @@ class Report:
     timeline: list[TimelineRow]
     plenary: list[PlenaryRow]
     common_ground: list[dict]                 # ranked: kind, text, room_name, support
-    plan: list[dict]                          # {"position", "fields"}
+    plan: list[dict]                          # {"position", "fields", "co_leads": {field: CouncilRow | None}, "notes"}
     council: list[CouncilRow]
     volunteers: int
     agreement: ag.Agreement = field(repr=False, default=None)
@@ -216,8 +236,18 @@ def build(session: Session, workshop_id: str, k: int = ag.DEFAULT_MIN_GROUP_SIZE
         if a.action == "hide":
             reasons.append({"kind": a.detail.get("kind"), "reason": a.detail.get("reason") or "",
                             "room_name": room_name.get(a.detail.get("room_id"))})
+    # Every moderation action with its count, and the reasons given for removals, link
+    # revokes and merge objections (never who was removed or who objected).
+    actions = Counter(a.action for a in audit if a.action in MODERATION_ACTIONS)
+    undone = {m.shared_id for m in merges if m.undone_at is not None}
+    actions["merge_objection_undone"] = sum(1 for a in audit if a.action == "merge_object"
+                                            and a.detail.get("shared_id") in undone)
+    action_reasons = [{"action": a.action, "reason": a.detail.get("reason"),
+                       "room_name": room_name.get(a.detail.get("room_id"))}
+                      for a in audit if a.action in REASON_ACTIONS and a.detail.get("reason")]
     moderation = {"hidden": {"barrier": hidden["barrier"], "solution": hidden["solution"]},
-                  "restored": restored, "reasons": reasons}
+                  "restored": restored, "reasons": reasons,
+                  "actions": {k: actions[k] for k in MODERATION_ACTIONS}, "action_reasons": action_reasons}
 
     timeline = []
     for a in audit:
@@ -228,21 +258,19 @@ def build(session: Session, workshop_id: str, k: int = ag.DEFAULT_MIN_GROUP_SIZE
         if role == "facilitator" and room_id is None and ident.isdigit() and int(ident) in invites:
             room_id = invites[int(ident)].room_id
         detail = {}
-        if a.action == "phase":
-            detail["phase"] = a.detail.get("phase")
-        elif a.action == "workshop_phase":
+        if a.action == "phase" or a.action == "workshop_phase":
             detail["phase"] = a.detail.get("phase")
         elif a.action == "merge":
             detail["count"] = len(a.detail.get("member_ids") or [])
         elif a.action == "report_push":
             detail["count"] = len(a.detail.get("barrier_ids") or [])
-        elif a.action == "hide":
+        elif a.action in ("hide", "edit"):
             detail["kind"] = a.detail.get("kind")
         elif a.action == "council_role":
             p = people.get(a.detail.get("participant_id"))
             detail["name"] = p.display_name if p else None
             detail["role"] = a.detail.get("role")
-        timeline.append(TimelineRow(a.at, role if role in ("organiser", "facilitator") else "system",
+        timeline.append(TimelineRow(a.at, role if role in ("organiser", "facilitator", "participant") else "system",
                                     room_name.get(room_id), a.action, detail))
 
     planned = {e.plenary_item_id for e in entries if e.plenary_item_id is not None}
@@ -261,12 +289,20 @@ def build(session: Session, workshop_id: str, k: int = ag.DEFAULT_MIN_GROUP_SIZE
             text, rname = texts[(s.kind, s.id)]
             common.append({"kind": s.kind, "id": s.id, "text": text, "room_name": rname, "support": s})
 
-    plan = [{"position": e.position, "fields": {f: e.fields.get(f, "") for f in rules.PLAN_FIELDS}} for e in entries]
     council = []
-    for v in sorted(volunteers, key=lambda v: (v.role != "co_chair", v.id)):
+    by_pid = {}
+    order = {**{r: n for n, r in enumerate(rules.CO_CHAIR_ROLES)}, "co_chair": 0}
+    for v in sorted(volunteers, key=lambda v: (order.get(v.role, len(order)), v.id)):
         p = people.get(v.participant_id)
         if v.role and p is not None and p.removed_at is None:
             council.append(CouncilRow(p.display_name, p.group, v.role))
+            by_pid[str(p.id)] = council[-1]
+    notes = council_domain.notes_by_entry(session, ws.id)
+    # Co-leads as everyone may see them (the name they chose to show, else role and group), never an id.
+    plan = [{"position": e.position,
+             "fields": {f: e.fields.get(f, "") for f in rules.PLAN_FIELDS if f not in rules.CO_LEAD_FIELDS},
+             "co_leads": {f: by_pid.get(e.fields.get(f, "")) for f in rules.CO_LEAD_FIELDS},
+             "notes": notes.get(e.id, [])} for e in entries]
 
     participation = dict(agreement.sizes.get(None, {g: 0 for g in ag.GROUPS}))
     return Report(

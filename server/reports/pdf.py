@@ -17,6 +17,7 @@ from html import escape
 from pathlib import Path
 
 from ..domain import agreement as ag
+from ..domain import rules
 from . import common as c
 from .i18n import Labels, text_dir
 from .model import Report
@@ -117,6 +118,13 @@ def _plan(t: Labels, report: Report, heading: bool = True) -> str:
             value = t.status(f[name]) if name == "status" else f[name]
             if value:
                 rows.append(f'<tr><td>{escape(t.field(name))}</td><td>{_u(value, "div")}</td></tr>')
+        for name in rules.CO_LEAD_FIELDS:
+            who = t.person(e["co_leads"][name])
+            if who:
+                rows.append(f'<tr><td>{escape(t.field(name))}</td><td>{_u(who, "div")}</td></tr>')
+        if e["notes"]:
+            notes = "".join(_u(t.note(n), "div") for n in e["notes"])
+            rows.append(f'<tr><td>{escape(t.field("notes"))}</td><td>{notes}</td></tr>')
         out.append(f'<div class="entry"><h3>{e["position"]}. {_u(f["title"])}</h3><table>{"".join(rows)}</table></div>')
     return "".join(out)
 
@@ -242,6 +250,11 @@ def _report(t: Labels, report: Report) -> str:
         out.append(f'<h3>{escape(t("reasons"))}</h3>' + "".join(
             f'<div class="sub">• {_u(x["reason"])} <span class="note">({escape(c.kind_label(t, x["kind"]))}'
             f'{", " + _u(x["room_name"]) if x["room_name"] else ""})</span></div>' for x in m["reasons"]))
+    out.append(f'<h3>{escape(t("moderation_actions"))}</h3><table>' + "".join(
+        f'<tr><td>{escape(t("mod_" + k))}</td><td class="n">{n}</td></tr>' for k, n in m["actions"].items())
+        + "</table>")
+    out.extend(f'<div class="sub">• {_u(x["reason"])} <span class="note">({escape(t("mod_" + x["action"]))}'
+               f'{", " + _u(x["room_name"]) if x["room_name"] else ""})</span></div>' for x in m["action_reasons"])
 
     # timeline
     out.append(f'<h2>{escape(t("timeline"))}</h2>')

@@ -17,6 +17,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from ..domain import agreement as ag
+from ..domain import rules
 from . import common as c
 from .i18n import Labels, text_dir
 from .model import Report
@@ -80,11 +81,11 @@ class Writer:
         if self.t.rtl:
             tblpr = table._tbl.tblPr
             tblpr.append(OxmlElement("w:bidiVisual"))
-        for cell, text in zip(table.rows[0].cells, header):
+        for cell, text in zip(table.rows[0].cells, header, strict=False):
             self._fill(cell, text, False, bold=True)
         for row in rows:
             cells = table.add_row().cells
-            for cell, (text, user) in zip(cells, row):
+            for cell, (text, user) in zip(cells, row, strict=False):
                 self._fill(cell, text, user)
         return table
 
@@ -120,6 +121,12 @@ def _plan(w: Writer, report: Report) -> None:
             value = t.status(f[name]) if name == "status" else f[name]
             if value:
                 rows.append([(t.field(name), False), (value, name != "status")])
+        for name in rules.CO_LEAD_FIELDS:
+            who = t.person(e["co_leads"][name])
+            if who:
+                rows.append([(t.field(name), False), (who, e["co_leads"][name].name is not None)])
+        if e["notes"]:
+            rows.append([(t.field("notes"), False), ("\n".join(t.note(n) for n in e["notes"]), True)])
         if rows:
             w.table([t("field_title"), f["title"]], rows)
     w.heading(t("council"), 1)
@@ -195,6 +202,11 @@ def _report(w: Writer, report: Report) -> None:
                                             [(t("restored"), False), (str(m["restored"]), False)]])
     for x in m["reasons"]:
         w.para(f'{x["reason"]} ({c.kind_label(t, x["kind"])}{", " + x["room_name"] if x["room_name"] else ""})',
+               user=True, style="List Bullet")
+    w.heading(t("moderation_actions"), 2)
+    w.table([t("what"), t("total")], [[(t("mod_" + k), False), (str(n), False)] for k, n in m["actions"].items()])
+    for x in m["action_reasons"]:
+        w.para(f'{x["reason"]} ({t("mod_" + x["action"])}{", " + x["room_name"] if x["room_name"] else ""})',
                user=True, style="List Bullet")
 
     w.heading(t("timeline"), 1)

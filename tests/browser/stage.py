@@ -27,18 +27,26 @@ States (STATES, in the order of the day):
   action_plan the workshop in the action-plan phase: entries from the plenary items and one
               new line, fields filled in English and Persian, statuses set
   paused      the organiser paused the workshop (during the brainstorm) with a message
+
+After the day (AFTER_STATES, not part of the day's walk):
+  council     the action plan of `action_plan` with a council (both co-chairs and members,
+              named and unnamed), co-leads on the entries, statuses moved on, dated notes,
+              the workshop closed; `progress_url` and `council_url` (the community co-chair's
+              own link) are set
 """
 from __future__ import annotations
 
 import secrets
 import uuid
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import requests
 import socketio
 
 WAIT_SECS = 10
 STATES = ("lobby", "brainstorm", "reveal", "vote", "solutions", "report_out", "plenary", "action_plan", "paused")
+AFTER_STATES = ("council",)
 
 # Room 1's posts: (author index in room 1, text). Index 0 is the phone we look at.
 ROOM1_POSTS = [
@@ -121,6 +129,8 @@ class Staged:
     display_url: str
     barriers: dict[str, int] = field(default_factory=dict)   # text -> id (room 1 and 2)
     people: list[dict] = field(default_factory=list)          # every join answer (token, room_id, …), `me` first
+    progress_url: str = ""        # the read-only progress page (/progress/<token>)
+    council_url: str = ""         # a council member's own page (/council/<token>), state "council"
 
     @property
     def participant_url(self) -> str:
@@ -163,8 +173,8 @@ def create_workshop(live_server) -> dict:
 
 def stage(live_server, state: str) -> Staged:
     """A new workshop on `live_server`, played up to `state`."""
-    if state not in STATES:
-        raise ValueError(f"unknown state {state!r}; one of {STATES}")
+    if state not in STATES + AFTER_STATES:
+        raise ValueError(f"unknown state {state!r}; one of {STATES + AFTER_STATES}")
     url = live_server.url
     made = create_workshop(live_server)
     code = made["join_code"]
@@ -188,7 +198,8 @@ def stage(live_server, state: str) -> Staged:
         f2, f2_url = by_room[room2]
         staged = Staged(state=state, url=url, workshop=made, join_code=code, room_id=room1, me=me,
                         facilitator_url=f1_url, other_facilitator_url=f2_url,
-                        organiser_url=made["organiser_url"], display_url=made["display_url"], people=people)
+                        organiser_url=made["organiser_url"], display_url=made["display_url"], people=people,
+                        progress_url=made["progress_url"])
         if state == "lobby":
             return staged
 
@@ -264,6 +275,40 @@ def stage(live_server, state: str) -> Staged:
             for name, value in fields.items():
                 organiser.ok("plan_entry_update", entry_id=entry["id"], field=name, value=value,
                              version=entry["versions"].get(name, 0))
+        if state == "action_plan":
+            return staged
+
+        # After the day: the council, co-leads, statuses and notes (docs/council.md).
+        phone_of = {p["participant_id"]: c for p, c in zip(
+            [p for p in people if p["room_id"] == room1] + [p for p in people if p["room_id"] == room2],
+            phones1 + phones2)}
+        for p in people:
+            phone_of[p["participant_id"]].ok("council_volunteer", contact=f"p{p['participant_id']}@example.org",
+                                             consent=True)
+        pid = [p["participant_id"] for p in people]
+        # PEOPLE: 0 Maryam (community), 1 Officer Diaz, 2 community org (no name), 3 officer (no name),
+        # 5 Councillor Lee (government), 7 Sgt. Okafor.
+        for i, role in ((1, "co_chair_law_enforcement"), (0, "co_chair_community"), (2, "member"), (3, "member"),
+                        (5, "member"), (7, "member")):
+            organiser.ok("council_role_set", participant_id=pid[i], role=role)
+        plan = sorted(organiser.sync()["plan"].values(), key=lambda e: e["position"])
+        for entry, (police, community) in zip(plan, ((7, 0), (3, 2), (1, 5))):
+            for field_name, who in (("co_lead_law_enforcement", police), ("co_lead_community", community)):
+                organiser.ok("plan_entry_update", entry_id=entry["id"], field=field_name, value=str(pid[who]),
+                             version=entry["versions"][field_name])
+        organiser.ok("plan_note_add", entry_id=plan[0]["id"], text="Cards printed in five languages; handed out from 1 March.")
+        organiser.ok("workshop_advance")   # closed
+        chair = client(organiser.ok("council_link_issue", participant_id=pid[0])["token"])
+        member = client(organiser.ok("council_link_issue", participant_id=pid[2])["token"])
+        chair_token = chair.token
+        fresh = {e["id"]: e for e in chair.sync()["plan"].values()}
+        chair.ok("plan_entry_update", entry_id=plan[0]["id"], field="status", value="in_progress",
+                 version=fresh[plan[0]["id"]]["versions"]["status"])
+        chair.ok("plan_note_add", entry_id=plan[0]["id"], text="جلسهٔ اول با کلانتری برگزار شد؛ کارت‌ها آماده‌اند.")
+        member.ok("plan_entry_update", entry_id=plan[1]["id"], field="status", value="done",
+                  version=fresh[plan[1]["id"]]["versions"]["status"])
+        member.ok("plan_note_add", entry_id=plan[1]["id"], text="Interpreter on duty every weekday since April")
+        staged.council_url = f"{url}/council/{chair_token}"
         return staged
     finally:
         for c in clients:
@@ -273,7 +318,7 @@ def stage(live_server, state: str) -> Staged:
 class Stager:
     """One staged workshop per state, made on first use and shared by every test (and module)."""
 
-    _cache: dict[tuple[str, str], Staged] = {}
+    _cache: ClassVar[dict[tuple[str, str], Staged]] = {}
 
     def __init__(self, live_server):
         self.live_server = live_server
@@ -300,7 +345,10 @@ SURFACES = {
     "facilitator": {"sizes": TABLET_SIZES,
                     "states": ("brainstorm", "reveal", "vote", "solutions", "report_out", "plenary", "paused")},
     "organiser": {"sizes": TABLET_SIZES, "states": ("lobby", "reveal", "report_out", "plenary", "action_plan", "paused")},
-    "projector": {"sizes": PROJECTOR_SIZES, "states": ("lobby", "vote", "plenary", "action_plan", "paused")},
+    "projector": {"sizes": PROJECTOR_SIZES, "states": ("lobby", "vote", "plenary", "action_plan", "paused", "council")},
+    # After the day (docs/council.md): phone first, also on a tablet and a big screen.
+    "progress": {"sizes": ((360, 640), (1024, 768), (1920, 1080)), "states": ("council",)},
+    "council": {"sizes": ((360, 640), (1024, 768), (1920, 1080)), "states": ("council",)},
 }
 # What is on screen once the surface has its state (Playwright waits for it).
 READY = {
@@ -309,6 +357,8 @@ READY = {
     "facilitator": "#header .conn-online",
     "organiser": "#header .conn-online",
     "projector": "#screen .phase-pill",
+    "progress": "#main .after-list",
+    "council": "#header .conn-online",
 }
 LANGS = ("en", "fa")
 
@@ -349,6 +399,12 @@ def open_surface(browser, staged: Staged, surface: str, lang: str, size: tuple[i
     elif surface == "projector":
         set_display_language(staged, lang)
         url = staged.display_url
+    elif surface == "progress":
+        storage = {"cg.progress.lang": lang}
+        url = staged.progress_url
+    elif surface == "council":
+        storage = {"cg.council.lang": lang}
+        url = staged.council_url
     else:
         raise ValueError(surface)
     if storage:

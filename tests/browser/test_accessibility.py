@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.stage import Client, SURFACES, Stager, open_surface, stage
+from tests.browser.stage import SURFACES, Client, Stager, open_surface, stage
 
 pytestmark = pytest.mark.browser
 
@@ -37,14 +37,15 @@ NAMED_ROLES = {"button", "link", "textbox", "searchbox", "combobox", "listbox", 
 # axe and names: every surface in every state in English, and in Persian in the states
 # with the most on screen (contrast does not change with the language; lang/dir and
 # mirrored layouts do), at the surface's first size.
-FA_STATES = ("reveal", "plenary", "action_plan")
+FA_STATES = ("reveal", "plenary", "action_plan", "council")
 AXE_CASES = [pytest.param(surface, state, lang, id=f"{surface}-{state}-{lang}")
              for surface, cfg in SURFACES.items() for state in cfg["states"] for lang in ("en", "fa")
              if lang == "en" or state in FA_STATES or surface == "join"]
 # Keyboard: the states with the most controls (the projector has none).
 KEYBOARD_CASES = [("join", "lobby"), ("phone", "reveal"), ("phone", "vote"), ("phone", "solutions"),
                   ("facilitator", "reveal"), ("facilitator", "report_out"), ("facilitator", "plenary"),
-                  ("organiser", "reveal"), ("organiser", "plenary"), ("organiser", "action_plan")]
+                  ("organiser", "reveal"), ("organiser", "plenary"), ("organiser", "action_plan"),
+                  ("progress", "council"), ("council", "council")]
 
 
 @pytest.fixture(scope="session")

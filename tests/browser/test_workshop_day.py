@@ -343,8 +343,10 @@ def test_workshop_day(day: Day):
     for p in room1:
         expect(exactly_once(f1, p.barrier)).to_have_count(1)
     expect(f1.get_by_text("Not revealed", exact=True)).to_have_count(4)
-    expect(f1.locator(".author", has_text="Dana")).to_have_count(1)  # Dana chose to show her name
-    expect(f1.get_by_text("Anonymous", exact=True)).to_have_count(3)
+    # The silent brainstorm is screened blind: no author on any post, not even Dana, who chose
+    # to show her name (it appears at the reveal, below).
+    expect(f1.locator(".author", has_text="Dana")).to_have_count(0)
+    expect(f1.get_by_text("Author hidden until the reveal", exact=True)).to_have_count(4)
     for p in room2:
         expect(f2.get_by_text(p.barrier, exact=True)).to_have_count(1)
         expect(f1.get_by_text(p.barrier)).to_have_count(0)
@@ -389,6 +391,7 @@ def test_workshop_day(day: Day):
         expect(card).to_contain_text("Dana")
         anon = list_region(phone).get_by_text(ui(phone, "Anonymous", "ناشناس"), exact=True)
         expect(anon).to_have_count(3)
+    expect(f1.locator(".author", has_text="Dana")).to_have_count(1)  # and now the facilitator sees it too
     for phone in room2:  # Sam gave a name but stayed anonymous: no post shows it, not even on his phone
         expect(list_region(phone).get_by_text("Sam")).to_have_count(0)
         expect(list_region(phone).get_by_text("Anonymous", exact=True)).to_have_count(4)

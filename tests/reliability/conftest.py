@@ -204,7 +204,7 @@ class RedisServer:
                 return
             except Exception:  # noqa: BLE001
                 if time.monotonic() > deadline or self.proc.poll() is not None:
-                    raise RuntimeError("redis-server did not start")
+                    raise RuntimeError("redis-server did not start") from None
                 time.sleep(0.1)
 
     def kill(self):

@@ -10,7 +10,6 @@ from server.domain.workshops import create_workshop
 from server.models import Event
 
 from ..board import Board, table_counts
-from ..conftest import Client
 
 
 def event_count(db, workshop_id: str) -> int:

@@ -208,7 +208,7 @@ def play(d: AnonymousDay):
     b.fac.ok("plan_entry_update", entry_id=entry["id"], field="owner", value="Chief and council", version=1)
     wil.ok("council_volunteer", contact="wilhelmina@example.org", consent=True)
     zeph.ok("council_volunteer", consent=False)
-    org.ok("council_role_set", participant_id=wil.participant_id, role="co_chair")
+    org.ok("council_role_set", participant_id=wil.participant_id, role="co_chair_community")
     d.pump()
 
     # -- every screen resumes from scratch and takes a snapshot ------------------------------------------

@@ -12,8 +12,8 @@ facilitator and the author), and no screen receives an event because of it.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import pytest
 from sqlalchemy import select, update
@@ -87,6 +87,18 @@ def revealed_pair(s):
 def merged(s):
     revealed_pair(s)
     s.shared = s.org.ok("barrier_merge", room_id=s.A, barrier_ids=s.pair)["shared_id"]
+
+
+def merged_own(s):
+    """The author's two posts merged (by the organiser): the author may object."""
+    revealed_pair(s)
+    s.shared = s.org.ok("barrier_merge", room_id=s.A, barrier_ids=s.pair)["shared_id"]
+    s.member = s.pair[0]
+
+
+def objected(s):
+    merged_own(s)
+    s.author.ok("merge_object", barrier_id=s.member, reason="Not the same thing")
 
 
 def voting(s):
@@ -165,6 +177,27 @@ def volunteered(s):
     s.author.ok("council_volunteer", contact="victoria@example.org", consent=True)
 
 
+def council_member(s):
+    volunteered(s)
+    s.org.ok("council_role_set", participant_id=s.author.participant_id, role="member")
+
+
+def council_link(s):
+    s.org.ok("council_link_issue", participant_id=s.author.participant_id)
+
+
+def council_linked(s):
+    council_member(s)
+    council_link(s)
+
+
+def plan_after_the_day(s):
+    """A plan entry with the workshop (and the other organiser's) in action_plan, where notes are taken."""
+    plan_entry(s)
+    s.b.workshop_phase("action_plan")
+    s.other_organiser.ok("workshop_advance")
+
+
 def paused(s):
     s.org.ok("workshop_pause", message="Break")
 
@@ -175,6 +208,10 @@ def to_plenary(s):
 
 def newcomer(s):
     s.newcomer = s.b.person(0)
+
+
+def closed(s):
+    s.b.workshop_phase("closed")
 
 
 CROSS_ROOM = [("forbidden", {})]  # naming room A from elsewhere
@@ -200,6 +237,13 @@ CASES: dict[str, Case] = {
                            "other_organiser": FOREIGN}, fresh=revealed_pair),
     "merge_undo": Case(merged, lambda s: {"shared_id": s.shared},
                        {"other_facilitator": [("not_found", {})], "other_organiser": FOREIGN}, fresh=merged),
+    # Only the author of a member barrier may object: another participant of the room is not
+    # its author; room B's participant cannot reach room A's barrier.
+    "merge_object": Case(merged_own, lambda s: {"barrier_id": s.member, "reason": "Not the same"},
+                         {"participant": [("forbidden", {})], "other_participant": [("not_found", {})]}),
+    "merge_objection_dismiss": Case(objected, lambda s: {"shared_id": s.shared},
+                                    {"other_facilitator": [("not_found", {})], "other_organiser": FOREIGN},
+                                    fresh=objected),
     "vote_cast": Case(voting, lambda s: {"target_type": "barrier", "target_id": s.vb},
                       {"other_participant": [("not_found", {})]}),
     "vote_withdraw": Case(voted, lambda s: {"target_type": "barrier", "target_id": s.vb},
@@ -226,6 +270,13 @@ CASES: dict[str, Case] = {
                               {"participant": [("invalid", {"participant_id": "author"}), (OK, {})]}),
     "council_role_set": Case(volunteered, lambda s: {"participant_id": s.author.participant_id, "role": "member"},
                              {"other_organiser": [("not_volunteer", {})]}),
+    # After the day (docs/council.md). The other organiser names W's council member: not on its council.
+    "council_link_issue": Case(council_member, lambda s: {"participant_id": s.author.participant_id},
+                               {"other_organiser": [("not_member", {})]}),
+    "council_link_revoke": Case(council_linked, lambda s: {"participant_id": s.author.participant_id},
+                                {"other_organiser": [("no_link", {})]}, fresh=council_link),
+    "plan_note_add": Case(plan_after_the_day, lambda s: {"entry_id": s.entry, "text": "Met with the chief"},
+                          {"other_organiser": FOREIGN}),
     "workshop_update": Case(nothing, lambda s: {"title": "Hijacked"}, {"other_organiser": [(OWN, {})]}),
     "workshop_advance": Case(nothing, lambda s: {}, {"other_organiser": [(OWN, {})]}),
     "workshop_back": Case(to_plenary, lambda s: {}, {"other_organiser": [(OWN, {})]}),
@@ -241,6 +292,8 @@ CASES: dict[str, Case] = {
     "facilitator_invite_renew": Case(nothing, room_a, {"other_organiser": FOREIGN}),
     "post_edit": Case(revealed_post, lambda s: {"kind": "barrier", "id": s.vb, "text": "Corrected by someone"},
                       {"other_facilitator": [("not_found", {})], "other_organiser": FOREIGN}, fresh=revealed_post),
+    # The other organiser can only aim at its own workshop, which is still open.
+    "workshop_purge": Case(closed, lambda s: {}, {"other_organiser": [("wrong_phase", {})]}),
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from server import create_app, config
+from server import config, create_app
 
 from ..conftest import make_app
 

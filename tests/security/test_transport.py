@@ -7,8 +7,8 @@ from __future__ import annotations
 import gc
 import re
 import time
-import warnings
 import uuid
+import warnings
 from pathlib import Path
 
 import pytest

@@ -34,6 +34,9 @@ const RATE_LIMIT_MAX_WAIT_MS = 120000;
 // connection dropped; what it already applied is skipped, a late one forces a snapshot.
 const LATE_WINDOW_MS = 10000;
 const MARKS_KEPT = 256;
+// Refusals that end this token's access for good (docs/protocol.md §3): no retry, the page says so.
+// `expired`: the workshop is older than TOKEN_TTL_DAYS (docs/security.md, "Data protection").
+const ENDS_ACCESS = new Set(["unauthorized", "expired"]);
 
 // ------------------------------------------------------------------ helpers
 
@@ -256,7 +259,7 @@ export function connect({ token, onState, onStatus, onEvent, onOutbox, onAck } =
       }
       if (!ack.ok) {
         const code = ack.error && ack.error.code;
-        if (code === "unauthorized") { setStatus("unauthorized"); socket.disconnect(); return; }
+        if (ENDS_ACCESS.has(code)) { setStatus("unauthorized"); socket.disconnect(); return; }
         console.error("sync refused", ack.error);
         if (socket.connected) setTimeout(sync, RETRY_FLUSH_MS);
         return;
@@ -324,7 +327,7 @@ export function connect({ token, onState, onStatus, onEvent, onOutbox, onAck } =
       waiting.delete(item.cid);
       if (resolve) resolve(ack);
       call(onAck, { ...item }, ack);
-      if (ack && !ack.ok && ack.error && ack.error.code === "unauthorized") setStatus("unauthorized");
+      if (ack && !ack.ok && ack.error && ENDS_ACCESS.has(ack.error.code)) setStatus("unauthorized");
       flush();
     });
   }
@@ -349,7 +352,7 @@ export function connect({ token, onState, onStatus, onEvent, onOutbox, onAck } =
     // marks a refusal by the server (as opposed to a network failure) with
     // socket.active === false and does not retry it.
     const code = err && err.data && err.data.code;
-    if (code === "unauthorized" || (!socket.active && /unauthori[sz]ed/i.test(String(err && err.message)))) {
+    if (ENDS_ACCESS.has(code) || (!socket.active && /unauthori[sz]ed/i.test(String(err && err.message)))) {
       setStatus("unauthorized");
       return; // the server refused this token: socket.io does not retry, and neither do we
     }

@@ -13,7 +13,9 @@ export const ROOM_PHASES = ["lobby", "brainstorm", "reveal", "vote", "solutions"
 export const WORKSHOP_PHASES = ["breakouts", "plenary", "action_plan", "closed"];
 export const GROUPS = ["law_enforcement", "community_member", "community_org", "government_other"];
 export const PLAN_FIELDS = ["title", "solution", "actions", "owner", "timeline", "resources",
-  "success_measure", "status", "council_lead"];
+  "success_measure", "status", "council_lead", "co_lead_law_enforcement", "co_lead_community"];
+// An action's two co-leads: council members' participant ids as text ("" = nobody), one per side.
+export const CO_LEAD_FIELDS = ["co_lead_law_enforcement", "co_lead_community"];
 export const PLAN_STATUSES = ["proposed", "agreed", "in_progress", "done", "dropped"];
 // The languages with a catalogue: the one list is LANGUAGES in web/js/i18n.js.
 export const CONSOLE_LANGUAGES = Object.freeze(i18n.availableLanguages().map((l) => l.code));
@@ -43,6 +45,7 @@ export async function setLanguage(language) {
   numberFormat = new Intl.NumberFormat(lang);
   pad2 = new Intl.NumberFormat(lang, { minimumIntegerDigits: 2, useGrouping: false });
   timeFormat = new Intl.DateTimeFormat(lang, { hour: "numeric", minute: "2-digit" });
+  dateFormat = new Intl.DateTimeFormat(lang, { dateStyle: "medium" });
   translateStatic(document);
   return lang;
 }
@@ -68,6 +71,7 @@ export function saveLanguage(storageKey, language) {
 let numberFormat = new Intl.NumberFormat("en");
 let pad2 = new Intl.NumberFormat("en", { minimumIntegerDigits: 2, useGrouping: false });
 let timeFormat = new Intl.DateTimeFormat("en", { hour: "numeric", minute: "2-digit" });
+let dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium" });
 
 /**
  * A string from the catalogue. `params` fill {name} placeholders; numbers are formatted in
@@ -93,6 +97,13 @@ export function fmtTime(iso) {
   return Number.isNaN(d.getTime()) ? "" : timeFormat.format(d);
 }
 
+/** A day in the reader's calendar and digits (notes on the plan are dated). */
+export function fmtDate(iso) {
+  if (!iso) return "";
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? "" : dateFormat.format(d);
+}
+
 /** "4:05" / "1:02:03" in the reader's digits; never negative. */
 export function fmtCountdown(ms) {
   const total = Math.max(0, Math.ceil(ms / 1000));
@@ -109,6 +120,53 @@ export const workshopPhaseName = (p) => t(`console.wphase.${p}`);
 export const groupName = (g) => t(`console.group.${g}`);
 export const statusName = (s) => t(`console.plan.status.${s}`);
 export const fieldName = (f) => t(`console.plan.field.${f}`);
+/** A council role's name; older workshops may hold the single "co_chair" role. */
+export const councilRoleName = (r) => t(`console.council.role.${r}`);
+export const isCoChair = (r) => typeof r === "string" && r.startsWith("co_chair");
+
+/**
+ * A council member as everyone may see them: the name they chose to show, else their role and group.
+ * `m` is a council member view or a note's author ({role, name, group}).
+ */
+export function personLabel(m) {
+  if (!m) return el("span", { class: "hint" }, t("console.plan.coLeadNone"));
+  if (m.name) return userText(m.name, "span", "person-name");
+  if (m.role === "organiser") return el("span", {}, t("console.plan.noteBy.organiser"));
+  return el("span", {}, councilRoleName(m.role), m.group ? [t("common.separator"), groupName(m.group)] : null);
+}
+
+/** Council members who may co-lead on this field's side (law enforcement / anyone else). */
+export function coLeadCandidates(state, field) {
+  const police = field === "co_lead_law_enforcement";
+  return byId(state.council).filter((m) => (m.group === "law_enforcement") === police)
+    .sort((a, b) => String(a.name || "").localeCompare(String(b.name || "")) || a.participant_id - b.participant_id);
+}
+
+/** The dated notes of a plan entry, oldest first. */
+export function planNotes(entry, idPrefix = "plan") {
+  const notes = entry.notes || [];
+  if (!notes.length) return null;
+  return el("div", { class: "plan-notes" },
+    el("h4", { id: `${idPrefix}-${entry.id}-notes-h` }, t("console.plan.notes")),
+    el("ul", { aria: { labelledby: `${idPrefix}-${entry.id}-notes-h` } }, notes.map((n) => el("li", {},
+      el("span", { class: "note-meta" }, el("time", { datetime: n.created_at }, fmtDate(n.created_at)), t("common.separator"), personLabel(n.author)),
+      userText(n.text, "p", "note-text")))));
+}
+
+/** The form adding a dated note (organiser console, council page). */
+export function noteForm(entry, ctx, idPrefix, labels) {
+  const id = `${idPrefix}-${entry.id}-note`;
+  const area = el("textarea", { id, dir: "auto", maxlength: 1000, rows: 2, class: "plan-input", required: true });
+  return el("form", { class: "note-form", onsubmit: async (ev) => {
+    ev.preventDefault();
+    const text = area.value.trim();
+    if (!text) return;
+    const ack = await run(ctx, "plan_note_add", { entry_id: entry.id, text }, labels.done);
+    if (ack.ok) { area.value = ""; ctx.refresh(); }
+  } },
+  el("label", { for: id, class: "field-label" }, labels.label),
+  el("div", { class: "field-edit" }, area, el("button", { type: "submit", class: "btn btn-small btn-primary", id: `${id}-add` }, labels.submit)));
+}
 export const languageName = (l) => t(`console.language.${l}`);
 
 export function errorText(error) {
@@ -610,12 +668,57 @@ function postsSection(state, room, barriers, sel, ctx, roomArg, idp) {
     el("div", { class: "posts-head" },
       el("h2", { id: `${idp}-posts-h` }, t("console.posts.title", { count: visible.length })),
       el("span", { class: "hint" }, room.revealed ? t("console.posts.votes", { count: totalVotes }) : t("console.posts.unrevealedAll"))),
+    !room.revealed && barriers.some((b) => flagsOf(state, "barrier", b.id).length)
+      ? el("p", { class: "flag-summary", id: `${idp}-flag-summary` }, t("console.flag.summary", { count: barriers.filter((b) => flagsOf(state, "barrier", b.id).length).length }))
+      : null,
     toolbar,
     visible.length === 0 ? el("p", { class: "empty" }, t(room.phase === "lobby" ? "console.posts.noneLobby" : "console.posts.none")) : null,
     el("ul", { class: "barrier-list" }, visible.map(card)),
     hidden.length ? el("details", { class: "hidden-posts" },
       el("summary", {}, t("console.posts.hiddenCount", { count: hidden.length })),
       el("ul", { class: "barrier-list" }, hidden.map(card))) : null);
+}
+
+// Second-look flags (server/domain/pii.py): literal keys, one per flag the server sends.
+const FLAG_LABELS = { address: "console.flag.address", badge: "console.flag.badge", email: "console.flag.email", phone: "console.flag.phone" };
+
+function flagsOf(state, kind, id) {
+  return ((state.flags || {})[`${kind}:${id}`] || []).filter((f) => FLAG_LABELS[f]);
+}
+
+// "Check before reveal": the post looks like it names or identifies someone. Hide or edit are the actions.
+function flagNotice(room, flags, compact = false) {
+  if (!flags.length) return null;
+  const what = flags.map((f) => t(FLAG_LABELS[f])).join(t("console.flag.separator"));
+  return el("p", { class: ["flag-notice", compact && "is-compact"] },
+    el("span", { class: "flag-icon", aria: { hidden: "true" } }, "⚑"),
+    el("strong", {}, t(room.revealed ? "console.flag.title" : "console.flag.beforeReveal")), " ",
+    el("span", {}, t("console.flag.looksLike", { what })));
+}
+
+function authorMeta(room, item) {
+  if (item.author_name) return userText(item.author_name, "span", "author");
+  // The silent brainstorm is screened blind: no names until the reveal (docs/protocol.md, views).
+  return el("span", { class: "author anon" }, t(room.revealed ? "console.posts.anonymous" : "console.posts.screened"));
+}
+
+// Objections from authors of merged barriers: never who, only that one of them objects.
+function objectionNotice(state, room, b, o) {
+  const open = Object.values(state.objections || {}).filter((x) => x.shared_id === b.id && x.status === "open");
+  if (!open.length) return null;
+  const { ctx } = o;
+  const reasons = open.filter((x) => x.reason);
+  const canUndo = o.canMerge && !o.pushed;
+  return el("div", { class: "objection-notice", role: "group", aria: { labelledby: `obj-h-${b.id}` } },
+    el("p", { id: `obj-h-${b.id}`, class: "objection-title" },
+      el("strong", {}, t("console.objection.title", { count: open.length }))),
+    reasons.length ? el("ul", { class: "objection-reasons" }, reasons.map((x) => el("li", {}, userText(x.reason, "span")))) : null,
+    el("p", { class: "hint" }, t(canUndo ? "console.objection.explain" : "console.objection.explainNoUndo")),
+    el("div", { class: "objection-actions" },
+      canUndo ? el("button", { type: "button", class: "btn btn-small", id: `obj-undo-${b.id}`,
+        onclick: () => run(ctx, "merge_undo", { shared_id: b.id }, t("console.merge.undone")) }, t("console.objection.undo")) : null,
+      el("button", { type: "button", class: "btn btn-small btn-quiet", id: `obj-keep-${b.id}`,
+        onclick: () => run(ctx, "merge_objection_dismiss", { shared_id: b.id }, t("console.objection.kept")) }, t("console.objection.keep"))));
 }
 
 function barrierCard(state, room, b, o) {
@@ -629,6 +732,7 @@ function barrierCard(state, room, b, o) {
   if (b.hidden) badges.push(el("span", { class: "badge badge-hidden" }, t("console.badge.hidden")));
   if (b.edited) badges.push(el("span", { class: "badge badge-edited" }, t("console.badge.edited")));
   if (o.pushed) badges.push(el("span", { class: "badge badge-pushed" }, t("console.badge.pushed")));
+  const flags = flagsOf(state, "barrier", b.id);
   const maxVotes = Math.max(1, ...topBarriers(state, room.id).map((x) => x.votes || 0));
 
   const actions = [];
@@ -662,25 +766,31 @@ function barrierCard(state, room, b, o) {
       el("div", { class: "barrier-body" },
         textBlock,
         el("div", { class: "meta" },
-          b.author_name ? userText(b.author_name, "span", "author") : el("span", { class: "author anon" }, t("console.posts.anonymous")),
+          authorMeta(room, b),
           badges),
+        flagNotice(room, flags),
         b.hidden ? el("p", { class: "hidden-reason" }, t("console.hide.reasonShown"), " ", userText(b.hidden_reason || "", "span")) : null),
       actions.length ? el("div", { class: "barrier-actions" }, actions) : null,
       el("div", { class: "tally", role: "img", aria: { label: t("console.posts.votesLabel", { count: b.votes || 0 }) } },
         el("span", { class: "tally-n", aria: { hidden: "true" } }, fmtNumber(b.votes || 0)),
         el("span", { class: "tally-bar", aria: { hidden: "true" } }, barFill((b.votes || 0) / maxVotes)))),
+    objectionNotice(state, room, b, o),
     members.length ? el("details", { class: "members" },
       el("summary", {}, t("console.merge.members", { count: members.length })),
       el("ul", {}, members.map((m) => el("li", {}, userText(m.text, "span", "post-text"),
-        m.author_name ? [" — ", userText(m.author_name, "span", "author")] : null)))) : null,
+        m.author_name ? [" — ", userText(m.author_name, "span", "author")] : null,
+        flagNotice(room, flagsOf(state, "barrier", m.id), true),
+        Object.values(state.objections || {}).some((x) => x.shared_id === m.id && x.status === "open")
+          ? [" ", el("span", { class: "badge badge-objection" }, t("console.objection.badge"))] : null)))) : null,
     sols.length ? el("ul", { class: "solutions", aria: { label: t("console.solutions.title") } }, sols.map((s) => el("li", { class: ["solution", s.hidden && "is-hidden"] },
       el("span", { class: "sol-mark", aria: { hidden: "true" } }, "↳"),
       el("div", { class: "barrier-body" },
         userText(s.text, "span", "post-text"),
         el("div", { class: "meta" },
-          s.author_name ? userText(s.author_name, "span", "author") : el("span", { class: "author anon" }, t("console.posts.anonymous")),
+          authorMeta(room, s),
           s.hidden ? el("span", { class: "badge badge-hidden" }, t("console.badge.hidden")) : null,
           s.edited ? el("span", { class: "badge badge-edited" }, t("console.badge.edited")) : null),
+        flagNotice(room, flagsOf(state, "solution", s.id), true),
         s.hidden ? el("p", { class: "hidden-reason" }, t("console.hide.reasonShown"), " ", userText(s.hidden_reason || "", "span")) : null),
       el("span", { class: "tally-n small", aria: { label: t("console.posts.votesLabel", { count: s.votes || 0 }) } }, fmtNumber(s.votes || 0)),
       s.hidden
@@ -732,6 +842,8 @@ export function renderPlan(state, ctx, { editable = PLAN_FIELDS, entries = null,
   ui.plan = ui.plan || { drafts: {}, conflicts: {}, bases: {} };
   const list = (entries || byId(state.plan)).sort((a, b) => (a.position - b.position) || a.id - b.id);
   const open = state.workshop.phase === "plenary" || state.workshop.phase === "action_plan";
+  // Notes come after the day's drafting: the organiser adds them from action_plan on, closed included.
+  const notesOpen = ctx.role === "organiser" && (state.workshop.phase === "action_plan" || state.workshop.phase === "closed");
   if (!list.length) return el("p", { class: "empty" }, t("console.plan.empty"));
   return el("ol", { class: "plan-list" }, list.map((entry) => {
     const item = entry.plenary_item_id ? state.plenary[String(entry.plenary_item_id)] : null;
@@ -741,11 +853,14 @@ export function renderPlan(state, ctx, { editable = PLAN_FIELDS, entries = null,
         el("h3", {}, userText(entry.fields.title || t("console.plan.untitled"), "span")),
         room ? el("span", { class: "hint" }, t("console.plan.fromRoom", { room: roomName(room) })) : null,
         el("span", { class: `status-chip status-${entry.fields.status || "proposed"}` }, statusName(entry.fields.status || "proposed"))),
-      el("div", { class: "plan-fields" }, PLAN_FIELDS.map((f) => planField(entry, f, ctx, open && editable.includes(f), idPrefix))));
+      el("div", { class: "plan-fields" }, PLAN_FIELDS.map((f) => planField(entry, f, ctx,
+        open && editable.includes(f) && (!CO_LEAD_FIELDS.includes(f) || ctx.role === "organiser"), idPrefix, state))),
+      planNotes(entry, idPrefix),
+      notesOpen ? noteForm(entry, ctx, idPrefix, { label: t("console.plan.noteAdd"), submit: t("console.plan.noteSubmit"), done: t("console.plan.noteAdded") }) : null);
   }));
 }
 
-function planField(entry, field, ctx, editable, idPrefix) {
+function planField(entry, field, ctx, editable, idPrefix, state) {
   const key = `${entry.id}:${field}`;
   const p = ctx.ui.plan;
   const id = `${idPrefix}-${entry.id}-${field}`;
@@ -753,6 +868,13 @@ function planField(entry, field, ctx, editable, idPrefix) {
   const version = entry.versions[field] ?? 0;
   const conflict = p.conflicts[key];
   const wide = ["title", "actions", "resources", "success_measure", "solution"].includes(field);
+  const coLead = CO_LEAD_FIELDS.includes(field);
+  const member = (pid) => (pid ? (state.council || {})[String(pid)] || null : null);
+  if (!editable && coLead) {
+    return el("div", { class: "plan-field" },
+      el("span", { class: "field-label" }, fieldName(field)),
+      el("p", { class: "field-value" }, personLabel(member(server))));
+  }
   if (!editable) {
     return el("div", { class: ["plan-field", wide && "wide"] },
       el("span", { class: "field-label" }, fieldName(field)),
@@ -781,6 +903,17 @@ function planField(entry, field, ctx, editable, idPrefix) {
     control = el("select", { id, class: "select" }, PLAN_STATUSES.map((s) => el("option", { value: s }, statusName(s))));
     control.value = p.drafts[key] ?? (server || "proposed");
     control.addEventListener("change", () => { p.drafts[key] = control.value; save(control.value, version); });
+  } else if (coLead) {
+    // Names are plain text in <option>s: textContent, never HTML.
+    const people = coLeadCandidates(state, field);
+    const current = member(server);
+    if (server && current && !people.includes(current)) people.push(current);
+    control = el("select", { id, class: "select", aria: { describedby: `${id}-hint` } },
+      el("option", { value: "" }, t("console.plan.coLeadNone")),
+      people.map((m) => el("option", { value: String(m.participant_id) },
+        m.name ? m.name : [councilRoleName(m.role), t("common.separator"), groupName(m.group)].join(""))));
+    control.value = p.drafts[key] ?? server;
+    control.addEventListener("change", () => { p.drafts[key] = control.value; save(control.value, version); });
   } else {
     control = el(wide ? "textarea" : "input", { id, dir: "auto", maxlength: 2000, rows: wide ? 2 : null, class: "plan-input" });
     control.value = p.drafts[key] ?? server;
@@ -789,8 +922,9 @@ function planField(entry, field, ctx, editable, idPrefix) {
       if (saveBtn) saveBtn.disabled = control.value === server || !!conflict;
     });
   }
-  const changed = field !== "status" && key in p.drafts && p.drafts[key] !== server;
-  saveBtn = field === "status" ? null : el("button", { type: "submit", class: "btn btn-small btn-primary", id: `${id}-save`, disabled: !changed || !!conflict },
+  const instant = field === "status" || coLead;  // a choice saves at once
+  const changed = !instant && key in p.drafts && p.drafts[key] !== server;
+  saveBtn = instant ? null : el("button", { type: "submit", class: "btn btn-small btn-primary", id: `${id}-save`, disabled: !changed || !!conflict },
     t("console.plan.save"));
   const revertBtn = changed && !conflict ? el("button", { type: "button", class: "btn btn-small btn-quiet", id: `${id}-revert`,
     onclick: () => { delete p.drafts[key]; ctx.refresh(); } }, t("console.plan.revert")) : null;
@@ -799,9 +933,9 @@ function planField(entry, field, ctx, editable, idPrefix) {
     el("p", { class: "conflict-title" }, t("console.plan.conflict", { field: fieldName(field) })),
     el("div", { class: "conflict-values" },
       el("div", {}, el("span", { class: "field-label" }, t("console.plan.theirs")),
-        field === "status" ? el("p", {}, statusName(conflict.theirs || "proposed")) : el("p", { class: "field-value" }, userText(conflict.theirs || t("console.plan.emptyField"), "span"))),
+        field === "status" ? el("p", {}, statusName(conflict.theirs || "proposed")) : coLead ? el("p", {}, personLabel(member(conflict.theirs))) : el("p", { class: "field-value" }, userText(conflict.theirs || t("console.plan.emptyField"), "span"))),
       el("div", {}, el("span", { class: "field-label" }, t("console.plan.mine")),
-        field === "status" ? el("p", {}, statusName(conflict.mine)) : el("p", { class: "field-value" }, userText(conflict.mine || t("console.plan.emptyField"), "span")))),
+        field === "status" ? el("p", {}, statusName(conflict.mine)) : coLead ? el("p", {}, personLabel(member(conflict.mine))) : el("p", { class: "field-value" }, userText(conflict.mine || t("console.plan.emptyField"), "span")))),
     el("div", { class: "row" },
       el("button", { type: "button", class: "btn btn-small btn-primary", id: `${id}-retry`,
         onclick: () => { const c = p.conflicts[key]; delete p.conflicts[key]; save(c.mine, entry.versions[field] ?? c.version); } }, t("console.plan.retry")),
@@ -812,6 +946,7 @@ function planField(entry, field, ctx, editable, idPrefix) {
     onsubmit: (ev) => { ev.preventDefault(); if (changed) save(control.value, p.bases[key] ?? version); } },
   el("label", { for: id, class: "field-label" }, fieldName(field)),
   el("div", { class: "field-edit" }, control, saveBtn, revertBtn),
+  coLead ? el("p", { class: "hint", id: `${id}-hint` }, t("console.plan.coLeadHint")) : null,
   conflictBox);
 }
 

@@ -4,7 +4,7 @@ import { connect } from "./connection.js";
 import {
   takeToken, setLanguage, currentLanguage, t, el, userText, tickTimers, timerAnnouncer, announce,
   roomName, groupCounts, phaseName, workshopPhaseName, groupName, statusName, byId, fmtNumber, barFill,
-  GROUPS, ROOM_PHASES,
+  GROUPS, ROOM_PHASES, CO_LEAD_FIELDS, councilRoleName, isCoChair,
 } from "./console-common.js";
 import { agreementTracker, agreementLine, agreementLegend } from "./agreement.js";
 
@@ -135,7 +135,10 @@ function planView() {
   const page = pages > 1 ? Math.floor(Date.now() / PLAN_PAGE_MS) % pages : 0;
   const shown = printing ? active : active.slice(page * MAX_PLAN, (page + 1) * MAX_PLAN);
   const now = Date.now();
-  const council = byId(state.council).sort((a, b) => (a.role === "co_chair" ? 0 : 1) - (b.role === "co_chair" ? 0 : 1));
+  // Co-chairs first (law enforcement, then community), then members.
+  const rank = (m) => (m.role === "co_chair_law_enforcement" ? 0 : isCoChair(m.role) ? 1 : 2);
+  const council = byId(state.council).sort((a, b) => rank(a) - rank(b) || a.participant_id - b.participant_id);
+  const member = (pid) => (pid ? state.council[String(pid)] || null : null);
   const closed = state.workshop.phase === "closed";
   return el("div", { class: "view view-plan", dataset: { total: shown.length } },
     titleBar(closed ? t("display.plan.closedSubtitle") : t("display.plan.subtitle")),
@@ -143,19 +146,31 @@ function planView() {
       shown.length === 0 ? el("p", { class: "big-empty" }, t("display.plan.empty")) :
         el("table", { class: "plan-table" },
           el("thead", {}, el("tr", {},
-            ["title", "solution", "owner", "timeline", "status"].map((f) => el("th", { scope: "col", class: `col-${f}` }, t(`console.plan.field.${f}`))))),
+            ["title", "solution", "owner", "timeline"].map((f) => el("th", { scope: "col", class: `col-${f}` }, t(`console.plan.field.${f}`))),
+            el("th", { scope: "col", class: "col-coleads" }, t("display.plan.coLeads")),
+            el("th", { scope: "col", class: "col-status" }, t("console.plan.field.status")))),
           el("tbody", {}, shown.map((e) => el("tr", { class: now - (planChanged.get(e.id) || 0) < FRESH_MS ? "fresh" : null },
             el("td", { class: "col-title" }, el("div", { class: "clamp" }, userText(e.fields.title || t("console.plan.untitled"), "span"))),
             el("td", { class: "col-solution" }, el("div", { class: "clamp" }, userText(e.fields.solution || "—", "span"))),
             el("td", { class: "col-owner" }, el("div", { class: "clamp" }, userText(e.fields.owner || "—", "span"))),
             el("td", { class: "col-timeline" }, el("div", { class: "clamp" }, userText(e.fields.timeline || "—", "span"))),
+            el("td", { class: "col-coleads" }, coLeadCell(e, member)),
             el("td", { class: "col-status" }, el("span", { class: `status status-${e.fields.status || "proposed"}` }, statusName(e.fields.status || "proposed"))))))),
       council.length ? el("aside", { class: "council", aria: { labelledby: "council-h" } },
         el("h2", { id: "council-h" }, t("display.council.title")),
         el("ul", {}, council.slice(0, 12).map((m) => el("li", {},
           m.name ? el("span", { class: "council-name" }, userText(m.name, "span")) : el("span", { class: "council-name" }, t("display.council.unnamed")),
-          el("span", { class: "council-role" }, t(`console.council.role.${m.role}`), t("common.separator"), groupName(m.group)))))) : null),
+          el("span", { class: "council-role" }, councilRoleName(m.role), t("common.separator"), groupName(m.group)))))) : null),
     pages > 1 ? el("p", { class: "more plan-page" }, t("display.plan.page", { page: page + 1, pages, count: active.length })) : null);
+}
+
+/** An action's two co-leads, police side first: a chosen name, else their group (the column says
+ *  they are co-leads; the council list beside it gives roles); "—" for none. */
+function coLeadCell(e, member) {
+  const people = CO_LEAD_FIELDS.map((f) => member(e.fields[f])).filter(Boolean);
+  if (!people.length) return el("span", {}, "—");
+  return el("ul", { class: "coleads" }, people.map((m) => el("li", {},
+    m.name ? userText(m.name, "span") : el("span", {}, groupName(m.group)))));
 }
 
 // ------------------------------------------------------------ frame

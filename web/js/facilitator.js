@@ -16,6 +16,7 @@ const ctx = { conn: null, toast, ui, role: "facilitator", refresh: () => schedul
 let state = null;
 let status = "syncing";
 let seen = null; // ids of posts already announced
+let seenObjections = null; // ids of merge objections already announced
 let hadCall = false;
 let frame = 0;
 
@@ -33,6 +34,13 @@ function noteChanges(next) {
     else if (fresh.length > 1) announce(t("console.posts.newMany", { count: fresh.length }));
   }
   seen = new Set(ids);
+  // An author of a merged barrier objects (merge_object): a notice, never who.
+  const objections = Object.values(next.objections || {}).filter((o) => o.status === "open").map((o) => o.id);
+  if (seenObjections && objections.some((id) => !seenObjections.has(id))) {
+    toast.show(t("console.objection.new"));
+    announce(t("console.objection.new"));
+  }
+  seenObjections = new Set(objections);
   const call = (next.help || {})[String(roomId)];
   if (call) { hadCall = true; ui.helpAnswered = false; }
   else if (hadCall) {

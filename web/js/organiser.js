@@ -5,9 +5,11 @@ import {
   createToaster, renderRoomPanel, renderPlan, tickTimers, timerAnnouncer, announce, statusBadge, run,
   askDialog, roomName, roomParticipants, groupCounts, workshopPhaseName, phaseName, groupName, languageName,
   languagePicker, iso, byId, fmtNumber, fmtTime, countdown, barFill, GROUPS, WORKSHOP_PHASES,
+  councilRoleName, isCoChair,
 } from "./console-common.js";
 import { agreementTracker, agreementLine, agreementLegend } from "./agreement.js";
 import { exportsPanel } from "./exports.js";
+import { privacyPanel } from "./privacy.js";
 
 const LANG_KEY = "cg.console.lang";
 const header = document.getElementById("header");
@@ -123,7 +125,7 @@ function topBar() {
       el("h2", { id: "wphase-h" }, t("console.wphase.title")),
       el("ol", { class: "wphase" }, WORKSHOP_PHASES.map((p, k) => el("li", { class: [k < i && "done", k === i && "current"], aria: { current: k === i ? "step" : null } }, workshopPhaseName(p)))),
       el("div", { class: "row" },
-        el("button", { type: "button", class: "btn", id: "wback", disabled: !prev, onclick: back }, prev ? t("console.wphase.back", { phase: workshopPhaseName(prev) }) : t("console.phase.atStart")),
+        el("button", { type: "button", class: "btn", id: "wback", disabled: !prev || Boolean(state.privacy), onclick: back }, prev ? t("console.wphase.back", { phase: workshopPhaseName(prev) }) : t("console.phase.atStart")),
         el("button", { type: "button", class: "btn btn-primary", id: "wnext", disabled: !next, onclick: advance }, next ? t("console.wphase.next", { phase: workshopPhaseName(next) }) : t("console.phase.atEnd")))),
     el("section", { class: "card", aria: { labelledby: "pause-h" } },
       el("h2", { id: "pause-h" }, t("console.pause.title")),
@@ -271,43 +273,122 @@ function planView() {
       state.workshop.phase === "breakouts" ? el("span", { class: "hint" }, t("console.plenary.planLater")) : null),
     // The exports: first once the day is closed (the plan is final), after the entries while it is drafted.
     state.workshop.phase === "closed" ? exportsPanel(state, ctx) : null,
+    // After the exports: erase the day's personal data (web/js/privacy.js).
+    state.workshop.phase === "closed" ? privacyPanel(state, ctx) : null,
     renderPlan(state, ctx),
     state.workshop.phase !== "closed" ? exportsPanel(state, ctx) : null);
 }
 
 // ------------------------------------------------------------ council
 
+const COUNCIL_ROLE_CHOICES = ["co_chair_law_enforcement", "co_chair_community", "member"];
+
+/** A link shown once in a read-only field, with a copy button (council links: only now; progress: always). */
+function linkField(id, label, url) {
+  const input = el("input", { id, type: "text", readonly: true, dir: "ltr", class: "link-input", value: url,
+    onfocus: (ev) => ev.target.select() });
+  return el("div", { class: "link-field" },
+    el("label", { for: id, class: "field-label" }, label),
+    el("div", { class: "field-edit" }, input,
+      el("button", { type: "button", class: "btn btn-small", id: `${id}-copy`, onclick: async () => {
+        try { await navigator.clipboard.writeText(url); announce(t("console.council.copied")); } catch (_) { input.select(); }
+      } }, t("console.council.copy"))));
+}
+
+async function loadProgressLink() {
+  ui.progress = { loading: true };
+  try {
+    const resp = await fetch(`/api/workshops/${encodeURIComponent(state.workshop.id)}/links`,
+      { headers: { Authorization: `Bearer ${ctx.token}` }, cache: "no-store", credentials: "omit" });
+    const body = await resp.json();
+    ui.progress = resp.ok && body.progress_url ? { url: body.progress_url } : { failed: true };
+  } catch (_) {
+    ui.progress = { failed: true };
+  }
+  schedule();
+}
+
+function progressCard() {
+  if (!ui.progress) loadProgressLink();
+  const p = ui.progress || { loading: true };
+  return el("div", { class: "card progress-link" },
+    el("h3", {}, t("console.council.progressTitle")),
+    el("p", { class: "hint" }, t("console.council.progressExplain")),
+    p.url ? linkField("progress-url", t("console.council.progressTitle"), p.url)
+      : el("p", { class: "hint", role: p.failed ? "alert" : "status" }, t(p.failed ? "console.council.progressFailed" : "console.council.progressLoading")));
+}
+
+async function issueCouncilLink(v, who) {
+  const ack = await run(ctx, "council_link_issue", { participant_id: v.participant_id });
+  if (ack.ok && ack.result && ack.result.token) {
+    // Shown once: the server keeps only the token's hash. Forgotten on the next issue or reload.
+    ui.councilLink = { participant_id: v.participant_id, who, url: `${location.origin}/council/${ack.result.token}` };
+    announce(t("console.council.linkIssued", { name: who }));
+    schedule();
+  }
+}
+
+function issuedLinkCard() {
+  const l = ui.councilLink;
+  if (!l || !(state.council_links || {})[String(l.participant_id)]) return null;
+  return el("div", { class: "card notice issued-link", role: "region", aria: { labelledby: "issued-link-h" } },
+    el("h3", { id: "issued-link-h" }, t("console.council.linkIssued", { name: l.who })),
+    el("p", { class: "hint" }, t("console.council.linkExplain")),
+    linkField("council-url", t("console.council.linkIssued", { name: l.who }), l.url),
+    el("button", { type: "button", class: "btn btn-small btn-quiet", id: "council-url-done",
+      onclick: () => { ui.councilLink = null; schedule(); } }, t("console.council.close")));
+}
+
 function councilView() {
   const vols = byId(state.volunteers).sort((a, b) => String(a.name || "").localeCompare(String(b.name || "")) || a.participant_id - b.participant_id);
   const council = byId(state.council);
+  const links = state.council_links || {};
   return el("section", { aria: { labelledby: "council-h" } },
     el("div", { class: "section-head" },
       el("h2", { id: "council-h" }, t("console.council.title")),
-      el("span", { class: "hint" }, t("console.council.summary", { count: council.length, chairs: council.filter((m) => m.role === "co_chair").length }))),
+      el("span", { class: "hint" }, t("console.council.summary", { count: council.length, chairs: council.filter((m) => isCoChair(m.role)).length }))),
+    issuedLinkCard(),
     vols.length === 0 ? el("p", { class: "empty card" }, t("console.council.empty")) :
-      el("div", { class: "card" }, el("table", { class: "council-table" },
+      el("div", { class: "card table-scroll" }, el("table", { class: "council-table" },
         el("caption", { class: "visually-hidden" }, t("console.council.title")),
         el("thead", {}, el("tr", {},
           el("th", { scope: "col" }, t("console.council.name")),
           el("th", { scope: "col" }, t("console.council.group")),
           el("th", { scope: "col" }, t("console.council.contact")),
-          el("th", { scope: "col" }, t("console.council.role")))),
+          el("th", { scope: "col" }, t("console.council.role")),
+          el("th", { scope: "col" }, t("console.council.link")))),
         el("tbody", {}, vols.map((v) => {
           const id = `role-${v.participant_id}`;
           const who = v.name ? iso(v.name) : t("console.people.anonymousN", { id: v.participant_id });
           const select = el("select", { id, class: "select-small", aria: { label: t("console.council.roleFor", { name: who }) } },
             el("option", { value: "" }, t("console.council.role.none")),
-            el("option", { value: "co_chair" }, t("console.council.role.co_chair")),
-            el("option", { value: "member" }, t("console.council.role.member")));
+            // A legacy single "co_chair" (older workshops) stays visible until changed.
+            v.role && !COUNCIL_ROLE_CHOICES.includes(v.role) ? el("option", { value: v.role }, councilRoleName(v.role)) : null,
+            COUNCIL_ROLE_CHOICES.map((r) => el("option", { value: r }, councilRoleName(r))));
           select.value = v.role || "";
-          select.addEventListener("change", () => run(ctx, "council_role_set", { participant_id: v.participant_id, role: select.value || null },
-            t("console.council.roleSet", { name: who })));
+          select.addEventListener("change", async () => {
+            const ack = await run(ctx, "council_role_set", { participant_id: v.participant_id, role: select.value || null },
+              t("console.council.roleSet", { name: who }));
+            if (!ack.ok) { select.value = v.role || ""; }
+          });
+          const hasLink = !!links[String(v.participant_id)];
+          const linkCell = !v.role ? el("span", { class: "hint" }, "—") : el("div", { class: "link-actions" },
+            el("span", { class: hasLink ? "badge badge-link" : "hint" }, t(hasLink ? "console.council.linkActive" : "console.council.linkNone")),
+            el("button", { type: "button", class: "btn btn-small", id: `link-${v.participant_id}`,
+              aria: { label: t("console.council.linkIssueFor", { name: who }) },
+              onclick: () => issueCouncilLink(v, who) }, t(hasLink ? "console.council.linkRenew" : "console.council.linkIssue")),
+            hasLink ? el("button", { type: "button", class: "btn btn-small btn-quiet", id: `unlink-${v.participant_id}`,
+              aria: { label: t("console.council.linkRevokeFor", { name: who }) },
+              onclick: () => run(ctx, "council_link_revoke", { participant_id: v.participant_id }, t("console.council.linkRevoked", { name: who })) },
+            t("console.council.linkRevoke")) : null);
           return el("tr", {},
             el("td", {}, v.name ? userText(v.name, "span") : el("span", { class: "hint" }, who)),
             el("td", {}, groupName(v.group)),
             el("td", {}, v.consent && v.contact ? userText(v.contact, "span") : el("span", { class: "hint" }, t(v.consent ? "console.council.noContact" : "console.council.noConsent"))),
-            el("td", {}, select));
-        })))));
+            el("td", {}, select),
+            el("td", {}, linkCell));
+        })))),
+    progressCard());
 }
 
 // ------------------------------------------------------------ page

@@ -135,6 +135,7 @@ async function start() {
 
   const info = await fetchWorkshop(code);
   if (info === "not_found") { showCodeForm("error.not_found"); return; }
+  if (info === "expired") { showCodeForm("error.expired"); return; }
   if (!info) { showRetry(() => start()); return; }
 
   const saved = load(sessionKey(code));
@@ -153,6 +154,7 @@ async function fetchWorkshop(code) {
   try {
     const res = await fetch(`/api/workshops/${encodeURIComponent(code)}`, { cache: "no-cache" });
     if (res.status === 404) return "not_found";
+    if (res.status === 410) return "expired"; // past TOKEN_TTL_DAYS (docs/security.md)
     if (!res.ok) return null;
     const body = await res.json();
     return body && body.ok ? body : null;
@@ -210,6 +212,25 @@ function showCodeForm(errorKey = null) {
 
 // ------------------------------------------------------------------ join form
 
+// The privacy notice: what "anonymous" means (with the choice), then what is kept, for how
+// long (TOKEN_TTL_DAYS, from /api/workshops/<code>) and whom to ask. docs/security.md.
+function privacyNotice(info, anonField) {
+  const days = Number(info.retention_days) || 0;
+  let erased = t("phone.privacy.erased_manual");
+  if (days > 0 && info.expires_at) {
+    const date = new Intl.DateTimeFormat(currentLanguage(), { dateStyle: "long" }).format(new Date(info.expires_at));
+    erased = t("phone.privacy.erased", { days: formatNumber(days), date });
+  }
+  return h("section", { class: "privacy-notice", "aria-labelledby": "privacy-title" },
+    h("h2", { id: "privacy-title" }, t("phone.privacy.title")),
+    anonField,
+    h("h3", { id: "privacy-kept-title" }, t("phone.privacy.kept_title")),
+    h("ul", { class: "privacy-facts", "aria-labelledby": "privacy-kept-title" },
+      h("li", {}, t("phone.privacy.kept")),
+      h("li", { id: "privacy-erased" }, erased),
+      h("li", {}, t("phone.privacy.ask"))));
+}
+
 function showJoinForm(code, info, draft = {}) {
   rerenderPlain = () => {
     const d = readDraft();
@@ -239,7 +260,7 @@ function showJoinForm(code, info, draft = {}) {
   const showName = h("input", { type: "radio", name: "anon", value: "show", checked: draft.anonymous === false });
   const stayAnon = h("input", { type: "radio", name: "anon", value: "anon", checked: draft.anonymous !== false });
   const anonField = h("fieldset", { class: "field anon-field" },
-    h("legend", {}, t("phone.join.anon.title")),
+    h("legend", {}, h("h3", {}, t("phone.join.anon.title"))),
     h("ul", { class: "anon-facts" },
       h("li", {}, t("phone.join.anon.fact1")),
       h("li", {}, t("phone.join.anon.fact2")),
@@ -270,7 +291,7 @@ function showJoinForm(code, info, draft = {}) {
       nameInput),
     groupField,
     langField,
-    anonField,
+    privacyNotice(info, anonField),
     errorBox,
     submit);
 
@@ -367,6 +388,8 @@ const ui = {
   solutionText: "",
   solutionAnon: null,
   volunteerOpen: false,
+  objectFor: null, // shared barrier id the merge-objection form is open for
+  objectText: "",
 };
 
 function enterRoom(code, info, session) {
@@ -447,6 +470,11 @@ function noticeChanges(prev, next) {
       if (item.hidden && !before.hidden) toast(t("phone.told.hidden", { reason: item.hidden_reason || "" }));
       else if (item.edited && item.text !== before.text) toast(t("phone.told.edited", { text: item.text }));
     }
+  }
+  // The author is told when the facilitator keeps a merge they objected to.
+  for (const [id, o] of Object.entries(next.objections || {})) {
+    const before = (prev.objections || {})[id];
+    if (before && before.status === "open" && o.status === "dismissed") toast(t("phone.objection.dismissed"));
   }
   let fresh = 0;
   for (const id of Object.keys(next.barriers)) {
@@ -600,6 +628,13 @@ function renderOverlay() {
 
 function renderUnauthorized() {
   const ended = state && state.me && state.me.ended;
+  if (ended && ended.erased) {
+    // The workshop's personal data was erased (purge or expiry): a calm goodbye, no rejoining.
+    clear(main).append(h("section", { class: "card stack", role: "status" },
+      h("h1", {}, t("phone.erased.title")),
+      h("p", {}, t("phone.erased.body"))));
+    return;
+  }
   if (ended && state.me.role === "participant") {
     // Removed by the facilitator or organiser: say so plainly; joining again is not offered.
     clear(main).append(h("section", { class: "card stack", role: "alert" },
@@ -757,12 +792,74 @@ function voteButton(kind, item) {
 
 function authorLine(kind, item) {
   const mine = isMine(kind, item.id);
+  const room = myRoom();
+  // Before the reveal no post carries a name (the facilitator screens them blind): one's own is just "Yours".
+  const screened = mine && !item.author_name && room && !room.revealed;
   return h("p", { class: "meta" },
     mine ? h("span", { class: "badge badge-mine" }, t("phone.yours")) : null,
     item.edited ? h("span", { class: "badge badge-edited" }, t("phone.edited")) : null,
-    item.author_name
-      ? h("span", { class: "author" }, "— ", userText(item.author_name))
-      : item.shared ? h("span", { class: "author" }, t("phone.barrier.shared")) : h("span", { class: "author" }, t("phone.anonymous")));
+    screened
+      ? null
+      : item.author_name
+        ? h("span", { class: "author" }, "— ", userText(item.author_name))
+        : item.shared ? h("span", { class: "author" }, t("phone.barrier.shared")) : h("span", { class: "author" }, t("phone.anonymous")));
+}
+
+// The author of a barrier merged into a shared one may object (merge_object): the facilitator
+// is told that an author objects, never who. Shown on the shared barrier's card.
+function objectionBlock(shared, members, phase) {
+  const own = members.filter((m) => isMine("barrier", m.id));
+  if (!own.length) return null;
+  const mineObjection = Object.values(state.objections || {}).find((o) => o.shared_id === shared.id);
+  if (mineObjection) {
+    return h("p", { class: ["notice", "objection-status", mineObjection.status === "dismissed" ? "is-dismissed" : null], role: "status" },
+      t(mineObjection.status === "dismissed" ? "phone.objection.dismissed" : "phone.objection.sent"));
+  }
+  if (pending("merge_object", (p) => own.some((m) => m.id === p.barrier_id)).length) {
+    return h("p", { class: "meta" }, h("span", { class: "badge badge-waiting" }, t("phone.waiting")));
+  }
+  if (!(phase === "reveal" || phase === "vote") || state.workshop.phase === "closed") return null;
+  if (ui.objectFor !== shared.id) {
+    return h("div", { class: "post-actions" },
+      h("button", {
+        type: "button", class: "btn-quiet btn-small object-btn", "data-key": `object-${shared.id}`,
+        onclick: () => {
+          ui.objectFor = shared.id;
+          ui.objectText = "";
+          render();
+          const ta = document.getElementById(`object-text-${shared.id}`);
+          if (ta) ta.focus();
+        },
+      }, t("phone.objection.button"), h("span", { class: "visually-hidden" }, " — ", shared.text)));
+  }
+  const taId = `object-text-${shared.id}`;
+  const textarea = h("textarea", { id: taId, rows: "3", dir: "auto", maxlength: "300", "data-key": taId,
+    "aria-describedby": `object-hint-${shared.id}` });
+  textarea.value = ui.objectText;
+  textarea.addEventListener("input", () => { ui.objectText = textarea.value; });
+  const close = () => {
+    ui.objectFor = null;
+    ui.objectText = "";
+    render();
+    const back = main.querySelector(`[data-key="object-${shared.id}"]`);
+    if (back) back.focus();
+  };
+  const form = h("form", { class: "objection-form", novalidate: true },
+    h("label", { for: taId }, t("phone.objection.label")),
+    h("span", { id: `object-hint-${shared.id}`, class: "hint" }, t("phone.objection.hint")),
+    textarea,
+    h("div", { class: "form-actions" },
+      h("button", { type: "submit", class: "btn-primary", "data-key": `object-submit-${shared.id}` }, t("phone.objection.submit")),
+      h("button", { type: "button", class: "btn-quiet", onclick: close }, t("common.cancel"))));
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    const reason = textarea.value.trim().slice(0, 300);
+    ui.objectFor = null;
+    ui.objectText = "";
+    send("merge_object", { barrier_id: own[0].id, ...(reason ? { reason } : {}) });
+    render();
+  });
+  return form;
 }
 
 function withdrawButton(kind, id, text) {
@@ -829,6 +926,7 @@ function barrierCard(b, { phase, canVote = false, withSolutions = false } = {}) 
           userText(m.text, "p"),
           isMine("barrier", m.id) ? h("span", { class: "badge badge-mine" }, t("phone.yours")) : null))))
       : null,
+    b.shared ? objectionBlock(b, members, phase) : null,
     withdrawing ? h("p", { class: "meta" }, h("span", { class: "badge badge-waiting" }, t("phone.waiting"))) : null,
     (canVote || canWithdraw)
       ? h("div", { class: "post-actions" },

@@ -26,6 +26,9 @@ export const EVENT_TYPES = Object.freeze([
   "solution_withdrawn",
   "post_hidden",
   "post_edited",
+  "post_flagged",
+  "merge_objected",
+  "merge_objection_dismissed",
   "participant_removed",
   "access_ended",
   "facilitator_link_changed",
@@ -34,11 +37,14 @@ export const EVENT_TYPES = Object.freeze([
   "plenary_item_withdrawn",
   "plan_entry_created",
   "plan_entry_updated",
+  "plan_note_added",
+  "council_link_changed",
   "council_volunteered",
   "council_role_set",
   "help_called",
   "help_cleared",
   "room_stats",
+  "workshop_purged",
 ]);
 
 const TALLY_COLLECTIONS = { barrier: "barriers", solution: "solutions", plenary: "plenary" };
@@ -115,6 +121,10 @@ function apply(s, t, d) {
       s.participants = d.participants;
       s.barriers = d.barriers;
       s.solutions = d.solutions;
+      if (has(s, "objections")) {
+        // own objections belong to the room left behind
+        s.objections = Object.fromEntries(Object.entries(s.objections).filter(([, o]) => o.room_id === d.room_id));
+      }
       break;
     case "barrier_posted":
       if (here(s, d.barrier.room_id)) s.barriers[String(d.barrier.id)] = d.barrier;
@@ -128,6 +138,7 @@ function apply(s, t, d) {
       delete s.barriers[String(d.barrier_id)];
       // A withdrawn post is no longer "mine" (the snapshot lists live posts only).
       s.mine = s.mine.filter((k) => k !== key("barrier", d.barrier_id));
+      if (has(s, "flags")) delete s.flags[key("barrier", d.barrier_id)];
       break;
     case "barriers_merged":
       if (here(s, d.shared.room_id)) {
@@ -137,6 +148,11 @@ function apply(s, t, d) {
       break;
     case "merge_undone":
       delete s.barriers[String(d.shared_id)];
+      if (has(s, "flags")) delete s.flags[key("barrier", d.shared_id)];
+      if (has(s, "objections")) {
+        // an undone merge takes its objections with it
+        s.objections = Object.fromEntries(Object.entries(s.objections).filter(([, o]) => o.shared_id !== d.shared_id));
+      }
       for (const b of d.members) {
         if (here(s, b.room_id) && (has(s.barriers, String(b.id)) || !b.hidden)) s.barriers[String(b.id)] = b;
       }
@@ -162,6 +178,7 @@ function apply(s, t, d) {
     case "solution_withdrawn":
       delete s.solutions[String(d.solution_id)];
       s.mine = s.mine.filter((k) => k !== key("solution", d.solution_id));
+      if (has(s, "flags")) delete s.flags[key("solution", d.solution_id)];
       break;
     case "post_hidden": {
       const coll = d.kind === "barrier" ? "barriers" : "solutions";
@@ -179,12 +196,30 @@ function apply(s, t, d) {
       if (item != null) Object.assign(item, { text: d.text, edited: d.edited });
       break;
     }
+    case "post_flagged":
+      // Second-look flags: facilitators and organisers only (they alone hear this event).
+      if (has(s, "flags")) {
+        if (d.flags.length) s.flags[key(d.kind, d.id)] = d.flags;
+        else delete s.flags[key(d.kind, d.id)];
+      }
+      break;
+    case "merge_objected":
+      if (has(s, "objections")) s.objections[String(d.objection.id)] = d.objection;
+      break;
+    case "merge_objection_dismissed":
+      for (const o of Object.values(s.objections || {})) {
+        if (o.shared_id === d.shared_id && o.status === "open") o.status = "dismissed";
+      }
+      break;
     case "participant_removed":
       delete s.participants[String(d.participant_id)];
+      // A removed person is no longer a volunteer the organisers can seat (snapshot: same).
+      if (s.volunteers) delete s.volunteers[String(d.participant_id)];
       break;
     case "access_ended":
       // This screen's link no longer works (removed, or a revoked facilitator link).
-      s.me.ended = { reason: d.reason };
+      // `erased: true` when the workshop's personal data was erased (workshop_purge, expiry).
+      s.me.ended = { ...d };
       break;
     case "facilitator_link_changed":
       break; // a notice for the organiser's console; links are not part of the state
@@ -210,6 +245,17 @@ function apply(s, t, d) {
       }
       break;
     }
+    case "plan_note_added": {
+      const entry = s.plan[String(d.note.entry_id)];
+      if (entry !== undefined && entry !== null) entry.notes.push(d.note);
+      break;
+    }
+    case "council_link_changed":
+      if (role === "organiser") {
+        if (d.active) s.council_links[String(d.participant_id)] = true;
+        else delete s.council_links[String(d.participant_id)];
+      }
+      break;
     case "council_volunteered": {
       const v = d.volunteer;
       if (role === "organiser") {
@@ -237,6 +283,19 @@ function apply(s, t, d) {
       break;
     case "room_stats":
       s.stats[String(d.room_id)] = d;
+      break;
+    case "workshop_purged":
+      // Names, contacts and moderation reasons are gone (server/domain/purge.py); the content stays.
+      for (const p of Object.values(s.participants)) p.name = null;
+      for (const m of Object.values(s.council)) m.name = null;
+      for (const v of Object.values(s.volunteers || {})) { v.name = null; v.contact = null; }
+      for (const coll of ["barriers", "solutions"]) {
+        for (const item of Object.values(s[coll])) { item.author_name = null; item.hidden_reason = null; }
+      }
+      for (const entry of Object.values(s.plan)) {
+        for (const note of entry.notes || []) note.author.name = null;
+      }
+      if (role === "organiser") s.privacy = { purged_at: d.purged_at };
       break;
     default:
       throw new Error(`unknown event type ${JSON.stringify(t)}`);

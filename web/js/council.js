@@ -1,0 +1,140 @@
+// A council member's page (/council/<token>): after the day, they update the status of the
+// actions they co-lead (co-chairs: every action) and add dated notes. The same commands, the
+// same per-field versions and conflicts as the organiser's editor (plan_entry_update,
+// plan_note_add), audited on the server (docs/council.md).
+//
+// The token is in the path because the link is mailed; it is sent back only in the Socket.IO
+// auth payload, the outbox is keyed by a hash of it, and Referrer-Policy: no-referrer keeps it
+// out of any Referer.
+import { connect } from "./connection.js";
+import {
+  setLanguage, preferredLanguage, saveLanguage, currentLanguage, t, el, rerender, userText,
+  createToaster, statusBadge, run, languagePicker, statusName, fieldName, fmtNumber, byId, personLabel,
+  planNotes, noteForm, isCoChair, CO_LEAD_FIELDS, PLAN_STATUSES, announce,
+} from "./console-common.js";
+
+const LANG_KEY = "cg.council.lang";
+const OPEN_PHASES = ["action_plan", "closed"];
+const DETAIL_FIELDS = ["solution", "actions", "owner", "timeline", "success_measure"];
+const header = document.getElementById("header");
+const main = document.getElementById("main");
+const toast = createToaster(document.getElementById("toasts"));
+
+const token = decodeURIComponent(location.pathname.split("/")[2] || "");
+const ui = {};
+const ctx = { conn: null, toast, ui, role: "council", refresh: () => schedule() };
+let state = null;
+let status = "syncing";
+let frame = 0;
+
+function schedule() {
+  if (frame) return;
+  frame = requestAnimationFrame(() => { frame = 0; render(); });
+}
+
+function me() {
+  return state && state.council[String(state.me.participant_id)];
+}
+
+/** Co-chairs may update every action; members the actions they co-lead (server/domain/council.py). */
+function mayEdit(entry) {
+  const m = me();
+  if (!m || !OPEN_PHASES.includes(state.workshop.phase)) return false;
+  return isCoChair(m.role) || CO_LEAD_FIELDS.some((f) => entry.fields[f] === String(m.participant_id));
+}
+
+function renderHeader() {
+  rerender(header, [
+    el("div", { class: "brand" },
+      el("span", { class: "app-name" }, t("console.app")),
+      el("span", { class: "role-name" }, t("council.title"))),
+    el("div", { class: "header-title" }, state ? el("h1", {}, userText(state.workshop.title, "span")) : null),
+    el("div", { class: "header-tools" },
+      statusBadge(status),
+      languagePicker("lang", currentLanguage(), async (l) => { saveLanguage(LANG_KEY, l); await setLanguage(l); render(); })),
+  ]);
+}
+
+async function setStatus(entry, select) {
+  const version = entry.versions.status ?? 1;
+  const ack = await run({ ...ctx, quietConflicts: true }, "plan_entry_update",
+    { entry_id: entry.id, field: "status", value: select.value, version }, t("council.statusSaved"));
+  if (!ack.ok && ack.error && ack.error.code === "conflict") {
+    const now = (ack.error.details || {}).current_value || "proposed";
+    const msg = t("council.conflict", { status: statusName(now) });
+    toast.show(msg, "error");
+    announce(msg);
+  }
+  schedule();
+}
+
+function entryCard(entry) {
+  const f = entry.fields;
+  const s = f.status || "proposed";
+  const m = me();
+  const mine = m && CO_LEAD_FIELDS.some((x) => f[x] === String(m.participant_id));
+  const editable = mayEdit(entry);
+  const member = (pid) => (pid ? state.council[String(pid)] || null : null);
+  const statusId = `status-${entry.id}`;
+  let statusControl = null;
+  if (editable) {
+    statusControl = el("select", { id: statusId, class: "select", aria: { describedby: `entry-${entry.id}-h` } }, PLAN_STATUSES.map((x) => el("option", { value: x }, statusName(x))));
+    statusControl.value = s;
+    statusControl.addEventListener("change", () => setStatus(entry, statusControl));
+  }
+  return el("li", { class: ["plan-entry", "card", mine && "is-mine"] },
+    el("div", { class: "plan-entry-head" },
+      el("h3", { class: "entry-title", id: `entry-${entry.id}-h` }, el("span", { class: "entry-pos" }, `${fmtNumber(entry.position)}. `),
+        userText(f.title || t("console.plan.untitled"), "span")),
+      el("span", { class: `status-chip status-${s}` }, statusName(s)),
+      mine ? el("span", { class: "badge badge-mine" }, t("council.mine")) : null),
+    editable ? el("div", { class: "plan-field status-field" },
+      el("label", { for: statusId, class: "field-label" }, fieldName("status")),
+      el("div", { class: "field-edit" }, statusControl)) : null,
+    el("div", { class: "plan-fields" },
+      DETAIL_FIELDS.filter((name) => f[name]).map((name) => el("div", { class: ["plan-field", ["solution", "actions"].includes(name) && "wide"] },
+        el("span", { class: "field-label" }, fieldName(name)),
+        userText(f[name], "p", "field-value"))),
+      CO_LEAD_FIELDS.map((name) => el("div", { class: "plan-field" },
+        el("span", { class: "field-label" }, fieldName(name)),
+        el("p", { class: "field-value" }, personLabel(member(f[name])))))),
+    planNotes(entry, "council"),
+    editable ? noteForm(entry, ctx, "council", { label: t("council.noteLabel"), submit: t("council.noteSubmit"), done: t("council.noteAdded") })
+      : (OPEN_PHASES.includes(state.workshop.phase) ? el("p", { class: "hint" }, t("council.readOnly")) : null));
+}
+
+function render() {
+  renderHeader();
+  const ended = state && (state.me.ended || !me());
+  if (status === "unauthorized" || ended) {
+    rerender(main, el("div", { class: "card notice", role: "alert" },
+      el("h2", {}, t("council.ended.title")), el("p", {}, t("council.ended.body"))));
+    return;
+  }
+  if (!state) return;
+  const m = me();
+  const entries = byId(state.plan).sort((a, b) => (a.position - b.position) || a.id - b.id);
+  const open = OPEN_PHASES.includes(state.workshop.phase);
+  rerender(main, [
+    el("section", { class: "after-intro", aria: { labelledby: "council-h" } },
+      el("h2", { id: "council-h" }, t("council.title")),
+      el("p", {}, t("council.you", { who: "" }), personLabel(m)),
+      el("p", { class: "hint" }, open ? t(isCoChair(m.role) ? "council.introChair" : "council.introMember") : t("council.notYet"))),
+    entries.length
+      ? el("ol", { class: "plan-list after-list", aria: { labelledby: "council-h" } }, entries.map(entryCard))
+      : el("p", { class: "empty card" }, t("progress.empty")),
+  ]);
+}
+
+async function start() {
+  await setLanguage(preferredLanguage(LANG_KEY));
+  if (!token) { status = "unauthorized"; render(); return; }
+  render();
+  ctx.conn = connect({
+    token,
+    onState(next) { state = next; schedule(); },
+    onStatus(s) { status = s; render(); },
+  });
+}
+
+start();

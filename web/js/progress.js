@@ -1,0 +1,126 @@
+// The read-only progress page (/progress/<token>): after the day, the action plan, each
+// action's status, its co-leads (a chosen name, else council role and group) and dated notes.
+// No contact details, no participant data (server/domain/council.py progress_view).
+//
+// The token is in the path because the link is printed and mailed. It is sent back only in an
+// Authorization header (never in a query string); every response carries
+// Referrer-Policy: no-referrer, and the page loads nothing from another origin.
+// Live enough: it re-reads the plan every 30 s while visible, on focus, and on "Refresh".
+import {
+  setLanguage, preferredLanguage, saveLanguage, currentLanguage, t, el, rerender, userText,
+  languagePicker, statusName, fieldName, fmtTime, fmtNumber, personLabel, planNotes, announce,
+} from "./console-common.js";
+
+const LANG_KEY = "cg.progress.lang";
+const POLL_MS = 30000;
+const DETAIL_FIELDS = ["solution", "actions", "owner", "timeline", "resources", "success_measure", "council_lead"];
+const header = document.getElementById("header");
+const main = document.getElementById("main");
+
+const token = decodeURIComponent(location.pathname.split("/")[2] || "");
+let data = null;       // the last answer of GET /api/progress
+let status = "loading"; // loading | ok | failed | unauthorized
+let updatedAt = null;
+let loading = false;
+
+async function load(manual = false) {
+  if (loading) return;
+  loading = true;
+  try {
+    const resp = await fetch("/api/progress", {
+      headers: { Authorization: `Bearer ${token}` }, cache: "no-store", credentials: "omit", referrerPolicy: "no-referrer",
+    });
+    if (resp.status === 401 || resp.status === 403) {
+      status = "unauthorized";
+    } else if (!resp.ok) {
+      status = data ? "ok" : "failed";
+    } else {
+      data = await resp.json();
+      status = "ok";
+      updatedAt = new Date().toISOString();
+      if (manual) announce(t("progress.updated", { time: fmtTime(updatedAt) }));
+    }
+  } catch (_) {
+    if (!data) status = "failed";
+  } finally {
+    loading = false;
+  }
+  render();
+}
+
+function renderHeader() {
+  const ws = data && data.workshop;
+  rerender(header, [
+    el("div", { class: "brand" },
+      el("span", { class: "app-name" }, t("console.app")),
+      el("span", { class: "role-name" }, t("progress.title"))),
+    el("div", { class: "header-title" },
+      ws ? el("h1", {}, userText(ws.title, "span")) : null,
+      ws && (ws.date || ws.place) ? el("span", { class: "hint" },
+        [ws.date, ws.place].filter(Boolean).map((f, i) => [i ? t("common.separator") : "", userText(f, "span")])) : null),
+    el("div", { class: "header-tools" },
+      languagePicker("lang", currentLanguage(), async (l) => { saveLanguage(LANG_KEY, l); await setLanguage(l); render(); })),
+  ]);
+}
+
+function coLeads(entry) {
+  return el("div", { class: "plan-field" },
+    el("span", { class: "field-label" }, t("display.plan.coLeads")),
+    el("ul", { class: "colead-list" },
+      el("li", {}, el("span", { class: "side" }, fieldName("co_lead_law_enforcement")), " ", personLabel(entry.co_leads.law_enforcement)),
+      el("li", {}, el("span", { class: "side" }, fieldName("co_lead_community")), " ", personLabel(entry.co_leads.community))));
+}
+
+function entryCard(entry) {
+  const f = entry.fields;
+  const s = f.status || "proposed";
+  return el("li", { class: "plan-entry card" },
+    el("div", { class: "plan-entry-head" },
+      el("h3", { class: "entry-title" }, el("span", { class: "entry-pos" }, `${fmtNumber(entry.position)}. `), userText(f.title, "span")),
+      el("span", { class: `status-chip status-${s}` }, statusName(s))),
+    el("div", { class: "plan-fields" },
+      DETAIL_FIELDS.filter((name) => f[name]).map((name) => el("div", { class: ["plan-field", ["solution", "actions"].includes(name) && "wide"] },
+        el("span", { class: "field-label" }, fieldName(name)),
+        userText(f[name], "p", "field-value"))),
+      coLeads(entry)),
+    planNotes({ id: entry.id, notes: entry.notes }, "progress"));
+}
+
+function render() {
+  renderHeader();
+  if (status === "unauthorized") {
+    rerender(main, el("div", { class: "card notice", role: "alert" },
+      el("h2", {}, t("progress.unauthorized.title")), el("p", {}, t("progress.unauthorized.body"))));
+    return;
+  }
+  if (!data) {
+    rerender(main, el("p", { class: status === "failed" ? "card notice" : "loading", role: status === "failed" ? "alert" : "status" },
+      t(status === "failed" ? "progress.failed" : "progress.loading")));
+    return;
+  }
+  const entries = [...data.entries].sort((a, b) => (a.position - b.position) || a.id - b.id);
+  const done = entries.filter((e) => e.fields.status === "done").length;
+  rerender(main, [
+    el("section", { class: "after-intro", aria: { labelledby: "progress-h" } },
+      el("h2", { id: "progress-h" }, t("progress.title")),
+      el("p", { class: "hint" }, t("progress.intro")),
+      el("div", { class: "after-toolbar" },
+        entries.length ? el("p", { class: "summary" }, t("progress.summary", { done, count: entries.length })) : null,
+        el("span", { class: "hint", role: "status" }, updatedAt ? t("progress.updated", { time: fmtTime(updatedAt) }) : ""),
+        el("button", { type: "button", class: "btn btn-small", id: "refresh", onclick: () => load(true) }, t("progress.refresh")))),
+    entries.length
+      ? el("ol", { class: "plan-list after-list", aria: { labelledby: "progress-h" } }, entries.map(entryCard))
+      : el("p", { class: "empty card" }, t("progress.empty")),
+  ]);
+}
+
+async function start() {
+  await setLanguage(preferredLanguage(LANG_KEY));
+  render();
+  if (!token) { status = "unauthorized"; render(); return; }
+  await load();
+  setInterval(() => { if (document.visibilityState === "visible" && status !== "unauthorized") load(); }, POLL_MS);
+  document.addEventListener("visibilitychange", () => { if (document.visibilityState === "visible" && status !== "unauthorized") load(); });
+}
+
+start();
