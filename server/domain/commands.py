@@ -43,14 +43,10 @@ class Context:
     # token): the idempotency record keeps the result without them.
     secrets: dict = field(default_factory=dict)
 
-    # The last sequence number handed out by emit(); written to the (locked) workshop row once,
-    # in finish(), so the command's queries in between flush no UPDATE of the workshop.
-    seq: int | None = None
-
     def emit(self, type_: str, data: dict, audience: list[str] | set[str]) -> Event:
         """Append an event to the workshop's log, numbered inside this transaction."""
-        self.seq = (self.workshop.seq if self.seq is None else self.seq) + 1
-        ev = Event(workshop_id=self.workshop.id, seq=self.seq, type=type_, data=data,
+        self.workshop.seq += 1
+        ev = Event(workshop_id=self.workshop.id, seq=self.workshop.seq, type=type_, data=data,
                    audience=sorted(set(audience)), at=self.now)
         # Added to the session in finish(): the command's queries in between (tallies,
         # room counts) then flush no event rows, and all of them go in one batched INSERT.
@@ -58,9 +54,7 @@ class Context:
         return ev
 
     def finish(self) -> list[Event]:
-        """Put the command's events and the workshop's new seq in the session (before the final flush and commit)."""
-        if self.seq is not None:
-            self.workshop.seq = self.seq
+        """Put the command's events in the session (before the final flush and commit)."""
         self.session.add_all(self.events)
         return list(self.events)
 

@@ -134,11 +134,20 @@ class ObservedRedisManager(socketio.RedisManager):
         self.listening = True
         self.listener_since = time.time()
         self.subscriptions += 1
-        if self.subscriptions > 1:
+        if self.subscriptions == 1:
+            # This process has just started. If it replaces one that crashed (kill -9, OOM) between
+            # committing a command and publishing its events, the other processes' clients never got
+            # those events, and a later event with a higher seq hides the gap from them. Ask every
+            # client of every process to take a snapshot; at most one per client per process start.
+            self.server.start_background_task(self._resync_everyone)
+        else:
             self.reconnects += 1
             self._get_logger().warning("message queue: subscribed again; asking this process's clients to resync")
             # Only this process's clients missed what was published meanwhile.
             self.server.start_background_task(self._resync_local)
+
+    def _resync_everyone(self) -> None:
+        self.emit(RESYNC, {"reason": "process_started"}, namespace="/")
 
     def _resync_local(self) -> None:
         self.emit(RESYNC, {"reason": "message_queue"}, namespace="/", ignore_queue=True)
