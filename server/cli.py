@@ -220,6 +220,15 @@ def create_workshop(args) -> int:
     return 0
 
 
+def _refuse(err, as_json: bool) -> int:
+    """Print a refusal (one JSON object with --json, else a line on stderr); exit code 2."""
+    if as_json:
+        print(json.dumps({"ok": False, "error": err.as_dict()}))
+    else:
+        print(f"error ({err.code}): {err.message}", file=sys.stderr)
+    return 2
+
+
 def links(args) -> int:
     """A workshop's links that can be printed again: join and progress; with --council, new council links."""
     import uuid
@@ -232,11 +241,7 @@ def links(args) -> int:
     from .models import CouncilLink, CouncilVolunteer, Participant, Workshop
 
     def fail(err: CommandError) -> int:
-        if args.json:
-            print(json.dumps({"ok": False, "error": err.as_dict()}))
-        else:
-            print(f"error ({err.code}): {err.message}", file=sys.stderr)
-        return 2
+        return _refuse(err, args.json)
 
     app = create_app()
     db = app.extensions["common_ground_db"]
@@ -326,11 +331,7 @@ def import_archive(args) -> int:
     from .reports import archive
 
     def fail(err: CommandError) -> int:
-        if args.json:
-            print(json.dumps({"ok": False, "error": err.as_dict()}))
-        else:
-            print(f"error ({err.code}): {err.message}", file=sys.stderr)
-        return 2
+        return _refuse(err, args.json)
 
     try:
         with open(args.file, "rb") as fh:
@@ -391,11 +392,7 @@ def purge(args) -> int:
     from .models import Workshop
 
     def fail(err: CommandError) -> int:
-        if args.json:
-            print(json.dumps({"ok": False, "error": err.as_dict()}))
-        else:
-            print(f"error ({err.code}): {err.message}", file=sys.stderr)
-        return 2
+        return _refuse(err, args.json)
 
     app = create_app()
     db = app.extensions["common_ground_db"]
