@@ -135,9 +135,11 @@ class Screen:
                     since = None if (self.state is None or self.want_snapshot) else self.state["seq"]
                 try:
                     ack = self.sio.call("sync", {"since": since}, timeout=WAIT_SECS)
-                except Exception:  # noqa: BLE001 - dropped meanwhile: the reconnect syncs again
+                except Exception:  # noqa: BLE001 - no answer: try again while connected (as web/js/connection.js)
+                    self._sync_later()
                     return
-                if not ack.get("ok"):
+                if not ack.get("ok"):  # refused (e.g. a retryable server_error while the database restarts)
+                    self._sync_later()
                     return
                 with self.lock:
                     self.stats["syncs"] += 1
@@ -161,6 +163,16 @@ class Screen:
         finally:
             with self.lock:
                 self.syncing = False
+
+    def _sync_later(self, delay: float = 1.0):
+        """The JavaScript client retries an unanswered or refused sync after a second while it
+        is still connected; a disconnect starts a reconnect, which syncs anyway."""
+        def again():
+            if not self.closed and self.sio.connected:
+                self.sync()
+        timer = threading.Timer(delay, again)
+        timer.daemon = True
+        timer.start()
 
     # -- commands ----------------------------------------------------------------
     def call(self, name: str, cid: str | None = None, deadline_secs: float = 30, **payload) -> dict:
