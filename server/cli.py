@@ -199,11 +199,7 @@ def create_workshop(args) -> int:
                          vote_budget=args.vote_budget, languages=args.languages.split(","),
                          date=args.date, place=args.place)
     except CommandError as err:
-        if args.json:
-            print(json.dumps({"ok": False, "error": err.as_dict()}))
-        else:
-            print(f"error ({err.code}): {err.message}", file=sys.stderr)
-        return 2
+        return _refuse(err, args.json)
     out = _links(base, created)
     if args.json:
         print(json.dumps(out))
