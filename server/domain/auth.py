@@ -9,7 +9,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from ..models import CouncilLink, CouncilVolunteer, FacilitatorInvite, Participant, Room, Workshop
@@ -66,24 +66,25 @@ def resolve(session: Session, token: str | None) -> Principal:
     if not token or not isinstance(token, str) or len(token) > 200:
         raise CommandError("unauthorized", "A valid access token is required.")
     h = token_hash(token)
-    ws = session.scalar(select(Workshop).where(Workshop.organiser_token_hash == h))
-    if ws:
-        return Principal("organiser", ws.id)
-    ws = session.scalar(select(Workshop).where(Workshop.display_token_hash == h))
-    if ws:
-        return Principal("display", ws.id)
-    inv = session.scalar(select(FacilitatorInvite).where(FacilitatorInvite.token_hash == h))
-    if inv:
-        if inv.revoked_at is not None:
-            raise CommandError("unauthorized", "This facilitator link has been revoked.")
-        _check_expiry(session, inv.workshop_id)
-        return Principal("facilitator", inv.workshop_id, inv.id, inv.room_id)
+    # Phones are nearly every connection: look them up first (one query for most connects).
     p = session.scalar(select(Participant).where(Participant.token_hash == h))
     if p:
         if p.removed_at is not None:
             raise CommandError("unauthorized", "You have been removed from this workshop.")
         _check_expiry(session, p.workshop_id)
         return Principal("participant", p.workshop_id, p.id, p.room_id)
+    inv = session.scalar(select(FacilitatorInvite).where(FacilitatorInvite.token_hash == h))
+    if inv:
+        if inv.revoked_at is not None:
+            raise CommandError("unauthorized", "This facilitator link has been revoked.")
+        _check_expiry(session, inv.workshop_id)
+        return Principal("facilitator", inv.workshop_id, inv.id, inv.room_id)
+    ws = session.scalar(select(Workshop).where(Workshop.organiser_token_hash == h))
+    if ws:
+        return Principal("organiser", ws.id)
+    ws = session.scalar(select(Workshop).where(Workshop.display_token_hash == h))
+    if ws:
+        return Principal("display", ws.id)
     link = session.scalar(select(CouncilLink).where(CouncilLink.token_hash == h))
     if link:
         return council_principal(session, link)
@@ -101,6 +102,11 @@ def council_principal(session: Session, link: CouncilLink | None) -> Principal:
     return Principal("council", link.workshop_id, link.id, None)
 
 
+_PEOPLE = Participant.__table__
+_PARTICIPANT_ROW = select(_PEOPLE.c.workshop_id, _PEOPLE.c.room_id, _PEOPLE.c.removed_at, _PEOPLE.c.token_hash).where(
+    _PEOPLE.c.id == bindparam("id"))
+
+
 def refresh(session: Session, principal: Principal) -> Principal:
     """Re-read a principal inside a transaction: revocations and room moves apply at once."""
     if principal.role == "facilitator":
@@ -111,12 +117,13 @@ def refresh(session: Session, principal: Principal) -> Principal:
         _check_expiry(session, inv.workshop_id)
         return Principal("facilitator", inv.workshop_id, inv.id, inv.room_id)
     if principal.role == "participant":
-        p = session.get(Participant, principal.id)
+        # Runs before every participant command and sync: the row's four columns, not an ORM object.
+        p = session.execute(_PARTICIPANT_ROW, {"id": principal.id}).first()
         _check_erased(p)
         if p is None or p.removed_at is not None:
             raise CommandError("unauthorized", "You have been removed from this workshop.")
         _check_expiry(session, p.workshop_id)
-        return Principal("participant", p.workshop_id, p.id, p.room_id)
+        return Principal("participant", p.workshop_id, principal.id, p.room_id)
     if principal.role == "council":
         return council_principal(session, session.get(CouncilLink, principal.id))
     return principal

@@ -11,9 +11,9 @@ from __future__ import annotations
 from typing import Literal
 
 from pydantic import Field
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, delete, func, literal, select
 
-from ..models import Barrier, Merge, Participant, PlenaryItem, Solution, Vote
+from ..models import Barrier, Merge, Participant, PlenaryItem, Room, Solution, Vote
 from . import pii, rules
 from . import projection as pj
 from .commands import Context
@@ -212,55 +212,82 @@ class VoteRef(Payload):
     target_id: int
 
 
+# The vote path runs on every dot of a vote storm: SQLAlchemy Core statements built
+# once, no ORM objects loaded or flushed (docs/benchmarks.md, "Where the time goes").
+_ROOMS, _VOTES, _PLENARY = Room.__table__, Vote.__table__, PlenaryItem.__table__
+_ITEMS = {"barrier": Barrier.__table__, "solution": Solution.__table__}
+_ROOM_ROW = select(_ROOMS.c.workshop_id, _ROOMS.c.phase).where(_ROOMS.c.id == bindparam("id"))
+_ITEM_ROW = {
+    kind: select(t.c.workshop_id, t.c.room_id, t.c.withdrawn, t.c.hidden,
+                 t.c.merged_into_id if kind == "barrier" else literal(None)).where(t.c.id == bindparam("id"))
+    for kind, t in _ITEMS.items()}
+_PLENARY_ROW = select(_PLENARY.c.workshop_id).where(_PLENARY.c.id == bindparam("id"))
+_MINE = select(_VOTES.c.target_id).where(_VOTES.c.participant_id == bindparam("participant_id"),
+                                         _VOTES.c.target_type == bindparam("target_type"))
+_ADD_VOTE = _VOTES.insert()
+_DROP_VOTE = delete(_VOTES).where(_VOTES.c.participant_id == bindparam("participant_id"),
+                                  _VOTES.c.target_type == bindparam("target_type"),
+                                  _VOTES.c.target_id == bindparam("target_id"))
+_TALLY = select(func.count()).select_from(_VOTES).where(_VOTES.c.target_type == bindparam("target_type"),
+                                                        _VOTES.c.target_id == bindparam("target_id"))
+
+
 def _vote_target(ctx: Context, target_type: str, target_id: int) -> tuple[list[str], int | None]:
-    """Check the item can take votes now; return the audience for its tally and its room."""
+    """Check the item can take votes now; return the audience for its tally and its room.
+
+    The same checks, codes and messages as get_room / get_barrier / get_solution (common.py)."""
+    run = ctx.session.execute
     if target_type == "plenary":
         require_workshop_phase(ctx, ("plenary",), "vote on the plenary board")
-        item = ctx.session.get(PlenaryItem, target_id)
+        item = run(_PLENARY_ROW, {"id": target_id}).first()
         if item is None or item.workshop_id != ctx.workshop.id:
             raise CommandError("not_found", "There is no such plenary item.")
         return [ctx.everyone], None
-    room = get_room(ctx, None)
-    if target_type == "barrier":
+    room_id = ctx.principal.room_id
+    room = run(_ROOM_ROW, {"id": room_id}).first()
+    if room is None or room.workshop_id != ctx.workshop.id:
+        raise CommandError("not_found", "There is no such room in this workshop.")
+    barrier = target_type == "barrier"
+    if barrier:
         require_phase(room, rules.BARRIER_VOTE_PHASES, "vote on barriers")
-        b = get_barrier(ctx, target_id, room)
-        if b.merged_into_id is not None:
-            raise CommandError("merged", "This barrier was merged; vote on the shared barrier.")
-        if b.hidden:
-            raise CommandError("hidden", "This post has been hidden by the facilitator.")
     else:
         require_phase(room, rules.SOLUTION_PHASES, "vote on solutions")
-        s = get_solution(ctx, target_id, room)
-        if s.hidden:
-            raise CommandError("hidden", "This post has been hidden by the facilitator.")
-    return [f"r:{room.id}"], room.id
-
-
-# Built once (runs on every vote; see room_stats in snapshot.py).
-_TALLY = select(func.count()).select_from(Vote).where(Vote.target_type == bindparam("target_type"),
-                                                      Vote.target_id == bindparam("target_id"))
+    item = run(_ITEM_ROW[target_type], {"id": target_id}).first()
+    what = "barrier" if barrier else "solution"
+    if item is None or item.workshop_id != ctx.workshop.id or item.withdrawn:
+        raise CommandError("not_found", f"There is no such {what}.")
+    if item.room_id != room_id:
+        raise CommandError("not_found", f"There is no such {what} in this room.")
+    if barrier and item[4] is not None:
+        raise CommandError("merged", "This barrier was merged; vote on the shared barrier.")
+    if item.hidden:
+        raise CommandError("hidden", "This post has been hidden by the facilitator.")
+    return [f"r:{room_id}"], room_id
 
 
 def _tally(ctx: Context, target_type: str, target_id: int, audience: list[str]) -> int:
-    ctx.session.flush()
-    n = ctx.session.scalar(_TALLY, {"target_type": target_type, "target_id": target_id})
+    n = ctx.session.execute(_TALLY, {"target_type": target_type, "target_id": target_id}).scalar()
     ctx.emit("tally", {"target_type": target_type, "target_id": target_id, "votes": n}, audience)
     return n
+
+
+def _my_votes(ctx: Context, target_type: str) -> list[int]:
+    return list(ctx.session.execute(_MINE, {"participant_id": ctx.principal.id, "target_type": target_type})
+                .scalars())
 
 
 @command("vote_cast", roles=("participant",), schema=VoteRef)
 def vote_cast(ctx: Context, target_type, target_id):
     """Participant gives one dot to a barrier, solution or plenary item; the tally is heard by the room (plenary: everyone)."""
     audience, room_id = _vote_target(ctx, target_type, target_id)
-    mine = list(ctx.session.scalars(select(Vote.target_id).where(
-        Vote.participant_id == ctx.principal.id, Vote.target_type == target_type)))
+    mine = _my_votes(ctx, target_type)
     if target_id in mine:
         raise CommandError("already_voted", "You have already given this item your dot.")
     if len(mine) >= ctx.workshop.vote_budget:
         raise CommandError("budget_spent", f"You have used all {ctx.workshop.vote_budget} of your votes; "
                            "withdraw one to vote again.", budget=ctx.workshop.vote_budget)
-    ctx.session.add(Vote(workshop_id=ctx.workshop.id, participant_id=ctx.principal.id, target_type=target_type,
-                         target_id=target_id, created_at=ctx.now))
+    ctx.session.execute(_ADD_VOTE, {"workshop_id": ctx.workshop.id, "participant_id": ctx.principal.id,
+                                    "target_type": target_type, "target_id": target_id, "created_at": ctx.now})
     n = _tally(ctx, target_type, target_id, audience)
     ctx.emit("my_votes", {"add": [f"{target_type}:{target_id}"], "remove": []}, [f"p:{ctx.principal.id}"])
     if room_id is not None:
@@ -272,18 +299,16 @@ def vote_cast(ctx: Context, target_type, target_id):
 def vote_withdraw(ctx: Context, target_type, target_id):
     """Participant takes a dot back; the tally is heard by the room (plenary: everyone)."""
     audience, room_id = _vote_target(ctx, target_type, target_id)
-    vote = ctx.session.scalar(select(Vote).where(Vote.participant_id == ctx.principal.id,
-                                                 Vote.target_type == target_type, Vote.target_id == target_id))
-    if vote is None:
+    mine = _my_votes(ctx, target_type)
+    if target_id not in mine:
         raise CommandError("not_voted", "You have not voted for this item.")
-    ctx.session.delete(vote)
+    ctx.session.execute(_DROP_VOTE, {"participant_id": ctx.principal.id, "target_type": target_type,
+                                     "target_id": target_id})
     n = _tally(ctx, target_type, target_id, audience)
     ctx.emit("my_votes", {"add": [], "remove": [f"{target_type}:{target_id}"]}, [f"p:{ctx.principal.id}"])
     if room_id is not None:
         emit_stats(ctx, room_id)
-    used = ctx.session.scalar(select(func.count()).select_from(Vote).where(
-        Vote.participant_id == ctx.principal.id, Vote.target_type == target_type))
-    return {"votes": n, "remaining": ctx.workshop.vote_budget - used}
+    return {"votes": n, "remaining": ctx.workshop.vote_budget - (len(mine) - 1)}
 
 
 # -- solutions ---------------------------------------------------------------

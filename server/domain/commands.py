@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..db import Database
 from ..models import AuditEntry, CommandRecord, Event, Workshop, utcnow
@@ -27,6 +28,11 @@ from . import auth
 from .errors import CommandError
 
 MAX_CLIENT_ID_CHARS = 64
+
+# Built once: every command that changes something runs them (Core, not the unit of work).
+_EVENTS = Event.__table__
+_SET_SEQ = update(Workshop.__table__).where(Workshop.__table__.c.id == bindparam("ws_id")).values(seq=bindparam("new_seq"))
+_RECORDS = CommandRecord.__table__
 
 
 @dataclass
@@ -42,20 +48,33 @@ class Context:
     # Result fields that go to the sender once and are never stored (a new link's
     # token): the idempotency record keeps the result without them.
     secrets: dict = field(default_factory=dict)
+    # The workshop's last event number inside this transaction; written to the
+    # workshop row once, in finish() (the row is locked, so nobody else numbers).
+    seq: int = -1
+
+    def __post_init__(self):
+        if self.seq < 0:
+            self.seq = self.workshop.seq
 
     def emit(self, type_: str, data: dict, audience: list[str] | set[str]) -> Event:
         """Append an event to the workshop's log, numbered inside this transaction."""
-        self.workshop.seq += 1
-        ev = Event(workshop_id=self.workshop.id, seq=self.workshop.seq, type=type_, data=data,
+        self.seq += 1
+        ev = Event(workshop_id=self.workshop.id, seq=self.seq, type=type_, data=data,
                    audience=sorted(set(audience)), at=self.now)
-        # Added to the session in finish(): the command's queries in between (tallies,
-        # room counts) then flush no event rows, and all of them go in one batched INSERT.
+        # Stored in finish(), all in one INSERT; the command's queries in between
+        # (tallies, room counts) then have no event rows or seq update to flush first.
         self.events.append(ev)
         return ev
 
     def finish(self) -> list[Event]:
-        """Put the command's events in the session (before the final flush and commit)."""
-        self.session.add_all(self.events)
+        """Store the command's events and the workshop's new seq (before the final flush and commit)."""
+        if self.events:
+            self.session.execute(_EVENTS.insert(), [
+                {"workshop_id": e.workshop_id, "seq": e.seq, "type": e.type, "data": e.data,
+                 "audience": e.audience, "at": e.at} for e in self.events])
+            self.session.execute(_SET_SEQ, {"ws_id": self.workshop.id, "new_seq": self.seq})
+            # The ORM object shows the new seq without becoming dirty (no second UPDATE).
+            set_committed_value(self.workshop, "seq", self.seq)
         return list(self.events)
 
     def audit(self, action: str, **detail) -> None:
@@ -116,14 +135,15 @@ def execute(db: Database, principal: auth.Principal, name: str, client_id: str,
 
 
 # Built once: every command looks up its idempotency record.
-_FIND_RECORD = select(CommandRecord).where(CommandRecord.workshop_id == bindparam("workshop_id"),
-                                           CommandRecord.actor == bindparam("actor"),
-                                           CommandRecord.client_id == bindparam("client_id"))
+_FIND_RECORD = select(_RECORDS.c.name, _RECORDS.c.result).where(
+    _RECORDS.c.workshop_id == bindparam("workshop_id"), _RECORDS.c.actor == bindparam("actor"),
+    _RECORDS.c.client_id == bindparam("client_id"))
 
 
-def _find_record(session: Session, principal: auth.Principal, client_id: str) -> CommandRecord | None:
-    return session.scalar(_FIND_RECORD, {"workshop_id": principal.workshop_id, "actor": principal.actor,
-                                         "client_id": client_id})
+def _find_record(session: Session, principal: auth.Principal, client_id: str):
+    """(name, result) of the command this sender already ran with this client id, or None."""
+    return session.execute(_FIND_RECORD, {"workshop_id": principal.workshop_id, "actor": principal.actor,
+                                          "client_id": client_id}).first()
 
 
 def _execute_once(db, principal, name, client_id, fn) -> Outcome:
@@ -138,8 +158,8 @@ def _execute_once(db, principal, name, client_id, fn) -> Outcome:
         ctx = Context(session, principal, ws, utcnow())
         result = fn(ctx) or {}
         events = ctx.finish()
-        result = {**result, "seq": ws.seq}
-        session.add(CommandRecord(workshop_id=ws.id, actor=principal.actor, client_id=client_id,
-                                  name=name, result=result, seq=ws.seq, at=ctx.now))
+        result = {**result, "seq": ctx.seq}
+        session.execute(_RECORDS.insert(), {"workshop_id": ws.id, "actor": principal.actor, "client_id": client_id,
+                                            "name": name, "result": result, "seq": ctx.seq, "at": ctx.now})
         session.flush()
     return Outcome({**result, **ctx.secrets}, events, disconnect=list(ctx.disconnect))

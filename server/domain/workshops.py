@@ -6,7 +6,7 @@ from datetime import timedelta
 from typing import Literal
 
 from pydantic import Field
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from ..db import Database
@@ -98,19 +98,20 @@ def public_info(db: Database, code: str) -> dict:
                 "retention_days": days, "expires_at": end.isoformat() if end else None}
 
 
-def pick_room(session: Session, ws: Workshop, group: str) -> Room:
+def pick_room(session: Session, ws: Workshop, group: str) -> int:
     """Balanced assignment: the room with fewest people of this side, then fewest people."""
     side = ("police" if group in rules.POLICE_GROUPS
             else "community" if group in rules.COMMUNITY_GROUPS else "other")
     side_groups = {"police": rules.POLICE_GROUPS, "community": rules.COMMUNITY_GROUPS}.get(
         side, tuple(g for g in rules.GROUPS if g not in rules.POLICE_GROUPS + rules.COMMUNITY_GROUPS))
-    rooms = list(session.scalars(select(Room).where(Room.workshop_id == ws.id).order_by(Room.number)))
-    totals = dict(session.execute(select(Participant.room_id, func.count()).where(
-        Participant.workshop_id == ws.id, Participant.removed_at.is_(None)).group_by(Participant.room_id)).all())
-    same = dict(session.execute(select(Participant.room_id, func.count()).where(
-        Participant.workshop_id == ws.id, Participant.removed_at.is_(None),
-        Participant.group.in_(side_groups)).group_by(Participant.room_id)).all())
-    return min(rooms, key=lambda r: (same.get(r.id, 0), totals.get(r.id, 0), r.number))
+    # One query, counts only (it runs on every join of a connect burst: docs/benchmarks.md).
+    rows = session.execute(
+        select(Room.id, Room.number, func.count(Participant.id),
+               func.count(case((Participant.group.in_(side_groups), Participant.id))))
+        .select_from(Room)
+        .outerjoin(Participant, (Participant.room_id == Room.id) & Participant.removed_at.is_(None))
+        .where(Room.workshop_id == ws.id).group_by(Room.id, Room.number)).all()
+    return min(rows, key=lambda r: (r[3], r[2], r[1]))[0]
 
 
 class JoinPayload(Payload):
@@ -150,15 +151,15 @@ def join(db: Database, payload: dict) -> tuple[dict, list[Event]]:
             if existing.workshop_id != ws.id or existing.removed_at is not None:
                 raise CommandError("unauthorized", "This device key cannot join this workshop.")
             return _joined(existing, token), []
-        room = pick_room(s, ws, data.group)
-        p = Participant(workshop_id=ws.id, room_id=room.id, display_name=data.name or None, group=data.group,
+        room_id = pick_room(s, ws, data.group)
+        p = Participant(workshop_id=ws.id, room_id=room_id, display_name=data.name or None, group=data.group,
                         language=lang, anonymous=data.anonymous if data.name else True,
                         token_hash=auth.token_hash(token))
         s.add(p)
         s.flush()
-        ctx = Context(s, auth.Principal("participant", ws.id, p.id, room.id), ws, utcnow())
+        ctx = Context(s, auth.Principal("participant", ws.id, p.id, room_id), ws, utcnow())
         ctx.emit("participant_joined", {"participant": pj.participant_view(p)},
-                 [f"r:{room.id}", ctx.organisers, ctx.display])
+                 [f"r:{room_id}", ctx.organisers, ctx.display])
         events = ctx.finish()
         return _joined(p, token), events
 

@@ -49,15 +49,14 @@ def on_sync(payload=None, *_extra):
     since = payload.get("since") if isinstance(payload, dict) else None
     if since is not None and (not isinstance(since, int) or isinstance(since, bool)):
         return error_ack(CommandError("invalid", "since: must be an integer sequence number"))
-    try:
-        with db().reading() as s:
-            principal = auth.refresh(s, principal)
-            room_ids = auth.room_ids(s, principal.workshop_id)
-        remember(principal)
+    def enter(fresh: auth.Principal, room_ids: list[int]) -> None:
         # Room membership may have changed (a move): re-enter the right rooms first,
-        # so nothing sent from now on is missed, then read what was missed.
-        _enter(principal, room_ids)
-        return {"ok": True, **catch_up(db(), principal, since)}
+        # so nothing sent from now on is missed; catch_up then reads what was missed.
+        remember(fresh)
+        _enter(fresh, room_ids)
+
+    try:
+        return {"ok": True, **catch_up(db(), principal, since, enter)}
     except CommandError as err:
         return error_ack(err)
     except Exception:  # the database is unreachable (restarting): say so, retryably
