@@ -20,7 +20,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     if app.config["ENV"] == "production" and app.config["SECRET_KEY"] == config.DEFAULT_SECRET:
         raise RuntimeError("SECRET_KEY must be set in production (COMMON_GROUND_ENV=production).")
 
-    database = Database(app.config["DATABASE_URL"], token_ttl_days=app.config["TOKEN_TTL_DAYS"])
+    database = Database(app.config["DATABASE_URL"], token_ttl_days=app.config["TOKEN_TTL_DAYS"],
+                        sqlite_synchronous=app.config.get("SQLITE_SYNCHRONOUS", "full"))
     app.extensions["common_ground_db"] = database
     if app.config["AUTO_MIGRATE"]:
         from .migrate import upgrade

@@ -48,6 +48,9 @@ def from_env(instance_path: str) -> dict:
         # creation, if later), and `common-ground expire` erases its names and contacts; 0 = never
         # (server/domain/purge.py, docs/security.md "Data protection").
         "TOKEN_TTL_DAYS": token_ttl_days(env.get("TOKEN_TTL_DAYS")),
+        # SQLite only: "full" (the default: every acknowledged command is on disk, even after a power
+        # cut) or "normal" (no disk sync per commit; a power cut can lose the last ones). server/db.py.
+        "SQLITE_SYNCHRONOUS": sqlite_synchronous(env.get("SQLITE_SYNCHRONOUS")),
     }
 
 
@@ -89,6 +92,14 @@ def async_mode(value: str | None) -> str:
     mode = (value or "eventlet").strip().lower()
     if mode not in ASYNC_MODES:
         raise RuntimeError(f"ASYNC_MODE must be one of {', '.join(ASYNC_MODES)}, not {value!r}")
+    return mode
+
+
+def sqlite_synchronous(value: str | None) -> str:
+    from .db import SQLITE_SYNCHRONOUS
+    mode = (value or "full").strip().lower()
+    if mode not in SQLITE_SYNCHRONOUS:
+        raise RuntimeError(f"SQLITE_SYNCHRONOUS must be one of {', '.join(SQLITE_SYNCHRONOUS)}, not {value!r}")
     return mode
 
 

@@ -6,6 +6,7 @@ BEGIN IMMEDIATE so two writers never both read and then fail to upgrade.
 """
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,12 +16,22 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 15000
+# PRAGMA synchronous in WAL mode (SQLITE_SYNCHRONOUS): "full" syncs the log on every commit, so an
+# acknowledged command survives a power cut; "normal" syncs at checkpoints only (a process crash
+# loses nothing, a power cut or OS crash can lose the last commits). docs/benchmarks.md measures both.
+SQLITE_SYNCHRONOUS = ("full", "normal")
 
 
 class Database:
-    def __init__(self, url: str, echo: bool = False, token_ttl_days: int = 0):
+    def __init__(self, url: str, echo: bool = False, token_ttl_days: int = 0, sqlite_synchronous: str = "full"):
         self.url = url
-        self.engine = make_engine(url, echo=echo)
+        self.engine = make_engine(url, echo=echo, sqlite_synchronous=sqlite_synchronous)
+        # One lock per workshop in this process: commands of one workshop queue here, not while
+        # holding a pooled connection in SELECT ... FOR UPDATE (a vote storm on PostgreSQL emptied
+        # the pool that way: docs/benchmarks.md). The row lock still orders them across processes.
+        # threading.Lock is green under eventlet's and gevent's monkey-patching.
+        self._locks: dict[str, threading.Lock] = {}
+        self._locks_guard = threading.Lock()
         # Session.info carries the settings the domain needs without Flask (TOKEN_TTL_DAYS: domain/purge.py).
         self.token_ttl_days = token_ttl_days
         self._sessions = sessionmaker(self.engine, expire_on_commit=False, info={"token_ttl_days": token_ttl_days})
@@ -32,6 +43,16 @@ class Database:
             yield session
 
     @contextmanager
+    def workshop_lock(self, workshop_id: str) -> Iterator[None]:
+        """Hold this process's lock of one workshop; take it before opening the transaction."""
+        lock = self._locks.get(workshop_id)
+        if lock is None:
+            with self._locks_guard:
+                lock = self._locks.setdefault(workshop_id, threading.Lock())
+        with lock:
+            yield
+
+    @contextmanager
     def reading(self) -> Iterator[Session]:
         with self._sessions() as session, session.begin():
             yield session
@@ -40,19 +61,22 @@ class Database:
         self.engine.dispose()
 
 
-def make_engine(url: str, echo: bool = False) -> Engine:
+def make_engine(url: str, echo: bool = False, sqlite_synchronous: str = "full") -> Engine:
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, echo=echo,
                                connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
-        _sqlite_pragmas(engine)
+        _sqlite_pragmas(engine, sqlite_synchronous)
         return engine
     return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 
-def _sqlite_pragmas(engine: Engine) -> None:
+def _sqlite_pragmas(engine: Engine, synchronous: str) -> None:
+    if synchronous not in SQLITE_SYNCHRONOUS:
+        raise ValueError(f"SQLITE_SYNCHRONOUS must be one of {', '.join(SQLITE_SYNCHRONOUS)}, not {synchronous!r}")
+
     # The pysqlite recipe from SQLAlchemy's SQLite dialect documentation:
     # take over transaction control so BEGIN IMMEDIATE is what starts one.
     @event.listens_for(engine, "connect")
@@ -60,6 +84,7 @@ def _sqlite_pragmas(engine: Engine) -> None:
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute(f"PRAGMA synchronous={synchronous.upper()}")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cur.close()

@@ -103,8 +103,11 @@ class Outcome:
     disconnect: list[str] = field(default_factory=list)
 
 
+_LOCK = select(Workshop).where(Workshop.id == bindparam("workshop_id")).with_for_update()
+
+
 def lock_workshop(session: Session, workshop_id: str) -> Workshop:
-    ws = session.scalar(select(Workshop).where(Workshop.id == workshop_id).with_for_update())
+    ws = session.scalar(_LOCK, {"workshop_id": workshop_id})
     if ws is None:
         raise CommandError("not_found", "This workshop no longer exists.")
     return ws
@@ -124,7 +127,8 @@ def execute(db: Database, principal: auth.Principal, name: str, client_id: str,
     """Run `fn` once for (principal, client_id); a repeat returns the first result."""
     check_client_id(client_id)
     try:
-        return _execute_once(db, principal, name, client_id, fn)
+        with db.workshop_lock(principal.workshop_id):
+            return _execute_once(db, principal, name, client_id, fn)
     except IntegrityError:
         # A concurrent duplicate won the race for the idempotency record.
         with db.reading() as session:

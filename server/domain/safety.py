@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from ..models import AuditEntry, Barrier, CouncilVolunteer, FacilitatorInvite, Merge, Participant
@@ -161,10 +161,14 @@ class DismissPayload(Payload):
     reason: text_field(rules.MAX_REASON_CHARS, allow_empty=True) = ""
 
 
+# Built once: every participant's, facilitator's and organiser's snapshot reads it.
+_OBJECTION_ENTRIES = select(AuditEntry).where(
+    AuditEntry.workshop_id == bindparam("workshop_id"),
+    AuditEntry.action.in_((OBJECT_ACTION, DISMISS_ACTION))).order_by(AuditEntry.id)
+
+
 def _objection_entries(session: Session, workshop_id: str) -> list[AuditEntry]:
-    return list(session.scalars(select(AuditEntry).where(
-        AuditEntry.workshop_id == workshop_id, AuditEntry.action.in_((OBJECT_ACTION, DISMISS_ACTION)))
-        .order_by(AuditEntry.id)))
+    return list(session.scalars(_OBJECTION_ENTRIES, {"workshop_id": workshop_id}))
 
 
 def _objections(session: Session, workshop_id: str) -> list[dict]:

@@ -134,10 +134,11 @@ def join(db: Database, payload: dict) -> tuple[dict, list[Event]]:
     except ValidationError as err:
         raise CommandError("invalid", validation_message(err)) from None
     token = data.device_key or auth.new_token()
-    with db.transaction() as s:
+    with db.reading() as s:
         ws_id = s.scalar(select(Workshop.id).where(Workshop.join_code == normalise_code(data.code)))
-        if ws_id is None:
-            raise CommandError("not_found", "No workshop has this join code. Check the code on the screen.")
+    if ws_id is None:
+        raise CommandError("not_found", "No workshop has this join code. Check the code on the screen.")
+    with db.workshop_lock(ws_id), db.transaction() as s:
         ws = lock_workshop(s, ws_id)
         if ws.phase == "closed":
             raise CommandError("closed", "This workshop has ended.")

@@ -676,6 +676,8 @@ def run(args) -> dict:
             load0 = loadavg()
             out = run_async(_orchestrate, args, urls, wss, False, servers)
             out.update({"database": "url" if args.url else database, "async_mode": args.async_mode,
+                        "sqlite_synchronous": (os.environ.get("SQLITE_SYNCHRONOUS") or "full").lower()
+                        if database == "sqlite" and not args.url else None,
                         "loadavg_start": load0, "nofile": nofile, "cores": os.cpu_count()})
         finally:
             if servers:

@@ -1,0 +1,99 @@
+"""server/db.py: SQLITE_SYNCHRONOUS and the per-workshop lock in front of the row lock."""
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from server import config
+from server.db import Database
+from server.domain import dispatch
+from server.domain.auth import Principal
+from server.domain.workshops import create_workshop
+
+
+def _pragma(db: Database) -> int:
+    with db.engine.connect() as conn:
+        return conn.exec_driver_sql("PRAGMA synchronous").scalar()
+
+
+def test_sqlite_syncs_every_commit_by_default(tmp_path, monkeypatch):
+    monkeypatch.delenv("SQLITE_SYNCHRONOUS", raising=False)
+    assert config.from_env(str(tmp_path))["SQLITE_SYNCHRONOUS"] == "full"
+    db = Database(f"sqlite:///{tmp_path / 'a.sqlite3'}")
+    assert _pragma(db) == 2  # FULL
+    db.dispose()
+
+
+def test_sqlite_synchronous_normal_is_a_setting(tmp_path, monkeypatch):
+    monkeypatch.setenv("SQLITE_SYNCHRONOUS", "Normal")
+    assert config.from_env(str(tmp_path))["SQLITE_SYNCHRONOUS"] == "normal"
+    db = Database(f"sqlite:///{tmp_path / 'b.sqlite3'}", sqlite_synchronous="normal")
+    assert _pragma(db) == 1  # NORMAL
+    db.dispose()
+
+
+def test_sqlite_synchronous_refuses_other_values(tmp_path, monkeypatch):
+    monkeypatch.setenv("SQLITE_SYNCHRONOUS", "off")
+    with pytest.raises(RuntimeError, match="SQLITE_SYNCHRONOUS must be one of full, normal"):
+        config.from_env(str(tmp_path))
+    with pytest.raises(ValueError, match="SQLITE_SYNCHRONOUS"):
+        Database(f"sqlite:///{tmp_path / 'c.sqlite3'}", sqlite_synchronous="off")
+
+
+def test_the_app_passes_the_setting_to_its_database(tmp_path):
+    from tests.conftest import make_app
+    app = make_app(f"sqlite:///{tmp_path / 'd.sqlite3'}", SQLITE_SYNCHRONOUS="normal")
+    db = app.extensions["common_ground_db"]
+    assert _pragma(db) == 1
+    db.dispose()
+
+
+def test_commands_of_one_workshop_queue_in_process(tmp_path):
+    db = Database(f"sqlite:///{tmp_path / 'e.sqlite3'}")
+    order: list[str] = []
+    holding, release = threading.Event(), threading.Event()
+
+    def first():
+        with db.workshop_lock("w1"):
+            order.append("first in")
+            holding.set()
+            release.wait(10)
+            order.append("first out")
+
+    def second():
+        with db.workshop_lock("w1"):
+            order.append("second in")
+
+    a = threading.Thread(target=first)
+    a.start()
+    assert holding.wait(10)
+    b = threading.Thread(target=second)
+    b.start()
+    # Another workshop is not held up by w1 (this would hang, and fail the join below, if it were).
+    other = threading.Thread(target=lambda: db.workshop_lock("w2").__enter__())
+    other.start()
+    other.join(10)
+    assert not other.is_alive()
+    assert order == ["first in"]  # second is waiting for w1
+    release.set()
+    a.join(10)
+    b.join(10)
+    assert order == ["first in", "first out", "second in"]
+    db.dispose()
+
+
+def test_a_command_releases_the_lock_when_refused(tmp_path):
+    from server.domain.errors import CommandError
+    from server.migrate import upgrade
+    db = Database(f"sqlite:///{tmp_path / 'f.sqlite3'}")
+    upgrade(db)
+    made = create_workshop(db, title="Lock", rooms=1, vote_budget=3, languages=["en"])
+    organiser = Principal("organiser", made["workshop_id"])
+    with pytest.raises(CommandError) as err:
+        dispatch(db, organiser, "phase_back", {"cid": "c1", "room_id": made["facilitators"][0]["room_id"]})
+    assert err.value.code == "wrong_phase"
+    # Not left held: the next command of the same workshop runs (it would hang otherwise).
+    out = dispatch(db, organiser, "phase_advance", {"cid": "c2", "room_id": made["facilitators"][0]["room_id"]})
+    assert out.result["room"]["phase"] == "brainstorm"
+    db.dispose()
