@@ -97,3 +97,33 @@ def test_a_command_releases_the_lock_when_refused(tmp_path):
     out = dispatch(db, organiser, "phase_advance", {"cid": "c2", "room_id": made["facilitators"][0]["room_id"]})
     assert out.result["room"]["phase"] == "brainstorm"
     db.dispose()
+
+
+def test_pg8000_placeholders_are_rewritten_once_per_sql_text():
+    import pg8000.legacy as legacy
+    from pg8000.dbapi import convert_paramstyle
+
+    from server.db import _cache_pg8000_paramstyle
+    _cache_pg8000_paramstyle()
+    installed = legacy.convert_paramstyle
+    _cache_pg8000_paramstyle()  # installing twice keeps the one wrapper
+    assert legacy.convert_paramstyle is installed
+    sql = "SELECT a FROM t WHERE b = %s AND c LIKE 'x%%' AND d = %s -- %s in a comment"
+    for args in ((1, 2), ("p", None)):
+        assert installed("format", sql, args) == convert_paramstyle("format", sql, args)
+    # Other paramstyles are not cached: their values depend on the placeholders' names.
+    assert installed("named", "SELECT :x, :y", {"x": 1, "y": 2}) == ("SELECT $1, $2", (1, 2))
+
+
+@pytest.mark.postgres
+def test_postgres_commands_run_through_the_cached_rewrite(postgres_url):
+    from tests.conftest import make_app
+    app = make_app(postgres_url)
+    db = app.extensions["common_ground_db"]
+    made = create_workshop(db, title="PG", rooms=1, vote_budget=3, languages=["en"])
+    organiser = Principal("organiser", made["workshop_id"])
+    out = dispatch(db, organiser, "phase_advance", {"cid": "pg1", "room_id": made["facilitators"][0]["room_id"]})
+    assert out.result["room"]["phase"] == "brainstorm"
+    again = dispatch(db, organiser, "phase_advance", {"cid": "pg1", "room_id": made["facilitators"][0]["room_id"]})
+    assert again.repeated and again.result == out.result
+    db.dispose()
