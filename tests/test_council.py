@@ -279,7 +279,7 @@ def test_a_member_updates_the_actions_they_co_lead(council):
     # Audited under the link, never the token.
     with b.db.reading() as s:
         audit = [(a.actor, a.action, a.detail) for a in s.scalars(select(AuditEntry).where(
-            AuditEntry.actor.like("council:%")))]
+            AuditEntry.workshop_id == b.day.workshop_id, AuditEntry.actor.like("council:%")).order_by(AuditEntry.id))]
     assert [a[1] for a in audit] == ["plan_update", "plan_note"]
     assert audit[0][2] == {"entry_id": b.e1, "field": "status", "value": "in_progress"}
 

@@ -17,7 +17,7 @@ After the day:
 """
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from ..models import (
@@ -213,9 +213,13 @@ def plan_note_add(ctx: Context, entry_id, text):
 
 # -- reading: the council member's own state, the progress link ----------------------
 
+# Built once: every snapshot reads it.
+_NOTES = select(PlanNote).where(PlanNote.workshop_id == bindparam("workshop_id")).order_by(PlanNote.id)
+
+
 def notes_by_entry(session: Session, workshop_id: str) -> dict[int, list[dict]]:
     out: dict[int, list[dict]] = {}
-    notes = list(session.scalars(select(PlanNote).where(PlanNote.workshop_id == workshop_id).order_by(PlanNote.id)))
+    notes = list(session.scalars(_NOTES, {"workshop_id": workshop_id}))
     ids = {n.author.get("participant_id") for n in notes} - {None}
     people = {p.id: p for p in session.scalars(select(Participant).where(Participant.id.in_(ids)))} if ids else {}
     for n in notes:

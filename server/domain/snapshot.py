@@ -28,37 +28,52 @@ from . import council, pii
 from . import projection as pj
 from .auth import Principal
 
+# Built once (every reconnecting phone reads a snapshot; building a statement costs about as
+# much as running it on SQLite: docs/benchmarks.md). Parameters: w (workshop), r (room), p (person).
+_W, _R, _P = bindparam("w"), bindparam("r"), bindparam("p")
+_VOTE_COUNTS = select(Vote.target_type, Vote.target_id, func.count()).where(
+    Vote.workshop_id == _W).group_by(Vote.target_type, Vote.target_id)
+_ROOMS = select(Room).where(Room.workshop_id == _W).order_by(Room.number)
+_BARRIERS = select(Barrier).where(Barrier.workshop_id == _W)
+_SOLUTIONS = select(Solution).where(Solution.workshop_id == _W)
+_ROOM_BARRIERS = _BARRIERS.where(Barrier.room_id == _R)
+_ROOM_SOLUTIONS = _SOLUTIONS.where(Solution.room_id == _R)
+_VOLUNTEERS = select(CouncilVolunteer).where(CouncilVolunteer.workshop_id == _W)
+_PEOPLE = select(Participant).where(Participant.workshop_id == _W, Participant.removed_at.is_(None))
+_ROOM_PEOPLE = _PEOPLE.where(or_(Participant.room_id == _R, Participant.id.in_(bindparam("named", expanding=True))))
+_PLENARY = select(PlenaryItem).where(PlenaryItem.workshop_id == _W)
+_PLAN = select(PlanEntry).where(PlanEntry.workshop_id == _W)
+_MY_VOTES = select(Vote.target_type, Vote.target_id).where(Vote.participant_id == _P)
+_MY_BARRIERS = select(Barrier.id).where(Barrier.author_id == _P, Barrier.withdrawn.is_(False))
+_MY_SOLUTIONS = select(Solution.id).where(Solution.author_id == _P, Solution.withdrawn.is_(False))
+
 
 def vote_counts(session: Session, workshop_id: str) -> dict[tuple[str, int], int]:
-    rows = session.execute(select(Vote.target_type, Vote.target_id, func.count()).where(
-        Vote.workshop_id == workshop_id).group_by(Vote.target_type, Vote.target_id))
+    rows = session.execute(_VOTE_COUNTS, {"w": workshop_id})
     return {(t, i): n for t, i, n in rows}
 
 
 def snapshot(session: Session, viewer: Principal) -> dict:
     ws = session.get(Workshop, viewer.workshop_id)
-    rooms = list(session.scalars(select(Room).where(Room.workshop_id == ws.id).order_by(Room.number)))
+    where = {"w": ws.id, "r": viewer.room_id}
+    rooms = list(session.scalars(_ROOMS, where))
     rooms_by_id = {r.id: r for r in rooms}
     role = viewer.role
     # A phone or a facilitator sees one room's board: read only that room's posts, and
     # only the people this view can name (room members, authors, council volunteers),
     # not the whole workshop for every reconnecting phone (docs/benchmarks.md).
     in_room = role in ("participant", "facilitator")
-    barrier_q = select(Barrier).where(Barrier.workshop_id == ws.id)
-    solution_q = select(Solution).where(Solution.workshop_id == ws.id)
-    people_q = select(Participant).where(Participant.workshop_id == ws.id, Participant.removed_at.is_(None))
-    if in_room:
-        barrier_q = barrier_q.where(Barrier.room_id == viewer.room_id)
-        solution_q = solution_q.where(Solution.room_id == viewer.room_id)
-    barriers = list(session.scalars(barrier_q)) if role in ("organiser", "facilitator", "participant") else []
-    solutions = list(session.scalars(solution_q)) if role in ("organiser", "facilitator", "participant") else []
-    volunteers = list(session.scalars(select(CouncilVolunteer).where(CouncilVolunteer.workshop_id == ws.id)))
+    boards = role in ("organiser", "facilitator", "participant")
+    barriers = list(session.scalars(_ROOM_BARRIERS if in_room else _BARRIERS, where)) if boards else []
+    solutions = list(session.scalars(_ROOM_SOLUTIONS if in_room else _SOLUTIONS, where)) if boards else []
+    volunteers = list(session.scalars(_VOLUNTEERS, where))
     if in_room:
         named = {b.author_id for b in barriers} | {x.author_id for x in solutions} \
             | {v.participant_id for v in volunteers} | ({viewer.id} if role == "participant" else set())
-        people_q = people_q.where(or_(Participant.room_id == viewer.room_id,
-                                      Participant.id.in_([i for i in named if i is not None])))
-    people = {p.id: p for p in session.scalars(people_q)}
+        people_rows = session.scalars(_ROOM_PEOPLE, {**where, "named": sorted(i for i in named if i is not None)})
+    else:
+        people_rows = session.scalars(_PEOPLE, where)
+    people = {p.id: p for p in people_rows}
     counts = vote_counts(session, ws.id)
     state: dict = {
         "seq": ws.seq,
@@ -94,10 +109,10 @@ def snapshot(session: Session, viewer: Principal) -> dict:
                 state["solutions"][str(s.id)] = pj.solution_view(
                     s, people.get(s.author_id), counts.get(("solution", s.id), 0))
 
-    for item in session.scalars(select(PlenaryItem).where(PlenaryItem.workshop_id == ws.id)):
+    for item in session.scalars(_PLENARY, where):
         state["plenary"][str(item.id)] = pj.plenary_view(item, counts.get(("plenary", item.id), 0))
     notes = council.notes_by_entry(session, ws.id)
-    for entry in session.scalars(select(PlanEntry).where(PlanEntry.workshop_id == ws.id)):
+    for entry in session.scalars(_PLAN, where):
         state["plan"][str(entry.id)] = pj.plan_view(entry, notes.get(entry.id))
 
     for v in volunteers:
@@ -106,12 +121,10 @@ def snapshot(session: Session, viewer: Principal) -> dict:
             state["council"][str(p.id)] = pj.council_member_view(p, v.role)
 
     if role == "participant":
-        state["my_votes"] = sorted(f"{t}:{i}" for t, i in session.execute(
-            select(Vote.target_type, Vote.target_id).where(Vote.participant_id == viewer.id)))
-        mine = [f"barrier:{i}" for i in session.scalars(select(Barrier.id).where(
-            Barrier.author_id == viewer.id, Barrier.withdrawn.is_(False)))]
-        mine += [f"solution:{i}" for i in session.scalars(select(Solution.id).where(
-            Solution.author_id == viewer.id, Solution.withdrawn.is_(False)))]
+        me = {"p": viewer.id}
+        state["my_votes"] = sorted(f"{t}:{i}" for t, i in session.execute(_MY_VOTES, me))
+        mine = [f"barrier:{i}" for i in session.scalars(_MY_BARRIERS, me)]
+        mine += [f"solution:{i}" for i in session.scalars(_MY_SOLUTIONS, me)]
         state["mine"] = sorted(mine)
         own = next((v for v in volunteers if v.participant_id == viewer.id), None)
         state["me"]["volunteer"] = (pj.volunteer_view(people[viewer.id], own.contact, own.consent, own.role)
