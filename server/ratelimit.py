@@ -124,7 +124,11 @@ class RedisBackend:
 
     def __init__(self, url: str):
         import redis
-        self.client = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+        # A connect burst asks from hundreds of green threads at once: wait (up to 2 s) for one of
+        # 50 connections rather than fail at redis-py's default cap of 100 (MaxConnectionsError).
+        pool = redis.BlockingConnectionPool.from_url(url, max_connections=50, timeout=2, socket_timeout=2,
+                                                     socket_connect_timeout=2)
+        self.client = redis.Redis(connection_pool=pool)
         self._script = self.client.register_script(self.SCRIPT)
 
     def add(self, key: str, seconds: int, amount: int) -> tuple[int, float]:

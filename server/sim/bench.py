@@ -42,6 +42,8 @@ PG_ADMIN = os.environ.get("BENCH_PG", "postgres@127.0.0.1:5432")
 REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/0")
 BUDGET = 3
 POSTERS_PER_ROOM = 4
+# Barrier posts in flight at once per client process while seeding (setup before the storm).
+SEED_IN_FLIGHT = 25
 GRACE_SECS = 3.0
 
 
@@ -238,12 +240,17 @@ async def _worker_main(conn, specs, seed, baseline) -> None:
 
     async def seed_posts(indices):
         from . import samples
+        gate = asyncio.Semaphore(SEED_IN_FLIGHT)  # setup, not measured: do not pile onto a busy server
 
         async def post(i):
+            async with gate:
+                return await post_once(i)
+
+        async def post_once(i):
             p = phones[i]
             lang = p.person.language if hasattr(p, "person") else "en"
             cid = uuid.uuid4().hex
-            ack = await p.send("barrier_post", {"text": samples.barrier_text(rng, lang)}, cid=cid)
+            ack = await p.send("barrier_post", {"text": samples.barrier_text(rng, lang)}, cid=cid, timeout=60)
             for _ in range(5):  # no answer (dropped under load): reconnect, resend the same cid
                 if ack is not None:
                     break

@@ -251,3 +251,27 @@ def test_an_unreachable_redis_lets_people_in_rather_than_locking_the_workshop(ca
     for _ in range(3):
         limiter.hit("join", "192.0.2.1")
     assert "rate limiter unavailable" in caplog.text
+
+
+def test_a_burst_waits_for_a_redis_connection_instead_of_failing(redis_url):
+    """A connect burst asks from hundreds of green threads at once: redis-py's default pool refuses
+    the 101st (MaxConnectionsError) and the limiter then let joins through unchecked; a blocking pool
+    of 50 makes the 51st wait for a connection to come back."""
+    import threading
+
+    import redis
+    backend = ratelimit.RedisBackend(redis_url)
+    pool = backend.client.connection_pool
+    assert isinstance(pool, redis.BlockingConnectionPool) and pool.max_connections == 50
+    held = [pool.get_connection() for _ in range(50)]
+    got: list = []
+    key = f"test-{uuid.uuid4().hex}"
+    waiter = threading.Thread(target=lambda: got.append(backend.add(key, 60, 1)))
+    waiter.start()
+    waiter.join(0.2)
+    assert waiter.is_alive() and got == []  # waiting for a connection, not failed
+    pool.release(held.pop())
+    waiter.join(5)
+    assert got and got[0][0] == 1
+    for conn in held:
+        pool.release(conn)
