@@ -32,6 +32,19 @@ REDIS_DB = int(os.environ.get("TEST_REDIS_DB", "11"))
 PG_BIN = Path(os.environ.get("TEST_PG_BIN", "/usr/lib/postgresql/15/bin"))
 
 
+HERE = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under pytest-xdist (./scripts/test: `--dist loadgroup`) the reliability tests run on one
+    worker, one after another, as they do without it: two kill -9 storms or Redis / PostgreSQL
+    restarts never overlap, and only one worker at a time uses the machine's Redis database
+    REDIS_DB (rate-limit counters of the server processes, keyed by the client's address)."""
+    for item in items:
+        if HERE in Path(item.path).parents:
+            item.add_marker(pytest.mark.xdist_group("reliability"))
+
+
 def missing(what: str):
     if IN_CI:
         pytest.fail(f"{what} (required with CI=true)")
