@@ -1361,6 +1361,47 @@ def test_participant_move_takes_the_person_to_the_new_room(board):
     assert types(mover) == []
 
 
+def test_a_moved_participant_gets_their_old_room_dots_back(board):
+    mover = board.person(0)
+    peer = board.person(0)
+    other = board.person(1)
+    board.phase("brainstorm")
+    board.phase("brainstorm", 1)
+    a1, a2 = board.post(peer, "Stops without reason"), board.post(peer, "No feedback")
+    b1 = board.post(other, "Parking tickets")
+    for room_index in (0, 1):
+        board.phase("vote", room_index)
+    for target in (a1, a2):
+        mover.ok("vote_cast", target_type="barrier", target_id=target)
+    peer.ok("vote_cast", target_type="barrier", target_id=a1)
+    board.day.drain()
+    res = board.org.ok("participant_move", participant_id=mover.participant_id, room_id=board.room_b)
+    assert res["returned_votes"] == 2
+    # The person: the dots come back before the move, so the budget is whole again in the new room.
+    events = mover.events()
+    assert [e["type"] for e in events] == ["tally", "tally", "my_votes", "participant_moved", "room_changed"]
+    assert events[2]["data"] == {"add": [], "remove": [f"barrier:{a1}", f"barrier:{a2}"]}
+    state = mover.snapshot()
+    assert state["my_votes"] == []
+    assert mover.ok("vote_cast", target_type="barrier", target_id=b1)["remaining"] == 2
+    # The old room hears the new tallies (the peer's own dot stays), the projector its counts.
+    tallies = {e["data"]["target_id"]: e["data"]["votes"] for e in peer.events() if e["type"] == "tally"}
+    assert tallies == {a1: 1, a2: 0}
+    assert peer.snapshot()["barriers"][str(a1)]["votes"] == 1
+    stats = [e["data"] for e in board.display.events() if e["type"] == "room_stats"]
+    assert {"room_id": board.room, "votes": 1}.items() <= stats[0].items()
+    board.check_vote_honesty(mover, peer, other)
+
+
+def test_a_move_without_dots_returns_none(board):
+    mover = board.person(0)
+    board.phase("brainstorm")
+    board.day.drain()
+    res = board.org.ok("participant_move", participant_id=mover.participant_id, room_id=board.room_b)
+    assert res["returned_votes"] == 0
+    assert [e["type"] for e in mover.events()] == ["participant_moved", "room_changed"]
+
+
 def test_participant_move_refusals(board):
     p = board.person(0)
     board.refuse(board.org, "participant_move", "no_change", participant_id=p.participant_id, room_id=board.room)

@@ -311,6 +311,26 @@ def vote_withdraw(ctx: Context, target_type, target_id):
     return {"votes": n, "remaining": ctx.workshop.vote_budget - (len(mine) - 1)}
 
 
+def emit_room_dots_returned(ctx: Context, participant_id: int, room_id: int) -> int:
+    """Delete a person's dots on one room's barriers and solutions; the room hears each new tally,
+    the person their my_votes, the projector the room's counts (used by participant_move)."""
+    keys = []
+    for kind, table in _ITEMS.items():
+        targets = list(ctx.session.execute(
+            select(_VOTES.c.target_id).join(table, (table.c.id == _VOTES.c.target_id) & (_VOTES.c.target_type == kind))
+            .where(_VOTES.c.participant_id == participant_id, table.c.room_id == room_id)
+            .order_by(_VOTES.c.target_id)).scalars())
+        for target_id in targets:
+            ctx.session.execute(_DROP_VOTE, {"participant_id": participant_id, "target_type": kind,
+                                             "target_id": target_id})
+            _tally(ctx, kind, target_id, [f"r:{room_id}"])
+            keys.append(f"{kind}:{target_id}")
+    if keys:
+        ctx.emit("my_votes", {"add": [], "remove": keys}, [f"p:{participant_id}"])
+        emit_stats(ctx, room_id)
+    return len(keys)
+
+
 # -- solutions ---------------------------------------------------------------
 
 class SolutionPost(Payload):

@@ -391,6 +391,7 @@ def participant_move(ctx: Context, participant_id, room_id):
     if p.room_id == room.id:
         raise CommandError("no_change", "This participant is already in that room.")
     old = p.room_id
+    returned = _return_room_dots(ctx, p.id, old)
     p.room_id = room.id
     ctx.session.flush()
     ctx.emit("participant_moved", {"participant": pj.participant_view(p), "from_room_id": old},
@@ -400,5 +401,15 @@ def participant_move(ctx: Context, participant_id, room_id):
     view = snapshot(ctx.session, auth.Principal("participant", ctx.workshop.id, p.id, room.id))
     ctx.emit("room_changed", {"room_id": room.id, "participants": view["participants"],
                               "barriers": view["barriers"], "solutions": view["solutions"]}, [f"p:{p.id}"])
-    ctx.audit("move", participant_id=p.id, from_room=old, to_room=room.id)
-    return {"participant": pj.participant_view(p)}
+    ctx.audit("move", participant_id=p.id, from_room=old, to_room=room.id, returned_votes=returned)
+    return {"participant": pj.participant_view(p), "returned_votes": returned}
+
+
+def _return_room_dots(ctx: Context, participant_id: int, room_id: int) -> int:
+    """A moved person's dots on their old room's barriers and solutions come back to them.
+
+    Budgets count a person's dots of a kind across the workshop, and a dot can be taken back only
+    in one's own room: without this, dots spent before a move could never be spent again. The old
+    room hears the new tallies; plenary dots stay (the plenary is everyone's)."""
+    from .board import emit_room_dots_returned
+    return emit_room_dots_returned(ctx, participant_id, room_id)
