@@ -356,6 +356,11 @@ async def _worker_main(conn, specs, seed, baseline) -> None:
             return
 
 
+def _progress(step: str) -> None:
+    """One line per step on stderr (stdout carries the JSON): where a long run is, or where it stalled."""
+    print(f"bench {time.strftime('%H:%M:%S')}: {step}", file=sys.stderr, flush=True)
+
+
 async def _steer(organiser, room_id: int) -> None:
     """The organiser moves a room to its next phase (reconnecting and resending if dropped)."""
     cid = uuid.uuid4().hex
@@ -473,6 +478,7 @@ async def _orchestrate(args, urls: list[str], wss: list[dict] | None, baseline: 
                 await _connect_robust(f)
         await asyncio.gather(*(tablet(f) for f in facs.values()))
 
+        _progress("workshops ready, tablets and projectors connected")
         # 1. connect burst
         usage0 = servers.usage() if servers else []
         t0 = time.monotonic() + 1.0
@@ -485,6 +491,8 @@ async def _orchestrate(args, urls: list[str], wss: list[dict] | None, baseline: 
                              "all_in_s": round(max(b["done_at"] for b in burst) - t0, 2),
                              "latency_ms": pct(lat)}
         if not baseline:
+            _progress(f"connect burst done: {result['connect']['joined']} joined, all in "
+                      f"{result['connect']['all_in_s']} s")
             # 2. barriers to vote on: four posters per room
             posters: dict[int, list[int]] = {}
             for i, r in sorted(phone_rooms.items()):
@@ -504,6 +512,7 @@ async def _orchestrate(args, urls: list[str], wss: list[dict] | None, baseline: 
             await asyncio.sleep(1.0 + n / 1000)
         await workers.ask("prepare")
 
+        _progress("barriers seeded, every room in the vote")
         # 3. vote storm
         usage1 = servers.usage() if servers else []
         load_before = loadavg()
@@ -580,6 +589,7 @@ async def _orchestrate(args, urls: list[str], wss: list[dict] | None, baseline: 
             "loadavg_storm": [load_before, loadavg()],
         })
 
+        _progress("vote storm done")
         # 4. correctness against the stored state
         lost: list = []
         applied_twice = 0
