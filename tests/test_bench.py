@@ -47,3 +47,14 @@ def test_run_async_works_inside_a_running_event_loop():
     # (Playwright's sync API keeps its loop running for the whole session in the full suite).
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
         assert pool.submit(lambda: asyncio.run(caller())).result() == "boom"
+
+
+def test_simulated_phones_wait_as_long_as_real_ones():
+    """The engine counts a call as unanswered (and resends) after the same wait as web/js/connection.js."""
+    import re
+    from pathlib import Path
+
+    from server.sim import engine
+    js = (Path(__file__).resolve().parent.parent / "web" / "js" / "connection.js").read_text()
+    ms = {name: int(v) for name, v in re.findall(r"const (ACK_TIMEOUT_MS|SYNC_TIMEOUT_MS) = (\d+);", js)}
+    assert ms == {"ACK_TIMEOUT_MS": engine.CALL_TIMEOUT * 1000, "SYNC_TIMEOUT_MS": engine.SYNC_TIMEOUT * 1000}

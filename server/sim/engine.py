@@ -19,7 +19,10 @@ import socketio
 
 from . import samples
 
-CALL_TIMEOUT = 10.0
+# As long as a real phone waits (web/js/connection.js: ACK_TIMEOUT_MS, SYNC_TIMEOUT_MS) before it
+# counts a call as unanswered and resends: a shorter wait would add resends a real room does not make.
+CALL_TIMEOUT = 15.0
+SYNC_TIMEOUT = 20.0
 CONNECT_TIMEOUT = 15.0
 
 
@@ -139,7 +142,7 @@ class Device:
         """`sync` after a connect (protocol §4); applies the answer when keeping state."""
         # Nothing applied yet: a snapshot, as the real clients ask (web/js/connection.js), never since=0.
         since = None if snapshot or self.seq == 0 or (self.keep_state and self.state is None) else self.seq
-        ack = await self.sio.call("sync", {"since": since}, timeout=CALL_TIMEOUT)
+        ack = await self.sio.call("sync", {"since": since}, timeout=SYNC_TIMEOUT)
         if not ack.get("ok"):
             raise RuntimeError(f"{self.label} sync refused: {ack}")
         if self.keep_state:
