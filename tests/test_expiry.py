@@ -153,6 +153,9 @@ def test_expire_erases_only_expired_workshops_once(ttl_day):
         assert s.scalar(select(CouncilVolunteer.contact).where(CouncilVolunteer.workshop_id == d.workshop_id)) is None
         assert purge.purged_at(s, d.workshop_id) is not None and purge.purged_at(s, fresh.workshop_id) is None
     assert purge.expire_due(d.db, 7) == []  # idempotent: cron may run it every hour
+    # The report of the day says when and how the names went.
+    from server.reports import export
+    assert "Personal data erased when the links expired" in export(d.db, d.workshop_id, "md", "report", "en").data.decode()
     # The organiser's console learns it from its snapshot; the workshop's data is gone for good.
     org = d.organiser()
     assert org.snapshot()["privacy"]["purged_at"]

@@ -132,8 +132,12 @@ def test_purge_erases_personal_data_and_every_export_keeps_the_content_without_n
         leaked = [n for n in (all_names(played) if key[0] != "pdf" else latin_names(played)) if n in text]
         leaked += [c for c in contacts if c in text] + ([REASON] if REASON in text else [])
         assert not leaked, f"export {key} still holds {leaked}"
-    # ...and still holds the day's content.
+    # ...and still holds the day's content, and says when and how the names went.
     assert "Officers never explain why a car is stopped" in after[("md", "report", "en")]
+    assert "Personal data erased by the organiser" in after[("md", "report", "en")]
+    assert "Personal data erased by the organiser" not in before[("md", "report", "en")]
+    assert "داده‌های شخصی به دست برگزارکننده پاک شد" in after[("md", "report", "fa")]
+    assert "Datos personales borrados por la organización" in after[("md", "report", "es")]
     assert "Recruit two interpreters" in after[("csv", "plan", "en")]
     archive = json.loads(after[("json", "report", "en")])
     assert archive["participants"] and all(p["name"] is None for p in archive["participants"])

@@ -41,7 +41,9 @@ from ..models import (
 # Audit actions that make the timeline (plan field edits and moves are too fine-grained).
 TIMELINE_ACTIONS = ("phase", "workshop_phase", "merge", "merge_undo", "hide", "restore", "report_push",
                     "report_withdraw", "plan_create", "council_role", "pause", "resume", "edit", "remove",
-                    "facilitator_revoke", "facilitator_invite_renew", "merge_object", "merge_objection_dismiss")
+                    "facilitator_revoke", "facilitator_invite_renew", "merge_object", "merge_objection_dismiss",
+                    # the report says when the personal data was erased, and how (domain/purge.py)
+                    "purge", "expire")
 # Every facilitator and organiser action on people and posts, counted in the report's
 # moderation section (with the reasons given). No names: the report goes to everyone.
 MODERATION_ACTIONS = ("hide", "restore", "edit", "remove", "facilitator_revoke", "facilitator_invite_renew",
