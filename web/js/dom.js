@@ -80,3 +80,31 @@ export function announce(message) {
   // A fresh text node after a short pause is announced even when the message repeats.
   announceTimer = setTimeout(() => { liveRegion.textContent = String(message); }, 60);
 }
+
+/** Hold a page's redraws while a finger or a mouse button is down.
+ *
+ *  A tap is pointerdown … pointerup … click. A board redrawn in between (a tally or a post
+ *  arrived) replaces the button under the finger, and the browser then fires no click: the
+ *  tap is lost, most often in a busy vote. `const press = pressGuard(redraw)`, then at the
+ *  top of the page's render: `if (press.held()) return;` — the redraw that was held runs
+ *  right after the click (whose own handler runs first and may draw at once), or shortly
+ *  after a press that ends in no click (a scroll, a drag off the button), and never later
+ *  than two seconds into a long press. Keyboard activation has no press and is not held. */
+export function pressGuard(redraw) {
+  let pressed = false;
+  let owed = false;
+  let timer = 0;
+  const release = () => {
+    clearTimeout(timer);
+    if (!pressed) return;
+    pressed = false;
+    if (owed) { owed = false; setTimeout(redraw, 0); }
+  };
+  const later = (ms) => { clearTimeout(timer); timer = setTimeout(release, ms); };
+  document.addEventListener("pointerdown", () => { pressed = true; later(2000); }, true);
+  document.addEventListener("pointerup", () => later(400), true);
+  document.addEventListener("pointercancel", release, true);
+  // Capture phase: released before the button's own click handler runs.
+  document.addEventListener("click", release, true);
+  return { held() { if (pressed) owed = true; return pressed; } };
+}

@@ -5,6 +5,7 @@ import {
   createToaster, renderRoomPanel, renderPlan, tickTimers, timerAnnouncer, announce, statusBadge,
   roomName, workshopPhaseName, phaseName, languagePicker, byId,
 } from "./console-common.js";
+import { pressGuard } from "./dom.js";
 
 const LANG_KEY = "cg.console.lang";
 const header = document.getElementById("header");
@@ -12,6 +13,8 @@ const main = document.getElementById("main");
 const toast = createToaster(document.getElementById("toasts"));
 
 const ui = { drafts: {}, selected: {}, view: null, helpAnswered: false };
+// A tap on the tablet must not be lost to a redraw between press and release (dom.js).
+const press = pressGuard(() => render());
 const ctx = { conn: null, toast, ui, role: "facilitator", refresh: () => schedule() };
 let state = null;
 let status = "syncing";
@@ -67,6 +70,7 @@ function renderHeader() {
 }
 
 function render() {
+  if (press.held()) return;
   renderHeader();
   if (status === "unauthorized") {
     rerender(main, el("div", { class: "card notice", role: "alert" }, el("h2", {}, t("console.unauthorized.title")), el("p", {}, t("console.unauthorized.body"))));

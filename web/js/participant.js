@@ -6,7 +6,7 @@
 // inserted as text (dom.userText), in its own direction.
 
 import { connect } from "./connection.js";
-import { h, userText, clear, announce } from "./dom.js";
+import { h, userText, clear, announce, pressGuard } from "./dom.js";
 import {
   loadLanguage, t, applyDocumentLanguage, translatePage, formatNumber, formatCountdown,
   availableLanguages, languageName, hasKey, currentLanguage,
@@ -23,6 +23,8 @@ const LAST_CODE_KEY = "cg.lastCode";
 const CODE_ALPHABET = /^[ABCDEFGHJKLMNPQRSTUVWXYZ23456789]{6}$/;
 
 const main = document.getElementById("main");
+// A tap on a vote button must not be lost to a redraw between press and release (dom.js).
+const press = pressGuard(() => render());
 const topbar = document.getElementById("topbar");
 const overlay = document.getElementById("overlay");
 const toasts = document.getElementById("toasts");
@@ -576,6 +578,7 @@ function renderTopbar() {
 
 function render() {
   if (!ctx) return;
+  if (press.held()) return;
   const active = document.activeElement;
   const focusKey = active && active.dataset ? active.dataset.key : null;
   const scrollY = window.scrollY;
