@@ -19,7 +19,7 @@ def svg(results: list[dict], target_ms: float = 150.0) -> str:
     height, left, bottom, top = 400, 70, 80, 30
     width = max(980, left + 20 + 92 * len(results))  # room for each group's three label lines
     plot_h = height - bottom - top
-    lo, hi = 1.0, 100_000.0
+    lo, hi = 1.0, 1_000_000.0
 
     def y(ms: float) -> float:
         ms = min(max(ms, lo), hi)
@@ -30,7 +30,7 @@ def svg(results: list[dict], target_ms: float = 150.0) -> str:
            f'<rect width="{width}" height="{height}" fill="white"/>',
            f'<text x="{width / 2}" y="18" text-anchor="middle" font-size="14">'
            'Vote fan-out: send → event at every room member and the projector (ms, log scale)</text>']
-    for ms in (1, 10, 100, 1000, 10000, 100000):
+    for ms in (1, 10, 100, 1000, 10000, 100000, 1000000):
         out.append(f'<line x1="{left}" x2="{width - 10}" y1="{y(ms):.1f}" y2="{y(ms):.1f}" stroke="#ddd"/>')
         out.append(f'<text x="{left - 6}" y="{y(ms) + 4:.1f}" text-anchor="end">{ms:,}</text>')
     out.append(f'<line x1="{left}" x2="{width - 10}" y1="{y(target_ms):.1f}" y2="{y(target_ms):.1f}" '
@@ -61,7 +61,7 @@ def svg(results: list[dict], target_ms: float = 150.0) -> str:
         label = f"{r['participants']} / {r['rooms']}{' *' if partial else ''}"
         procs = r.get("server_processes", 1)
         db = {"postgres": "pg"}.get(r.get("database", ""), r.get("database", ""))
-        sub = f"{procs} proc, {db}"
+        sub = f"{procs} proc, {db}" + (" (normal)" if r.get("sqlite_synchronous") == "normal" else "")
         cx = left + i * group_w + group_w / 2
         out.append(f'<text x="{cx:.1f}" y="{height - bottom + 16}" text-anchor="middle">{label}</text>')
         out.append(f'<text x="{cx:.1f}" y="{height - bottom + 30}" text-anchor="middle" fill="#555">{sub}</text>')
