@@ -12,7 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.stage import Stager
 from tests.live_server import LiveServer
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,3 +51,19 @@ def screenshots_dir():
     d = ARTIFACTS / "screenshots"
     d.mkdir(parents=True, exist_ok=True)
     return d
+
+
+@pytest.fixture(scope="session")
+def stager(live_server):
+    """One staged workshop per state, shared by every browser test (stage.py)."""
+    return Stager(live_server)
+
+
+@pytest.fixture(scope="session")
+def axe_source():
+    """axe-core's script (npm ci); required with CI=true."""
+    if not AXE_JS.exists():
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("axe-core is required in CI (npm ci)")
+        pytest.skip("axe-core not installed (npm ci)")
+    return AXE_JS.read_text(encoding="utf-8")

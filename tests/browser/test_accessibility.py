@@ -15,19 +15,15 @@
 """
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.stage import SURFACES, Client, Stager, open_surface, stage
+from tests.browser.stage import SURFACES, Client, open_surface, stage
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[2]
-AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 FAILING_IMPACTS = {"serious", "critical"}
 # Controls (and images and dialogs), which must have a name; a timer or a status needs none.
@@ -48,18 +44,6 @@ KEYBOARD_CASES = [("join", "lobby"), ("phone", "reveal"), ("phone", "vote"), ("p
                   ("progress", "council"), ("council", "council")]
 
 
-@pytest.fixture(scope="session")
-def stager(live_server):
-    return Stager(live_server)
-
-
-@pytest.fixture(scope="session")
-def axe_source():
-    if not AXE_JS.exists():
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("axe-core is required in CI (npm ci)")
-        pytest.skip("axe-core not installed (npm ci)")
-    return AXE_JS.read_text(encoding="utf-8")
 
 
 RUN_AXE_JS = """async (tags) => {

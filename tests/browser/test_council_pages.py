@@ -12,15 +12,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.stage import Client, Stager, open_surface, stage
+from tests.browser.stage import Client, open_surface, stage
 from tests.browser.test_screenshots import MIN_TARGET_PX, SMALL_TARGETS_JS
 
 pytestmark = pytest.mark.browser
 
-
-@pytest.fixture(scope="session")
-def stager(live_server):
-    return Stager(live_server)
 
 
 @pytest.fixture
@@ -204,21 +200,13 @@ def test_organiser_forms_the_council_and_hands_out_links(browser, fresh, screens
 
 
 @pytest.mark.parametrize("lang", ["en", "fa"])
-def test_organiser_council_tab_passes_axe(browser, stager, lang):
-    from tests.browser.test_accessibility import (
-        AXE_JS,
-        AXE_TAGS,
-        FAILING_IMPACTS,
-        RUN_AXE_JS,
-        unnamed_controls,
-    )
-    if not AXE_JS.exists():
-        pytest.fail("axe-core is required (npm ci)")
+def test_organiser_council_tab_passes_axe(browser, stager, axe_source, lang):
+    from tests.browser.test_accessibility import AXE_TAGS, FAILING_IMPACTS, RUN_AXE_JS, unnamed_controls
     context, page = open_surface(browser, stager.get("council"), "organiser", lang, (1024, 768))
     try:
         page.locator("#tab-council").click()
         expect(page.locator("#progress-url")).to_be_visible()
-        page.evaluate(AXE_JS.read_text(encoding="utf-8"))
+        page.evaluate(axe_source)
         violations = page.evaluate(RUN_AXE_JS, AXE_TAGS)
         unnamed = unnamed_controls(context, page)
     finally:

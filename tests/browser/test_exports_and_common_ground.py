@@ -8,14 +8,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.stage import SURFACES, Client, Stager, open_surface, stage
+from tests.browser.stage import SURFACES, Client, open_surface, stage
 
 pytestmark = pytest.mark.browser
 
-
-@pytest.fixture(scope="session")
-def stager(live_server):
-    return Stager(live_server)
 
 
 @pytest.mark.parametrize("what,fmt,lang,magic", [

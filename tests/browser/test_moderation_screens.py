@@ -14,12 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.stage import Client, open_surface, stage
-from tests.browser.test_accessibility import (  # noqa: F401
-    AXE_TAGS,
-    FAILING_IMPACTS,
-    RUN_AXE_JS,
-    axe_source,
-)
+from tests.browser.test_accessibility import AXE_TAGS, FAILING_IMPACTS, RUN_AXE_JS
 
 pytestmark = pytest.mark.browser
 
@@ -62,7 +57,7 @@ def objected(live_server):
 
 @pytest.mark.parametrize("lang", ["en", "fa"])
 def test_facilitator_screens_without_names_and_sees_check_before_reveal(browser, screened, screenshots_dir,
-                                                                        axe_source, lang):  # noqa: F811
+                                                                        axe_source, lang):
     for size in SIZES["facilitator"]:
         context, page = open_surface(browser, screened, "facilitator", lang, size)
         try:
@@ -100,7 +95,7 @@ def test_phone_never_sees_flags_and_keeps_its_own_posts(browser, screened, scree
 
 @pytest.mark.parametrize("lang", ["en", "fa"])
 def test_facilitator_sees_the_objection_on_the_shared_barrier(browser, objected, screenshots_dir,
-                                                              axe_source, lang):  # noqa: F811
+                                                              axe_source, lang):
     for size in SIZES["facilitator"]:
         context, page = open_surface(browser, objected, "facilitator", lang, size)
         try:
@@ -120,7 +115,7 @@ def test_facilitator_sees_the_objection_on_the_shared_barrier(browser, objected,
 
 
 def test_phone_objects_and_the_facilitator_keeps_the_merge(browser, live_server, screenshots_dir,
-                                                           axe_source):  # noqa: F811
+                                                           axe_source):
     staged = stage(live_server, "reveal")
     shared = staged.barriers["Stops are not explained / توقف‌ها توضیح داده نمی‌شوند"]
     # The facilitator's tablet is open while the phone objects: it is told at once.

@@ -9,12 +9,10 @@ workshop is over. Screenshots go to test-artifacts/screenshots/privacy-*.png.
 """
 from __future__ import annotations
 
-import os
-
 import pytest
 
-from .stage import Client, Stager, open_surface, stage
-from .test_accessibility import AXE_JS, AXE_TAGS, RUN_AXE_JS
+from .stage import Client, open_surface, stage
+from .test_accessibility import AXE_TAGS, RUN_AXE_JS
 
 pytestmark = pytest.mark.browser
 
@@ -22,18 +20,6 @@ DIGITS = {"en": "30", "es": "30", "fa": "۳۰"}
 TITLE = {"en": "Your privacy", "es": "Su privacidad", "fa": "حریم خصوصی شما"}
 
 
-@pytest.fixture(scope="module")
-def stager(live_server):
-    return Stager(live_server)
-
-
-@pytest.fixture(scope="module")
-def axe_source():
-    if not AXE_JS.exists():
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("axe-core is required in CI (npm ci)")
-        pytest.skip("axe-core not installed (npm ci)")
-    return AXE_JS.read_text(encoding="utf-8")
 
 
 def no_overflow(page) -> bool:

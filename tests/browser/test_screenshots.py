@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.stage import LANGS, SURFACES, Stager, open_surface
+from tests.browser.stage import LANGS, SURFACES, open_surface
 
 pytestmark = pytest.mark.browser
 
@@ -100,10 +100,6 @@ KEY_LIKE = re.compile(r"\b[a-z_]+(?:\.[A-Za-z_]+)+\b")
 def shown_keys(page) -> list[str]:
     return sorted({k for k in KEY_LIKE.findall(page.evaluate("document.body.innerText")) if k in KEYS and "." in k})
 
-
-@pytest.fixture(scope="session")
-def stager(live_server):
-    return Stager(live_server)
 
 
 @pytest.mark.parametrize("surface,state,lang", CASES)
