@@ -311,9 +311,9 @@ def vote_withdraw(ctx: Context, target_type, target_id):
     return {"votes": n, "remaining": ctx.workshop.vote_budget - (len(mine) - 1)}
 
 
-def emit_room_dots_returned(ctx: Context, participant_id: int, room_id: int) -> int:
-    """Delete a person's dots on one room's barriers and solutions; the room hears each new tally,
-    the person their my_votes, the projector the room's counts (used by participant_move)."""
+def return_room_dots(ctx: Context, participant_id: int, room_id: int) -> int:
+    """Delete a person's dots on one room's barriers and solutions (participant_move); the room hears
+    each new tally, the person their my_votes, the projector the room's counts. Plenary dots stay."""
     keys = []
     for kind, table in _ITEMS.items():
         targets = list(ctx.session.execute(

@@ -50,11 +50,10 @@ class Context:
     secrets: dict = field(default_factory=dict)
     # The workshop's last event number inside this transaction; written to the
     # workshop row once, in finish() (the row is locked, so nobody else numbers).
-    seq: int = -1
+    seq: int = field(init=False)
 
     def __post_init__(self):
-        if self.seq < 0:
-            self.seq = self.workshop.seq
+        self.seq = self.workshop.seq
 
     def emit(self, type_: str, data: dict, audience: list[str] | set[str]) -> Event:
         """Append an event to the workshop's log, numbered inside this transaction."""

@@ -48,18 +48,28 @@ def side_ok(seat: str, group: str) -> bool:
     return is_police(group) if seat.endswith("law_enforcement") else not is_police(group)
 
 
+# Who may hold each side's seat: co-chairs among the members, co-leads on an action.
+WRONG_SIDE = {
+    "co_chair_law_enforcement": "The law-enforcement co-chair must be a member from law enforcement.",
+    "co_chair_community": "The community co-chair must be a member who is not from law enforcement.",
+    "co_lead_law_enforcement": "The law-enforcement co-lead must be a council member from law enforcement.",
+    "co_lead_community": "The community co-lead must be a council member who is not from law enforcement.",
+}
+
+
+def check_side(seat: str, p: Participant, key: str) -> None:
+    """Refuse (`wrong_group`) a person whose stakeholder group is not on this seat's side."""
+    if not side_ok(seat, p.group):
+        raise CommandError("wrong_group", WRONG_SIDE[seat], group=p.group, **{key: seat})
+
+
 def council_role(session: Session, participant_id: int) -> str | None:
     return session.scalar(select(CouncilVolunteer.role).where(CouncilVolunteer.participant_id == participant_id))
 
 
 def check_co_chair(ctx: Context, p: Participant, role: str) -> None:
     """One co-chair per side, and the side must match the person's stakeholder group."""
-    if not side_ok(role, p.group):
-        if role == "co_chair_law_enforcement":
-            raise CommandError("wrong_group", "The law-enforcement co-chair must be a member from law enforcement.",
-                               group=p.group, role=role)
-        raise CommandError("wrong_group", "The community co-chair must be a member who is not from law enforcement.",
-                           group=p.group, role=role)
+    check_side(role, p, "role")
     holder = ctx.session.scalar(select(CouncilVolunteer.participant_id).where(
         CouncilVolunteer.workshop_id == ctx.workshop.id, CouncilVolunteer.role == role,
         CouncilVolunteer.participant_id != p.id))
@@ -79,12 +89,7 @@ def check_co_lead(ctx: Context, field: str, value: str) -> str:
     if p is None or p.workshop_id != ctx.workshop.id or p.removed_at is not None \
             or not council_role(ctx.session, pid):
         raise CommandError("not_member", "Only a council member can co-lead an action.", participant_id=pid)
-    if not side_ok(field, p.group):
-        if field == "co_lead_law_enforcement":
-            raise CommandError("wrong_group", "The law-enforcement co-lead must be a council member from law enforcement.",
-                               group=p.group, field=field)
-        raise CommandError("wrong_group", "The community co-lead must be a council member who is not from law enforcement.",
-                           group=p.group, field=field)
+    check_side(field, p, "field")
     return str(pid)
 
 

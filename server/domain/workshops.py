@@ -13,6 +13,7 @@ from ..db import Database
 from ..models import Barrier, Event, FacilitatorInvite, Participant, Room, Workshop, utcnow
 from . import auth, rules
 from . import projection as pj
+from .board import return_room_dots
 from .commands import Context, lock_workshop
 from .common import get_room
 from .errors import CommandError
@@ -391,7 +392,9 @@ def participant_move(ctx: Context, participant_id, room_id):
     if p.room_id == room.id:
         raise CommandError("no_change", "This participant is already in that room.")
     old = p.room_id
-    returned = _return_room_dots(ctx, p.id, old)
+    # Budgets count a person's dots across the workshop and a dot can be taken back only in
+    # one's own room: the old room's dots come back now, or they could never be spent again.
+    returned = return_room_dots(ctx, p.id, old)
     p.room_id = room.id
     ctx.session.flush()
     ctx.emit("participant_moved", {"participant": pj.participant_view(p), "from_room_id": old},
@@ -404,12 +407,3 @@ def participant_move(ctx: Context, participant_id, room_id):
     ctx.audit("move", participant_id=p.id, from_room=old, to_room=room.id, returned_votes=returned)
     return {"participant": pj.participant_view(p), "returned_votes": returned}
 
-
-def _return_room_dots(ctx: Context, participant_id: int, room_id: int) -> int:
-    """A moved person's dots on their old room's barriers and solutions come back to them.
-
-    Budgets count a person's dots of a kind across the workshop, and a dot can be taken back only
-    in one's own room: without this, dots spent before a move could never be spent again. The old
-    room hears the new tallies; plenary dots stay (the plenary is everyone's)."""
-    from .board import emit_room_dots_returned
-    return emit_room_dots_returned(ctx, participant_id, room_id)
