@@ -54,3 +54,20 @@ def test_a_vote_tapped_while_a_tally_arrives_counts(browser, live_server):
     finally:
         context.close()
         other.close()
+
+
+def test_a_facilitator_tap_while_a_tally_arrives_counts(browser, live_server):
+    """The tablet redraws on every event too: its "Next" tap survives a phone's vote arriving mid-press."""
+    from playwright.sync_api import expect
+    staged = stage(live_server, "vote")
+    room1 = [p for p in staged.people if p["room_id"] == staged.room_id]
+    other = Client(staged.url, room1[1]["token"])
+    context, page = open_surface(browser, staged, "facilitator", "en", (1024, 768))
+    try:
+        button = page.get_by_role("button", name="Next: Solutions")
+        expect(button).to_be_visible()
+        press_while_a_tally_arrives(page, button, other, staged.barriers[ROOM1_POSTS[2][1]])
+        expect(page.get_by_role("banner")).to_contain_text("Room: Solutions")
+    finally:
+        context.close()
+        other.close()

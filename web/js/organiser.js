@@ -10,6 +10,7 @@ import {
 import { agreementTracker, agreementLine, agreementLegend } from "./agreement.js";
 import { exportsPanel } from "./exports.js";
 import { privacyPanel } from "./privacy.js";
+import { pressGuard } from "./dom.js";
 
 const LANG_KEY = "cg.console.lang";
 const header = document.getElementById("header");
@@ -17,6 +18,8 @@ const main = document.getElementById("main");
 const toast = createToaster(document.getElementById("toasts"));
 
 const ui = { drafts: {}, selected: {}, tab: null, steer: null, lastPhase: null };
+// A tap on the tablet must not be lost to a redraw between press and release (dom.js).
+const press = pressGuard(() => render());
 const ctx = { conn: null, toast, ui, role: "organiser", refresh: () => schedule(), token: null, agreement: null,
   workshopId: () => state && state.workshop.id };
 let state = null;
@@ -394,6 +397,7 @@ function councilView() {
 // ------------------------------------------------------------ page
 
 function render() {
+  if (press.held()) return;
   renderHeader();
   if (status === "unauthorized") {
     rerender(main, el("div", { class: "card notice", role: "alert" }, el("h2", {}, t("console.unauthorized.title")), el("p", {}, t("console.unauthorized.body"))));
