@@ -28,6 +28,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         upgrade(database)
 
     from . import events  # noqa: F401  (registers the Socket.IO handlers before init_app)
+    from .events.broadcast import publish
+    database.publisher = publish  # committed commands' events, in order (domain/commands.py)
     queue = {}
     if app.config["REDIS_URL"]:
         # Several processes: python-socketio's Redis manager, observed so /healthz can

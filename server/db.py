@@ -7,8 +7,10 @@ BEGIN IMMEDIATE so two writers never both read and then fail to upgrade.
 from __future__ import annotations
 
 import functools
+import logging
 import threading
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -33,6 +35,12 @@ class Database:
         # threading.Lock is green under eventlet's and gevent's monkey-patching.
         self._locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
+        # Commands waiting for a workshop's lock (domain/commands.py: group commit).
+        self._queues: dict[str, deque] = {}
+        # Called with each committed command's Outcome, in sequence order, under the workshop's
+        # lock (domain/commands.py). The Socket.IO app sets it to broadcast (server/app.py);
+        # without it (the CLI, tests of the domain) callers send Outcome.events themselves.
+        self.publisher: Callable | None = None
         # Session.info carries the settings the domain needs without Flask (TOKEN_TTL_DAYS: domain/purge.py).
         self.token_ttl_days = token_ttl_days
         self._sessions = sessionmaker(self.engine, expire_on_commit=False, info={"token_ttl_days": token_ttl_days})
@@ -52,6 +60,22 @@ class Database:
                 lock = self._locks.setdefault(workshop_id, threading.Lock())
         with lock:
             yield
+
+    def command_queue(self, workshop_id: str) -> deque:
+        queue = self._queues.get(workshop_id)
+        if queue is None:
+            with self._locks_guard:
+                queue = self._queues.setdefault(workshop_id, deque())
+        return queue
+
+    def publish(self, outcome) -> None:
+        """Hand a committed outcome to the publisher; a failure there is logged, never undoes the commit."""
+        if self.publisher is None:
+            return
+        try:
+            self.publisher(outcome)
+        except Exception:  # the command is stored: clients that missed it catch up with `sync`
+            logging.getLogger(__name__).exception("publishing seq %s failed", outcome.result.get("seq"))
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

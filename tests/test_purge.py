@@ -180,11 +180,16 @@ def test_purge_cuts_every_participant_and_facilitator_and_their_links_stop_worki
 
 def test_a_connection_the_cut_missed_is_refused_at_its_next_command(closed_day):
     """`common-ground purge` in another process without Redis cannot cut sockets: auth.refresh stops them."""
+    from server.db import Database
     from server.domain import dispatch
     d, played = closed_day
     phone = next(c for c in d.clients if c.role == "participant")
     tablet = next(c for c in d.clients if c.role == "facilitator")
-    dispatch(d.db, Principal("organiser", played.workshop_id), "workshop_purge", {"cid": "elsewhere"})
+    elsewhere = Database(d.db.url)  # another process's: the same database, no publisher, no sockets
+    try:
+        dispatch(elsewhere, Principal("organiser", played.workshop_id), "workshop_purge", {"cid": "elsewhere"})
+    finally:
+        elsewhere.dispose()
     assert phone.sio.is_connected() and tablet.sio.is_connected()  # nobody cut them in this process
     for c, name, payload in ((phone, "council_volunteer", {"consent": False}), (tablet, "help_call", {})):
         err = c.refused(name, "unauthorized", **payload)

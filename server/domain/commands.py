@@ -49,7 +49,7 @@ class Context:
     # token): the idempotency record keeps the result without them.
     secrets: dict = field(default_factory=dict)
     # The workshop's last event number inside this transaction; written to the
-    # workshop row once, in finish() (the row is locked, so nobody else numbers).
+    # workshop row once per transaction (the row is locked, so nobody else numbers).
     seq: int = field(init=False)
 
     def __post_init__(self):
@@ -60,21 +60,25 @@ class Context:
         self.seq += 1
         ev = Event(workshop_id=self.workshop.id, seq=self.seq, type=type_, data=data,
                    audience=sorted(set(audience)), at=self.now)
-        # Stored in finish(), all in one INSERT; the command's queries in between
+        # Stored by the transaction, all in one INSERT; the command's queries in between
         # (tallies, room counts) then have no event rows or seq update to flush first.
         self.events.append(ev)
         return ev
 
-    def finish(self) -> list[Event]:
-        """Store the command's events and the workshop's new seq (before the final flush and commit)."""
-        if self.events:
-            self.session.execute(_EVENTS.insert(), [
-                {"workshop_id": e.workshop_id, "seq": e.seq, "type": e.type, "data": e.data,
-                 "audience": e.audience, "at": e.at} for e in self.events])
-            self.session.execute(_SET_SEQ, {"ws_id": self.workshop.id, "new_seq": self.seq})
-            # The ORM object shows the new seq without becoming dirty (no second UPDATE).
-            set_committed_value(self.workshop, "seq", self.seq)
+    def numbered(self) -> list[Event]:
+        """The command's events; the workshop object shows the new seq without becoming dirty.
+
+        The transaction stores them (`_transaction`: one INSERT and one seq UPDATE per batch)."""
+        set_committed_value(self.workshop, "seq", self.seq)
         return list(self.events)
+
+    def finish(self) -> list[Event]:
+        """Store the command's events and the workshop's new seq (outside execute(): join, expiry)."""
+        events = self.numbered()
+        store_events(self.session, events)
+        if events:
+            self.session.execute(_SET_SEQ, {"ws_id": self.workshop.id, "new_seq": self.seq})
+        return events
 
     def audit(self, action: str, **detail) -> None:
         self.session.add(AuditEntry(workshop_id=self.workshop.id, actor=self.principal.actor,
@@ -92,6 +96,14 @@ class Context:
     @property
     def display(self) -> str:
         return f"d:{self.workshop.id}"
+
+
+def store_events(session: Session, events: list[Event]) -> None:
+    """Append events to the log in one INSERT."""
+    if events:
+        session.execute(_EVENTS.insert(), [
+            {"workshop_id": e.workshop_id, "seq": e.seq, "type": e.type, "data": e.data,
+             "audience": e.audience, "at": e.at} for e in events])
 
 
 @dataclass
@@ -121,20 +133,143 @@ def check_client_id(client_id: Any) -> str:
     return client_id
 
 
+# A storm's commands of one workshop wait for its lock; whoever gets it runs every participant
+# command waiting in one transaction (group commit), at most this many.
+MAX_BATCH = 64
+
+
+@dataclass
+class _Job:
+    """One command waiting to run: filled in by whichever caller runs it (itself or the batch's leader)."""
+    principal: auth.Principal
+    name: str
+    client_id: str
+    fn: Callable[[Context], dict | None]
+    outcome: Outcome | None = None
+    error: Exception | None = None
+    done: bool = False
+
+    @property
+    def batchable(self) -> bool:
+        # Participants' commands (votes, posts) are the storms; they never read the log or the
+        # idempotency records, nor end anyone's access. Every other command runs alone.
+        return self.principal.role == "participant"
+
+
 def execute(db: Database, principal: auth.Principal, name: str, client_id: str,
             fn: Callable[[Context], dict | None]) -> Outcome:
-    """Run `fn` once for (principal, client_id); a repeat returns the first result."""
+    """Run `fn` once for (principal, client_id); a repeat returns the first result.
+
+    Commands of one workshop queue for its lock (Database.workshop_lock). Whoever holds it runs
+    every command waiting at that moment, in arrival order: consecutive participant commands in
+    one transaction (one BEGIN, one row lock, one commit and disk sync for all of them), any
+    other command alone. Each gets exactly the outcome it would have got alone: a batch in which
+    one command is refused is rolled back and run again around it (`_run_together`). Once a
+    batch is committed its outcomes are published (Database.publish) in sequence order, still
+    under the lock, so no client sees a newer event of the workshop before an older one.
+    """
     check_client_id(client_id)
+    job = _Job(principal, name, client_id, fn)
+    waiting = db.command_queue(principal.workshop_id)
+    waiting.append(job)
+    with db.workshop_lock(principal.workshop_id):
+        if not job.done:
+            _run_waiting(db, waiting)
+        if not job.done:
+            # A leader took it from the queue and then died (its green thread was killed): run it now.
+            _run_alone(db, job)
+    error, job.error = job.error, None  # the job is in the error's traceback: no reference cycle
+    if error is not None:
+        raise error
+    return job.outcome
+
+
+def _run_waiting(db: Database, waiting) -> None:
+    jobs: list[_Job] = []
+    while len(jobs) < MAX_BATCH:
+        try:
+            jobs.append(waiting.popleft())
+        except IndexError:
+            break
+    i = 0
+    while i < len(jobs):
+        if not jobs[i].batchable:
+            _run_alone(db, jobs[i])
+            i += 1
+            continue
+        j = i
+        while j < len(jobs) and jobs[j].batchable:
+            j += 1
+        _run_together(db, jobs[i:j])
+        i = j
+
+
+def _run_alone(db: Database, job: _Job) -> None:
     try:
-        with db.workshop_lock(principal.workshop_id):
-            return _execute_once(db, principal, name, client_id, fn)
-    except IntegrityError:
-        # A concurrent duplicate won the race for the idempotency record.
-        with db.reading() as session:
-            rec = _find_record(session, principal, client_id)
-            if rec is None:
-                raise
-            return Outcome(dict(rec.result), [], repeated=True)
+        outcomes = _transaction(db, [job])
+    except _Failed as failed:
+        error = failed.error
+    else:
+        _settle(db, job, outcomes[0])
+        job.done = True
+        return
+    if isinstance(error, IntegrityError):
+        # A concurrent duplicate (another process) won the race for the idempotency record.
+        try:
+            with db.reading() as session:
+                rec = _find_record(session, job.principal, job.client_id)
+        except Exception as read_error:  # noqa: BLE001 - the job's caller raises it
+            error = read_error
+        else:
+            if rec is not None:
+                _settle(db, job, Outcome(dict(rec.result), [], repeated=True))
+                job.done = True
+                return
+    job.error = error  # a refusal (CommandError) or a database error: execute() raises it
+    job.done = True
+
+
+def _run_together(db: Database, jobs: list[_Job]) -> None:
+    """Run consecutive participant commands in one transaction.
+
+    If one of them raises, nothing of the batch is stored: the ones before it run again together
+    (from the same state they succeed again), the one that raised runs alone (and gets its
+    refusal exactly as if it had been alone), and the rest continue the same way.
+    """
+    while jobs:
+        if len(jobs) == 1:
+            _run_alone(db, jobs[0])
+            return
+        try:
+            outcomes = _transaction(db, jobs)
+        except _Failed as failed:
+            if failed.index is None:  # the commit itself failed: each alone says why
+                for job in jobs:
+                    _run_alone(db, job)
+                return
+            _run_together(db, jobs[:failed.index])
+            _run_alone(db, jobs[failed.index])
+            jobs = jobs[failed.index + 1:]
+            continue
+        for job, outcome in zip(jobs, outcomes, strict=True):
+            _settle(db, job, outcome)
+            job.done = True
+        return
+
+
+def _settle(db: Database, job: _Job, outcome: Outcome) -> None:
+    job.outcome = outcome
+    if outcome.events or outcome.disconnect:
+        db.publish(outcome)
+
+
+class _Failed(Exception):
+    """Job number `index` of a transaction raised `error` (index None: the commit did)."""
+
+    def __init__(self, index: int | None, error: Exception):
+        super().__init__(index, error)
+        self.index = index
+        self.error = error
 
 
 # Built once: every command looks up its idempotency record.
@@ -149,20 +284,47 @@ def _find_record(session: Session, principal: auth.Principal, client_id: str):
                                           "client_id": client_id}).first()
 
 
-def _execute_once(db, principal, name, client_id, fn) -> Outcome:
-    with db.transaction() as session:
-        ws = lock_workshop(session, principal.workshop_id)
-        principal = auth.refresh(session, principal)
-        rec = _find_record(session, principal, client_id)
-        if rec is not None:
-            if rec.name != name:
-                raise CommandError("cid_reused", "This client id was already used for a different command.")
-            return Outcome(dict(rec.result), [], repeated=True)
-        ctx = Context(session, principal, ws, utcnow())
-        result = fn(ctx) or {}
-        events = ctx.finish()
-        result = {**result, "seq": ctx.seq}
-        session.execute(_RECORDS.insert(), {"workshop_id": ws.id, "actor": principal.actor, "client_id": client_id,
-                                            "name": name, "result": result, "seq": ctx.seq, "at": ctx.now})
-        session.flush()
-    return Outcome({**result, **ctx.secrets}, events, disconnect=list(ctx.disconnect))
+def _transaction(db: Database, jobs: list[_Job]) -> list[Outcome]:
+    """Run the jobs one after another in one transaction; raise _Failed saying which one failed."""
+    index: int | None = 0
+    outcomes: list[Outcome] = []
+    try:
+        with db.transaction() as session:
+            ws = lock_workshop(session, jobs[0].principal.workshop_id)
+            start_seq = ws.seq
+            seen: dict[tuple[str, str], tuple[str, dict]] = {}
+            events: list[Event] = []
+            records: list[dict] = []
+            for index, job in enumerate(jobs):  # noqa: B007  (index names the failed job in _Failed)
+                outcomes.append(_run_one(session, ws, job, seen, events, records))
+                if len(jobs) > 1:
+                    session.flush()  # the next command reads what this one changed through the ORM
+            index = None
+            store_events(session, events)
+            if ws.seq != start_seq:
+                session.execute(_SET_SEQ, {"ws_id": ws.id, "new_seq": ws.seq})
+            if records:
+                session.execute(_RECORDS.insert(), records)
+            session.flush()
+    except Exception as err:
+        raise _Failed(index, err) from err
+    return outcomes
+
+
+def _run_one(session: Session, ws: Workshop, job: _Job, seen: dict, events: list, records: list) -> Outcome:
+    principal = auth.refresh(session, job.principal)
+    key = (principal.actor, job.client_id)
+    rec = seen.get(key) or _find_record(session, principal, job.client_id)
+    if rec is not None:
+        if rec[0] != job.name:
+            raise CommandError("cid_reused", "This client id was already used for a different command.")
+        return Outcome(dict(rec[1]), [], repeated=True)
+    ctx = Context(session, principal, ws, utcnow())
+    result = job.fn(ctx) or {}
+    new_events = ctx.numbered()
+    result = {**result, "seq": ctx.seq}
+    events.extend(new_events)
+    records.append({"workshop_id": ws.id, "actor": principal.actor, "client_id": job.client_id,
+                    "name": job.name, "result": result, "seq": ctx.seq, "at": ctx.now})
+    seen[key] = (job.name, result)
+    return Outcome({**result, **ctx.secrets}, new_events, disconnect=list(ctx.disconnect))

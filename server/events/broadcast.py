@@ -15,6 +15,12 @@ def broadcast(events: list[Event]) -> None:
         socketio.emit(EVENT, ev.wire(), to=list(ev.audience))
 
 
+def publish(outcome) -> None:
+    """A committed command's events, then the cut of any connections it ended (Database.publisher)."""
+    broadcast(outcome.events)
+    cut(outcome.disconnect)  # a removed participant's or revoked link's open connections
+
+
 def cut(audiences: list[str]) -> None:
     """Disconnect every open connection in these audiences, in every server process.
 

@@ -1,8 +1,8 @@
 """Every domain command as a Socket.IO event of the same name.
 
 Each handler: AUTH (the connection's principal), VALIDATION and RESOLUTION
-happen in domain.dispatch(); this layer only broadcasts the committed events
-and answers the ack: {"ok": true, "result": {...}} or {"ok": false, "error":
+happen in domain.dispatch(), which also publishes the committed events
+(Database.publisher, set in server/app.py); this layer answers the ack: {"ok": true, "result": {...}} or {"ok": false, "error":
 {"code", "message"}}. The one-line docs of the commands are in the domain
 (registry.REGISTRY) and in docs/protocol.md.
 """
@@ -14,7 +14,6 @@ from .. import ratelimit
 from ..domain import REGISTRY, dispatch
 from ..domain.errors import CommandError
 from ..extensions import socketio
-from .broadcast import broadcast, cut
 from .session import db, error_ack, principal_for
 
 
@@ -33,8 +32,8 @@ def _handler(name: str):
             current_app.logger.exception("command %s failed", name)
             return error_ack(CommandError("server_error", "Something went wrong on the server; please try again.",
                                           retryable=True))
-        broadcast(outcome.events)
-        cut(outcome.disconnect)  # a removed participant's or revoked link's open connections
+        # The events are already out: the database published them in order, under the workshop's
+        # lock, right after the commit (Database.publisher = broadcast.publish, server/app.py).
         return {"ok": True, "result": outcome.result, "repeated": outcome.repeated}
     handle.__name__ = f"on_{name}"
     handle.__doc__ = REGISTRY[name].doc

@@ -1,0 +1,222 @@
+"""Group commit (server/domain/commands.py): participant commands that wait for the
+workshop's lock run together in one transaction, each with the outcome it would
+have had alone, and their events are published in sequence order.
+
+A test holds the workshop's lock, lets commands queue behind it from threads (as
+a storm's sockets do), then releases it: whoever takes the lock next runs them.
+"""
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from sqlalchemy import event, func, select
+
+from server.domain import dispatch
+from server.domain.auth import Principal
+from server.domain.errors import CommandError
+from server.models import CommandRecord, Vote
+
+from .board import Board
+
+
+@pytest.fixture
+def board(day):
+    return Board(day)
+
+
+class Queued:
+    """Commands sent from threads while the test holds the workshop's lock."""
+
+    def __init__(self, board):
+        self.db = board.db
+        self.ws = board.day.workshop_id
+        self.threads: list[threading.Thread] = []
+        self.results: list = []
+        self.commits = 0
+        self.published: list[int] = []
+        event.listen(self.db.engine, "commit", self._on_commit)
+        self._publisher = self.db.publisher
+        self.db.publisher = self._publish
+
+    def _on_commit(self, _conn):
+        self.commits += 1
+
+    def _publish(self, outcome):
+        self.published.append(outcome.result["seq"])
+        self._publisher(outcome)
+
+    def send(self, principal: Principal, name: str, cid: str, **payload) -> int:
+        """Queue one command behind the held lock; returns its index in `results`."""
+        index = len(self.results)
+        self.results.append(None)
+
+        def run():
+            try:
+                self.results[index] = dispatch(self.db, principal, name, {"cid": cid, **payload})
+            except CommandError as err:
+                self.results[index] = err
+        queue = self.db.command_queue(self.ws)
+        before = len(queue)
+        t = threading.Thread(target=run)
+        t.start()
+        self.threads.append(t)
+        _wait(lambda: len(queue) == before + 1)  # queued in this order
+        return index
+
+    def release(self, lock_cm) -> None:
+        self.commits = 0
+        lock_cm.__exit__(None, None, None)
+        for t in self.threads:
+            t.join(timeout=30)
+            assert not t.is_alive()
+        event.remove(self.db.engine, "commit", self._on_commit)
+        self.db.publisher = self._publisher
+
+
+def _wait(cond, timeout=10.0):
+    deadline = time.monotonic() + timeout
+    while not cond():
+        assert time.monotonic() < deadline, "a command did not queue"
+        time.sleep(0.005)
+
+
+def _held(board):
+    cm = board.db.workshop_lock(board.day.workshop_id)
+    cm.__enter__()
+    return cm
+
+
+def _principal(client) -> Principal:
+    return Principal("participant", client.day_ws, client.participant_id, client.room_id)
+
+
+def _people(board, n):
+    people = [board.person(0) for _ in range(n)]
+    for p in people:
+        p.day_ws = board.day.workshop_id
+    return people
+
+
+def _vote_room(board, people, barriers=3):
+    board.phase("brainstorm")
+    ids = [board.post(people[i % len(people)], f"Barrier {i}") for i in range(barriers)]
+    board.phase("vote")
+    return ids
+
+
+def _stored_votes(board, participant_id=None):
+    """Dots stored in this test's workshop (the PostgreSQL database is shared by the session's tests)."""
+    q = select(func.count()).select_from(Vote).where(Vote.workshop_id == board.day.workshop_id)
+    if participant_id is not None:
+        q = q.where(Vote.participant_id == participant_id)
+    with board.db.reading() as s:
+        return s.scalar(q)
+
+
+def test_waiting_votes_commit_together_in_sequence_order(board):
+    people = _people(board, 6)
+    bids = _vote_room(board, people)
+    q = Queued(board)
+    lock = _held(board)
+    for i, p in enumerate(people):
+        q.send(_principal(p), "vote_cast", f"v{i}", target_type="barrier", target_id=bids[i % 3])
+    q.release(lock)
+
+    assert q.commits == 1  # one transaction for the six votes (one each without group commit)
+    seqs = [r.result["seq"] for r in q.results]
+    assert all(not r.repeated for r in q.results)
+    assert seqs == sorted(seqs)  # numbered in the order they queued
+    # Each vote emits tally, my_votes and room_stats: three numbers each, no gaps between votes.
+    assert seqs == [seqs[0] + 3 * i for i in range(6)]
+    assert [r.result["votes"] for r in q.results] == [1, 1, 1, 2, 2, 2]
+    assert q.published == seqs  # published once each, in sequence order
+    assert _stored_votes(board) == 6
+    for p in people:
+        assert _stored_votes(board, p.participant_id) == 1
+
+
+def test_a_refusal_in_a_batch_is_that_command_alone(board):
+    people = _people(board, 5)
+    bids = _vote_room(board, people)
+    q = Queued(board)
+    lock = _held(board)
+    for i, p in enumerate(people):
+        target = 999_999 if i == 2 else bids[0]
+        q.send(_principal(p), "vote_cast", f"r{i}", target_type="barrier", target_id=target)
+    q.release(lock)
+
+    refused = q.results[2]
+    assert isinstance(refused, CommandError) and refused.code == "not_found"
+    ok = [r for i, r in enumerate(q.results) if i != 2]
+    assert [r.result["votes"] for r in ok] == [1, 2, 3, 4]
+    seqs = [r.result["seq"] for r in ok]
+    assert seqs == [seqs[0] + 3 * i for i in range(4)]  # the refused vote took no number
+    assert q.published == seqs
+    assert _stored_votes(board) == 4
+    assert _stored_votes(board, people[2].participant_id) == 0
+    with board.db.reading() as s:  # no idempotency record for the refusal: the phone may retry
+        assert s.scalar(select(func.count()).select_from(CommandRecord)
+                        .where(CommandRecord.workshop_id == board.day.workshop_id,
+                               CommandRecord.client_id == "r2")) == 0
+
+
+def test_a_resend_in_the_same_batch_runs_once(board):
+    people = _people(board, 2)
+    bids = _vote_room(board, people)
+    q = Queued(board)
+    lock = _held(board)
+    first = q.send(_principal(people[0]), "vote_cast", "same", target_type="barrier", target_id=bids[0])
+    q.send(_principal(people[1]), "vote_cast", "other", target_type="barrier", target_id=bids[0])
+    again = q.send(_principal(people[0]), "vote_cast", "same", target_type="barrier", target_id=bids[0])
+    reused = q.send(_principal(people[0]), "vote_withdraw", "same", target_type="barrier", target_id=bids[0])
+    q.release(lock)
+
+    assert not q.results[first].repeated
+    assert q.results[again].repeated and q.results[again].result == q.results[first].result
+    assert q.results[again].events == []
+    assert isinstance(q.results[reused], CommandError) and q.results[reused].code == "cid_reused"
+    assert _stored_votes(board, people[0].participant_id) == 1
+    assert _stored_votes(board) == 2
+
+
+def test_other_commands_run_alone_between_batches_in_arrival_order(board):
+    people = _people(board, 4)
+    bids = _vote_room(board, people)
+    organiser = Principal("organiser", board.day.workshop_id)
+    q = Queued(board)
+    lock = _held(board)
+    q.send(_principal(people[0]), "vote_cast", "a0", target_type="barrier", target_id=bids[0])
+    q.send(_principal(people[1]), "vote_cast", "a1", target_type="barrier", target_id=bids[0])
+    mid = q.send(organiser, "timer_set", "t1", room_id=board.room, seconds=300)
+    q.send(_principal(people[2]), "vote_cast", "a2", target_type="barrier", target_id=bids[1])
+    q.send(_principal(people[3]), "vote_cast", "a3", target_type="barrier", target_id=bids[1])
+    q.release(lock)
+
+    assert not isinstance(q.results[mid], CommandError), q.results[mid]
+    seqs = [r.result["seq"] for r in q.results]
+    assert seqs == sorted(seqs) and len(set(seqs)) == 5
+    assert q.published == seqs
+    assert q.commits == 3  # two votes together, the organiser alone, two votes together
+
+
+def test_a_refused_batch_member_changes_nothing_the_phones_see(board):
+    """The others' events reach the room once each, in order; the refused phone hears nothing of its own."""
+    people = _people(board, 3)
+    bids = _vote_room(board, people)
+    board.day.drain()
+    q = Queued(board)
+    lock = _held(board)
+    q.send(_principal(people[0]), "vote_cast", "x0", target_type="barrier", target_id=bids[0])
+    q.send(_principal(people[1]), "vote_cast", "x1", target_type="plenary", target_id=bids[0])  # not in plenary
+    q.send(_principal(people[2]), "vote_cast", "x2", target_type="barrier", target_id=bids[0])
+    q.release(lock)
+
+    assert isinstance(q.results[1], CommandError) and q.results[1].code == "wrong_phase"
+    heard = {"refused phone": people[1].events(), "facilitator": board.fac.events()}
+    for screen, events in heard.items():
+        seqs = [e["seq"] for e in events]
+        assert seqs == sorted(seqs) and len(seqs) == len(set(seqs)), screen
+        assert [e["data"]["votes"] for e in events if e["type"] == "tally"] == [1, 2], screen
+    assert not [e for e in heard["refused phone"] if e["type"] == "my_votes"]
