@@ -10,9 +10,29 @@ from .extensions import socketio
 MAX_SOCKET_PAYLOAD_BYTES = 64 * 1024
 
 
+SOCKETIO_PATH = "/socket.io"  # Flask-SocketIO's default path (the client's too: web/js/connection.js)
+
+
+class App(Flask):
+    """Flask, except that a Socket.IO event's request context is not routed.
+
+    Flask-SocketIO runs every event inside a request context built from the connection's
+    handshake request (path /socket.io/, which only the Socket.IO middleware serves). Routing
+    that path raised werkzeug's NotFound on every event, stored in the context with its
+    traceback: a reference cycle of about 60 objects per event, which only the garbage
+    collector frees (docs/benchmarks.md: the collector's pauses were the fan-out's p99).
+    Without an adapter the context skips routing; the events use no URL building.
+    """
+
+    def create_url_adapter(self, request):
+        if request is not None and request.path.rstrip("/") == SOCKETIO_PATH:
+            return None
+        return super().create_url_adapter(request)
+
+
 def create_app(test_config: dict | None = None) -> Flask:
     """The Flask app factory: configuration, database, Socket.IO, HTTP routes."""
-    app = Flask(__name__, instance_relative_config=True, static_folder=None)
+    app = App(__name__, instance_relative_config=True, static_folder=None)
     app.config.from_mapping(config.from_env(app.instance_path))
     app.config["AUTO_MIGRATE"] = app.config["DATABASE_URL"].startswith("sqlite")
     if test_config:
