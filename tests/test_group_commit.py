@@ -220,3 +220,54 @@ def test_a_refused_batch_member_changes_nothing_the_phones_see(board):
         assert seqs == sorted(seqs) and len(seqs) == len(set(seqs)), screen
         assert [e["data"]["votes"] for e in events if e["type"] == "tally"] == [1, 2], screen
     assert not [e for e in heard["refused phone"] if e["type"] == "my_votes"]
+
+
+GREEN_STORM = r"""
+import eventlet
+eventlet.monkey_patch()
+import json, sys, uuid
+from sqlalchemy import event
+from server.db import Database
+from server.domain import dispatch
+from server.domain.auth import Principal
+from server.domain.workshops import create_workshop, join
+from server.migrate import upgrade
+
+db = Database(sys.argv[1]); upgrade(db)
+made = create_workshop(db, title="Green", rooms=1, vote_budget=3, languages=["en"])
+ws = made["workshop_id"]
+people = []
+for i in range(20):
+    j, _ = join(db, {"code": made["join_code"], "group": "community_member", "language": "en"})
+    people.append(Principal("participant", ws, j["participant_id"], j["room_id"]))
+organiser = Principal("organiser", ws)
+room = people[0].room_id
+cid = lambda: uuid.uuid4().hex[:16]
+dispatch(db, organiser, "phase_advance", {"cid": cid(), "room_id": room})
+barrier = dispatch(db, people[0], "barrier_post", {"cid": cid(), "text": "Stops"}).result["barrier"]["id"]
+for _ in range(2):
+    dispatch(db, organiser, "phase_advance", {"cid": cid(), "room_id": room})
+commits = []
+event.listen(db.engine, "commit", lambda conn: commits.append(1))
+pool = eventlet.GreenPool()
+results = list(pool.imap(lambda p: dispatch(db, p, "vote_cast", {"cid": cid(), "target_type": "barrier",
+                                                                   "target_id": barrier}).result, people))
+print(json.dumps({"commits": len(commits), "results": results}))
+"""
+
+
+def test_green_threads_that_vote_at_once_share_transactions(tmp_path):
+    """Under eventlet a SQLite transaction never yields: without the pause before a batch is taken
+    (execute's sleep(0)) twenty votes sent at once would be twenty transactions."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+    root = Path(__file__).resolve().parent.parent
+    out = subprocess.run([sys.executable, "-c", GREEN_STORM, f"sqlite:///{tmp_path / 'green.sqlite3'}"],
+                         cwd=root, capture_output=True, text=True, timeout=120, check=True)
+    ran = json.loads(out.stdout.strip().splitlines()[-1])
+    assert sorted(r["votes"] for r in ran["results"]) == list(range(1, 21))
+    seqs = [r["seq"] for r in ran["results"]]
+    assert len(set(seqs)) == 20
+    assert ran["commits"] < 10, ran["commits"]  # 20 without the pause

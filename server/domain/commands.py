@@ -12,6 +12,7 @@ Only after commit does the caller broadcast the returned events.
 """
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -174,6 +175,11 @@ def execute(db: Database, principal: auth.Principal, name: str, client_id: str,
     waiting.append(job)
     with db.workshop_lock(principal.workshop_id):
         if not job.done:
+            # Under eventlet or gevent nothing else runs while a SQLite transaction does (its calls
+            # block the process), so without this pause no command would ever find others waiting.
+            # sleep(0) lets the connections that have a command ready read it and queue it behind
+            # this one: a storm then runs in batches (docs/benchmarks.md). Alone, it costs one turn.
+            time.sleep(0)
             _run_waiting(db, waiting)
         if not job.done:
             # A leader took it from the queue and then died (its green thread was killed): run it now.
