@@ -17,7 +17,7 @@ COLOURS = {"p50": "#4c78a8", "p95": "#f58518", "p99": "#e45756"}
 
 def svg(results: list[dict], target_ms: float = 150.0) -> str:
     height, left, bottom, top = 400, 70, 80, 30
-    width = max(980, left + 20 + 92 * len(results))  # room for each group's three label lines
+    width = max(980, left + 20 + 112 * len(results))  # room for each group's three label lines
     plot_h = height - bottom - top
     lo, hi = 1.0, 1_000_000.0
 
