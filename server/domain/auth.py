@@ -61,31 +61,41 @@ class Principal:
         return out
 
 
+# Built once (a connect burst resolves a token per phone): each kind of link by its token's hash.
+_BY_HASH = {
+    "participant": select(Participant).where(Participant.token_hash == bindparam("h")),
+    "facilitator": select(FacilitatorInvite).where(FacilitatorInvite.token_hash == bindparam("h")),
+    "organiser": select(Workshop).where(Workshop.organiser_token_hash == bindparam("h")),
+    "display": select(Workshop).where(Workshop.display_token_hash == bindparam("h")),
+    "council": select(CouncilLink).where(CouncilLink.token_hash == bindparam("h")),
+}
+
+
 def resolve(session: Session, token: str | None) -> Principal:
     """Turn a token into a principal, or refuse with `unauthorized`."""
     if not token or not isinstance(token, str) or len(token) > 200:
         raise CommandError("unauthorized", "A valid access token is required.")
-    h = token_hash(token)
+    h = {"h": token_hash(token)}
     # Phones are nearly every connection: look them up first (one query for most connects).
-    p = session.scalar(select(Participant).where(Participant.token_hash == h))
+    p = session.scalar(_BY_HASH["participant"], h)
     if p:
         if p.removed_at is not None:
             raise CommandError("unauthorized", "You have been removed from this workshop.")
         _check_expiry(session, p.workshop_id)
         return Principal("participant", p.workshop_id, p.id, p.room_id)
-    inv = session.scalar(select(FacilitatorInvite).where(FacilitatorInvite.token_hash == h))
+    inv = session.scalar(_BY_HASH["facilitator"], h)
     if inv:
         if inv.revoked_at is not None:
             raise CommandError("unauthorized", "This facilitator link has been revoked.")
         _check_expiry(session, inv.workshop_id)
         return Principal("facilitator", inv.workshop_id, inv.id, inv.room_id)
-    ws = session.scalar(select(Workshop).where(Workshop.organiser_token_hash == h))
+    ws = session.scalar(_BY_HASH["organiser"], h)
     if ws:
         return Principal("organiser", ws.id)
-    ws = session.scalar(select(Workshop).where(Workshop.display_token_hash == h))
+    ws = session.scalar(_BY_HASH["display"], h)
     if ws:
         return Principal("display", ws.id)
-    link = session.scalar(select(CouncilLink).where(CouncilLink.token_hash == h))
+    link = session.scalar(_BY_HASH["council"], h)
     if link:
         return council_principal(session, link)
     raise CommandError("unauthorized", "This link or token is not recognised.")
