@@ -1,8 +1,8 @@
 """Connecting, resuming and leaving."""
 from __future__ import annotations
 
-from flask import current_app, request
-from flask_socketio import ConnectionRefusedError, join_room, leave_room, rooms
+from flask import current_app, request, session
+from flask_socketio import ConnectionRefusedError, join_room, leave_room
 
 from .. import ratelimit
 from ..domain import auth
@@ -29,11 +29,18 @@ def on_connect(auth_payload=None):
 
 
 def _enter(principal: auth.Principal, room_ids: list[int]) -> None:
+    """Be in exactly the audiences this principal hears (after a move: the new room's, not the old).
+
+    The audiences joined are remembered in the connection's session: python-socketio's rooms()
+    looks through every room of the server (each connection has its own), which made a burst
+    of a thousand connects quadratic (docs/benchmarks.md)."""
     wanted = principal.audiences(room_ids)
-    for r in set(rooms()) - wanted - {request.sid}:
+    joined = set(session.get("audiences", ()))
+    for r in joined - wanted:
         leave_room(r)
-    for r in wanted:
+    for r in wanted - joined:
         join_room(r)
+    session["audiences"] = sorted(wanted)
 
 
 @socketio.on("sync")
