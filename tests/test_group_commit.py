@@ -271,3 +271,23 @@ def test_green_threads_that_vote_at_once_share_transactions(tmp_path):
     seqs = [r["seq"] for r in ran["results"]]
     assert len(set(seqs)) == 20
     assert ran["commits"] < 10, ran["commits"]  # 20 without the pause
+
+
+def test_a_queue_longer_than_a_batch_runs_in_order_once_each(board, monkeypatch):
+    from server.domain import commands
+    monkeypatch.setattr(commands, "MAX_BATCH", 2)
+    people = _people(board, 5)
+    bids = _vote_room(board, people)
+    q = Queued(board)
+    lock = _held(board)
+    for i, p in enumerate(people):
+        q.send(_principal(p), "vote_cast", f"m{i}", target_type="barrier", target_id=bids[0])
+    q.release(lock)
+
+    assert all(not r.repeated for r in q.results)
+    seqs = [r.result["seq"] for r in q.results]
+    assert seqs == sorted(seqs)  # in the order they queued, whichever thread took the lock first
+    assert [r.result["votes"] for r in q.results] == [1, 2, 3, 4, 5]
+    assert q.published == seqs
+    assert q.commits == 3  # batches of two, two and one
+    assert _stored_votes(board) == 5
