@@ -8,7 +8,7 @@ The single path every change takes (docs/architecture.md):
   3. answer a repeated client id with the first result, changing nothing;
   4. run the command, which changes rows and appends events via ctx.emit();
   5. store the idempotency record and commit.
-Only after commit does the caller broadcast the returned events.
+After commit, still under the lock, the events are published in order (Database.publish).
 """
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import groupby
+from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import bindparam, select, update
@@ -192,23 +194,19 @@ def execute(db: Database, principal: auth.Principal, name: str, client_id: str,
 
 
 def _run_waiting(db: Database, waiting) -> None:
+    """Take up to MAX_BATCH queued commands; run each stretch of participant commands together."""
     jobs: list[_Job] = []
     while len(jobs) < MAX_BATCH:
         try:
             jobs.append(waiting.popleft())
         except IndexError:
             break
-    i = 0
-    while i < len(jobs):
-        if not jobs[i].batchable:
-            _run_alone(db, jobs[i])
-            i += 1
-            continue
-        j = i
-        while j < len(jobs) and jobs[j].batchable:
-            j += 1
-        _run_together(db, jobs[i:j])
-        i = j
+    for batchable, stretch in groupby(jobs, key=attrgetter("batchable")):
+        if batchable:
+            _run_together(db, list(stretch))
+        else:
+            for job in stretch:
+                _run_alone(db, job)
 
 
 def _run_alone(db: Database, job: _Job) -> None:
@@ -218,7 +216,6 @@ def _run_alone(db: Database, job: _Job) -> None:
         error = failed.error
     else:
         _settle(db, job, outcomes[0])
-        job.done = True
         return
     if isinstance(error, IntegrityError):
         # A concurrent duplicate (another process) won the race for the idempotency record.
@@ -230,7 +227,6 @@ def _run_alone(db: Database, job: _Job) -> None:
         else:
             if rec is not None:
                 _settle(db, job, Outcome(dict(rec.result), [], repeated=True))
-                job.done = True
                 return
     job.error = error  # a refusal (CommandError) or a database error: execute() raises it
     job.done = True
@@ -260,12 +256,13 @@ def _run_together(db: Database, jobs: list[_Job]) -> None:
             continue
         for job, outcome in zip(jobs, outcomes, strict=True):
             _settle(db, job, outcome)
-            job.done = True
         return
 
 
 def _settle(db: Database, job: _Job, outcome: Outcome) -> None:
+    """The job is done: keep its outcome and publish what it committed."""
     job.outcome = outcome
+    job.done = True
     if outcome.events or outcome.disconnect:
         db.publish(outcome)
 

@@ -2,8 +2,8 @@
 
 Each handler: AUTH (the connection's principal), VALIDATION and RESOLUTION
 happen in domain.dispatch(), which also publishes the committed events
-(Database.publisher, set in server/app.py); this layer answers the ack: {"ok": true, "result": {...}} or {"ok": false, "error":
-{"code", "message"}}. The one-line docs of the commands are in the domain
+(Database.publisher, set in server/app.py); this layer answers the ack:
+{"ok": true, "result": {...}} or {"ok": false, "error": {"code", "message"}}. The one-line docs of the commands are in the domain
 (registry.REGISTRY) and in docs/protocol.md.
 """
 from __future__ import annotations
