@@ -12,7 +12,6 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from . import ratelimit
 from .domain import workshops
 from .domain.errors import CommandError
-from .events.broadcast import broadcast
 from .events.queue import listener_status
 
 bp = Blueprint("http", __name__)
@@ -107,10 +106,9 @@ def join():
         return _error(CommandError("bad_request", "Send a JSON object."))
     try:
         ratelimit.limiter(current_app).hit("join", ratelimit.client_address(current_app, request))
-        result, events = _code_lookup(lambda: workshops.join(_db(), payload))
+        result, _events = _code_lookup(lambda: workshops.join(_db(), payload))  # published by join
     except CommandError as err:
         return _error(err)
-    broadcast(events)
     return jsonify({"ok": True, **result})
 
 

@@ -65,9 +65,16 @@ class Queued:
         _wait(lambda: len(queue) == before + 1)  # queued in this order
         return index
 
-    def release(self, lock_cm) -> None:
+    def __enter__(self):
+        """Hold the workshop's lock: what is sent now queues behind it."""
+        self._lock = self.db.workshop_lock(self.ws)
+        self._lock.__enter__()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        """Release the lock, wait for every command to be answered, count only their commits."""
         self.commits = 0
-        lock_cm.__exit__(None, None, None)
+        self._lock.__exit__(None, None, None)
         for t in self.threads:
             t.join(timeout=30)
             assert not t.is_alive()
@@ -82,21 +89,12 @@ def _wait(cond, timeout=10.0):
         time.sleep(0.005)
 
 
-def _held(board):
-    cm = board.db.workshop_lock(board.day.workshop_id)
-    cm.__enter__()
-    return cm
-
-
-def _principal(client) -> Principal:
-    return Principal("participant", client.day_ws, client.participant_id, client.room_id)
+def _principal(board, client) -> Principal:
+    return Principal("participant", board.day.workshop_id, client.participant_id, client.room_id)
 
 
 def _people(board, n):
-    people = [board.person(0) for _ in range(n)]
-    for p in people:
-        p.day_ws = board.day.workshop_id
-    return people
+    return [board.person(0) for _ in range(n)]
 
 
 def _vote_room(board, people, barriers=3):
@@ -118,11 +116,9 @@ def _stored_votes(board, participant_id=None):
 def test_waiting_votes_commit_together_in_sequence_order(board):
     people = _people(board, 6)
     bids = _vote_room(board, people)
-    q = Queued(board)
-    lock = _held(board)
-    for i, p in enumerate(people):
-        q.send(_principal(p), "vote_cast", f"v{i}", target_type="barrier", target_id=bids[i % 3])
-    q.release(lock)
+    with Queued(board) as q:
+        for i, p in enumerate(people):
+            q.send(_principal(board, p), "vote_cast", f"v{i}", target_type="barrier", target_id=bids[i % 3])
 
     assert q.commits == 1  # one transaction for the six votes (one each without group commit)
     seqs = [r.result["seq"] for r in q.results]
@@ -140,12 +136,10 @@ def test_waiting_votes_commit_together_in_sequence_order(board):
 def test_a_refusal_in_a_batch_is_that_command_alone(board):
     people = _people(board, 5)
     bids = _vote_room(board, people)
-    q = Queued(board)
-    lock = _held(board)
-    for i, p in enumerate(people):
-        target = 999_999 if i == 2 else bids[0]
-        q.send(_principal(p), "vote_cast", f"r{i}", target_type="barrier", target_id=target)
-    q.release(lock)
+    with Queued(board) as q:
+        for i, p in enumerate(people):
+            target = 999_999 if i == 2 else bids[0]
+            q.send(_principal(board, p), "vote_cast", f"r{i}", target_type="barrier", target_id=target)
 
     refused = q.results[2]
     assert isinstance(refused, CommandError) and refused.code == "not_found"
@@ -165,13 +159,11 @@ def test_a_refusal_in_a_batch_is_that_command_alone(board):
 def test_a_resend_in_the_same_batch_runs_once(board):
     people = _people(board, 2)
     bids = _vote_room(board, people)
-    q = Queued(board)
-    lock = _held(board)
-    first = q.send(_principal(people[0]), "vote_cast", "same", target_type="barrier", target_id=bids[0])
-    q.send(_principal(people[1]), "vote_cast", "other", target_type="barrier", target_id=bids[0])
-    again = q.send(_principal(people[0]), "vote_cast", "same", target_type="barrier", target_id=bids[0])
-    reused = q.send(_principal(people[0]), "vote_withdraw", "same", target_type="barrier", target_id=bids[0])
-    q.release(lock)
+    with Queued(board) as q:
+        first = q.send(_principal(board, people[0]), "vote_cast", "same", target_type="barrier", target_id=bids[0])
+        q.send(_principal(board, people[1]), "vote_cast", "other", target_type="barrier", target_id=bids[0])
+        again = q.send(_principal(board, people[0]), "vote_cast", "same", target_type="barrier", target_id=bids[0])
+        reused = q.send(_principal(board, people[0]), "vote_withdraw", "same", target_type="barrier", target_id=bids[0])
 
     assert not q.results[first].repeated
     assert q.results[again].repeated and q.results[again].result == q.results[first].result
@@ -185,14 +177,12 @@ def test_other_commands_run_alone_between_batches_in_arrival_order(board):
     people = _people(board, 4)
     bids = _vote_room(board, people)
     organiser = Principal("organiser", board.day.workshop_id)
-    q = Queued(board)
-    lock = _held(board)
-    q.send(_principal(people[0]), "vote_cast", "a0", target_type="barrier", target_id=bids[0])
-    q.send(_principal(people[1]), "vote_cast", "a1", target_type="barrier", target_id=bids[0])
-    mid = q.send(organiser, "timer_set", "t1", room_id=board.room, seconds=300)
-    q.send(_principal(people[2]), "vote_cast", "a2", target_type="barrier", target_id=bids[1])
-    q.send(_principal(people[3]), "vote_cast", "a3", target_type="barrier", target_id=bids[1])
-    q.release(lock)
+    with Queued(board) as q:
+        q.send(_principal(board, people[0]), "vote_cast", "a0", target_type="barrier", target_id=bids[0])
+        q.send(_principal(board, people[1]), "vote_cast", "a1", target_type="barrier", target_id=bids[0])
+        mid = q.send(organiser, "timer_set", "t1", room_id=board.room, seconds=300)
+        q.send(_principal(board, people[2]), "vote_cast", "a2", target_type="barrier", target_id=bids[1])
+        q.send(_principal(board, people[3]), "vote_cast", "a3", target_type="barrier", target_id=bids[1])
 
     assert not isinstance(q.results[mid], CommandError), q.results[mid]
     seqs = [r.result["seq"] for r in q.results]
@@ -206,12 +196,10 @@ def test_a_refused_batch_member_changes_nothing_the_phones_see(board):
     people = _people(board, 3)
     bids = _vote_room(board, people)
     board.day.drain()
-    q = Queued(board)
-    lock = _held(board)
-    q.send(_principal(people[0]), "vote_cast", "x0", target_type="barrier", target_id=bids[0])
-    q.send(_principal(people[1]), "vote_cast", "x1", target_type="plenary", target_id=bids[0])  # not in plenary
-    q.send(_principal(people[2]), "vote_cast", "x2", target_type="barrier", target_id=bids[0])
-    q.release(lock)
+    with Queued(board) as q:
+        q.send(_principal(board, people[0]), "vote_cast", "x0", target_type="barrier", target_id=bids[0])
+        q.send(_principal(board, people[1]), "vote_cast", "x1", target_type="plenary", target_id=bids[0])  # not in plenary
+        q.send(_principal(board, people[2]), "vote_cast", "x2", target_type="barrier", target_id=bids[0])
 
     assert isinstance(q.results[1], CommandError) and q.results[1].code == "wrong_phase"
     heard = {"refused phone": people[1].events(), "facilitator": board.fac.events()}
@@ -278,11 +266,9 @@ def test_a_queue_longer_than_a_batch_runs_in_order_once_each(board, monkeypatch)
     monkeypatch.setattr(commands, "MAX_BATCH", 2)
     people = _people(board, 5)
     bids = _vote_room(board, people)
-    q = Queued(board)
-    lock = _held(board)
-    for i, p in enumerate(people):
-        q.send(_principal(p), "vote_cast", f"m{i}", target_type="barrier", target_id=bids[0])
-    q.release(lock)
+    with Queued(board) as q:
+        for i, p in enumerate(people):
+            q.send(_principal(board, p), "vote_cast", f"m{i}", target_type="barrier", target_id=bids[0])
 
     assert all(not r.repeated for r in q.results)
     seqs = [r.result["seq"] for r in q.results]
@@ -291,3 +277,21 @@ def test_a_queue_longer_than_a_batch_runs_in_order_once_each(board, monkeypatch)
     assert q.published == seqs
     assert q.commits == 3  # batches of two, two and one
     assert _stored_votes(board) == 5
+
+
+def test_a_join_is_published_by_the_database_under_the_lock_like_a_command(board):
+    published = []
+    original = board.db.publisher
+
+    def record(outcome):
+        published.append([e.type for e in outcome.events])
+        original(outcome)
+    board.db.publisher = record
+    try:
+        board.day.drain()
+        data = board.day.join(connect=False)
+    finally:
+        board.db.publisher = original
+    assert published == [["participant_joined"]]
+    heard = [e for e in board.org.events() if e["type"] == "participant_joined"]
+    assert [e["data"]["participant"]["id"] for e in heard] == [data["participant_id"]]  # once, via the publisher

@@ -14,7 +14,7 @@ from ..models import Barrier, Event, FacilitatorInvite, Participant, Room, Works
 from . import auth, rules
 from . import projection as pj
 from .board import return_room_dots
-from .commands import Context, lock_workshop
+from .commands import Context, Outcome, lock_workshop
 from .common import get_room
 from .errors import CommandError
 from .registry import Payload, command, text_field
@@ -139,7 +139,16 @@ def join(db: Database, payload: dict) -> tuple[dict, list[Event]]:
         ws_id = s.scalar(select(Workshop.id).where(Workshop.join_code == normalise_code(data.code)))
     if ws_id is None:
         raise CommandError("not_found", "No workshop has this join code. Check the code on the screen.")
-    with db.workshop_lock(ws_id), db.transaction() as s:
+    with db.workshop_lock(ws_id):
+        joined, events = _join_locked(db, ws_id, data, token)
+        # Published like a command's events: in sequence order, under the workshop's lock.
+        if events:
+            db.publish(Outcome(joined, events))
+    return joined, events
+
+
+def _join_locked(db: Database, ws_id: str, data: JoinPayload, token: str) -> tuple[dict, list[Event]]:
+    with db.transaction() as s:
         ws = lock_workshop(s, ws_id)
         if ws.phase == "closed":
             raise CommandError("closed", "This workshop has ended.")
