@@ -5,11 +5,12 @@ the database does not hand out anyone's link.
 """
 from __future__ import annotations
 
+import base64
 import hashlib
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, exists, or_, select
 from sqlalchemy.orm import Session
 
 from ..models import CouncilLink, CouncilVolunteer, FacilitatorInvite, Participant, Room, Workshop
@@ -25,6 +26,18 @@ def new_token() -> str:
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+# A phone's device key (POST /api/join) is chosen by the client, so it must never share a namespace
+# with the server's secrets: the participant's token is derived from it one way (a device key is
+# never itself a token), and a device key that is some link's token is refused (is_token).
+_DEVICE_TOKEN_CONTEXT = b"common-ground: participant token of a device key\0"
+
+
+def device_token(device_key: str) -> str:
+    """The participant token a device key stands for: the same key always gives the same token."""
+    digest = hashlib.sha256(_DEVICE_TOKEN_CONTEXT + device_key.encode("utf-8")).digest()
+    return base64.urlsafe_b64encode(digest[:TOKEN_BYTES]).decode("ascii")
 
 
 @dataclass(frozen=True)
@@ -69,6 +82,18 @@ _BY_HASH = {
     "display": select(Workshop).where(Workshop.display_token_hash == bindparam("h")),
     "council": select(CouncilLink).where(CouncilLink.token_hash == bindparam("h")),
 }
+
+
+_IS_TOKEN = select(or_(
+    *(exists().where(column == bindparam("h")) for column in (
+        Participant.token_hash, FacilitatorInvite.token_hash, Workshop.organiser_token_hash,
+        Workshop.display_token_hash, CouncilLink.token_hash)),
+    exists().where(Workshop.progress_token == bindparam("t"))))
+
+
+def is_token(session: Session, value: str) -> bool:
+    """Whether a value is a link's token of any kind, in any workshop (the progress link's included)."""
+    return bool(session.scalar(_IS_TOKEN, {"h": token_hash(value), "t": value}))
 
 
 def resolve(session: Session, token: str | None) -> Principal:

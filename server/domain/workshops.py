@@ -134,7 +134,7 @@ def join(db: Database, payload: dict) -> tuple[dict, list[Event]]:
         data = JoinPayload.model_validate(payload if isinstance(payload, dict) else {})
     except ValidationError as err:
         raise CommandError("invalid", validation_message(err)) from None
-    token = data.device_key or auth.new_token()
+    token = auth.device_token(data.device_key) if data.device_key else auth.new_token()
     with db.reading() as s:
         ws_id = s.scalar(select(Workshop.id).where(Workshop.join_code == normalise_code(data.code)))
     if ws_id is None:
@@ -157,6 +157,9 @@ def _join_locked(db: Database, ws_id: str, data: JoinPayload, token: str) -> tup
         lang = data.language.lower()
         if lang not in ws.languages:
             raise CommandError("invalid", f"language: this workshop offers {', '.join(ws.languages)}")
+        if data.device_key and auth.is_token(s, data.device_key):
+            # Someone else's link (read off a screen or over a shoulder) used as a device key.
+            raise CommandError("unauthorized", "This device key cannot join this workshop.")
         existing = s.scalar(select(Participant).where(Participant.token_hash == auth.token_hash(token)))
         if existing is not None:
             if existing.workshop_id != ws.id or existing.removed_at is not None:
