@@ -10,10 +10,12 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
 from server.db import Database
-from server.migrate import current, upgrade
+from server.migrate import current, head, upgrade
 from server.models import Base
 
 from .conftest import IN_CI, PG_HOST, PG_PORT, PG_USER, _pg_admin
+
+HEAD = head()
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -43,7 +45,7 @@ def test_upgrading_an_empty_database_matches_the_models(empty_url):
     try:
         assert current(db) is None
         upgrade(db)
-        assert current(db) == "0003"
+        assert current(db) == HEAD
         with db.engine.connect() as conn:
             ctx = MigrationContext.configure(conn, opts={"compare_type": True, "compare_server_default": False})
             diff = compare_metadata(ctx, Base.metadata)
@@ -51,6 +53,40 @@ def test_upgrading_an_empty_database_matches_the_models(empty_url):
         assert diff == [], f"migrations and models differ: {diff}"
         assert {t.name for t in Base.metadata.sorted_tables} <= tables
         upgrade(db)  # a second upgrade is a no-op
-        assert current(db) == "0003"
+        assert current(db) == HEAD
+    finally:
+        db.dispose()
+
+
+def test_0004_gives_a_taken_over_link_its_role_back(empty_url):
+    """A phone that took the organiser's or projector's token as its own before 0004 (join's device key)
+    loses it: the links connect with their own roles again, the phone's row and posts stay."""
+    from sqlalchemy import column, table, update
+
+    from server.domain import auth
+    from server.domain.workshops import create_workshop
+    from server.models import Participant
+    from server.models.base import utcnow
+
+    db = Database(empty_url)
+    try:
+        upgrade(db)
+        created = create_workshop(db, title="Taken", rooms=1, languages=["en"])
+        with db.transaction() as s:
+            room_id = created["facilitators"][0]["room_id"]
+            for token in (created["organiser_token"], created["display_token"], "an-ordinary-phone-token-" + "x" * 10):
+                s.add(Participant(workshop_id=created["workshop_id"], room_id=room_id, group="community_member",
+                                  language="en", anonymous=True, token_hash=auth.token_hash(token),
+                                  joined_at=utcnow()))
+        with db.reading() as s:
+            assert auth.resolve(s, created["organiser_token"]).role == "participant"  # the hole, as stored
+        with db.engine.begin() as conn:  # back to before 0004 (a data migration: no schema to undo), then up
+            conn.execute(update(table("alembic_version", column("version_num"))).values(version_num="0003"))
+        upgrade(db)
+        with db.reading() as s:
+            assert auth.resolve(s, created["organiser_token"]).role == "organiser"
+            assert auth.resolve(s, created["display_token"]).role == "display"
+            assert auth.resolve(s, "an-ordinary-phone-token-" + "x" * 10).role == "participant"
+            assert s.query(Participant).count() == 3
     finally:
         db.dispose()
