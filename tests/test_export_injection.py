@@ -50,3 +50,23 @@ def test_the_csv_answer_has_one_charset(day):
                        headers={"Authorization": f"Bearer {day.created['organiser_token']}"})
     assert out.status_code == 200
     assert out.headers["Content-Type"] == "text/csv; charset=utf-8"
+
+
+# -- the Persian PDF: rooms and page numbers in the reader's language ---------------------------
+
+def _pdf_pages(data: bytes) -> list[str]:
+    from pypdf import PdfReader
+    return [p.extract_text() for p in PdfReader(io.BytesIO(data)).pages]
+
+
+def test_persian_pdf_names_default_rooms_and_numbers_pages_in_persian(day):
+    b = Board(day)
+    b.workshop_phase("action_plan")
+    b.org.ok("plan_entry_create", title="گزارش ماهانه")
+    pages = _pdf_pages(export(day.db, day.workshop_id, "pdf", "report", "fa").data)
+    text = "\n".join(pages)
+    assert "Room 1" not in text and "اتاق ۱" in text
+    persian = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+    assert f"صفحهٔ ۱ از {str(len(pages)).translate(persian)}" in pages[0]
+    english = "\n".join(_pdf_pages(export(day.db, day.workshop_id, "pdf", "report", "en").data))
+    assert "Room 1" in english and "Page 1 of" in english

@@ -62,7 +62,7 @@ def export(db, workshop_id: str, fmt: str, what: str = "report", lang: str = "en
             name = common.filename(data["workshop"]["title"], "archive", "json", lang)
             return Export(archive.encode(data), MIMETYPES["json"], name)
         try:
-            report = build(s, workshop_id, k)
+            report = build(s, workshop_id, k, lang)
         except NotFound:
             raise CommandError("not_found", f"There is no workshop with id {workshop_id!r}.") from None
     render = {"pdf": pdf.render, "docx": word.render, "csv": tables.plan_csv, "md": markdown.render}[fmt]

@@ -23,6 +23,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "votes_chart": "Dots cast by stakeholder group",
         "people": "People",
         "room": "Room",
+        "page_of": "Page {page} of {pages}",
         "total": "Total",
         "common_ground": "Common ground: where police and community agree",
         "common_ground_intro": "Ranked by the weaker side's support: the share of police and the share of community "
@@ -157,6 +158,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "votes_chart": "Puntos emitidos por grupo",
         "people": "Personas",
         "room": "Sala",
+        "page_of": "Página {page} de {pages}",
         "total": "Total",
         "common_ground": "Terreno común: donde policía y comunidad coinciden",
         "common_ground_intro": "Ordenado por el apoyo del lado más débil: la proporción de policías y la de miembros de "
@@ -286,6 +288,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "votes_chart": "رأی‌های داده‌شده بر اساس گروه",
         "people": "افراد",
         "room": "اتاق",
+        "page_of": "صفحهٔ {page} از {pages}",
         "total": "جمع",
         "common_ground": "زمینهٔ مشترک: جایی که پلیس و جامعه هم‌نظرند",
         "common_ground_intro": "ترتیب بر اساس حمایت طرف ضعیف‌تر است: سهم پلیس‌ها و سهم اعضای جامعه که به این مورد رأی "
@@ -410,6 +413,11 @@ _RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 _LTR = re.compile("[A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]")
 
 
+# Languages whose reports write numbers in their own digits (CSS counter style of the same name).
+DIGITS = {"fa": str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")}
+COUNTER_STYLES = {"fa": "persian"}
+
+
 class Labels:
     def __init__(self, lang: str):
         if lang not in CATALOGUE:
@@ -443,6 +451,17 @@ class Labels:
 
     def role(self, r: str) -> str:
         return self._t.get(f"role_{r}", r)
+
+    def number(self, n: int) -> str:
+        """A number in this language's digits."""
+        return str(n).translate(DIGITS[self.lang]) if self.lang in DIGITS else str(n)
+
+    def room_name(self, name: str | None, number: int) -> str:
+        """A room as people call it: its own name, or "Room <n>" in this language for the default name
+        the server gives (web/js/console-common.js roomName does the same)."""
+        if not name or name == f"Room {number}":
+            return f'{self("room")} {self.number(number)}'
+        return name
 
     def person(self, row) -> str:
         """A council member as exports show them: the name they chose to show, else their role and group."""

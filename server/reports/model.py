@@ -37,6 +37,7 @@ from ..models import (
     Workshop,
     utcnow,
 )
+from .i18n import Labels
 
 # Audit actions that make the timeline (plan field edits and moves are too fine-grained).
 TIMELINE_ACTIONS = ("phase", "workshop_phase", "merge", "merge_undo", "hide", "restore", "report_push",
@@ -161,13 +162,14 @@ def _author_name(anonymous: bool, author: Participant | None) -> str | None:
     return author.display_name or None
 
 
-def build(session: Session, workshop_id: str, k: int = ag.DEFAULT_MIN_GROUP_SIZE) -> Report:
-    """Read one workshop and assemble its report. Raises NotFound for an unknown id."""
+def build(session: Session, workshop_id: str, k: int = ag.DEFAULT_MIN_GROUP_SIZE, lang: str = "en") -> Report:
+    """Read one workshop and assemble its report (rooms named in `lang`). Raises NotFound for an unknown id."""
     ws = session.get(Workshop, workshop_id)
     if ws is None:
         raise NotFound(workshop_id)
     rooms = list(session.scalars(select(Room).where(Room.workshop_id == ws.id).order_by(Room.number)))
-    room_name = {r.id: r.name for r in rooms}
+    labels = Labels(lang)
+    room_name = {r.id: labels.room_name(r.name, r.number) for r in rooms}
     people = {p.id: p for p in session.scalars(select(Participant).where(Participant.workshop_id == ws.id))}
     barriers = list(session.scalars(select(Barrier).where(Barrier.workshop_id == ws.id).order_by(Barrier.id)))
     solutions = list(session.scalars(select(Solution).where(Solution.workshop_id == ws.id).order_by(Solution.id)))
@@ -205,7 +207,7 @@ def build(session: Session, workshop_id: str, k: int = ag.DEFAULT_MIN_GROUP_SIZE
             members = [m.text for m in live_b if m.merged_into_id == b.id and not m.hidden]
             sols = [sol_row(s) for s in live_s if s.barrier_id == b.id and not s.hidden]
             sols.sort(key=lambda s: (-s.votes, s.id))
-            rows.append(BarrierRow(b.id, r.id, r.name, b.text, _author_name(b.anonymous, people.get(b.author_id)),
+            rows.append(BarrierRow(b.id, r.id, room_name[r.id], b.text, _author_name(b.anonymous, people.get(b.author_id)),
                                    tally[("barrier", b.id)], agreement.items[("barrier", b.id)], b.is_shared,
                                    members, sols, b.id in pushed))
         rows.sort(key=lambda b: (-b.votes, b.id))
@@ -215,10 +217,10 @@ def build(session: Session, workshop_id: str, k: int = ag.DEFAULT_MIN_GROUP_SIZE
                 continue
             member_texts = [by_id[i].text for i in m.member_ids if i in by_id and not by_id[i].hidden
                             and not by_id[i].withdrawn]
-            merge_rows.append(MergeRow(r.name, by_id[m.shared_id].text, member_texts, m.returned_votes,
+            merge_rows.append(MergeRow(room_name[r.id], by_id[m.shared_id].text, member_texts, m.returned_votes,
                                        m.undone_at is not None))
         sizes = agreement.sizes.get(r.id, {g: 0 for g in ag.GROUPS})
-        room_rows.append(RoomRow(r.id, r.number, r.name, r.phase, dict(sizes), rows, merge_rows))
+        room_rows.append(RoomRow(r.id, r.number, room_name[r.id], r.phase, dict(sizes), rows, merge_rows))
 
     # Dots cast by each group over the day, with the workshop-wide suppression rule.
     ws_plan = agreement.plans.get(None) or ag.plan({}, k)

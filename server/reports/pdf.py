@@ -13,13 +13,14 @@ drawn here; no JavaScript.
 """
 from __future__ import annotations
 
+import re
 from html import escape
 from pathlib import Path
 
 from ..domain import agreement as ag
 from ..domain import rules
 from . import common as c
-from .i18n import Labels, text_dir
+from .i18n import COUNTER_STYLES, Labels, text_dir
 from .model import Report
 
 FONTS = Path(__file__).resolve().parent / "fonts"
@@ -29,7 +30,7 @@ CSS = """
 @font-face { font-family: "Vazirmatn"; font-weight: 400; src: url("%(regular)s"); }
 @font-face { font-family: "Vazirmatn"; font-weight: 700; src: url("%(bold)s"); }
 @page { size: A4; margin: 16mm 14mm 18mm 14mm;
-        @bottom-center { content: counter(page) " / " counter(pages); font-family: "Vazirmatn"; font-size: 8pt; color: #555; } }
+        @bottom-center { content: %(page_of)s; font-family: "Vazirmatn"; font-size: 8pt; color: #555; } }
 html { font-family: "Vazirmatn", "Noto Sans", "DejaVu Sans", sans-serif; font-size: 9.5pt; line-height: 1.45; color: #111; }
 h1 { font-size: 18pt; margin: 0 0 2mm 0; }
 h2 { font-size: 13pt; margin: 7mm 0 2mm 0; border-bottom: 0.6pt solid #999; padding-bottom: 1mm; break-after: avoid; }
@@ -93,8 +94,18 @@ def _chart(t: Labels, title: str, values: dict[str, int | None]) -> str:
     return f'<h3>{escape(title)}</h3><table class="chart">{rows}</table>'
 
 
+def _page_of(t: Labels) -> str:
+    """The footer's CSS content, "Page 1 of 6" in the report's language and digits (a bare "1 / 6" read
+    "6 / 1" in a right-to-left page)."""
+    style = COUNTER_STYLES.get(t.lang, "decimal")
+    parts = re.split(r"(\{page\}|\{pages\})", t("page_of"))
+    css = {"{page}": f"counter(page, {style})", "{pages}": f"counter(pages, {style})"}
+    return " ".join(css.get(p) or '"' + p.replace("\\", "\\\\").replace('"', '\\"') + '"' for p in parts if p)
+
+
 def _head(t: Labels, report: Report, title: str) -> str:
-    css = CSS % {"regular": (FONTS / "Vazirmatn-Regular.ttf").as_uri(), "bold": (FONTS / "Vazirmatn-Bold.ttf").as_uri()}
+    css = CSS % {"regular": (FONTS / "Vazirmatn-Regular.ttf").as_uri(), "bold": (FONTS / "Vazirmatn-Bold.ttf").as_uri(),
+                 "page_of": _page_of(t)}
     ws = report.workshop
     meta = [f'{escape(t("generated"))}: {_u(c.when(report.generated_at))}']
     if ws.get("date"):
