@@ -70,3 +70,15 @@ def test_persian_pdf_names_default_rooms_and_numbers_pages_in_persian(day):
     assert f"صفحهٔ ۱ از {str(len(pages)).translate(persian)}" in pages[0]
     english = "\n".join(_pdf_pages(export(day.db, day.workshop_id, "pdf", "report", "en").data))
     assert "Room 1" in english and "Page 1 of" in english
+
+
+def test_the_pdf_renderer_reads_its_fonts_and_nothing_else():
+    from server.reports.pdf import FONTS, fonts_only
+    fetch = fonts_only()
+    font = fetch.fetch((FONTS / "Vazirmatn-Regular.ttf").resolve().as_uri())
+    assert font.read(4) in (b"\x00\x01\x00\x00", b"true", b"OTTO")
+    font.close()
+    for url in ("http://127.0.0.1:9/tracker.png", "file:///etc/passwd", (FONTS / ".." / "pdf.py").as_uri(),
+                "data:text/plain,hello", "ftp://example.invalid/x"):
+        with pytest.raises(ValueError):
+            fetch.fetch(url)

@@ -292,4 +292,20 @@ def html(report: Report, what: str, lang: str) -> str:
 
 def render(report: Report, what: str, lang: str) -> bytes:
     from weasyprint import HTML
-    return HTML(string=html(report, what, lang), base_url=str(FONTS)).write_pdf()
+    return HTML(string=html(report, what, lang), base_url=str(FONTS), url_fetcher=fonts_only()).write_pdf()
+
+
+def fonts_only():
+    """WeasyPrint's URL fetcher, allowed to read the shipped fonts and nothing else: user text is escaped
+    already, and this way no text that slipped through could make the renderer fetch a URL or a file."""
+    from weasyprint.urls import URLFetcher
+
+    allowed = FONTS.resolve().as_uri() + "/"
+
+    class FontsOnly(URLFetcher):
+        def fetch(self, url, headers=None):
+            if not url.startswith(allowed) or ".." in url:
+                raise ValueError(f"the report renderer reads only its own fonts, not {url[:80]!r}")
+            return super().fetch(url, headers)
+
+    return FontsOnly(allowed_protocols=("file",))
