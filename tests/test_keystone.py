@@ -1028,8 +1028,14 @@ def test_full_day(ks):
                 quiet={"organiser"})
     ks.step("and the new one revoked", lambda: org.ok("facilitator_revoke", room_id=ks.room_b), quiet={"organiser"})
     present = EVERYONE - {"other_facilitator"}
+    before = dict(ks.state)
     ks.step("the facilitator removes Ray: every screen that showed Ray's name loses it",
             lambda: fac.ok("participant_remove", participant_id=ray.participant_id, reason="Threats"), present)
+    for key in present:  # a screen that was offline and resumes with sync {since} gets there too
+        ack = ks.probes[key].sync(before[key]["seq"])
+        assert ack["ok"] and ack["mode"] == "events", ack
+        diff = first_difference(without_seq(reducer.apply_all(before[key], ack["events"])), without_seq(ks.fresh(key)))
+        assert diff is None, f"{key} resuming: {diff}"
     assert not ray.sio.is_connected() and not ray_page.sio.is_connected()
     assert ks.barriers("peer")[str(r1)]["author_name"] is None
     assert ks.state["author"]["solutions"][str(s1)]["author_name"] is None
