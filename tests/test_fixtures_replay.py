@@ -23,7 +23,7 @@ FIXTURES = ROOT / "tests" / "fixtures" / "events"
 JS_TEST = ROOT / "tests" / "js" / "reducer.test.mjs"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 FILES = sorted(FIXTURES.glob("*.json"))
-ROLES = {"participant", "facilitator", "organiser", "display"}
+ROLES = {"participant", "facilitator", "organiser", "display", "council"}
 
 
 def load(path: Path) -> dict:

@@ -3,9 +3,11 @@ tests): for a scripted series of commands and for each kind of viewer,
 
     reducer.apply_all(snapshot_before, events_that_viewer_received) == fresh snapshot after
 
-Seven viewers watch every scenario: in room A the author of the posts and a
+Eight viewers watch every scenario: in room A the author of the posts and a
 participant who is not the author, a participant of room B, the facilitators
-of rooms A and B, the organiser and the projector. Each scenario is a list of
+of rooms A and B, the organiser, the projector and a council member's page
+(a participant of room B seated on the council before the scenario, through
+their own council link). Each scenario is a list of
 steps; after every step each viewer's reduced state must equal a fresh
 snapshot, and the viewers that a step should affect (`changes`) are stated,
 so a command whose event never reached a viewer fails even when the rest of
@@ -23,6 +25,13 @@ events went to others. The comparison therefore takes the cursor from the
 client and checks it separately: never ahead of the snapshot, and equal to
 the last event the viewer received.
 
+Every command of the registry (server/domain/registry.py) must be run by
+some scenario inside a checked step (`covers(..., commands=...)`, verified by
+`finish()`); test_every_command_is_covered fails for a command no scenario
+runs, so a new command cannot go without keystone coverage. The full-day
+scenario (test_full_day) runs every command once in one day, removals and the
+purge included, with every viewer checked after every step.
+
 With RECORD_FIXTURES=1 (SQLite backend only) each scenario is written to
 tests/fixtures/events/<scenario>__<viewer>.json for the JavaScript reducer
 test (tests/js/reducer.test.mjs) and tests/test_fixtures_replay.py; see
@@ -37,7 +46,8 @@ from pathlib import Path
 
 import pytest
 
-from server.domain import reducer
+from server.domain import REGISTRY, reducer
+from tests.conftest import Client
 
 FIXTURES = Path(__file__).parent / "fixtures" / "events"
 RECORD = os.environ.get("RECORD_FIXTURES") == "1"
@@ -50,20 +60,26 @@ VIEWERS = {
     "other_facilitator": "facilitator",  # room B
     "organiser": "organiser",
     "display": "display",
+    "council": "council",            # a council member's own page (room B's second participant)
 }
 EVERYONE = frozenset(VIEWERS)
 ROOM_A = frozenset({"author", "peer", "facilitator", "organiser"})
 ROOM_B = frozenset({"other_room", "other_facilitator", "organiser"})
 NOBODY = frozenset()
 
-# Event types each scenario must produce (checked at the end of the scenario);
-# their union must be every type the reducer handles (test_every_event_type_is_covered).
+# Event types each scenario must produce, and commands it must run successfully inside a
+# checked step (both checked at the end of the scenario); their unions must be every type
+# the reducer handles (test_every_event_type_is_covered) and every command of the registry
+# (test_every_command_is_covered).
 SCENARIO_TYPES: dict[str, set[str]] = {}
+SCENARIO_COMMANDS: dict[str, set[str]] = {}
 
 
-def covers(*types: str):
+def covers(*types: str, commands: tuple[str, ...] = ()):
     def mark(fn):
-        SCENARIO_TYPES[fn.__name__.removeprefix("test_")] = set(types)
+        name = fn.__name__.removeprefix("test_")
+        SCENARIO_TYPES[name] = set(types)
+        SCENARIO_COMMANDS[name] = set(commands)
         return fn
     return mark
 
@@ -147,12 +163,19 @@ class Keystone:
         self.voter = day.join(group="community_org")
         assert [c.room_id for c in (self.author, self.peer, self.voter)] == [self.room_a] * 3
         assert [c.room_id for c in (self.other_room, self.b_peer)] == [self.room_b] * 2
+        # The council viewer: room B's second participant, on the council with a link of their own.
+        self.b_peer.ok("council_volunteer", consent=False)
+        self.org.ok("council_role_set", participant_id=self.b_peer.participant_id, role="member")
+        token = self.org.ok("council_link_issue", participant_id=self.b_peer.participant_id)["token"]
+        self.council = day._client(token, "council")
         self.viewers = {"author": self.author, "peer": self.peer, "other_room": self.other_room,
                         "facilitator": self.fac, "other_facilitator": self.fac_b,
-                        "organiser": self.org, "display": self.display}
+                        "organiser": self.org, "display": self.display, "council": self.council}
         self.probes = {k: day._client(c.token, c.role, participant_id=c.participant_id, room_id=c.room_id)
                        for k, c in self.viewers.items()}
         self.scenario = None
+        self.checking = False                # inside a checked step: commands sent are counted
+        self.commands_run: set[str] = set()  # commands accepted inside checked steps
 
     # setup helpers (not checked: they run before begin())
     def phase(self, fac, n=1):
@@ -185,7 +208,11 @@ class Keystone:
         """
         changes, quiet = frozenset(changes), frozenset(quiet)
         assert changes <= EVERYONE and quiet <= EVERYONE
-        result = action()
+        self.checking = True
+        try:
+            result = action()
+        finally:
+            self.checking = False
         received = {k: c.events() for k, c in self.viewers.items()}
         cursors = {k: self.state[k]["seq"] for k in received}
         for key, events in received.items():
@@ -270,9 +297,16 @@ class Keystone:
                                         f"{[e['type'] for e in events]}")
             self.last[key] = after
 
+    def sent(self, name: str, ack: dict) -> None:
+        """Every command any client sends (conftest.Client.send): count the accepted ones of checked steps."""
+        if self.checking and ack.get("ok"):
+            self.commands_run.add(name)
+
     def finish(self):
         missing = SCENARIO_TYPES[self.scenario] - self.types
         assert not missing, f"{self.scenario}: expected event types never seen: {sorted(missing)}"
+        missing = SCENARIO_COMMANDS[self.scenario] - self.commands_run
+        assert not missing, f"{self.scenario}: commands never run in a checked step: {sorted(missing)}"
         if not self.record:
             return
         FIXTURES.mkdir(parents=True, exist_ok=True)
@@ -291,8 +325,16 @@ class Keystone:
 
 
 @pytest.fixture
-def ks(day, db_url):
-    return Keystone(day, record=RECORD and db_url.startswith("sqlite"))
+def ks(day, db_url, monkeypatch):
+    keystone = Keystone(day, record=RECORD and db_url.startswith("sqlite"))
+    send = Client.send
+
+    def counted(client, name, cid=None, **payload):
+        ack = send(client, name, cid, **payload)
+        keystone.sent(name, ack)
+        return ack
+    monkeypatch.setattr(Client, "send", counted)
+    return keystone
 
 
 # -- scenarios -----------------------------------------------------------------
@@ -718,7 +760,7 @@ def test_participant_moved_mid_day(ks):
     ks.begin("participant_moved_mid_day")
     ks.step("organiser moves the peer to room B",
             lambda: ks.org.ok("participant_move", participant_id=ks.peer.participant_id, room_id=ks.room_b),
-            EVERYONE)
+            EVERYONE - {"council"})
     me = ks.state["peer"]
     assert me["me"]["room_id"] == ks.room_b
     assert me["barriers"] == {}  # room B is still brainstorming silently
@@ -790,17 +832,12 @@ def test_purge_after_the_day(ks):
     ks.begin("purge_after_the_day")
     assert ks.state["organiser"]["barriers"][str(named)]["author_name"] == "Officer Diaz"
     assert ks.state["organiser"]["plan"][str(entry)]["notes"][0]["author"]["name"] == "Officer Diaz"
-    council.events()
-    council_before = council.snapshot()
     ks.step_cut_many("organiser erases the personal data: every phone and tablet is cut",
                      lambda: ks.org.ok("workshop_purge"),
-                     ("author", "peer", "other_room", "facilitator", "other_facilitator"), {"organiser", "display"})
+                     ("author", "peer", "other_room", "facilitator", "other_facilitator"),
+                     {"organiser", "display", "council"})
     # The council member's link keeps working after the day, and their page hears the erasure too.
-    council_events = council.events()
-    assert [e["type"] for e in council_events] == ["workshop_purged"]
-    diff = first_difference(without_seq(reducer.apply_all(council_before, council_events)),
-                            without_seq(council.snapshot()))
-    assert diff is None, diff
+    assert [e["type"] for e in ks.log["council"]] == ["workshop_purged"]
     org, display = ks.state["organiser"], ks.state["display"]
     assert org["plan"][str(entry)]["notes"][0]["author"]["name"] is None
     assert org["privacy"]["purged_at"] and "privacy" not in display
@@ -861,6 +898,161 @@ def test_screening_flags_and_merge_objections(ks):
     ks.finish()
 
 
+# -- the whole day: every command, every viewer ------------------------------------
+
+EVERY_COMMAND = (
+    "workshop_update", "workshop_pause", "workshop_resume", "workshop_advance", "workshop_back", "workshop_purge",
+    "participant_move", "participant_remove", "phase_advance", "phase_back", "timer_set", "timer_extend",
+    "timer_clear", "help_call", "help_clear", "barrier_post", "barrier_withdraw", "post_edit", "post_hide",
+    "post_restore", "barrier_merge", "merge_undo", "merge_object", "merge_objection_dismiss", "vote_cast",
+    "vote_withdraw", "solution_post", "solution_withdraw", "report_push", "report_withdraw", "council_volunteer",
+    "council_role_set", "council_link_issue", "council_link_revoke", "plan_entry_create", "plan_entry_update",
+    "plan_note_add", "facilitator_invite_renew", "facilitator_revoke",
+)
+ROOMS_AB = ROOM_A | ROOM_B
+
+
+@covers("participant_joined", "participant_moved", "participant_removed", "workshop_purged",
+        "access_ended", "council_role_set", "council_link_changed", "plan_entry_updated", "author_names_cleared",
+        commands=EVERY_COMMAND)
+def test_full_day(ks):
+    """One day with every command, every viewer checked after every step.
+
+    Ray, a named participant, takes part in everything a person can (named posts,
+    one hidden before the reveal, one merged, named solutions, one hidden, dots, an
+    objection, the council with a seat, a co-lead, a link and a note), and is removed
+    near the end; then the workshop is closed and its personal data erased.
+    """
+    ks.begin("full_day")
+    fac, org = ks.fac, ks.org
+    ks.step("rename the workshop", lambda: org.ok("workshop_update", title="Eastside trust day"), EVERYONE)
+    joined = ks.step("Ray joins: room B has fewer people", lambda: ks.day.join(
+        name="Ray Ortiz", group="government_other", anonymous=False), ROOM_B | {"display"})
+    assert joined.room_id == ks.room_b
+    ks.step("the organiser moves Ray to room A", lambda: org.ok(
+        "participant_move", participant_id=joined.participant_id, room_id=ks.room_a), ROOMS_AB | {"display"})
+    ray = joined
+    assert ray.sync(None)["ok"]  # the moved phone re-syncs (protocol §6), which moves its socket
+    ray.room_id = ks.room_a
+    ks.step("pause", lambda: org.ok("workshop_pause", message="Coffee"), EVERYONE)
+    ks.step("resume", lambda: org.ok("workshop_resume"), EVERYONE)
+    ks.step("brainstorm with a timer", lambda: fac.ok("phase_advance", timer_secs=900), EVERYONE)
+    ks.step("extend the timer", lambda: fac.ok("timer_extend", seconds=60), EVERYONE)
+    ks.step("clear the timer", lambda: fac.ok("timer_clear"), EVERYONE)
+    ks.step("set a timer", lambda: org.ok("timer_set", room_id=ks.room_a, seconds=600), EVERYONE)
+    ks.step("room B starts", lambda: ks.fac_b.ok("phase_advance"), EVERYONE)
+    ks.step("room B back to the lobby", lambda: org.ok("phase_back", room_id=ks.room_b), EVERYONE)
+    ks.step("room A calls for help", lambda: fac.ok("help_call", message="Come by"), {"facilitator", "organiser"})
+    ks.step("the organiser answers", lambda: org.ok("help_clear", room_id=ks.room_a), {"facilitator", "organiser"})
+    screening = {"facilitator", "organiser", "display"}
+    a1 = ks.step("the author posts, named", lambda: ks.post(ks.author, "Stops are never explained",
+                                                            anonymous=False), screening | {"author"})
+    r1 = ks.step("Ray posts, named", lambda: ks.post(ray, "No interpreters at the front desk"), screening)
+    r2 = ks.step("Ray posts something to hide", lambda: ks.post(ray, "Officer K. is a bully"), screening)
+    p1 = ks.step("the peer posts a phone number", lambda: ks.post(ks.peer, "Nobody translates, call 555-867-5309"),
+                 screening | {"peer"})
+    v1 = ks.step("the voter posts", lambda: ks.post(ks.voter, "Interpreters are never booked"), screening)
+    extra = ks.step("the author posts a duplicate", lambda: ks.post(ks.author, "Stops are not explained"),
+                    screening | {"author"})
+    ks.step("and withdraws it", lambda: ks.author.ok("barrier_withdraw", barrier_id=extra), screening | {"author"})
+    ks.step("the facilitator hides Ray's post before the reveal", lambda: fac.ok(
+        "post_hide", kind="barrier", id=r2, reason="Names an officer"), {"facilitator", "organiser"})
+    ks.step("the facilitator takes the phone number out", lambda: fac.ok(
+        "post_edit", kind="barrier", id=p1, text="Nobody translates at the desk"), {"peer", "facilitator", "organiser"})
+    ks.step("reveal", lambda: fac.ok("phase_advance"), EVERYONE)
+    assert ks.barriers("facilitator")[str(r2)]["author_name"] == "Ray Ortiz"
+    assert ks.barriers("peer")[str(r1)]["author_name"] == "Ray Ortiz" and str(r2) not in ks.barriers("peer")
+    ks.step("hide the voter's post", lambda: fac.ok("post_hide", kind="barrier", id=v1, reason="Duplicate"),
+            ROOM_A)
+    ks.step("restore it", lambda: org.ok("post_restore", kind="barrier", id=v1), ROOM_A)
+    shared = ks.step("merge Ray's post with the peer's", lambda: fac.ok("barrier_merge", barrier_ids=[r1, p1]),
+                     ROOM_A, quiet={"display"})["shared_id"]
+    ks.step("the peer objects", lambda: ks.peer.ok("merge_object", barrier_id=p1, reason="Mine is about phones"),
+            {"peer", "facilitator", "organiser"})
+    ks.step("Ray objects", lambda: ray.ok("merge_object", barrier_id=r1, reason="Keep Ray's own words"),
+            {"facilitator", "organiser"})
+    ks.step("the facilitator keeps the merge", lambda: fac.ok("merge_objection_dismiss", shared_id=shared),
+            {"peer", "facilitator", "organiser"})
+    other = ks.step("merge two more", lambda: fac.ok("barrier_merge", barrier_ids=[a1, v1]), ROOM_A,
+                    quiet={"display"})["shared_id"]
+    ks.step("and undo it", lambda: fac.ok("merge_undo", shared_id=other), ROOM_A, quiet={"display"})
+    ks.step("vote", lambda: fac.ok("phase_advance"), EVERYONE)
+    dots = ROOM_A | {"display"}
+    ks.step("the peer dots the author's", lambda: ks.peer.ok("vote_cast", target_type="barrier", target_id=a1), dots)
+    ks.step("Ray dots it too", lambda: ray.ok("vote_cast", target_type="barrier", target_id=a1), dots)
+    ks.step("Ray dots the shared one", lambda: ray.ok("vote_cast", target_type="barrier", target_id=shared), dots)
+    ks.step("the peer takes a dot back", lambda: ks.peer.ok("vote_withdraw", target_type="barrier", target_id=a1),
+            dots)
+    ks.step("solutions", lambda: fac.ok("phase_advance"), EVERYONE)
+    s1 = ks.step("Ray proposes, named", lambda: ray.ok("solution_post", barrier_id=a1, text="A card for every stop")
+                 ["solution"]["id"], dots)
+    s2 = ks.step("Ray proposes again", lambda: ray.ok("solution_post", barrier_id=a1, text="Fire Officer K.")
+                 ["solution"]["id"], dots)
+    ks.step("the facilitator hides it", lambda: fac.ok("post_hide", kind="solution", id=s2, reason="Personal"),
+            ROOM_A)
+    s3 = ks.step("the author proposes", lambda: ks.author.ok("solution_post", barrier_id=a1, text="Ride-alongs")
+                 ["solution"]["id"], dots)
+    ks.step("and withdraws it", lambda: ks.author.ok("solution_withdraw", solution_id=s3), dots)
+    ks.step("the voter dots Ray's solution", lambda: ks.voter.ok("vote_cast", target_type="solution", target_id=s1),
+            dots)
+    ks.step("report-out", lambda: fac.ok("phase_advance"), EVERYONE)
+    items = ks.step("push two", lambda: fac.ok("report_push", barrier_ids=[a1, shared]), EVERYONE)["item_ids"]
+    ks.step("withdraw one", lambda: fac.ok("report_withdraw", item_id=items[1]), EVERYONE)
+    ks.step("Ray volunteers for the council", lambda: ray.ok("council_volunteer", contact="ray@example.org",
+                                                              consent=True), {"organiser"})
+    ks.step("Ray joins the council", lambda: org.ok("council_role_set", participant_id=ray.participant_id,
+                                                     role="member"), EVERYONE)
+    ks.step("plenary", lambda: org.ok("workshop_advance"), EVERYONE)
+    ks.step("Ray dots the plenary item", lambda: ray.ok("vote_cast", target_type="plenary", target_id=items[0]),
+            EVERYONE)
+    ks.step("back to the breakouts", lambda: org.ok("workshop_back"), EVERYONE)
+    ks.step("plenary again", lambda: org.ok("workshop_advance"), EVERYONE)
+    ks.step("action plan", lambda: org.ok("workshop_advance"), EVERYONE)
+    entry = ks.step("an entry from the item", lambda: org.ok("plan_entry_create", plenary_item_id=items[0]),
+                    EVERYONE)["entry"]["id"]
+    ks.step("Ray co-leads it", lambda: org.ok("plan_entry_update", entry_id=entry, field="co_lead_community",
+                                               value=str(ray.participant_id), version=1), EVERYONE)
+    ks.step("Ray gets a council link", lambda: org.ok("council_link_issue", participant_id=ray.participant_id),
+            {"organiser"})
+    ks.step("and loses it", lambda: org.ok("council_link_revoke", participant_id=ray.participant_id, reason="Lost"),
+            {"organiser"})
+    token = ks.step("and gets a new one", lambda: org.ok("council_link_issue", participant_id=ray.participant_id),
+                    {"organiser"})["token"]
+    ray_page = ks.day._client(token, "council")
+    ks.step("Ray's page adds a note", lambda: ray_page.ok("plan_note_add", entry_id=entry, text="Cards designed"),
+            EVERYONE)
+    ks.step("the organiser adds a note", lambda: org.ok("plan_note_add", entry_id=entry, text="Budget agreed"),
+            EVERYONE)
+    ks.step_cut("room B's link is renewed: the old one is cut",
+                lambda: org.ok("facilitator_invite_renew", room_id=ks.room_b), "other_facilitator",
+                quiet={"organiser"})
+    ks.step("and the new one revoked", lambda: org.ok("facilitator_revoke", room_id=ks.room_b), quiet={"organiser"})
+    present = EVERYONE - {"other_facilitator"}
+    before = dict(ks.state)
+    ks.step("the facilitator removes Ray: every screen that showed Ray's name loses it",
+            lambda: fac.ok("participant_remove", participant_id=ray.participant_id, reason="Threats"), present)
+    for key in present:  # a screen that was offline and resumes with sync {since} gets there too
+        ack = ks.probes[key].sync(before[key]["seq"])
+        assert ack["ok"] and ack["mode"] == "events", ack
+        diff = first_difference(without_seq(reducer.apply_all(before[key], ack["events"])), without_seq(ks.fresh(key)))
+        assert diff is None, f"{key} resuming: {diff}"
+    assert not ray.sio.is_connected() and not ray_page.sio.is_connected()
+    assert ks.barriers("peer")[str(r1)]["author_name"] is None
+    assert ks.state["author"]["solutions"][str(s1)]["author_name"] is None
+    assert ks.barriers("facilitator")[str(r2)]["author_name"] is None
+    assert ks.state["organiser"]["solutions"][str(s2)]["author_name"] is None
+    assert str(ray.participant_id) not in ks.state["organiser"]["volunteers"]
+    # The room hears which visible posts lose the name, never a hidden one and never who wrote them.
+    cleared = [e["data"] for e in ks.log["peer"] if e["type"] == "author_names_cleared"]
+    assert cleared == [{"barrier_ids": [r1], "solution_ids": [s1]}]
+    ks.step("close the workshop", lambda: org.ok("workshop_advance"), present)
+    assert ks.state["organiser"]["objections"] and all(o["reason"] for o in ks.state["organiser"]["objections"].values())
+    ks.step_cut_many("erase the personal data", lambda: org.ok("workshop_purge"),
+                     ("author", "peer", "other_room", "facilitator"), {"organiser", "display", "council"})
+    assert all(o["reason"] == "" for o in ks.state["organiser"]["objections"].values())
+    ks.finish()
+
+
 # -- coverage --------------------------------------------------------------------
 
 def reducer_event_types() -> set[str]:
@@ -884,3 +1076,10 @@ def test_every_event_type_the_server_emits_is_handled():
     for path in domain.glob("*.py"):
         emitted |= set(re.findall(r'\bemit\(\s*"(\w+)"', path.read_text(encoding="utf-8")))
     assert emitted and emitted == reducer_event_types()
+
+
+def test_every_command_is_covered():
+    """Every command of the registry is run, and every viewer checked, by some keystone scenario."""
+    covered = set().union(*SCENARIO_COMMANDS.values())
+    assert covered == set(REGISTRY), (f"commands no keystone scenario runs: {sorted(set(REGISTRY) - covered)}; "
+                                      f"declared but not in the registry: {sorted(covered - set(REGISTRY))}")

@@ -36,7 +36,8 @@ def participant_view(p: Participant) -> dict:
 
 
 def _author_name(anonymous: bool, author: Participant | None) -> str | None:
-    if anonymous or author is None:
+    """A removed person's posts stay without their name (participant_remove: `author_names_cleared`)."""
+    if anonymous or author is None or author.removed_at is not None:
         return None
     return author.display_name or None
 
@@ -149,3 +150,16 @@ def solution_visible_to(viewer: Principal, s: Solution) -> bool:
 
 def solution_audience(s: Solution) -> list[str]:
     return [f"r:{s.room_id}"]
+
+
+def shows_author_name(item: Barrier | Solution, author: Participant, room: Room) -> bool:
+    """Does this post's view carry its author's name (so that removing the author changes it)?"""
+    if item.withdrawn or item.anonymous or not author.display_name:
+        return False
+    return room.revealed if isinstance(item, Barrier) else True
+
+
+def name_audience(item: Barrier | Solution) -> str:
+    """Who, besides its author, sees the name on a post that shows one: the room, or only its
+    facilitators (and organisers) while the post is hidden. Never the room for a hidden post."""
+    return f"f:{item.room_id}" if item.hidden else f"r:{item.room_id}"

@@ -56,6 +56,23 @@ ERASED_PREFIX = "erased:"
 ERASE_ACTIONS = ("purge", "expire")
 
 
+# What the erasure changes in the views (docs/protocol.md §7), as `workshop_purged` tells every
+# screen still open: each path runs from the state's top level ("*": every entry of a map or a
+# list) to a field, which takes the value. Keep it equal to what `erase` does to the rows.
+ERASED_FIELDS: tuple[dict, ...] = tuple({"path": path, "value": value} for path, value in (
+    (["participants", "*", "name"], None),
+    (["council", "*", "name"], None),
+    (["volunteers", "*", "name"], None),
+    (["volunteers", "*", "contact"], None),
+    (["barriers", "*", "author_name"], None),
+    (["barriers", "*", "hidden_reason"], None),
+    (["solutions", "*", "author_name"], None),
+    (["solutions", "*", "hidden_reason"], None),
+    (["plan", "*", "notes", "*", "author", "name"], None),
+    (["objections", "*", "reason"], ""),
+))
+
+
 def erased_marker() -> str:
     return ERASED_PREFIX + secrets.token_hex(28)
 
@@ -174,7 +191,8 @@ def erase(ctx: Context, action: str) -> dict:
     if link_model is not None:
         council_links = [f"c:{i}" for i in s.scalars(select(link_model.id).where(
             link_model.workshop_id == ws.id, link_model.revoked_at.is_(None)))]
-    ctx.emit("workshop_purged", {"purged_at": now.isoformat()}, [ctx.organisers, ctx.display, *council_links])
+    ctx.emit("workshop_purged", {"purged_at": now.isoformat(), "erased": [dict(f) for f in ERASED_FIELDS]},
+             [ctx.organisers, ctx.display, *council_links])
     counts = {"participants": len(people), "facilitator_links": len(links), "contacts": contacts,
               "reasons": reasons, "connections_cut": len(cut)}
     ctx.audit(action, **counts)

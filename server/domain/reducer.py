@@ -43,6 +43,23 @@ def _here(s: dict, room_id) -> bool:
     return s["me"]["role"] in ("organiser", "display") or s["me"].get("room_id") == room_id
 
 
+def _set_path(node, path: list[str], value) -> None:
+    """Set the field at the end of `path` wherever it exists; "*" is every entry of a map or list."""
+    head, rest = path[0], path[1:]
+    if head == "*":
+        children = list(node.values()) if isinstance(node, dict) else list(node) if isinstance(node, list) else []
+    elif isinstance(node, dict) and head in node:
+        if not rest:
+            node[head] = value
+            return
+        children = [node[head]]
+    else:
+        return
+    if rest:
+        for child in children:
+            _set_path(child, rest, value)
+
+
 def _apply(s: dict, t: str, d: dict) -> None:
     role = s["me"]["role"]
     if t == "workshop_updated":
@@ -138,6 +155,13 @@ def _apply(s: dict, t: str, d: dict) -> None:
         # A removed person is no longer a volunteer the organisers can seat (snapshot: same).
         if "volunteers" in s:
             s["volunteers"].pop(str(d["participant_id"]), None)
+    elif t == "author_names_cleared":
+        # A removed person's posts stay without their name (only posts that showed it are listed).
+        for coll, ids in (("barriers", d["barrier_ids"]), ("solutions", d["solution_ids"])):
+            for item_id in ids:
+                item = s[coll].get(str(item_id))
+                if item is not None:
+                    item["author_name"] = None
     elif t == "access_ended":
         # This screen's link no longer works (removed, or a revoked facilitator link).
         # `erased: True` when the workshop's personal data was erased (workshop_purge, expiry).
@@ -192,19 +216,9 @@ def _apply(s: dict, t: str, d: dict) -> None:
     elif t == "room_stats":
         s["stats"][str(d["room_id"])] = d
     elif t == "workshop_purged":
-        # Names, contacts and moderation reasons are gone (server/domain/purge.py); the content stays.
-        for p in s["participants"].values():
-            p["name"] = None
-        for m in s["council"].values():
-            m["name"] = None
-        for v in s.get("volunteers", {}).values():
-            v.update({"name": None, "contact": None})
-        for coll in ("barriers", "solutions"):
-            for item in s[coll].values():
-                item.update({"author_name": None, "hidden_reason": None})
-        for entry in s["plan"].values():
-            for note in entry.get("notes", []):
-                note["author"]["name"] = None
+        # The event lists what the erasure changed (server/domain/purge.py); the content stays.
+        for erased in d["erased"]:
+            _set_path(s, erased["path"], erased["value"])
         if role == "organiser":
             s["privacy"] = {"purged_at": d["purged_at"]}
     else:

@@ -14,7 +14,7 @@ from typing import Literal
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from ..models import AuditEntry, Barrier, CouncilVolunteer, FacilitatorInvite, Merge, Participant
+from ..models import AuditEntry, Barrier, CouncilVolunteer, FacilitatorInvite, Merge, Participant, Room, Solution
 from . import auth, council, pii, rules
 from . import projection as pj
 from .board import _moderated, emit_flags
@@ -32,12 +32,13 @@ class RemovePayload(Payload):
 
 @command("participant_remove", roles=("facilitator", "organiser"), schema=RemovePayload)
 def participant_remove(ctx: Context, participant_id, reason):
-    """Facilitator (own room) or organiser removes a participant with a reason: their link stops working and their open connection is cut; their posts stay; heard by the room, organisers, the projector and (the reason) the person."""
+    """Facilitator (own room) or organiser removes a participant with a reason: their link stops working and their open connection is cut; their posts stay, without their name; heard by the room, organisers, the projector and (the reason) the person."""
     p = ctx.session.get(Participant, participant_id)
     if p is None or p.workshop_id != ctx.workshop.id or p.removed_at is not None:
         raise CommandError("not_found", "There is no such participant.")
     if ctx.principal.role == "facilitator" and p.room_id != ctx.principal.room_id:
         raise CommandError("not_found", "There is no such participant in this room.")
+    named = _named_posts(ctx, p)
     p.removed_at = ctx.now
     ctx.session.flush()
     ctx.emit("access_ended", {"reason": reason}, [f"p:{p.id}"])
@@ -51,10 +52,28 @@ def participant_remove(ctx: Context, participant_id, reason):
         council.leave_council(ctx, p)
     ctx.emit("participant_removed", {"participant_id": p.id, "room_id": p.room_id},
              [f"r:{p.room_id}", ctx.organisers, ctx.display])
+    # Their posts stay, without their name (projection._author_name): every screen showing one
+    # hears which posts lose it. No person in this event: only posts that showed the name anyway.
+    for audience, ids in sorted(named.items()):
+        ctx.emit("author_names_cleared", {"barrier_ids": ids["barrier"], "solution_ids": ids["solution"]},
+                 [audience])
     emit_stats(ctx, p.room_id)
     ctx.disconnect.append(f"p:{p.id}")
     ctx.audit("remove", participant_id=p.id, room_id=p.room_id, reason=reason)
     return {"participant_id": p.id}
+
+
+def _named_posts(ctx: Context, p: Participant) -> dict[str, dict[str, list[int]]]:
+    """The person's posts that show their name, by audience (the room, or its facilitators for a hidden one)."""
+    out: dict[str, dict[str, list[int]]] = {}
+    rooms: dict[int, Room] = {}
+    for kind, model in (("barrier", Barrier), ("solution", Solution)):
+        for item in ctx.session.scalars(select(model).where(model.workshop_id == ctx.workshop.id,
+                                                            model.author_id == p.id).order_by(model.id)):
+            room = rooms.get(item.room_id) or rooms.setdefault(item.room_id, ctx.session.get(Room, item.room_id))
+            if pj.shows_author_name(item, p, room):
+                out.setdefault(pj.name_audience(item), {"barrier": [], "solution": []})[kind].append(item.id)
+    return out
 
 
 class LinkPayload(Payload):

@@ -30,6 +30,7 @@ export const EVENT_TYPES = Object.freeze([
   "merge_objected",
   "merge_objection_dismissed",
   "participant_removed",
+  "author_names_cleared",
   "access_ended",
   "facilitator_link_changed",
   "post_restored",
@@ -89,6 +90,24 @@ export function applyEvents(state, events) {
 // arrive from the room it left.
 function here(s, roomId) {
   return s.me.role === "organiser" || s.me.role === "display" || s.me.room_id === roomId;
+}
+
+// Set the field at the end of `path` wherever it exists; "*" is every entry of a map or list.
+function setPath(node, path, value) {
+  const [head, ...rest] = path;
+  let children;
+  if (head === "*") {
+    children = node !== null && typeof node === "object" ? Object.values(node) : [];
+  } else if (node !== null && typeof node === "object" && !Array.isArray(node) && has(node, head)) {
+    if (!rest.length) {
+      node[head] = value;
+      return;
+    }
+    children = [node[head]];
+  } else {
+    return;
+  }
+  if (rest.length) for (const child of children) setPath(child, rest, value);
 }
 
 function apply(s, t, d) {
@@ -216,6 +235,15 @@ function apply(s, t, d) {
       // A removed person is no longer a volunteer the organisers can seat (snapshot: same).
       if (s.volunteers) delete s.volunteers[String(d.participant_id)];
       break;
+    case "author_names_cleared":
+      // A removed person's posts stay without their name (only posts that showed it are listed).
+      for (const [coll, ids] of [["barriers", d.barrier_ids], ["solutions", d.solution_ids]]) {
+        for (const id of ids) {
+          const item = s[coll][String(id)];
+          if (item != null) item.author_name = null;
+        }
+      }
+      break;
     case "access_ended":
       // This screen's link no longer works (removed, or a revoked facilitator link).
       // `erased: true` when the workshop's personal data was erased (workshop_purge, expiry).
@@ -285,16 +313,8 @@ function apply(s, t, d) {
       s.stats[String(d.room_id)] = d;
       break;
     case "workshop_purged":
-      // Names, contacts and moderation reasons are gone (server/domain/purge.py); the content stays.
-      for (const p of Object.values(s.participants)) p.name = null;
-      for (const m of Object.values(s.council)) m.name = null;
-      for (const v of Object.values(s.volunteers || {})) { v.name = null; v.contact = null; }
-      for (const coll of ["barriers", "solutions"]) {
-        for (const item of Object.values(s[coll])) { item.author_name = null; item.hidden_reason = null; }
-      }
-      for (const entry of Object.values(s.plan)) {
-        for (const note of entry.notes || []) note.author.name = null;
-      }
+      // The event lists what the erasure changed (server/domain/purge.py); the content stays.
+      for (const erased of d.erased) setPath(s, erased.path, erased.value);
       if (role === "organiser") s.privacy = { purged_at: d.purged_at };
       break;
     default:
