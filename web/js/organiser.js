@@ -11,6 +11,7 @@ import { agreementTracker, agreementLine, agreementLegend } from "./agreement.js
 import { exportsPanel } from "./exports.js";
 import { privacyPanel } from "./privacy.js";
 import { pressGuard } from "./dom.js";
+import { noteWorkshop, forgetToken, signOutButton } from "./device-links.js";
 
 const LANG_KEY = "cg.console.lang";
 const header = document.getElementById("header");
@@ -70,7 +71,8 @@ function renderHeader() {
       state ? el("span", { class: "hint" }, t("console.header.workshopPhase", { phase: workshopPhaseName(state.workshop.phase) })) : null),
     el("div", { class: "header-tools" },
       statusBadge(status),
-      languagePicker("lang", currentLanguage(), async (l) => { saveLanguage(LANG_KEY, l); await setLanguage(l); render(); })),
+      languagePicker("lang", currentLanguage(), async (l) => { saveLanguage(LANG_KEY, l); await setLanguage(l); render(); }),
+      ctx.token && status !== "signed_out" ? signOutButton("organiser", ctx.token, signOut) : null),
   ]);
 }
 
@@ -396,9 +398,21 @@ function councilView() {
 
 // ------------------------------------------------------------ page
 
+/** "Sign out of this device": the link is forgotten here and the console closes (device-links.js). */
+function signOut() {
+  if (ctx.conn) ctx.conn.close();
+  status = "signed_out";
+  state = null;
+  render();
+}
+
 function render() {
   if (press.held()) return;
   renderHeader();
+  if (status === "signed_out") {
+    rerender(main, el("div", { class: "card notice", role: "status" }, el("h2", {}, t("console.signOut.title")), el("p", {}, t("console.signOut.body"))));
+    return;
+  }
   if (status === "unauthorized") {
     rerender(main, el("div", { class: "card notice", role: "alert" }, el("h2", {}, t("console.unauthorized.title")), el("p", {}, t("console.unauthorized.body"))));
     return;
@@ -432,7 +446,7 @@ setInterval(() => {
 
 async function start() {
   await setLanguage(preferredLanguage(LANG_KEY));
-  const token = takeToken("cg.organiser.token");
+  const token = takeToken("organiser");
   if (!token) { status = "unauthorized"; render(); return; }
   ctx.token = token;
   ctx.agreement = agreementTracker({ token, onChange: schedule });
@@ -440,15 +454,17 @@ async function start() {
     token,
     onState(next) {
       if (next.me && next.me.role && next.me.role !== "organiser") status = "unauthorized";
+      else noteWorkshop("organiser", token, next.workshop);
       noteChanges(next);
       state = next;
       ctx.agreement.update(next);
       schedule();
     },
     onStatus(s) {
+      if (status === "signed_out") return;
       status = s;
       renderHeader();
-      if (s === "unauthorized") render();
+      if (s === "unauthorized") { forgetToken("organiser", token); render(); }
     },
     onEvent() { /* state arrives through onState */ },
   });
