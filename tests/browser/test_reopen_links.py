@@ -33,15 +33,21 @@ SURFACES = {"organiser": ("organiser_url", "/o"), "facilitator": ("facilitator_u
             "display": ("display_url", "/d")}
 
 
+def _open_link(browser, staged, role: str):
+    """A fresh browser that opens `role`'s link (key in the fragment) and waits for the workshop."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(getattr(staged, SURFACES[role][0]))
+    _ready(page, role, staged)
+    return context, page
+
+
 @pytest.mark.parametrize("role", list(SURFACES))
 def test_a_link_opens_again_bare_in_a_new_tab_and_after_a_restart(browser, stager, role):
     staged = stager.get("lobby")
-    attr, bare = SURFACES[role]
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    bare = SURFACES[role][1]
+    context, page = _open_link(browser, staged, role)
     try:
-        page = context.new_page()
-        page.goto(getattr(staged, attr))
-        _ready(page, role, staged)
         assert "#" not in page.url  # the key left the address bar
         tab = context.new_page()
         tab.goto(staged.url + bare)
@@ -63,12 +69,9 @@ def test_a_link_opens_again_bare_in_a_new_tab_and_after_a_restart(browser, stage
 def test_sign_out_of_this_device_forgets_the_link(browser, stager, role):
     from playwright.sync_api import expect
     staged = stager.get("lobby")
-    attr, bare = SURFACES[role]
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    bare = SURFACES[role][1]
+    context, page = _open_link(browser, staged, role)
     try:
-        page = context.new_page()
-        page.goto(getattr(staged, attr))
-        _ready(page, role, staged)
         page.get_by_role("button", name="Sign out of this device").click()
         expect(page.get_by_role("heading", name="Signed out of this device")).to_be_visible()
         tab = context.new_page()
