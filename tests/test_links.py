@@ -6,6 +6,8 @@ or sync of a connection still open with it) and its open connections are cut.
 """
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import select
 
@@ -106,3 +108,96 @@ def test_a_connection_left_open_with_an_old_link_is_refused_at_its_next_command(
     with board.db.reading() as s, pytest.raises(CommandError) as err:
         auth.refresh(s, old_display)
     assert err.value.code == "unauthorized"
+
+
+# -- `common-ground links` and `serve`: every link, at the address phones can reach -----------------
+
+@pytest.fixture
+def cli_env(tmp_path, monkeypatch):
+    from server import config
+
+    from .test_lan_address import FakeSocket
+    url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("ASYNC_MODE", "threading")
+    for name in ("REDIS_URL", "PUBLIC_URL", "PORT"):
+        monkeypatch.delenv(name, raising=False)
+    FakeSocket.source, FakeSocket.connected_to = "192.168.1.23", []
+    monkeypatch.setattr(config.socket, "socket", FakeSocket)
+    return url
+
+
+def cli_json(capsys, *argv) -> dict:
+    from server import cli
+    assert cli.main(list(argv)) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_links_use_the_lan_address_and_the_servers_port(cli_env, capsys, monkeypatch):
+    monkeypatch.setenv("PORT", "5123")
+    made = cli_json(capsys, "workshop", "create", "--title", "T", "--rooms", "2", "--json")
+    assert made["participant_url"] == f"http://192.168.1.23:5123/j/{made['join_code']}"
+    out = cli_json(capsys, "links", made["workshop_id"], "--json")
+    assert out["participant_url"] == f"http://192.168.1.23:5123/j/{made['join_code']}"
+    assert out["progress_url"].startswith("http://192.168.1.23:5123/progress/")
+    assert cli_json(capsys, "links", made["workshop_id"], "--port", "8080", "--json")["base_url"] == \
+        "http://192.168.1.23:8080"
+    monkeypatch.setenv("PUBLIC_URL", "https://cg.example.org/")
+    assert cli_json(capsys, "links", made["workshop_id"], "--json")["base_url"] == "https://cg.example.org"
+
+
+def test_links_reissue_prints_every_link_and_the_old_ones_stop(cli_env, capsys):
+    from .conftest import make_app
+    made = cli_json(capsys, "workshop", "create", "--title", "T", "--rooms", "2", "--json")
+    plain = cli_json(capsys, "links", made["workshop_id"], "--json")
+    assert not {"organiser_url", "display_url", "facilitator_urls"} & set(plain)
+    out = cli_json(capsys, "links", made["workshop_id"], "--reissue", "all", "--json")
+    base = "http://192.168.1.23:5000"
+    assert out["organiser_url"].startswith(f"{base}/o#") and out["display_url"].startswith(f"{base}/d#")
+    assert [f["room_id"] for f in out["facilitator_urls"]] == [r["room_id"] for r in made["rooms"]]
+    assert all(f["url"].startswith(f"{base}/f#") for f in out["facilitator_urls"])
+    app = make_app(cli_env)
+    try:
+        for old in [made["organiser_url"], made["display_url"], *made["facilitator_urls"]]:
+            assert not connects(app, old.split("#", 1)[1]), old
+        for new in [out["organiser_url"], out["display_url"], *(f["url"] for f in out["facilitator_urls"])]:
+            assert connects(app, new.split("#", 1)[1]), new
+    finally:
+        app.extensions["common_ground_db"].dispose()
+    # Only the projector: the organiser link printed just now still works.
+    again = cli_json(capsys, "links", made["workshop_id"], "--reissue", "display", "--json")
+    assert set(again) >= {"display_url"} and "organiser_url" not in again
+
+
+def test_links_text_says_how_to_get_the_links_it_cannot_print(cli_env, capsys):
+    from server import cli
+    made = cli_json(capsys, "workshop", "create", "--title", "T", "--rooms", "1", "--json")
+    assert cli.main(["links", made["workshop_id"]]) == 0
+    text = capsys.readouterr().out
+    assert "--reissue" in text and "cannot be printed again" in text
+    assert cli.main(["links", made["workshop_id"], "--reissue", "organiser"]) == 0
+    text = capsys.readouterr().out
+    assert "Organiser:        http://192.168.1.23:5000/o#" in text
+
+
+def test_links_reissue_refusals(cli_env, capsys):
+    from server import cli
+    assert cli.main(["links", "nosuchworkshop", "--reissue", "all", "--json"]) == 2
+    assert json.loads(capsys.readouterr().out)["error"]["code"] == "not_found"
+    with pytest.raises(SystemExit):
+        cli.main(["links", "x", "--reissue", "everything"])
+
+
+def test_serve_knows_its_public_address_from_the_start(cli_env, capsys, monkeypatch):
+    """`serve` puts the detected address in the app's PUBLIC_URL and prints it (not 127.0.0.1)."""
+    from server import cli
+    from server.extensions import socketio as sio
+    seen = {}
+    monkeypatch.setattr(cli, "tune_gc", lambda *_: None)
+    monkeypatch.setattr(sio, "run", lambda app, **kw: seen.update(url=app.config["PUBLIC_URL"], **kw))
+    assert cli.serve("0.0.0.0", 5123) == 0  # noqa: S104
+    assert seen["url"] == "http://192.168.1.23:5123" and seen["port"] == 5123
+    assert "Open http://192.168.1.23:5123/" in capsys.readouterr().out
+    monkeypatch.setenv("PUBLIC_URL", "https://cg.example.org")
+    cli.serve("0.0.0.0", 5123)  # noqa: S104
+    assert seen["url"] == "https://cg.example.org"
