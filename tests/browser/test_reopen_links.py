@@ -11,7 +11,11 @@ storage_state); then signs out of the device and finds the bare address no longe
 """
 from __future__ import annotations
 
+import re
+
 import pytest
+
+from .stage import PEOPLE
 
 pytestmark = pytest.mark.browser
 
@@ -77,5 +81,62 @@ def test_sign_out_of_this_device_forgets_the_link(browser, stager, role):
         tab = context.new_page()
         tab.goto(staged.url + bare)
         expect(tab.get_by_text(UNAUTHORIZED)).to_be_visible()
+    finally:
+        context.close()
+
+
+def test_the_organiser_re_issues_the_projector_link_from_the_console(browser, live_server):
+    """The console shows its own link and re-issues the projector's: the old projector page stops,
+    the new link opens, and the projector's device keeps the new one."""
+    from playwright.sync_api import expect
+
+    from .stage import stage
+    staged = stage(live_server, "lobby")  # its own workshop: the projector link changes here
+    console, page = _open_link(browser, staged, "organiser")
+    projector, screen = _open_link(browser, staged, "display")
+    try:
+        page.get_by_role("button", name="Links").click()
+        expect(page.get_by_label("Organiser link (this console)")).to_have_value(staged.organiser_url)
+        page.get_by_role("button", name="Re-issue the Projector link").click()
+        page.get_by_role("dialog").get_by_role("button", name="Re-issue").click()
+        field = page.get_by_label("Projector link", exact=True)
+        expect(field).to_have_value(re.compile("^" + re.escape(staged.url + "/d#")))
+        new_link = field.input_value()
+        assert new_link != staged.display_url
+        # The old projector page is closed, and its device forgot the old link.
+        expect(screen.get_by_text("This projector link is not valid")).to_be_visible()
+        screen.goto(new_link)
+        _ready(screen, "display", staged)
+        tab = projector.new_page()
+        tab.goto(staged.url + "/d")
+        _ready(tab, "display", staged)
+    finally:
+        console.close()
+        projector.close()
+
+
+def test_a_council_member_nobody_can_reach_is_flagged(browser, live_server):
+    from playwright.sync_api import expect
+
+    from .stage import Client, stage
+    staged = stage(live_server, "lobby")
+    # An anonymous participant volunteers without a contact, and the organiser appoints them.
+    silent = next(p for p, (_g, name, _l) in zip(staged.people, PEOPLE, strict=True) if name is None)
+    named = staged.people[0]  # Maryam, with a contact
+    for person, contact in ((silent, None), (named, "maryam@example.org")):
+        c = Client(staged.url, person["token"])
+        c.ok("council_volunteer", **({"contact": contact, "consent": True} if contact else {}))
+        c.close()
+    organiser = Client(staged.url, staged.organiser_url.split("#", 1)[1])
+    for person in (silent, named):
+        organiser.ok("council_role_set", participant_id=person["participant_id"], role="member")
+    organiser.close()
+    context, page = _open_link(browser, staged, "organiser")
+    try:
+        page.get_by_role("button", name=re.compile("^Council")).click()
+        row = page.get_by_role("row").filter(has=page.locator(f"#role-{silent['participant_id']}"))
+        expect(row).to_contain_text("No name and no contact")
+        other = page.get_by_role("row").filter(has=page.locator(f"#role-{named['participant_id']}"))
+        expect(other).not_to_contain_text("No name and no contact")
     finally:
         context.close()

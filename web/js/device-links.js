@@ -40,6 +40,8 @@ function save(role, items) {
 /** The token from the #fragment (kept on this device, then dropped from the address bar),
  *  else the most recently opened link of this role on this device, else null. */
 export function takeToken(role) {
+  // A new link pasted into this tab changes only the fragment: no page load. Load it.
+  addEventListener("hashchange", () => { if (location.hash.length > 1) location.reload(); });
   const hash = location.hash.replace(/^#/, "");
   if (hash) {
     const token = hash;
