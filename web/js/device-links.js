@@ -1,4 +1,4 @@
-// The links this device has opened (docs/security.md, "Links on a device").
+// The links this device has opened (docs/security.md, "Actors and defences": a shared device).
 //
 // An organiser, facilitator or projector link (/o#TOKEN, /f#TOKEN, /d#TOKEN) carries its key in
 // the fragment. The page takes it from there, drops it from the address bar (so it is not shown
