@@ -89,6 +89,10 @@ def test_organiser_link_renew_cuts_every_console_opened_with_the_old_link(board)
 
 
 def test_organiser_link_renew_refusals(board):
+    # Over a socket the console would cut itself off before its ack, and a leaked link could lock the
+    # organiser out: only the server's own caller (the CLI) re-issues the organiser link.
+    err = board.refuse(board.org, "organiser_link_renew", "forbidden")
+    assert "--reissue organiser" in err["message"]
     board.refuse(board.fac, "organiser_link_renew", "forbidden")
     board.refuse(board.display, "organiser_link_renew", "forbidden")
     board.refuse(board.org, "organiser_link_renew", "invalid", surprise=1)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from . import auth
 from .commands import Context
+from .errors import CommandError
 from .registry import command
 
 
@@ -38,7 +39,12 @@ def display_link_renew(ctx: Context):
 
 @command("organiser_link_renew", roles=("organiser",))
 def organiser_link_renew(ctx: Context):
-    """Organiser link re-issued (`common-ground links --reissue`): the old one stops working and every console opened with it is cut, the sender's too; the token is in the ack only."""
+    """The server's operator re-issues the organiser link (`common-ground links --reissue organiser`): the old one stops working and every console opened with it is cut; the token is in the result only."""
+    if ctx.principal.key is not None:
+        # A console sends with the organiser link itself: it would be cut before its ack arrived, and a
+        # leaked link could lock the real organiser out. The CLI, run where the server is, has no link.
+        raise CommandError("forbidden", "The organiser link is re-issued where the server runs: "
+                           "common-ground links WORKSHOP_ID --reissue organiser.")
     _renew(ctx, "organiser_token_hash")
     ctx.audit("organiser_link_renew")
     return {"link": "organiser"}
