@@ -8,24 +8,33 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import sys
 
-DEFAULT_PORT = 5000
+from . import config
+
+DEFAULT_PORT = config.DEFAULT_PORT
 # eventlet's WSGI server accepts 1,024 connections by default; a plenary of
 # phones plus projector and tablets can exceed that.
 MAX_CONNECTIONS = 10000
 # `serve` listens on every interface by default: phones on the venue network must reach the laptop.
-ALL_INTERFACES = ("0.0.0.0", "::")  # noqa: S104  # nosec B104
+ALL_INTERFACES = config.ALL_INTERFACES
+BASE_URL_HELP = ("address phones use to reach the server (default: $PUBLIC_URL, else this machine's network "
+                 "address and --port)")
+PORT_HELP = "the port the server listens on, for the printed links (default: $PORT or 5000)"
+REISSUE = ("organiser", "display", "facilitators", "all")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="common-ground", description="Common Ground workshop server")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p_serve = sub.add_parser("serve", help="run the server and print the address to open")
-    p_serve.add_argument("--host", default=os.environ.get("HOST", ALL_INTERFACES[0]))
-    p_serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", DEFAULT_PORT)))
+    p_serve = sub.add_parser("serve", help="run the server and print the address to open",
+                             description="Run the server. Links and the projector's QR code use $PUBLIC_URL, else "
+                             "this machine's address on the network with the default route (the venue's Wi-Fi), "
+                             "else 127.0.0.1 with a warning.")
+    p_serve.add_argument("--host", default=os.environ.get("HOST", ALL_INTERFACES[0]),
+                         help="interface to listen on (default: $HOST, else every interface)")
+    p_serve.add_argument("--port", type=int, default=None, help="port to listen on (default: $PORT, else 5000)")
 
     p_ws = sub.add_parser("workshop", help="manage workshops")
     ws_sub = p_ws.add_subparsers(dest="action", required=True)
@@ -36,13 +45,21 @@ def main(argv: list[str] | None = None) -> int:
     p_create.add_argument("--languages", default="en,es,fa", help="comma-separated, e.g. en,es,fa")
     p_create.add_argument("--date")
     p_create.add_argument("--place")
-    p_create.add_argument("--base-url", help="address phones use to reach the server "
-                          "(default: $PUBLIC_URL or http://localhost:5000)")
+    p_create.add_argument("--base-url", help=BASE_URL_HELP)
+    p_create.add_argument("--port", type=int, default=None, help=PORT_HELP)
     p_create.add_argument("--json", action="store_true", help="print one JSON object")
 
-    p_links = sub.add_parser("links", help="print a workshop's public links: join, progress (read-only), council")
+    p_links = sub.add_parser(
+        "links", help="print a workshop's links; --reissue gives new organiser, projector or facilitator links",
+        description="Print a workshop's links: join (participants), progress (read-only) and the council. Only a "
+        "hash of the organiser, projector and facilitator links is stored, so they cannot be printed again: "
+        "--reissue issues new ones and prints them, and the old ones stop working at once.")
     p_links.add_argument("workshop_id")
-    p_links.add_argument("--base-url", help="address for the printed links (default: $PUBLIC_URL or http://localhost:5000)")
+    p_links.add_argument("--base-url", help=BASE_URL_HELP)
+    p_links.add_argument("--port", type=int, default=None, help=PORT_HELP)
+    p_links.add_argument("--reissue", action="append", default=[], choices=REISSUE,
+                         help="issue a new organiser link, projector (display) link, one per room for the "
+                         "facilitators, or all of them; the old ones stop working; repeatable")
     p_links.add_argument("--council", type=int, action="append", default=[], metavar="PARTICIPANT_ID",
                          help="also issue this council member a new council link (revokes their old one); repeatable")
     p_links.add_argument("--json", action="store_true", help="print one JSON object")
@@ -56,7 +73,8 @@ def main(argv: list[str] | None = None) -> int:
 
     p_import = sub.add_parser("import", help="load a JSON archive as a new workshop and print its new links")
     p_import.add_argument("file")
-    p_import.add_argument("--base-url", help="address for the printed links (default: $PUBLIC_URL or http://localhost:5000)")
+    p_import.add_argument("--base-url", help=BASE_URL_HELP)
+    p_import.add_argument("--port", type=int, default=None, help=PORT_HELP)
     p_import.add_argument("--json", action="store_true", help="print one JSON object")
 
     p_reh = sub.add_parser("rehearse", help="fill a workshop with simulated phones so a facilitator can practise")
@@ -100,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
 
     args = parser.parse_args(argv)
     if args.command == "serve":
-        return serve(args.host, args.port)
+        return serve(args.host, args.port if args.port is not None else config.default_port())
     if args.command == "rehearse":
         from .sim.rehearse import main as rehearse
         return rehearse(args)
@@ -177,13 +195,15 @@ def serve(host: str, port: int) -> int:
     from . import create_app
     from .extensions import socketio
 
-    app = create_app()
+    # The server knows its own public address from the start: links and the QR code use it,
+    # whatever address a browser opened (server/http.py, public_base).
+    base, warning = config.public_url(host, port, os.environ.get("PUBLIC_URL"))
+    app = create_app({"PUBLIC_URL": base})
     _expire_at_start(app)
-    shown = "127.0.0.1" if host in ALL_INTERFACES else host
-    print(f"Common Ground is running. Open http://{shown}:{port}/ in a browser.", flush=True)
-    if host in ALL_INTERFACES:
-        print(f"Phones on the same network can use http://{socket.gethostname()}:{port}/ "
-              "(or this machine's network address).", flush=True)
+    print(f"Common Ground is running. Open {base}/ in a browser; phones use this address too "
+          "(the projector's QR code carries it).", flush=True)
+    if warning:
+        print(f"Warning: {warning}", file=sys.stderr, flush=True)
     print(f"Database: {_safe_url(app.config['DATABASE_URL'])}; message queue: "
           f"{'Redis' if app.config['REDIS_URL'] else 'none (single process)'}; async mode: {mode}", flush=True)
     extra = {"max_size": MAX_CONNECTIONS} if mode == "eventlet" else {}
@@ -198,6 +218,17 @@ def _safe_url(url: str) -> str:
     """A database URL without its password, for printing."""
     from sqlalchemy.engine import make_url
     return make_url(url).render_as_string(hide_password=True)
+
+
+def _base_url(args, app) -> str:
+    """--base-url, else PUBLIC_URL, else this machine's network address and the server's port (as `serve`)."""
+    if args.base_url:
+        return args.base_url.rstrip("/")
+    port = args.port if args.port is not None else config.default_port()
+    base, warning = config.public_url(ALL_INTERFACES[0], port, app.config.get("PUBLIC_URL"))
+    if warning:
+        print(f"Warning: {warning}", file=sys.stderr)
+    return base
 
 
 def _links(base: str, created: dict) -> dict:
@@ -223,7 +254,7 @@ def create_workshop(args) -> int:
     from .domain.workshops import create_workshop as create
 
     app = create_app()
-    base = args.base_url or app.config.get("PUBLIC_URL") or f"http://localhost:{DEFAULT_PORT}"
+    base = _base_url(args, app)
     try:
         created = create(app.extensions["common_ground_db"], title=args.title, rooms=args.rooms,
                          vote_budget=args.vote_budget, languages=args.languages.split(","),
@@ -256,7 +287,12 @@ def _refuse(err, as_json: bool) -> int:
 
 
 def links(args) -> int:
-    """A workshop's links that can be printed again: join and progress; with --council, new council links."""
+    """Print a workshop's links: join, progress and council; --reissue: new organiser, projector, facilitator links.
+
+    Only a token's hash is stored, so those three kinds cannot be printed again: they are re-issued through
+    the same commands as the organiser console (organiser_link_renew, display_link_renew,
+    facilitator_invite_renew), which stop the old ones at once.
+    """
     import uuid
 
     from sqlalchemy import select
@@ -264,28 +300,45 @@ def links(args) -> int:
     from . import create_app
     from .domain import auth, dispatch
     from .domain.errors import CommandError
-    from .models import CouncilLink, CouncilVolunteer, Participant, Workshop
+    from .models import CouncilLink, CouncilVolunteer, Participant, Room, Workshop
 
     def fail(err: CommandError) -> int:
         return _refuse(err, args.json)
 
     app = create_app()
     db = app.extensions["common_ground_db"]
-    base = (args.base_url or app.config.get("PUBLIC_URL") or f"http://localhost:{DEFAULT_PORT}").rstrip("/")
+    base = _base_url(args, app)
+    wanted = set(REISSUE[:3]) if "all" in args.reissue else set(args.reissue)
+    organiser = auth.Principal("organiser", args.workshop_id)
+
+    def run(name: str, **payload) -> dict:
+        # The same command path as the organiser console (validated, audited); the token is in the result only.
+        outcome = dispatch(db, organiser, name, {"cid": f"cli-{uuid.uuid4().hex}", **payload})
+        _deliver(app, outcome.events, outcome.disconnect)
+        return outcome.result
+
     try:
         with db.reading() as s:
             ws = s.get(Workshop, args.workshop_id)
             if ws is None:
                 return fail(CommandError("not_found", "There is no such workshop."))
             progress = ws.progress_token
+            rooms = [(r.id, r.name) for r in s.scalars(select(Room).where(Room.workshop_id == ws.id)
+                                                        .order_by(Room.number))]
         if progress is None:  # cannot happen after migration 0003; keep the CLI total
             return fail(CommandError("not_found", "This workshop has no progress link."))
-        issued = {}
-        for pid in args.council:
-            # The same command path as the organiser console (validated, audited); the token is in the result only.
-            outcome = dispatch(db, auth.Principal("organiser", args.workshop_id), "council_link_issue",
-                               {"cid": f"cli-{uuid.uuid4().hex}", "participant_id": pid})
-            issued[pid] = f"{base}/council/{outcome.result['token']}"
+        reissued: dict = {}
+        if "facilitators" in wanted:  # first: refused once the workshop is closed, before anything else changed
+            reissued["facilitator_urls"] = [
+                {"room_id": rid, "name": name,
+                 "url": f"{base}/f#{run('facilitator_invite_renew', room_id=rid)['token']}"}
+                for rid, name in rooms]
+        if "display" in wanted:
+            reissued["display_url"] = f"{base}/d#{run('display_link_renew')['token']}"
+        if "organiser" in wanted:
+            reissued["organiser_url"] = f"{base}/o#{run('organiser_link_renew')['token']}"
+        issued = {pid: f"{base}/council/{run('council_link_issue', participant_id=pid)['token']}"
+                  for pid in args.council}
         with db.reading() as s:
             live = set(s.scalars(select(CouncilLink.participant_id).where(
                 CouncilLink.workshop_id == ws.id, CouncilLink.revoked_at.is_(None))))
@@ -295,9 +348,9 @@ def links(args) -> int:
                            Participant, Participant.id == CouncilVolunteer.participant_id).where(
                            CouncilVolunteer.workshop_id == ws.id, CouncilVolunteer.role.is_not(None),
                            Participant.removed_at.is_(None)).order_by(Participant.id))]
-            out = {"workshop_id": ws.id, "title": ws.title, "join_code": ws.join_code,
+            out = {"workshop_id": ws.id, "title": ws.title, "join_code": ws.join_code, "base_url": base,
                    "participant_url": f"{base}/j/{ws.join_code}", "progress_url": f"{base}/progress/{progress}",
-                   "council": council}
+                   **reissued, "council": council}
     except CommandError as err:
         return fail(err)
     finally:
@@ -307,12 +360,25 @@ def links(args) -> int:
         return 0
     print(f"{out['title']} (id {out['workshop_id']})")
     print(f"  Participants:     {out['participant_url']}")
+    if "display_url" in out:
+        print(f"  Projector:        {out['display_url']}")
+    if "organiser_url" in out:
+        print(f"  Organiser:        {out['organiser_url']}")
+    for f in out.get("facilitator_urls", []):
+        print(f"  Facilitator, {f['name']}: {f['url']}")
     print(f"  Progress (read-only): {out['progress_url']}")
     for m in council:
         who = m["name"] or f"participant {m['participant_id']}"
         line = f"  Council: {who} ({m['role']}, {m['group']})"
         line += f": {m['council_url']}" if "council_url" in m else (" — has a link" if m["link_active"] else "")
         print(line)
+    if reissued:
+        print("New links: the old ones no longer work. Send each one privately: each one is a key.")
+    missing = [label for label, key in (("organiser", "organiser_url"), ("projector", "display_url"),
+                                        ("facilitator", "facilitator_urls")) if key not in out]
+    if missing:
+        print(f"The {', '.join(missing)} link(s) cannot be printed again (only a hash of each is stored): "
+              "`--reissue organiser|display|facilitators|all` issues new ones and stops the old ones.")
     if issued:
         print("Each council link is that member's key: send it to them privately. Older links of theirs stop working.")
     return 0
@@ -378,7 +444,7 @@ def import_archive(args) -> int:
     except IntegrityError:
         return fail(CommandError("invalid_archive", "The archive is inconsistent (duplicate rooms, votes or "
                                  "links); nothing was imported."))
-    base = args.base_url or app.config.get("PUBLIC_URL") or f"http://localhost:{DEFAULT_PORT}"
+    base = _base_url(args, app)
     out = _links(base, created)
     if args.json:
         print(json.dumps(out))

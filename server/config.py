@@ -6,7 +6,9 @@ DATABASE_URL, REDIS_URL, SECRET_KEY and ALLOWED_ORIGINS (see docs/deploy.md).
 """
 from __future__ import annotations
 
+import ipaddress
 import os
+import socket
 from pathlib import Path
 
 # A development default: create_app refuses it in production (COMMON_GROUND_ENV=production).
@@ -127,3 +129,66 @@ def normalise_db_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+pg8000://" + url[len(prefix):]
     return url
+
+
+# -- the address phones use ----------------------------------------------------------
+
+DEFAULT_PORT = 5000
+LOOPBACK = "127.0.0.1"
+# Listening on every interface: the default of `serve`, so phones on the venue network reach the laptop.
+ALL_INTERFACES = ("0.0.0.0", "::", "")  # noqa: S104  # nosec B104
+# An address outside every local network (TEST-NET-1, RFC 5737): the route to it is the default route.
+_PROBE = ("192.0.2.1", 9)
+
+
+def lan_address() -> tuple[str, str | None]:
+    """(this machine's address on the interface with the default route, a warning or None).
+
+    Connecting a UDP socket sends nothing: it only asks the routing table which source
+    address would be used. Without a usable network (no default route, only a link-local
+    address) the answer is 127.0.0.1, which no phone can reach, with a warning saying so.
+    """
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(_PROBE)
+            address = probe.getsockname()[0]
+    except OSError:
+        address = None
+    try:
+        usable = address is not None and not (ipaddress.ip_address(address).is_loopback
+                                               or ipaddress.ip_address(address).is_unspecified
+                                               or ipaddress.ip_address(address).is_link_local)
+    except ValueError:
+        usable = False
+    if usable:
+        return address, None
+    return LOOPBACK, ("Could not find this machine's network address (is it on the venue's Wi-Fi?): links and the "
+                      f"QR code use {LOOPBACK}, which phones cannot reach. Join the network and restart, or set "
+                      "PUBLIC_URL to the address phones should use.")
+
+
+def public_url(host: str, port: int, configured: str | None) -> tuple[str, str | None]:
+    """(the base address for links and the QR code, a warning or None) for a server on host:port.
+
+    PUBLIC_URL wins; listening on every interface, the LAN address (lan_address); else the host itself."""
+    if configured:
+        return configured.rstrip("/"), None
+    if host in ALL_INTERFACES:
+        address, warning = lan_address()
+        return f"http://{address}:{port}", warning
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = host == "localhost"
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}", ("Listening on this machine only: phones cannot reach it. Use --host 0.0.0.0 "
+                                      "(the default) for the venue network." if loopback else None)
+
+
+def default_port() -> int:
+    """The port `serve` listens on unless told: $PORT, else 5000."""
+    value = os.environ.get("PORT", "").strip()
+    try:
+        return int(value) if value else DEFAULT_PORT
+    except ValueError:
+        raise RuntimeError(f"PORT must be a port number, not {value!r}") from None

@@ -128,6 +128,8 @@ def qr(code: str):
 
 
 def public_base() -> str:
+    """The address in links and the QR code: PUBLIC_URL, which `serve` sets at start-up to the configured
+    one or the laptop's LAN address (server/config.py, public_url); the request's host only without it."""
     return (current_app.config.get("PUBLIC_URL") or request.host_url).rstrip("/")
 
 
@@ -214,7 +216,9 @@ def workshop_links(workshop_id: str):
     if principal.role != "organiser" or principal.workshop_id != workshop_id:
         return _error(CommandError("forbidden", "Only this workshop's organiser can read its links."), 403)
     base = public_base()
-    return _no_store(jsonify({"ok": True, "participant_url": f"{base}/j/{ws.join_code}",
+    # base_url: the address phones use (PUBLIC_URL, or the LAN address `serve` found), for the links the
+    # console builds from a re-issued token; never the address this browser happened to open.
+    return _no_store(jsonify({"ok": True, "base_url": base, "participant_url": f"{base}/j/{ws.join_code}",
                               "progress_url": f"{base}/progress/{progress_token}" if progress_token else None}))
 
 

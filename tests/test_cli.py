@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from server import cli, migrate
+from server import cli, config, migrate
 from server.extensions import socketio
 
 from .conftest import make_app
@@ -68,10 +68,13 @@ def test_workshop_create_prints_links_whose_tokens_connect(sqlite_env, capsys):
         app.extensions["common_ground_db"].dispose()
 
 
-def test_workshop_create_human_output_names_every_link(sqlite_env, capsys):
+def test_workshop_create_human_output_names_every_link(sqlite_env, capsys, monkeypatch):
+    # Without --base-url or PUBLIC_URL: this machine's network address (tests/test_lan_address.py) and the port.
+    monkeypatch.setattr(config, "lan_address", lambda: ("192.168.1.23", None))
+    monkeypatch.delenv("PORT", raising=False)
     code, out = run(capsys, "workshop", "create", "--title", "Evening session", "--rooms", "2")
     assert code == 0
-    assert "Join code" in out and "http://localhost:5000/j/" in out
+    assert "Join code" in out and "http://192.168.1.23:5000/j/" in out
     assert out.count("/f#") == 2 and "/o#" in out and "/d#" in out
 
 

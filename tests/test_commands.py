@@ -71,6 +71,10 @@ COVERED = {
                      "test_moderation::test_merge_object_refusals"),
     "merge_objection_dismiss": ("test_moderation::test_merge_objection_dismiss_keeps_the_merge_and_tells_the_objector",
                                 "test_moderation::test_merge_objection_dismiss_refusals"),
+    "display_link_renew": ("test_links::test_display_link_renew_cuts_the_projector_and_gives_a_new_link",
+                           "test_links::test_display_link_renew_refusals"),
+    "organiser_link_renew": ("test_links::test_organiser_link_renew_cuts_every_console_opened_with_the_old_link",
+                             "test_links::test_organiser_link_renew_refusals"),
     "workshop_purge": ("test_purge::test_purge_erases_personal_data_and_every_export_keeps_the_content_without_names",
                        "test_purge::test_purge_is_refused_before_the_workshop_is_closed_and_changes_nothing"),
 }

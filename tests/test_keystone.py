@@ -814,6 +814,24 @@ def test_trust_and_safety(ks):
     ks.finish()
 
 
+@covers("link_renewed", "access_ended", commands=("display_link_renew", "organiser_link_renew"))
+def test_links_renewed(ks):
+    from server.domain import dispatch
+    from server.domain.auth import Principal
+    ks.begin("links_renewed")
+    ks.step_cut("organiser re-issues the projector link: the projector is cut, the consoles hear a notice",
+                lambda: ks.org.ok("display_link_renew"), "display", quiet={"organiser"})
+    def from_the_command_line():  # `common-ground links --reissue organiser`: dispatch with no socket
+        outcome = dispatch(ks.day.db, Principal("organiser", ks.day.workshop_id), "organiser_link_renew",
+                           {"cid": "cli-renew"})  # raises on a refusal
+        ks.sent("organiser_link_renew", {"ok": True})
+        return outcome
+
+    ks.step_cut("the organiser link is re-issued from the command line: the console opened with it is cut",
+                from_the_command_line, "organiser")
+    ks.finish()
+
+
 @covers("workshop_purged", "access_ended")
 def test_purge_after_the_day(ks):
     ks.phase(ks.fac, 2)  # reveal

@@ -47,6 +47,9 @@ class Principal:
     # participant id, facilitator invite id, council link id, or None for organiser / display
     id: int | None = None
     room_id: int | None = None
+    # Organiser / projector: the SHA-256 of the link's token, so a re-issued link (server/domain/links.py)
+    # stops the old one at its next command or sync; None for the server's own callers (the CLI).
+    key: str | None = None
 
     @property
     def actor(self) -> str:
@@ -57,6 +60,10 @@ class Principal:
         """Socket.IO rooms (and event audiences) this principal belongs to."""
         w = self.workshop_id
         out = {f"w:{w}"}
+        if self.key is not None:
+            # k:<hash prefix> is this organiser or projector link's own audience: re-issuing it cuts exactly its
+            # connections, and a console opened with the new link never hears the old link's end.
+            out.add(link_audience(self.key))
         if self.role == "organiser":
             out.add(f"o:{w}")
             for rid in room_ids:
@@ -72,6 +79,11 @@ class Principal:
             # c:<link> is this council link's own audience: revoking it cuts exactly its connections.
             out.add(f"c:{self.id}")
         return out
+
+
+def link_audience(key: str) -> str:
+    """The audience of one organiser or projector link (its token's hash, shortened)."""
+    return f"k:{key[:16]}"
 
 
 # Built once (a connect burst resolves a token per phone): each kind of link by its token's hash.
@@ -116,10 +128,10 @@ def resolve(session: Session, token: str | None) -> Principal:
         return Principal("facilitator", inv.workshop_id, inv.id, inv.room_id)
     ws = session.scalar(_BY_HASH["organiser"], h)
     if ws:
-        return Principal("organiser", ws.id)
+        return Principal("organiser", ws.id, key=h["h"])
     ws = session.scalar(_BY_HASH["display"], h)
     if ws:
-        return Principal("display", ws.id)
+        return Principal("display", ws.id, key=h["h"])
     link = session.scalar(_BY_HASH["council"], h)
     if link:
         return council_principal(session, link)
@@ -161,6 +173,12 @@ def refresh(session: Session, principal: Principal) -> Principal:
         return Principal("participant", p.workshop_id, principal.id, p.room_id)
     if principal.role == "council":
         return council_principal(session, session.get(CouncilLink, principal.id))
+    if principal.key is not None and principal.role in ("organiser", "display"):
+        ws = session.get(Workshop, principal.workshop_id)
+        current = ws.organiser_token_hash if principal.role == "organiser" else ws.display_token_hash
+        if current != principal.key:
+            raise CommandError("unauthorized", f"This {'organiser' if principal.role == 'organiser' else 'projector'} "
+                               "link has been re-issued; ask for the new one.")
     return principal
 
 

@@ -168,6 +168,8 @@ def _apply(s: dict, t: str, d: dict) -> None:
         s["me"]["ended"] = dict(d)
     elif t == "facilitator_link_changed":
         pass  # a notice for the organiser's console; links are not part of the state
+    elif t == "link_renewed":
+        pass  # a notice for the organiser's console (the projector's link was re-issued)
     elif t == "post_restored":
         coll = "barriers" if d["kind"] == "barrier" else "solutions"
         if _here(s, d["item"]["room_id"]):

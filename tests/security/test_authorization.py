@@ -290,6 +290,11 @@ CASES: dict[str, Case] = {
     "facilitator_revoke": Case(nothing, lambda s: {"room_id": s.A, "reason": "lost tablet"},
                                {"other_organiser": FOREIGN}),
     "facilitator_invite_renew": Case(nothing, room_a, {"other_organiser": FOREIGN}),
+    # Re-issuing a link names no workshop: the other organiser can only re-issue its own.
+    "display_link_renew": Case(nothing, lambda s: {}, {"other_organiser": [(OWN, {})]}),
+    # The organiser link is re-issued only by the server's operator (the CLI), never over a socket.
+    "organiser_link_renew": Case(nothing, lambda s: {}, {"organiser": [("forbidden", {})],
+                                                         "other_organiser": [("forbidden", {})]}),
     "post_edit": Case(revealed_post, lambda s: {"kind": "barrier", "id": s.vb, "text": "Corrected by someone"},
                       {"other_facilitator": [("not_found", {})], "other_organiser": FOREIGN}, fresh=revealed_post),
     # The other organiser can only aim at its own workshop, which is still open.

@@ -22,16 +22,8 @@ export const CONSOLE_LANGUAGES = Object.freeze(i18n.availableLanguages().map((l)
 
 // ---------------------------------------------------------------- token
 
-/** Token from #fragment (stored per tab), then drop the fragment from the address bar. */
-export function takeToken(storageKey) {
-  const hash = location.hash.replace(/^#/, "");
-  if (hash) {
-    try { sessionStorage.setItem(storageKey, hash); } catch (_) { /* private mode */ }
-    history.replaceState(null, "", location.pathname + location.search);
-    return hash;
-  }
-  try { return sessionStorage.getItem(storageKey); } catch (_) { return null; }
-}
+// Kept on this device under its role, so the page opens again bare (web/js/device-links.js).
+export { takeToken } from "./device-links.js";
 
 // ---------------------------------------------------------------- strings
 

@@ -7,6 +7,7 @@ import {
   GROUPS, ROOM_PHASES, CO_LEAD_FIELDS, councilRoleName, isCoChair,
 } from "./console-common.js";
 import { agreementTracker, agreementLine, agreementLegend } from "./agreement.js";
+import { noteWorkshop, forgetToken } from "./device-links.js";
 
 const screen = document.getElementById("screen");
 const connBadge = document.getElementById("conn");
@@ -252,7 +253,7 @@ setInterval(() => {
 }, 1000);
 
 async function start() {
-  const token = takeToken("cg.display.token");
+  const token = takeToken("display");
   await setLanguage("en");
   if (!token) { status = "unauthorized"; render(); return; }
   ctx.agreement = agreementTracker({ token, onChange: schedule });
@@ -260,13 +261,14 @@ async function start() {
     token,
     onState(next) {
       state = next;
+      noteWorkshop("display", token, next.workshop);
       ctx.agreement.update(next);
       followLanguage();
       schedule();
     },
     onStatus(s) {
       status = s;
-      if (s === "unauthorized") render(); else renderStatus();
+      if (s === "unauthorized") { forgetToken("display", token); render(); } else renderStatus();
     },
     onEvent(ev) {
       // State arrives through onState; remember which plan entries just changed, to highlight them.

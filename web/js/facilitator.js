@@ -6,6 +6,7 @@ import {
   roomName, workshopPhaseName, phaseName, languagePicker, byId,
 } from "./console-common.js";
 import { pressGuard } from "./dom.js";
+import { noteWorkshop, forgetToken, signOutButton } from "./device-links.js";
 
 const LANG_KEY = "cg.console.lang";
 const header = document.getElementById("header");
@@ -18,6 +19,8 @@ const press = pressGuard(() => render());
 const ctx = { conn: null, toast, ui, role: "facilitator", refresh: () => schedule() };
 let state = null;
 let status = "syncing";
+let linkToken = null;
+let live = null;
 let seen = null; // ids of posts already announced
 let seenObjections = null; // ids of merge objections already announced
 let hadCall = false;
@@ -65,13 +68,26 @@ function renderHeader() {
         room ? [t("common.separator"), t("console.header.roomPhase", { phase: phaseName(room.phase) })] : null)) : el("div", { class: "header-title" }),
     el("div", { class: "header-tools" },
       statusBadge(status),
-      languagePicker("lang", currentLanguage(), async (l) => { saveLanguage(LANG_KEY, l); await setLanguage(l); render(); })),
+      languagePicker("lang", currentLanguage(), async (l) => { saveLanguage(LANG_KEY, l); await setLanguage(l); render(); }),
+      linkToken && status !== "signed_out" ? signOutButton("facilitator", linkToken, signOut) : null),
   ]);
+}
+
+/** "Sign out of this device": the link is forgotten here and the console closes (device-links.js). */
+function signOut() {
+  if (live) live.close();
+  status = "signed_out";
+  state = null;
+  render();
 }
 
 function render() {
   if (press.held()) return;
   renderHeader();
+  if (status === "signed_out") {
+    rerender(main, el("div", { class: "card notice", role: "status" }, el("h2", {}, t("console.signOut.title")), el("p", {}, t("console.signOut.body"))));
+    return;
+  }
   if (status === "unauthorized") {
     rerender(main, el("div", { class: "card notice", role: "alert" }, el("h2", {}, t("console.unauthorized.title")), el("p", {}, t("console.unauthorized.body"))));
     return;
@@ -108,29 +124,34 @@ setInterval(() => {
 
 async function start() {
   await setLanguage(preferredLanguage(LANG_KEY));
-  const token = takeToken("cg.facilitator.token");
+  const token = takeToken("facilitator");
   if (!token) {
     status = "unauthorized";
     render();
     return;
   }
+  linkToken = token;
   const conn = connect({
     token,
     onState(next) {
       if (next.me && next.me.role && next.me.role !== "facilitator") {
         status = "unauthorized";
+      } else {
+        noteWorkshop("facilitator", token, next.workshop);
       }
       noteChanges(next);
       state = next;
       schedule();
     },
     onStatus(s) {
+      if (status === "signed_out") return;
       status = s;
       renderHeader();
-      if (s === "unauthorized") render();
+      if (s === "unauthorized") { forgetToken("facilitator", token); render(); }
     },
     onEvent() { /* state arrives through onState */ },
   });
+  live = conn;
   // Cancelling one's own help call is not "answered".
   ctx.conn = {
     send(command, payload) {

@@ -11,6 +11,7 @@ import { agreementTracker, agreementLine, agreementLegend } from "./agreement.js
 import { exportsPanel } from "./exports.js";
 import { privacyPanel } from "./privacy.js";
 import { pressGuard } from "./dom.js";
+import { noteWorkshop, forgetToken, signOutButton } from "./device-links.js";
 
 const LANG_KEY = "cg.console.lang";
 const header = document.getElementById("header");
@@ -54,8 +55,13 @@ function defaultTab() {
   return { breakouts: "rooms", plenary: "plenary", action_plan: "plan", closed: "plan" }[state.workshop.phase] || "rooms";
 }
 
+/** The address phones use: the server's own (PUBLIC_URL or the LAN address `serve` found), not this tab's. */
+function baseUrl() {
+  return (ui.progress && ui.progress.base) || location.origin;
+}
+
 function joinUrl() {
-  return `${location.origin}/j/${state.workshop.join_code}`;
+  return `${baseUrl()}/j/${state.workshop.join_code}`;
 }
 
 // ------------------------------------------------------------ header + top bar
@@ -70,7 +76,8 @@ function renderHeader() {
       state ? el("span", { class: "hint" }, t("console.header.workshopPhase", { phase: workshopPhaseName(state.workshop.phase) })) : null),
     el("div", { class: "header-tools" },
       statusBadge(status),
-      languagePicker("lang", currentLanguage(), async (l) => { saveLanguage(LANG_KEY, l); await setLanguage(l); render(); })),
+      languagePicker("lang", currentLanguage(), async (l) => { saveLanguage(LANG_KEY, l); await setLanguage(l); render(); }),
+      ctx.token && status !== "signed_out" ? signOutButton("organiser", ctx.token, signOut) : null),
   ]);
 }
 
@@ -304,7 +311,7 @@ async function loadProgressLink() {
     const resp = await fetch(`/api/workshops/${encodeURIComponent(state.workshop.id)}/links`,
       { headers: { Authorization: `Bearer ${ctx.token}` }, cache: "no-store", credentials: "omit" });
     const body = await resp.json();
-    ui.progress = resp.ok && body.progress_url ? { url: body.progress_url } : { failed: true };
+    ui.progress = resp.ok && body.progress_url ? { url: body.progress_url, base: body.base_url } : { failed: true };
   } catch (_) {
     ui.progress = { failed: true };
   }
@@ -384,8 +391,12 @@ function councilView() {
               aria: { label: t("console.council.linkRevokeFor", { name: who }) },
               onclick: () => run(ctx, "council_link_revoke", { participant_id: v.participant_id }, t("console.council.linkRevoked", { name: who })) },
             t("console.council.linkRevoke")) : null);
+          // Appointed with no name and no contact: nobody can hand them their link or reach them.
+          const unreachable = v.role && !v.name && !(v.consent && v.contact);
           return el("tr", {},
-            el("td", {}, v.name ? userText(v.name, "span") : el("span", { class: "hint" }, who)),
+            el("td", {}, v.name ? userText(v.name, "span") : el("span", { class: "hint" }, who),
+              unreachable ? el("p", { class: "help-open", id: `unreachable-${v.participant_id}`, role: "status" },
+                t("console.council.unreachable")) : null),
             el("td", {}, groupName(v.group)),
             el("td", {}, v.consent && v.contact ? userText(v.contact, "span") : el("span", { class: "hint" }, t(v.consent ? "console.council.noContact" : "console.council.noConsent"))),
             el("td", {}, select),
@@ -394,11 +405,64 @@ function councilView() {
     progressCard());
 }
 
+// ------------------------------------------------------------ links
+
+/** A new link, shown once under its button: the server keeps only its hash. */
+function issuedField(key) {
+  const l = ui.issued && ui.issued[key];
+  return l ? [el("p", { class: "hint", role: "status" }, t("console.links.shownOnce")), linkField(`new-${key}`, l.label, l.url)] : null;
+}
+
+async function reissue(key, label, command, payload, path) {
+  const ok = await askDialog({ title: t("console.links.confirmTitle", { link: label }), body: t("console.links.confirmBody"),
+    confirm: t("console.links.reissue"), danger: true });
+  if (!ok) return;
+  const ack = await run(ctx, command, payload, t("console.links.reissued", { link: label }));
+  if (ack.ok && ack.result && ack.result.token) {
+    ui.issued = { ...(ui.issued || {}), [key]: { label, url: `${baseUrl()}${path}${ack.result.token}` } };
+    schedule();
+  }
+}
+
+function linksView() {
+  if (!ui.progress) loadProgressLink();
+  const rooms = byId(state.rooms).sort((a, b) => a.number - b.number);
+  const row = (key, label, explain, command, payload, path) => el("div", { class: "card link-row" },
+    el("h3", {}, label),
+    el("p", { class: "hint" }, explain),
+    el("button", { type: "button", class: "btn btn-small", id: `reissue-${key}`,
+      aria: { label: t("console.links.reissueFor", { link: label }) },
+      onclick: () => reissue(key, label, command, payload, path) }, t("console.links.reissue")),
+    issuedField(key));
+  return el("section", { aria: { labelledby: "links-h" } },
+    el("div", { class: "section-head" }, el("h2", { id: "links-h" }, t("console.links.title"))),
+    el("p", { class: "hint" }, t("console.links.explain")),
+    el("div", { class: "card link-row" },
+      el("h3", {}, t("console.links.organiser")),
+      linkField("organiser-url", t("console.links.organiser"), `${baseUrl()}/o#${ctx.token}`),
+      el("p", { class: "hint" }, t("console.links.organiserHint", { command: `common-ground links ${state.workshop.id} --reissue organiser` }))),
+    row("display", t("console.links.display"), t("console.links.displayExplain"), "display_link_renew", {}, "/d#"),
+    rooms.map((room) => row(`room-${room.id}`, t("console.links.facilitator", { room: roomName(room) }),
+      t("console.links.facilitatorExplain"), "facilitator_invite_renew", { room_id: room.id }, "/f#")));
+}
+
 // ------------------------------------------------------------ page
+
+/** "Sign out of this device": the link is forgotten here and the console closes (device-links.js). */
+function signOut() {
+  if (ctx.conn) ctx.conn.close();
+  status = "signed_out";
+  state = null;
+  render();
+}
 
 function render() {
   if (press.held()) return;
   renderHeader();
+  if (status === "signed_out") {
+    rerender(main, el("div", { class: "card notice", role: "status" }, el("h2", {}, t("console.signOut.title")), el("p", {}, t("console.signOut.body"))));
+    return;
+  }
   if (status === "unauthorized") {
     rerender(main, el("div", { class: "card notice", role: "alert" }, el("h2", {}, t("console.unauthorized.title")), el("p", {}, t("console.unauthorized.body"))));
     return;
@@ -411,12 +475,13 @@ function render() {
     ["plenary", t("console.nav.plenary", { count: Object.keys(state.plenary).length })],
     ["plan", t("console.nav.plan", { count: Object.keys(state.plan).length })],
     ["council", t("console.nav.council", { count: Object.keys(state.volunteers || {}).length })],
+    ["links", t("console.nav.links")],
   ];
   const nav = el("nav", { class: "tabs", aria: { label: t("console.nav.label") } }, tabs.map(([key, label]) =>
     el("button", { type: "button", class: "tab", id: `tab-${key}`, aria: { pressed: String(tab === key) },
       onclick: () => { ui.tab = key; if (key === "rooms" && tab === "rooms") ui.steer = null; render(); } },
     label, key === "rooms" && helpCount ? el("span", { class: "dot", aria: { label: t("console.help.openCalls", { count: helpCount }) } }, fmtNumber(helpCount)) : null)));
-  const body = { rooms: roomsView, plenary: plenaryView, plan: planView, council: councilView }[tab]();
+  const body = { rooms: roomsView, plenary: plenaryView, plan: planView, council: councilView, links: linksView }[tab]();
   rerender(main, [
     state.workshop.paused ? el("div", { class: "paused-banner", role: "status" }, t("console.pause.isPaused")) : null,
     topBar(), nav, body]);
@@ -432,7 +497,7 @@ setInterval(() => {
 
 async function start() {
   await setLanguage(preferredLanguage(LANG_KEY));
-  const token = takeToken("cg.organiser.token");
+  const token = takeToken("organiser");
   if (!token) { status = "unauthorized"; render(); return; }
   ctx.token = token;
   ctx.agreement = agreementTracker({ token, onChange: schedule });
@@ -440,15 +505,17 @@ async function start() {
     token,
     onState(next) {
       if (next.me && next.me.role && next.me.role !== "organiser") status = "unauthorized";
+      else noteWorkshop("organiser", token, next.workshop);
       noteChanges(next);
       state = next;
       ctx.agreement.update(next);
       schedule();
     },
     onStatus(s) {
+      if (status === "signed_out") return;
       status = s;
       renderHeader();
-      if (s === "unauthorized") render();
+      if (s === "unauthorized") { forgetToken("organiser", token); render(); }
     },
     onEvent() { /* state arrives through onState */ },
   });

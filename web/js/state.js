@@ -33,6 +33,7 @@ export const EVENT_TYPES = Object.freeze([
   "author_names_cleared",
   "access_ended",
   "facilitator_link_changed",
+  "link_renewed",
   "post_restored",
   "plenary_item_added",
   "plenary_item_withdrawn",
@@ -250,7 +251,8 @@ function apply(s, t, d) {
       s.me.ended = { ...d };
       break;
     case "facilitator_link_changed":
-      break; // a notice for the organiser's console; links are not part of the state
+    case "link_renewed":
+      break; // notices for the organiser's console; links are not part of the state
     case "post_restored": {
       const coll = d.kind === "barrier" ? "barriers" : "solutions";
       if (here(s, d.item.room_id)) s[coll][String(d.item.id)] = d.item;
