@@ -128,7 +128,9 @@ async function start() {
       status = s;
       renderHeader();
       if (s === "unauthorized") render();
+      else schedule(); // a phase tap waiting offline says it is queued
     },
+    onOutbox() { schedule(); },
     onEvent() { /* state arrives through onState */ },
   });
   // Cancelling one's own help call is not "answered".
@@ -138,6 +140,8 @@ async function start() {
       return conn.send(command, payload);
     },
     serverNow: () => (conn.serverNow ? conn.serverNow() : Date.now()),
+    outbox: () => conn.outbox(),
+    status: () => conn.status(),
   };
 }
 

@@ -11,6 +11,7 @@ import { agreementTracker, agreementLine, agreementLegend } from "./agreement.js
 import { exportsPanel } from "./exports.js";
 import { privacyPanel } from "./privacy.js";
 import { pressGuard } from "./dom.js";
+import { shownBarriers } from "./counts.js";
 
 const LANG_KEY = "cg.console.lang";
 const header = document.getElementById("header");
@@ -148,11 +149,11 @@ function topBar() {
 
 function roomStats(roomId) {
   const barriers = byId(state.barriers).filter((b) => b.room_id === roomId);
-  const posts = barriers.filter((b) => !b.shared).length;
+  const posts = shownBarriers(state.barriers, roomId).length;
   const sols = byId(state.solutions).filter((s) => s.room_id === roomId);
   const votes = barriers.filter((b) => !b.merged_into).reduce((n, b) => n + (b.votes || 0), 0)
     + sols.reduce((n, s) => n + (s.votes || 0), 0);
-  return { posts, solutions: sols.length, votes };
+  return { posts, solutions: sols.filter((x) => !x.hidden).length, votes };
 }
 
 function roomCard(room) {
@@ -449,7 +450,9 @@ async function start() {
       status = s;
       renderHeader();
       if (s === "unauthorized") render();
+      else schedule(); // a phase tap waiting offline says it is queued
     },
+    onOutbox() { schedule(); },
     onEvent() { /* state arrives through onState */ },
   });
   ctx.conn = conn;
