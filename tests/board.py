@@ -50,8 +50,8 @@ class Board:
         """Walk a room to `phase` with the organiser's commands."""
         room_id = self.day.room_ids[room_index]
         target = rules.ROOM_PHASES.index(phase)
-        while (i := rules.ROOM_PHASES.index(self.room_phase(room_id))) != target:
-            self.org.ok("phase_advance" if i < target else "phase_back", room_id=room_id)
+        while (i := rules.ROOM_PHASES.index(now := self.room_phase(room_id))) != target:
+            self.org.ok("phase_advance" if i < target else "phase_back", room_id=room_id, from_phase=now)
 
     def workshop_phase(self, phase: str) -> None:
         target = rules.WORKSHOP_PHASES.index(phase)

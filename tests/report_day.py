@@ -92,7 +92,7 @@ def play(day, *, title="Eastside trust workshop — یک روز گفتگو") -> 
     org.ok("workshop_update", date="2026-11-25", place="Eastside Community Centre")
 
     for f in facs:
-        f.ok("phase_advance")  # brainstorm
+        f.ok("phase_advance", from_phase="lobby")  # brainstorm
     for r, i, text, choice in BARRIERS:
         c = clients[r][i]
         payload = {"text": text} if choice is None else {"text": text, "anonymous": choice}
@@ -103,7 +103,7 @@ def play(day, *, title="Eastside trust workshop — یک روز گفتگو") -> 
                                              "name": me["name"], "room": rooms[r]}
     by_text = {p["text"]: k[1] for k, p in out.posts.items()}
     for f in facs:
-        f.ok("phase_advance")  # reveal
+        f.ok("phase_advance", from_phase="brainstorm")  # reveal
     # Merge the two Persian/English interpreter barriers of room 0.
     merged = facs[0].ok("barrier_merge", barrier_ids=[by_text["مترجم فارسی در کلانتری نیست"],
                                                       by_text["No interpreters at the front desk"]],
@@ -114,7 +114,7 @@ def play(day, *, title="Eastside trust workshop — یک روز گفتگو") -> 
     out.hidden_id = by_text["Insulting text that the facilitator hides"]
     facs[0].ok("post_hide", kind="barrier", id=out.hidden_id, reason="Personal attack")
     for f in facs:
-        f.ok("phase_advance")  # vote
+        f.ok("phase_advance", from_phase="reveal")  # vote
     # Room 0: police and community both like "explain stops" and the interpreters.
     votes0 = {0: ["Officers never explain why a car is stopped", "SHARED", "Complaints vanish without an answer"],
               1: ["Officers never explain why a car is stopped", "We rarely meet residents outside emergencies"],
@@ -140,7 +140,7 @@ def play(day, *, title="Eastside trust workshop — یک روز گفتگو") -> 
                 target = out.shared_id if text == "SHARED" else by_text[text]
                 clients[r][i].ok("vote_cast", target_type="barrier", target_id=target)
     for f in facs:
-        f.ok("phase_advance")  # solutions
+        f.ok("phase_advance", from_phase="vote")  # solutions
     sols = [
         (0, 1, "SHARED", "Hire interpreters and publish the hours", None),
         (0, 4, "Officers never explain why a car is stopped", "Una tarjeta que explique cada parada", None),
@@ -165,7 +165,7 @@ def play(day, *, title="Eastside trust workshop — یک روز گفتگو") -> 
         for c in clients[r][:5]:
             c.ok("vote_cast", target_type="solution", target_id=sid)
     for f in facs:
-        f.ok("phase_advance")  # report_out
+        f.ok("phase_advance", from_phase="solutions")  # report_out
     push0 = [out.shared_id, by_text["Officers never explain why a car is stopped"]]
     push1 = [by_text["جوانان از پلیس می‌ترسند"], by_text["Young people fear being searched at school"]]
     out.plenary_ids = facs[0].ok("report_push", barrier_ids=push0)["item_ids"] + \

@@ -140,10 +140,10 @@ def small_archive(app) -> bytes:
     day.create(rooms=1)
     p = day.join(name="Ana", anonymous=False)
     fac = day.facilitator(0)
-    fac.ok("phase_advance")
+    fac.ok("phase_advance", from_phase="lobby")
     bid = p.ok("barrier_post", text="Nobody explains the stops")["barrier"]["id"]
-    fac.ok("phase_advance")
-    fac.ok("phase_advance")
+    fac.ok("phase_advance", from_phase="brainstorm")
+    fac.ok("phase_advance", from_phase="reveal")
     p.ok("vote_cast", target_type="barrier", target_id=bid)
     raw = export(day.db, day.workshop_id, "json").data
     day.close()

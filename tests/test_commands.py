@@ -166,7 +166,7 @@ def test_phase_advance_moves_the_room_on_and_reveals_once(board):
     peer = board.person(0)
     elsewhere = board.person(1)
     board.day.drain()
-    res = board.fac.ok("phase_advance")
+    res = board.fac.ok("phase_advance", from_phase="lobby")
     assert res["room"]["phase"] == "brainstorm" and res["room"]["deadline"] is None
     for viewer in (a, elsewhere, board.display, board.fac_b, board.org):
         assert viewer.snapshot()["rooms"][str(board.room)]["phase"] == "brainstorm"
@@ -174,7 +174,7 @@ def test_phase_advance_moves_the_room_on_and_reveals_once(board):
     bid = board.post(a, "Stops are never explained")
     assert str(bid) not in peer.snapshot()["barriers"]
     board.day.drain()
-    res = board.fac.ok("phase_advance", timer_secs=120)
+    res = board.fac.ok("phase_advance", from_phase="brainstorm", timer_secs=120)
     room = res["room"]
     assert room["phase"] == "reveal" and room["revealed"] is True
     events = peer.events()
@@ -185,25 +185,25 @@ def test_phase_advance_moves_the_room_on_and_reveals_once(board):
     assert str(bid) in peer.snapshot()["barriers"]
     assert types(elsewhere) == ["room_updated"]  # the other room hears the phase, not the barriers
     # The organiser steers any room by naming it.
-    res = board.org.ok("phase_advance", room_id=board.room_b)
+    res = board.org.ok("phase_advance", from_phase="lobby", room_id=board.room_b)
     assert res["room"]["id"] == board.room_b and res["room"]["phase"] == "brainstorm"
     assert elsewhere.snapshot()["rooms"][str(board.room_b)]["phase"] == "brainstorm"
 
 
 def test_phase_advance_refusals(board):
     p = board.person(0)
-    board.refuse(p, "phase_advance", "forbidden")
-    board.refuse(board.display, "phase_advance", "forbidden")
-    board.refuse(board.fac, "phase_advance", "forbidden", room_id=board.room_b)
-    err = board.refuse(board.org, "phase_advance", "invalid")
+    board.refuse(p, "phase_advance", "forbidden", from_phase="lobby")
+    board.refuse(board.display, "phase_advance", "forbidden", from_phase="lobby")
+    board.refuse(board.fac, "phase_advance", "forbidden", from_phase="lobby", room_id=board.room_b)
+    err = board.refuse(board.org, "phase_advance", "invalid", from_phase="lobby")
     assert "room_id" in err["message"]
-    board.refuse(board.org, "phase_advance", "not_found", room_id=987654)
-    board.refuse(board.org, "phase_advance", "invalid", room_id=str(board.room))
+    board.refuse(board.org, "phase_advance", "not_found", from_phase="lobby", room_id=987654)
+    board.refuse(board.org, "phase_advance", "invalid", from_phase="lobby", room_id=str(board.room))
     for bad in ("60", 9, 14401, 60.5, True):
-        err = board.refuse(board.fac, "phase_advance", "invalid", timer_secs=bad)
+        err = board.refuse(board.fac, "phase_advance", "invalid", from_phase="lobby", timer_secs=bad)
         assert "timer_secs" in err["message"]
     board.phase("report_out")
-    err = board.refuse(board.fac, "phase_advance", "wrong_phase")
+    err = board.refuse(board.fac, "phase_advance", "wrong_phase", from_phase="report_out")
     assert err["details"]["phase"] == "report_out"
 
 
@@ -214,7 +214,7 @@ def test_phase_back_never_unreveals(board):
     bid = board.post(a, "Language barriers at the desk")
     board.phase("reveal")
     board.day.drain()
-    res = board.fac.ok("phase_back", timer_secs=300)
+    res = board.fac.ok("phase_back", from_phase="reveal", timer_secs=300)
     assert res["room"]["phase"] == "brainstorm" and res["room"]["revealed"] is True
     assert res["room"]["deadline"] is not None
     assert types(peer) == ["room_updated"]
@@ -224,20 +224,20 @@ def test_phase_back_never_unreveals(board):
     # Posts made now reach the whole room at once: the room stays revealed.
     later = board.post(a, "Nobody follows up")
     assert [e["data"]["barrier"]["id"] for e in peer.events() if e["type"] == "barrier_posted"] == [later]
-    res = board.org.ok("phase_back", room_id=board.room)
-    assert res["room"]["phase"] == "lobby" and res["room"]["deadline"] is None
+    res = board.org.ok("phase_back", from_phase="brainstorm", room_id=board.room)
+    assert res["room"]["phase"] == "lobby" and res["room"]["deadline"] == state["rooms"][str(board.room)]["deadline"]
 
 
 def test_phase_back_refusals(board):
     p = board.person(0)
-    err = board.refuse(board.fac, "phase_back", "wrong_phase")
+    err = board.refuse(board.fac, "phase_back", "wrong_phase", from_phase="lobby")
     assert err["details"]["phase"] == "lobby"
     board.phase("brainstorm")
-    board.refuse(p, "phase_back", "forbidden")
-    board.refuse(board.display, "phase_back", "forbidden")
-    board.refuse(board.fac_b, "phase_back", "forbidden", room_id=board.room)
-    board.refuse(board.fac, "phase_back", "invalid", timer_secs="30")
-    board.refuse(board.org, "phase_back", "invalid")
+    board.refuse(p, "phase_back", "forbidden", from_phase="brainstorm")
+    board.refuse(board.display, "phase_back", "forbidden", from_phase="brainstorm")
+    board.refuse(board.fac_b, "phase_back", "forbidden", from_phase="brainstorm", room_id=board.room)
+    board.refuse(board.fac, "phase_back", "invalid", from_phase="brainstorm", timer_secs="30")
+    board.refuse(board.org, "phase_back", "invalid", from_phase="brainstorm")
 
 
 def test_timer_set_gives_everyone_the_same_deadline(board):

@@ -195,7 +195,7 @@ def test_a_brainstorm_post_reaches_only_the_author_and_the_room_staff(board):
     assert got["display"][0]["data"] == {"room_id": board.room, "barriers": 1, "solutions": 0, "votes": 0}
     assert got["peer"] == [] and got["other"] == [] and got["fac_b"] == []
     # The reveal hands it to the whole room, and only the room.
-    board.fac.ok("phase_advance")
+    board.fac.ok("phase_advance", from_phase="brainstorm")
     revealed = {k: [e for e in c.events() if e["type"] == "barriers_revealed"]
                 for k, c in (("author", author), ("peer", peer), ("other", other), ("fac_b", board.fac_b),
                              ("display", board.display), ("org", board.org))}

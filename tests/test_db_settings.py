@@ -91,10 +91,10 @@ def test_a_command_releases_the_lock_when_refused(tmp_path):
     made = create_workshop(db, title="Lock", rooms=1, vote_budget=3, languages=["en"])
     organiser = Principal("organiser", made["workshop_id"])
     with pytest.raises(CommandError) as err:
-        dispatch(db, organiser, "phase_back", {"cid": "c1", "room_id": made["facilitators"][0]["room_id"]})
+        dispatch(db, organiser, "phase_back", {"cid": "c1", "from_phase": "lobby", "room_id": made["facilitators"][0]["room_id"]})
     assert err.value.code == "wrong_phase"
     # Not left held: the next command of the same workshop runs (it would hang otherwise).
-    out = dispatch(db, organiser, "phase_advance", {"cid": "c2", "room_id": made["facilitators"][0]["room_id"]})
+    out = dispatch(db, organiser, "phase_advance", {"cid": "c2", "from_phase": "lobby", "room_id": made["facilitators"][0]["room_id"]})
     assert out.result["room"]["phase"] == "brainstorm"
     db.dispose()
 
@@ -122,8 +122,8 @@ def test_postgres_commands_run_through_the_cached_rewrite(postgres_url):
     db = app.extensions["common_ground_db"]
     made = create_workshop(db, title="PG", rooms=1, vote_budget=3, languages=["en"])
     organiser = Principal("organiser", made["workshop_id"])
-    out = dispatch(db, organiser, "phase_advance", {"cid": "pg1", "room_id": made["facilitators"][0]["room_id"]})
+    out = dispatch(db, organiser, "phase_advance", {"cid": "pg1", "from_phase": "lobby", "room_id": made["facilitators"][0]["room_id"]})
     assert out.result["room"]["phase"] == "brainstorm"
-    again = dispatch(db, organiser, "phase_advance", {"cid": "pg1", "room_id": made["facilitators"][0]["room_id"]})
+    again = dispatch(db, organiser, "phase_advance", {"cid": "pg1", "from_phase": "lobby", "room_id": made["facilitators"][0]["room_id"]})
     assert again.repeated and again.result == out.result
     db.dispose()

@@ -144,9 +144,9 @@ class FullDay:
                                           "name": me["name"], "room_id": view["room_id"]}
         return view["id"]
 
-    def advance_rooms(self, **kw):
+    def advance_rooms(self, from_phase: str, **kw):
         for f in self.facs.values():
-            f.c.ok("phase_advance", **kw)
+            f.c.ok("phase_advance", from_phase=from_phase, **kw)
 
 
 def post_views(payload):
@@ -187,7 +187,7 @@ def test_full_day(day):
         assert {int(k) for k in f.snap()["participants"]} == {p.c.participant_id for p in fd.in_room(rid)}
 
     # -- silent brainstorm -------------------------------------------------------------
-    fd.advance_rooms(timer_secs=900)
+    fd.advance_rooms("lobby", timer_secs=900)
     texts = {lang: itertools.cycle(t) for lang, t in BARRIER_TEXTS.items()}
     numbers = itertools.count(1)
     own: dict[int, set[int]] = {}
@@ -217,12 +217,12 @@ def test_full_day(day):
     assert sum(s["barriers"] for s in display.snapshots[-1]["stats"].values()) == len(fd.posts)
 
     # -- reveal -----------------------------------------------------------------------------
-    fd.advance_rooms()
+    fd.advance_rooms("brainstorm")
     for p in fd.people[:6]:
         assert {int(k) for k in p.snap()["barriers"]} == room_posts[p.c.room_id]
 
     # -- vote: duplicates merged (dots de-duplicated), dot budget ------------------------
-    fd.advance_rooms()
+    fd.advance_rooms("reveal")
     shared = {}
     for rid in fd.rooms:
         voters = fd.in_room(rid)
@@ -274,7 +274,7 @@ def test_full_day(day):
                 k: b["votes"] for k, b in board.items() if not b["hidden"]}
 
     # -- solutions ------------------------------------------------------------------------------
-    fd.advance_rooms()
+    fd.advance_rooms("vote")
     top = {}
     for rid in fd.rooms:
         board = facs[rid].state["barriers"]
@@ -290,7 +290,7 @@ def test_full_day(day):
             p.c.ok("vote_cast", target_type="solution", target_id=sols[n % len(sols)])
 
     # -- report-out: the top barriers of each room go to the plenary -------------------------
-    fd.advance_rooms()
+    fd.advance_rooms("solutions")
     pushed_texts = set()
     for rid in fd.rooms:
         items = facs[rid].c.ok("report_push", barrier_ids=top[rid])["item_ids"]

@@ -231,10 +231,10 @@ for i in range(20):
 organiser = Principal("organiser", ws)
 room = people[0].room_id
 cid = lambda: uuid.uuid4().hex[:16]
-dispatch(db, organiser, "phase_advance", {"cid": cid(), "room_id": room})
+dispatch(db, organiser, "phase_advance", {"cid": cid(), "from_phase": "lobby", "room_id": room})
 barrier = dispatch(db, people[0], "barrier_post", {"cid": cid(), "text": "Stops"}).result["barrier"]["id"]
-for _ in range(2):
-    dispatch(db, organiser, "phase_advance", {"cid": cid(), "room_id": room})
+for phase in ("brainstorm", "reveal"):
+    dispatch(db, organiser, "phase_advance", {"cid": cid(), "from_phase": phase, "room_id": room})
 commits = []
 event.listen(db.engine, "commit", lambda conn: commits.append(1))
 pool = eventlet.GreenPool()

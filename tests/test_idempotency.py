@@ -53,9 +53,9 @@ def test_a_resent_post_is_answered_with_the_first_result_and_posts_once(board):
 
 
 def test_a_resent_staff_command_does_not_run_twice(board):
-    first = board.fac.send("phase_advance", cid="advance-1")
+    first = board.fac.send("phase_advance", cid="advance-1", from_phase="lobby")
     assert first["ok"] and first["result"]["room"]["phase"] == "brainstorm"
-    again = board.fac.send("phase_advance", cid="advance-1")
+    again = board.fac.send("phase_advance", cid="advance-1", from_phase="lobby")
     assert again["repeated"] is True and again["result"] == first["result"]
     assert board.org.snapshot()["rooms"][str(board.room)]["phase"] == "brainstorm"
     records = count(board.db, CommandRecord, workshop_id=board.day.workshop_id, client_id="advance-1")

@@ -180,7 +180,10 @@ class Keystone:
     # setup helpers (not checked: they run before begin())
     def phase(self, fac, n=1):
         for _ in range(n):
-            fac.ok("phase_advance")
+            fac.ok("phase_advance", from_phase=self.room_phase(fac.room_id))
+
+    def room_phase(self, room_id: int) -> str:
+        return self.fresh("organiser")["rooms"][str(room_id)]["phase"]
 
     def post(self, who, text, **kw) -> int:
         return who.ok("barrier_post", text=text, **kw)["barrier"]["id"]
@@ -358,13 +361,13 @@ def test_workshop_settings_pause_and_phases(ks):
 @covers("room_updated")
 def test_room_phases_and_timers(ks):
     ks.begin("room_phases_and_timers")
-    ks.step("advance with a timer", lambda: ks.fac.ok("phase_advance", timer_secs=600), EVERYONE)
+    ks.step("advance with a timer", lambda: ks.fac.ok("phase_advance", from_phase="lobby", timer_secs=600), EVERYONE)
     ks.step("extend", lambda: ks.fac.ok("timer_extend", seconds=120), EVERYONE)
     ks.step("clear", lambda: ks.fac.ok("timer_clear"), EVERYONE)
     ks.step("no timer to clear", lambda: ks.fac.refused("timer_clear", "no_timer"))
     ks.step("room B timer by the organiser", lambda: ks.org.ok("timer_set", room_id=ks.room_b, seconds=300), EVERYONE)
-    ks.step("organiser moves room A back", lambda: ks.org.ok("phase_back", room_id=ks.room_a), EVERYONE)
-    ks.step("other room is forbidden", lambda: ks.fac.refused("phase_advance", "forbidden", room_id=ks.room_b))
+    ks.step("organiser moves room A back", lambda: ks.org.ok("phase_back", from_phase="brainstorm", room_id=ks.room_a), EVERYONE)
+    ks.step("other room is forbidden", lambda: ks.fac.refused("phase_advance", "forbidden", from_phase="lobby", room_id=ks.room_b))
     assert ks.state["other_room"]["rooms"][str(ks.room_b)]["deadline"] is not None
     ks.finish()
 
@@ -424,7 +427,7 @@ def test_withdraw_before_and_after_reveal(ks):
     ks.step("to vote", lambda: ks.phase(ks.fac), EVERYONE)
     ks.step("peer dots the third", lambda: ks.peer.ok("vote_cast", target_type="barrier", target_id=third),
             ROOM_A | {"display"})
-    ks.step("back to reveal", lambda: ks.fac.ok("phase_back"), EVERYONE)
+    ks.step("back to reveal", lambda: ks.fac.ok("phase_back", from_phase="vote"), EVERYONE)
     # The peer's dot comes back with the withdrawal.
     ks.step("withdraw a barrier that has a dot", lambda: ks.author.ok("barrier_withdraw", barrier_id=third),
             ROOM_A | {"display"})
@@ -440,20 +443,21 @@ def test_hide_in_brainstorm_then_restore(ks):
     ks.begin("hide_in_brainstorm_then_restore")
     ks.step("facilitator hides before the reveal",
             lambda: ks.fac.ok("post_hide", kind="barrier", id=hidden, reason="Names a person; please rephrase"),
-            {"author", "facilitator", "organiser"})
+            {"author", "facilitator", "organiser", "display"})
     b = ks.barriers("author")[str(hidden)]
     assert b["hidden"] is True and b["hidden_reason"] == "Names a person; please rephrase"
     ks.step("already hidden", lambda: ks.fac.refused("post_hide", "already_hidden", kind="barrier", id=hidden,
                                                       reason="again"))
     ks.step("restore before the reveal: still only the author and the facilitators",
-            lambda: ks.org.ok("post_restore", kind="barrier", id=hidden), {"author", "facilitator", "organiser"})
+            lambda: ks.org.ok("post_restore", kind="barrier", id=hidden), {"author", "facilitator", "organiser", "display"})
     ks.step("hide it again", lambda: ks.fac.ok("post_hide", kind="barrier", id=hidden,
                                                reason="Names a person; please rephrase"),
-            {"author", "facilitator", "organiser"})
+            {"author", "facilitator", "organiser", "display"})
     ks.step("reveal", lambda: ks.phase(ks.fac), EVERYONE)
     assert set(ks.barriers("peer")) == {str(kept)}
     assert str(hidden) in ks.barriers("author")
-    ks.step("restore after the reveal", lambda: ks.fac.ok("post_restore", kind="barrier", id=hidden), ROOM_A)
+    ks.step("restore after the reveal", lambda: ks.fac.ok("post_restore", kind="barrier", id=hidden),
+            ROOM_A | {"display"})
     assert ks.barriers("peer")[str(hidden)]["hidden"] is False
     ks.step("not hidden any more", lambda: ks.fac.refused("post_restore", "not_hidden", kind="barrier", id=hidden))
     # The peer never received the hidden text before the restore.
@@ -480,7 +484,7 @@ def test_hide_after_reveal_with_votes(ks):
     assert ks.state["peer"]["my_votes"] == []
     ks.step("a hidden post takes no dots", lambda: ks.voter.refused("vote_cast", "hidden", target_type="barrier",
                                                                      target_id=b1))
-    ks.step("restore", lambda: ks.org.ok("post_restore", kind="barrier", id=b1), ROOM_A)
+    ks.step("restore", lambda: ks.org.ok("post_restore", kind="barrier", id=b1), ROOM_A | {"display"})
     ks.step("dot it again", lambda: ks.peer.ok("vote_cast", target_type="barrier", target_id=b1),
             ROOM_A | {"display"})
     assert ks.barriers("facilitator")[str(b1)]["votes"] == 1
@@ -560,9 +564,8 @@ def test_nested_merge_and_hidden_member(ks):
     ks.author.ok("vote_cast", target_type="barrier", target_id=b3)
     ks.peer.ok("vote_cast", target_type="barrier", target_id=b2)
     ks.begin("nested_merge_and_hidden_member")
-    # Different voters: no dot comes back, so the projector's counts stay (it may hear them again).
-    inner = ks.step("merge two", lambda: ks.fac.ok("barrier_merge", barrier_ids=[b1, b2]), ROOM_A,
-                    quiet={"display"})["shared_id"]
+    # Two barriers become one: the projector counts one fewer (counts.js, room_stats).
+    inner = ks.step("merge two", lambda: ks.fac.ok("barrier_merge", barrier_ids=[b1, b2]), ROOM_A | {"display"})["shared_id"]
     assert ks.barriers("peer")[str(inner)]["text"] == "Stops are never explained"
     outer = ks.step("merge the shared one with a third (the author's second dot comes back)",
                     lambda: ks.org.ok("barrier_merge", room_id=ks.room_a, barrier_ids=[inner, b3],
@@ -570,13 +573,13 @@ def test_nested_merge_and_hidden_member(ks):
     assert ks.barriers("facilitator")[str(outer)]["members"] == sorted([inner, b3])
     ks.step("inner cannot be undone first", lambda: ks.fac.refused("merge_undo", "merged", shared_id=inner))
     ks.step("hide a merged original", lambda: ks.fac.ok("post_hide", kind="barrier", id=b1, reason="Too personal"),
-            {"author", "peer", "facilitator", "organiser"})
+            {"author", "peer", "facilitator", "organiser"}, quiet={"display"})
     assert str(b1) not in ks.barriers("peer") and ks.barriers("author")[str(b1)]["hidden"]
-    ks.step("undo the outer merge", lambda: ks.fac.ok("merge_undo", shared_id=outer), ROOM_A, quiet={"display"})
+    ks.step("undo the outer merge", lambda: ks.fac.ok("merge_undo", shared_id=outer), ROOM_A | {"display"})
     ks.step("undo the inner merge: the hidden original stays hidden",
             lambda: ks.fac.ok("merge_undo", shared_id=inner), ROOM_A | {"display"})
     assert str(b1) not in ks.barriers("peer") and ks.barriers("author")[str(b1)]["merged_into"] is None
-    ks.step("restore it", lambda: ks.fac.ok("post_restore", kind="barrier", id=b1), ROOM_A)
+    ks.step("restore it", lambda: ks.fac.ok("post_restore", kind="barrier", id=b1), ROOM_A | {"display"})
     assert ks.barriers("peer")[str(b1)]["merged_into"] is None
     ks.finish()
 
@@ -611,7 +614,7 @@ def test_solutions_votes_and_moderation(ks):
             ROOM_A | {"display"})
     assert str(s1) not in ks.state["peer"]["solutions"]
     assert ks.state["author"]["solutions"][str(s1)]["hidden_reason"] == "Duplicate of the handout idea"
-    ks.step("restore s1", lambda: ks.fac.ok("post_restore", kind="solution", id=s1), ROOM_A)
+    ks.step("restore s1", lambda: ks.fac.ok("post_restore", kind="solution", id=s1), ROOM_A | {"display"})
     ks.step("author withdraws s1", lambda: ks.author.ok("solution_withdraw", solution_id=s1), ROOM_A | {"display"})
     assert f"solution:{s1}" not in ks.state["author"]["mine"]
     ks.step("peer withdraws s2 with the author's dot on it",
@@ -756,7 +759,7 @@ def test_participant_moved_mid_day(ks):
     ks.post(ks.other_room, "Officers rotate too often", anonymous=False)
     ks.phase(ks.fac, 2)  # room A revealed, voting; room B still in its silent brainstorm
     ks.peer.ok("vote_cast", target_type="barrier", target_id=own)
-    ks.fac.ok("phase_back")  # room A back to reveal: posts allowed again
+    ks.fac.ok("phase_back", from_phase="vote")  # room A back to reveal: posts allowed again
     ks.begin("participant_moved_mid_day")
     ks.step("organiser moves the peer to room B",
             lambda: ks.org.ok("participant_move", participant_id=ks.peer.participant_id, room_id=ks.room_b),
@@ -780,7 +783,7 @@ def test_participant_moved_mid_day(ks):
     assert str(new) in ks.barriers("other_room")
     ks.step("room B is not voting yet", lambda: ks.peer.refused("vote_cast", "wrong_phase", target_type="barrier",
                                                                  target_id=new))
-    ks.step("room B to vote", lambda: ks.fac_b.ok("phase_advance"), EVERYONE)
+    ks.step("room B to vote", lambda: ks.fac_b.ok("phase_advance", from_phase="reveal"), EVERYONE)
     ks.step("room B votes", lambda: ks.other_room.ok("vote_cast", target_type="barrier", target_id=new),
             ROOM_B | {"peer", "display"})
     ks.finish()
@@ -888,8 +891,8 @@ def test_screening_flags_and_merge_objections(ks):
     ks.step("reveal: the name appears", lambda: ks.phase(ks.fac), EVERYONE)
     assert ks.barriers("facilitator")[str(named)]["author_name"] == "Officer Diaz"
     assert ks.barriers("facilitator")[str(anon)]["author_name"] is None
-    shared = ks.step("merge the two", lambda: ks.fac.ok("barrier_merge", barrier_ids=[named, anon]), ROOM_A,
-                     quiet={"display"})["shared_id"]
+    shared = ks.step("merge the two", lambda: ks.fac.ok("barrier_merge", barrier_ids=[named, anon]),
+                     ROOM_A | {"display"})["shared_id"]
     objection = ks.step("the anonymous author objects: the facilitators hear it, not who",
                         lambda: ks.peer.ok("merge_object", barrier_id=anon, reason="Mine is about traffic stops"),
                         {"peer", "facilitator", "organiser"})["objection"]
@@ -910,8 +913,8 @@ def test_screening_flags_and_merge_objections(ks):
     ks.step("its author withdraws it: the flag goes too", lambda: ks.author.ok("barrier_withdraw", barrier_id=phone),
             ROOM_A | {"display"})
     assert ks.state["facilitator"]["flags"] == {}
-    ks.step("undo the merge: its objections go with it", lambda: ks.fac.ok("merge_undo", shared_id=shared), ROOM_A,
-            quiet={"display"})
+    ks.step("undo the merge: its objections go with it", lambda: ks.fac.ok("merge_undo", shared_id=shared),
+            ROOM_A | {"display"})
     assert ks.state["facilitator"]["objections"] == {} == ks.state["peer"]["objections"]
     ks.finish()
 
@@ -954,12 +957,12 @@ def test_full_day(ks):
     ray.room_id = ks.room_a
     ks.step("pause", lambda: org.ok("workshop_pause", message="Coffee"), EVERYONE)
     ks.step("resume", lambda: org.ok("workshop_resume"), EVERYONE)
-    ks.step("brainstorm with a timer", lambda: fac.ok("phase_advance", timer_secs=900), EVERYONE)
+    ks.step("brainstorm with a timer", lambda: fac.ok("phase_advance", from_phase="lobby", timer_secs=900), EVERYONE)
     ks.step("extend the timer", lambda: fac.ok("timer_extend", seconds=60), EVERYONE)
     ks.step("clear the timer", lambda: fac.ok("timer_clear"), EVERYONE)
     ks.step("set a timer", lambda: org.ok("timer_set", room_id=ks.room_a, seconds=600), EVERYONE)
-    ks.step("room B starts", lambda: ks.fac_b.ok("phase_advance"), EVERYONE)
-    ks.step("room B back to the lobby", lambda: org.ok("phase_back", room_id=ks.room_b), EVERYONE)
+    ks.step("room B starts", lambda: ks.fac_b.ok("phase_advance", from_phase="lobby"), EVERYONE)
+    ks.step("room B back to the lobby", lambda: org.ok("phase_back", from_phase="brainstorm", room_id=ks.room_b), EVERYONE)
     ks.step("room A calls for help", lambda: fac.ok("help_call", message="Come by"), {"facilitator", "organiser"})
     ks.step("the organiser answers", lambda: org.ok("help_clear", room_id=ks.room_a), {"facilitator", "organiser"})
     screening = {"facilitator", "organiser", "display"}
@@ -974,46 +977,45 @@ def test_full_day(ks):
                     screening | {"author"})
     ks.step("and withdraws it", lambda: ks.author.ok("barrier_withdraw", barrier_id=extra), screening | {"author"})
     ks.step("the facilitator hides Ray's post before the reveal", lambda: fac.ok(
-        "post_hide", kind="barrier", id=r2, reason="Names an officer"), {"facilitator", "organiser"})
+        "post_hide", kind="barrier", id=r2, reason="Names an officer"), {"facilitator", "organiser", "display"})
     ks.step("the facilitator takes the phone number out", lambda: fac.ok(
         "post_edit", kind="barrier", id=p1, text="Nobody translates at the desk"), {"peer", "facilitator", "organiser"})
-    ks.step("reveal", lambda: fac.ok("phase_advance"), EVERYONE)
+    ks.step("reveal", lambda: fac.ok("phase_advance", from_phase="brainstorm"), EVERYONE)
     assert ks.barriers("facilitator")[str(r2)]["author_name"] == "Ray Ortiz"
     assert ks.barriers("peer")[str(r1)]["author_name"] == "Ray Ortiz" and str(r2) not in ks.barriers("peer")
     ks.step("hide the voter's post", lambda: fac.ok("post_hide", kind="barrier", id=v1, reason="Duplicate"),
-            ROOM_A)
-    ks.step("restore it", lambda: org.ok("post_restore", kind="barrier", id=v1), ROOM_A)
+            ROOM_A | {"display"})
+    ks.step("restore it", lambda: org.ok("post_restore", kind="barrier", id=v1), ROOM_A | {"display"})
     shared = ks.step("merge Ray's post with the peer's", lambda: fac.ok("barrier_merge", barrier_ids=[r1, p1]),
-                     ROOM_A, quiet={"display"})["shared_id"]
+                     ROOM_A | {"display"})["shared_id"]
     ks.step("the peer objects", lambda: ks.peer.ok("merge_object", barrier_id=p1, reason="Mine is about phones"),
             {"peer", "facilitator", "organiser"})
     ks.step("Ray objects", lambda: ray.ok("merge_object", barrier_id=r1, reason="Keep Ray's own words"),
             {"facilitator", "organiser"})
     ks.step("the facilitator keeps the merge", lambda: fac.ok("merge_objection_dismiss", shared_id=shared),
             {"peer", "facilitator", "organiser"})
-    other = ks.step("merge two more", lambda: fac.ok("barrier_merge", barrier_ids=[a1, v1]), ROOM_A,
-                    quiet={"display"})["shared_id"]
-    ks.step("and undo it", lambda: fac.ok("merge_undo", shared_id=other), ROOM_A, quiet={"display"})
-    ks.step("vote", lambda: fac.ok("phase_advance"), EVERYONE)
+    other = ks.step("merge two more", lambda: fac.ok("barrier_merge", barrier_ids=[a1, v1]), ROOM_A | {"display"})["shared_id"]
+    ks.step("and undo it", lambda: fac.ok("merge_undo", shared_id=other), ROOM_A | {"display"})
+    ks.step("vote", lambda: fac.ok("phase_advance", from_phase="reveal"), EVERYONE)
     dots = ROOM_A | {"display"}
     ks.step("the peer dots the author's", lambda: ks.peer.ok("vote_cast", target_type="barrier", target_id=a1), dots)
     ks.step("Ray dots it too", lambda: ray.ok("vote_cast", target_type="barrier", target_id=a1), dots)
     ks.step("Ray dots the shared one", lambda: ray.ok("vote_cast", target_type="barrier", target_id=shared), dots)
     ks.step("the peer takes a dot back", lambda: ks.peer.ok("vote_withdraw", target_type="barrier", target_id=a1),
             dots)
-    ks.step("solutions", lambda: fac.ok("phase_advance"), EVERYONE)
+    ks.step("solutions", lambda: fac.ok("phase_advance", from_phase="vote"), EVERYONE)
     s1 = ks.step("Ray proposes, named", lambda: ray.ok("solution_post", barrier_id=a1, text="A card for every stop")
                  ["solution"]["id"], dots)
     s2 = ks.step("Ray proposes again", lambda: ray.ok("solution_post", barrier_id=a1, text="Fire Officer K.")
                  ["solution"]["id"], dots)
     ks.step("the facilitator hides it", lambda: fac.ok("post_hide", kind="solution", id=s2, reason="Personal"),
-            ROOM_A)
+            ROOM_A | {"display"})
     s3 = ks.step("the author proposes", lambda: ks.author.ok("solution_post", barrier_id=a1, text="Ride-alongs")
                  ["solution"]["id"], dots)
     ks.step("and withdraws it", lambda: ks.author.ok("solution_withdraw", solution_id=s3), dots)
     ks.step("the voter dots Ray's solution", lambda: ks.voter.ok("vote_cast", target_type="solution", target_id=s1),
             dots)
-    ks.step("report-out", lambda: fac.ok("phase_advance"), EVERYONE)
+    ks.step("report-out", lambda: fac.ok("phase_advance", from_phase="solutions"), EVERYONE)
     items = ks.step("push two", lambda: fac.ok("report_push", barrier_ids=[a1, shared]), EVERYONE)["item_ids"]
     ks.step("withdraw one", lambda: fac.ok("report_withdraw", item_id=items[1]), EVERYONE)
     ks.step("Ray volunteers for the council", lambda: ray.ok("council_volunteer", contact="ray@example.org",

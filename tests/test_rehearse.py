@@ -47,13 +47,13 @@ def test_simulated_people_follow_the_facilitator(live_server):
             return [b for b in facilitator.state["barriers"].values() if not b["merged_into"]]
 
         wait_for(lambda: len(facilitator.state["participants"]) == 6, "6 simulated people to join")
-        facilitator.ok("phase_advance")  # brainstorm
+        facilitator.ok("phase_advance", from_phase="lobby")  # brainstorm
         wait_for(lambda: len(barriers()) >= 6, "every person posts a barrier")
-        facilitator.ok("phase_advance")  # reveal
-        facilitator.ok("phase_advance")  # vote
+        facilitator.ok("phase_advance", from_phase="brainstorm")  # reveal
+        facilitator.ok("phase_advance", from_phase="reveal")  # vote
         wait_for(lambda: sum(b["votes"] for b in barriers()) >= 6, "votes during the vote phase")
         assert room()["phase"] == "vote"
-        facilitator.ok("phase_advance")  # solutions
+        facilitator.ok("phase_advance", from_phase="vote")  # solutions
         wait_for(lambda: len(facilitator.state["solutions"]) >= 2, "solutions during the solutions phase")
         for _ in range(3):
             organiser.ok("workshop_advance")  # plenary, action plan, closed: the rehearsal ends

@@ -408,12 +408,11 @@ def post_hide(ctx: Context, kind, id, reason):
     item, room, audience = _moderated(ctx, kind, id)
     if item.hidden:
         raise CommandError("already_hidden", "This post is already hidden.")
-    returned = return_votes(ctx, kind, item.id)
+    return_votes(ctx, kind, item.id)
     item.hidden = True
     item.hidden_reason = reason
     ctx.emit("post_hidden", {"kind": kind, "id": item.id, "reason": reason}, audience)
-    if returned:
-        emit_stats(ctx, room.id)  # the projector's vote count drops with the returned dots
+    emit_stats(ctx, room.id)  # the projector's counts drop: the post, and its returned dots
     ctx.audit("hide", kind=kind, id=item.id, reason=reason, room_id=room.id)
     return {}
 
@@ -428,5 +427,6 @@ def post_restore(ctx: Context, kind, id):
     item.hidden_reason = None
     view = barrier_payload(ctx, item) if kind == "barrier" else solution_payload(ctx, item)
     ctx.emit("post_restored", {"kind": kind, "item": view}, audience)
+    emit_stats(ctx, room.id)  # counted again on the projector
     ctx.audit("restore", kind=kind, id=item.id, room_id=room.id)
     return {}

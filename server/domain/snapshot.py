@@ -181,10 +181,13 @@ def _room_stats_query():
     barrier_ids = select(Barrier.id).where(Barrier.room_id == room)
     solution_ids = select(Solution.id).where(Solution.room_id == room)
     return select(
+        # The one count of barriers (the facilitator's list, the phone's, the export): visible
+        # after merging. A merged group counts once; hidden and withdrawn posts not at all.
         select(func.count()).select_from(Barrier).where(
-            Barrier.room_id == room, Barrier.withdrawn.is_(False), Barrier.is_shared.is_(False)).scalar_subquery(),
+            Barrier.room_id == room, Barrier.withdrawn.is_(False), Barrier.merged_into_id.is_(None),
+            Barrier.hidden.is_(False)).scalar_subquery(),
         select(func.count()).select_from(Solution).where(
-            Solution.room_id == room, Solution.withdrawn.is_(False)).scalar_subquery(),
+            Solution.room_id == room, Solution.withdrawn.is_(False), Solution.hidden.is_(False)).scalar_subquery(),
         select(func.count()).select_from(Vote).where(
             ((Vote.target_type == "barrier") & Vote.target_id.in_(barrier_ids))
             | ((Vote.target_type == "solution") & Vote.target_id.in_(solution_ids))).scalar_subquery(),

@@ -188,13 +188,32 @@ class RoomRef(Payload):
     room_id: int | None = None
 
 
+RoomPhase = Literal[rules.ROOM_PHASES]  # type: ignore[valid-type]
+
+
 class PhaseChange(RoomRef):
+    # The phase the sender saw when it tapped: a second tap of a double tap, or a tap queued
+    # offline behind one that already ran, names a phase the room has left and is refused.
+    from_phase: RoomPhase
     timer_secs: int | None = Field(default=None, ge=10, le=rules.MAX_TIMER_SECS)
+
+
+def _check_from(room, from_phase: str) -> int:
+    """The room's phase index, once the sender's `from_phase` is the room's phase."""
+    if room.phase != from_phase:
+        raise CommandError("stale_phase", f"This room has already moved on: it is in {room.phase}, not {from_phase}. "
+                           "Nothing was changed.", phase=room.phase)
+    return rules.ROOM_PHASES.index(room.phase)
 
 
 def _set_phase(ctx: Context, room, phase: str, timer_secs: int | None) -> dict:
     room.phase = phase
-    room.deadline = ctx.now + timedelta(seconds=timer_secs) if timer_secs else None
+    # A running countdown is kept: only a new one (timer_secs) or timer_clear replaces it.
+    # One that has already run out is not carried into the next phase.
+    if timer_secs:
+        room.deadline = ctx.now + timedelta(seconds=timer_secs)
+    elif room.deadline is not None and room.deadline <= ctx.now:
+        room.deadline = None
     revealing = phase == "reveal" and not room.revealed
     if revealing:
         room.revealed = True
@@ -220,10 +239,10 @@ def _set_phase(ctx: Context, room, phase: str, timer_secs: int | None) -> dict:
 
 
 @command("phase_advance", roles=("facilitator", "organiser"), schema=PhaseChange)
-def phase_advance(ctx: Context, room_id=None, timer_secs=None):
-    """Facilitator moves their room to the next phase (revealing the brainstorm on the way); heard by everyone."""
+def phase_advance(ctx: Context, from_phase, room_id=None, timer_secs=None):
+    """Facilitator moves their room from `from_phase` to the next phase (revealing the brainstorm on the way); heard by everyone."""
     room = get_room(ctx, room_id)
-    i = rules.ROOM_PHASES.index(room.phase)
+    i = _check_from(room, from_phase)
     if i + 1 >= len(rules.ROOM_PHASES):
         raise CommandError("wrong_phase", "This room is already at its last phase (report_out).",
                            phase=room.phase, allowed=list(rules.ROOM_PHASES[:-1]))
@@ -231,10 +250,10 @@ def phase_advance(ctx: Context, room_id=None, timer_secs=None):
 
 
 @command("phase_back", roles=("facilitator", "organiser"), schema=PhaseChange)
-def phase_back(ctx: Context, room_id=None, timer_secs=None):
-    """Facilitator moves their room back one phase (a reveal is never undone); heard by everyone."""
+def phase_back(ctx: Context, from_phase, room_id=None, timer_secs=None):
+    """Facilitator moves their room back one phase from `from_phase` (a reveal is never undone); heard by everyone."""
     room = get_room(ctx, room_id)
-    i = rules.ROOM_PHASES.index(room.phase)
+    i = _check_from(room, from_phase)
     if i == 0:
         raise CommandError("wrong_phase", "This room is already at its first phase (lobby).",
                            phase=room.phase, allowed=list(rules.ROOM_PHASES[1:]))

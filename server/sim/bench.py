@@ -361,10 +361,10 @@ def _progress(step: str) -> None:
     print(f"bench {time.strftime('%H:%M:%S')}: {step}", file=sys.stderr, flush=True)
 
 
-async def _steer(organiser, room_id: int) -> None:
-    """The organiser moves a room to its next phase (reconnecting and resending if dropped)."""
+async def _steer(organiser, room_id: int, from_phase: str) -> None:
+    """The organiser moves a room on from `from_phase` (reconnecting and resending if dropped)."""
     cid = uuid.uuid4().hex
-    ack = await organiser.send("phase_advance", {"room_id": room_id}, cid=cid, timeout=60)
+    ack = await organiser.send("phase_advance", {"room_id": room_id, "from_phase": from_phase}, cid=cid, timeout=60)
     for _ in range(5):
         if ack:
             break
@@ -468,7 +468,7 @@ async def _orchestrate(args, urls: list[str], wss: list[dict] | None, baseline: 
             for org in organisers:
                 await _connect_robust(org)
             for rid, w in room_ws.items():
-                await _steer(organisers[w], rid)  # brainstorm
+                await _steer(organisers[w], rid, "lobby")  # brainstorm
         for display in displays:
             await _connect_robust(display)
         gate = asyncio.Semaphore(20)  # tablets come on a few at a time, not 200 snapshots at once
@@ -507,8 +507,8 @@ async def _orchestrate(args, urls: list[str], wss: list[dict] | None, baseline: 
                 print(f"bench: {len(seed_refused)} barrier posts not accepted, e.g. {seed_refused[:3]}",
                       file=sys.stderr)
             for rid in facs:
-                for _ in range(2):  # reveal, vote
-                    await _steer(organisers[room_ws[rid]], rid)
+                for phase in ("brainstorm", "reveal"):  # to the reveal, then the vote
+                    await _steer(organisers[room_ws[rid]], rid, phase)
             await asyncio.sleep(1.0 + n / 1000)
         await workers.ask("prepare")
 

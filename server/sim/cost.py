@@ -83,7 +83,7 @@ def run(url: str, participants: int = 100, rooms: int = 10, budget: int = 3, see
 
     room_ids = [f["room_id"] for f in made["facilitators"]]
     for rid in room_ids:
-        dispatch(db, organiser, "phase_advance", {"cid": _cid(), "room_id": rid})  # brainstorm
+        dispatch(db, organiser, "phase_advance", {"cid": _cid(), "room_id": rid, "from_phase": "lobby"})  # brainstorm
     by_room: dict[int, list[Principal]] = {}
     for p in people:
         by_room.setdefault(p.room_id, []).append(p)
@@ -93,8 +93,8 @@ def run(url: str, participants: int = 100, rooms: int = 10, budget: int = 3, see
             out = dispatch(db, members[k % len(members)], "barrier_post", {"cid": _cid(), "text": f"Barrier {k}"})
             barriers.setdefault(rid, []).append(out.result["barrier"]["id"])
     for rid in room_ids:
-        for _ in range(2):  # reveal, vote
-            dispatch(db, organiser, "phase_advance", {"cid": _cid(), "room_id": rid})
+        for phase in ("brainstorm", "reveal"):  # to the reveal, then the vote
+            dispatch(db, organiser, "phase_advance", {"cid": _cid(), "room_id": rid, "from_phase": phase})
 
     votes = [(p, t) for p in people for t in rng.sample(barriers[p.room_id], budget)]
     rng.shuffle(votes)

@@ -211,7 +211,7 @@ def stage(live_server, state: str) -> Staged:
             f1.ok(name, **payload)
             f2.ok(name, **payload)
 
-        both("phase_advance", timer_secs=600)   # brainstorm
+        both("phase_advance", from_phase="lobby", timer_secs=600)   # brainstorm
         for who, text in ROOM1_POSTS:
             staged.barriers[text] = phones1[who].ok("barrier_post", text=text)["barrier"]["id"]
         for who, text in ROOM2_POSTS:
@@ -222,7 +222,7 @@ def stage(live_server, state: str) -> Staged:
             organiser.ok("workshop_pause", message="Lunch break — back at 1:15. الان ناهار است.")
             return staged
 
-        both("phase_advance")   # reveal
+        both("phase_advance", from_phase="brainstorm")   # reveal
         merged = f1.ok("barrier_merge", barrier_ids=[staged.barriers["Officers rarely explain why they stop people"],
                                                      staged.barriers["Stops are not explained"]],
                        text=MERGE_TEXT)
@@ -232,7 +232,7 @@ def stage(live_server, state: str) -> Staged:
         if state == "reveal":
             return staged
 
-        both("phase_advance", timer_secs=300)   # vote
+        both("phase_advance", from_phase="reveal", timer_secs=300)   # vote
         votes1 = [MERGE_TEXT, ROOM1_POSTS[1][1], MERGE_TEXT, ROOM1_POSTS[2][1], MERGE_TEXT, ROOM1_POSTS[4][1]]
         for i, phone in enumerate(phones1):
             for text in (votes1[i % len(votes1)], votes1[(i + 1) % len(votes1)]):
@@ -242,7 +242,7 @@ def stage(live_server, state: str) -> Staged:
         if state == "vote":
             return staged
 
-        both("phase_advance", timer_secs=900)   # solutions
+        both("phase_advance", from_phase="vote", timer_secs=900)   # solutions
         sol_ids = []
         for who, barrier_text, text in SOLUTIONS:
             sol = phones1[who].ok("solution_post", barrier_id=staged.barriers[barrier_text], text=text)["solution"]
@@ -254,7 +254,7 @@ def stage(live_server, state: str) -> Staged:
         if state == "solutions":
             return staged
 
-        both("phase_advance")   # report_out
+        both("phase_advance", from_phase="solutions")   # report_out
         f1.ok("report_push", barrier_ids=[staged.barriers[MERGE_TEXT]])
         f2.ok("report_push", barrier_ids=[staged.barriers[ROOM2_POSTS[0][1]]])
         if state == "report_out":

@@ -125,7 +125,7 @@ def test_a_day_over_real_websockets(live_server, workshop):
     assert len(rooms) == 2, "both rooms get people"
 
     for f in facilitators:
-        f.ok("phase_advance")  # brainstorm
+        f.ok("phase_advance", from_phase="lobby")  # brainstorm
     texts = ["Stops are not explained", "مردم از گزارش دادن می‌ترسند", "Body cams are off",
              "Officers don't live here", "No follow-up after complaints", "زبان مشترک نداریم"]
     for (j, s), text in zip(phones, texts):
@@ -135,8 +135,8 @@ def test_a_day_over_real_websockets(live_server, workshop):
     dropped_join, dropped = phones[0]
     dropped.sio.disconnect()
     for f in facilitators:
-        f.ok("phase_advance")  # reveal
-        f.ok("phase_advance", timer_secs=300)  # vote
+        f.ok("phase_advance", from_phase="brainstorm")  # reveal
+        f.ok("phase_advance", from_phase="reveal", timer_secs=300)  # vote
     for j, s in phones[1:]:
         room_barriers = [b for b in s.state["barriers"].values() if b["room_id"] == j["room_id"]]
         s.ok("vote_cast", target_type="barrier", target_id=room_barriers[0]["id"])
@@ -147,8 +147,8 @@ def test_a_day_over_real_websockets(live_server, workshop):
 
     # Report-out, plenary, action plan.
     for f in facilitators:
-        f.ok("phase_advance")  # solutions
-        f.ok("phase_advance")  # report_out
+        f.ok("phase_advance", from_phase="vote")  # solutions
+        f.ok("phase_advance", from_phase="solutions")  # report_out
         top = max((b for b in f.state["barriers"].values() if not b["merged_into"]), key=lambda b: b["votes"])
         f.ok("report_push", barrier_ids=[top["id"]])
     organiser.ok("workshop_advance")  # plenary

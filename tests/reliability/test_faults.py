@@ -48,15 +48,15 @@ def test_kill_9_during_a_vote_storm(fleet, pg_url, redis_env):
     urls = [a.url, b.url]
     w = make_workshop(pg_url, a.url, rooms=1, budget=3)
     fac = Screen([b.url, a.url], token(w["facilitator_urls"][0]), "facilitator")
-    fac.ok("phase_advance")  # brainstorm
+    fac.ok("phase_advance", from_phase="lobby")  # brainstorm
     phones = []
     for i in range(STORM_PHONES):
         first = urls[i % 2]
         j = join(first, w["join_code"], "community_member")
         phones.append(Screen([first] + [u for u in urls if u != first], j["token"], f"phone{i}"))
     barrier_id = phones[0].ok("barrier_post", text="Stops are not explained")["barrier"]["id"]
-    fac.ok("phase_advance")  # reveal
-    fac.ok("phase_advance")  # vote
+    fac.ok("phase_advance", from_phase="brainstorm")  # reveal
+    fac.ok("phase_advance", from_phase="reveal")  # vote
     screens = [fac, *phones]
 
     acked, errors = [], []
@@ -119,8 +119,8 @@ def test_redis_restart_mid_session(fleet, pg_url, own_redis):
     phones = [Screen((a, b)[i % 2].url, join((a, b)[i % 2].url, w["join_code"], "community_member")["token"],
                      f"phone{i}@{'AB'[i % 2]}") for i in range(4)]
     screens = [fac, display, *phones]
-    fac.ok("phase_advance")
-    fac.ok("phase_advance")  # reveal
+    fac.ok("phase_advance", from_phase="lobby")
+    fac.ok("phase_advance", from_phase="brainstorm")  # reveal
 
     own_redis.kill()
     down_at = time.monotonic()
@@ -156,8 +156,8 @@ def test_postgres_restart_mid_session(fleet, pg_cluster):
     phones = [Screen(server.url, join(server.url, w["join_code"], "community_member")["token"], f"phone{i}")
               for i in range(3)]
     screens = [fac, *phones]
-    fac.ok("phase_advance")
-    fac.ok("phase_advance")
+    fac.ok("phase_advance", from_phase="lobby")
+    fac.ok("phase_advance", from_phase="brainstorm")
 
     pg_cluster.stop("immediate")
     down_at = time.monotonic()

@@ -44,7 +44,7 @@ def test_processes_share_a_room_and_seq_stays_gap_free(fleet, pg_url, redis_env)
         j = join(server.url, w["join_code"], ["law_enforcement", "community_member"][i % 2])
         phones.append(Screen(server.url, j["token"], f"phone{i}@{'AB'[i % 2]}"))
     screens = [fac, display, *phones]
-    fac.ok("phase_advance")  # brainstorm
+    fac.ok("phase_advance", from_phase="lobby")  # brainstorm
 
     errors = []
 
@@ -61,7 +61,7 @@ def test_processes_share_a_room_and_seq_stays_gap_free(fleet, pg_url, redis_env)
     for t in threads:
         t.join(60)
     assert not errors, errors
-    fac.ok("phase_advance")  # reveal: everyone sees every post
+    fac.ok("phase_advance", from_phase="brainstorm")  # reveal: everyone sees every post
     took = wait_until(lambda: all(s.converged() for s in screens), "every screen equals a fresh snapshot",
                       explain=lambda: differences(screens))
     seqs = event_seqs(pg_url, w["workshop_id"])
@@ -147,8 +147,8 @@ def test_nginx_sticky_sessions_and_failover(fleet, pg_url, redis_env, tmp_path):
         phones = [Screen(proxy.url, join(proxy.url, w["join_code"], "community_member")["token"], f"phone{i}",
                          transports=transports) for i in range(8)]
         screens = [fac, *phones]
-        fac.ok("phase_advance")
-        fac.ok("phase_advance")  # reveal: posts are visible to the room at once
+        fac.ok("phase_advance", from_phase="lobby")
+        fac.ok("phase_advance", from_phase="brainstorm")  # reveal: posts are visible to the room at once
         for p in phones:
             p.ok("barrier_post", text=f"before, from {p.name}")
         wait_until(lambda: all(s.converged() for s in screens), "screens converge behind nginx",

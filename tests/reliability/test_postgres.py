@@ -54,11 +54,11 @@ def test_a_slow_query_for_one_workshop_does_not_delay_another(server, pg_url):
             order.append(f"A ack ok={ack['ok']}")
             a_done.set()
 
-        fac_a.sio.emit("phase_advance", {"cid": "slow-a"}, callback=on_ack)
+        fac_a.sio.emit("phase_advance", {"cid": "slow-a", "from_phase": "lobby"}, callback=on_ack)
         time.sleep(0.5)  # A's command is now waiting on the lock inside PostgreSQL
         assert not a_done.is_set(), "A's command should be waiting for the row lock"
         started = time.monotonic()
-        fac_b.ok("phase_advance")
+        fac_b.ok("phase_advance", from_phase="lobby")
         wait_until(lambda: phone_b.state["rooms"][str(phone_b.state["me"]["room_id"])]["phase"] == "brainstorm",
                    "B's phone gets B's phase change")
         order.append("B event")
@@ -79,7 +79,7 @@ def test_one_phones_commands_are_applied_in_the_order_sent(server, pg_url):
     row is locked, so they all queue up; they are applied in the order sent."""
     w = make_workshop(pg_url, server.url, rooms=1)
     fac = Screen(server.url, token(w["facilitator_urls"][0]), "facilitator")
-    fac.ok("phase_advance")  # brainstorm
+    fac.ok("phase_advance", from_phase="lobby")  # brainstorm
     phone = Screen(server.url, join(server.url, w["join_code"], "law_enforcement")["token"], "phone")
     other = Screen(server.url, join(server.url, w["join_code"], "community_member")["token"], "other phone")
     acks: dict[int, dict] = {}

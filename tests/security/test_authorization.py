@@ -219,8 +219,10 @@ FOREIGN = [("not_found", {})]  # the other workshop's organiser naming W's room 
 ROOM_CMD = {"other_facilitator": CROSS_ROOM, "other_organiser": FOREIGN}
 
 CASES: dict[str, Case] = {
-    "phase_advance": Case(nothing, room_a, ROOM_CMD),
-    "phase_back": Case(in_phase("brainstorm", (0,)), room_a, ROOM_CMD, fresh=in_phase("brainstorm", (0,))),
+    "phase_advance": Case(nothing, lambda s: {"room_id": s.A, "from_phase": "lobby"}, ROOM_CMD,
+                          fresh=in_phase("lobby", (0,))),
+    "phase_back": Case(in_phase("brainstorm", (0,)), lambda s: {"room_id": s.A, "from_phase": "brainstorm"}, ROOM_CMD,
+                       fresh=in_phase("brainstorm", (0,))),
     "timer_set": Case(nothing, lambda s: {"room_id": s.A, "seconds": 60}, ROOM_CMD),
     "timer_extend": Case(with_timer, lambda s: {"room_id": s.A, "seconds": 60}, ROOM_CMD),
     "timer_clear": Case(with_timer, room_a, ROOM_CMD, fresh=with_timer),
@@ -458,7 +460,7 @@ def test_a_facilitator_cannot_act_on_another_rooms_posts(scene):
         ("post_restore", {"kind": "barrier", "id": b2}, "not_found"),
         ("barrier_merge", {"barrier_ids": [b1, shared]}, "not_found"),
         ("merge_undo", {"shared_id": shared}, "not_found"),
-        ("phase_advance", {"room_id": s.A}, "forbidden"),
+        ("phase_advance", {"room_id": s.A, "from_phase": "reveal"}, "forbidden"),
         ("timer_set", {"room_id": s.A, "seconds": 30}, "forbidden"),
     ]
     for name, payload, code in attempts:

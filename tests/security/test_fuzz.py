@@ -56,6 +56,7 @@ from server.models import (
     Participant,
     PlanEntry,
     PlenaryItem,
+    Room,
     Solution,
     Vote,
     Workshop,
@@ -126,8 +127,8 @@ class FuzzDay(RuleBasedStateMachine):
             self.principals[None] = None
         # Start from a room in the brainstorm with a few posts, so short runs reach the board.
         org = self.principals["organiser"]
-        dispatch(db, org, "phase_advance", {"cid": "setup-1", "room_id": self.rooms[0]})
-        dispatch(db, org, "phase_advance", {"cid": "setup-2", "room_id": self.rooms[1]})
+        dispatch(db, org, "phase_advance", {"cid": "setup-1", "room_id": self.rooms[0], "from_phase": "lobby"})
+        dispatch(db, org, "phase_advance", {"cid": "setup-2", "room_id": self.rooms[1], "from_phase": "lobby"})
         for i, who in enumerate(("p0", "p1", "p2", "p3", "p0", "p1", "p2", "p3")):
             dispatch(db, self.principals[who], "barrier_post", {"cid": f"setup-{i}", "text": f"Barrier {i}"})
         with db.reading() as s:
@@ -141,8 +142,8 @@ class FuzzDay(RuleBasedStateMachine):
     def start_somewhere(self, phases):
         """Each room starts in a phase of its own (brainstorm to solutions)."""
         for room, phase in zip(self.rooms, phases):
-            for _ in range(rules.ROOM_PHASES.index(phase) - 1):
-                self.send("organiser", "phase_advance", {"room_id": room})
+            for step in range(1, rules.ROOM_PHASES.index(phase)):
+                self.send("organiser", "phase_advance", {"room_id": room, "from_phase": rules.ROOM_PHASES[step]})
 
     # -- helpers -----------------------------------------------------------------------
     def ids(self, model, **where) -> list[int]:
@@ -181,6 +182,7 @@ class FuzzDay(RuleBasedStateMachine):
             "barrier_ids": lambda: self.some_barriers(data),
             "seconds": lambda: data.draw(st.sampled_from([10, 60, 600, 5, 14400, 20000])),
             "timer_secs": lambda: data.draw(st.sampled_from([None, 60, 9])),
+            "from_phase": lambda: pick([*rules.ROOM_PHASES, "plenary", None]),
             "kind": lambda: pick(["barrier", "solution"]),
             "target_type": lambda: pick(["barrier", "barrier", "solution", "plenary"]),
             "field": lambda: pick(list(rules.PLAN_FIELDS)),
@@ -261,8 +263,15 @@ class FuzzDay(RuleBasedStateMachine):
     @rule(data=st.data(), name=st.sampled_from(STEERING),
           sender=st.sampled_from(["organiser", "organiser", "fac0", "fac1"]))
     def steer(self, data, name, sender):
-        payload = {"room_id": data.draw(st.sampled_from(self.rooms))} if sender == "organiser" and \
-            name.startswith("phase") else {}
+        payload = {}
+        if name.startswith("phase"):
+            room = data.draw(st.sampled_from(self.rooms)) if sender == "organiser" else self.rooms[int(sender[-1])]
+            if sender == "organiser":
+                payload["room_id"] = room
+            # Mostly the phase the room is in, as a screen that is up to date sends; now and then a stale one.
+            with self.db.reading() as s:
+                now = s.get(Room, room).phase
+            payload["from_phase"] = data.draw(st.sampled_from([now, now, now, *rules.ROOM_PHASES]))
         self.send(sender, name, payload)
 
     @rule(data=st.data(), name=st.sampled_from(["barrier_post", "solution_post", "vote_cast", "barrier_merge"]),

@@ -8,6 +8,7 @@
 
 import * as i18n from "./i18n.js";
 import * as dom from "./dom.js";
+import { shownBarriers } from "./counts.js";
 
 export const ROOM_PHASES = ["lobby", "brainstorm", "reveal", "vote", "solutions", "report_out"];
 export const WORKSHOP_PHASES = ["breakouts", "plenary", "action_plan", "closed"];
@@ -348,11 +349,22 @@ export function groupCounts(people) {
   return counts;
 }
 
-/** Top-level barriers of a room (not merged away), most votes first, then oldest. */
+/** Where a barrier stands in its room's list: a merged one takes its oldest member's place (it does
+ *  not jump to the bottom as the newest post); members of members too. */
+function placeOf(state, b, depth = 0) {
+  if (!b.shared || depth > 20) return [String(b.created_at), b.id];
+  const places = (b.members || []).map((id) => state.barriers[String(id)]).filter(Boolean).map((m) => placeOf(state, m, depth + 1));
+  if (!places.length) return [String(b.created_at), b.id];
+  return places.sort((x, y) => x[0].localeCompare(y[0]) || x[1] - y[1])[0];
+}
+
+/** Top-level barriers of a room (not merged away), most votes first, then in the order they were posted. */
 export function topBarriers(state, roomId) {
-  return byId(state.barriers)
-    .filter((b) => b.room_id === roomId && !b.merged_into)
-    .sort((a, b) => (b.votes - a.votes) || String(a.created_at).localeCompare(String(b.created_at)) || a.id - b.id);
+  const place = new Map();
+  const list = byId(state.barriers).filter((b) => b.room_id === roomId && !b.merged_into);
+  for (const b of list) place.set(b.id, placeOf(state, b));
+  return list.sort((a, b) => (b.votes - a.votes) || place.get(a.id)[0].localeCompare(place.get(b.id)[0])
+    || place.get(a.id)[1] - place.get(b.id)[1]);
 }
 
 export function pushedBarrierIds(state) {
@@ -428,14 +440,46 @@ export function renderRoomPanel(state, roomId, ctx) {
         ctx.role === "organiser" ? linkControls(room, ctx) : null)));
 }
 
+/** A phase tap of this room not answered yet: sent from this page, or still in the outbox (after a reload). */
+function pendingPhaseTap(ctx, room) {
+  const mine = (ctx.ui.phasePending || {})[room.id];
+  if (mine) return mine;
+  const queued = ctx.conn && ctx.conn.outbox ? ctx.conn.outbox() : [];
+  const item = queued.find((q) => (q.command === "phase_advance" || q.command === "phase_back")
+    && (q.payload.room_id === undefined || q.payload.room_id === room.id) && q.payload.from_phase === room.phase);
+  return item ? { command: item.command, from: item.payload.from_phase } : null;
+}
+
 function phaseControls(state, room, ctx, roomArg, idp) {
   const i = ROOM_PHASES.indexOf(room.phase);
   const next = ROOM_PHASES[i + 1];
   const prev = ROOM_PHASES[i - 1];
   const label = roomName(room);
+  // The phase these buttons were drawn for. The command names it (from_phase): the second tap of
+  // a double tap, or a tap queued offline behind one that already ran, is refused (stale_phase).
+  const from = room.phase;
+  const pending = pendingPhaseTap(ctx, room);
+  const offline = ctx.conn && ctx.conn.status && ctx.conn.status() === "offline";
+  const step = async (command, to) => {
+    ctx.ui.phasePending = ctx.ui.phasePending || {};
+    if (pendingPhaseTap(ctx, room)) return;
+    ctx.ui.phasePending[room.id] = { command, from };
+    // Disabled now, not at the next redraw: a second tap lands on a disabled button.
+    for (const id of [`${idp}-back`, `${idp}-next`]) {
+      const b = document.getElementById(id);
+      if (b) { b.disabled = true; if (id.endsWith(command === "phase_back" ? "back" : "next")) b.setAttribute("aria-busy", "true"); }
+    }
+    ctx.refresh();
+    try {
+      await run(ctx, command, { ...roomArg, from_phase: from }, t("console.phase.nowIn", { room: label, phase: phaseName(to) }));
+    } finally {
+      delete ctx.ui.phasePending[room.id];
+      ctx.refresh();
+    }
+  };
   const advance = async () => {
     if (next === "reveal" && !room.revealed) {
-      const count = byId(state.barriers).filter((b) => b.room_id === room.id && !b.merged_into && !b.shared).length;
+      const count = shownBarriers(state.barriers, room.id).length;
       const ok = await askDialog({
         title: t("console.reveal.confirmTitle"),
         body: t("console.reveal.confirmBody", { count }),
@@ -443,9 +487,10 @@ function phaseControls(state, room, ctx, roomArg, idp) {
       });
       if (!ok) return;
     }
-    await run(ctx, "phase_advance", { ...roomArg }, t("console.phase.nowIn", { room: label, phase: phaseName(next) }));
+    await step("phase_advance", next);
   };
-  const back = () => run(ctx, "phase_back", { ...roomArg }, t("console.phase.nowIn", { room: label, phase: phaseName(prev) }));
+  const back = () => step("phase_back", prev);
+  const busy = (command) => pending && pending.command === command;
   return el("section", { class: "card phase-card", aria: { labelledby: `${idp}-phase-h` } },
     el("h2", { id: `${idp}-phase-h` }, t("console.phase.title")),
     el("ol", { class: "stepper" }, ROOM_PHASES.map((p, k) => el("li", {
@@ -453,10 +498,15 @@ function phaseControls(state, room, ctx, roomArg, idp) {
       aria: { current: k === i ? "step" : null },
     }, el("span", { class: "step-n" }, fmtNumber(k + 1)), el("span", { class: "step-name" }, phaseName(p))))),
     el("div", { class: "row" },
-      el("button", { type: "button", class: "btn", id: `${idp}-back`, disabled: !prev, onclick: back },
-        prev ? t("console.phase.back", { phase: phaseName(prev) }) : t("console.phase.atStart")),
-      el("button", { type: "button", class: next === "reveal" ? "btn btn-primary btn-reveal" : "btn btn-primary", id: `${idp}-next`, disabled: !next, onclick: advance },
-        next ? (next === "reveal" && !room.revealed ? t("console.reveal.button") : t("console.phase.next", { phase: phaseName(next) })) : t("console.phase.atEnd"))),
+      el("button", { type: "button", class: "btn", id: `${idp}-back`, disabled: !prev || !!pending, onclick: back,
+        aria: { busy: busy("phase_back") ? "true" : null } },
+        prev ? t("console.phase.back", { phase: phaseName(prev) }) : t("console.phase.atStart"), busy("phase_back") ? "…" : null),
+      el("button", { type: "button", class: next === "reveal" ? "btn btn-primary btn-reveal" : "btn btn-primary", id: `${idp}-next`,
+        disabled: !next || !!pending, onclick: advance, aria: { busy: busy("phase_advance") ? "true" : null } },
+        next ? (next === "reveal" && !room.revealed ? t("console.reveal.button") : t("console.phase.next", { phase: phaseName(next) })) : t("console.phase.atEnd"),
+        busy("phase_advance") ? "…" : null)),
+    pending ? el("p", { class: "hint phase-pending", role: "status", id: `${idp}-phase-pending` },
+      t(offline ? "console.phase.queued" : "console.phase.sending")) : null,
     room.revealed ? el("p", { class: "hint" }, t("console.reveal.done")) : el("p", { class: "hint" }, t("console.reveal.notYet")));
 }
 
@@ -769,7 +819,7 @@ function barrierCard(state, room, b, o) {
     objectionNotice(state, room, b, o),
     members.length ? el("details", { class: "members" },
       el("summary", {}, t("console.merge.members", { count: members.length })),
-      el("ul", {}, members.map((m) => el("li", {}, userText(m.text, "span", "post-text"),
+      el("ul", {}, members.map((m) => el("li", { dir: "auto" }, userText(m.text, "span", "post-text"),
         m.author_name ? [" — ", userText(m.author_name, "span", "author")] : null,
         flagNotice(room, flagsOf(state, "barrier", m.id), true),
         Object.values(state.objections || {}).some((x) => x.shared_id === m.id && x.status === "open")
@@ -831,7 +881,7 @@ async function hidePost(ctx, kind, item) {
  */
 export function renderPlan(state, ctx, { editable = PLAN_FIELDS, entries = null, idPrefix = "plan" } = {}) {
   const ui = ctx.ui;
-  ui.plan = ui.plan || { drafts: {}, conflicts: {}, bases: {} };
+  ui.plan = ui.plan || { drafts: {}, conflicts: {}, bases: {}, status: {} };
   const list = (entries || byId(state.plan)).sort((a, b) => (a.position - b.position) || a.id - b.id);
   const open = state.workshop.phase === "plenary" || state.workshop.phase === "action_plan";
   // Notes come after the day's drafting: the organiser adds them from action_plan on, closed included.
@@ -875,10 +925,32 @@ function planField(entry, field, ctx, editable, idPrefix, state) {
   // The version the person started editing from: fixed when they start typing.
   const dirty = key in p.drafts && p.drafts[key] !== server;
   if (!dirty) p.bases[key] = version;
+  p.status = p.status || {};
+  let saveBtn = null;
+  let stateNote = null;
+  // What the field says about its last save: saving (or queued offline), saved, not saved.
+  const stateText = () => {
+    const st = p.status[key];
+    if (st === "saving") return t(ctx.conn && ctx.conn.status && ctx.conn.status() === "offline" ? "console.plan.queued" : "console.plan.saving");
+    if (st === "saved") return t("console.plan.savedState");
+    if (st === "error") return t("console.plan.notSaved");
+    return "";
+  };
+  const showState = () => {
+    if (stateNote) { stateNote.textContent = stateText(); stateNote.className = `save-state save-${p.status[key] || "none"}`; }
+    if (saveBtn) {
+      const saving = p.status[key] === "saving";
+      saveBtn.disabled = saving || control.value === server || !!conflict;
+      if (saving) saveBtn.setAttribute("aria-busy", "true"); else saveBtn.removeAttribute("aria-busy");
+    }
+  };
   const save = async (value, baseVersion) => {
     p.saving = key;
+    p.status[key] = "saving";
+    showState();
     const ack = await run({ ...ctx, quietConflicts: true }, "plan_entry_update", { entry_id: entry.id, field, value, version: baseVersion }, t("console.plan.saved", { field: fieldName(field) }));
     p.saving = null;
+    p.status[key] = ack.ok ? "saved" : "error";
     if (ack.ok) {
       delete p.drafts[key]; delete p.conflicts[key]; delete p.bases[key];
     } else if (ack.error && ack.error.code === "conflict") {
@@ -890,7 +962,6 @@ function planField(entry, field, ctx, editable, idPrefix, state) {
   };
 
   let control;
-  let saveBtn = null;
   if (field === "status") {
     control = el("select", { id, class: "select" }, PLAN_STATUSES.map((s) => el("option", { value: s }, statusName(s))));
     control.value = p.drafts[key] ?? (server || "proposed");
@@ -911,13 +982,16 @@ function planField(entry, field, ctx, editable, idPrefix, state) {
     control.value = p.drafts[key] ?? server;
     control.addEventListener("input", () => {
       p.drafts[key] = control.value;
-      if (saveBtn) saveBtn.disabled = control.value === server || !!conflict;
+      if (p.status[key] !== "saving") delete p.status[key];
+      showState();
     });
   }
   const instant = field === "status" || coLead;  // a choice saves at once
   const changed = !instant && key in p.drafts && p.drafts[key] !== server;
-  saveBtn = instant ? null : el("button", { type: "submit", class: "btn btn-small btn-primary", id: `${id}-save`, disabled: !changed || !!conflict },
-    t("console.plan.save"));
+  saveBtn = instant ? null : el("button", { type: "submit", class: "btn btn-small btn-primary", id: `${id}-save`,
+    disabled: !changed || !!conflict || p.status[key] === "saving", aria: { busy: p.status[key] === "saving" ? "true" : null } },
+  t("console.plan.save"));
+  stateNote = el("span", { class: `save-state save-${p.status[key] || "none"}`, id: `${id}-state`, role: "status" }, stateText());
   const revertBtn = changed && !conflict ? el("button", { type: "button", class: "btn btn-small btn-quiet", id: `${id}-revert`,
     onclick: () => { delete p.drafts[key]; ctx.refresh(); } }, t("console.plan.revert")) : null;
 
@@ -934,10 +1008,16 @@ function planField(entry, field, ctx, editable, idPrefix, state) {
       el("button", { type: "button", class: "btn btn-small", id: `${id}-take`,
         onclick: () => { delete p.conflicts[key]; delete p.drafts[key]; ctx.refresh(); } }, t("console.plan.takeTheirs")))) : null;
 
+  // Whether there is something to save is decided now, at the tap, from what the field holds
+  // against the server's last value (not when the page was last drawn: typing redraws nothing).
   return el("form", { class: ["plan-field", wide && "wide", conflict && "has-conflict"],
-    onsubmit: (ev) => { ev.preventDefault(); if (changed) save(control.value, p.bases[key] ?? version); } },
+    onsubmit: (ev) => {
+      ev.preventDefault();
+      if (instant || conflict || p.status[key] === "saving" || control.value === server) return;
+      save(control.value, p.bases[key] ?? version);
+    } },
   el("label", { for: id, class: "field-label" }, fieldName(field)),
-  el("div", { class: "field-edit" }, control, saveBtn, revertBtn),
+  el("div", { class: "field-edit" }, control, saveBtn, revertBtn, stateNote),
   coLead ? el("p", { class: "hint", id: `${id}-hint` }, t("console.plan.coLeadHint")) : null,
   conflictBox);
 }

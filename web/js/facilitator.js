@@ -148,7 +148,9 @@ async function start() {
       status = s;
       renderHeader();
       if (s === "unauthorized") { forgetToken("facilitator", token); render(); }
+      else schedule(); // a phase tap waiting offline says it is queued
     },
+    onOutbox() { schedule(); },
     onEvent() { /* state arrives through onState */ },
   });
   live = conn;
@@ -159,6 +161,8 @@ async function start() {
       return conn.send(command, payload);
     },
     serverNow: () => (conn.serverNow ? conn.serverNow() : Date.now()),
+    outbox: () => conn.outbox(),
+    status: () => conn.status(),
   };
 }
 

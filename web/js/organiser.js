@@ -12,6 +12,7 @@ import { exportsPanel } from "./exports.js";
 import { privacyPanel } from "./privacy.js";
 import { pressGuard } from "./dom.js";
 import { noteWorkshop, forgetToken, signOutButton } from "./device-links.js";
+import { shownBarriers } from "./counts.js";
 
 const LANG_KEY = "cg.console.lang";
 const header = document.getElementById("header");
@@ -155,11 +156,11 @@ function topBar() {
 
 function roomStats(roomId) {
   const barriers = byId(state.barriers).filter((b) => b.room_id === roomId);
-  const posts = barriers.filter((b) => !b.shared).length;
+  const posts = shownBarriers(state.barriers, roomId).length;
   const sols = byId(state.solutions).filter((s) => s.room_id === roomId);
   const votes = barriers.filter((b) => !b.merged_into).reduce((n, b) => n + (b.votes || 0), 0)
     + sols.reduce((n, s) => n + (s.votes || 0), 0);
-  return { posts, solutions: sols.length, votes };
+  return { posts, solutions: sols.filter((x) => !x.hidden).length, votes };
 }
 
 function roomCard(room) {
@@ -516,7 +517,9 @@ async function start() {
       status = s;
       renderHeader();
       if (s === "unauthorized") { forgetToken("organiser", token); render(); }
+      else schedule(); // a phase tap waiting offline says it is queued
     },
+    onOutbox() { schedule(); },
     onEvent() { /* state arrives through onState */ },
   });
   ctx.conn = conn;

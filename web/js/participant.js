@@ -7,6 +7,7 @@
 
 import { connect } from "./connection.js";
 import { h, userText, clear, announce, pressGuard } from "./dom.js";
+import { shownBarriers } from "./counts.js";
 import {
   loadLanguage, t, applyDocumentLanguage, translatePage, formatNumber, formatCountdown,
   availableLanguages, languageName, hasKey, currentLanguage,
@@ -686,10 +687,12 @@ function phaseIntro(room) {
 function anonChoice(id, current, onChange) {
   if (!state.me.name) return null;
   const box = h("input", { type: "checkbox", id, checked: current, "data-key": id });
-  box.addEventListener("change", () => onChange(box.checked));
+  // The hint says what happens with the box as it is now: ticked, how to show the name; unticked, that it shows.
+  const hintText = () => t(box.checked ? "phone.post.anonymous_hint" : "phone.post.named_hint", { name: state.me.name });
+  const hint = h("span", { class: "hint" }, hintText());
+  box.addEventListener("change", () => { hint.textContent = hintText(); onChange(box.checked); });
   return h("label", { class: "choice", for: id }, box,
-    h("span", {}, t("phone.post.anonymous"), " ",
-      h("span", { class: "hint" }, t("phone.post.anonymous_hint", { name: state.me.name }))));
+    h("span", {}, t("phone.post.anonymous"), " ", hint));
 }
 
 function charCounter(id, length, max) {
@@ -950,7 +953,8 @@ function barrierListSection(room) {
   const withSolutions = phase === "solutions" || phase === "report_out";
   const titleKey = phase === "solutions" ? "phone.list.solutions_title" : phase === "vote" ? "phone.list.vote_title" : "phone.list.title";
   return h("section", { class: "list-section", "aria-labelledby": "list-title" },
-    h("h2", { id: "list-title" }, t(titleKey), " ", h("span", { class: "count" }, formatNumber(list.length))),
+    // The one count (counts.js): an author's own hidden post is listed for them, not counted.
+    h("h2", { id: "list-title" }, t(titleKey), " ", h("span", { class: "count" }, formatNumber(shownBarriers(state.barriers, room.id).length))),
     canVote ? votesLeftBanner("barrier") : null,
     phase === "solutions" ? votesLeftBanner("solution") : null,
     phase === "solutions" ? solutionComposer() : null,
@@ -1085,7 +1089,8 @@ function plenarySection(canVote) {
             tally(it.votes)),
           h("p", { class: "meta" }, room ? roomName(room) : ""),
           it.solutions && it.solutions.length
-            ? h("ul", { class: "plenary-solutions" }, it.solutions.map((s) => h("li", {}, userText(s.text))))
+            // Each bullet in its own text's direction (an English solution in a Persian page starts at the left).
+            ? h("ul", { class: "plenary-solutions" }, it.solutions.map((s) => h("li", { dir: "auto" }, userText(s.text))))
             : null,
           canVote ? h("div", { class: "post-actions" }, voteButton("plenary", it)) : null);
       }))
