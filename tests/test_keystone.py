@@ -652,7 +652,7 @@ def test_council(ks):
     entry = ks.org.ok("plan_entry_create", title="Quarterly listening sessions")["entry"]["id"]
     ks.begin("council")
     ks.step("contact needs consent", lambda: ks.author.refused("council_volunteer", "consent_required",
-                                                                contact="diaz@example.org"))
+                                                                contact="diaz@example.org", consent=False))
     ks.step("author volunteers with contact", lambda: ks.author.ok("council_volunteer", contact="diaz@example.org",
                                                                     consent=True), {"author", "organiser"})
     ks.step("peer volunteers without contact", lambda: ks.peer.ok("council_volunteer", consent=False),
