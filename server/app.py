@@ -48,6 +48,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         upgrade(database)
 
     from . import events  # noqa: F401  (registers the Socket.IO handlers before init_app)
+    from .events import guard
     from .events.broadcast import publish
     database.publisher = publish  # committed commands' events, in order (domain/commands.py)
     queue = {}
@@ -70,7 +71,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         max_http_buffer_size=MAX_SOCKET_PAYLOAD_BYTES,
         ping_interval=10,
         ping_timeout=10,
+        # Packets nested deeper than any message of the protocol are refused before decoding
+        # (server/events/guard.py); one log line each, no traceback.
+        serializer=guard.GuardedPacket,
+        json=guard.GuardedJSON,
     )
+    guard.install(socketio.server, app.logger)
 
     from .http import bp
     app.register_blueprint(bp)

@@ -1176,7 +1176,7 @@ def test_council_volunteer_refusals(board):
     vol = board.person(0)
     err = board.refuse(vol, "council_volunteer", "consent_required", contact="555-0100", consent=False)
     assert "consent" in err["message"].lower()
-    board.refuse(vol, "council_volunteer", "consent_required", contact="555-0100")
+    board.refuse(vol, "council_volunteer", "invalid", contact="555-0100")  # consent is required (yes or no)
     board.refuse(vol, "council_volunteer", "invalid", contact="x" * (rules.MAX_CONTACT_CHARS + 1), consent=True)
     board.refuse(vol, "council_volunteer", "invalid", contact="555-0100", consent="yes")
     board.refuse(vol, "council_volunteer", "invalid", contact=5550100, consent=True)
@@ -1209,7 +1209,7 @@ def test_council_role_set_refusals(board):
     vol = board.person(0)
     other = board.person(0)
     board.refuse(board.org, "council_role_set", "not_volunteer", participant_id=other.participant_id, role="member")
-    board.refuse(board.org, "council_role_set", "not_volunteer", participant_id=987654, role="member")
+    board.refuse(board.org, "council_role_set", "not_found", participant_id=987654, role="member")
     vol.ok("council_volunteer", consent=False)
     board.refuse(board.org, "council_role_set", "no_change", participant_id=vol.participant_id, role=None)
     board.org.ok("council_role_set", participant_id=vol.participant_id, role="member")
@@ -1240,7 +1240,7 @@ def test_workshop_update_reaches_everyone(board):
 
 def test_workshop_update_refusals(board):
     p = board.person(0)
-    err = board.refuse(board.org, "workshop_update", "invalid")
+    err = board.refuse(board.org, "workshop_update", "no_change")
     assert "nothing" in err["message"]
     err = board.refuse(board.org, "workshop_update", "invalid", display_language="de")
     assert "display_language" in err["message"]

@@ -132,7 +132,7 @@ def test_co_lead_refusals(council):
     v = version(b, b.e1, "co_lead_community")
     b.refuse(b.org, "plan_entry_update", "not_member", entry_id=b.e1, field="co_lead_community",
              value=pid(b.resident), version=v)  # volunteered, but no role
-    b.refuse(b.org, "plan_entry_update", "not_member", entry_id=b.e1, field="co_lead_community",
+    b.refuse(b.org, "plan_entry_update", "not_found", entry_id=b.e1, field="co_lead_community",
              value="987654", version=v)
     err = b.refuse(b.org, "plan_entry_update", "wrong_group", entry_id=b.e1, field="co_lead_community",
                    value=pid(b.officer), version=v)
@@ -219,7 +219,7 @@ def test_council_link_issue_gives_a_token_once_and_a_council_page(council):
 def test_council_link_refusals(council):
     b = council
     b.refuse(b.org, "council_link_issue", "not_member", participant_id=b.officer.participant_id)  # no role yet
-    b.refuse(b.org, "council_link_issue", "not_member", participant_id=987654)
+    b.refuse(b.org, "council_link_issue", "not_found", participant_id=987654)
     b.refuse(b.org, "council_link_issue", "invalid", participant_id=str(b.officer.participant_id))
     b.refuse(b.fac, "council_link_issue", "forbidden", participant_id=b.officer.participant_id)
     b.refuse(b.resident, "council_link_issue", "forbidden", participant_id=b.resident.participant_id)

@@ -345,7 +345,7 @@ def test_full_day(day):
         if n % 2 == 0:
             contact = f"volunteer{n}@example.org"
             if n == 2:
-                p.c.refused("council_volunteer", "consent_required", contact=contact)
+                p.c.refused("council_volunteer", "consent_required", contact=contact, consent=False)
             p.c.ok("council_volunteer", contact=contact, consent=True)
             fd.contacts[p.c.participant_id] = contact
         else:

@@ -435,7 +435,7 @@ def test_withdraw_before_and_after_reveal(ks):
     ks.finish()
 
 
-@covers("post_hidden", "post_restored", "barriers_revealed")
+@covers("post_hidden", "post_hidden_reason", "post_restored", "barriers_revealed")
 def test_hide_in_brainstorm_then_restore(ks):
     ks.phase(ks.fac)
     hidden = ks.post(ks.author, "Officer K. on the night shift is a bully", anonymous=False)
@@ -466,7 +466,7 @@ def test_hide_in_brainstorm_then_restore(ks):
     ks.finish()
 
 
-@covers("post_hidden", "post_restored", "my_votes", "tally", "room_stats")
+@covers("post_hidden", "post_hidden_reason", "post_restored", "my_votes", "tally", "room_stats")
 def test_hide_after_reveal_with_votes(ks):
     ks.phase(ks.fac)
     b1 = ks.post(ks.author, "Police only show up when something is wrong", anonymous=False)
@@ -553,7 +553,7 @@ def test_merge_with_votes_then_undo(ks):
     ks.finish()
 
 
-@covers("barriers_merged", "merge_undone", "post_hidden", "post_restored", "my_votes", "room_stats")
+@covers("barriers_merged", "merge_undone", "post_hidden", "post_hidden_reason", "post_restored", "my_votes", "room_stats")
 def test_nested_merge_and_hidden_member(ks):
     ks.phase(ks.fac)
     b1 = ks.post(ks.author, "Stops are never explained", anonymous=False)
@@ -588,7 +588,7 @@ def shared_view(ks, key, shared_id):
     return ks.barriers(key)[str(shared_id)]
 
 
-@covers("solution_posted", "solution_withdrawn", "post_hidden", "post_restored", "tally", "my_votes", "room_stats")
+@covers("solution_posted", "solution_withdrawn", "post_hidden", "post_hidden_reason", "post_restored", "tally", "my_votes", "room_stats")
 def test_solutions_votes_and_moderation(ks):
     ks.phase(ks.fac)
     b1 = ks.post(ks.author, "Stops are never explained", anonymous=False)
@@ -697,7 +697,7 @@ def test_council(ks):
     entry = ks.org.ok("plan_entry_create", title="Quarterly listening sessions")["entry"]["id"]
     ks.begin("council")
     ks.step("contact needs consent", lambda: ks.author.refused("council_volunteer", "consent_required",
-                                                                contact="diaz@example.org"))
+                                                                contact="diaz@example.org", consent=False))
     ks.step("author volunteers with contact", lambda: ks.author.ok("council_volunteer", contact="diaz@example.org",
                                                                     consent=True), {"author", "organiser"})
     ks.step("peer volunteers without contact", lambda: ks.peer.ok("council_volunteer", consent=False),

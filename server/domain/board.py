@@ -196,8 +196,12 @@ def merge_undo(ctx: Context, shared_id):
     shared.withdrawn = True
     merge.undone_at = ctx.now
     ctx.session.flush()
-    ctx.emit("merge_undone", {"shared_id": shared.id, "members": [barrier_payload(ctx, b) for b in members]},
-             [f"r:{room.id}"])
+    # The room hears the members without a hidden one's reason; its facilitators and author get it next.
+    ctx.emit("merge_undone", {"shared_id": shared.id, "members": [
+        {**barrier_payload(ctx, b), "hidden_reason": None} for b in members]}, [f"r:{room.id}"])
+    for b in members:
+        if b.hidden:
+            emit_hidden_reason(ctx, "barrier", b)
     for pid, change in sorted(changes.items()):
         ctx.emit("my_votes", {"add": sorted(change["add"]), "remove": sorted(change["remove"])}, [f"p:{pid}"])
     emit_stats(ctx, room.id)
@@ -393,6 +397,17 @@ class RestorePayload(Payload):
     id: int
 
 
+def reason_audience(item) -> list[str]:
+    """Who may read why a post was hidden (docs/security.md): the room's facilitators and the
+    organisers, and the post's author; never the rest of the room."""
+    return [f"f:{item.room_id}"] + ([f"p:{item.author_id}"] if item.author_id is not None else [])
+
+
+def emit_hidden_reason(ctx: Context, kind: str, item) -> None:
+    ctx.emit("post_hidden_reason", {"kind": kind, "id": item.id, "reason": item.hidden_reason},
+             reason_audience(item))
+
+
 def _moderated(ctx: Context, kind: str, item_id: int):
     item = get_barrier(ctx, item_id) if kind == "barrier" else get_solution(ctx, item_id)
     room = get_room(ctx, item.room_id if ctx.principal.role == "organiser" else None)
@@ -404,14 +419,16 @@ def _moderated(ctx: Context, kind: str, item_id: int):
 
 @command("post_hide", roles=("facilitator", "organiser"), schema=HidePayload)
 def post_hide(ctx: Context, kind, id, reason):
-    """Facilitator hides a post with a reason the author is told (its dots come back); heard by whoever could see it."""
+    """Facilitator hides a post (its dots come back); heard by whoever could see it, the reason by its author and the facilitators only."""
     item, room, audience = _moderated(ctx, kind, id)
     if item.hidden:
         raise CommandError("already_hidden", "This post is already hidden.")
     return_votes(ctx, kind, item.id)
     item.hidden = True
     item.hidden_reason = reason
-    ctx.emit("post_hidden", {"kind": kind, "id": item.id, "reason": reason}, audience)
+    # Whoever saw the post learns that it is hidden; only the reason's own audience learns why.
+    ctx.emit("post_hidden", {"kind": kind, "id": item.id}, audience)
+    emit_hidden_reason(ctx, kind, item)
     emit_stats(ctx, room.id)  # the projector's counts drop: the post, and its returned dots
     ctx.audit("hide", kind=kind, id=item.id, reason=reason, room_id=room.id)
     return {}

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from ..models import Barrier, Room, Solution, Vote
+from ..models import Barrier, Participant, Room, Solution, Vote
 from . import projection as pj
 from .commands import Context
 from .errors import CommandError
@@ -38,6 +38,14 @@ def require_workshop_phase(ctx: Context, allowed: tuple[str, ...], what: str) ->
                            allowed=list(allowed))
 
 
+def get_participant(ctx: Context, participant_id: int) -> Participant:
+    """A participant of this workshop, removed or not; an unknown id (or another workshop's) is not_found."""
+    p = ctx.session.get(Participant, participant_id)
+    if p is None or p.workshop_id != ctx.workshop.id:
+        raise CommandError("not_found", "There is no such participant in this workshop.", participant_id=participant_id)
+    return p
+
+
 def get_barrier(ctx: Context, barrier_id: int, room: Room | None = None) -> Barrier:
     b = ctx.session.get(Barrier, barrier_id)
     if b is None or b.workshop_id != ctx.workshop.id or b.withdrawn:
@@ -67,14 +75,12 @@ def member_ids(ctx: Context, barrier_id: int) -> list[int]:
 
 
 def barrier_payload(ctx: Context, b: Barrier) -> dict:
-    from ..models import Participant
     author = ctx.session.get(Participant, b.author_id) if b.author_id else None
     screened = not ctx.session.get(Room, b.room_id).revealed  # no names before the reveal (projection.py)
     return pj.barrier_view(b, author, count_votes(ctx, "barrier", b.id), member_ids(ctx, b.id), screened)
 
 
 def solution_payload(ctx: Context, s: Solution) -> dict:
-    from ..models import Participant
     author = ctx.session.get(Participant, s.author_id) if s.author_id else None
     return pj.solution_view(s, author, count_votes(ctx, "solution", s.id))
 

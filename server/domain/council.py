@@ -28,7 +28,7 @@ from ..models import (
     PlanNote,
     Workshop,
 )
-from . import auth, rules
+from . import auth, common, rules
 from . import projection as pj
 from .commands import Context
 from .errors import CommandError
@@ -85,9 +85,8 @@ def check_co_lead(ctx: Context, field: str, value: str) -> str:
     if not value.isascii() or not value.isdigit() or len(value) > 10:
         raise CommandError("invalid", "value: a co-lead is a council member's participant id, or empty for nobody")
     pid = int(value)
-    p = ctx.session.get(Participant, pid)
-    if p is None or p.workshop_id != ctx.workshop.id or p.removed_at is not None \
-            or not council_role(ctx.session, pid):
+    p = common.get_participant(ctx, pid)
+    if p.removed_at is not None or not council_role(ctx.session, pid):
         raise CommandError("not_member", "Only a council member can co-lead an action.", participant_id=pid)
     check_side(field, p, "field")
     return str(pid)
@@ -153,9 +152,8 @@ class MemberRef(Payload):
 @command("council_link_issue", roles=("organiser",), schema=MemberRef)
 def council_link_issue(ctx: Context, participant_id):
     """Organiser issues a council member their own link (any earlier one is revoked and cut); the token is in the ack only; organisers hear that the link changed."""
-    p = ctx.session.get(Participant, participant_id)
-    if p is None or p.workshop_id != ctx.workshop.id or p.removed_at is not None \
-            or not council_role(ctx.session, participant_id):
+    p = common.get_participant(ctx, participant_id)
+    if p.removed_at is not None or not council_role(ctx.session, participant_id):
         raise CommandError("not_member", "Only a council member gets a council link.", participant_id=participant_id)
     revoked = _revoke(ctx, p.id, "")
     token = auth.new_token()
@@ -177,6 +175,7 @@ class RevokeMember(MemberRef):
 @command("council_link_revoke", roles=("organiser",), schema=RevokeMember)
 def council_link_revoke(ctx: Context, participant_id, reason=""):
     """Organiser revokes a council member's link: it stops working and its open pages are cut; heard by organisers and the link's holder."""
+    common.get_participant(ctx, participant_id)
     revoked = _revoke(ctx, participant_id, reason)
     if not revoked:
         raise CommandError("no_link", "This person has no working council link.")

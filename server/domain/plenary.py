@@ -10,7 +10,15 @@ from ..models import CouncilVolunteer, Participant, PlanEntry, PlenaryItem, Solu
 from . import council, rules
 from . import projection as pj
 from .commands import Context
-from .common import count_votes, get_barrier, get_room, require_phase, require_workshop_phase, return_votes
+from .common import (
+    count_votes,
+    get_barrier,
+    get_participant,
+    get_room,
+    require_phase,
+    require_workshop_phase,
+    return_votes,
+)
 from .errors import CommandError
 from .registry import Payload, command, text_field
 
@@ -85,6 +93,8 @@ class PlanCreate(Payload):
 @command("plan_entry_create", roles=("organiser",), schema=PlanCreate)
 def plan_entry_create(ctx: Context, plenary_item_id=None, title=None):
     """Organiser turns a plenary item (or a new line) into a draft action-plan entry; heard by everyone."""
+    if (plenary_item_id is None) == (title is None):
+        raise CommandError("invalid", "plenary_item_id, title: give exactly one of them")
     require_workshop_phase(ctx, ("plenary", "action_plan"), "edit the action plan")
     fields = {name: "" for name in rules.PLAN_FIELDS}
     fields["status"] = "proposed"
@@ -96,9 +106,7 @@ def plan_entry_create(ctx: Context, plenary_item_id=None, title=None):
             raise CommandError("already_planned", "This plenary item already has an action-plan entry.")
         fields["title"] = item.text
         fields["solution"] = item.solutions[0]["text"] if item.solutions else ""
-    elif not title:
-        raise CommandError("invalid", "title: required when no plenary_item_id is given")
-    if title:
+    else:
         fields["title"] = title
     position = (ctx.session.scalar(select(func.max(PlanEntry.position)).where(
         PlanEntry.workshop_id == ctx.workshop.id)) or 0) + 1
@@ -154,11 +162,11 @@ def plan_entry_update(ctx: Context, entry_id, field, value, version):
 
 class Volunteer(Payload):
     contact: text_field(rules.MAX_CONTACT_CHARS, allow_empty=True) | None = None
-    consent: bool = False
+    consent: bool  # required: the person says yes or no to sharing their contact
 
 
 @command("council_volunteer", roles=("participant",), schema=Volunteer)
-def council_volunteer(ctx: Context, contact=None, consent=False):
+def council_volunteer(ctx: Context, consent, contact=None):
     """Participant volunteers for the council (contact shared with organisers only, with consent); heard by organisers and themself."""
     if contact and not consent:
         raise CommandError("consent_required", "Tick the consent box to share your contact details with the organisers.")
@@ -183,6 +191,7 @@ class CouncilRole(Payload):
 @command("council_role_set", roles=("organiser",), schema=CouncilRole)
 def council_role_set(ctx: Context, participant_id, role):
     """Organiser forms the council from the volunteers: a co-chair seat (law enforcement / community, one each, matching the person's group), member, or null to remove them (their link stops working, their co-leads are cleared); heard by everyone."""
+    get_participant(ctx, participant_id)
     v = ctx.session.scalar(select(CouncilVolunteer).where(CouncilVolunteer.participant_id == participant_id,
                                                           CouncilVolunteer.workshop_id == ctx.workshop.id))
     if v is None:

@@ -130,7 +130,12 @@ def _apply(s: dict, t: str, d: dict) -> None:
         if role == "participant" and _key(d["kind"], d["id"]) not in s["mine"]:
             s[coll].pop(key, None)
         elif key in s[coll]:
-            s[coll][key].update({"hidden": True, "hidden_reason": d["reason"], "votes": 0})
+            s[coll][key].update({"hidden": True, "votes": 0})
+    elif t == "post_hidden_reason":
+        # Why a post was hidden: its author, the room's facilitators and organisers only.
+        item = s["barriers" if d["kind"] == "barrier" else "solutions"].get(str(d["id"]))
+        if item is not None:
+            item["hidden_reason"] = d["reason"]
     elif t == "post_edited":
         coll = "barriers" if d["kind"] == "barrier" else "solutions"
         item = s[coll].get(str(d["id"]))

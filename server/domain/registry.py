@@ -23,16 +23,33 @@ from .errors import CommandError
 # Controls and bidi overrides/isolates are removed: they could make a post
 # render as something its author did not write. Newlines and tabs stay.
 # Lone surrogates (possible in JSON as "\ud800") cannot be stored as UTF-8 at all.
-_STRIP = re.compile("[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff"
-                    "\ud800-\udfff]")
+# Invisible characters no script needs go too (they hide words from a search or a
+# facilitator's eye, or make two equal-looking names differ): zero-width space, word
+# joiner, U+FEFF, the Mongolian vowel separator, the invisible math operators.
+_STRIP = re.compile("[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064"
+                    "\u2066-\u2069\u180e\ufeff\ud800-\udfff]")
+# Unicode tag characters, except in an emoji subdivision flag (black flag, tag letters, cancel tag).
+_TAGS = re.compile("(\U0001F3F4[\U000E0020-\U000E007E]{1,8}\U000E007F)|[\U000E0000-\U000E007F]")
+# Line and paragraph separators are newlines for every client.
+_SEPARATORS = re.compile("[\u2028\u2029]")
+# ZWJ (U+200D) joins two visible characters (emoji sequences, Indic half forms): one is kept
+# between two such characters; at either end, next to a space, or repeated it joins nothing.
+_ZWJ_RUN = re.compile("\u200d{2,}")
+_ZWJ_LOOSE = re.compile("(?:^|(?<=\\s))\u200d+|\u200d+(?=\\s|$)")
+# A variation selector modifies the character before it: at the start or after a space it modifies nothing.
+_ORPHAN_SELECTORS = re.compile("(?:^|(?<=\\s))[\ufe00-\ufe0f\U000E0100-\U000E01EF]+")
 # Ids and numbers are 32-bit signed integers in the database (PostgreSQL `integer`).
 MIN_INT, MAX_INT = -(2**31), 2**31 - 1
 
 
 def clean_text(value: str) -> str:
+    """NFC; no controls, bidi overrides or invisible characters (ZWNJ, needed by Persian, is kept;
+    ZWJ only where it joins); U+2028/U+2029 as newlines; trimmed (docs/protocol.md §3)."""
     value = unicodedata.normalize("NFC", value)
-    value = _STRIP.sub("", value).replace("\r\n", "\n").strip()
-    return value
+    value = _STRIP.sub("", value).replace("\r\n", "\n")
+    value = _SEPARATORS.sub("\n", _TAGS.sub(lambda m: m.group(1) or "", value))
+    value = _ZWJ_LOOSE.sub("", _ZWJ_RUN.sub("\u200d", value))
+    return _ORPHAN_SELECTORS.sub("", value).strip()
 
 
 def text_field(max_chars: int, *, allow_empty: bool = False):

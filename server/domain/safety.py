@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from ..models import AuditEntry, Barrier, CouncilVolunteer, FacilitatorInvite, Merge, Participant, Room, Solution
 from . import auth, council, pii, rules
 from . import projection as pj
-from .board import _moderated, emit_flags
+from .board import _moderated, emit_flags, reason_audience
 from .commands import Context
 from .common import barrier_payload, emit_stats, get_barrier, get_room, require_phase, solution_payload
 from .errors import CommandError
@@ -137,6 +137,8 @@ class EditPayload(Payload):
 def post_edit(ctx: Context, kind, id, text):
     """Facilitator corrects a typo in a post; the first original is kept (audited); heard by whoever can see the post, the author included, with an "edited" marker."""
     item, room, audience = _moderated(ctx, kind, id)
+    if item.hidden:  # the room no longer sees it: only the facilitators and the author hear the new text
+        audience = reason_audience(item)
     if kind == "barrier" and len(text) > rules.MAX_BARRIER_CHARS:
         raise CommandError("invalid", f"text: must be at most {rules.MAX_BARRIER_CHARS} characters (got {len(text)})")
     if text == item.text:

@@ -337,16 +337,15 @@ class WorkshopUpdate(Payload):
 def workshop_update(ctx: Context, title=None, date=None, place=None, display_language=None):
     """Organiser edits the title, date, place or the projector's language; heard by everyone."""
     ws = ctx.workshop
+    if display_language is not None and display_language not in ws.languages:
+        raise CommandError("invalid", f"display_language: must be one of {', '.join(ws.languages)}")
+    # Only a field given with a new value is a change; nothing to change (an empty payload too) is no_change.
     changes = {}
-    if display_language is not None:
-        if display_language not in ws.languages:
-            raise CommandError("invalid", f"display_language: must be one of {', '.join(ws.languages)}")
-        changes["display_language"] = display_language
-    for key, value in (("title", title), ("date", date), ("place", place)):
-        if value is not None:
-            changes[key] = value or None
+    for key, value in (("title", title), ("date", date), ("place", place), ("display_language", display_language)):
+        if value is not None and (value or None) != getattr(ws, key):
+            changes[key] = value or None  # an empty date or place clears it
     if not changes:
-        raise CommandError("invalid", "payload: nothing to change")
+        raise CommandError("no_change", "There is nothing to change: give a field with a new value.")
     for key, value in changes.items():
         setattr(ws, key, value)
     ctx.emit("workshop_updated", {"workshop": changes}, [ctx.everyone])

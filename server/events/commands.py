@@ -14,6 +14,7 @@ from .. import ratelimit
 from ..domain import REGISTRY, dispatch
 from ..domain.errors import CommandError
 from ..extensions import socketio
+from . import guard
 from .session import db, error_ack, principal_for
 
 
@@ -42,3 +43,20 @@ def _handler(name: str):
 
 for _name in REGISTRY:
     socketio.on_event(_name, _handler(_name))
+
+
+@socketio.on("*")
+def on_unknown(name, *_args):
+    """Any other event name (python-socketio's catch-all: never `connect` / `disconnect`, nor an
+    event that has its own handler): answered `unknown_command`, so a client never waits for its timeout."""
+    try:
+        ratelimit.before_message(current_app, request.sid)  # answering is cheap, but not free
+    except CommandError as err:
+        return error_ack(err)
+    if name == guard.DEEP_EVENT:  # refused before decoding (server/events/guard.py)
+        current_app.logger.warning("%s (an event)", guard.MESSAGE)
+        return error_ack(CommandError("bad_request", f"The message nests deeper than {guard.MAX_NESTING} levels."))
+    if name == guard.STAR_EVENT:  # an event literally named "*" (guard.GuardedPacket)
+        name = "*"
+    shown = name if isinstance(name, str) and len(name) <= 64 else f"{str(name)[:64]}…"
+    return error_ack(CommandError("unknown_command", f"There is no command called {shown!r}."))

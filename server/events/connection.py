@@ -44,18 +44,17 @@ def _enter(principal: auth.Principal, room_ids: list[int]) -> None:
 
 
 @socketio.on("sync")
-def on_sync(payload=None, *_extra):
+def on_sync(*args):
     """Client asks for what it missed since `since` (its last applied seq); answered in the ack only."""
     principal = principal_for()
     if principal is None:
         return error_ack(CommandError("unauthorized", "Connect with a valid token first."))
     try:
         ratelimit.before_message(current_app, request.sid)  # a snapshot is the costliest answer
+        since = _since(args)
     except CommandError as err:
         return error_ack(err)
-    since = payload.get("since") if isinstance(payload, dict) else None
-    if since is not None and (not isinstance(since, int) or isinstance(since, bool)):
-        return error_ack(CommandError("invalid", "since: must be an integer sequence number"))
+
     def enter(fresh: auth.Principal, room_ids: list[int]) -> None:
         # Room membership may have changed (a move): re-enter the right rooms first,
         # so nothing sent from now on is missed; catch_up then reads what was missed.
@@ -70,6 +69,18 @@ def on_sync(payload=None, *_extra):
         current_app.logger.exception("sync failed")
         return error_ack(CommandError("server_error", "The server cannot read the workshop right now; please try again.",
                                       retryable=True))
+
+
+def _since(args: tuple) -> int | None:
+    """The one payload of `sync`: exactly {"since": integer or null} (protocol §4)."""
+    payload = args[0] if len(args) == 1 else None
+    if not isinstance(payload, dict) or set(payload) != {"since"}:
+        raise CommandError("invalid", "sync takes one object with exactly one field, since: "
+                                      "the last sequence number applied, or null for a snapshot")
+    since = payload["since"]
+    if since is not None and (not isinstance(since, int) or isinstance(since, bool)):
+        raise CommandError("invalid", "since: must be an integer sequence number or null")
+    return since
 
 
 @socketio.on("disconnect")

@@ -271,12 +271,12 @@ CASES: dict[str, Case] = {
     "council_volunteer": Case(nothing, lambda s: {"contact": "me@example.org", "consent": True},
                               {"participant": [("invalid", {"participant_id": "author"}), (OK, {})]}),
     "council_role_set": Case(volunteered, lambda s: {"participant_id": s.author.participant_id, "role": "member"},
-                             {"other_organiser": [("not_volunteer", {})]}),
-    # After the day (docs/council.md). The other organiser names W's council member: not on its council.
+                             {"other_organiser": [("not_found", {})]}),
+    # After the day (docs/council.md). The other organiser names W's council member: no such participant there.
     "council_link_issue": Case(council_member, lambda s: {"participant_id": s.author.participant_id},
-                               {"other_organiser": [("not_member", {})]}),
+                               {"other_organiser": [("not_found", {})]}),
     "council_link_revoke": Case(council_linked, lambda s: {"participant_id": s.author.participant_id},
-                                {"other_organiser": [("no_link", {})]}, fresh=council_link),
+                                {"other_organiser": [("not_found", {})]}, fresh=council_link),
     "plan_note_add": Case(plan_after_the_day, lambda s: {"entry_id": s.entry, "text": "Met with the chief"},
                           {"other_organiser": FOREIGN}),
     "workshop_update": Case(nothing, lambda s: {"title": "Hijacked"}, {"other_organiser": [(OWN, {})]}),

@@ -1,6 +1,7 @@
 """The wire, against a real `common-ground serve` (eventlet): cross-site
-WebSocket hijacking, the Socket.IO payload cap, and tokens kept out of logs
-and Referer headers (docs/security.md).
+WebSocket hijacking, the Socket.IO payload cap on both transports, packets
+nested thousands deep, a refused connect as a client sees it, and tokens kept
+out of logs and Referer headers (docs/security.md, docs/protocol.md §2–§3).
 """
 from __future__ import annotations
 
@@ -86,9 +87,12 @@ def test_a_cross_site_handshake_is_refused_before_any_session(live):
     assert "Access-Control-Allow-Origin" not in resp.headers
 
 
-def test_socket_messages_over_the_cap_are_dropped_with_the_connection(live, workshop):
+@pytest.mark.parametrize("transports", [("websocket",), ("polling",)])
+def test_socket_messages_over_the_cap_are_dropped_with_the_connection(live, workshop, transports):
+    """docs/protocol.md §3: over 64 KiB a message is not read nor answered and the connection is closed
+    (WebSocket: the socket; long polling: the POST gets 413 and the session ends)."""
     token = token_of(workshop["facilitator_urls"][0])
-    client = connect(live, token, origin=live.url)
+    client = connect(live, token, origin=live.url, transports=transports)
     try:
         # Under the cap: an answer (too long for a barrier, so `invalid`, but answered).
         ack = client.call("help_call", {"cid": uuid.uuid4().hex, "message": "x" * (MAX_SOCKET_PAYLOAD_BYTES // 2)},
@@ -108,7 +112,7 @@ def test_socket_messages_over_the_cap_are_dropped_with_the_connection(live, work
             ws.shutdown()  # close() skips a connection already dropped: its socket would wait for the GC
         forget_refused_sockets()
     # The server is fine and the same link connects again.
-    again = connect(live, token, origin=live.url)
+    again = connect(live, token, origin=live.url, transports=transports)
     assert again.call("sync", {"since": None}, timeout=WAIT)["ok"]
     again.disconnect()
 
@@ -152,3 +156,62 @@ def test_tokens_live_in_the_fragment_and_never_reach_the_log(live, workshop):
     assert log.strip(), "the server wrote nothing at all; is its log where we look?"
     for token in tokens:
         assert token not in log and token_hash(token) not in log, "a token was written to the server log"
+
+
+# -- hostile packets (issue 12, defect 8) and a refused connect (protocol §2) --------------------
+
+DEPTH = 5000
+
+
+def log_since(live, offset: int) -> str:
+    return live.log_path.read_text(encoding="utf-8", errors="replace")[offset:]
+
+
+def wait_for_log(live, offset: int, needle: str) -> str:
+    deadline = time.monotonic() + WAIT
+    while needle not in (text := log_since(live, offset)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return text
+
+
+@pytest.mark.parametrize("transports", [("websocket",), ("polling",)])
+@pytest.mark.parametrize("body", [
+    '["barrier_post",' + "[" * DEPTH + "]" * DEPTH + "]",       # a Socket.IO EVENT 5,000 arrays deep
+    '["sync",' + '{"a":' * DEPTH + "1" + "}" * DEPTH + "]",     # objects
+    "[" + "[" * DEPTH + "]" * DEPTH + "]",                       # not even an event name
+    None,                                                        # an Engine.IO message that is only brackets
+], ids=["event", "objects", "no-name", "bare"])
+def test_a_deeply_nested_packet_is_refused_in_one_log_line(live, workshop, transports, body):
+    client = connect(live, token_of(workshop["organiser_url"]), origin=live.url, transports=transports)
+    try:
+        offset = len(log_since(live, 0))
+        answers = []
+        if body is None:
+            client.eio.send("[" * DEPTH + "]" * DEPTH)  # the raw Engine.IO message, as a hostile client writes it
+        else:
+            ack_id = client._generate_ack_id("/", lambda *args: answers.append(args))
+            client.eio.send(f"2{ack_id}{body}")  # a Socket.IO EVENT asking for an ack
+        text = wait_for_log(live, offset, "nested")
+        assert "Traceback" not in text and "RecursionError" not in text, text
+        lines = [line for line in text.splitlines() if line.strip()]
+        assert len(lines) == 1 and "nested" in lines[0], lines
+        # The connection still answers, and an event asking for an ack got one: bad_request.
+        assert client.call("sync", {"since": None}, timeout=WAIT)["ok"]
+        if body is not None:
+            assert [a[0]["error"]["code"] for a in answers] == ["bad_request"], answers
+    finally:
+        client.disconnect()
+
+
+def test_a_refused_connect_as_python_socketio_sees_it(live, workshop):
+    """docs/protocol.md §2: the CONNECT_ERROR packet is {"message", "data": {"code", "message"}};
+    python-socketio calls the `connect_error` handler with it and connect() raises ConnectionError."""
+    client = socketio.Client(reconnection=False)
+    seen = []
+    client.on("connect_error", lambda data: seen.append(data))
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        client.connect(live.url, auth={"token": "not-a-real-token"}, transports=["websocket"], wait_timeout=WAIT)
+    client.eio.disconnect()
+    forget_refused_sockets()
+    assert len(seen) == 1 and seen[0]["data"]["code"] == "unauthorized"
+    assert seen[0]["message"] == seen[0]["data"]["message"]

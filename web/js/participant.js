@@ -470,7 +470,8 @@ function noticeChanges(prev, next) {
     for (const [id, item] of Object.entries(next[coll])) {
       const before = prev[coll][id];
       if (!before || !next.mine.includes(`${kind}:${id}`)) continue;
-      if (item.hidden && !before.hidden) toast(t("phone.told.hidden", { reason: item.hidden_reason || "" }));
+      // The reason comes in its own event (post_hidden_reason), right after post_hidden.
+      if (item.hidden && item.hidden_reason && !before.hidden_reason) toast(t("phone.told.hidden", { reason: item.hidden_reason }));
       else if (item.edited && item.text !== before.text) toast(t("phone.told.edited", { text: item.text }));
     }
   }

@@ -25,6 +25,7 @@ export const EVENT_TYPES = Object.freeze([
   "solution_posted",
   "solution_withdrawn",
   "post_hidden",
+  "post_hidden_reason",
   "post_edited",
   "post_flagged",
   "merge_objected",
@@ -206,8 +207,14 @@ function apply(s, t, d) {
       if (role === "participant" && !s.mine.includes(key(d.kind, d.id))) {
         delete s[coll][k];
       } else if (has(s[coll], k)) {
-        Object.assign(s[coll][k], { hidden: true, hidden_reason: d.reason, votes: 0 });
+        Object.assign(s[coll][k], { hidden: true, votes: 0 });
       }
+      break;
+    }
+    case "post_hidden_reason": {
+      // Why a post was hidden: its author, the room's facilitators and organisers only.
+      const item = s[d.kind === "barrier" ? "barriers" : "solutions"][String(d.id)];
+      if (item != null) item.hidden_reason = d.reason;
       break;
     }
     case "post_edited": {
