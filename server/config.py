@@ -14,6 +14,13 @@ DEFAULT_SECRET = "dev-only-not-secret"  # noqa: S105  # nosec B105
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+def web_root() -> Path:
+    """The web app's files: server/web in an installed package (setup.py copies web/ there), else the
+    checkout's web/ (an editable install or a run from the checkout)."""
+    packaged = Path(__file__).resolve().parent / "web"
+    return packaged if packaged.is_dir() else PROJECT_ROOT / "web"
+
+
 def _split(value: str | None) -> list[str] | None:
     if not value:
         return None
@@ -36,7 +43,7 @@ def from_env(instance_path: str) -> dict:
         "ALLOWED_ORIGINS": _split(env.get("ALLOWED_ORIGINS")),
         "ASYNC_MODE": async_mode(env.get("ASYNC_MODE")),
         "PUBLIC_URL": env.get("PUBLIC_URL") or None,
-        "WEB_ROOT": env.get("WEB_ROOT", str(PROJECT_ROOT / "web")),
+        "WEB_ROOT": env.get("WEB_ROOT") or str(web_root()),
         "ENV": env.get("COMMON_GROUND_ENV", "development"),
         # Exports hide a stakeholder group's vote split where fewer people than this are in it (docs/agreement.md).
         "REPORT_MIN_GROUP_SIZE": _min_group(env.get("REPORT_MIN_GROUP_SIZE")),
