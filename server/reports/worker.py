@@ -76,7 +76,7 @@ def _read_frame(stream) -> tuple[bytes, bytes]:
 
 # Every worker process not yet stopped: a pool dropped with its app never leaves one running unowned,
 # and they all stop when the server does (their stdin closes; a killed server's close too).
-_running: set[_Worker] = set()
+_live: set[_Worker] = set()
 
 
 class _Worker:
@@ -87,7 +87,7 @@ class _Worker:
         env["PYTHONPATH"] = os.pathsep.join(p for p in (str(PACKAGE_PARENT), env.get("PYTHONPATH")) if p)
         self.proc = subprocess.Popen([sys.executable, "-m", "server.reports.worker"],  # nosec B603
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
-        _running.add(self)
+        _live.add(self)
 
     def render(self, job: tuple, timeout: float) -> bytes:
         # A worker that takes too long is killed: its pipe closes and the read below ends.
@@ -128,7 +128,7 @@ class _Worker:
                 pipe.close()
             except OSError:
                 pass
-        _running.discard(self)
+        _live.discard(self)
 
 
 class RenderPool:
@@ -185,7 +185,7 @@ class RenderPool:
 
 @atexit.register
 def _stop_all() -> None:
-    for worker in list(_running):
+    for worker in list(_live):
         worker.stop()
 
 
