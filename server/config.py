@@ -16,6 +16,13 @@ DEFAULT_SECRET = "dev-only-not-secret"  # noqa: S105  # nosec B105
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+def web_root() -> Path:
+    """The web app's files: server/web in an installed package (setup.py copies web/ there), else the
+    checkout's web/ (an editable install or a run from the checkout)."""
+    packaged = Path(__file__).resolve().parent / "web"
+    return packaged if packaged.is_dir() else PROJECT_ROOT / "web"
+
+
 def _split(value: str | None) -> list[str] | None:
     if not value:
         return None
@@ -38,10 +45,13 @@ def from_env(instance_path: str) -> dict:
         "ALLOWED_ORIGINS": _split(env.get("ALLOWED_ORIGINS")),
         "ASYNC_MODE": async_mode(env.get("ASYNC_MODE")),
         "PUBLIC_URL": env.get("PUBLIC_URL") or None,
-        "WEB_ROOT": env.get("WEB_ROOT", str(PROJECT_ROOT / "web")),
+        "WEB_ROOT": env.get("WEB_ROOT") or str(web_root()),
         "ENV": env.get("COMMON_GROUND_ENV", "development"),
         # Exports hide a stakeholder group's vote split where fewer people than this are in it (docs/agreement.md).
         "REPORT_MIN_GROUP_SIZE": _min_group(env.get("REPORT_MIN_GROUP_SIZE")),
+        # PDF and Word exports rendered at once, each in a worker process (server/reports/worker.py); as many
+        # more may wait, beyond that an export is refused with 503 busy.
+        "EXPORT_WORKERS": export_workers(env.get("EXPORT_WORKERS")),
         # Overrides of the abuse limits (server/ratelimit.py), e.g. "join=5000/300,posts=30/60"
         # for a rehearsal or benchmark server where every simulated phone shares one address.
         # Only raises or lowers a limit; RATE_LIMITING=off is the one switch that disables them.
@@ -56,19 +66,30 @@ def from_env(instance_path: str) -> dict:
     }
 
 
+def _whole_number(value: str | None, default: int, least: int, name: str, unit: str, least_text: str) -> int:
+    if value is None or not value.strip():
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise RuntimeError(f"{name} must be a whole number of {unit}, not {value!r}") from None
+    if number < least:
+        raise RuntimeError(f"{name} must be {least_text} or more")
+    return number
+
+
+DEFAULT_EXPORT_WORKERS = 2
+
+
+def export_workers(value: str | None) -> int:
+    return _whole_number(value, DEFAULT_EXPORT_WORKERS, 1, "EXPORT_WORKERS", "processes", "1")
+
+
 DEFAULT_TOKEN_TTL_DAYS = 30
 
 
 def token_ttl_days(value: str | None) -> int:
-    if value is None or not value.strip():
-        return DEFAULT_TOKEN_TTL_DAYS
-    try:
-        days = int(value)
-    except ValueError:
-        raise RuntimeError(f"TOKEN_TTL_DAYS must be a whole number of days (0 = never), not {value!r}") from None
-    if days < 0:
-        raise RuntimeError("TOKEN_TTL_DAYS must be 0 (never) or more")
-    return days
+    return _whole_number(value, DEFAULT_TOKEN_TTL_DAYS, 0, "TOKEN_TTL_DAYS", "days (0 = never)", "0 (never)")
 
 
 def rate_limits(value: str | None) -> dict[str, tuple[int, int]]:
@@ -107,15 +128,8 @@ def sqlite_synchronous(value: str | None) -> str:
 
 def _min_group(value: str | None) -> int:
     from .domain.agreement import DEFAULT_MIN_GROUP_SIZE, FLOOR_MIN_GROUP_SIZE
-    if not value:
-        return DEFAULT_MIN_GROUP_SIZE
-    try:
-        k = int(value)
-    except ValueError:
-        raise RuntimeError(f"REPORT_MIN_GROUP_SIZE must be a whole number, not {value!r}") from None
-    if k < FLOOR_MIN_GROUP_SIZE:
-        raise RuntimeError(f"REPORT_MIN_GROUP_SIZE must be at least {FLOOR_MIN_GROUP_SIZE}")
-    return k
+    return _whole_number(value, DEFAULT_MIN_GROUP_SIZE, FLOOR_MIN_GROUP_SIZE, "REPORT_MIN_GROUP_SIZE", "people",
+                         str(FLOOR_MIN_GROUP_SIZE))
 
 
 def normalise_db_url(url: str) -> str:

@@ -17,7 +17,7 @@ from .events.queue import listener_status
 bp = Blueprint("http", __name__)
 
 ERROR_STATUS = {"not_found": 404, "invalid": 400, "bad_request": 400, "unauthorized": 403, "closed": 409,
-                "rate_limited": 429, "expired": 410}
+                "rate_limited": 429, "expired": 410, "busy": 503}
 
 # The pages of web/, one per surface. Tokens travel in the URL fragment
 # (#...), which browsers never send to the server or in a Referer header.
@@ -35,7 +35,7 @@ def _db():
 
 def _error(err: CommandError, status: int | None = None):
     resp = jsonify({"ok": False, "error": err.as_dict()})
-    if err.code == "rate_limited":
+    if err.code in ("rate_limited", "busy"):
         resp.headers["Retry-After"] = str(err.details["retry_after"])
     return resp, status or ERROR_STATUS.get(err.code, 400)
 
@@ -232,7 +232,7 @@ def export(workshop_id: str, fmt: str):
     """The organiser's exports (server/reports/): ?what=plan|report&lang=en|es|fa; token in `Authorization: Bearer`."""
     from .domain import auth
     from .models import Workshop
-    from .reports import FORMATS, check
+    from .reports import FORMATS, check, worker
     from .reports import export as make_export
 
     if "token" in request.args:
@@ -258,7 +258,9 @@ def export(workshop_id: str, fmt: str):
     try:
         what, lang = request.args.get("what", "report"), request.args.get("lang", "en")
         check(fmt, what, lang)
-        out = make_export(_db(), workshop_id, fmt, what, lang, current_app.config["REPORT_MIN_GROUP_SIZE"])
+        # The data is read here; PDF and Word files render in a worker process (server/reports/worker.py).
+        out = make_export(_db(), workshop_id, fmt, what, lang, current_app.config["REPORT_MIN_GROUP_SIZE"],
+                          render_with=worker.pool(current_app).render)
     except CommandError as err:
         return _error(err)
     resp = current_app.response_class(out.data, content_type=out.mimetype)  # the charset is in it already

@@ -8,6 +8,9 @@ vote splits by group with the small-group suppression of
 server/domain/agreement.py. The JSON archive (archive.py) is the whole
 workshop for moving it to another server; it too never links an anonymous
 post to its author. See docs/agreement.md and the README's "Exports".
+
+The server renders PDF and Word files in worker processes (worker.py): export() reads the
+database, then hands the model to `render_with`; the CLI renders in its own process.
 """
 from __future__ import annotations
 
@@ -47,9 +50,17 @@ def check(fmt: str, what: str, lang: str) -> None:
         raise CommandError("invalid", "what: the CSV export holds the action plan only; use --what plan")
 
 
+def render(fmt: str, report, what: str, lang: str) -> bytes:
+    """The file of one format from the data model: pure, no database (worker.py runs it in a worker process)."""
+    from . import markdown, pdf, tables, word
+    return {"pdf": pdf.render, "docx": word.render, "csv": tables.plan_csv, "md": markdown.render}[fmt](
+        report, what, lang)
+
+
 def export(db, workshop_id: str, fmt: str, what: str = "report", lang: str = "en",
-           k: int = ag.DEFAULT_MIN_GROUP_SIZE) -> Export:
-    from . import archive, common, markdown, pdf, tables, word
+           k: int = ag.DEFAULT_MIN_GROUP_SIZE, render_with=render) -> Export:
+    """`render_with(fmt, report, what, lang) -> bytes` renders the file (the server's: worker.RenderPool.render)."""
+    from . import archive, common
     from .model import NotFound, build
 
     check(fmt, what, lang)
@@ -65,6 +76,6 @@ def export(db, workshop_id: str, fmt: str, what: str = "report", lang: str = "en
             report = build(s, workshop_id, k, lang)
         except NotFound:
             raise CommandError("not_found", f"There is no workshop with id {workshop_id!r}.") from None
-    render = {"pdf": pdf.render, "docx": word.render, "csv": tables.plan_csv, "md": markdown.render}[fmt]
-    return Export(render(report, what, lang), MIMETYPES[fmt], common.filename(report.workshop["title"], what, fmt, lang))
+    return Export(render_with(fmt, report, what, lang), MIMETYPES[fmt],
+                  common.filename(report.workshop["title"], what, fmt, lang))
 
