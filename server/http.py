@@ -87,9 +87,12 @@ def healthz():
 def workshop_info(code: str):
     """Public facts for the join page: title, languages, groups. No secrets."""
     try:
-        return jsonify({"ok": True, **_code_lookup(lambda: workshops.public_info(_db(), code))})
+        info = _code_lookup(lambda: workshops.public_info(_db(), code))
     except CommandError as err:
         return _error(err)
+    # The address phones can reach (PUBLIC_URL or the LAN address `serve` found), for the projector's
+    # join text beside the QR code: the projector's own address may be 127.0.0.1.
+    return jsonify({"ok": True, **info, "join_url": f"{public_base()}/j/{workshops.normalise_code(code)}"})
 
 
 @bp.post("/api/join")

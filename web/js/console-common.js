@@ -637,7 +637,7 @@ function linkControls(room, ctx) {
     await askDialog({
       title: t("console.link.renewTitle", { room: roomName(room) }),
       body: t("console.link.renewExplain"),
-      fields: [{ id: "link", label: t("console.link.url"), value: `${location.origin}/f#${ack.result.token}` }],
+      fields: [{ id: "link", label: t("console.link.url"), value: `${ctx.baseUrl ? ctx.baseUrl() : location.origin}/f#${ack.result.token}` }],
       confirm: t("console.link.close"),
     });
   };

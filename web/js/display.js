@@ -36,9 +36,23 @@ async function followLanguage() {
 
 // ------------------------------------------------------------ breakouts
 
+// The join link as phones reach it: the server's public address (GET /api/workshops/<code> join_url),
+// which the QR code carries too; this page's own address may be 127.0.0.1 on the laptop.
+const joinUrls = new Map(); // join code -> url, or null while asked
+
+function joinUrl(code) {
+  if (!joinUrls.has(code)) {
+    joinUrls.set(code, null);
+    fetch(`/api/workshops/${encodeURIComponent(code)}`).then((r) => r.json()).then((body) => {
+      if (body && body.ok && body.join_url) { joinUrls.set(code, body.join_url); schedule(); }
+    }).catch(() => joinUrls.delete(code));
+  }
+  return joinUrls.get(code) || `${location.origin}/j/${code}`;
+}
+
 function joinPanel() {
   const code = state.workshop.join_code;
-  const url = `${location.origin}/j/${code}`;
+  const url = joinUrl(code);
   return el("section", { class: "join", aria: { labelledby: "join-h" } },
     el("h2", { id: "join-h", class: "join-title" }, t("display.join.title")),
     el("img", { class: "qr", src: `/qr/${encodeURIComponent(code)}.svg`, alt: t("display.join.qrAlt"), width: 480, height: 480 }),

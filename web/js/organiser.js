@@ -23,6 +23,7 @@ const ui = { drafts: {}, selected: {}, tab: null, steer: null, lastPhase: null }
 // A tap on the tablet must not be lost to a redraw between press and release (dom.js).
 const press = pressGuard(() => render());
 const ctx = { conn: null, toast, ui, role: "organiser", refresh: () => schedule(), token: null, agreement: null,
+  baseUrl: () => baseUrl(),
   workshopId: () => state && state.workshop.id };
 let state = null;
 let status = "syncing";
@@ -333,7 +334,7 @@ async function issueCouncilLink(v, who) {
   const ack = await run(ctx, "council_link_issue", { participant_id: v.participant_id });
   if (ack.ok && ack.result && ack.result.token) {
     // Shown once: the server keeps only the token's hash. Forgotten on the next issue or reload.
-    ui.councilLink = { participant_id: v.participant_id, who, url: `${location.origin}/council/${ack.result.token}` };
+    ui.councilLink = { participant_id: v.participant_id, who, url: `${baseUrl()}/council/${ack.result.token}` };
     announce(t("console.council.linkIssued", { name: who }));
     schedule();
   }
