@@ -35,8 +35,9 @@ def participant_view(p: Participant) -> dict:
     return {"id": p.id, "room_id": p.room_id, "group": p.group, "language": p.language, "name": p.display_name}
 
 
-def _author_name(anonymous: bool, author: Participant | None) -> str | None:
-    """A removed person's posts stay without their name (participant_remove: `author_names_cleared`)."""
+def author_name(anonymous: bool, author: Participant | None) -> str | None:
+    """The name a post shows, everywhere (views, events, reports): the one its author chose to show, none for
+    an anonymous post, and none once the author was removed (participant_remove: `author_names_cleared`)."""
     if anonymous or author is None or author.removed_at is not None:
         return None
     return author.display_name or None
@@ -49,7 +50,7 @@ def barrier_view(b: Barrier, author: Participant | None, votes: int, member_ids:
     blind); the name appears with the reveal."""
     return {
         "id": b.id, "room_id": b.room_id, "text": b.text,
-        "author_name": None if screened else _author_name(b.anonymous, author),
+        "author_name": None if screened else author_name(b.anonymous, author),
         "shared": b.is_shared, "merged_into": b.merged_into_id, "members": sorted(member_ids),
         "hidden": b.hidden, "hidden_reason": b.hidden_reason, "votes": votes,
         "edited": b.original_text is not None, "created_at": iso(b.created_at),
@@ -59,7 +60,7 @@ def barrier_view(b: Barrier, author: Participant | None, votes: int, member_ids:
 def solution_view(s: Solution, author: Participant | None, votes: int) -> dict:
     return {
         "id": s.id, "room_id": s.room_id, "barrier_id": s.barrier_id, "text": s.text,
-        "author_name": _author_name(s.anonymous, author),
+        "author_name": author_name(s.anonymous, author),
         "hidden": s.hidden, "hidden_reason": s.hidden_reason, "votes": votes,
         "edited": s.original_text is not None, "created_at": iso(s.created_at),
     }

@@ -52,7 +52,7 @@ def participant_remove(ctx: Context, participant_id, reason):
         council.leave_council(ctx, p)
     ctx.emit("participant_removed", {"participant_id": p.id, "room_id": p.room_id},
              [f"r:{p.room_id}", ctx.organisers, ctx.display])
-    # Their posts stay, without their name (projection._author_name): every screen showing one
+    # Their posts stay, without their name (projection.author_name): every screen showing one
     # hears which posts lose it. No person in this event: only posts that showed the name anyway.
     for audience, ids in sorted(named.items()):
         ctx.emit("author_names_cleared", {"barrier_ids": ids["barrier"], "solution_ids": ids["solution"]},

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from ..domain import agreement as ag
 from ..domain import council as council_domain
 from ..domain import rules
+from ..domain.projection import author_name
 from ..models import (
     AuditEntry,
     Barrier,
@@ -156,12 +157,6 @@ class Report:
         return sum(self.participation.values())
 
 
-def _author_name(anonymous: bool, author: Participant | None) -> str | None:
-    if anonymous or author is None:
-        return None
-    return author.display_name or None
-
-
 def build(session: Session, workshop_id: str, k: int = ag.DEFAULT_MIN_GROUP_SIZE, lang: str = "en") -> Report:
     """Read one workshop and assemble its report (rooms named in `lang`). Raises NotFound for an unknown id."""
     ws = session.get(Workshop, workshop_id)
@@ -196,7 +191,7 @@ def build(session: Session, workshop_id: str, k: int = ag.DEFAULT_MIN_GROUP_SIZE
     pushed = {i.barrier_id for i in plenary}
 
     def sol_row(s: Solution) -> SolutionRow:
-        return SolutionRow(s.id, s.text, _author_name(s.anonymous, people.get(s.author_id)),
+        return SolutionRow(s.id, s.text, author_name(s.anonymous, people.get(s.author_id)),
                            tally[("solution", s.id)], agreement.items[("solution", s.id)])
 
     room_rows = []
@@ -207,7 +202,7 @@ def build(session: Session, workshop_id: str, k: int = ag.DEFAULT_MIN_GROUP_SIZE
             members = [m.text for m in live_b if m.merged_into_id == b.id and not m.hidden]
             sols = [sol_row(s) for s in live_s if s.barrier_id == b.id and not s.hidden]
             sols.sort(key=lambda s: (-s.votes, s.id))
-            rows.append(BarrierRow(b.id, r.id, room_name[r.id], b.text, _author_name(b.anonymous, people.get(b.author_id)),
+            rows.append(BarrierRow(b.id, r.id, room_name[r.id], b.text, author_name(b.anonymous, people.get(b.author_id)),
                                    tally[("barrier", b.id)], agreement.items[("barrier", b.id)], b.is_shared,
                                    members, sols, b.id in pushed))
         rows.sort(key=lambda b: (-b.votes, b.id))
