@@ -33,6 +33,9 @@ ENGLAND = "\U0001F3F4\U000E0067\U000E0062\U000E0065\U000E006E\U000E0067\U000E007
     ("\U0001F468" + ZWJ * 3 + "\U0001F469", "\U0001F468" + ZWJ + "\U0001F469"),  # doubled ZWJ
     ("\ufe0f orphan selector", "orphan selector"),                            # a variation selector on nothing
     ("text \ufe0e\ufe0fafter space", "text after space"),
+    ("\u3164", ""), ("\u115f\u1160name", "name"), ("half\uffa0width", "halfwidth"),  # Hangul fillers: blank names
+    ("soft\u00adhyphen", "softhyphen"), ("grapheme\u034fjoiner", "graphemejoiner"),
+    ("arabic\u061cmark", "arabicmark"), ("khmer\u17b4\u17b5vowels", "khmervowels"),
 ])
 def test_invisible_characters_are_removed(raw, clean):
     assert clean_text(raw) == clean
@@ -42,7 +45,7 @@ def test_invisible_characters_are_removed(raw, clean):
     PERSIAN, FAMILY, HINDI, ENGLAND,
     "\u2764\ufe0f heart with its emoji selector",
     "Tabs\tand\nnewlines stay",
-    "नमस्ते पुलिस", "Hola, policía", "\u0627\u0644\u0634\u0631\u0637\u0629",
+    "नमस्ते पुलिस", "Hola, policía", "\u0627\u0644\u0634\u0631\u0637\u0629", "경찰과 주민의 신뢰",
 ])
 def test_text_that_needs_them_is_unchanged(text):
     assert clean_text(text) == text

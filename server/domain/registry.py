@@ -25,9 +25,12 @@ from .errors import CommandError
 # Lone surrogates (possible in JSON as "\ud800") cannot be stored as UTF-8 at all.
 # Invisible characters no script needs go too (they hide words from a search or a
 # facilitator's eye, or make two equal-looking names differ): zero-width space, word
-# joiner, U+FEFF, the Mongolian vowel separator, the invisible math operators.
-_STRIP = re.compile("[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064"
-                    "\u2066-\u2069\u180e\ufeff\ud800-\udfff]")
+# joiner, U+FEFF, the Mongolian vowel separator, the invisible math operators, the soft
+# hyphen, the combining grapheme joiner, the Arabic letter mark, Khmer's invisible vowels and
+# the Hangul fillers (they make a name look blank).
+_STRIP = re.compile("[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5"
+                    "\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\u180e\u3164\ufeff\uffa0"
+                    "\ud800-\udfff]")
 # Unicode tag characters, except in an emoji subdivision flag (black flag, tag letters, cancel tag).
 _TAGS = re.compile("(\U0001F3F4[\U000E0020-\U000E007E]{1,8}\U000E007F)|[\U000E0000-\U000E007F]")
 # Line and paragraph separators are newlines for every client.
