@@ -225,6 +225,18 @@ def workshop_links(workshop_id: str):
                               "progress_url": f"{base}/progress/{progress_token}" if progress_token else None}))
 
 
+@bp.get("/sw.js")
+def service_worker():
+    """The service worker that keeps the app shell for offline reloads (web/sw.js, server/service_worker.py).
+    Served at the root so its scope covers every page; always revalidated, so a deployment reaches it."""
+    from .service_worker import script
+
+    resp = current_app.response_class(script(_web_root(), PAGES), mimetype="text/javascript")
+    resp.headers["Cache-Control"] = "no-cache"
+    resp.headers["Service-Worker-Allowed"] = "/"
+    return resp
+
+
 @bp.get("/static/<path:filename>")
 def static(filename: str):
     return send_from_directory(_web_root(), filename)

@@ -75,6 +75,10 @@ COVERED = {
                            "test_links::test_display_link_renew_refusals"),
     "organiser_link_renew": ("test_links::test_organiser_link_renew_cuts_every_console_opened_with_the_old_link",
                              "test_links::test_organiser_link_renew_refusals"),
+    "plenary_merge": ("test_plenary_merge::test_plenary_merge_combines_dots_once_per_person_and_undo_restores",
+                      "test_plenary_merge::test_plenary_merge_refusals"),
+    "plenary_merge_undo": ("test_plenary_merge::test_plenary_merge_combines_dots_once_per_person_and_undo_restores",
+                           "test_plenary_merge::test_plenary_merge_undo_refusals"),
     "workshop_purge": ("test_purge::test_purge_erases_personal_data_and_every_export_keeps_the_content_without_names",
                        "test_purge::test_purge_is_refused_before_the_workshop_is_closed_and_changes_nothing"),
 }
@@ -1069,7 +1073,8 @@ def test_plan_entry_create_from_an_item_or_a_title(board):
     entry = board.org.ok("plan_entry_create", plenary_item_id=item)["entry"]
     assert entry["plenary_item_id"] == item and entry["position"] == 1
     assert entry["fields"]["title"] == "Stops without explanation"
-    assert entry["fields"]["solution"] == "Explain every stop on the spot"  # the top solution
+    # Every solution, the most supported first (tests/test_plenary_merge.py).
+    assert entry["fields"]["solution"] == "Explain every stop on the spot\nLeaflets"
     assert entry["fields"]["status"] == "proposed"
     assert set(entry["fields"]) == set(rules.PLAN_FIELDS) and set(entry["versions"].values()) == {1}
     for viewer in (elsewhere, board.display, board.fac_b):

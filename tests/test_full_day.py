@@ -398,7 +398,8 @@ def test_full_day(day):
                 assert fd.posts[(kind, int(pid))]["author"] == screen.c.participant_id, screen.label
         # plenary items carry no author at all
         for item in screen.state["plenary"].values():
-            assert set(item) == {"id", "room_id", "barrier_id", "text", "room_votes", "solutions", "votes"}
+            assert set(item) == {"id", "room_id", "barrier_id", "text", "room_votes", "solutions", "votes",
+                                 "merged_into", "members"}
     assert seen > 500
 
     # -- the projector: no posted text before the report-out, and then only what was pushed ---------

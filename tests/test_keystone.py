@@ -664,6 +664,39 @@ def test_report_out_and_plenary_votes(ks):
     ks.finish()
 
 
+@covers("plenary_items_merged", "plenary_merge_undone", "my_votes", commands=("plenary_merge", "plenary_merge_undo"))
+def test_plenary_merge_and_undo(ks):
+    ks.phase(ks.fac)
+    ks.phase(ks.fac_b)
+    b1 = ks.post(ks.author, "Stops are never explained")
+    bb = ks.post(ks.other_room, "Nobody explains a stop")
+    ks.phase(ks.fac, 3)
+    ks.phase(ks.fac_b, 3)
+    ks.author.ok("solution_post", barrier_id=b1, text="A card after every stop")
+    ks.other_room.ok("solution_post", barrier_id=bb, text="Say the reason out loud")
+    ks.phase(ks.fac)
+    ks.phase(ks.fac_b)
+    ia = ks.fac.ok("report_push", barrier_ids=[b1])["item_ids"][0]
+    ib = ks.fac_b.ok("report_push", barrier_ids=[bb])["item_ids"][0]
+    ks.org.ok("workshop_advance")
+    ks.peer.ok("vote_cast", target_type="plenary", target_id=ia)
+    ks.peer.ok("vote_cast", target_type="plenary", target_id=ib)  # the same barrier twice
+    ks.other_room.ok("vote_cast", target_type="plenary", target_id=ib)
+    ks.begin("plenary_merge_and_undo")
+    ks.step("organiser merges room B's item into room A's",
+            lambda: ks.org.ok("plenary_merge", item_ids=[ia, ib]), EVERYONE)
+    merged = ks.state["display"]["plenary"]
+    assert merged[str(ia)]["votes"] == 2 and merged[str(ia)]["members"] == [ib]
+    assert merged[str(ib)]["merged_into"] == ia
+    assert ks.state["peer"]["my_votes"] == [f"plenary:{ia}"]
+    ks.step("no dot on the merged item",
+            lambda: ks.author.refused("vote_cast", "merged", target_type="plenary", target_id=ib))
+    ks.step("organiser undoes the merge", lambda: ks.org.ok("plenary_merge_undo", item_id=ia), EVERYONE)
+    assert ks.state["display"]["plenary"][str(ib)]["merged_into"] is None
+    assert ks.state["other_room"]["my_votes"] == [f"plenary:{ib}"]
+    ks.finish()
+
+
 @covers("plan_entry_created", "plan_entry_updated")
 def test_action_plan_edits_and_conflict(ks):
     ks.phase(ks.fac)

@@ -225,7 +225,7 @@ _ITEM_ROW = {
     kind: select(t.c.workshop_id, t.c.room_id, t.c.withdrawn, t.c.hidden,
                  t.c.merged_into_id if kind == "barrier" else literal(None)).where(t.c.id == bindparam("id"))
     for kind, t in _ITEMS.items()}
-_PLENARY_ROW = select(_PLENARY.c.workshop_id).where(_PLENARY.c.id == bindparam("id"))
+_PLENARY_ROW = select(_PLENARY.c.workshop_id, _PLENARY.c.merged_into_id).where(_PLENARY.c.id == bindparam("id"))
 _MINE = select(_VOTES.c.target_id).where(_VOTES.c.participant_id == bindparam("participant_id"),
                                          _VOTES.c.target_type == bindparam("target_type"))
 _ADD_VOTE = _VOTES.insert()
@@ -246,6 +246,8 @@ def _vote_target(ctx: Context, target_type: str, target_id: int) -> tuple[list[s
         item = run(_PLENARY_ROW, {"id": target_id}).first()
         if item is None or item.workshop_id != ctx.workshop.id:
             raise CommandError("not_found", "There is no such plenary item.")
+        if item.merged_into_id is not None:
+            raise CommandError("merged", "This item was merged on the plenary board; vote on the merged item.")
         return [ctx.everyone], None
     room_id = ctx.principal.room_id
     room = run(_ROOM_ROW, {"id": room_id}).first()

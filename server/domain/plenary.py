@@ -6,7 +6,7 @@ from typing import Literal
 from pydantic import Field
 from sqlalchemy import func, select
 
-from ..models import CouncilVolunteer, Participant, PlanEntry, PlenaryItem, Solution
+from ..models import CouncilVolunteer, Participant, PlanEntry, PlenaryItem, PlenaryMerge, Solution, Vote
 from . import council, rules
 from . import projection as pj
 from .commands import Context
@@ -75,6 +75,7 @@ def report_withdraw(ctx: Context, item_id):
     require_workshop_phase(ctx, ("breakouts", "plenary"), "withdraw plenary items")
     if ctx.session.scalar(select(PlanEntry.id).where(PlanEntry.plenary_item_id == item.id)):
         raise CommandError("in_plan", "This item is already in the action plan.")
+    refuse_merged(ctx, item, "withdraw it")
     return_votes(ctx, "plenary", item.id)
     # Deleted, not flagged: the barrier can be pushed again; the audit keeps the record.
     ctx.session.delete(item)
@@ -83,7 +84,138 @@ def report_withdraw(ctx: Context, item_id):
     return {}
 
 
+# -- merging duplicates on the plenary board -------------------------------------
+
+def refuse_merged(ctx: Context, item: PlenaryItem, what: str) -> None:
+    """Refuse acting on an item that is part of a plenary merge, kept or folded in."""
+    if item.merged_into_id is not None or _active_merge(ctx, item.id) is not None:
+        raise CommandError("merged", f"This item is part of a merge on the plenary board; undo the merge to {what}.")
+
+
+def _active_merge(ctx: Context, item_id: int) -> PlenaryMerge | None:
+    return ctx.session.scalar(select(PlenaryMerge).where(PlenaryMerge.item_id == item_id,
+                                                         PlenaryMerge.undone_at.is_(None)))
+
+
+def _members(ctx: Context, item_id: int) -> list[int]:
+    return list(ctx.session.scalars(select(PlenaryItem.id).where(PlenaryItem.merged_into_id == item_id)))
+
+
+def item_payload(ctx: Context, item: PlenaryItem) -> dict:
+    return pj.plenary_view(item, count_votes(ctx, "plenary", item.id), _members(ctx, item.id))
+
+
+def _get_item(ctx: Context, item_id: int) -> PlenaryItem:
+    item = ctx.session.get(PlenaryItem, item_id)
+    if item is None or item.workshop_id != ctx.workshop.id:
+        raise CommandError("not_found", "There is no such plenary item.")
+    return item
+
+
+def _emit_votes(ctx: Context, changes: dict[int, dict]) -> None:
+    for pid, change in sorted(changes.items()):
+        ctx.emit("my_votes", {"add": sorted(change["add"]), "remove": sorted(change["remove"])}, [f"p:{pid}"])
+
+
+class PlenaryMergePayload(Payload):
+    item_ids: list[int] = Field(min_length=2, max_length=rules.MAX_MERGE_MEMBERS)
+    text: text_field(rules.MAX_BARRIER_CHARS) | None = None
+
+
+@command("plenary_merge", roles=("organiser",), schema=PlenaryMergePayload)
+def plenary_merge(ctx: Context, item_ids, text=None):
+    """Organiser merges duplicate plenary items (the same barrier from several rooms) into the first one: its text (or `text`), every solution, one dot per person; heard by everyone."""
+    require_workshop_phase(ctx, ("breakouts", "plenary"), "merge plenary items")
+    if len(set(item_ids)) != len(item_ids):
+        raise CommandError("invalid", "item_ids: each item may appear only once")
+    items = [_get_item(ctx, i) for i in item_ids]
+    for item in items:
+        if item.merged_into_id is not None or _active_merge(ctx, item.id) is not None:
+            raise CommandError("merged", f"Item {item.id} is already part of a merge; undo it and merge them all at once.")
+    if ctx.session.scalar(select(PlanEntry.id).where(PlanEntry.plenary_item_id.in_(item_ids))):
+        raise CommandError("in_plan", "An item already in the action plan cannot be merged.")
+    kept, members = items[0], items[1:]
+    merge = PlenaryMerge(workshop_id=ctx.workshop.id, item_id=kept.id, member_ids=[m.id for m in members],
+                         before={"text": kept.text, "room_votes": kept.room_votes, "solutions": list(kept.solutions)},
+                         created_at=ctx.now)
+    # Each person keeps one dot on the kept item (the one they had there, else their earliest
+    # on a member); their other dots on the members come back to them.
+    votes = list(ctx.session.scalars(select(Vote).where(Vote.target_type == "plenary",
+                                                        Vote.target_id.in_(item_ids)).order_by(Vote.id)))
+    holders = {v.participant_id for v in votes if v.target_id == kept.id}
+    moved, returned, changes = [], 0, {}
+    for v in votes:
+        if v.target_id == kept.id:
+            continue
+        change = changes.setdefault(v.participant_id, {"add": [], "remove": []})
+        change["remove"].append(f"plenary:{v.target_id}")
+        if v.participant_id in holders:
+            ctx.session.delete(v)
+            returned += 1
+        else:
+            moved.append({"vote_id": v.id, "from": v.target_id})
+            holders.add(v.participant_id)
+            v.target_id = kept.id
+            change["add"].append(f"plenary:{kept.id}")
+    merge.moved_votes, merge.returned_votes = moved, returned
+    kept.text = text or kept.text
+    kept.room_votes = sum(i.room_votes for i in items)
+    kept.solutions = sorted([s for i in items for s in i.solutions], key=lambda s: (-s["votes"], s["id"]))
+    for m in members:
+        m.merged_into_id = kept.id
+    ctx.session.add(merge)
+    ctx.session.flush()
+    ctx.emit("plenary_items_merged", {"item": item_payload(ctx, kept),
+                                      "members": [item_payload(ctx, m) for m in members]}, [ctx.everyone])
+    _emit_votes(ctx, changes)
+    ctx.audit("plenary_merge", item_id=kept.id, member_ids=[m.id for m in members], returned_votes=returned)
+    return {"item_id": kept.id, "returned_votes": returned}
+
+
+@command("plenary_merge_undo", roles=("organiser",), schema=ItemRef)
+def plenary_merge_undo(ctx: Context, item_id):
+    """Organiser undoes a plenary merge: the items come back as they were, with the dots that were moved; heard by everyone."""
+    kept = _get_item(ctx, item_id)
+    require_workshop_phase(ctx, ("breakouts", "plenary"), "undo plenary merges")
+    merge = _active_merge(ctx, kept.id)
+    if merge is None:
+        raise CommandError("not_merged", "This item is not a merge that can be undone.")
+    if ctx.session.scalar(select(PlanEntry.id).where(PlanEntry.plenary_item_id == kept.id)):
+        raise CommandError("in_plan", "This item is already in the action plan; its merge cannot be undone.")
+    origin = {m["vote_id"]: m["from"] for m in merge.moved_votes}
+    changes: dict[int, dict] = {}
+    for v in ctx.session.scalars(select(Vote).where(Vote.target_type == "plenary", Vote.target_id == kept.id,
+                                                    Vote.id.in_(list(origin)))):
+        v.target_id = origin[v.id]
+        changes[v.participant_id] = {"add": [f"plenary:{v.target_id}"], "remove": [f"plenary:{kept.id}"]}
+    kept.text = merge.before["text"]
+    kept.room_votes = merge.before["room_votes"]
+    kept.solutions = list(merge.before["solutions"])
+    members = list(ctx.session.scalars(select(PlenaryItem).where(PlenaryItem.merged_into_id == kept.id)
+                                       .order_by(PlenaryItem.id)))
+    for m in members:
+        m.merged_into_id = None
+    merge.undone_at = ctx.now
+    ctx.session.flush()
+    ctx.emit("plenary_merge_undone", {"item": item_payload(ctx, kept),
+                                      "members": [item_payload(ctx, m) for m in members]}, [ctx.everyone])
+    _emit_votes(ctx, changes)
+    ctx.audit("plenary_merge_undo", item_id=kept.id, member_ids=[m.id for m in members])
+    return {"member_ids": [m.id for m in members]}
+
+
 # -- the draft action plan ------------------------------------------------------
+
+def plan_solutions(solutions: list[dict]) -> str:
+    """Every solution of a plenary item for its plan entry, most supported first (ties in the
+    order they were proposed), one per line; as many whole ones as the field holds."""
+    lines: list[str] = []
+    for s in sorted(solutions, key=lambda s: (-s["votes"], s["id"])):
+        if len("\n".join([*lines, s["text"]])) > rules.MAX_PLAN_FIELD_CHARS:
+            break
+        lines.append(s["text"])
+    return "\n".join(lines)
+
 
 class PlanCreate(Payload):
     plenary_item_id: int | None = None
@@ -104,8 +236,10 @@ def plan_entry_create(ctx: Context, plenary_item_id=None, title=None):
             raise CommandError("not_found", "There is no such plenary item.")
         if ctx.session.scalar(select(PlanEntry.id).where(PlanEntry.plenary_item_id == item.id)):
             raise CommandError("already_planned", "This plenary item already has an action-plan entry.")
+        if item.merged_into_id is not None:
+            raise CommandError("merged", "This item was merged into another; plan the merged item.")
         fields["title"] = item.text
-        fields["solution"] = item.solutions[0]["text"] if item.solutions else ""
+        fields["solution"] = plan_solutions(item.solutions)
     else:
         fields["title"] = title
     position = (ctx.session.scalar(select(func.max(PlanEntry.position)).where(

@@ -77,9 +77,12 @@ def objection_view(entry_id: int, room_id: int, shared_id: int, reason: str, sta
             "at": iso(at)}
 
 
-def plenary_view(item: PlenaryItem, votes: int) -> dict:
+def plenary_view(item: PlenaryItem, votes: int, members: list[int] | None = None) -> dict:
+    """A plenary item; `merged_into` is the item it was merged into on the plenary board (null
+    otherwise), `members` the items merged into this one (plenary_merge)."""
     return {"id": item.id, "room_id": item.room_id, "barrier_id": item.barrier_id, "text": item.text,
-            "room_votes": item.room_votes, "solutions": list(item.solutions), "votes": votes}
+            "room_votes": item.room_votes, "solutions": list(item.solutions), "votes": votes,
+            "merged_into": item.merged_into_id, "members": sorted(members or [])}
 
 
 def plan_view(entry: PlanEntry, notes: list[dict] | None = None) -> dict:

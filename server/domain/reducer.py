@@ -183,6 +183,9 @@ def _apply(s: dict, t: str, d: dict) -> None:
         s["plenary"][str(d["item"]["id"])] = d["item"]
     elif t == "plenary_item_withdrawn":
         s["plenary"].pop(str(d["item_id"]), None)
+    elif t == "plenary_items_merged" or t == "plenary_merge_undone":
+        for item in [d["item"], *d["members"]]:
+            s["plenary"][str(item["id"])] = item
     elif t == "plan_entry_created":
         s["plan"][str(d["entry"]["id"])] = d["entry"]
     elif t == "plan_entry_updated":

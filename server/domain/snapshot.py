@@ -109,8 +109,14 @@ def snapshot(session: Session, viewer: Principal) -> dict:
                 state["solutions"][str(s.id)] = pj.solution_view(
                     s, people.get(s.author_id), counts.get(("solution", s.id), 0))
 
-    for item in session.scalars(_PLENARY, where):
-        state["plenary"][str(item.id)] = pj.plenary_view(item, counts.get(("plenary", item.id), 0))
+    items = list(session.scalars(_PLENARY, where))
+    members: dict[int, list[int]] = {}
+    for item in items:
+        if item.merged_into_id is not None:
+            members.setdefault(item.merged_into_id, []).append(item.id)
+    for item in items:
+        state["plenary"][str(item.id)] = pj.plenary_view(item, counts.get(("plenary", item.id), 0),
+                                                         members.get(item.id))
     notes = council.notes_by_entry(session, ws.id)
     for entry in session.scalars(_PLAN, where):
         state["plan"][str(entry.id)] = pj.plan_view(entry, notes.get(entry.id))

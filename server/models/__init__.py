@@ -3,7 +3,7 @@ from .base import Base, utcnow
 from .board import Barrier, Merge, Solution, Vote
 from .log import AuditEntry, CommandRecord, Event
 from .people import CouncilVolunteer, Participant
-from .plenary import CouncilLink, PlanEntry, PlanNote, PlenaryItem
+from .plenary import CouncilLink, PlanEntry, PlanNote, PlenaryItem, PlenaryMerge
 from .workshop import FacilitatorInvite, Room, Workshop
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "PlanEntry",
     "PlanNote",
     "PlenaryItem",
+    "PlenaryMerge",
     "Room",
     "Solution",
     "Vote",

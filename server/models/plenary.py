@@ -22,6 +22,26 @@ class PlenaryItem(Base):
     room_votes: Mapped[int] = mapped_column(default=0)
     solutions: Mapped[list] = mapped_column(default=list)  # [{"id", "text", "votes"}]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Merged on the plenary board (plenary_merge): the item it was folded into; null otherwise.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("plenary_items.id"))
+
+
+class PlenaryMerge(Base):
+    """The organiser folded duplicate plenary items into one (the first); undo restores them."""
+
+    __tablename__ = "plenary_merges"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[str] = mapped_column(ForeignKey("workshops.id"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("plenary_items.id"))  # the item kept
+    member_ids: Mapped[list]  # the items folded into it
+    # The kept item before the merge: {"text", "room_votes", "solutions"}.
+    before: Mapped[dict] = mapped_column(default=dict)
+    # Dots moved onto the kept item: [{"vote_id", "from"}]; the others were returned.
+    moved_votes: Mapped[list] = mapped_column(default=list)
+    returned_votes: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    undone_at: Mapped[datetime | None]
 
 
 class PlanEntry(Base):

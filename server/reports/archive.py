@@ -177,6 +177,7 @@ def dump(session: Session, workshop_id: str) -> dict:
                      "text": i.text, "room_votes": i.room_votes,
                      "solutions": [{"solution": key("s", s["id"]), "text": s["text"], "votes": s["votes"]}
                                    for s in i.solutions],
+                     "merged_into": key("i", i.merged_into_id),
                      "created_at": _iso(i.created_at)} for i in plenary],
         "plan": [{"key": key("e", e.id), "plenary_item": key("i", e.plenary_item_id), "fields": co_lead_keys(e.fields),
                   "versions": dict(e.versions), "position": e.position, "created_at": _iso(e.created_at)}
@@ -363,6 +364,7 @@ def load(session: Session, data: dict) -> dict:
         where = f"solutions[{n}]"
         k = new_key(s, "s", where)
         add(Solution(barrier_id=ref(s.get("barrier"), "b", where), **post_fields(s, where)), k)
+    plenary_rows = []
     for n, i in enumerate(_list(data, "plenary")):
         where = f"plenary[{n}]"
         k = new_key(i, "i", where)
@@ -370,10 +372,12 @@ def load(session: Session, data: dict) -> dict:
         for m, s in enumerate(_need(i, "solutions", list, where)):
             sols.append({"id": ref(s.get("solution") if isinstance(s, dict) else None, "s", f"{where}.solutions[{m}]"),
                          "text": _need(s, "text", str, where), "votes": _need(s, "votes", int, where)})
-        add(PlenaryItem(workshop_id=ws.id, room_id=ref(i.get("room"), "r", where),
-                        barrier_id=ref(i.get("barrier"), "b", where), text=_need(i, "text", str, where),
-                        room_votes=_need(i, "room_votes", int, where), solutions=sols,
-                        created_at=_when(i.get("created_at"), where)), k)
+        plenary_rows.append((add(PlenaryItem(
+            workshop_id=ws.id, room_id=ref(i.get("room"), "r", where), barrier_id=ref(i.get("barrier"), "b", where),
+            text=_need(i, "text", str, where), room_votes=_need(i, "room_votes", int, where), solutions=sols,
+            created_at=_when(i.get("created_at"), where)), k), i, where))
+    for row, i, where in plenary_rows:  # merged on the plenary board; may point forward
+        row.merged_into_id = ref(i.get("merged_into"), "i", where, optional=True)
     prefixes = {"barrier": "b", "solution": "s", "plenary": "i"}
     for n, v in enumerate(_list(data, "votes")):
         where = f"votes[{n}]"

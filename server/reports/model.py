@@ -273,8 +273,15 @@ def build(session: Session, workshop_id: str, k: int = ag.DEFAULT_MIN_GROUP_SIZE
                                     room_name.get(room_id), a.action, detail))
 
     planned = {e.plenary_item_id for e in entries if e.plenary_item_id is not None}
-    plenary_rows = [PlenaryRow(i.id, room_name.get(i.room_id, ""), i.text, i.room_votes, tally[("plenary", i.id)],
-                               agreement.items[("plenary", i.id)], list(i.solutions), i.id in planned)
+    # An item merged on the plenary board is part of the one it was merged into, which names every room.
+    rooms_of = {i.id: [i.room_id] for i in plenary}
+    for i in plenary:
+        if i.merged_into_id is not None and i.merged_into_id in rooms_of:
+            rooms_of[i.merged_into_id].append(i.room_id)
+    plenary = [i for i in plenary if i.merged_into_id is None]
+    plenary_rows = [PlenaryRow(i.id, " + ".join(room_name.get(r, "") for r in dict.fromkeys(rooms_of[i.id])), i.text,
+                               i.room_votes, tally[("plenary", i.id)], agreement.items[("plenary", i.id)],
+                               list(i.solutions), i.id in planned)
                     for i in plenary]
     plenary_rows.sort(key=lambda i: (-i.votes, i.id))
 

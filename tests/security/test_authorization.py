@@ -162,6 +162,11 @@ def plenary(s):
     s.other_organiser.ok("workshop_advance")  # so its refusal is about the item, not its own phase
 
 
+def plenary_merged(s):
+    plenary(s)
+    s.org.ok("plenary_merge", item_ids=s.items[:2])
+
+
 def plan_entry(s):
     s.b.workshop_phase("plenary")
     s.entry = s.org.ok("plan_entry_create", title="Publish stop data monthly")["entry"]["id"]
@@ -262,6 +267,8 @@ CASES: dict[str, Case] = {
                         ROOM_CMD, fresh=next_barrier),
     "report_withdraw": Case(pushed, lambda s: {"item_id": s.item},
                             {"other_facilitator": [("forbidden", {})], "other_organiser": FOREIGN}, fresh=next_item),
+    "plenary_merge": Case(plenary, lambda s: {"item_ids": s.items[:2]}, {"other_organiser": FOREIGN}),
+    "plenary_merge_undo": Case(plenary_merged, lambda s: {"item_id": s.items[0]}, {"other_organiser": FOREIGN}),
     "plan_entry_create": Case(plenary, lambda s: {"plenary_item_id": s.item},
                               {"other_organiser": FOREIGN}, fresh=next_item),
     # The draft plan is the whole workshop's: every facilitator may edit it (audited).

@@ -105,78 +105,144 @@ function breakoutsView() {
 
 // ------------------------------------------------------------ plenary
 
-const MAX_PLENARY = 8;
+// Everything is shown: with more items (or plan entries) than the screen holds, the pages
+// take turns every PAGE_MS under "Page 2 of 3" (paginate). `?page_secs=` shortens it
+// (rehearsals, tests/browser/test_projector_paging.py).
+const PAGE_MS = pageInterval();
+
+function pageInterval() {
+  const secs = Number(new URLSearchParams(location.search).get("page_secs"));
+  return Number.isFinite(secs) && secs >= 1 && secs <= 600 ? secs * 1000 : 12000;
+}
+
+/** The items on the board: an item merged into another (plenary_merge) is shown inside it. */
+function boardItems() {
+  return byId(state.plenary).filter((i) => i.merged_into == null)
+    .sort((a, b) => (b.votes - a.votes) || (b.room_votes - a.room_votes) || a.id - b.id);
+}
+
+/** Every room an item came from: its own and those of the items merged into it. */
+function itemRooms(item) {
+  const ids = [item.room_id, ...(item.members || []).map((id) => (state.plenary[String(id)] || {}).room_id)];
+  return [...new Set(ids.filter((id) => id != null))].map((id) => roomName(state.rooms[String(id)])).filter(Boolean);
+}
 
 function plenaryView() {
-  const items = byId(state.plenary).sort((a, b) => (b.votes - a.votes) || (b.room_votes - a.room_votes) || a.id - b.id);
-  const shown = items.slice(0, MAX_PLENARY);
+  const items = boardItems();
   const max = Math.max(1, ...items.map((i) => i.votes || 0));
   const total = items.reduce((n, i) => n + (i.votes || 0), 0);
   return el("div", { class: "view view-plenary", dataset: { total: items.length } },
     titleBar(t("display.plenary.subtitle", { votes: total })),
     items.length === 0 ? el("p", { class: "big-empty" }, t("display.plenary.empty")) :
-      el("ol", { class: "board" }, shown.map((item, i) => {
-        const room = state.rooms[String(item.room_id)];
-        return el("li", { class: "board-item" },
+      el("ol", { class: "board pages" }, items.map((item, i) => {
+        const solutions = item.solutions || [];
+        return el("li", { class: "board-item page-row", dataset: { itemId: item.id } },
           el("span", { class: "rank" }, fmtNumber(i + 1)),
           el("div", { class: "board-text" },
             el("p", { class: "board-title" }, userText(item.text, "span")),
-            el("p", { class: "board-meta" }, roomName(room), t("common.separator"), t("display.plenary.roomVotes", { count: item.room_votes || 0 }),
-              item.solutions && item.solutions.length ? [t("common.separator"), t("display.plenary.solutions", { count: item.solutions.length })] : null),
-            ctx.agreement ? agreementLine(ctx.agreement.get(item.id), "board-agreement") : null),
+            solutions.length ? el("ul", { class: "board-solutions", aria: { label: t("display.plenary.solutions", { count: solutions.length }) } },
+              solutions.map((s) => el("li", {}, userText(s.text, "span")))) : null,
+            el("div", { class: "board-facts" },
+              el("p", { class: "board-meta" }, itemRooms(item).join(" + "), t("common.separator"),
+                t("display.plenary.roomVotes", { count: item.room_votes || 0 })),
+              ctx.agreement ? agreementLine(ctx.agreement.get(item.id), "board-agreement") : null)),
           el("div", { class: "board-bar" },
             el("span", { class: "bar" }, barFill((item.votes || 0) / max)),
             el("span", { class: "board-votes" }, fmtNumber(item.votes || 0))));
       })),
-    items.length > shown.length ? el("p", { class: "more" }, t("display.more", { count: items.length - shown.length })) : null,
-    items.length ? agreementLegend("board-legend") : null);
+    items.length ? el("div", { class: "board-foot" },
+      agreementLegend("board-legend"),
+      el("p", { class: "page-indicator", hidden: true })) : null);
 }
+
+// ------------------------------------------------------------ paging
+
+let paging = null; // the view on screen and its pages: {view, rows, pages: [[from, to]], indicator, label, shown}
+
+/**
+ * Split a view's rows (.page-row) into pages that fit its box (.pages; for the plan, the grid
+ * under the table's head) by measuring them, show the page that is due, and say which it is.
+ * Nothing is dropped: a page turns every PAGE_MS.
+ */
+function paginate(view, label) {
+  const box = view.querySelector(".pages");
+  const rows = [...view.querySelectorAll(".page-row")];
+  const indicator = view.querySelector(".page-indicator");
+  paging = null;
+  if (!box || !rows.length) return;
+  const limit = box.getBoundingClientRect().top + box.clientHeight;
+  const first = rows[0].getBoundingClientRect().top;
+  const pages = [];
+  let from = 0;
+  let shift = 0;
+  rows.forEach((row, i) => {
+    const r = row.getBoundingClientRect();
+    if (i > from && r.bottom - shift > limit + 0.5) {
+      pages.push([from, i]);
+      from = i;
+      shift = r.top - first;
+    }
+  });
+  pages.push([from, rows.length]);
+  paging = { view, rows, pages, indicator, label, shown: -1 };
+  turnPage();
+}
+
+function turnPage() {
+  if (!paging || !paging.view.isConnected) return;
+  const { rows, pages, indicator, label } = paging;
+  const n = pages.length > 1 ? Math.floor(Date.now() / PAGE_MS) % pages.length : 0;
+  if (n === paging.shown) return;
+  paging.shown = n;
+  rows.forEach((row, i) => { row.hidden = i < pages[n][0] || i >= pages[n][1]; });
+  if (indicator) {
+    indicator.hidden = pages.length < 2;
+    indicator.textContent = pages.length < 2 ? "" : label(n + 1, pages.length);
+  }
+}
+
+setInterval(turnPage, 250);
 
 // ------------------------------------------------------------ action plan
 
-const MAX_PLAN = 6;          // entries per page; fit() still tightens a page whose texts are long
-const PLAN_PAGE_MS = 15000;  // with more entries than one page, the pages take turns
 const FRESH_MS = 8000;       // an entry created or edited this recently is highlighted
 const planChanged = new Map(); // entry id -> when it last changed (plan_entry_* events)
-
-function planPages(active) {
-  return Math.max(1, Math.ceil(active.length / MAX_PLAN));
-}
 
 function planView() {
   const entries = byId(state.plan).sort((a, b) => (a.position - b.position) || a.id - b.id);
   const active = entries.filter((e) => e.fields.status !== "dropped");
-  const pages = printing ? 1 : planPages(active);   // on paper: every entry, over as many sheets as needed
-  const page = pages > 1 ? Math.floor(Date.now() / PLAN_PAGE_MS) % pages : 0;
-  const shown = printing ? active : active.slice(page * MAX_PLAN, (page + 1) * MAX_PLAN);
   const now = Date.now();
   // Co-chairs first (law enforcement, then community), then members.
   const rank = (m) => (m.role === "co_chair_law_enforcement" ? 0 : isCoChair(m.role) ? 1 : 2);
   const council = byId(state.council).sort((a, b) => rank(a) - rank(b) || a.participant_id - b.participant_id);
   const member = (pid) => (pid ? state.council[String(pid)] || null : null);
   const closed = state.workshop.phase === "closed";
-  return el("div", { class: "view view-plan", dataset: { total: shown.length } },
+  // Cells wrap (nothing is cut); each text in its own direction (userText: dir="auto").
+  const cell = (field, text) => el("td", { class: `col-${field}` }, userText(text, "div", "cell-text"));
+  return el("div", { class: "view view-plan", dataset: { total: active.length } },
     titleBar(closed ? t("display.plan.closedSubtitle") : t("display.plan.subtitle")),
     el("div", { class: ["plan-grid", council.length && "with-council"] },
-      shown.length === 0 ? el("p", { class: "big-empty" }, t("display.plan.empty")) :
-        el("table", { class: "plan-table" },
-          el("thead", {}, el("tr", {},
-            ["title", "solution", "owner", "timeline"].map((f) => el("th", { scope: "col", class: `col-${f}` }, t(`console.plan.field.${f}`))),
-            el("th", { scope: "col", class: "col-coleads" }, t("display.plan.coLeads")),
-            el("th", { scope: "col", class: "col-status" }, t("console.plan.field.status")))),
-          el("tbody", {}, shown.map((e) => el("tr", { class: now - (planChanged.get(e.id) || 0) < FRESH_MS ? "fresh" : null },
-            el("td", { class: "col-title" }, el("div", { class: "clamp" }, userText(e.fields.title || t("console.plan.untitled"), "span"))),
-            el("td", { class: "col-solution" }, el("div", { class: "clamp" }, userText(e.fields.solution || "—", "span"))),
-            el("td", { class: "col-owner" }, el("div", { class: "clamp" }, userText(e.fields.owner || "—", "span"))),
-            el("td", { class: "col-timeline" }, el("div", { class: "clamp" }, userText(e.fields.timeline || "—", "span"))),
-            el("td", { class: "col-coleads" }, coLeadCell(e, member)),
-            el("td", { class: "col-status" }, el("span", { class: `status status-${e.fields.status || "proposed"}` }, statusName(e.fields.status || "proposed"))))))),
+      active.length === 0 ? el("p", { class: "big-empty" }, t("display.plan.empty")) :
+        el("div", { class: "plan-body" },
+          el("table", { class: "plan-table" },
+            el("thead", {}, el("tr", {},
+              ["title", "solution", "owner", "timeline"].map((f) => el("th", { scope: "col", class: `col-${f}` }, t(`console.plan.field.${f}`))),
+              el("th", { scope: "col", class: "col-coleads" }, t("display.plan.coLeads")),
+              el("th", { scope: "col", class: "col-status" }, t("console.plan.field.status"))))),
+          el("div", { class: "pages plan-pages" }, el("table", { class: "plan-table" },
+            el("tbody", {}, active.map((e) => el("tr", { class: ["page-row", now - (planChanged.get(e.id) || 0) < FRESH_MS && "fresh"] },
+              cell("title", e.fields.title || t("console.plan.untitled")),
+              cell("solution", e.fields.solution || "—"),
+              cell("owner", e.fields.owner || "—"),
+              cell("timeline", e.fields.timeline || "—"),
+              el("td", { class: "col-coleads" }, coLeadCell(e, member)),
+              el("td", { class: "col-status" }, el("span", { class: `status status-${e.fields.status || "proposed"}` }, statusName(e.fields.status || "proposed"))))))))),
       council.length ? el("aside", { class: "council", aria: { labelledby: "council-h" } },
         el("h2", { id: "council-h" }, t("display.council.title")),
         el("ul", {}, council.slice(0, 12).map((m) => el("li", {},
-          m.name ? el("span", { class: "council-name" }, userText(m.name, "span")) : el("span", { class: "council-name" }, t("display.council.unnamed")),
+          m.name ? userText(m.name, "span", "council-name") : el("span", { class: "council-name" }, t("display.council.unnamed")),
           el("span", { class: "council-role" }, councilRoleName(m.role), t("common.separator"), groupName(m.group)))))) : null),
-    pages > 1 ? el("p", { class: "more plan-page" }, t("display.plan.page", { page: page + 1, pages, count: active.length })) : null);
+    active.length ? el("p", { class: "more plan-page page-indicator", hidden: true }) : null);
 }
 
 /** An action's two co-leads, police side first: a chosen name, else their group (the column says
@@ -195,7 +261,7 @@ function titleBar(subtitle) {
   const facts = [ws.date, ws.place].filter(Boolean);
   return el("header", { class: "title-bar" },
     el("div", { class: "title-main" },
-      el("h1", {}, userText(ws.title, "span")),
+      el("h1", { dir: "auto" }, ws.title),
       el("p", { class: "subtitle" }, subtitle)),
     el("div", { class: "title-side" },
       el("span", { class: "phase-pill" }, workshopPhaseName(ws.phase)),
@@ -213,7 +279,10 @@ function render() {
   lastPhase = phase;
   const view = phase === "breakouts" ? breakoutsView() : phase === "plenary" ? plenaryView() : planView();
   screen.replaceChildren(view);
-  if (!printing) fit(view);
+  if (printing) paging = null;
+  else if (phase === "plenary") paginate(view, (page, pages) => t("display.page", { page, pages }));
+  else if (phase !== "breakouts") paginate(view, (page, pages) => t("display.plan.page", { page, pages, count: Number(view.dataset.total) }));
+  else fit(view);
   document.title = `${state.workshop.title} — ${t("display.pageTitle")}`;
   if (state.workshop.paused) {
     pausedBox.replaceChildren(el("div", { class: "paused-inner", role: "alert" },
@@ -301,12 +370,5 @@ async function start() {
 let printing = false;
 addEventListener("beforeprint", () => { printing = true; render(); });
 addEventListener("afterprint", () => { printing = false; render(); });
-
-// The plan's pages take turns when there are more entries than one page holds.
-setInterval(() => {
-  if (!state || !["action_plan", "closed"].includes(state.workshop.phase)) return;
-  const active = byId(state.plan).filter((e) => e.fields.status !== "dropped");
-  if (planPages(active) > 1) schedule();
-}, PLAN_PAGE_MS);
 
 start();

@@ -221,8 +221,54 @@ function roomsView() {
 
 // ------------------------------------------------------------ plenary
 
+// Merging duplicates on the plenary board (plenary_merge): tick two or more items, merge them
+// into the first ticked; a merged item lists its rooms and can be split again (plenary_merge_undo).
+const mergePick = []; // plenary item ids, in the order they were ticked
+
+function mergeOpen() {
+  return state.workshop.phase === "breakouts" || state.workshop.phase === "plenary";
+}
+
+function mergeBar(items) {
+  const live = new Set(items.map((i) => i.id));
+  for (let k = mergePick.length - 1; k >= 0; k -= 1) if (!live.has(mergePick[k])) mergePick.splice(k, 1);
+  if (!mergeOpen() || items.length < 2) return null;
+  const merge = async () => {
+    const ack = await run(ctx, "plenary_merge", { item_ids: [...mergePick] }, t("console.plenary.merged"));
+    if (ack.ok) { mergePick.length = 0; render(); }
+  };
+  return el("div", { class: "card inline-form plenary-merge-bar" },
+    el("span", { class: "hint grow" }, t("console.plenary.mergeHint")),
+    el("button", { type: "button", class: "btn", id: "plenary-merge", disabled: mergePick.length < 2, onclick: merge },
+      t("console.plenary.merge", { count: mergePick.length })));
+}
+
+function mergeControls(item, inPlan) {
+  const rooms = [item.room_id, ...(item.members || []).map((id) => (state.plenary[String(id)] || {}).room_id)];
+  const names = [...new Set(rooms.filter((id) => id != null))].map((id) => roomName(state.rooms[String(id)]));
+  const merged = (item.members || []).length > 0;
+  const pick = !inPlan && !merged && mergeOpen()
+    ? el("label", { class: "plenary-pick" },
+      el("input", { type: "checkbox", class: "check", id: `pick-${item.id}`, checked: mergePick.includes(item.id),
+        onchange: (ev) => {
+          const at = mergePick.indexOf(item.id);
+          if (ev.target.checked && at < 0) mergePick.push(item.id);
+          if (!ev.target.checked && at >= 0) mergePick.splice(at, 1);
+          render();
+        } }),
+      el("span", {}, t("console.plenary.pick")))
+    : null;
+  const undo = merged && !inPlan && mergeOpen()
+    ? el("button", { type: "button", class: "btn btn-small btn-quiet", id: `unmerge-${item.id}`,
+      onclick: () => run(ctx, "plenary_merge_undo", { item_id: item.id }, t("console.plenary.unmerged")) },
+    t("console.plenary.unmerge"))
+    : null;
+  return { rooms: merged ? t("console.plenary.mergedFrom", { rooms: names.join(" + ") }) : null, pick, undo };
+}
+
 function plenaryView() {
-  const items = byId(state.plenary).sort((a, b) => (b.votes - a.votes) || (b.room_votes - a.room_votes) || a.id - b.id);
+  const items = byId(state.plenary).filter((i) => i.merged_into == null)
+    .sort((a, b) => (b.votes - a.votes) || (b.room_votes - a.room_votes) || a.id - b.id);
   const planned = new Set(byId(state.plan).map((e) => e.plenary_item_id).filter(Boolean));
   const planOpen = state.workshop.phase === "plenary" || state.workshop.phase === "action_plan";
   const maxVotes = Math.max(1, ...items.map((i) => i.votes || 0));
@@ -243,13 +289,15 @@ function plenaryView() {
       el("h2", { id: "plenary-h" }, t("console.plenary.title", { count: items.length })),
       el("span", { class: "hint" }, state.workshop.phase === "plenary" ? t("console.plenary.votingOpen") : t("console.plenary.votingClosed"))),
     items.length === 0 ? el("p", { class: "empty card" }, t("console.plenary.empty")) : agreementLegend(),
+    mergeBar(items),
     el("ol", { class: "plenary-list" }, items.map((item) => {
       const room = state.rooms[String(item.room_id)];
       const inPlan = planned.has(item.id);
-      return el("li", { class: "card plenary-item" },
+      const m = mergeControls(item, inPlan);
+      return el("li", { class: "card plenary-item", dataset: { itemId: item.id } },
         el("div", {},
           el("p", { class: "plenary-text" }, userText(item.text, "span", "post-text")),
-          el("p", { class: "hint" }, t("console.plan.fromRoom", { room: roomName(room) })),
+          el("p", { class: "hint" }, m.rooms || t("console.plan.fromRoom", { room: roomName(room) })),
           ctx.agreement ? agreementLine(ctx.agreement.get(item.id)) : null,
           item.solutions && item.solutions.length ? el("ul", { class: "solutions", aria: { label: t("console.solutions.title") } },
             item.solutions.map((s) => el("li", { class: "solution" },
@@ -267,7 +315,8 @@ function plenaryView() {
           inPlan ? el("span", { class: "badge badge-pushed" }, t("console.plenary.inPlan"))
             : el("button", { type: "button", class: "btn btn-primary btn-small", id: `mkplan-${item.id}`, disabled: !planOpen,
               onclick: () => run(ctx, "plan_entry_create", { plenary_item_id: item.id }, t("console.plan.created")) }, t("console.plenary.toPlan")),
-          !inPlan && (state.workshop.phase === "breakouts" || state.workshop.phase === "plenary")
+          m.pick, m.undo,
+          !inPlan && !m.undo && (state.workshop.phase === "breakouts" || state.workshop.phase === "plenary")
             ? el("button", { type: "button", class: "btn btn-small btn-quiet", id: `pwithdraw-${item.id}`,
               onclick: () => run(ctx, "report_withdraw", { item_id: item.id }, t("console.report.withdrawn")) }, t("console.report.withdraw")) : null,
           !planOpen ? el("span", { class: "hint" }, t("console.plenary.planLater")) : null));

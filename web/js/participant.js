@@ -51,6 +51,42 @@ function load(key, json = true) {
 
 const sessionKey = (code) => `cg.join.${code}`;
 
+// ------------------------------------------------------------------ offline reload
+// A reload without network (the page itself comes from the service worker, web/sw.js)
+// shows the room as last seen: the workshop's public facts (localStorage) and the last
+// state of this tab (sessionStorage, gone with the tab), until the connection syncs.
+const infoKey = (code) => `cg.info.${code}`;
+const lastStateKey = (code) => `cg.state.${code}`;
+
+/** The workshop's public facts as last fetched, for a device that has joined it. */
+function offlineInfo(code) {
+  const saved = load(sessionKey(code));
+  const info = load(infoKey(code));
+  return saved && saved.token && info && typeof info === "object" ? info : null;
+}
+
+function loadLastState(code) {
+  try {
+    const raw = sessionStorage.getItem(lastStateKey(code));
+    const s = raw ? JSON.parse(raw) : null;
+    return s && typeof s === "object" && s.workshop && s.me ? s : null;
+  } catch (_) {
+    return null;
+  }
+}
+
+let lastStateTimer = null;
+function saveLastState(now = false) {
+  const save = () => {
+    lastStateTimer = null;
+    if (!ctx || !state) return;
+    try { sessionStorage.setItem(lastStateKey(ctx.code), JSON.stringify(state)); } catch (_) { /* full: not kept */ }
+  };
+  if (now) { clearTimeout(lastStateTimer); save(); return; }
+  if (!lastStateTimer) lastStateTimer = setTimeout(save, 2000);
+}
+addEventListener("pagehide", () => saveLastState(true));
+
 function normaliseCode(raw) {
   return String(raw || "").toUpperCase().replace(/[\s-]/g, "");
 }
@@ -136,9 +172,11 @@ async function start() {
   await setLanguage(preferredLanguage(null));
   if (!code) { showCodeForm(); return; }
 
-  const info = await fetchWorkshop(code);
+  let info = await fetchWorkshop(code);
   if (info === "not_found") { showCodeForm("error.not_found"); return; }
   if (info === "expired") { showCodeForm("error.expired"); return; }
+  if (info) store(infoKey(code), info);
+  else info = offlineInfo(code);
   if (!info) { showRetry(() => start()); return; }
 
   const saved = load(sessionKey(code));
@@ -400,12 +438,14 @@ function enterRoom(code, info, session) {
   rerenderPlain = () => {};
   clear(main).append(h("p", { class: "loading" }, t("common.connecting")));
   renderTopbar();
+  state = loadLastState(code); // shown until the connection syncs (offline reload)
   conn = connect({
     token: session.token,
     onState(next) {
       const prev = state;
       state = next;
       noticeChanges(prev, next);
+      saveLastState();
       queueRender();
     },
     onStatus(s) {

@@ -38,6 +38,8 @@ export const EVENT_TYPES = Object.freeze([
   "post_restored",
   "plenary_item_added",
   "plenary_item_withdrawn",
+  "plenary_items_merged",
+  "plenary_merge_undone",
   "plan_entry_created",
   "plan_entry_updated",
   "plan_note_added",
@@ -270,6 +272,10 @@ function apply(s, t, d) {
       break;
     case "plenary_item_withdrawn":
       delete s.plenary[String(d.item_id)];
+      break;
+    case "plenary_items_merged":
+    case "plenary_merge_undone":
+      for (const item of [d.item, ...d.members]) s.plenary[String(item.id)] = item;
       break;
     case "plan_entry_created":
       s.plan[String(d.entry.id)] = d.entry;

@@ -29,17 +29,24 @@ council_links = sa.table('council_links', sa.column('token_hash', sa.String))
 
 
 def upgrade() -> None:
-    conn = op.get_bind()
+    separate(op.get_bind())
+
+
+def separate(conn) -> int:
+    """Give every participant row holding another link's token hash a fresh one; returns how many."""
     taken = set()
     for column in (workshops.c.organiser_token_hash, workshops.c.display_token_hash, invites.c.token_hash,
                    council_links.c.token_hash):
         taken.update(conn.scalars(sa.select(column)))
     taken.update(hashlib.sha256(t.encode("utf-8")).hexdigest()
                  for t in conn.scalars(sa.select(workshops.c.progress_token)) if t)
+    moved = 0
     for pid, h in conn.execute(sa.select(participants.c.id, participants.c.token_hash)).all():
         if h in taken:
             fresh = hashlib.sha256(secrets.token_urlsafe(24).encode("utf-8")).hexdigest()
             conn.execute(sa.update(participants).where(participants.c.id == pid).values(token_hash=fresh))
+            moved += 1
+    return moved
 
 
 def downgrade() -> None:
