@@ -122,7 +122,9 @@ def small_day(tmp_path_factory):
     info = play(day)
     yield app, info
     day.close()
-    app.extensions["common_ground_renderers"].close()
+    renderers = app.extensions.get("common_ground_renderers")  # made at the first export, if any ran here
+    if renderers is not None:
+        renderers.close()
     app.extensions["common_ground_db"].dispose()
 
 

@@ -56,7 +56,8 @@ def test_workshop_info_by_join_code(day):
         expires = body.pop("expires_at")  # TOKEN_TTL_DAYS after creation (docs/security.md, "Data protection")
         assert body == {"ok": True, "workshop_id": day.workshop_id, "title": "Trust workshop",
                         "languages": ["en", "es", "fa"], "date": None, "place": None,
-                        "groups": list(rules.GROUPS), "retention_days": day.app.config["TOKEN_TTL_DAYS"]}
+                        "groups": list(rules.GROUPS), "retention_days": day.app.config["TOKEN_TTL_DAYS"],
+                        "join_url": f"http://testserver/j/{code}"}  # PUBLIC_URL, not the request host
         assert expires is not None
     assert "token" not in repr(body)
 
