@@ -96,9 +96,9 @@ def test_workshop_create_refusals_exit_2_with_an_error(sqlite_env, capsys, args,
 def test_db_upgrade_prints_the_revision(sqlite_env, capsys):
     code, out = run(capsys, "db", "upgrade")
     assert code == 0
-    assert out.strip() == "schema revision: 0003"
+    assert out.strip() == "schema revision: 0004"
     code, out = run(capsys, "db", "current")
-    assert code == 0 and out.strip() == "schema revision: 0003"
+    assert code == 0 and out.strip() == "schema revision: 0004"
 
 
 def test_the_console_script_is_installed():

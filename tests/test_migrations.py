@@ -43,7 +43,7 @@ def test_upgrading_an_empty_database_matches_the_models(empty_url):
     try:
         assert current(db) is None
         upgrade(db)
-        assert current(db) == "0003"
+        assert current(db) == "0004"
         with db.engine.connect() as conn:
             ctx = MigrationContext.configure(conn, opts={"compare_type": True, "compare_server_default": False})
             diff = compare_metadata(ctx, Base.metadata)
@@ -51,6 +51,6 @@ def test_upgrading_an_empty_database_matches_the_models(empty_url):
         assert diff == [], f"migrations and models differ: {diff}"
         assert {t.name for t in Base.metadata.sorted_tables} <= tables
         upgrade(db)  # a second upgrade is a no-op
-        assert current(db) == "0003"
+        assert current(db) == "0004"
     finally:
         db.dispose()

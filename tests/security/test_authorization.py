@@ -290,6 +290,10 @@ CASES: dict[str, Case] = {
     "facilitator_revoke": Case(nothing, lambda s: {"room_id": s.A, "reason": "lost tablet"},
                                {"other_organiser": FOREIGN}),
     "facilitator_invite_renew": Case(nothing, room_a, {"other_organiser": FOREIGN}),
+    # A seat code for the victim: their own phone, their room's facilitator or an organiser; nobody else.
+    "seat_code_issue": Case(nothing, lambda s: {"participant_id": s.author.participant_id},
+                            {"participant": [("forbidden", {})], "other_participant": [("forbidden", {})],
+                             "other_facilitator": [("not_found", {})], "other_organiser": FOREIGN}),
     "post_edit": Case(revealed_post, lambda s: {"kind": "barrier", "id": s.vb, "text": "Corrected by someone"},
                       {"other_facilitator": [("not_found", {})], "other_organiser": FOREIGN}, fresh=revealed_post),
     # The other organiser can only aim at its own workshop, which is still open.
