@@ -42,6 +42,9 @@ def main(argv: list[str] | None = None) -> int:
     p_create.add_argument("--title", required=True)
     p_create.add_argument("--rooms", type=int, required=True)
     p_create.add_argument("--vote-budget", type=int, default=3)
+    p_create.add_argument("--live-tallies", action="store_true",
+                          help="show vote counts to participants and the projector while a vote is open "
+                               "(default: only once it closes)")
     p_create.add_argument("--languages", default="en,es,fa", help="comma-separated, e.g. en,es,fa")
     p_create.add_argument("--date")
     p_create.add_argument("--place")
@@ -245,6 +248,7 @@ def _links(base: str, created: dict) -> dict:
         "rooms": [{"room_id": f["room_id"], "name": f["room"]} for f in created["facilitators"]],
         "languages": created["languages"],
         "vote_budget": created["vote_budget"],
+        "live_tallies": created.get("live_tallies", False),
     }
 
 
@@ -258,7 +262,7 @@ def create_workshop(args) -> int:
     try:
         created = create(app.extensions["common_ground_db"], title=args.title, rooms=args.rooms,
                          vote_budget=args.vote_budget, languages=args.languages.split(","),
-                         date=args.date, place=args.place)
+                         date=args.date, place=args.place, live_tallies=args.live_tallies)
     except CommandError as err:
         return _refuse(err, args.json)
     out = _links(base, created)

@@ -44,6 +44,20 @@ def _error(err: CommandError, status: int | None = None):
 MAX_JOIN_BYTES = 16 * 1024
 
 
+def _small_json():
+    """The request's JSON object (join, rejoin), or the refusal to answer with."""
+    if (request.content_length or 0) > MAX_JOIN_BYTES:
+        return _error(CommandError("bad_request", "The request is too large."), 413)
+    request.max_content_length = MAX_JOIN_BYTES  # also bounds a body sent without a length
+    try:
+        payload = request.get_json(silent=True)
+    except RequestEntityTooLarge:
+        return _error(CommandError("bad_request", "The request is too large."), 413)
+    if not isinstance(payload, dict):
+        return _error(CommandError("bad_request", "Send a JSON object."))
+    return payload
+
+
 def _code_lookup(fn):
     """Run a lookup by join code under the address's limits (server/ratelimit.py): wrong codes are counted."""
     limits, address = ratelimit.limiter(current_app), ratelimit.client_address(current_app, request)
@@ -98,21 +112,42 @@ def workshop_info(code: str):
 @bp.post("/api/join")
 def join():
     """A phone joins: {code, group, language, name?, anonymous?, device_key?} -> {token, participant_id, room_id}."""
-    if (request.content_length or 0) > MAX_JOIN_BYTES:
-        return _error(CommandError("bad_request", "The request is too large."), 413)
-    request.max_content_length = MAX_JOIN_BYTES  # also bounds a body sent without a length
-    try:
-        payload = request.get_json(silent=True)
-    except RequestEntityTooLarge:
-        return _error(CommandError("bad_request", "The request is too large."), 413)
+    payload = _small_json()
     if not isinstance(payload, dict):
-        return _error(CommandError("bad_request", "Send a JSON object."))
+        return payload  # the refusal
     try:
         ratelimit.limiter(current_app).hit("join", ratelimit.client_address(current_app, request))
         result, _events = _code_lookup(lambda: workshops.join(_db(), payload))  # published by join
     except CommandError as err:
         return _error(err)
     return jsonify({"ok": True, **result})
+
+
+@bp.post("/api/rejoin")
+def rejoin():
+    """A new device takes its owner's seat back: {code, seat_code, device_key} -> {token, participant_id, room_id}."""
+    from .domain import seats
+    payload = _small_json()
+    if not isinstance(payload, dict):
+        return payload  # the refusal
+    limits, address = ratelimit.limiter(current_app), ratelimit.client_address(current_app, request)
+    try:
+        limits.hit("join", address)
+        data = seats.parse_rejoin(payload)
+        ws_id = _code_lookup(lambda: seats.workshop_of(_db(), data.code))
+        # Wrong seat codes are counted per address and per workshop (ratelimit.py, "Seat codes").
+        limits.check("seat_failures", address)
+        limits.check("seat_failures_workshop", ws_id)
+        try:
+            result = seats.rejoin(_db(), ws_id, data)
+        except CommandError as err:
+            if err.code == "not_found":
+                limits.note("seat_failures", address)
+                limits.note("seat_failures_workshop", ws_id)
+            raise
+    except CommandError as err:
+        return _error(err)
+    return _no_store(jsonify({"ok": True, **result}))
 
 
 @bp.get("/qr/<code>.svg")

@@ -23,9 +23,21 @@ What a lucky guess gains is a seat as an ordinary participant, in view of the
 organiser (every join is shown). `join` (300 per 5 minutes per address) caps
 how fast anyone can fill a workshop with fake people.
 
+Seat codes
+----------
+A seat code (server/domain/seats.py) is 8 characters from the same alphabet:
+32**8 = 1.1e12 codes. A wrong one at /api/rejoin counts against the address
+(`seat_failures`: 10 per 10 minutes) and against the workshop (`seat_failures_workshop`:
+100 per 10 minutes, whatever the address); a spent budget refuses every seat
+code from there until the window ends, right ones included (no oracle). So
+however many addresses guess, a workshop sees at most 14,400 guesses a day:
+with 200 live seat codes a guess finds one with probability 1.8e-10, a day of
+guessing 2.6e-6. The price is that someone guessing can hold up re-joining
+in one workshop for ten minutes at a time; joining itself is not affected.
+
 Where the counters live
 -----------------------
-`join`, `join_failures` and `posts` are shared between server processes: in
+`join`, `join_failures`, the seat-code counters and `posts` are shared between server processes: in
 Redis when REDIS_URL is set (the only supported multi-process set-up, since
 Socket.IO itself needs the queue then; see docs/deploy.md), in this process's
 memory otherwise (the single-process embedded default). `messages` is
@@ -63,6 +75,9 @@ DEFAULT_LIMITS = {
     "join_failures": Limit(20, 600),
     # per client address: every join request
     "join": Limit(300, 300),
+    # seat codes (server/domain/seats.py): wrong codes at /api/rejoin, per client address and per workshop
+    "seat_failures": Limit(10, 600),
+    "seat_failures_workshop": Limit(100, 600),
     # per participant: barrier_post + solution_post that took effect
     "posts": Limit(12, 60),
     # per connection: every command and sync
@@ -75,6 +90,9 @@ MESSAGES = {
     "join_failures": ("Too many wrong join codes from this network. Check the code on the screen and try again "
                       "in {s} s."),
     "join": "Too many people joined from this network just now. Try again in {s} s.",
+    "seat_failures": "Too many wrong seat codes from this network. Try again in {s} s, or ask your facilitator.",
+    "seat_failures_workshop": "Too many wrong seat codes for this workshop just now. Try again in {s} s, "
+                              "or ask your facilitator.",
     "posts": "You are posting very fast. Wait {s} s before posting again.",
     "messages": "This device is sending too fast. Wait {s} s.",
 }

@@ -88,10 +88,12 @@ class LiveServer:
         self.stop()
         self.start()
 
-    def create_workshop(self, title="Trust workshop", rooms=2, budget=3, languages="en,es,fa") -> dict:
+    def create_workshop(self, title="Trust workshop", rooms=2, budget=3, languages="en,es,fa",
+                        live_tallies=False) -> dict:
         out = subprocess.run(CLI + ["workshop", "create", "--title", title, "--rooms", str(rooms),
                                     "--vote-budget", str(budget), "--languages", languages,
-                                    "--base-url", self.url, "--json"],
+                                    "--base-url", self.url, "--json"]
+                             + (["--live-tallies"] if live_tallies else []),
                              env={**self.env, "ASYNC_MODE": "threading"}, capture_output=True, text=True,
                              check=True, cwd=ROOT)
         return json.loads(out.stdout)

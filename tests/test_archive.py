@@ -70,7 +70,7 @@ def normalise(state: dict, ids_from: dict | None = None) -> dict:
     for coll, kind in (("rooms", "room"), ("participants", "participant"), ("barriers", "barrier"),
                        ("solutions", "solution"), ("plenary", "plenary"), ("plan", "plan"),
                        ("council", "participant"), ("volunteers", "participant"), ("stats", "room"),
-                       ("help", "room")):
+                       ("help", "room"), ("vote_progress", "room")):
         if coll in s:
             s[coll] = rekey(coll, kind)
     s["workshop"] = {**s["workshop"], "id": "W", "join_code": "CODE"}

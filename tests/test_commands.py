@@ -79,6 +79,8 @@ COVERED = {
                       "test_plenary_merge::test_plenary_merge_refusals"),
     "plenary_merge_undo": ("test_plenary_merge::test_plenary_merge_combines_dots_once_per_person_and_undo_restores",
                            "test_plenary_merge::test_plenary_merge_undo_refusals"),
+    "seat_code_issue": ("test_seats::test_seat_code_issue_gives_a_code_once_and_rejoin_takes_the_seat_back",
+                        "test_seats::test_seat_code_issue_refusals"),
     "workshop_purge": ("test_purge::test_purge_erases_personal_data_and_every_export_keeps_the_content_without_names",
                        "test_purge::test_purge_is_refused_before_the_workshop_is_closed_and_changes_nothing"),
 }
@@ -518,7 +520,7 @@ def test_merge_keeps_one_dot_per_voter_and_undo_puts_them_back(board):
     mine = [e["data"] for e in v1.events() if e["type"] == "my_votes"]
     assert mine == [{"add": [f"barrier:{s}"], "remove": sorted([f"barrier:{x}", f"barrier:{y}"])}]
     assert [e["data"] for e in v2.events() if e["type"] == "my_votes"] == [{"add": [f"barrier:{s}"], "remove": [f"barrier:{y}"]}]
-    assert types(author) == ["barriers_merged"]
+    assert types(author) == ["barriers_merged", "vote_progress"]  # v1 has a dot back: who has dots left
     assert types(elsewhere) == []
     # One of v1's two dots came back: exactly one used out of three.
     assert v1.ok("vote_cast", target_type="barrier", target_id=z)["remaining"] == 1
@@ -689,10 +691,11 @@ def test_vote_cast_tally_reaches_the_room_and_my_votes_only_the_voter(board):
     board.day.drain()
     res = voter.ok("vote_cast", target_type="barrier", target_id=bid)
     assert res["votes"] == 1 and res["remaining"] == 2
-    assert types(voter) == ["tally", "my_votes"]
-    assert types(author) == ["tally"] and types(board.fac) == ["tally"] and types(board.org) == ["tally"]
+    # A first dot: the room and the projector hear that one more person has voted (a count).
+    assert types(voter) == ["tally", "my_votes", "vote_progress"]
+    assert types(author) == types(board.fac) == types(board.org) == ["tally", "vote_progress"]
     assert types(elsewhere) == [] and types(board.fac_b) == []
-    assert types(board.display) == ["room_stats"]
+    assert types(board.display) == ["room_stats", "vote_progress"]
     assert voter.snapshot()["my_votes"] == [f"barrier:{bid}"]
     assert author.snapshot()["my_votes"] == []
     assert author.snapshot()["barriers"][str(bid)]["votes"] == 1
@@ -750,7 +753,7 @@ def test_vote_withdraw_gives_the_dot_back(board):
     board.day.drain()
     res = voter.ok("vote_withdraw", target_type="barrier", target_id=bid)
     assert res["votes"] == 0 and res["remaining"] == 3
-    assert types(voter) == ["tally", "my_votes"] and types(author) == ["tally"]
+    assert types(voter) == ["tally", "my_votes", "vote_progress"] and types(author) == ["tally", "vote_progress"]
     assert voter.snapshot()["my_votes"] == []
     assert author.snapshot()["barriers"][str(bid)]["votes"] == 0
     assert board.stored_votes() == {}
@@ -881,7 +884,7 @@ def test_post_hide_hides_from_others_and_returns_dots(board):
     peer.ok("vote_cast", target_type="barrier", target_id=keep)
     board.day.drain()
     assert board.fac.ok("post_hide", kind="barrier", id=bid, reason="  Please avoid names ") == {"seq": board.org.snapshot()["seq"]}
-    assert types(peer) == ["my_votes", "post_hidden"]
+    assert types(peer) == ["my_votes", "vote_progress", "post_hidden"]
     assert str(bid) not in peer.snapshot()["barriers"]
     own = author.snapshot()["barriers"][str(bid)]
     assert own["hidden"] is True and own["hidden_reason"] == "Please avoid names" and own["votes"] == 0
@@ -1388,7 +1391,8 @@ def test_a_moved_participant_gets_their_old_room_dots_back(board):
     assert res["returned_votes"] == 2
     # The person: the dots come back before the move, so the budget is whole again in the new room.
     events = mover.events()
-    assert [e["type"] for e in events] == ["tally", "tally", "my_votes", "participant_moved", "room_changed"]
+    assert [e["type"] for e in events] == ["tally", "tally", "my_votes", "vote_progress", "participant_moved",
+                                           "room_changed"]
     assert events[2]["data"] == {"add": [], "remove": [f"barrier:{a1}", f"barrier:{a2}"]}
     state = mover.snapshot()
     assert state["my_votes"] == []

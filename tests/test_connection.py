@@ -164,7 +164,7 @@ def test_sync_gives_exactly_the_missed_events_this_viewer_may_see(board):
     assert [e["data"] for e in live["peer"] if e["type"] == "my_votes"] == [{"add": [f"barrier:{x}"], "remove": []}]
     assert "Interpreter" not in text["peer"] and "Interpreter" not in text["fac_b"] and "Interpreter" in text["org"]
     assert "Private until reveal" not in text["other"] and "Private until reveal" not in text["display"]
-    assert {e["type"] for e in live["display"]} <= {"room_stats", "room_updated", "workshop_updated"}
+    assert {e["type"] for e in live["display"]} <= {"room_stats", "room_updated", "workshop_updated", "vote_progress"}
     assert all(e["type"] != "room_stats" for k in viewers if k != "display" for e in live[k])
 
 

@@ -124,8 +124,9 @@ def test_waiting_votes_commit_together_in_sequence_order(board):
     seqs = [r.result["seq"] for r in q.results]
     assert all(not r.repeated for r in q.results)
     assert seqs == sorted(seqs)  # numbered in the order they queued
-    # Each vote emits tally, my_votes and room_stats: three numbers each, no gaps between votes.
-    assert seqs == [seqs[0] + 3 * i for i in range(6)]
+    # Each vote emits tally, my_votes, room_stats and (a first dot) vote_progress: four numbers
+    # each, no gaps between votes.
+    assert seqs == [seqs[0] + 4 * i for i in range(6)]
     assert [r.result["votes"] for r in q.results] == [1, 1, 1, 2, 2, 2]
     assert q.published == seqs  # published once each, in sequence order
     assert _stored_votes(board) == 6
@@ -146,7 +147,7 @@ def test_a_refusal_in_a_batch_is_that_command_alone(board):
     ok = [r for i, r in enumerate(q.results) if i != 2]
     assert [r.result["votes"] for r in ok] == [1, 2, 3, 4]
     seqs = [r.result["seq"] for r in ok]
-    assert seqs == [seqs[0] + 3 * i for i in range(4)]  # the refused vote took no number
+    assert seqs == [seqs[0] + 4 * i for i in range(4)]  # the refused vote took no number
     assert q.published == seqs
     assert _stored_votes(board) == 4
     assert _stored_votes(board, people[2].participant_id) == 0
@@ -222,7 +223,7 @@ from server.domain.workshops import create_workshop, join
 from server.migrate import upgrade
 
 db = Database(sys.argv[1]); upgrade(db)
-made = create_workshop(db, title="Green", rooms=1, vote_budget=3, languages=["en"])
+made = create_workshop(db, title="Green", rooms=1, vote_budget=3, languages=["en"], live_tallies=True)
 ws = made["workshop_id"]
 people = []
 for i in range(20):

@@ -149,7 +149,8 @@ class Keystone:
 
     def __init__(self, day, record: bool):
         self.day, self.record = day, record
-        day.create(rooms=2, vote_budget=3, title="Keystone workshop")
+        # Live tallies, so every dot shows on every board; test_hidden_tallies_* turn them off (the default).
+        day.create(rooms=2, vote_budget=3, title="Keystone workshop", live_tallies=True)
         self.room_a, self.room_b = day.room_ids
         self.org = day.organiser()
         self.display = day.display()
@@ -1103,6 +1104,131 @@ def test_full_day(ks):
     ks.step_cut_many("erase the personal data", lambda: org.ok("workshop_purge"),
                      ("author", "peer", "other_room", "facilitator"), {"organiser", "display", "council"})
     assert all(o["reason"] == "" for o in ks.state["organiser"]["objections"].values())
+    ks.finish()
+
+
+@covers("tallies_shown", "vote_progress", "tally", "barriers_merged", "merge_undone", "solution_posted",
+        "workshop_updated")
+def test_hidden_tallies_in_the_room(ks):
+    """The default (live_tallies off): an open vote's counts reach only the facilitators and
+    organisers; the room sees how many people have voted; the counts come out when the vote closes."""
+    ks.org.ok("workshop_update", live_tallies=False)
+    ks.phase(ks.fac)
+    b1 = ks.post(ks.author, "Stops are never explained", anonymous=False)
+    b2 = ks.post(ks.peer, "Nobody says why they stop you")
+    b3 = ks.post(ks.voter, "Youth programs were cut")
+    ks.phase(ks.fac, 2)  # reveal, vote
+    ks.begin("hidden_tallies_in_the_room")
+    ack = ks.step("peer's first dot: the room learns that one person voted, not for what",
+                  lambda: ks.peer.ok("vote_cast", target_type="barrier", target_id=b1), ROOM_A | {"display"})
+    assert ack["votes"] is None and ack["remaining"] == 2
+    assert ks.barriers("author")[str(b1)]["votes"] is None and ks.barriers("peer")[str(b1)]["votes"] is None
+    assert ks.barriers("facilitator")[str(b1)]["votes"] == 1
+    assert ks.state["author"]["vote_progress"][str(ks.room_a)]["barrier"] == {"voted": 1, "spent": 0}
+    ks.step("peer's second dot: only the staff, the projector's counts and the voter hear",
+            lambda: ks.peer.ok("vote_cast", target_type="barrier", target_id=b2),
+            {"peer", "facilitator", "organiser", "display"})
+    ks.step("and the third: the peer has no dots left, the room hears that (a count)",
+            lambda: ks.peer.ok("vote_cast", target_type="barrier", target_id=b3), ROOM_A | {"display"})
+    assert ks.state["facilitator"]["vote_progress"][str(ks.room_a)]["barrier"] == {"voted": 1, "spent": 1}
+    ks.step("the voter's first dot", lambda: ks.voter.ok("vote_cast", target_type="barrier", target_id=b1),
+            ROOM_A | {"display"})
+    shared = ks.step("a merge during the vote keeps the counts from the room",
+                     lambda: ks.fac.ok("barrier_merge", barrier_ids=[b1, b2]), ROOM_A | {"display"})["shared_id"]
+    assert ks.barriers("peer")[str(shared)]["votes"] is None
+    assert ks.barriers("facilitator")[str(shared)]["votes"] == 2
+    ks.step("undo", lambda: ks.fac.ok("merge_undo", shared_id=shared), ROOM_A | {"display"})
+    ks.step("the vote closes: everyone in the room sees the counts", lambda: ks.fac.ok("phase_advance", from_phase="vote"), EVERYONE)
+    assert ks.barriers("author")[str(b1)]["votes"] == 2
+    assert ks.barriers("peer")[str(b2)]["votes"] == 0
+    s1 = ks.step("a solution: its vote is open now",
+                 lambda: ks.author.ok("solution_post", barrier_id=b1, text="A card for every stop")["solution"]["id"],
+                 ROOM_A | {"display"})
+    ks.step("peer dots it", lambda: ks.peer.ok("vote_cast", target_type="solution", target_id=s1),
+            ROOM_A | {"display"})
+    assert ks.state["author"]["solutions"][str(s1)]["votes"] is None
+    assert ks.state["facilitator"]["solutions"][str(s1)]["votes"] == 1
+    ks.step("back to the vote: its counts are hidden again, the solutions' shown", lambda: ks.fac.ok("phase_back", from_phase="solutions"),
+            EVERYONE)
+    assert ks.barriers("author")[str(b1)]["votes"] is None
+    assert ks.state["author"]["solutions"][str(s1)]["votes"] == 1
+    ks.step("the organiser turns live tallies on", lambda: ks.org.ok("workshop_update", live_tallies=True), EVERYONE)
+    assert ks.barriers("author")[str(b1)]["votes"] == 2
+    ks.step("and off again", lambda: ks.org.ok("workshop_update", live_tallies=False), EVERYONE)
+    assert ks.barriers("author")[str(b1)]["votes"] is None
+    ks.step("nothing to change", lambda: ks.org.refused("workshop_update", "no_change", live_tallies=False))
+    ks.step("not for a facilitator", lambda: ks.fac.refused("workshop_update", "forbidden", live_tallies=True))
+    for key in ("author", "peer", "other_room", "display"):
+        for ev in ks.log[key]:
+            assert ev["type"] != "tally", f"{key} heard a tally while the vote was open: {ev}"
+    ks.finish()
+
+
+@covers("tallies_shown", "tally", "plenary_item_added", "workshop_updated")
+def test_hidden_tallies_in_the_plenary(ks):
+    ks.org.ok("workshop_update", live_tallies=False)
+    ks.phase(ks.fac)
+    b1 = ks.post(ks.author, "Stops are never explained", anonymous=False)
+    b2 = ks.post(ks.peer, "No interpreters at the station")
+    ks.phase(ks.fac, 4)  # reveal, vote, solutions, report_out
+    item = ks.fac.ok("report_push", barrier_ids=[b1])["item_ids"][0]
+    ks.org.ok("workshop_advance")  # plenary
+    ks.begin("hidden_tallies_in_the_plenary")
+    ks.step("peer votes on the plenary: the facilitators and organisers see the count, the projector does not",
+            lambda: ks.peer.ok("vote_cast", target_type="plenary", target_id=item),
+            {"peer", "facilitator", "other_facilitator", "organiser"})
+    assert ks.state["display"]["plenary"][str(item)]["votes"] is None
+    assert ks.state["other_facilitator"]["plenary"][str(item)]["votes"] == 1
+    late = ks.step("a late item from room A", lambda: ks.fac.ok("report_push", barrier_ids=[b2]),
+                   EVERYONE)["item_ids"][0]
+    assert ks.state["other_room"]["plenary"][str(late)]["votes"] is None
+    ks.step("the plenary closes: the counts go to everyone", lambda: ks.org.ok("workshop_advance"), EVERYONE)
+    assert ks.state["display"]["plenary"][str(item)]["votes"] == 1
+    assert ks.state["other_room"]["plenary"][str(late)]["votes"] == 0
+    ks.finish()
+
+
+@covers("access_ended", commands=("seat_code_issue",))
+def test_seat_codes(ks):
+    from server.domain import seats
+    from server.domain.errors import CommandError
+    ks.phase(ks.fac)
+    own = ks.post(ks.peer, "No interpreters at the station")
+    ks.phase(ks.fac, 2)
+    ks.peer.ok("vote_cast", target_type="barrier", target_id=own)
+    ks.begin("seat_codes")
+    code = ks.step("the peer's phone asks for its seat code: nobody hears", lambda: ks.peer.ok("seat_code_issue"))
+    assert seats.normalise_seat_code(code["seat_code"]) == code["seat_code"]
+    ks.step("the facilitator issues one for the author: nobody hears",
+            lambda: ks.fac.ok("seat_code_issue", participant_id=ks.author.participant_id))
+    ks.step("the organiser too", lambda: ks.org.ok("seat_code_issue", participant_id=ks.author.participant_id))
+    ks.step("not another room's facilitator", lambda: ks.fac_b.refused(
+        "seat_code_issue", "not_found", participant_id=ks.author.participant_id))
+    ks.step("not someone else's code", lambda: ks.peer.refused(
+        "seat_code_issue", "forbidden", participant_id=ks.author.participant_id))
+    ks.step("not the projector", lambda: ks.display.refused("seat_code_issue", "forbidden"))
+    ks.step("a facilitator must say whose", lambda: ks.fac.refused("seat_code_issue", "invalid"))
+    before = ks.last["peer"]
+    key = "k" * 40
+    ask = seats.parse_rejoin({"code": ks.day.created["join_code"], "seat_code": code["seat_code"], "device_key": key})
+    wrong = seats.parse_rejoin({"code": ks.day.created["join_code"], "seat_code": "ABCD2345", "device_key": key})
+    def refused_rejoin():
+        with pytest.raises(CommandError) as err:
+            seats.rejoin(ks.day.db, ks.day.workshop_id, wrong)
+        return err.value.code
+
+    assert ks.step("a wrong seat code", refused_rejoin) == "not_found"
+    answer = ks.step_cut("the peer takes the seat on a new phone: the old one is told and cut",
+                         lambda: seats.rejoin(ks.day.db, ks.day.workshop_id, ask), "peer")
+    assert ks.state["peer"]["me"]["ended"] == {"reason": "", "rejoined": True}
+    assert answer["participant_id"] == ks.peer.participant_id and answer["room_id"] == ks.room_a
+    again = ks.step("the same phone again (a lost answer): the same seat, nothing changes",
+                    lambda: seats.rejoin(ks.day.db, ks.day.workshop_id, ask))
+    assert again == answer
+    phone = ks.day._client(answer["token"], "participant")
+    fresh = phone.snapshot()
+    assert without_seq(fresh) == without_seq(before)  # same room, same dots, same posts shown as "mine"
+    assert fresh["my_votes"] == [f"barrier:{own}"] and fresh["mine"] == [f"barrier:{own}"]
     ks.finish()
 
 

@@ -14,7 +14,7 @@ from pydantic import Field
 from sqlalchemy import bindparam, delete, func, literal, select
 
 from ..models import Barrier, Merge, Participant, PlenaryItem, Room, Solution, Vote
-from . import pii, rules
+from . import pii, rules, tallies
 from . import projection as pj
 from .commands import Context
 from .common import (
@@ -146,12 +146,16 @@ def barrier_merge(ctx: Context, barrier_ids, room_id=None, text=None):
                   moved_votes=moved, returned_votes=returned, created_at=ctx.now)
     ctx.session.add(merge)
     ctx.session.flush()
-    ctx.emit("barriers_merged", {"shared": barrier_payload(ctx, shared),
-                                 "members": [barrier_payload(ctx, b) for b in members]}, [f"r:{room.id}"])
+    shared_view, member_views = barrier_payload(ctx, shared), [barrier_payload(ctx, b) for b in members]
+    counts = mask_barrier_views(ctx, room, [shared_view, *member_views])
+    ctx.emit("barriers_merged", {"shared": shared_view, "members": member_views}, [f"r:{room.id}"])
+    staff_tallies(ctx, room, counts)
     emit_flags(ctx, "barrier", shared, room.id)
     for pid, change in sorted(changes.items()):
         ctx.emit("my_votes", {"add": sorted(change["add"]), "remove": sorted(change["remove"])}, [f"p:{pid}"])
     emit_stats(ctx, room.id)
+    if returned:
+        tallies.emit_progress(ctx, room.id, "barrier")
     ctx.audit("merge", room_id=room.id, shared_id=shared.id, member_ids=list(barrier_ids), returned_votes=returned)
     return {"shared_id": shared.id, "returned_votes": returned}
 
@@ -182,6 +186,7 @@ def merge_undo(ctx: Context, shared_id):
     hidden_members = set(ctx.session.scalars(select(Barrier.id).where(Barrier.merged_into_id == shared.id,
                                                                       Barrier.hidden.is_(True))))
     changes: dict[int, dict] = {}
+    returned = 0
     for v in list(ctx.session.scalars(select(Vote).where(Vote.target_type == "barrier", Vote.target_id == shared.id))):
         change = changes.setdefault(v.participant_id, {"add": [], "remove": []})
         change["remove"].append(f"barrier:{shared.id}")
@@ -190,23 +195,45 @@ def merge_undo(ctx: Context, shared_id):
             change["add"].append(f"barrier:{v.target_id}")
         else:
             ctx.session.delete(v)
+            returned += 1
     members = list(ctx.session.scalars(select(Barrier).where(Barrier.merged_into_id == shared.id).order_by(Barrier.id)))
     for b in members:
         b.merged_into_id = None
     shared.withdrawn = True
     merge.undone_at = ctx.now
     ctx.session.flush()
-    # The room hears the members without a hidden one's reason; its facilitators and author get it next.
-    ctx.emit("merge_undone", {"shared_id": shared.id, "members": [
-        {**barrier_payload(ctx, b), "hidden_reason": None} for b in members]}, [f"r:{room.id}"])
+    # The room hears the members without a hidden one's reason (its facilitators and author get it next),
+    # and without counts while its vote is open (the staff get those as tallies).
+    member_views = [{**barrier_payload(ctx, b), "hidden_reason": None} for b in members]
+    counts = mask_barrier_views(ctx, room, member_views)
+    ctx.emit("merge_undone", {"shared_id": shared.id, "members": member_views}, [f"r:{room.id}"])
+    staff_tallies(ctx, room, counts)
     for b in members:
         if b.hidden:
             emit_hidden_reason(ctx, "barrier", b)
     for pid, change in sorted(changes.items()):
         ctx.emit("my_votes", {"add": sorted(change["add"]), "remove": sorted(change["remove"])}, [f"p:{pid}"])
     emit_stats(ctx, room.id)
+    if returned:
+        tallies.emit_progress(ctx, room.id, "barrier")
     ctx.audit("merge_undo", room_id=room.id, shared_id=shared.id)
     return {"member_ids": [b.id for b in members]}
+
+
+def mask_barrier_views(ctx: Context, room: Room, views: list[dict]) -> list[tuple[int, int]]:
+    """Barrier views about to go to the room: while its vote is open (tallies.py) they go without
+    counts; returns the counts, for `staff_tallies` to send to the room's staff after the views."""
+    if not tallies.hidden(ctx.workshop, "barrier", room.phase):
+        return []
+    counts = [(v["id"], v["votes"]) for v in views]
+    for v in views:
+        v["votes"] = None
+    return counts
+
+
+def staff_tallies(ctx: Context, room: Room, counts: list[tuple[int, int]]) -> None:
+    for item_id, n in counts:
+        ctx.emit("tally", {"target_type": "barrier", "target_id": item_id, "votes": n}, [f"f:{room.id}"])
 
 
 # -- votes -------------------------------------------------------------------
@@ -248,7 +275,7 @@ def _vote_target(ctx: Context, target_type: str, target_id: int) -> tuple[list[s
             raise CommandError("not_found", "There is no such plenary item.")
         if item.merged_into_id is not None:
             raise CommandError("merged", "This item was merged on the plenary board; vote on the merged item.")
-        return [ctx.everyone], None
+        return tallies.tally_audience(ctx, "plenary", None), None
     room_id = ctx.principal.room_id
     room = run(_ROOM_ROW, {"id": room_id}).first()
     if room is None or room.workshop_id != ctx.workshop.id:
@@ -268,13 +295,18 @@ def _vote_target(ctx: Context, target_type: str, target_id: int) -> tuple[list[s
         raise CommandError("merged", "This barrier was merged; vote on the shared barrier.")
     if item.hidden:
         raise CommandError("hidden", "This post has been hidden by the facilitator.")
-    return [f"r:{room_id}"], room_id
+    return tallies.tally_audience(ctx, target_type, room_id, room.phase), room_id
 
 
 def _tally(ctx: Context, target_type: str, target_id: int, audience: list[str]) -> int:
     n = ctx.session.execute(_TALLY, {"target_type": target_type, "target_id": target_id}).scalar()
     ctx.emit("tally", {"target_type": target_type, "target_id": target_id, "votes": n}, audience)
     return n
+
+
+def _shown(audience: list[str], n: int) -> int | None:
+    """The count in the voter's own answer: none while the room's participants may not see it."""
+    return n if any(a.startswith(("r:", "w:")) for a in audience) else None
 
 
 def _my_votes(ctx: Context, target_type: str) -> list[int]:
@@ -298,7 +330,9 @@ def vote_cast(ctx: Context, target_type, target_id):
     ctx.emit("my_votes", {"add": [f"{target_type}:{target_id}"], "remove": []}, [f"p:{ctx.principal.id}"])
     if room_id is not None:
         emit_stats(ctx, room_id)
-    return {"votes": n, "remaining": ctx.workshop.vote_budget - len(mine) - 1}
+        if len(mine) in (0, ctx.workshop.vote_budget - 1):  # a first dot, or the last one: the counts change
+            tallies.emit_progress(ctx, room_id, target_type)
+    return {"votes": _shown(audience, n), "remaining": ctx.workshop.vote_budget - len(mine) - 1}
 
 
 @command("vote_withdraw", roles=("participant",), schema=VoteRef)
@@ -314,13 +348,16 @@ def vote_withdraw(ctx: Context, target_type, target_id):
     ctx.emit("my_votes", {"add": [], "remove": [f"{target_type}:{target_id}"]}, [f"p:{ctx.principal.id}"])
     if room_id is not None:
         emit_stats(ctx, room_id)
-    return {"votes": n, "remaining": ctx.workshop.vote_budget - (len(mine) - 1)}
+        if len(mine) in (1, ctx.workshop.vote_budget):  # the last dot back, or the first of a spent budget
+            tallies.emit_progress(ctx, room_id, target_type)
+    return {"votes": _shown(audience, n), "remaining": ctx.workshop.vote_budget - (len(mine) - 1)}
 
 
 def return_room_dots(ctx: Context, participant_id: int, room_id: int) -> int:
     """Delete a person's dots on one room's barriers and solutions (participant_move); the room hears
     each new tally, the person their my_votes, the projector the room's counts. Plenary dots stay."""
     keys = []
+    phase = ctx.session.get(Room, room_id).phase
     for kind, table in _ITEMS.items():
         targets = list(ctx.session.execute(
             select(_VOTES.c.target_id).join(table, (table.c.id == _VOTES.c.target_id) & (_VOTES.c.target_type == kind))
@@ -329,11 +366,14 @@ def return_room_dots(ctx: Context, participant_id: int, room_id: int) -> int:
         for target_id in targets:
             ctx.session.execute(_DROP_VOTE, {"participant_id": participant_id, "target_type": kind,
                                              "target_id": target_id})
-            _tally(ctx, kind, target_id, [f"r:{room_id}"])
+            _tally(ctx, kind, target_id, tallies.tally_audience(ctx, kind, room_id, phase))
             keys.append(f"{kind}:{target_id}")
     if keys:
         ctx.emit("my_votes", {"add": [], "remove": keys}, [f"p:{participant_id}"])
         emit_stats(ctx, room_id)
+        for kind in tallies.ROOM_KINDS:
+            if any(k.startswith(f"{kind}:") for k in keys):
+                tallies.emit_progress(ctx, room_id, kind)
     return len(keys)
 
 

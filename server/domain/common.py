@@ -97,4 +97,8 @@ def return_votes(ctx: Context, target_type: str, target_id: int) -> int:
     for v in votes:
         ctx.session.delete(v)
         ctx.emit("my_votes", {"add": [], "remove": [f"{target_type}:{target_id}"]}, [f"p:{v.participant_id}"])
+    if votes and target_type in ("barrier", "solution"):  # who has voted, who has dots left (tallies.py)
+        from .tallies import emit_progress
+        item = ctx.session.get(Barrier if target_type == "barrier" else Solution, target_id)
+        emit_progress(ctx, item.room_id, target_type)
     return len(votes)

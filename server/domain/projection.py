@@ -22,7 +22,7 @@ def workshop_view(ws: Workshop) -> dict:
         "id": ws.id, "title": ws.title, "date": ws.date, "place": ws.place,
         "languages": list(ws.languages), "display_language": ws.display_language,
         "join_code": ws.join_code, "vote_budget": ws.vote_budget, "phase": ws.phase,
-        "paused": ws.paused, "pause_message": ws.pause_message,
+        "paused": ws.paused, "pause_message": ws.pause_message, "live_tallies": ws.live_tallies,
     }
 
 

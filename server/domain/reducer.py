@@ -20,8 +20,27 @@ def apply(state: dict, event: dict) -> dict:
         return state
     s = copy.deepcopy(state)
     _apply(s, event["type"], event["data"])
+    _hide_open_tallies(s)
     s["seq"] = event["seq"]
     return s
+
+
+_OPEN_PHASE = {"barriers": "vote", "solutions": "solutions"}
+
+
+def _hide_open_tallies(s: dict) -> None:
+    """Participants, the projector and council pages see no count of an open vote
+    (server/domain/tallies.py) unless the workshop shows live tallies."""
+    if s["me"]["role"] not in ("participant", "display", "council") or s["workshop"].get("live_tallies"):
+        return
+    for coll, phase in _OPEN_PHASE.items():
+        for item in s.get(coll, {}).values():
+            room = s.get("rooms", {}).get(str(item["room_id"]))
+            if room is not None and room["phase"] == phase:
+                item["votes"] = None
+    if s["workshop"].get("phase") == "plenary":
+        for item in s.get("plenary", {}).values():
+            item["votes"] = None
 
 
 def apply_all(state: dict, events: list[dict]) -> dict:
@@ -81,6 +100,7 @@ def _apply(s: dict, t: str, d: dict) -> None:
         s["participants"] = d["participants"]
         s["barriers"] = d["barriers"]
         s["solutions"] = d["solutions"]
+        s["vote_progress"] = d["vote_progress"]
         if "objections" in s:  # own objections belong to the room left behind
             s["objections"] = {k: o for k, o in s["objections"].items() if o["room_id"] == d["room_id"]}
     elif t == "barrier_posted":
@@ -115,6 +135,16 @@ def _apply(s: dict, t: str, d: dict) -> None:
         item = s[coll].get(str(d["target_id"]))
         if item is not None:
             item["votes"] = d["votes"]
+    elif t == "tallies_shown":
+        # A vote closed: its counts (an item not listed has none).
+        coll = {"barrier": "barriers", "solution": "solutions", "plenary": "plenary"}[d["target_type"]]
+        for item_id, item in s[coll].items():
+            if d["target_type"] == "plenary" or item["room_id"] == d["room_id"]:
+                item["votes"] = d["votes"].get(item_id, 0)
+    elif t == "vote_progress":
+        cell = s.get("vote_progress", {}).get(str(d["room_id"]))
+        if cell is not None:
+            cell[d["target_type"]] = {"voted": d["voted"], "spent": d["spent"]}
     elif t == "my_votes":
         s["my_votes"] = sorted((set(s["my_votes"]) - set(d["remove"])) | set(d["add"]))
     elif t == "solution_posted":

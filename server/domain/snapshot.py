@@ -24,7 +24,7 @@ from ..models import (
     Vote,
     Workshop,
 )
-from . import council, pii
+from . import council, pii, tallies
 from . import projection as pj
 from .auth import Principal
 
@@ -75,6 +75,11 @@ def snapshot(session: Session, viewer: Principal) -> dict:
         people_rows = session.scalars(_PEOPLE, where)
     people = {p.id: p for p in people_rows}
     counts = vote_counts(session, ws.id)
+
+    def votes(kind: str, item_id: int, room_id: int | None = None) -> int | None:
+        """The item's count, or None while its vote is open and this viewer may not see it (tallies.py)."""
+        phase = rooms_by_id[room_id].phase if room_id is not None else None
+        return None if tallies.masked(role, ws, kind, phase) else counts.get((kind, item_id), 0)
     state: dict = {
         "seq": ws.seq,
         "me": me_view(viewer, people.get(viewer.id) if role == "participant" else None),
@@ -102,21 +107,20 @@ def snapshot(session: Session, viewer: Principal) -> dict:
         for b in barriers:
             if pj.barrier_visible_to(viewer, b, rooms_by_id[b.room_id]):
                 state["barriers"][str(b.id)] = pj.barrier_view(
-                    b, people.get(b.author_id), counts.get(("barrier", b.id), 0), members[b.id],
+                    b, people.get(b.author_id), votes("barrier", b.id, b.room_id), members[b.id],
                     screened=not rooms_by_id[b.room_id].revealed)
         for s in solutions:
             if pj.solution_visible_to(viewer, s):
                 state["solutions"][str(s.id)] = pj.solution_view(
-                    s, people.get(s.author_id), counts.get(("solution", s.id), 0))
+                    s, people.get(s.author_id), votes("solution", s.id, s.room_id))
 
     items = list(session.scalars(_PLENARY, where))
-    members: dict[int, list[int]] = {}
+    merged_in: dict[int, list[int]] = {}
     for item in items:
         if item.merged_into_id is not None:
-            members.setdefault(item.merged_into_id, []).append(item.id)
+            merged_in.setdefault(item.merged_into_id, []).append(item.id)
     for item in items:
-        state["plenary"][str(item.id)] = pj.plenary_view(item, counts.get(("plenary", item.id), 0),
-                                                         members.get(item.id))
+        state["plenary"][str(item.id)] = pj.plenary_view(item, votes("plenary", item.id), merged_in.get(item.id))
     notes = council.notes_by_entry(session, ws.id)
     for entry in session.scalars(_PLAN, where):
         state["plan"][str(entry.id)] = pj.plan_view(entry, notes.get(entry.id))
@@ -164,6 +168,10 @@ def snapshot(session: Session, viewer: Principal) -> dict:
     if role in ("organiser", "facilitator"):
         state["help"] = {str(r.id): help_view(r) for r in rooms if r.help_requested_at is not None
                          and (role == "organiser" or r.id == viewer.room_id)}
+    if role in ("organiser", "display", "facilitator", "participant"):
+        # How far each room's vote has got, counts of people only (tallies.py).
+        seen = [r.id for r in rooms] if role in ("organiser", "display") else [viewer.room_id]
+        state["vote_progress"] = tallies.progress(session, ws, seen)
     if role == "display":
         state["stats"] = {str(r.id): room_stats(session, r.id) for r in rooms}
     return state

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from ..db import Database
 from ..models import Barrier, Event, FacilitatorInvite, Participant, Room, Workshop, utcnow
-from . import auth, rules
+from . import auth, rules, tallies
 from . import projection as pj
 from .board import return_room_dots
 from .commands import Context, Outcome, lock_workshop
@@ -50,7 +50,7 @@ def check_languages(languages: list[str]) -> list[str]:
 
 def create_workshop(db: Database, *, title: str, rooms: int, vote_budget: int = 3,
                     languages: list[str] | None = None, date: str | None = None,
-                    place: str | None = None) -> dict:
+                    place: str | None = None, live_tallies: bool = False) -> dict:
     """Create a workshop with its rooms and one facilitator link per room. Returns the secrets once."""
     from .registry import clean_text
     title = clean_text(title or "")
@@ -65,6 +65,7 @@ def create_workshop(db: Database, *, title: str, rooms: int, vote_budget: int = 
     with db.transaction() as s:
         ws = Workshop(id=secrets.token_hex(8), title=title, date=date, place=place, languages=langs,
                       display_language=langs[0], join_code=new_join_code(s), vote_budget=vote_budget,
+                      live_tallies=bool(live_tallies),
                       organiser_token_hash=auth.token_hash(organiser_token),
                       display_token_hash=auth.token_hash(display_token), progress_token=auth.new_token())
         s.add(ws)
@@ -80,7 +81,7 @@ def create_workshop(db: Database, *, title: str, rooms: int, vote_budget: int = 
     return {"workshop_id": ws.id, "title": ws.title, "join_code": ws.join_code,
             "organiser_token": organiser_token, "display_token": display_token,
             "progress_token": ws.progress_token, "facilitators": facilitators, "languages": langs,
-            "vote_budget": vote_budget}
+            "vote_budget": vote_budget, "live_tallies": bool(live_tallies)}
 
 
 def public_info(db: Database, code: str) -> dict:
@@ -207,6 +208,7 @@ def _check_from(room, from_phase: str) -> int:
 
 
 def _set_phase(ctx: Context, room, phase: str, timer_secs: int | None) -> dict:
+    before = room.phase
     room.phase = phase
     # A running countdown is kept: only a new one (timer_secs) or timer_clear replaces it.
     # One that has already run out is not carried into the next phase.
@@ -234,6 +236,7 @@ def _set_phase(ctx: Context, room, phase: str, timer_secs: int | None) -> dict:
                 by_author.setdefault(b.author_id, []).append(view)
         for author_id, views in sorted(by_author.items()):
             ctx.emit("barriers_revealed", {"room_id": room.id, "barriers": views}, [f"f:{room.id}", f"p:{author_id}"])
+    tallies.room_phase_changed(ctx, room, before)  # a vote that closed shows its counts
     ctx.audit("phase", room_id=room.id, phase=phase)
     return {"room": pj.room_view(room)}
 
@@ -331,10 +334,11 @@ class WorkshopUpdate(Payload):
     date: text_field(40, allow_empty=True) | None = None
     place: text_field(200, allow_empty=True) | None = None
     display_language: str | None = Field(default=None, max_length=16)
+    live_tallies: bool | None = None
 
 
 @command("workshop_update", roles=("organiser",), schema=WorkshopUpdate)
-def workshop_update(ctx: Context, title=None, date=None, place=None, display_language=None):
+def workshop_update(ctx: Context, title=None, date=None, place=None, display_language=None, live_tallies=None):
     """Organiser edits the title, date, place or the projector's language; heard by everyone."""
     ws = ctx.workshop
     if display_language is not None and display_language not in ws.languages:
@@ -344,11 +348,15 @@ def workshop_update(ctx: Context, title=None, date=None, place=None, display_lan
     for key, value in (("title", title), ("date", date), ("place", place), ("display_language", display_language)):
         if value is not None and (value or None) != getattr(ws, key):
             changes[key] = value or None  # an empty date or place clears it
+    if live_tallies is not None and live_tallies != ws.live_tallies:
+        changes["live_tallies"] = live_tallies
     if not changes:
         raise CommandError("no_change", "There is nothing to change: give a field with a new value.")
     for key, value in changes.items():
         setattr(ws, key, value)
     ctx.emit("workshop_updated", {"workshop": changes}, [ctx.everyone])
+    if changes.get("live_tallies"):
+        tallies.live_tallies_on(ctx)  # open votes' counts go out now (turning it off: the reducers hide them)
     ctx.audit("workshop_update", fields=sorted(changes))
     return {"workshop": pj.workshop_view(ws)}
 
@@ -359,8 +367,9 @@ def _set_workshop_phase(ctx: Context, step: int) -> dict:
         raise CommandError("wrong_phase", f"The workshop is already at its {'last' if step > 0 else 'first'} phase.",
                            phase=ctx.workshop.phase,
                            allowed=list(rules.WORKSHOP_PHASES[:-1] if step > 0 else rules.WORKSHOP_PHASES[1:]))
-    ctx.workshop.phase = rules.WORKSHOP_PHASES[i]
+    before, ctx.workshop.phase = ctx.workshop.phase, rules.WORKSHOP_PHASES[i]
     ctx.emit("workshop_updated", {"workshop": {"phase": ctx.workshop.phase}}, [ctx.everyone])
+    tallies.workshop_phase_changed(ctx, before)  # leaving the plenary closes its vote
     ctx.audit("workshop_phase", phase=ctx.workshop.phase)
     return {"phase": ctx.workshop.phase}
 
@@ -433,7 +442,8 @@ def participant_move(ctx: Context, participant_id, room_id):
     from .snapshot import snapshot
     view = snapshot(ctx.session, auth.Principal("participant", ctx.workshop.id, p.id, room.id))
     ctx.emit("room_changed", {"room_id": room.id, "participants": view["participants"],
-                              "barriers": view["barriers"], "solutions": view["solutions"]}, [f"p:{p.id}"])
+                              "barriers": view["barriers"], "solutions": view["solutions"],
+                              "vote_progress": view["vote_progress"]}, [f"p:{p.id}"])
     ctx.audit("move", participant_id=p.id, from_room=old, to_room=room.id, returned_votes=returned)
     return {"participant": pj.participant_view(p), "returned_votes": returned}
 

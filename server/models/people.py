@@ -23,6 +23,9 @@ class Participant(Base):
     anonymous: Mapped[bool] = mapped_column(default=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     removed_at: Mapped[datetime | None]
+    # The hash of this person's current seat code (server/domain/seats.py): a short code that
+    # lets them take their own seat back on another device. Never the code itself.
+    seat_code_hash: Mapped[str | None] = mapped_column(String(64))
     joined_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

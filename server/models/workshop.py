@@ -20,6 +20,9 @@ class Workshop(Base):
     display_language: Mapped[str] = mapped_column(String(16), default="en")
     join_code: Mapped[str] = mapped_column(String(16), unique=True)
     vote_budget: Mapped[int] = mapped_column(default=3)
+    # Show per-item vote counts to participants and the projector while a vote is open
+    # (off by default: no bandwagon voting; server/domain/tallies.py).
+    live_tallies: Mapped[bool] = mapped_column(default=False)
     # breakouts -> plenary -> action_plan -> closed
     phase: Mapped[str] = mapped_column(String(20), default="breakouts")
     paused: Mapped[bool] = mapped_column(default=False)

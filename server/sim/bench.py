@@ -41,6 +41,9 @@ CLI = [sys.executable, "-m", "server.cli"]
 PG_ADMIN = os.environ.get("BENCH_PG", "postgres@127.0.0.1:5432")
 REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/0")
 BUDGET = 3
+# Live tallies on: every dot goes to the whole room as it is cast, the heaviest fan-out a vote can have
+# (with the default, hidden tallies, a dot reaches only the voter, the staff and the projector).
+TALLIES = ("--live-tallies",)
 POSTERS_PER_ROOM = 4
 # Barrier posts in flight at once per client process while seeding (setup before the storm).
 SEED_IN_FLIGHT = 25
@@ -159,7 +162,7 @@ class Servers:
     def create_workshop(self, rooms: int) -> dict:
         out = subprocess.run(CLI + ["workshop", "create", "--title", "Benchmark", "--rooms", str(rooms),
                                     "--vote-budget", str(BUDGET), "--languages", "en,es,fa",
-                                    "--base-url", self.urls[0], "--json"],
+                                    "--base-url", self.urls[0], "--json", *TALLIES],
                              env={**self.env, "ASYNC_MODE": "threading"}, cwd=ROOT, check=True,
                              capture_output=True, text=True)
         return json.loads(out.stdout)
@@ -548,8 +551,13 @@ async def _orchestrate(args, urls: list[str], wss: list[dict] | None, baseline: 
         acked = [s for s in sends if s["ok"]]
         for s in acked:
             ack_ms.append((s["acked"] - s["sent"]) * 1000)
-            tally_seq = s["seq"] - 2
             recv = members.get(s["room"], []) + ([fac_by_room[s["room"]]] if s["room"] in fac_by_room else [])
+            display = displays[room_ws[s["room"]]]
+            # A vote's events: tally, my_votes, room_stats, then vote_progress on a first or last dot
+            # (the ack's seq is the last one): find the tally and the projector's room_stats among them.
+            tally_seq = next((q for q in (s["seq"] - 2, s["seq"] - 3)
+                              if any(d["types"].get(q) == "tally" for d in recv)), s["seq"] - 2)
+            stats_seq = tally_seq + 2
             times = []
             for d in recv:
                 t = d["arrivals"].get(tally_seq)
@@ -557,9 +565,8 @@ async def _orchestrate(args, urls: list[str], wss: list[dict] | None, baseline: 
                     missed += 1
                     continue
                 times.append(t)
-            display = displays[room_ws[s["room"]]]
-            t = display.arrivals.get(s["seq"])
-            if t is None or display.types.get(s["seq"]) != "room_stats":
+            t = display.arrivals.get(stats_seq)
+            if t is None or display.types.get(stats_seq) != "room_stats":
                 missed += 1
             else:
                 times.append(t)
@@ -682,7 +689,7 @@ def run(args) -> dict:
             urls = [args.url]
             wss = [json.loads(subprocess.run(
                 CLI + ["workshop", "create", "--title", "Benchmark", "--rooms", str(k), "--vote-budget", str(BUDGET),
-                       "--base-url", args.url, "--json"], env={**os.environ, "ASYNC_MODE": "threading"},
+                       "--base-url", args.url, "--json", *TALLIES], env={**os.environ, "ASYNC_MODE": "threading"},
                 cwd=ROOT, check=True, capture_output=True, text=True).stdout) for k in split_rooms(args.rooms)]
         else:
             servers = Servers(args.processes, database, args.async_mode, tmp)

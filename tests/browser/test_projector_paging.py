@@ -57,7 +57,7 @@ def crowded(live_server):
     phones = [Client(s.url, p["token"]) for p in s.people]
     try:
         for f in facs:
-            f.ok("phase_advance")   # brainstorm
+            f.ok("phase_advance", from_phase="lobby")   # brainstorm
         by_room: dict[int, list[Client]] = {}
         for p, c in zip(s.people, phones):
             by_room.setdefault(p["room_id"], []).append(c)
@@ -68,13 +68,13 @@ def crowded(live_server):
             who = by_room[room][(i // 2) % len(by_room[room])]
             posted[room].append((who.ok("barrier_post", text=text)["barrier"]["id"], who))
         for f in facs:
-            for _ in range(3):
-                f.ok("phase_advance")   # reveal, vote, solutions
+            for phase in ("brainstorm", "reveal", "vote"):
+                f.ok("phase_advance", from_phase=phase)   # reveal, vote, solutions
         for i, text in enumerate(BARRIERS):
             bid, who = posted[rooms[i % 2]][i // 2]
             who.ok("solution_post", barrier_id=bid, text=solution_for(i))
         for f in facs:
-            f.ok("phase_advance")   # report_out
+            f.ok("phase_advance", from_phase="solutions")   # report_out
             room = f.state["me"]["room_id"]
             f.ok("report_push", barrier_ids=[b for b, _ in posted[room]])
         org.ok("workshop_advance")   # plenary

@@ -304,6 +304,10 @@ CASES: dict[str, Case] = {
     # The organiser link is re-issued only by the server's operator (the CLI), never over a socket.
     "organiser_link_renew": Case(nothing, lambda s: {}, {"organiser": [("forbidden", {})],
                                                          "other_organiser": [("forbidden", {})]}),
+    # A seat code for the victim: their own phone, their room's facilitator or an organiser; nobody else.
+    "seat_code_issue": Case(nothing, lambda s: {"participant_id": s.author.participant_id},
+                            {"participant": [("forbidden", {})], "other_participant": [("forbidden", {})],
+                             "other_facilitator": [("not_found", {})], "other_organiser": FOREIGN}),
     "post_edit": Case(revealed_post, lambda s: {"kind": "barrier", "id": s.vb, "text": "Corrected by someone"},
                       {"other_facilitator": [("not_found", {})], "other_organiser": FOREIGN}, fresh=revealed_post),
     # The other organiser can only aim at its own workshop, which is still open.

@@ -436,6 +436,7 @@ export function renderRoomPanel(state, roomId, ctx) {
         postsSection(state, room, barriers, sel, ctx, roomArg, idp)),
       el("div", { class: "room-side" },
         ctx.role === "facilitator" ? helpControls(state, room, ctx) : organiserHelp(state, room, ctx),
+        voteProgressLine(state, room, people),
         peopleSection(state, people, ctx, room, idp),
         ctx.role === "organiser" ? linkControls(room, ctx) : null)));
 }
@@ -658,9 +659,28 @@ function moveControl(p, rooms, ctx) {
     const to = Number(select.value);
     if (!to) return;
     const target = rooms.find((r) => r.id === to);
+    // A move acts at once on someone's phone: name the person and the room, and let Cancel undo the choice.
+    const who = p.name ? iso(p.name) : t("console.people.anonymousN", { id: p.id });
+    const res = await askDialog({
+      title: t("console.move.confirmTitle", { name: who, room: roomName(target) }),
+      body: t("console.move.confirmBody", { room: roomName(target) }),
+      confirm: t("console.move.confirm"),
+    });
+    if (!res) { select.value = ""; select.focus(); return; }
     await run(ctx, "participant_move", { participant_id: p.id, room_id: to }, t("console.move.done", { room: roomName(target) }));
   });
   return select;
+}
+
+// How far the room's open vote has got, counts only (vote_progress, server/domain/tallies.py).
+function voteProgressLine(state, room, people) {
+  const kind = room.phase === "vote" ? "barrier" : room.phase === "solutions" ? "solution" : null;
+  const cell = kind && ((state.vote_progress || {})[String(room.id)] || {})[kind];
+  if (!cell) return null;
+  const total = Math.max(people.length, cell.voted);
+  return el("p", { class: "card vote-progress", role: "status" },
+    t("console.votes.progress", { voted: fmtNumber(cell.voted), people: fmtNumber(total),
+      left: fmtNumber(Math.max(total - cell.spent, 0)) }));
 }
 
 function postsSection(state, room, barriers, sel, ctx, roomArg, idp) {

@@ -405,7 +405,7 @@ function showJoinForm(code, info, draft = {}) {
     enterRoom(code, info, session);
   });
 
-  clear(main).append(form);
+  clear(main).append(form, rejoinForm(code, info));
   syncAnon();
 }
 
@@ -465,6 +465,7 @@ function enterRoom(code, info, session) {
         return;
       }
       const err = (ack && ack.error) || { code: "unknown" };
+      if (item.command === "seat_code_issue") return; // asked in the background; asked again later
       // Give back what the person typed, so a refused post is never lost.
       if (item.command === "barrier_post" && !ui.barrierText) ui.barrierText = item.payload.text || "";
       if (item.command === "solution_post" && !ui.solutionText) {
@@ -618,6 +619,10 @@ function renderTopbar() {
   ].filter(Boolean));
 }
 
+function keepTopbarHeight() {
+  document.documentElement.style.setProperty("--topbar-h", `${topbar.offsetHeight}px`);
+}
+
 function render() {
   if (!ctx) return;
   if (press.held()) return;
@@ -625,6 +630,7 @@ function render() {
   const focusKey = active && active.dataset ? active.dataset.key : null;
   const scrollY = window.scrollY;
   renderTopbar();
+  keepTopbarHeight();
   renderOverlay();
   if (status === "unauthorized") { renderUnauthorized(); return; }
   if (!state) return;
@@ -644,8 +650,9 @@ function render() {
       h("p", {}, t("phone.closed.body"))));
     sections.push(planSection());
   }
+  sections.push(seatSection());
   sections.push(volunteerSection());
-  clear(main).append(...sections.filter(Boolean));
+  clear(main).append(moveNotice(), ...sections.filter(Boolean));
   if (!render.done) {
     // First view of the room: move focus from the (now gone) join button to the page.
     render.done = true;
@@ -678,6 +685,13 @@ function renderUnauthorized() {
     clear(main).append(h("section", { class: "card stack", role: "status" },
       h("h1", {}, t("phone.erased.title")),
       h("p", {}, t("phone.erased.body"))));
+    return;
+  }
+  if (ended && ended.rejoined) {
+    // The seat was taken on another device with its seat code (server/domain/seats.py).
+    clear(main).append(h("section", { class: "card stack", role: "alert" },
+      h("h1", {}, t("phone.rejoined.title")),
+      h("p", {}, t("phone.rejoined.body"))));
     return;
   }
   if (ended && state.me.role === "participant") {
@@ -945,11 +959,22 @@ function byCreated(a, b) {
 }
 
 function byVotes(a, b) {
-  return b.votes - a.votes || byCreated(a, b);
+  return (b.votes || 0) - (a.votes || 0) || byCreated(a, b);
 }
 
+// `n` is null while the vote is open and the workshop hides its counts (server/domain/tallies.py).
 function tally(n) {
+  if (n === null || n === undefined) return h("span", { class: "tally tally-hidden" }, t("phone.votes.hidden"));
   return h("span", { class: ["tally", n > 0 ? "tally-some" : null] }, t("phone.votes.count", { count: n }));
+}
+
+// "3 of 7 have voted": a count of people, never who voted for what (vote_progress).
+function voteProgress(kind, room) {
+  const cell = ((state.vote_progress || {})[String(room.id)] || {})[kind];
+  if (!cell) return null;
+  const people = Object.values(state.participants).filter((p) => p.room_id === room.id).length;
+  return h("p", { class: "vote-progress", id: `vote-progress-${kind}` },
+    t("phone.votes.progress", { voted: formatNumber(cell.voted), people: formatNumber(Math.max(people, cell.voted)) }));
 }
 
 function barrierCard(b, { phase, canVote = false, withSolutions = false } = {}) {
@@ -996,8 +1021,8 @@ function barrierListSection(room) {
   return h("section", { class: "list-section", "aria-labelledby": "list-title" },
     // The one count (counts.js): an author's own hidden post is listed for them, not counted.
     h("h2", { id: "list-title" }, t(titleKey), " ", h("span", { class: "count" }, formatNumber(shownBarriers(state.barriers, room.id).length))),
-    canVote ? votesLeftBanner("barrier") : null,
-    phase === "solutions" ? votesLeftBanner("solution") : null,
+    canVote ? h("div", { class: "votes-sticky" }, votesLeftBanner("barrier"), voteProgress("barrier", room)) : null,
+    phase === "solutions" ? h("div", { class: "votes-sticky" }, votesLeftBanner("solution"), voteProgress("solution", room)) : null,
     phase === "solutions" ? solutionComposer() : null,
     list.length || waiting.length
       ? h("ul", { class: "post-list" },
@@ -1113,6 +1138,104 @@ function solutionComposer() {
   return form;
 }
 
+// ---- moved, seat code
+
+const movedKey = () => `cg.room.${ctx.code}`;
+let moveAnnounced = null;
+
+// The organiser moved this person: say plainly where to go, until they say they are on their way.
+// The room they last acknowledged is kept on the phone, so a reload or a late sync still tells them.
+function moveNotice() {
+  const room = myRoom();
+  if (!room) return null;
+  const seen = load(movedKey());
+  if (seen === null) { store(movedKey(), room.id); return null; }
+  if (seen === room.id) return null;
+  const name = roomName(room);
+  if (moveAnnounced !== room.id) { moveAnnounced = room.id; announce(t("phone.move.title", { room: name })); }
+  return h("section", { class: "card stack move-notice", "aria-labelledby": "move-title" },
+    h("h2", { id: "move-title" }, t("phone.move.title", { room: name })),
+    h("p", {}, t("phone.move.body", { room: name })),
+    h("button", {
+      type: "button", class: "btn-primary", "data-key": "move-ok",
+      onclick: () => { store(movedKey(), room.id); render(); main.focus({ preventScroll: true }); },
+    }, t("phone.move.ok")));
+}
+
+// The seat code (server/domain/seats.py): asked for once, kept on this phone only, shown folded away.
+let seatAsked = false;
+
+function seatSection() {
+  const session = load(sessionKey(ctx.code)) || {};
+  if (!session.seat_code) {
+    if (!seatAsked && conn && status === "online") {
+      seatAsked = true;
+      send("seat_code_issue", {}).then((ack) => {
+        if (ack && ack.ok && ack.result && ack.result.seat_code) {
+          store(sessionKey(ctx.code), { ...(load(sessionKey(ctx.code)) || {}), seat_code: ack.result.seat_code });
+          queueRender();
+        } else {
+          seatAsked = false;
+        }
+      });
+    }
+    return null;
+  }
+  const code = session.seat_code;
+  return h("details", { class: "card seat-code" },
+    h("summary", {}, t("phone.seat.title")),
+    h("p", { class: "seat-code-value", dir: "ltr" }, `${code.slice(0, 4)}-${code.slice(4)}`),
+    h("p", { class: "hint" }, t("phone.seat.body")));
+}
+
+function rejoinForm(code, info) {
+  const input = h("input", {
+    id: "seat-code", name: "seat_code", type: "text", autocomplete: "off", autocapitalize: "characters",
+    spellcheck: "false", maxlength: "12", dir: "ltr", class: "code-input", "aria-describedby": "seat-code-hint",
+  });
+  const errorBox = h("p", { class: "error-text", id: "rejoin-error", hidden: true });
+  const submit = h("button", { type: "submit", class: "btn-primary" }, t("phone.rejoin.submit"));
+  const form = h("form", { class: "rejoin-form stack", novalidate: true },
+    h("div", { class: "field" },
+      h("label", { for: "seat-code" }, t("phone.rejoin.label")),
+      h("span", { id: "seat-code-hint", class: "hint" }, t("phone.rejoin.hint")),
+      input),
+    errorBox,
+    submit);
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    submit.disabled = true;
+    // A new device key for the seat: this phone's earlier one (if it joined as someone new) stays apart.
+    const deviceKey = newDeviceKey();
+    let answer;
+    try {
+      const res = await fetch("/api/rejoin", { method: "POST", headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ code, seat_code: input.value, device_key: deviceKey }) });
+      answer = await res.json();
+    } catch (_) {
+      answer = { ok: false, error: { code: "network" } };
+    }
+    submit.disabled = false;
+    if (!answer || !answer.ok) {
+      const errCode = (answer && answer.error && answer.error.code) || "unknown";
+      errorBox.textContent = errCode === "not_found" ? t("phone.rejoin.not_found")
+        : hasKey(`error.${errCode}`) ? t(`error.${errCode}`) : t("error.unknown");
+      errorBox.hidden = false;
+      errorBox.setAttribute("role", "alert");
+      input.focus();
+      return;
+    }
+    const session = { token: answer.token, device_key: deviceKey, participant_id: answer.participant_id };
+    store(sessionKey(code), session);
+    store(LAST_CODE_KEY, code);
+    store(`cg.room.${code}`, answer.room_id);
+    enterRoom(code, info, session);
+  });
+  return h("details", { class: "card rejoin" },
+    h("summary", { "data-key": "rejoin-open" }, t("phone.rejoin.open")),
+    form);
+}
+
 // ---- plenary, plan
 
 function plenarySection(canVote) {
@@ -1120,7 +1243,7 @@ function plenarySection(canVote) {
   return h("section", { class: "list-section", "aria-labelledby": "plenary-title" },
     h("h2", { id: "plenary-title" }, t("phone.plenary.title")),
     h("p", {}, t(canVote ? "phone.plenary.body" : "phone.plenary.shared")),
-    canVote ? votesLeftBanner("plenary") : null,
+    canVote ? h("div", { class: "votes-sticky" }, votesLeftBanner("plenary")) : null,
     items.length
       ? h("ul", { class: "post-list" }, items.map((it) => {
         const room = state.rooms[String(it.room_id)];

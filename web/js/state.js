@@ -21,6 +21,8 @@ export const EVENT_TYPES = Object.freeze([
   "merge_undone",
   "authorship",
   "tally",
+  "tallies_shown",
+  "vote_progress",
   "my_votes",
   "solution_posted",
   "solution_withdrawn",
@@ -78,8 +80,26 @@ export function applyEvent(state, event) {
   if (event.seq <= state.seq) return state;
   const s = clone(state);
   apply(s, event.type, event.data);
+  hideOpenTallies(s);
   s.seq = event.seq;
   return s;
+}
+
+const OPEN_PHASE = { barriers: "vote", solutions: "solutions" };
+
+// Participants, the projector and council pages see no count of an open vote
+// (server/domain/tallies.py) unless the workshop shows live tallies.
+function hideOpenTallies(s) {
+  if (!["participant", "display", "council"].includes(s.me.role) || s.workshop.live_tallies) return;
+  for (const [coll, phase] of Object.entries(OPEN_PHASE)) {
+    for (const item of Object.values(s[coll] || {})) {
+      const room = (s.rooms || {})[String(item.room_id)];
+      if (room !== undefined && room !== null && room.phase === phase) item.votes = null;
+    }
+  }
+  if (s.workshop.phase === "plenary") {
+    for (const item of Object.values(s.plenary || {})) item.votes = null;
+  }
 }
 
 /** Apply events in order. */
@@ -144,6 +164,7 @@ function apply(s, t, d) {
       s.participants = d.participants;
       s.barriers = d.barriers;
       s.solutions = d.solutions;
+      s.vote_progress = d.vote_progress;
       if (has(s, "objections")) {
         // own objections belong to the room left behind
         s.objections = Object.fromEntries(Object.entries(s.objections).filter(([, o]) => o.room_id === d.room_id));
@@ -188,6 +209,19 @@ function apply(s, t, d) {
       if (coll === undefined) throw new Error(`unknown tally target_type ${JSON.stringify(d.target_type)}`);
       const item = s[coll][String(d.target_id)];
       if (item !== undefined && item !== null) item.votes = d.votes;
+      break;
+    }
+    case "tallies_shown": {
+      // A vote closed: its counts (an item not listed has none).
+      const coll = TALLY_COLLECTIONS[d.target_type];
+      for (const [id, item] of Object.entries(s[coll])) {
+        if (d.target_type === "plenary" || item.room_id === d.room_id) item.votes = has(d.votes, id) ? d.votes[id] : 0;
+      }
+      break;
+    }
+    case "vote_progress": {
+      const cell = (s.vote_progress || {})[String(d.room_id)];
+      if (cell !== undefined && cell !== null) cell[d.target_type] = { voted: d.voted, spent: d.spent };
       break;
     }
     case "my_votes": {

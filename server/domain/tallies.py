@@ -1,0 +1,149 @@
+"""Vote counts while a vote is open: who may see them, and how far a room has got.
+
+Bandwagon voting: a count on screen while people are still choosing pulls
+the later dots towards the early leaders. So by default (`workshops.live_tallies`
+false) the per-item counts of an open vote reach only the facilitators and
+organisers; participants, the projector and council pages get `votes: null`
+in every view and no `tally` event until the vote closes:
+
+| kind | open while |
+|---|---|
+| barrier | its room is in `vote` |
+| solution | its room is in `solutions` |
+| plenary | the workshop is in `plenary` |
+
+When the vote closes (the room or workshop moves on, either way, or the
+organiser turns live tallies on) the counts go to everyone who could not see
+them in one `tallies_shown` event. Entering an open vote again hides them:
+the reducers (web/js/state.js, server/domain/reducer.py) null the counts of
+items whose vote is open for those viewers, from the phases they already hold,
+so no event is needed to hide them.
+
+What everyone in the room does see while voting is the progress, counts only:
+how many people have cast at least one dot (`voted`) and how many have none
+left (`spent`), per room and kind (`vote_progress`). Neither says who voted for what.
+"""
+from __future__ import annotations
+
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import Session
+
+from ..models import Barrier, PlenaryItem, Room, Solution, Vote, Workshop
+
+# Who sees counts only once a vote is closed (unless the workshop shows live tallies).
+MASKED_ROLES = ("participant", "display", "council")
+ROOM_KINDS = ("barrier", "solution")
+OPEN_PHASE = {"barrier": "vote", "solution": "solutions"}
+_ITEMS = {"barrier": Barrier, "solution": Solution}
+
+
+def hidden(ws: Workshop, kind: str, room_phase: str | None = None) -> bool:
+    """Are this kind's counts hidden from participants, the projector and council pages right now?"""
+    if ws.live_tallies:
+        return False
+    if kind == "plenary":
+        return ws.phase == "plenary"
+    return room_phase == OPEN_PHASE[kind]
+
+
+def masked(role: str, ws: Workshop, kind: str, room_phase: str | None = None) -> bool:
+    return role in MASKED_ROLES and hidden(ws, kind, room_phase)
+
+
+_ROOM_IDS = select(Room.id).where(Room.workshop_id == bindparam("w")).order_by(Room.id)
+
+
+def tally_audience(ctx, kind: str, room_id: int | None, room_phase: str | None = None) -> list[str]:
+    """Where a `tally` goes: the room (plenary: everyone), or only its staff while the vote is open."""
+    if kind == "plenary":
+        if not hidden(ctx.workshop, "plenary"):
+            return [ctx.everyone]
+        return [ctx.organisers] + [f"f:{rid}" for rid in ctx.session.scalars(_ROOM_IDS, {"w": ctx.workshop.id})]
+    return [f"f:{room_id}"] if hidden(ctx.workshop, kind, room_phase) else [f"r:{room_id}"]
+
+
+# -- closing a vote ------------------------------------------------------------------
+
+def _room_counts(session: Session, kind: str, room_id: int) -> dict[str, int]:
+    model = _ITEMS[kind]
+    rows = session.execute(
+        select(model.id, func.count(Vote.id)).select_from(model)
+        .join(Vote, (Vote.target_type == kind) & (Vote.target_id == model.id))
+        .where(model.room_id == room_id, model.withdrawn.is_(False), model.hidden.is_(False))
+        .group_by(model.id))
+    return {str(i): n for i, n in rows}
+
+
+def _plenary_counts(session: Session, workshop_id: str) -> dict[str, int]:
+    rows = session.execute(
+        select(PlenaryItem.id, func.count(Vote.id)).select_from(PlenaryItem)
+        .join(Vote, (Vote.target_type == "plenary") & (Vote.target_id == PlenaryItem.id))
+        .where(PlenaryItem.workshop_id == workshop_id).group_by(PlenaryItem.id))
+    return {str(i): n for i, n in rows}
+
+
+def show_room(ctx, room: Room, kind: str) -> None:
+    """The vote on this room's `kind` closed: its counts go to the room (items not listed have 0)."""
+    ctx.emit("tallies_shown", {"room_id": room.id, "target_type": kind,
+                               "votes": _room_counts(ctx.session, kind, room.id)}, [f"r:{room.id}"])
+
+
+def show_plenary(ctx) -> None:
+    ctx.emit("tallies_shown", {"room_id": None, "target_type": "plenary",
+                               "votes": _plenary_counts(ctx.session, ctx.workshop.id)}, [ctx.everyone])
+
+
+def room_phase_changed(ctx, room: Room, before: str) -> None:
+    """Called after a room's phase changed (workshops._set_phase): close the votes that just closed."""
+    for kind in ROOM_KINDS:
+        if hidden(ctx.workshop, kind, before) and not hidden(ctx.workshop, kind, room.phase):
+            show_room(ctx, room, kind)
+
+
+def workshop_phase_changed(ctx, before: str) -> None:
+    """Called after the workshop's phase changed: leaving `plenary` closes the plenary vote."""
+    if not ctx.workshop.live_tallies and before == "plenary" and ctx.workshop.phase != "plenary":
+        show_plenary(ctx)
+
+
+def live_tallies_on(ctx) -> None:
+    """The organiser turned live tallies on: every open vote's counts go out now."""
+    for room in ctx.session.scalars(select(Room).where(Room.workshop_id == ctx.workshop.id).order_by(Room.number)):
+        for kind in ROOM_KINDS:
+            if room.phase == OPEN_PHASE[kind]:
+                show_room(ctx, room, kind)
+    if ctx.workshop.phase == "plenary":
+        show_plenary(ctx)
+
+
+# -- progress: counts of people, never of items ----------------------------------------
+
+def _progress_rows(session: Session, kind: str, where):
+    model = _ITEMS[kind]
+    per_person = (select(model.room_id.label("room_id"), Vote.participant_id, func.count().label("dots"))
+                  .select_from(Vote).join(model, (Vote.target_type == kind) & (Vote.target_id == model.id))
+                  .where(where(model)).group_by(model.room_id, Vote.participant_id).subquery())
+    return session.execute(select(per_person.c.room_id, per_person.c.dots))
+
+
+def progress(session: Session, ws: Workshop, room_ids: list[int]) -> dict[str, dict]:
+    """{room_id: {kind: {voted, spent}}} for these rooms: people with at least one dot of that kind
+    on the room's items, and people with none left. Counts people who were removed since, too."""
+    out = {str(r): {k: {"voted": 0, "spent": 0} for k in ROOM_KINDS} for r in room_ids}
+    if not room_ids:
+        return out
+    for kind in ROOM_KINDS:
+        for room_id, dots in _progress_rows(session, kind, lambda m: m.room_id.in_(room_ids)):
+            cell = out[str(room_id)][kind]
+            cell["voted"] += 1
+            cell["spent"] += dots >= ws.vote_budget
+    return out
+
+
+def emit_progress(ctx, room_id: int, kind: str) -> None:
+    """The room's progress for `kind` may have changed: the room and the projector hear it."""
+    if kind not in ROOM_KINDS:
+        return
+    ctx.session.flush()
+    cell = progress(ctx.session, ctx.workshop, [room_id])[str(room_id)][kind]
+    ctx.emit("vote_progress", {"room_id": room_id, "target_type": kind, **cell}, [f"r:{room_id}", ctx.display])
