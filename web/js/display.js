@@ -131,10 +131,13 @@ function plenaryView() {
   const items = boardItems();
   const max = Math.max(1, ...items.map((i) => i.votes || 0));
   const total = items.reduce((n, i) => n + (i.votes || 0), 0);
+  // While the plenary vote is open the server sends no counts (votes: null, unless the workshop shows
+  // live tallies): say so, rather than showing every item at 0.
+  const hidden = items.some((i) => i.votes == null);
   return el("div", { class: "view view-plenary", dataset: { total: items.length } },
-    titleBar(t("display.plenary.subtitle", { votes: total })),
+    titleBar(hidden ? t("display.plenary.subtitleHidden") : t("display.plenary.subtitle", { votes: total })),
     items.length === 0 ? el("p", { class: "big-empty" }, t("display.plenary.empty")) :
-      el("ol", { class: "board pages" }, items.map((item, i) => {
+      el("ol", { class: hidden ? "board pages counts-hidden" : "board pages" }, items.map((item, i) => {
         const solutions = item.solutions || [];
         return el("li", { class: "board-item page-row", dataset: { itemId: item.id } },
           el("span", { class: "rank" }, fmtNumber(i + 1)),
@@ -146,7 +149,7 @@ function plenaryView() {
               el("p", { class: "board-meta" }, itemRooms(item).join(" + "), t("common.separator"),
                 t("display.plenary.roomVotes", { count: item.room_votes || 0 })),
               ctx.agreement ? agreementLine(ctx.agreement.get(item.id), "board-agreement") : null)),
-          el("div", { class: "board-bar" },
+          hidden ? null : el("div", { class: "board-bar" },
             el("span", { class: "bar" }, barFill((item.votes || 0) / max)),
             el("span", { class: "board-votes" }, fmtNumber(item.votes || 0))));
       })),
