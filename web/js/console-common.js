@@ -595,12 +595,30 @@ function peopleSection(state, people, ctx, room, idp) {
           el("span", { class: "count-pill" }, fmtNumber(counts[g] || 0))),
         members.length ? el("ul", { class: "names" },
           named.map((p) => el("li", {}, userText(p.name, "span", "name"),
-            canMove ? moveControl(p, rooms, ctx) : null, removeControl(p, ctx))),
+            canMove ? moveControl(p, rooms, ctx) : null, seatCodeControl(p, ctx), removeControl(p, ctx))),
           unnamed ? el("li", { class: "hint" }, t("console.people.unnamed", { count: unnamed })) : null,
           isOrganiser ? members.filter((p) => !p.name).map((p) => el("li", { class: "hint" },
             el("span", {}, t("console.people.anonymousN", { id: p.id })), canMove ? moveControl(p, rooms, ctx) : null,
-            removeControl(p, ctx))) : null) : null);
+            seatCodeControl(p, ctx), removeControl(p, ctx))) : null) : null);
     })));
+}
+
+/** Re-admit someone whose phone died: a new seat code for them (seat_code_issue), shown here once, to be
+ *  given to them alone; on their new phone they choose "I was here before" and enter it. */
+function seatCodeControl(p, ctx) {
+  const who = p.name ? iso(p.name) : t("console.people.anonymousN", { id: p.id });
+  return el("button", { type: "button", class: "btn btn-small btn-quiet", id: `seat-${p.id}`,
+    aria: { label: t("console.seat.label", { name: who }) },
+    onclick: async () => {
+      const ack = await run(ctx, "seat_code_issue", { participant_id: p.id });
+      if (!ack.ok || !ack.result.seat_code) return;
+      await askDialog({
+        title: t("console.seat.title", { name: who }),
+        body: t("console.seat.explain"),
+        fields: [{ id: "seat-code", label: t("console.seat.code"), value: ack.result.seat_code }],
+        confirm: t("console.link.close"),
+      });
+    } }, t("console.seat.button"));
 }
 
 function removeControl(p, ctx) {
