@@ -69,6 +69,11 @@ def test_organiser_export_failure_is_shown(browser, stager):
 
 def test_projector_shows_common_ground_after_plenary_votes(browser, live_server):
     staged = stage(live_server, "plenary")   # its own workshop: this test votes in it
+    org = Client(staged.url, staged.organiser_url.split("#", 1)[1])
+    try:  # live tallies: the shares move as people vote (hidden, the projector shows none until the vote closes)
+        org.ok("workshop_update", live_tallies=True)
+    finally:
+        org.close()
     context, page = open_surface(browser, staged, "projector", "en", SURFACES["projector"]["sizes"][0])
     voter = None
     try:

@@ -20,6 +20,7 @@ def test_organiser_merges_two_plenary_items_and_the_projector_shows_one(browser,
     s = stage(live_server, "plenary")   # a workshop of its own: this test changes its board
     org = Client(s.url, s.organiser_url.split("#", 1)[1])
     try:
+        org.ok("workshop_update", live_tallies=True)  # the projector shows the counts it merges
         items = {i["text"]: i for i in org.state["plenary"].values()}
     finally:
         org.close()

@@ -18,6 +18,7 @@ def test_the_projector_says_the_plenary_vote_is_open_instead_of_showing_zeros(br
         expect(page.locator(".board-item").first).to_be_visible()
         expect(page.get_by_text("voting is open: the counts appear when it closes")).to_be_visible()
         expect(page.locator(".board-votes")).to_have_count(0)
+        expect(page.locator(".board-agreement")).to_have_count(0)  # shares by side are counts too
         expect(page.get_by_text("(0 votes)")).to_have_count(0)
     finally:
         context.close()

@@ -148,13 +148,13 @@ function plenaryView() {
             el("div", { class: "board-facts" },
               el("p", { class: "board-meta" }, itemRooms(item).join(" + "), t("common.separator"),
                 t("display.plenary.roomVotes", { count: item.room_votes || 0 })),
-              ctx.agreement ? agreementLine(ctx.agreement.get(item.id), "board-agreement") : null)),
+              ctx.agreement && !hidden ? agreementLine(ctx.agreement.get(item.id), "board-agreement") : null)),
           hidden ? null : el("div", { class: "board-bar" },
             el("span", { class: "bar" }, barFill((item.votes || 0) / max)),
             el("span", { class: "board-votes" }, fmtNumber(item.votes || 0))));
       })),
     items.length ? el("div", { class: "board-foot" },
-      agreementLegend("board-legend"),
+      hidden ? null : agreementLegend("board-legend"),
       el("p", { class: "page-indicator", hidden: true })) : null);
 }
 
