@@ -101,6 +101,16 @@ def shown_keys(page) -> list[str]:
     return sorted({k for k in KEY_LIKE.findall(page.evaluate("document.body.innerText")) if k in KEYS and "." in k})
 
 
+# A text node that is a program's value, not words: `el.append(null)` writes "null".
+JUNK_TEXT_JS = """() => {
+  const out = [], walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+    const v = n.nodeValue.trim();
+    if (/^(null|undefined|NaN|\\[object Object\\])$/.test(v)) out.push(v + " in " + n.parentElement.tagName);
+  }
+  return out.slice(0, 5);
+}"""
+
 
 @pytest.mark.parametrize("surface,state,lang", CASES)
 def test_layout(browser, stager, screenshots_dir, surface, state, lang):
@@ -125,6 +135,9 @@ def test_layout(browser, stager, screenshots_dir, surface, state, lang):
             raw = shown_keys(page)
             if raw:
                 problems.append(f"{where}: catalogue keys shown instead of text: {sorted(set(raw))}")
+            junk = page.evaluate(JUNK_TEXT_JS)
+            if junk:
+                problems.append(f"{where}: a program's value shown as text: {junk}")
             if surface in ("phone", "join"):
                 small = page.evaluate(SMALL_TARGETS_JS, MIN_TARGET_PX)
                 if small:

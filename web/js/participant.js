@@ -652,7 +652,10 @@ function render() {
   }
   sections.push(seatSection());
   sections.push(volunteerSection());
-  clear(main).append(moveNotice(), ...sections.filter(Boolean));
+  clear(main).append(...[moveNotice(), ...sections].filter(Boolean)); // append(null) would write "null"
+  // Scrolling a control into view (keyboard focus, a find) stops below the sticky bars, not under them.
+  const sticky = main.querySelector(".votes-sticky");
+  document.documentElement.style.setProperty("--sticky-h", `${sticky ? sticky.offsetHeight : 0}px`);
   if (!render.done) {
     // First view of the room: move focus from the (now gone) join button to the page.
     render.done = true;
@@ -964,7 +967,7 @@ function byVotes(a, b) {
 
 // `n` is null while the vote is open and the workshop hides its counts (server/domain/tallies.py).
 function tally(n) {
-  if (n === null || n === undefined) return h("span", { class: "tally tally-hidden" }, t("phone.votes.hidden"));
+  if (n === null || n === undefined) return null; // said once for the list (countsHiddenNote), not on every card
   return h("span", { class: ["tally", n > 0 ? "tally-some" : null] }, t("phone.votes.count", { count: n }));
 }
 
@@ -975,6 +978,13 @@ function voteProgress(kind, room) {
   const people = Object.values(state.participants).filter((p) => p.room_id === room.id).length;
   return h("p", { class: "vote-progress", id: `vote-progress-${kind}` },
     t("phone.votes.progress", { voted: formatNumber(cell.voted), people: formatNumber(Math.max(people, cell.voted)) }));
+}
+
+// While the vote is open the server sends no counts (votes: null): said once above the list, not on
+// every card. The line is there from the first drawing, so nothing moves under a finger when it comes.
+function countsHiddenNote(kind, room) {
+  const items = Object.values(kind === "barrier" ? state.barriers : state.solutions).filter((x) => x.room_id === room.id);
+  return items.some((x) => x.votes === null) ? h("p", { class: "hint counts-hidden" }, t("phone.votes.hidden")) : null;
 }
 
 function barrierCard(b, { phase, canVote = false, withSolutions = false } = {}) {
@@ -1023,6 +1033,7 @@ function barrierListSection(room) {
     h("h2", { id: "list-title" }, t(titleKey), " ", h("span", { class: "count" }, formatNumber(shownBarriers(state.barriers, room.id).length))),
     canVote ? h("div", { class: "votes-sticky" }, votesLeftBanner("barrier"), voteProgress("barrier", room)) : null,
     phase === "solutions" ? h("div", { class: "votes-sticky" }, votesLeftBanner("solution"), voteProgress("solution", room)) : null,
+    canVote ? countsHiddenNote("barrier", room) : phase === "solutions" ? countsHiddenNote("solution", room) : null,
     phase === "solutions" ? solutionComposer() : null,
     list.length || waiting.length
       ? h("ul", { class: "post-list" },
