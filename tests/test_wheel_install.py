@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -47,7 +48,12 @@ def installed(tmp_path_factory) -> Path:
     """The bin/ directory of a fresh virtual environment with this checkout's wheel installed."""
     tmp = tmp_path_factory.mktemp("wheel")
     env = {**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
-    built = _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", str(ROOT),
+    # From a clean copy of the source: setuptools builds in the tree it is given (build/, *.egg-info), and
+    # what an editable install or an earlier build left there can break the build (or leak into the wheel).
+    src = tmp / "src"
+    shutil.copytree(ROOT, src, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "node_modules", "build", "dist", "*.egg-info", "__pycache__", "test-artifacts", "instance"))
+    built = _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", str(src),
                   "-w", str(tmp / "dist")], env=env, cwd=tmp)
     assert built.returncode == 0, built.stderr
     wheel = next((tmp / "dist").glob("common_ground-*.whl"))
