@@ -7,6 +7,7 @@ person, and two copies of one command racing each other take effect once.
 from __future__ import annotations
 
 import threading
+import uuid
 
 import pytest
 from sqlalchemy import func, select
@@ -99,7 +100,7 @@ def test_a_refused_command_does_not_use_up_its_cid(board):
 
 
 def test_joining_again_with_the_same_device_key_is_the_same_person(day):
-    key = "k" * 40
+    key = "again-" + uuid.uuid4().hex  # unique: PostgreSQL's database is shared by the run
     first = day.join_http(device_key=key, name="Ana")
     assert first.status_code == 200
     seq = count(day.db, Event, workshop_id=day.workshop_id)

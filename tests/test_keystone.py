@@ -42,6 +42,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import uuid
 from pathlib import Path
 
 import pytest
@@ -1209,7 +1210,7 @@ def test_seat_codes(ks):
     ks.step("not the projector", lambda: ks.display.refused("seat_code_issue", "forbidden"))
     ks.step("a facilitator must say whose", lambda: ks.fac.refused("seat_code_issue", "invalid"))
     before = ks.last["peer"]
-    key = "k" * 40
+    key = "seat-" + uuid.uuid4().hex  # this new phone's own key (PostgreSQL's database is shared by the run)
     ask = seats.parse_rejoin({"code": ks.day.created["join_code"], "seat_code": code["seat_code"], "device_key": key})
     wrong = seats.parse_rejoin({"code": ks.day.created["join_code"], "seat_code": "ABCD2345", "device_key": key})
     def refused_rejoin():

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from .stage import set_display_language
+
 pytestmark = pytest.mark.browser
 
 
@@ -11,6 +13,7 @@ pytestmark = pytest.mark.browser
 def test_the_projector_says_the_plenary_vote_is_open_instead_of_showing_zeros(browser, stager, size):
     from playwright.sync_api import expect
     staged = stager.get("plenary")
+    set_display_language(staged, "en")  # the stage is shared: the screenshots put it in Persian too
     context = browser.new_context(viewport={"width": size[0], "height": size[1]})
     try:
         page = context.new_page()

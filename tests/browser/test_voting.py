@@ -50,6 +50,7 @@ def test_votes_left_stays_in_view_while_the_list_scrolls(voting):
     _, page = voting
     banner = page.locator("#votes-left-barrier")
     expect(banner).to_be_visible()
+    expect(page.locator(".seat-code")).to_be_attached()  # the phone's last redraw after opening (its seat code)
     last = page.get_by_role("button", name=re.compile(r"^Vote(d)? — ")).last
     last.scroll_into_view_if_needed()
     page.mouse.wheel(0, 4000)

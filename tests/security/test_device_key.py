@@ -7,6 +7,8 @@ changes, and the victim's link keeps its role.
 """
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from sqlalchemy import func, select
 
@@ -80,7 +82,7 @@ def test_a_device_key_equal_to_another_phones_token_is_refused(day):
 
 
 def test_the_token_is_not_the_device_key_and_a_retry_returns_the_same_person(day):
-    key = "k" * 40
+    key = "retry-" + uuid.uuid4().hex  # unique: PostgreSQL's database is shared by the run
     first = day.join_http(device_key=key).get_json()
     again = day.join_http(device_key=key).get_json()
     assert first["token"] != key
@@ -99,7 +101,7 @@ def test_a_token_made_from_a_device_key_cannot_be_chosen_through_another_worksho
     a, b = Day(app), Day(app)
     a.create(title="A")
     b.create(title="B")
-    key = "shared-" + "z" * 40
+    key = "shared-" + uuid.uuid4().hex
     first = a.join_http(device_key=key)
     assert first.status_code == 200
     resp = b.join_http(device_key=key)
