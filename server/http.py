@@ -1,7 +1,25 @@
-"""HTTP routes: health, joining, the QR code, and the static pages of web/."""
+"""HTTP routes: health, joining, the QR code, exports and read-outs, and the static pages of web/.
+
+Every route and who may call it (docs/protocol.md §1, "HTTP"):
+
+  anyone        GET /healthz, GET /api/workshops/<join_code>, POST /api/join, POST /api/rejoin,
+                GET /qr/<join_code>.svg, the pages (/, /p, /f, /o, /d, /j/<code>, /progress/<token>,
+                /council/<token>), GET /sw.js, GET /static/<path>
+  organiser     GET /api/workshops/<workshop_id>/export.<fmt>, GET /api/workshops/<workshop_id>/links
+  organiser or  GET /api/workshops/<workshop_id>/agreement
+  projector
+  progress link GET /api/progress
+
+The token-protected routes pass one gate, `principal_required`: the token only in an
+`Authorization: Bearer` header, resolved by the same code as the socket's (server/domain/auth.py; the
+progress link by its own resolver), then the role and the workshop are checked; its refusals are one
+table, GATE_STATUS. The routes behind it get the principal and call domain and report functions only.
+"""
 from __future__ import annotations
 
+import functools
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 import segno
@@ -10,14 +28,24 @@ from sqlalchemy import text
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from . import ratelimit
-from .domain import workshops
+from .domain import auth, council, seats, workshops
 from .domain.errors import CommandError
 from .events.queue import listener_status
+from .models import Workshop
+from .reports import FORMATS, check, worker
+from .reports import export as make_export
+from .reports.model import plenary_agreement as plenary_board
+from .service_worker import script as service_worker_script
 
 bp = Blueprint("http", __name__)
 
-ERROR_STATUS = {"not_found": 404, "invalid": 400, "bad_request": 400, "unauthorized": 403, "closed": 409,
-                "rate_limited": 429, "expired": 410, "busy": 503}
+# The gate's one status table (principal_required): a token in the address, no or an unknown token,
+# an unknown workshop, a wrong role or another workshop's token.
+GATE_STATUS = {"bad_request": 400, "unauthorized": 401, "not_found": 404, "forbidden": 403}
+ERROR_STATUS = {**GATE_STATUS, "invalid": 400, "closed": 409, "rate_limited": 429, "expired": 410, "busy": 503}
+# Joining: a device key that is a link's token or someone else's seat is refused as `403 unauthorized`
+# (docs/protocol.md, POST /api/join): the key is not a missing credential, it is not this device's to use.
+JOIN_STATUS = {**ERROR_STATUS, "unauthorized": 403}
 
 # The pages of web/, one per surface. Tokens travel in the URL fragment
 # (#...), which browsers never send to the server or in a Referer header.
@@ -33,11 +61,11 @@ def _db():
     return current_app.extensions["common_ground_db"]
 
 
-def _error(err: CommandError, status: int | None = None):
+def _error(err: CommandError, status: int | None = None, statuses: dict[str, int] = ERROR_STATUS):
     resp = jsonify({"ok": False, "error": err.as_dict()})
     if err.code in ("rate_limited", "busy"):
         resp.headers["Retry-After"] = str(err.details["retry_after"])
-    return resp, status or ERROR_STATUS.get(err.code, 400)
+    return resp, status or statuses.get(err.code, 400)
 
 
 # A join request is a few hundred bytes; nothing bigger is read.
@@ -119,14 +147,13 @@ def join():
         ratelimit.limiter(current_app).hit("join", ratelimit.client_address(current_app, request))
         result, _events = _code_lookup(lambda: workshops.join(_db(), payload))  # published by join
     except CommandError as err:
-        return _error(err)
+        return _error(err, statuses=JOIN_STATUS)
     return jsonify({"ok": True, **result})
 
 
 @bp.post("/api/rejoin")
 def rejoin():
     """A new device takes its owner's seat back: {code, seat_code, device_key} -> {token, participant_id, room_id}."""
-    from .domain import seats
     payload = _small_json()
     if not isinstance(payload, dict):
         return payload  # the refusal
@@ -146,7 +173,7 @@ def rejoin():
                 limits.note("seat_failures_workshop", ws_id)
             raise
     except CommandError as err:
-        return _error(err)
+        return _error(err, statuses=JOIN_STATUS)
     return _no_store(jsonify({"ok": True, **result}))
 
 
@@ -216,47 +243,75 @@ def _bearer() -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-@bp.get("/api/progress")
-def progress():
-    """The plan for the progress page (docs/protocol.md §1): `Authorization: Bearer <progress token>`."""
-    from .domain import council
+def progress_principal(session, token: str) -> auth.Principal:
+    """The progress link's resolver: a progress token is not a socket token (server/domain/council.py)."""
+    ws = council.progress_workshop(session, token)
+    if ws is None:
+        raise CommandError("unauthorized", "This progress link is not recognised.")
+    return auth.Principal("progress", ws.id)
 
+
+# What the gate's messages call each role.
+_ROLE_NAMES = {"organiser": "organiser", "display": "projector", "progress": "progress link"}
+
+
+def _admit(roles: tuple[str, ...], workshop_id: str | None, resolve: Callable) -> auth.Principal | tuple:
+    """The principal a request speaks for, or the refusal to answer with (GATE_STATUS)."""
+    who = " or ".join(_ROLE_NAMES.get(r, r) for r in roles)
+    if "token" in request.args:
+        return _error(CommandError("bad_request", f"Send the {who} token in an Authorization: Bearer header, "
+                                   "never in the address."))
     token = _bearer()
     if token is None:
-        return _error(CommandError("unauthorized", "Send the progress link's token as Authorization: Bearer TOKEN."),
-                      401)
+        return _error(CommandError("unauthorized", f"Send the {who} token as Authorization: Bearer TOKEN."))
     with _db().reading() as s:
-        ws = council.progress_workshop(s, token)
-        if ws is None:
-            return _error(CommandError("unauthorized", "This progress link is not recognised."), 401)
-        body = council.progress_view(s, ws)
+        try:
+            principal = resolve(s, token)
+        except CommandError as err:
+            # Unknown, revoked, re-issued, removed, expired: whatever the reason, no principal.
+            return _error(err, GATE_STATUS["unauthorized"])
+        if workshop_id is not None and s.get(Workshop, workshop_id) is None:
+            return _error(CommandError("not_found", "There is no such workshop."))
+    if principal.role not in roles or (workshop_id is not None and principal.workshop_id != workshop_id):
+        return _error(CommandError("forbidden", f"Only this workshop's {who} can read this."))
+    return principal
+
+
+def principal_required(roles: tuple[str, ...], workshop_arg: str | None = "workshop_id",
+                       resolve: Callable = auth.resolve):
+    """The gate of every token-protected route: the view gets `principal` first, then its URL arguments.
+    `workshop_arg` names the URL argument that must be the principal's workshop (None: the token names it)."""
+    def decorate(view):
+        @functools.wraps(view)
+        def gated(**kwargs):
+            admitted = _admit(roles, kwargs.get(workshop_arg) if workshop_arg else None, resolve)
+            if not isinstance(admitted, auth.Principal):
+                return admitted  # the refusal
+            return view(admitted, **kwargs)
+        return gated
+    return decorate
+
+
+@bp.get("/api/progress")
+@principal_required(roles=("progress",), workshop_arg=None, resolve=progress_principal)
+def progress(principal: auth.Principal):
+    """The plan for the progress page (docs/protocol.md §1): `Authorization: Bearer <progress token>`."""
+    with _db().reading() as s:
+        body = council.progress_view(s, s.get(Workshop, principal.workshop_id))
     return _no_store(jsonify({"ok": True, **body}))
 
 
 @bp.get("/api/workshops/<workshop_id>/links")
-def workshop_links(workshop_id: str):
+@principal_required(roles=("organiser",))
+def workshop_links(principal: auth.Principal, workshop_id: str):
     """The links the organiser console can show again (the progress link); organiser token as Bearer."""
-    from .domain import auth
-    from .models import Workshop
-
-    token = _bearer()
-    if token is None:
-        return _error(CommandError("unauthorized", "Send the organiser token as Authorization: Bearer TOKEN."), 401)
-    try:
-        with _db().reading() as s:
-            principal = auth.resolve(s, token)
-            ws = s.get(Workshop, workshop_id)
-            progress_token = ws.progress_token if ws is not None else None
-    except CommandError as err:
-        return _error(err, 401)
-    if ws is None:
-        return _error(CommandError("not_found", "There is no such workshop."), 404)
-    if principal.role != "organiser" or principal.workshop_id != workshop_id:
-        return _error(CommandError("forbidden", "Only this workshop's organiser can read its links."), 403)
+    with _db().reading() as s:
+        ws = s.get(Workshop, workshop_id)
+        join_code, progress_token = ws.join_code, ws.progress_token
     base = public_base()
     # base_url: the address phones use (PUBLIC_URL, or the LAN address `serve` found), for the links the
     # console builds from a re-issued token; never the address this browser happened to open.
-    return _no_store(jsonify({"ok": True, "base_url": base, "participant_url": f"{base}/j/{ws.join_code}",
+    return _no_store(jsonify({"ok": True, "base_url": base, "participant_url": f"{base}/j/{join_code}",
                               "progress_url": f"{base}/progress/{progress_token}" if progress_token else None}))
 
 
@@ -264,9 +319,7 @@ def workshop_links(workshop_id: str):
 def service_worker():
     """The service worker that keeps the app shell for offline reloads (web/sw.js, server/service_worker.py).
     Served at the root so its scope covers every page; always revalidated, so a deployment reaches it."""
-    from .service_worker import script
-
-    resp = current_app.response_class(script(_web_root(), PAGES), mimetype="text/javascript")
+    resp = current_app.response_class(service_worker_script(_web_root(), PAGES), mimetype="text/javascript")
     resp.headers["Cache-Control"] = "no-cache"
     resp.headers["Service-Worker-Allowed"] = "/"
     return resp
@@ -278,33 +331,11 @@ def static(filename: str):
 
 
 @bp.get("/api/workshops/<workshop_id>/export.<fmt>")
-def export(workshop_id: str, fmt: str):
+@principal_required(roles=("organiser",))
+def export(principal: auth.Principal, workshop_id: str, fmt: str):
     """The organiser's exports (server/reports/): ?what=plan|report&lang=en|es|fa; token in `Authorization: Bearer`."""
-    from .domain import auth
-    from .models import Workshop
-    from .reports import FORMATS, check, worker
-    from .reports import export as make_export
-
-    if "token" in request.args:
-        return _error(CommandError("bad_request", "Send the organiser token in an Authorization: Bearer header, "
-                                   "never in the address."), 400)
-    header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        return _error(CommandError("unauthorized", "Send the organiser token as Authorization: Bearer TOKEN."), 401)
-    try:
-        with _db().reading() as s:
-            principal = auth.resolve(s, token.strip())
-            exists = s.get(Workshop, workshop_id) is not None
-    except CommandError as err:
-        return _error(err, 401)
-    if not exists:
-        return _error(CommandError("not_found", "There is no such workshop."), 404)
-    if principal.role != "organiser" or principal.workshop_id != workshop_id:
-        return _error(CommandError("forbidden", "Only this workshop's organiser can export it."), 403)
     if fmt not in FORMATS:
-        return _error(CommandError("not_found", f"Unknown export format {fmt!r}; use one of {', '.join(FORMATS)}."),
-                      404)
+        return _error(CommandError("not_found", f"Unknown export format {fmt!r}; use one of {', '.join(FORMATS)}."))
     try:
         what, lang = request.args.get("what", "report"), request.args.get("lang", "en")
         check(fmt, what, lang)
@@ -320,53 +351,13 @@ def export(workshop_id: str, fmt: str):
 
 
 @bp.get("/api/workshops/<workshop_id>/agreement")
-def plenary_agreement(workshop_id: str):
+@principal_required(roles=("organiser", "display"))
+def plenary_agreement(principal: auth.Principal, workshop_id: str):
     """Common ground on the plenary board: per plenary item, police and community support and their
-    agreement (server/domain/agreement.py), with the small-group suppression applied. For the projector
-    and the organiser (`Authorization: Bearer` display or organiser token). A suppressed or absent side
-    is only a status, never a number."""
-    from sqlalchemy import select
-
-    from .domain import agreement as ag
-    from .domain import auth
-    from .models import Participant, PlenaryItem, Vote, Workshop
-
-    if "token" in request.args:
-        return _error(CommandError("bad_request", "Send the token in an Authorization: Bearer header, "
-                                   "never in the address."), 400)
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        return _error(CommandError("unauthorized",
-                                   "Send the display or organiser token as Authorization: Bearer TOKEN."),
-                      401)
+    agreement (server/reports/model.py, plenary_agreement; server/domain/agreement.py), with the small-group
+    suppression applied. For the projector and the organiser (`Authorization: Bearer` display or organiser
+    token). A suppressed or absent side is only a status, never a number."""
     k = current_app.config["REPORT_MIN_GROUP_SIZE"]
-    try:
-        with _db().reading() as s:
-            principal = auth.resolve(s, token.strip())
-            if s.get(Workshop, workshop_id) is None:
-                return _error(CommandError("not_found", "There is no such workshop."), 404)
-            if principal.role not in ("organiser", "display") or principal.workshop_id != workshop_id:
-                return _error(CommandError("forbidden", "Only this workshop's projector or organiser can read this."),
-                              403)
-            people = [ag.Person(p.id, p.group, p.room_id, p.removed_at is not None)
-                      for p in s.scalars(select(Participant).where(Participant.workshop_id == workshop_id))]
-            items = [ag.Item("plenary", i.id, None)
-                     for i in s.scalars(select(PlenaryItem).where(PlenaryItem.workshop_id == workshop_id))]
-            votes = [(v.participant_id, v.target_type, v.target_id) for v in s.scalars(
-                select(Vote).where(Vote.workshop_id == workshop_id, Vote.target_type == "plenary"))]
-    except CommandError as err:
-        return _error(err, 401)
-    # Plenary items are scoped to the whole workshop: the same population as the report's.
-    result = ag.compute(people, items, votes, k)
-
-    def side(cell: ag.Cell) -> dict:
-        if cell.status != ag.SHOWN:
-            return {"status": cell.status}
-        return {"status": ag.SHOWN, "share": cell.share}
-
-    out = {str(i.id): {"total": sup.total, "agreement": sup.agreement,
-                       "police": side(sup.sides["police"]), "community": side(sup.sides["community"])}
-           for i in items for sup in [result.items[("plenary", i.id)]]}
-    resp = jsonify({"ok": True, "k": k, "items": out})
-    resp.headers["Cache-Control"] = "no-store"
-    return resp
+    with _db().reading() as s:
+        items = plenary_board(s, workshop_id, k)
+    return _no_store(jsonify({"ok": True, "k": k, "items": items}))

@@ -319,3 +319,26 @@ def build(session: Session, workshop_id: str, k: int = ag.DEFAULT_MIN_GROUP_SIZE
         votes_by_group=votes_by_group, vote_totals=vote_totals, moderation=moderation, timeline=timeline,
         plenary=plenary_rows, common_ground=common, plan=plan, council=council, volunteers=len(volunteers),
         agreement=agreement)
+
+
+def plenary_agreement(session: Session, workshop_id: str, k: int = ag.DEFAULT_MIN_GROUP_SIZE) -> dict[str, dict]:
+    """Common ground on the plenary board (GET /api/workshops/<id>/agreement): per plenary item, by its id as
+    text, the total dots and the police and community support and their agreement, with the small-group
+    suppression applied. A suppressed or absent side is only its status, never a number. Plenary items
+    are scoped to the whole workshop: the same population as the report's."""
+    people = [ag.Person(p.id, p.group, p.room_id, p.removed_at is not None)
+              for p in session.scalars(select(Participant).where(Participant.workshop_id == workshop_id))]
+    items = [ag.Item("plenary", i.id, None)
+             for i in session.scalars(select(PlenaryItem).where(PlenaryItem.workshop_id == workshop_id))]
+    votes = [(v.participant_id, v.target_type, v.target_id) for v in session.scalars(
+        select(Vote).where(Vote.workshop_id == workshop_id, Vote.target_type == "plenary"))]
+    result = ag.compute(people, items, votes, k)
+
+    def side(cell: ag.Cell) -> dict:
+        if cell.status != ag.SHOWN:
+            return {"status": cell.status}
+        return {"status": ag.SHOWN, "share": cell.share}
+
+    return {str(i.id): {"total": sup.total, "agreement": sup.agreement,
+                        "police": side(sup.sides["police"]), "community": side(sup.sides["community"])}
+            for i in items for sup in [result.items[("plenary", i.id)]]}
