@@ -24,9 +24,12 @@ from ..models import (
     Vote,
     Workshop,
 )
-from . import council, pii, tallies
+from . import pii, tallies
 from . import projection as pj
 from .auth import Principal
+from .expiry import privacy_view
+from .notes import notes_by_entry
+from .objections import objection_views
 
 # Built once (every reconnecting phone reads a snapshot; building a statement costs about as
 # much as running it on SQLite: docs/benchmarks.md). Parameters: w (workshop), r (room), p (person).
@@ -121,7 +124,7 @@ def snapshot(session: Session, viewer: Principal) -> dict:
             merged_in.setdefault(item.merged_into_id, []).append(item.id)
     for item in items:
         state["plenary"][str(item.id)] = pj.plenary_view(item, votes("plenary", item.id), merged_in.get(item.id))
-    notes = council.notes_by_entry(session, ws.id)
+    notes = notes_by_entry(session, ws.id)
     for entry in session.scalars(_PLAN, where):
         state["plan"][str(entry.id)] = pj.plan_view(entry, notes.get(entry.id))
 
@@ -140,7 +143,7 @@ def snapshot(session: Session, viewer: Principal) -> dict:
         state["me"]["volunteer"] = (pj.volunteer_view(people[viewer.id], own.contact, own.consent, own.role)
                                     if own else None)
     if role == "organiser":
-        from .purge import privacy_view  # present once the personal data is erased (domain/purge.py)
+        # Present once the personal data is erased (domain/purge.py).
         if (privacy := privacy_view(session, ws.id)) is not None:
             state["privacy"] = privacy
         state["volunteers"] = {str(v.participant_id): pj.volunteer_view(people[v.participant_id], v.contact,
@@ -163,7 +166,7 @@ def snapshot(session: Session, viewer: Principal) -> dict:
                 if found:
                     state["flags"][pj.post_key(kind, item["id"])] = found
     if role in ("organiser", "facilitator", "participant"):
-        from .safety import objection_views  # merge objections (safety.py)
+        # Merge objections (objections.py).
         state["objections"] = objection_views(session, viewer)
     if role in ("organiser", "facilitator"):
         state["help"] = {str(r.id): help_view(r) for r in rooms if r.help_requested_at is not None
