@@ -7,7 +7,7 @@ from ..models import Barrier, Participant, Room, Solution, Vote
 from . import projection as pj
 from .commands import Context
 from .errors import CommandError
-from .snapshot import room_stats
+from .stats import room_stats
 from .tallies import emit_progress
 
 
