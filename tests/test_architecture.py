@@ -5,16 +5,20 @@ Read from the source with `ast`, nothing is imported or run:
 * no module of server/domain or server/events imports one of the project's own
   modules inside a function (such an import hides a circle from the reader and
   from this test); third-party imports inside a function stay allowed;
-* the modules of server/ import each other, at their top level, without a circle.
+* the modules of server/ import each other, at their top level, without a circle;
+* each module of server/domain stands on a floor of docs/architecture.md ("Floors of
+  the domain") and imports only modules of its own floor or below.
 """
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVER = ROOT / "server"
 ONE_WAY = ("domain", "events")
+DOC = ROOT / "docs" / "architecture.md"
 
 
 def module_name(path: Path) -> str:
@@ -135,6 +139,30 @@ def test_no_import_circle_among_server_modules():
     graph = import_graph()
     assert "server.domain.commands" in graph["server.domain.registry"]  # the graph is read
     assert not circles(graph), f"import circles among server/ modules: {circles(graph)}"
+
+
+def floors() -> dict[str, int]:
+    """server/domain module -> its floor, from the table of docs/architecture.md, "Floors of the domain"."""
+    text = DOC.read_text(encoding="utf-8")
+    m = re.search(r"^## Floors of the domain\s*$(.*?)(?=^## |\Z)", text, re.M | re.S)
+    assert m, "docs/architecture.md has no section 'Floors of the domain'"
+    out: dict[str, int] = {}
+    for number, cells in re.findall(r"^\| (\d+) [^|]*\|([^|]*)\|", m.group(1), re.M):
+        for file in re.findall(r"`([a-z_]+)\.py`", cells):
+            name = "server.domain" if file == "__init__" else f"server.domain.{file}"
+            assert name not in out, f"{file}.py stands on two floors"
+            out[name] = int(number)
+    return out
+
+
+def test_every_domain_module_imports_only_its_floor_and_below():
+    graph, floor = import_graph(), floors()
+    domain = {name for name in graph if name == "server.domain" or name.startswith("server.domain.")}
+    assert not domain - floor.keys(), f"modules on no floor of docs/architecture.md: {sorted(domain - floor.keys())}"
+    assert not floor.keys() - domain, f"floors name modules that do not exist: {sorted(floor.keys() - domain)}"
+    upward = [f"{a} (floor {floor[a]}) imports {b} (floor {floor[b]})"
+              for a in sorted(domain) for b in sorted(graph[a] & domain) if floor[b] > floor[a]]
+    assert not upward, "imports that run up a floor:\n" + "\n".join(upward)
 
 
 def test_the_circle_finder_finds_a_circle():
