@@ -216,7 +216,7 @@ def plan_note_add(ctx: Context, entry_id, text):
     return {"note": view}
 
 
-# -- reading: the council member's own state, the progress link ----------------------
+# -- reading: the progress link (the notes as every view shows them: notes.py) -------
 
 def person_label(session: Session, pid_text: str) -> dict | None:
     """A co-lead as anyone may see them: the name they chose to show, else only their council role and group."""

@@ -74,7 +74,6 @@ def check_not_expired(session: Session, workshop_id: str, now: datetime | None =
                            "the workshop.")
 
 
-
 # -- erasure, as read -----------------------------------------------------------
 
 def purged_at(session: Session, workshop_id: str) -> datetime | None:

@@ -1,11 +1,13 @@
-"""Data protection: erasing a workshop's personal data, and the expiry of its links.
+"""Data protection: erasing a workshop's personal data, by the organiser or once its links expire.
 
 Two ways in, one erasure (`erase`):
 
 * `workshop_purge`: the organiser, once the workshop is closed and exported;
 * expiry: `TOKEN_TTL_DAYS` after the workshop, participant and facilitator
   links are refused (`expired`) and `common-ground expire` (also run when
-  `serve` starts) erases the workshop's personal data.
+  `serve` starts) erases the workshop's personal data. When links expire,
+  and whether a workshop is erased, are facts that expiry.py keeps (a leaf:
+  auth, joining and the snapshot ask it too).
 
 What is erased: participants' display names, facilitators' names, council
 volunteers' contact details, every participant and facilitator token (the
