@@ -58,7 +58,7 @@ def from_env(instance_path: str) -> dict:
         "RATE_LIMITS": rate_limits(env.get("RATE_LIMITS")),
         # Participant and facilitator links stop working this many days after the workshop's date (or its
         # creation, if later), and `common-ground expire` erases its names and contacts; 0 = never
-        # (server/domain/purge.py, docs/security.md "Data protection").
+        # (server/domain/expiry.py and purge.py, docs/security.md "Data protection").
         "TOKEN_TTL_DAYS": token_ttl_days(env.get("TOKEN_TTL_DAYS")),
         # SQLite only: "full" (the default: every acknowledged command is on disk, even after a power
         # cut) or "normal" (no disk sync per commit; a power cut can lose the last ones). server/db.py.

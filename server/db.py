@@ -41,7 +41,7 @@ class Database:
         # lock (domain/commands.py). The Socket.IO app sets it to broadcast (server/app.py);
         # without it (the CLI, tests of the domain) callers send Outcome.events themselves.
         self.publisher: Callable | None = None
-        # Session.info carries the settings the domain needs without Flask (TOKEN_TTL_DAYS: domain/purge.py).
+        # Session.info carries the settings the domain needs without Flask (TOKEN_TTL_DAYS: domain/expiry.py).
         self.token_ttl_days = token_ttl_days
         self._sessions = sessionmaker(self.engine, expire_on_commit=False, info={"token_ttl_days": token_ttl_days})
 

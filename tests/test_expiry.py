@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import select, update
 
 from server import cli, config
-from server.domain import purge
+from server.domain import expiry, purge
 from server.extensions import socketio
 from server.models import CouncilVolunteer, Participant, Workshop, utcnow
 
@@ -62,14 +62,14 @@ def test_token_ttl_days_setting(monkeypatch):
 def test_expiry_counts_from_the_end_of_the_workshop_date_or_its_creation_if_later():
     created = datetime(2026, 3, 1, 15, 0, tzinfo=UTC)
     ws = Workshop(created_at=created, date=None)
-    assert purge.expires_at(ws, 30) == created + timedelta(days=30)
-    assert purge.expires_at(ws, 0) is None
+    assert expiry.expires_at(ws, 30) == created + timedelta(days=30)
+    assert expiry.expires_at(ws, 0) is None
     ws.date = "2026-03-20"  # set up ahead of the day: counted from the end of that day
-    assert purge.expires_at(ws, 30) == datetime(2026, 3, 21, tzinfo=UTC) + timedelta(days=30)
+    assert expiry.expires_at(ws, 30) == datetime(2026, 3, 21, tzinfo=UTC) + timedelta(days=30)
     ws.date = "2026-02-01"  # a date before the creation never shortens the time
-    assert purge.expires_at(ws, 30) == created + timedelta(days=30)
+    assert expiry.expires_at(ws, 30) == created + timedelta(days=30)
     ws.date = "20 March"  # not YYYY-MM-DD: ignored
-    assert purge.expires_at(ws, 30) == created + timedelta(days=30)
+    assert expiry.expires_at(ws, 30) == created + timedelta(days=30)
 
 
 # -- refusals at connect, at commands and at /api ------------------------------------------
@@ -151,7 +151,7 @@ def test_expire_erases_only_expired_workshops_once(ttl_day):
             Participant.workshop_id.in_([d.workshop_id, fresh.workshop_id]))).all())
         assert names == {d.workshop_id: None, fresh.workshop_id: "Fenella Quist"}
         assert s.scalar(select(CouncilVolunteer.contact).where(CouncilVolunteer.workshop_id == d.workshop_id)) is None
-        assert purge.purged_at(s, d.workshop_id) is not None and purge.purged_at(s, fresh.workshop_id) is None
+        assert expiry.purged_at(s, d.workshop_id) is not None and expiry.purged_at(s, fresh.workshop_id) is None
     assert purge.expire_due(d.db, 7) == []  # idempotent: cron may run it every hour
     # The report of the day says when and how the names went.
     from server.reports import export

@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from server import cli
-from server.domain import purge
+from server.domain import expiry
 from server.domain.auth import Principal, token_hash
 from server.extensions import socketio
 from server.models import (
@@ -108,9 +108,9 @@ def test_purge_erases_personal_data_and_every_export_keeps_the_content_without_n
                         for m in (Barrier, Solution, Vote, PlenaryItem, PlanEntry, CouncilVolunteer, Participant)}
         assert plan == {e.id: dict(e.fields) for e in s.scalars(select(PlanEntry).where(PlanEntry.workshop_id == wid))}
         people = list(s.scalars(select(Participant).where(Participant.workshop_id == wid)))
-        assert all(p.display_name is None and purge.is_erased_hash(p.token_hash) for p in people)
+        assert all(p.display_name is None and expiry.is_erased_hash(p.token_hash) for p in people)
         links = list(s.scalars(select(FacilitatorInvite).where(FacilitatorInvite.workshop_id == wid)))
-        assert all(i.name is None and i.revoked_at is not None and purge.is_erased_hash(i.token_hash) for i in links)
+        assert all(i.name is None and i.revoked_at is not None and expiry.is_erased_hash(i.token_hash) for i in links)
         assert not [v for v in s.scalars(select(CouncilVolunteer).where(CouncilVolunteer.workshop_id == wid))
                     if v.contact is not None]
         assert s.scalar(select(Barrier.hidden_reason).where(Barrier.id == played.hidden_id)) is None
@@ -125,7 +125,7 @@ def test_purge_erases_personal_data_and_every_export_keeps_the_content_without_n
             == ["access_ended", "workshop_purged"]
         assert [r.name for r in s.scalars(select(CommandRecord).where(CommandRecord.workshop_id == wid))] \
             == ["workshop_purge"]
-        assert purge.purged_at(s, wid) is not None
+        assert expiry.purged_at(s, wid) is not None
 
     after = every_export(db, wid)
     for key, text in after.items():

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from ..models import CouncilLink, CouncilVolunteer, FacilitatorInvite, Participant, Room, Workshop
 from .errors import CommandError
+from .expiry import check_not_expired, is_erased_hash
 
 TOKEN_BYTES = 24
 ROLES = ("organiser", "facilitator", "participant", "display", "council")
@@ -183,14 +184,12 @@ def refresh(session: Session, principal: Principal) -> Principal:
 
 
 def _check_expiry(session: Session, workshop_id: str) -> None:
-    """Participant and facilitator links stop working TOKEN_TTL_DAYS after the workshop (domain/purge.py)."""
-    from .purge import check_not_expired
+    """Participant and facilitator links stop working TOKEN_TTL_DAYS after the workshop (domain/expiry.py)."""
     check_not_expired(session, workshop_id)
 
 
 def _check_erased(row) -> None:
     """A connection opened before the workshop's personal data was erased stops at its next command or sync."""
-    from .purge import is_erased_hash
     if row is not None and is_erased_hash(row.token_hash):
         raise CommandError("unauthorized", "This workshop is over and its personal data has been erased; "
                            "this link no longer works.")

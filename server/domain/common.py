@@ -7,7 +7,8 @@ from ..models import Barrier, Participant, Room, Solution, Vote
 from . import projection as pj
 from .commands import Context
 from .errors import CommandError
-from .snapshot import room_stats
+from .stats import room_stats
+from .tallies import emit_progress
 
 
 def get_room(ctx: Context, room_id: int | None) -> Room:
@@ -98,7 +99,6 @@ def return_votes(ctx: Context, target_type: str, target_id: int) -> int:
         ctx.session.delete(v)
         ctx.emit("my_votes", {"add": [], "remove": [f"{target_type}:{target_id}"]}, [f"p:{v.participant_id}"])
     if votes and target_type in ("barrier", "solution"):  # who has voted, who has dots left (tallies.py)
-        from .tallies import emit_progress
         item = ctx.session.get(Barrier if target_type == "barrier" else Solution, target_id)
         emit_progress(ctx, item.room_id, target_type)
     return len(votes)

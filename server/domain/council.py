@@ -17,7 +17,7 @@ After the day:
 """
 from __future__ import annotations
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import (
@@ -32,6 +32,7 @@ from . import auth, common, rules
 from . import projection as pj
 from .commands import Context
 from .errors import CommandError
+from .notes import notes_by_entry
 from .registry import Payload, command, text_field
 
 # Phases in which a council member's link may change the plan: once the plan exists, and after the day.
@@ -215,21 +216,7 @@ def plan_note_add(ctx: Context, entry_id, text):
     return {"note": view}
 
 
-# -- reading: the council member's own state, the progress link ----------------------
-
-# Built once: every snapshot reads it.
-_NOTES = select(PlanNote).where(PlanNote.workshop_id == bindparam("workshop_id")).order_by(PlanNote.id)
-
-
-def notes_by_entry(session: Session, workshop_id: str) -> dict[int, list[dict]]:
-    out: dict[int, list[dict]] = {}
-    notes = list(session.scalars(_NOTES, {"workshop_id": workshop_id}))
-    ids = {n.author.get("participant_id") for n in notes} - {None}
-    people = {p.id: p for p in session.scalars(select(Participant).where(Participant.id.in_(ids)))} if ids else {}
-    for n in notes:
-        out.setdefault(n.entry_id, []).append(pj.note_view(n, people.get(n.author.get("participant_id"))))
-    return out
-
+# -- reading: the progress link (the notes as every view shows them: notes.py) -------
 
 def person_label(session: Session, pid_text: str) -> dict | None:
     """A co-lead as anyone may see them: the name they chose to show, else only their council role and group."""

@@ -11,16 +11,16 @@ from __future__ import annotations
 
 from typing import Literal
 
-from sqlalchemy import bindparam, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
-from ..models import AuditEntry, Barrier, CouncilVolunteer, FacilitatorInvite, Merge, Participant, Room, Solution
+from ..models import AuditEntry, Barrier, CouncilVolunteer, FacilitatorInvite, Participant, Room, Solution
 from . import auth, council, pii, rules
 from . import projection as pj
 from .board import _moderated, emit_flags, reason_audience
 from .commands import Context
 from .common import barrier_payload, emit_stats, get_barrier, get_room, require_phase, solution_payload
 from .errors import CommandError
+from .objections import DISMISS_ACTION, OBJECT_ACTION, OBJECTOR, standing_objections
 from .registry import Payload, command, text_field
 
 # -- people and links --------------------------------------------------------
@@ -156,21 +156,7 @@ def post_edit(ctx: Context, kind, id, text):
     return {"id": item.id}
 
 
-# -- merge objections ------------------------------------------------------------
-#
-# The author of a barrier merged into a shared one may object from their phone;
-# the room's facilitators and the organisers are told, and resolve it by undoing
-# the merge (merge_undo) or dismissing the objection. No new table: an objection
-# is its audit entry (action "merge_object", detail {room_id, shared_id,
-# barrier_id, reason}); a dismissal is a later "merge_objection_dismiss" entry for
-# the same shared barrier; an undone merge takes its objections with it. The
-# entry's actor is the bare role "participant" and no view names the member
-# barrier: facilitators learn that an author of a merged barrier objects, not who.
-
-OBJECT_ACTION = "merge_object"
-DISMISS_ACTION = "merge_objection_dismiss"
-OBJECTOR = "participant"  # the audit actor of an objection: no participant id
-
+# -- merge objections (what they are: objections.py) -------------------------------
 
 class ObjectPayload(Payload):
     barrier_id: int
@@ -180,57 +166,6 @@ class ObjectPayload(Payload):
 class DismissPayload(Payload):
     shared_id: int
     reason: text_field(rules.MAX_REASON_CHARS, allow_empty=True) = ""
-
-
-# Built once: every participant's, facilitator's and organiser's snapshot reads it.
-_OBJECTION_ENTRIES = select(AuditEntry).where(
-    AuditEntry.workshop_id == bindparam("workshop_id"),
-    AuditEntry.action.in_((OBJECT_ACTION, DISMISS_ACTION))).order_by(AuditEntry.id)
-
-
-def _objection_entries(session: Session, workshop_id: str) -> list[AuditEntry]:
-    return list(session.scalars(_OBJECTION_ENTRIES, {"workshop_id": workshop_id}))
-
-
-def _objections(session: Session, workshop_id: str) -> list[dict]:
-    """Every objection to a merge that still stands, oldest first, with its status and objector."""
-    entries = _objection_entries(session, workshop_id)
-    if not entries:  # the usual case: one query per snapshot
-        return []
-    shared_ids = {e.detail.get("shared_id") for e in entries}
-    live = set(session.scalars(select(Merge.shared_id).where(
-        Merge.workshop_id == workshop_id, Merge.shared_id.in_(shared_ids), Merge.undone_at.is_(None))))
-    barrier_ids = {e.detail.get("barrier_id") for e in entries if e.action == OBJECT_ACTION}
-    authors = dict(session.execute(select(Barrier.id, Barrier.author_id).where(Barrier.id.in_(barrier_ids))).all())
-    out = []
-    for e in entries:
-        d = e.detail
-        if d.get("shared_id") not in live:
-            continue
-        if e.action == OBJECT_ACTION:
-            out.append({"entry": e, "author_id": authors.get(d.get("barrier_id")), "status": "open"})
-        else:
-            for o in out:
-                if o["entry"].detail.get("shared_id") == d.get("shared_id"):
-                    o["status"] = "dismissed"
-    return out
-
-
-def _view(o: dict) -> dict:
-    e = o["entry"]
-    return pj.objection_view(e.id, e.detail["room_id"], e.detail["shared_id"], e.detail.get("reason") or "",
-                             o["status"], e.at)
-
-
-def objection_views(session: Session, viewer: auth.Principal) -> dict:
-    """The objections a viewer sees: the room's (facilitator), all (organiser), their own (participant)."""
-    out = {}
-    for o in _objections(session, viewer.workshop_id):
-        room_id = o["entry"].detail["room_id"]
-        if viewer.role == "organiser" or (viewer.role == "facilitator" and room_id == viewer.room_id) \
-                or (viewer.role == "participant" and room_id == viewer.room_id and o["author_id"] == viewer.id):
-            out[str(o["entry"].id)] = _view(o)
-    return out
 
 
 @command("merge_object", roles=("participant",), schema=ObjectPayload)
@@ -247,7 +182,7 @@ def merge_object(ctx: Context, barrier_id, reason=""):
     require_phase(room, rules.MERGE_PHASES, "object to a merge")
     shared_id = b.merged_into_id
     if any(o["entry"].detail.get("shared_id") == shared_id and o["author_id"] == ctx.principal.id
-           for o in _objections(ctx.session, ctx.workshop.id)):
+           for o in standing_objections(ctx.session, ctx.workshop.id)):
         raise CommandError("already_objected", "You have already objected to this merge.")
     entry = AuditEntry(workshop_id=ctx.workshop.id, actor=OBJECTOR, action=OBJECT_ACTION,
                        detail={"room_id": room.id, "shared_id": shared_id, "barrier_id": b.id, "reason": reason},
@@ -266,7 +201,7 @@ def merge_objection_dismiss(ctx: Context, shared_id, reason=""):
     room = get_room(ctx, shared.room_id if ctx.principal.role == "organiser" else None)
     if shared.room_id != room.id:
         raise CommandError("not_found", "There is no such barrier in this room.")
-    open_ = [o for o in _objections(ctx.session, ctx.workshop.id)
+    open_ = [o for o in standing_objections(ctx.session, ctx.workshop.id)
              if o["entry"].detail.get("shared_id") == shared.id and o["status"] == "open"]
     if not open_:
         raise CommandError("no_objection", "No one has an open objection to this merge.")

@@ -25,7 +25,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from pydantic import Field
+from pydantic import Field, ValidationError
 from sqlalchemy import select
 
 from ..db import Database
@@ -33,7 +33,9 @@ from ..models import Participant, Workshop, utcnow
 from . import auth, rules
 from .commands import Context, Outcome, lock_workshop
 from .errors import CommandError
-from .registry import Payload, command
+from .expiry import check_not_expired
+from .registry import Payload, command, validation_message
+from .workshops import normalise_code
 
 SEAT_CODE_LENGTH = 8
 SEAT_CODE_ALPHABET = rules.JOIN_CODE_ALPHABET
@@ -92,7 +94,6 @@ class RejoinPayload(Payload):
 
 
 def workshop_of(db: Database, join_code: str) -> str:
-    from .workshops import normalise_code
     with db.reading() as s:
         ws_id = s.scalar(select(Workshop.id).where(Workshop.join_code == normalise_code(join_code)))
     if ws_id is None:
@@ -101,9 +102,6 @@ def workshop_of(db: Database, join_code: str) -> str:
 
 
 def parse_rejoin(payload) -> RejoinPayload:
-    from pydantic import ValidationError
-
-    from .registry import validation_message
     try:
         data = RejoinPayload.model_validate(payload if isinstance(payload, dict) else {})
     except ValidationError as err:
@@ -121,7 +119,6 @@ def rejoin(db: Database, ws_id: str, data: RejoinPayload) -> dict:
             ws = lock_workshop(s, ws_id)
             if ws.phase == "closed":
                 raise CommandError("closed", "This workshop has ended.")
-            from .purge import check_not_expired
             check_not_expired(s, ws.id)
             p = s.scalar(select(Participant).where(
                 Participant.workshop_id == ws.id, Participant.removed_at.is_(None),

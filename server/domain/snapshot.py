@@ -24,9 +24,13 @@ from ..models import (
     Vote,
     Workshop,
 )
-from . import council, pii, tallies
+from . import pii, tallies
 from . import projection as pj
 from .auth import Principal
+from .expiry import privacy_view
+from .notes import notes_by_entry
+from .objections import objection_views
+from .stats import room_stats
 
 # Built once (every reconnecting phone reads a snapshot; building a statement costs about as
 # much as running it on SQLite: docs/benchmarks.md). Parameters: w (workshop), r (room), p (person).
@@ -121,7 +125,7 @@ def snapshot(session: Session, viewer: Principal) -> dict:
             merged_in.setdefault(item.merged_into_id, []).append(item.id)
     for item in items:
         state["plenary"][str(item.id)] = pj.plenary_view(item, votes("plenary", item.id), merged_in.get(item.id))
-    notes = council.notes_by_entry(session, ws.id)
+    notes = notes_by_entry(session, ws.id)
     for entry in session.scalars(_PLAN, where):
         state["plan"][str(entry.id)] = pj.plan_view(entry, notes.get(entry.id))
 
@@ -140,7 +144,7 @@ def snapshot(session: Session, viewer: Principal) -> dict:
         state["me"]["volunteer"] = (pj.volunteer_view(people[viewer.id], own.contact, own.consent, own.role)
                                     if own else None)
     if role == "organiser":
-        from .purge import privacy_view  # present once the personal data is erased (domain/purge.py)
+        # Present once the personal data is erased (domain/purge.py).
         if (privacy := privacy_view(session, ws.id)) is not None:
             state["privacy"] = privacy
         state["volunteers"] = {str(v.participant_id): pj.volunteer_view(people[v.participant_id], v.contact,
@@ -163,7 +167,7 @@ def snapshot(session: Session, viewer: Principal) -> dict:
                 if found:
                     state["flags"][pj.post_key(kind, item["id"])] = found
     if role in ("organiser", "facilitator", "participant"):
-        from .safety import objection_views  # merge objections (safety.py)
+        # Merge objections (objections.py).
         state["objections"] = objection_views(session, viewer)
     if role in ("organiser", "facilitator"):
         state["help"] = {str(r.id): help_view(r) for r in rooms if r.help_requested_at is not None
@@ -188,32 +192,3 @@ def me_view(viewer: Principal, participant: Participant | None) -> dict:
 
 def help_view(room: Room) -> dict:
     return {"room_id": room.id, "message": room.help_message, "at": pj.iso(room.help_requested_at)}
-
-
-def _room_stats_query():
-    room = bindparam("room_id")
-    barrier_ids = select(Barrier.id).where(Barrier.room_id == room)
-    solution_ids = select(Solution.id).where(Solution.room_id == room)
-    return select(
-        # The one count of barriers (the facilitator's list, the phone's, the export): visible
-        # after merging. A merged group counts once; hidden and withdrawn posts not at all.
-        select(func.count()).select_from(Barrier).where(
-            Barrier.room_id == room, Barrier.withdrawn.is_(False), Barrier.merged_into_id.is_(None),
-            Barrier.hidden.is_(False)).scalar_subquery(),
-        select(func.count()).select_from(Solution).where(
-            Solution.room_id == room, Solution.withdrawn.is_(False), Solution.hidden.is_(False)).scalar_subquery(),
-        select(func.count()).select_from(Vote).where(
-            ((Vote.target_type == "barrier") & Vote.target_id.in_(barrier_ids))
-            | ((Vote.target_type == "solution") & Vote.target_id.in_(solution_ids))).scalar_subquery(),
-    )
-
-
-# Built once: this runs after every vote and post, and building the statement
-# cost more than running it (py-spy under the vote storm, docs/benchmarks.md).
-_ROOM_STATS = _room_stats_query()
-
-
-def room_stats(session: Session, room_id: int) -> dict:
-    """Counts the projector shows per room; no text, no authors (one round trip)."""
-    barriers, solutions, votes = session.execute(_ROOM_STATS, {"room_id": room_id}).one()
-    return {"room_id": room_id, "barriers": barriers, "solutions": solutions, "votes": votes}

@@ -5,7 +5,7 @@ import secrets
 from datetime import timedelta
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, ValidationError
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
@@ -15,9 +15,11 @@ from . import auth, rules, tallies
 from . import projection as pj
 from .board import return_room_dots
 from .commands import Context, Outcome, lock_workshop
-from .common import get_room
+from .common import barrier_payload, get_room
 from .errors import CommandError
-from .registry import Payload, command, text_field
+from .expiry import check_not_expired, expires_at, refuse_if_purged, ttl_days
+from .registry import Payload, clean_text, command, text_field, validation_message
+from .snapshot import help_view, snapshot
 
 Group = Literal["law_enforcement", "community_member", "community_org", "government_other"]
 
@@ -52,7 +54,6 @@ def create_workshop(db: Database, *, title: str, rooms: int, vote_budget: int = 
                     languages: list[str] | None = None, date: str | None = None,
                     place: str | None = None, live_tallies: bool = False) -> dict:
     """Create a workshop with its rooms and one facilitator link per room. Returns the secrets once."""
-    from .registry import clean_text
     title = clean_text(title or "")
     if not title or len(title) > rules.MAX_TITLE_CHARS:
         raise CommandError("invalid", f"title: must be 1-{rules.MAX_TITLE_CHARS} characters")
@@ -90,7 +91,6 @@ def public_info(db: Database, code: str) -> dict:
         ws = s.scalar(select(Workshop).where(Workshop.join_code == normalise_code(code)))
         if ws is None:
             raise CommandError("not_found", "No workshop has this join code. Check the code on the screen.")
-        from .purge import check_not_expired, expires_at, ttl_days
         check_not_expired(s, ws.id)
         # For the privacy notice at join: how long names and links are kept (TOKEN_TTL_DAYS, 0 = no limit).
         days = ttl_days(s)
@@ -128,9 +128,6 @@ class JoinPayload(Payload):
 
 def join(db: Database, payload: dict) -> tuple[dict, list[Event]]:
     """A phone joins with the code: becomes a participant in a balanced room."""
-    from pydantic import ValidationError
-
-    from .registry import validation_message
     try:
         data = JoinPayload.model_validate(payload if isinstance(payload, dict) else {})
     except ValidationError as err:
@@ -153,7 +150,6 @@ def _join_locked(db: Database, ws_id: str, data: JoinPayload, token: str) -> tup
         ws = lock_workshop(s, ws_id)
         if ws.phase == "closed":
             raise CommandError("closed", "This workshop has ended.")
-        from .purge import check_not_expired
         check_not_expired(s, ws.id)
         lang = data.language.lower()
         if lang not in ws.languages:
@@ -221,7 +217,6 @@ def _set_phase(ctx: Context, room, phase: str, timer_secs: int | None) -> dict:
         room.revealed = True
     ctx.emit("room_updated", {"room": pj.room_view(room)}, [ctx.everyone])
     if revealing:
-        from .common import barrier_payload
         visible = [barrier_payload(ctx, b) for b in ctx.session.scalars(select(Barrier).where(
             Barrier.room_id == room.id, Barrier.withdrawn.is_(False), Barrier.hidden.is_(False)).order_by(Barrier.id))]
         ctx.emit("barriers_revealed", {"room_id": room.id, "barriers": visible}, [f"r:{room.id}"])
@@ -310,7 +305,6 @@ def help_call(ctx: Context, message=""):
     room = get_room(ctx, None)
     room.help_requested_at = ctx.now
     room.help_message = message or None
-    from .snapshot import help_view
     ctx.emit("help_called", {"help": help_view(room)}, [ctx.organisers, f"f:{room.id}"])
     return {}
 
@@ -383,7 +377,6 @@ def workshop_advance(ctx: Context):
 @command("workshop_back", roles=("organiser",))
 def workshop_back(ctx: Context):
     """Organiser moves the whole workshop back one phase (not once its personal data is erased); heard by everyone."""
-    from .purge import refuse_if_purged
     refuse_if_purged(ctx.session, ctx.workshop.id, "be reopened")
     return _set_workshop_phase(ctx, -1)
 
@@ -439,7 +432,6 @@ def participant_move(ctx: Context, participant_id, room_id):
     ctx.emit("participant_moved", {"participant": pj.participant_view(p), "from_room_id": old},
              [f"r:{old}", f"r:{room.id}", ctx.organisers, ctx.display])
     # The person's own screen gets its new room's content in one event.
-    from .snapshot import snapshot
     view = snapshot(ctx.session, auth.Principal("participant", ctx.workshop.id, p.id, room.id))
     ctx.emit("room_changed", {"room_id": room.id, "participants": view["participants"],
                               "barriers": view["barriers"], "solutions": view["solutions"],

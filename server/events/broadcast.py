@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from ..extensions import socketio
 from ..models import Event
+from .queue import ObservedRedisManager, disconnect_local
 
 # Durable events go out under one Socket.IO event name; the event's own
 # `type` says what changed (docs/protocol.md).
@@ -32,7 +33,6 @@ def cut(audiences: list[str]) -> None:
     after the events were broadcast, so the `access_ended` notice goes out first
     (one ordered channel per process, one ordered Redis channel between them).
     """
-    from .queue import ObservedRedisManager, disconnect_local
     server = socketio.server
     for audience in audiences:
         if isinstance(server.manager, ObservedRedisManager):

@@ -20,8 +20,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..domain import agreement as ag
-from ..domain import council as council_domain
 from ..domain import rules
+from ..domain.notes import notes_by_entry
 from ..domain.projection import author_name
 from ..models import (
     AuditEntry,
@@ -303,7 +303,7 @@ def build(session: Session, workshop_id: str, k: int = ag.DEFAULT_MIN_GROUP_SIZE
         if v.role and p is not None and p.removed_at is None:
             council.append(CouncilRow(p.display_name, p.group, v.role))
             by_pid[str(p.id)] = council[-1]
-    notes = council_domain.notes_by_entry(session, ws.id)
+    notes = notes_by_entry(session, ws.id)
     # Co-leads as everyone may see them (the name they chose to show, else role and group), never an id.
     plan = [{"position": e.position,
              "fields": {f: e.fields.get(f, "") for f in rules.PLAN_FIELDS if f not in rules.CO_LEAD_FIELDS},

@@ -42,7 +42,7 @@ from hypothesis.stateful import (
 )
 from sqlalchemy import func, select
 
-from server.domain import REGISTRY, auth, dispatch, purge, reducer, rules
+from server.domain import REGISTRY, auth, dispatch, expiry, reducer, rules
 from server.domain.errors import CommandError
 from server.domain.registry import _STRIP
 from server.domain.snapshot import snapshot
@@ -335,7 +335,7 @@ class FuzzDay(RuleBasedStateMachine):
             ws = s.get(Workshop, self.ws)
             seqs = list(s.scalars(select(Event.seq).where(Event.workshop_id == self.ws).order_by(Event.seq)))
             # Erasing the personal data (workshop_purge) deletes the log before it (server/domain/purge.py).
-            first = seqs[0] if seqs and purge.purged_at(s, self.ws) is not None else 1
+            first = seqs[0] if seqs and expiry.purged_at(s, self.ws) is not None else 1
             assert seqs == list(range(first, ws.seq + 1)), "the event log has a gap or a duplicate"
             votes = list(s.execute(select(Vote.participant_id, Vote.target_type, Vote.target_id).where(
                 Vote.workshop_id == self.ws)))

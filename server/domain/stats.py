@@ -1,0 +1,39 @@
+"""The counts the projector shows per room: no text, no authors (a read of the domain).
+
+Sent as `room_stats` after every post and vote (common.emit_stats) and in the projector's snapshot.
+"""
+from __future__ import annotations
+
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import Session
+
+from ..models import Barrier, Solution, Vote
+
+
+def _room_stats_query():
+    room = bindparam("room_id")
+    barrier_ids = select(Barrier.id).where(Barrier.room_id == room)
+    solution_ids = select(Solution.id).where(Solution.room_id == room)
+    return select(
+        # The one count of barriers (the facilitator's list, the phone's, the export): visible
+        # after merging. A merged group counts once; hidden and withdrawn posts not at all.
+        select(func.count()).select_from(Barrier).where(
+            Barrier.room_id == room, Barrier.withdrawn.is_(False), Barrier.merged_into_id.is_(None),
+            Barrier.hidden.is_(False)).scalar_subquery(),
+        select(func.count()).select_from(Solution).where(
+            Solution.room_id == room, Solution.withdrawn.is_(False), Solution.hidden.is_(False)).scalar_subquery(),
+        select(func.count()).select_from(Vote).where(
+            ((Vote.target_type == "barrier") & Vote.target_id.in_(barrier_ids))
+            | ((Vote.target_type == "solution") & Vote.target_id.in_(solution_ids))).scalar_subquery(),
+    )
+
+
+# Built once: this runs after every vote and post, and building the statement
+# cost more than running it (py-spy under the vote storm, docs/benchmarks.md).
+_ROOM_STATS = _room_stats_query()
+
+
+def room_stats(session: Session, room_id: int) -> dict:
+    """Counts the projector shows per room; no text, no authors (one round trip)."""
+    barriers, solutions, votes = session.execute(_ROOM_STATS, {"room_id": room_id}).one()
+    return {"room_id": room_id, "barriers": barriers, "solutions": solutions, "votes": votes}
