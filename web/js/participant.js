@@ -1178,21 +1178,25 @@ let seatAsked = false;
 
 function seatSection() {
   const session = load(sessionKey(ctx.code)) || {};
-  if (!session.seat_code) {
-    if (!seatAsked && conn && status === "online") {
-      seatAsked = true;
-      send("seat_code_issue", {}).then((ack) => {
-        if (ack && ack.ok && ack.result && ack.result.seat_code) {
-          store(sessionKey(ctx.code), { ...(load(sessionKey(ctx.code)) || {}), seat_code: ack.result.seat_code });
-          queueRender();
-        } else {
-          seatAsked = false;
-        }
-      });
-    }
-    return null;
+  if (session.seat_code) return seatCard(session.seat_code);
+  const slot = h("div", { class: "seat-slot" });
+  if (!seatAsked && conn && status === "online") {
+    seatAsked = true;
+    send("seat_code_issue", {}).then((ack) => {
+      if (ack && ack.ok && ack.result && ack.result.seat_code) {
+        store(sessionKey(ctx.code), { ...(load(sessionKey(ctx.code)) || {}), seat_code: ack.result.seat_code });
+        // Filled in place, not by redrawing the page: nothing above it is replaced under a finger.
+        const live = main.querySelector(".seat-slot");
+        if (live) live.replaceWith(seatCard(ack.result.seat_code));
+      } else {
+        seatAsked = false;
+      }
+    });
   }
-  const code = session.seat_code;
+  return slot;
+}
+
+function seatCard(code) {
   return h("details", { class: "card seat-code" },
     h("summary", {}, t("phone.seat.title")),
     h("p", { class: "seat-code-value", dir: "ltr" }, `${code.slice(0, 4)}-${code.slice(4)}`),
