@@ -140,8 +140,11 @@ class RedisBackend:
     return {n, ttl}
     """
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, namespace: str = "flask-socketio"):
         import redis
+        # Every key carries the deployment's name (its REDIS_CHANNEL): two deployments on one Redis
+        # count their people apart (participant 7 of one is not participant 7 of the other).
+        self.prefix = f"cg:{namespace}:rl:"
         # A connect burst asks from hundreds of green threads at once: wait (up to 2 s) for one of
         # 50 connections rather than fail at redis-py's default cap of 100 (MaxConnectionsError).
         pool = redis.BlockingConnectionPool.from_url(url, max_connections=50, timeout=2, socket_timeout=2,
@@ -150,7 +153,7 @@ class RedisBackend:
         self._script = self.client.register_script(self.SCRIPT)
 
     def add(self, key: str, seconds: int, amount: int) -> tuple[int, float]:
-        n, ttl_ms = self._script(keys=[f"cg:rl:{key}"], args=[amount, seconds * 1000])
+        n, ttl_ms = self._script(keys=[self.prefix + key], args=[amount, seconds * 1000])
         return int(n), max(int(ttl_ms), 0) / 1000
 
 
@@ -217,7 +220,8 @@ def limiter(app) -> RateLimiter:
             enabled = enabled if isinstance(enabled, bool) else str(enabled).lower() not in ("off", "0", "false", "no")
             limits = {k: Limit(*v) for k, v in (app.config.get("RATE_LIMITS") or {}).items()}
             url = app.config.get("REDIS_URL")
-            found = RateLimiter(RedisBackend(url) if url else MemoryBackend(), MemoryBackend(), limits, enabled)
+            shared = RedisBackend(url, app.config.get("REDIS_CHANNEL") or "flask-socketio") if url else MemoryBackend()
+            found = RateLimiter(shared, MemoryBackend(), limits, enabled)
             app.extensions["common_ground_ratelimit"] = found
     return found
 

@@ -275,3 +275,26 @@ def test_a_burst_waits_for_a_redis_connection_instead_of_failing(redis_url):
     assert got and got[0][0] == 1
     for conn in held:
         pool.release(conn)
+
+
+def test_two_deployments_on_one_redis_count_apart(redis_url):
+    """Two deployments (their own REDIS_CHANNEL) share a Redis server but not their counters: the same
+    participant id or address in the other deployment is someone else (issue 18: namespaced keys)."""
+    limits = {"join_failures": (2, 60)}
+    channel = f"deployment-{uuid.uuid4().hex[:8]}"
+    here = ratelimit.limiter(FakeApp(REDIS_URL=redis_url, REDIS_CHANNEL=channel + "-a", RATE_LIMITS=limits,
+                                     RATE_LIMITING=True))
+    there = ratelimit.limiter(FakeApp(REDIS_URL=redis_url, REDIS_CHANNEL=channel + "-b", RATE_LIMITS=limits,
+                                      RATE_LIMITING=True))
+    also_here = ratelimit.limiter(FakeApp(REDIS_URL=redis_url, REDIS_CHANNEL=channel + "-a", RATE_LIMITS=limits,
+                                          RATE_LIMITING=True))
+    address = "participant:7"  # the same id means different people in two deployments
+    here.note("join_failures", address)
+    here.note("join_failures", address)
+    with pytest.raises(ratelimit.CommandError):
+        here.check("join_failures", address)
+    with pytest.raises(ratelimit.CommandError):
+        also_here.check("join_failures", address)  # another process of the same deployment shares it
+    there.check("join_failures", address)  # the other deployment's person 7 is not held up
+    there.note("join_failures", address)
+    there.check("join_failures", address)
