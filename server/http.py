@@ -161,7 +161,7 @@ def rejoin():
     try:
         limits.hit("join", address)
         data = seats.parse_rejoin(payload)
-        ws_id = _code_lookup(lambda: seats.workshop_of(_db(), data.code))
+        ws_id = _code_lookup(lambda: workshops.workshop_by_code(_db(), data.code))
         # Wrong seat codes are counted per address and per workshop (ratelimit.py, "Seat codes").
         limits.check("seat_failures", address)
         limits.check("seat_failures_workshop", ws_id)

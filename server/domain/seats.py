@@ -29,13 +29,12 @@ from pydantic import Field, ValidationError
 from sqlalchemy import select
 
 from ..db import Database
-from ..models import Participant, Workshop, utcnow
+from ..models import Participant, utcnow
 from . import auth, rules
-from .commands import Context, Outcome, lock_workshop
+from .commands import Context, Outcome
 from .errors import CommandError
-from .expiry import check_not_expired
 from .registry import Payload, command, validation_message
-from .workshops import normalise_code
+from .workshops import lock_open_workshop
 
 SEAT_CODE_LENGTH = 8
 SEAT_CODE_ALPHABET = rules.JOIN_CODE_ALPHABET
@@ -93,14 +92,6 @@ class RejoinPayload(Payload):
     device_key: str = Field(min_length=32, max_length=128, pattern=r"^[A-Za-z0-9_-]+$")
 
 
-def workshop_of(db: Database, join_code: str) -> str:
-    with db.reading() as s:
-        ws_id = s.scalar(select(Workshop.id).where(Workshop.join_code == normalise_code(join_code)))
-    if ws_id is None:
-        raise CommandError("not_found", "No workshop has this join code. Check the code on the screen.")
-    return ws_id
-
-
 def parse_rejoin(payload) -> RejoinPayload:
     try:
         data = RejoinPayload.model_validate(payload if isinstance(payload, dict) else {})
@@ -116,10 +107,7 @@ def rejoin(db: Database, ws_id: str, data: RejoinPayload) -> dict:
     token = auth.device_token(data.device_key)
     with db.workshop_lock(ws_id):
         with db.transaction() as s:
-            ws = lock_workshop(s, ws_id)
-            if ws.phase == "closed":
-                raise CommandError("closed", "This workshop has ended.")
-            check_not_expired(s, ws.id)
+            ws = lock_open_workshop(s, ws_id)
             p = s.scalar(select(Participant).where(
                 Participant.workshop_id == ws.id, Participant.removed_at.is_(None),
                 Participant.seat_code_hash == seat_code_hash(ws.id, normalise_seat_code(data.seat_code))))

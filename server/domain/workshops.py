@@ -133,10 +133,7 @@ def join(db: Database, payload: dict) -> tuple[dict, list[Event]]:
     except ValidationError as err:
         raise CommandError("invalid", validation_message(err)) from None
     token = auth.device_token(data.device_key) if data.device_key else auth.new_token()
-    with db.reading() as s:
-        ws_id = s.scalar(select(Workshop.id).where(Workshop.join_code == normalise_code(data.code)))
-    if ws_id is None:
-        raise CommandError("not_found", "No workshop has this join code. Check the code on the screen.")
+    ws_id = workshop_by_code(db, data.code)
     with db.workshop_lock(ws_id):
         joined, events = _join_locked(db, ws_id, data, token)
         # Published like a command's events: in sequence order, under the workshop's lock.
@@ -145,12 +142,27 @@ def join(db: Database, payload: dict) -> tuple[dict, list[Event]]:
     return joined, events
 
 
+def workshop_by_code(db: Database, join_code: str) -> str:
+    """The id of the workshop a join code names (join, and rejoin with a seat code), or `not_found`."""
+    with db.reading() as s:
+        ws_id = s.scalar(select(Workshop.id).where(Workshop.join_code == normalise_code(join_code)))
+    if ws_id is None:
+        raise CommandError("not_found", "No workshop has this join code. Check the code on the screen.")
+    return ws_id
+
+
+def lock_open_workshop(s, ws_id: str) -> Workshop:
+    """Lock a workshop that people may still join or re-join: not closed, not past its retention."""
+    ws = lock_workshop(s, ws_id)
+    if ws.phase == "closed":
+        raise CommandError("closed", "This workshop has ended.")
+    check_not_expired(s, ws.id)
+    return ws
+
+
 def _join_locked(db: Database, ws_id: str, data: JoinPayload, token: str) -> tuple[dict, list[Event]]:
     with db.transaction() as s:
-        ws = lock_workshop(s, ws_id)
-        if ws.phase == "closed":
-            raise CommandError("closed", "This workshop has ended.")
-        check_not_expired(s, ws.id)
+        ws = lock_open_workshop(s, ws_id)
         lang = data.language.lower()
         if lang not in ws.languages:
             raise CommandError("invalid", f"language: this workshop offers {', '.join(ws.languages)}")
