@@ -304,9 +304,10 @@ def _tally(ctx: Context, target_type: str, target_id: int, audience: list[str]) 
     return n
 
 
-def _shown(audience: list[str], n: int) -> int | None:
-    """The count in the voter's own answer: none while the room's participants may not see it."""
-    return n if any(a.startswith(("r:", "w:")) for a in audience) else None
+def _shown(ctx: Context, n: int) -> int | None:
+    """The count in the voter's own answer. A dot is taken only while its vote is open (_vote_target),
+    and an open vote's counts are hidden from participants unless the workshop shows live tallies."""
+    return n if ctx.workshop.live_tallies else None
 
 
 def _my_votes(ctx: Context, target_type: str) -> list[int]:
@@ -332,7 +333,7 @@ def vote_cast(ctx: Context, target_type, target_id):
         emit_stats(ctx, room_id)
         if len(mine) in (0, ctx.workshop.vote_budget - 1):  # a first dot, or the last one: the counts change
             tallies.emit_progress(ctx, room_id, target_type)
-    return {"votes": _shown(audience, n), "remaining": ctx.workshop.vote_budget - len(mine) - 1}
+    return {"votes": _shown(ctx, n), "remaining": ctx.workshop.vote_budget - len(mine) - 1}
 
 
 @command("vote_withdraw", roles=("participant",), schema=VoteRef)
@@ -350,7 +351,7 @@ def vote_withdraw(ctx: Context, target_type, target_id):
         emit_stats(ctx, room_id)
         if len(mine) in (1, ctx.workshop.vote_budget):  # the last dot back, or the first of a spent budget
             tallies.emit_progress(ctx, room_id, target_type)
-    return {"votes": _shown(audience, n), "remaining": ctx.workshop.vote_budget - (len(mine) - 1)}
+    return {"votes": _shown(ctx, n), "remaining": ctx.workshop.vote_budget - (len(mine) - 1)}
 
 
 def return_room_dots(ctx: Context, participant_id: int, room_id: int) -> int:
