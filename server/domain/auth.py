@@ -65,6 +65,8 @@ class Principal:
             # k:<hash prefix> is this organiser or projector link's own audience: re-issuing it cuts exactly its
             # connections, and a console opened with the new link never hears the old link's end.
             out.add(link_audience(self.key))
+        if self.role in ("organiser", "facilitator"):
+            out.add(f"s:{w}")  # the workshop's staff: what an open plenary vote's counts reach
         if self.role == "organiser":
             out.add(f"o:{w}")
             for rid in room_ids:

@@ -100,6 +100,11 @@ class Context:
     def display(self) -> str:
         return f"d:{self.workshop.id}"
 
+    @property
+    def staff(self) -> str:
+        """The organisers and every room's facilitators."""
+        return f"s:{self.workshop.id}"
+
 
 def store_events(session: Session, events: list[Event]) -> None:
     """Append events to the log in one INSERT."""

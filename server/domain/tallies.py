@@ -25,7 +25,7 @@ left (`spent`), per room and kind (`vote_progress`). Neither says who voted for 
 """
 from __future__ import annotations
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..models import Barrier, PlenaryItem, Room, Solution, Vote, Workshop
@@ -50,15 +50,10 @@ def masked(role: str, ws: Workshop, kind: str, room_phase: str | None = None) ->
     return role in MASKED_ROLES and hidden(ws, kind, room_phase)
 
 
-_ROOM_IDS = select(Room.id).where(Room.workshop_id == bindparam("w")).order_by(Room.id)
-
-
 def tally_audience(ctx, kind: str, room_id: int | None, room_phase: str | None = None) -> list[str]:
     """Where a `tally` goes: the room (plenary: everyone), or only its staff while the vote is open."""
     if kind == "plenary":
-        if not hidden(ctx.workshop, "plenary"):
-            return [ctx.everyone]
-        return [ctx.organisers] + [f"f:{rid}" for rid in ctx.session.scalars(_ROOM_IDS, {"w": ctx.workshop.id})]
+        return [ctx.staff] if hidden(ctx.workshop, "plenary") else [ctx.everyone]
     return [f"f:{room_id}"] if hidden(ctx.workshop, kind, room_phase) else [f"r:{room_id}"]
 
 
