@@ -3,16 +3,27 @@
 `Board` puts people where a test needs them, walks rooms and the workshop
 to a phase, and `refuse()` sends a command that must be refused and checks
 that nothing changed: the organiser's whole snapshot (seq included), the
-sender's own snapshot, and the row count of every table.
+sender's own snapshot, and the row count of every table. tests/conftest.py
+gives a test one as the `board` fixture.
 """
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime
 
 from sqlalchemy import func, select
 
 from server.domain import rules
 from server.models import Base, Room, Vote, Workshop
+
+
+def types(client) -> list[str]:
+    """The types of the events `client` received since it was last asked."""
+    return [e["type"] for e in client.events()]
+
+
+def at(iso: str) -> datetime:
+    return datetime.fromisoformat(iso)
 
 
 def table_counts(db) -> dict[str, int]:

@@ -1,5 +1,6 @@
 """Fixtures: an app on each database backend, and a small `day` helper so a
-test reads like the user's story (create the workshop, join, connect, act).
+test reads like the user's story (create the workshop, join, connect, act);
+`board` is that day as a tests/board.py `Board`.
 
 Backends: SQLite always; PostgreSQL when the server at 127.0.0.1:5432 is
 reachable (each run creates and drops its own database). With CI=true a
@@ -16,6 +17,8 @@ import pytest
 from server import create_app
 from server.domain.workshops import create_workshop
 from server.extensions import socketio
+
+from .board import Board
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 PG_HOST = os.environ.get("TEST_PG_HOST", "127.0.0.1")
@@ -199,3 +202,9 @@ def day(app):
     d.create()
     yield d
     d.close()
+
+
+@pytest.fixture
+def board(day):
+    """The day's workshop as a `Board` (tests/board.py): people placed, phases walked, refusals checked."""
+    return Board(day)
