@@ -34,7 +34,9 @@ import threading
 import time
 import urllib.request
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 CLI = [sys.executable, "-m", "server.cli"]
@@ -407,6 +409,7 @@ class Workers:
         # threads (run_async's, a browser driver's) can deadlock the child: then spawn a
         # fresh interpreter (the caller's __main__ must be import-safe, as pytest's and the CLI's are).
         ctx = mp.get_context("fork" if threading.active_count() == 1 else "spawn")
+        self.count = count
         self.pipes, self.procs = [], []
         for k in range(count):
             parent, child = ctx.Pipe()
@@ -439,9 +442,255 @@ class Workers:
 
 # -- the run ---------------------------------------------------------------------------
 
+@dataclass
+class _Staff:
+    """The screens the benchmark drives itself: organiser consoles, projectors, facilitator tablets."""
+    organisers: list
+    displays: list
+    facs: dict[int, Any]  # room id -> its tablet
+    room_ws: dict[int, int]  # room id -> its workshop (the index of its organiser and projector)
+
+    def devices(self) -> list:
+        return [*self.displays, *self.facs.values(), *self.organisers]
+
+
+@dataclass
+class _Storm:
+    """When the vote storm ran, and the machine around it."""
+    t0: float
+    end: float
+    load_before: list[float]
+    usage_before: list[dict]
+    usage_after: list[dict]
+    client_cpu_s: float
+
+
+def _staff(urls: list[str], wss: list[dict] | None, rooms: int, baseline: bool, http) -> _Staff:
+    """The staff's devices (not connected yet): from the workshops' links, or the baseline's plain rooms."""
+    from .engine import Device
+    if baseline:
+        facs = {r: Device(urls[r % len(urls)], f"f:{r}", http=http, label=f"f{r}") for r in range(1, rooms + 1)}
+        return _Staff(organisers=[], displays=[Device(urls[0], "display", http=http, label="display")],
+                      facs=facs, room_ws={r: 0 for r in facs})
+    organisers = [Device(urls[0], ws["organiser_url"].split("#", 1)[1], http=http, label="organiser",
+                         record=False) for ws in wss]
+    displays = [Device(urls[-1], ws["display_url"].split("#", 1)[1], http=http, label="display")
+                for ws in wss]
+    facs, room_ws = {}, {}
+    for w, ws in enumerate(wss):
+        for k, (r, u) in enumerate(zip(ws["rooms"], ws["facilitator_urls"], strict=False)):
+            facs[r["room_id"]] = Device(urls[k % len(urls)], u.split("#", 1)[1], http=http,
+                                        label=f"f{r['room_id']}")
+            room_ws[r["room_id"]] = w
+    return _Staff(organisers=organisers, displays=displays, facs=facs, room_ws=room_ws)
+
+
+async def _open_brainstorm(staff: _Staff) -> None:
+    """The organisers connect and move every room from the lobby to the brainstorm."""
+    for org in staff.organisers:
+        await _connect_robust(org)
+    for rid, w in staff.room_ws.items():
+        await _steer(staff.organisers[w], rid, "lobby")  # brainstorm
+
+
+async def _connect_screens(staff: _Staff) -> None:
+    """The projectors connect, then the tablets, a few at a time (not 200 snapshots at once)."""
+    for display in staff.displays:
+        await _connect_robust(display)
+    gate = asyncio.Semaphore(20)
+
+    async def tablet(f):
+        async with gate:
+            await _connect_robust(f)
+    await asyncio.gather(*(tablet(f) for f in staff.facs.values()))
+
+
+async def _connect_burst(workers: Workers, wss: list[dict] | None, window: float) -> tuple[dict, dict[int, int]]:
+    """Every phone joins and connects within the window: the burst's figures, and each phone's room."""
+    t0 = time.monotonic() + 1.0
+    burst = await workers.ask("burst", [ws["join_code"] for ws in wss] if wss else [], t0, window * 0.8)
+    lat = [x for b in burst for x in b["latency_ms"]]
+    failed = [f for b in burst for f in b["failed"]]
+    phone_rooms = {int(i): r for b in burst for i, r in b["rooms"].items()}
+    connect = {"joined": len(phone_rooms), "connected": sum(b["connected"] for b in burst),
+               "failed": len(failed), "failures": failed[:5],
+               "all_in_s": round(max(b["done_at"] for b in burst) - t0, 2),
+               "latency_ms": pct(lat)}
+    return connect, phone_rooms
+
+
+async def _seed_barriers(workers: Workers, phone_rooms: dict[int, int]) -> dict:
+    """Barriers to vote on: four posters per room post one each (setup, not measured)."""
+    posters: dict[int, list[int]] = {}
+    for i, r in sorted(phone_rooms.items()):
+        if len(posters.setdefault(r, [])) < POSTERS_PER_ROOM:
+            posters[r].append(i)
+    chosen = {i for ids in posters.values() for i in ids}
+    seeded = await workers.ask(per_worker=lambda k: ("seed", [i for i in chosen if i % workers.count == k]))
+    out: dict = {"seed_posts": sum(s["ok"] for s in seeded)}
+    seed_refused = [r for s in seeded for r in s["refused"]]
+    if seed_refused:
+        out["seed_refused"] = seed_refused[:5]
+        print(f"bench: {len(seed_refused)} barrier posts not accepted, e.g. {seed_refused[:3]}",
+              file=sys.stderr)
+    return out
+
+
+async def _open_vote(staff: _Staff, participants: int) -> None:
+    """The organisers move every room on to the reveal, then the vote, and let the events settle."""
+    for rid in staff.facs:
+        for phase in ("brainstorm", "reveal"):  # to the reveal, then the vote
+            await _steer(staff.organisers[staff.room_ws[rid]], rid, phase)
+    await asyncio.sleep(1.0 + participants / 1000)
+
+
+def _start_profiler(args, servers: Servers | None):
+    """py-spy recording the first server through the storm (--profile), or None."""
+    if not (args.profile and servers):
+        return None
+    fmt = "raw" if args.profile.endswith(".txt") else "flamegraph"
+    pyspy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
+    return subprocess.Popen([pyspy, "record", "-p", str(servers.procs[0].pid), "-d",
+                             str(int(args.window + 3)), "-o", args.profile, "-f", fmt, "-r", "200"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+async def _vote_storm(args, workers: Workers, servers: Servers | None) -> _Storm:
+    """Every phone spends its whole budget within the window; the servers' and clients' usage around it."""
+    usage1 = servers.usage() if servers else []
+    load_before = loadavg()
+    wcpu0 = workers.cpu_s()
+    profiler = _start_profiler(args, servers)
+    t0 = time.monotonic() + 1.0
+    storm = await workers.ask("storm", t0, args.window)
+    storm_end = max(s["done_at"] for s in storm)
+    await asyncio.sleep(GRACE_SECS)
+    usage2 = servers.usage() if servers else []
+    client_cpu_s = round(workers.cpu_s() - wcpu0, 2)
+    if profiler:
+        profiler.wait(timeout=60)
+    return _Storm(t0=t0, end=storm_end, load_before=load_before, usage_before=usage1, usage_after=usage2,
+                  client_cpu_s=client_cpu_s)
+
+
+async def _collect_sends(workers: Workers) -> tuple[list[dict], dict[int, dict]]:
+    """Every vote sent (with its ack) and what each phone received, from every client process."""
+    reports = await workers.ask("report")
+    sends = [s for r in reports for s in r["sends"]]
+    devices = {}
+    for r in reports:
+        devices.update({int(i): d for i, d in r["devices"].items()})
+    return sends, devices
+
+
+def _fanout(acked: list[dict], devices: dict[int, dict], staff: _Staff) -> dict:
+    """Per acknowledged vote: its ack time, and when its tally had reached the whole room and its
+    room_stats the projector (`fanout_ms`; `fanout_live_ms` over the receivers that got it live)."""
+    members: dict[int, list[dict]] = {}
+    for d in devices.values():
+        members.setdefault(d["room"], []).append(d)
+    fac_by_room = {rid: {"arrivals": f.arrivals, "types": f.types} for rid, f in staff.facs.items()}
+    fanout, fanout_live, ack_ms, missed = [], [], [], 0
+    for s in acked:
+        ack_ms.append((s["acked"] - s["sent"]) * 1000)
+        recv = members.get(s["room"], []) + ([fac_by_room[s["room"]]] if s["room"] in fac_by_room else [])
+        display = staff.displays[staff.room_ws[s["room"]]]
+        # A vote's events: tally, my_votes, room_stats, then vote_progress on a first or last dot
+        # (the ack's seq is the last one): find the tally and the projector's room_stats among them.
+        tally_seq = next((q for q in (s["seq"] - 2, s["seq"] - 3)
+                          if any(d["types"].get(q) == "tally" for d in recv)), s["seq"] - 2)
+        stats_seq = tally_seq + 2
+        times = []
+        for d in recv:
+            t = d["arrivals"].get(tally_seq)
+            if t is None or d["types"].get(tally_seq) != "tally":
+                missed += 1
+                continue
+            times.append(t)
+        t = display.arrivals.get(stats_seq)
+        if t is None or display.types.get(stats_seq) != "room_stats":
+            missed += 1
+        else:
+            times.append(t)
+        if len(times) == len(recv) + 1:
+            fanout.append((max(times) - s["sent"]) * 1000)
+        if times:  # the slowest receiver among those that got it live (defined even when some dropped)
+            fanout_live.append((max(times) - s["sent"]) * 1000)
+    return {"fanout_ms": pct(fanout), "fanout_live_ms": pct(fanout_live), "ack_ms": pct(ack_ms),
+            "missed_live_deliveries": missed}
+
+
+def _storm_figures(sends: list[dict], devices: dict[int, dict], staff: _Staff, storm: _Storm,
+                   expected: int) -> dict:
+    """The vote storm's figures: counts, refusals by code, rate, fan-out, resends, load."""
+    acked = [s for s in sends if s["ok"]]
+    fanout = _fanout(acked, devices, staff)
+    refused: dict[str, int] = {}
+    for s in sends:
+        if not s["ok"]:
+            refused[s["error"]["code"]] = refused.get(s["error"]["code"], 0) + 1
+    return {
+        "expected": expected,
+        "sent": len(sends),
+        "acked": len(acked),
+        "refused": refused,
+        "storm_s": round(storm.end - storm.t0, 2),
+        "votes_per_s": round(len(acked) / max(storm.end - storm.t0, 0.001), 1),
+        **fanout,
+        "resent": sum(s.get("resent", 0) for s in sends),
+        "reconnects": sum(1 for s in sends if s.get("resent")),
+        "loadavg_storm": [storm.load_before, loadavg()],
+    }
+
+
+def _delivered_twice(devices: dict[int, dict], staff: _Staff) -> int:
+    """Events that reached one device twice (phones, projectors, tablets)."""
+    return sum(d["duplicates"] for d in devices.values()) + sum(d.duplicates for d in staff.displays) + \
+        sum(f.duplicates for f in staff.facs.values())
+
+
+async def _check_stored(workers: Workers, organisers: list, acked: int) -> tuple[list, int, dict]:
+    """Every acknowledged vote in its voter's fresh snapshot (the lost ones), and the organisers'
+    snapshots holding no more dots than were sent (how many were applied twice)."""
+    verified = await workers.ask("verify")
+    lost = [x for v in verified for x in v["lost"]]
+    stored = 0
+    for org in organisers:
+        snap = (await _robust_sync(org))["state"]
+        stored += sum(b["votes"] for b in snap["barriers"].values())
+    # each send is one (phone, barrier) pair, and a vote can be stored once per pair: more
+    # stored than acknowledged + committed-but-unanswered means something was applied twice
+    unanswered = sum(v["stored_unanswered"] for v in verified)
+    applied_twice = max(0, stored - acked - unanswered)
+    if stored < acked and not lost:
+        lost = [{"organiser_snapshot_short_by": acked - stored}]
+    return lost, applied_twice, {"stored_unanswered": unanswered, "stored_votes": stored}
+
+
+def _server_figures(usage0: list[dict], usage1: list[dict], usage2: list[dict]) -> dict:
+    """Each server process's CPU (whole run, storm) and memory, and their sums."""
+    per = [{"cpu_s": round(u2["cpu_s"] - u0["cpu_s"], 2),
+            "storm_cpu_s": round(u2["cpu_s"] - u1["cpu_s"], 2),
+            "rss_mb": round(u2["rss_mb"], 1), "peak_rss_mb": round(u2["peak_rss_mb"], 1)}
+           for u0, u1, u2 in zip(usage0, usage1, usage2, strict=False)]
+    return {"server": per,
+            "cpu_s": round(sum(s["cpu_s"] for s in per), 2),
+            "storm_cpu_s": round(sum(s["storm_cpu_s"] for s in per), 2),
+            "rss_mb": round(sum(s["rss_mb"] for s in per), 1)}
+
+
+async def _hang_up(devices: list, http) -> None:
+    for dev in devices:
+        try:
+            await dev.disconnect()
+        except Exception:  # noqa: BLE001
+            pass
+    await http.close()
+
+
 async def _orchestrate(args, urls: list[str], wss: list[dict] | None, baseline: bool,
                        servers: Servers | None) -> dict:
-    from .engine import Device, new_session
+    from .engine import new_session
     n, rooms = args.participants, args.rooms
     # A workshop has at most 50 rooms: more rooms means several workshops on the server(s).
     n_ws = len(wss) if wss else 1
@@ -451,190 +700,48 @@ async def _orchestrate(args, urls: list[str], wss: list[dict] | None, baseline: 
     http = new_session()
     result: dict = {"participants": n, "rooms": rooms, "workshops": n_ws, "server_processes": len(urls),
                     "client_processes": workers_n, "baseline_server": baseline}
+    staff = None
     try:
-        if baseline:
-            displays = [Device(urls[0], "display", http=http, label="display")]
-            facs = {r: Device(urls[r % len(urls)], f"f:{r}", http=http, label=f"f{r}") for r in range(1, rooms + 1)}
-            organisers = []
-            room_ws = {r: 0 for r in facs}
-        else:
-            organisers = [Device(urls[0], ws["organiser_url"].split("#", 1)[1], http=http, label="organiser",
-                                 record=False) for ws in wss]
-            displays = [Device(urls[-1], ws["display_url"].split("#", 1)[1], http=http, label="display")
-                        for ws in wss]
-            facs, room_ws = {}, {}
-            for w, ws in enumerate(wss):
-                for k, (r, u) in enumerate(zip(ws["rooms"], ws["facilitator_urls"], strict=False)):
-                    facs[r["room_id"]] = Device(urls[k % len(urls)], u.split("#", 1)[1], http=http,
-                                                label=f"f{r['room_id']}")
-                    room_ws[r["room_id"]] = w
-            for org in organisers:
-                await _connect_robust(org)
-            for rid, w in room_ws.items():
-                await _steer(organisers[w], rid, "lobby")  # brainstorm
-        for display in displays:
-            await _connect_robust(display)
-        gate = asyncio.Semaphore(20)  # tablets come on a few at a time, not 200 snapshots at once
-
-        async def tablet(f):
-            async with gate:
-                await _connect_robust(f)
-        await asyncio.gather(*(tablet(f) for f in facs.values()))
-
+        staff = _staff(urls, wss, rooms, baseline, http)
+        if not baseline:
+            await _open_brainstorm(staff)
+        await _connect_screens(staff)
         _progress("workshops ready, tablets and projectors connected")
         # 1. connect burst
         usage0 = servers.usage() if servers else []
-        t0 = time.monotonic() + 1.0
-        burst = await workers.ask("burst", [ws["join_code"] for ws in wss] if wss else [], t0, args.window * 0.8)
-        lat = [x for b in burst for x in b["latency_ms"]]
-        failed = [f for b in burst for f in b["failed"]]
-        phone_rooms = {int(i): r for b in burst for i, r in b["rooms"].items()}
-        result["connect"] = {"joined": len(phone_rooms), "connected": sum(b["connected"] for b in burst),
-                             "failed": len(failed), "failures": failed[:5],
-                             "all_in_s": round(max(b["done_at"] for b in burst) - t0, 2),
-                             "latency_ms": pct(lat)}
+        result["connect"], phone_rooms = await _connect_burst(workers, wss, args.window)
         if not baseline:
             _progress(f"connect burst done: {result['connect']['joined']} joined, all in "
                       f"{result['connect']['all_in_s']} s")
             # 2. barriers to vote on: four posters per room
-            posters: dict[int, list[int]] = {}
-            for i, r in sorted(phone_rooms.items()):
-                if len(posters.setdefault(r, [])) < POSTERS_PER_ROOM:
-                    posters[r].append(i)
-            chosen = {i for ids in posters.values() for i in ids}
-            seeded = await workers.ask(per_worker=lambda k: ("seed", [i for i in chosen if i % workers_n == k]))
-            result["seed_posts"] = sum(s["ok"] for s in seeded)
-            seed_refused = [r for s in seeded for r in s["refused"]]
-            if seed_refused:
-                result["seed_refused"] = seed_refused[:5]
-                print(f"bench: {len(seed_refused)} barrier posts not accepted, e.g. {seed_refused[:3]}",
-                      file=sys.stderr)
-            for rid in facs:
-                for phase in ("brainstorm", "reveal"):  # to the reveal, then the vote
-                    await _steer(organisers[room_ws[rid]], rid, phase)
-            await asyncio.sleep(1.0 + n / 1000)
+            result.update(await _seed_barriers(workers, phone_rooms))
+            await _open_vote(staff, n)
         await workers.ask("prepare")
 
         _progress("barriers seeded, every room in the vote")
         # 3. vote storm
-        usage1 = servers.usage() if servers else []
-        load_before = loadavg()
-        wcpu0 = workers.cpu_s()
-        profiler = None
-        if args.profile and servers:
-            fmt = "raw" if args.profile.endswith(".txt") else "flamegraph"
-            pyspy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
-            profiler = subprocess.Popen([pyspy, "record", "-p", str(servers.procs[0].pid), "-d",
-                                         str(int(args.window + 3)), "-o", args.profile, "-f", fmt, "-r", "200"],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        t0 = time.monotonic() + 1.0
-        storm = await workers.ask("storm", t0, args.window)
-        storm_end = max(s["done_at"] for s in storm)
-        await asyncio.sleep(GRACE_SECS)
-        usage2 = servers.usage() if servers else []
-        result["client_cpu_s_storm"] = round(workers.cpu_s() - wcpu0, 2)
-        if profiler:
-            profiler.wait(timeout=60)
-        reports = await workers.ask("report")
-        sends = [s for r in reports for s in r["sends"]]
-        devices = {}
-        for r in reports:
-            devices.update({int(i): d for i, d in r["devices"].items()})
-        members: dict[int, list[dict]] = {}
-        for d in devices.values():
-            members.setdefault(d["room"], []).append(d)
-        fac_by_room = {rid: {"arrivals": f.arrivals, "types": f.types} for rid, f in facs.items()}
-        if baseline:
-            fac_by_room = {rid: {"arrivals": f.arrivals, "types": f.types} for rid, f in facs.items()}
-
-        fanout, fanout_live, ack_ms, missed = [], [], [], 0
-        acked = [s for s in sends if s["ok"]]
-        for s in acked:
-            ack_ms.append((s["acked"] - s["sent"]) * 1000)
-            recv = members.get(s["room"], []) + ([fac_by_room[s["room"]]] if s["room"] in fac_by_room else [])
-            display = displays[room_ws[s["room"]]]
-            # A vote's events: tally, my_votes, room_stats, then vote_progress on a first or last dot
-            # (the ack's seq is the last one): find the tally and the projector's room_stats among them.
-            tally_seq = next((q for q in (s["seq"] - 2, s["seq"] - 3)
-                              if any(d["types"].get(q) == "tally" for d in recv)), s["seq"] - 2)
-            stats_seq = tally_seq + 2
-            times = []
-            for d in recv:
-                t = d["arrivals"].get(tally_seq)
-                if t is None or d["types"].get(tally_seq) != "tally":
-                    missed += 1
-                    continue
-                times.append(t)
-            t = display.arrivals.get(stats_seq)
-            if t is None or display.types.get(stats_seq) != "room_stats":
-                missed += 1
-            else:
-                times.append(t)
-            if len(times) == len(recv) + 1:
-                fanout.append((max(times) - s["sent"]) * 1000)
-            if times:  # the slowest receiver among those that got it live (defined even when some dropped)
-                fanout_live.append((max(times) - s["sent"]) * 1000)
-        refused: dict[str, int] = {}
-        for s in sends:
-            if not s["ok"]:
-                refused[s["error"]["code"]] = refused.get(s["error"]["code"], 0) + 1
-        delivered_twice = sum(d["duplicates"] for d in devices.values()) + sum(d.duplicates for d in displays) + \
-            sum(f.duplicates for f in facs.values())
-        result.update({
-            "expected": len(phone_rooms) * BUDGET,
-            "sent": len(sends),
-            "acked": len(acked),
-            "refused": refused,
-            "storm_s": round(storm_end - t0, 2),
-            "votes_per_s": round(len(acked) / max(storm_end - t0, 0.001), 1),
-            "fanout_ms": pct(fanout),
-            "fanout_live_ms": pct(fanout_live),
-            "ack_ms": pct(ack_ms),
-            "missed_live_deliveries": missed,
-            "resent": sum(s.get("resent", 0) for s in sends),
-            "reconnects": sum(1 for s in sends if s.get("resent")),
-            "loadavg_storm": [load_before, loadavg()],
-        })
+        storm = await _vote_storm(args, workers, servers)
+        result["client_cpu_s_storm"] = storm.client_cpu_s
+        sends, devices = await _collect_sends(workers)
+        delivered_twice = _delivered_twice(devices, staff)
+        result.update(_storm_figures(sends, devices, staff, storm, expected=len(phone_rooms) * BUDGET))
 
         _progress("vote storm done")
         # 4. correctness against the stored state
         lost: list = []
         applied_twice = 0
         if not baseline:
-            verified = await workers.ask("verify")
-            lost = [x for v in verified for x in v["lost"]]
-            stored = 0
-            for org in organisers:
-                snap = (await _robust_sync(org))["state"]
-                stored += sum(b["votes"] for b in snap["barriers"].values())
-            # each send is one (phone, barrier) pair, and a vote can be stored once per pair: more
-            # stored than acknowledged + committed-but-unanswered means something was applied twice
-            unanswered = sum(v["stored_unanswered"] for v in verified)
-            result["stored_unanswered"] = unanswered
-            applied_twice = max(0, stored - len(acked) - unanswered)
-            result["stored_votes"] = stored
-            if stored < len(acked) and not lost:
-                lost = [{"organiser_snapshot_short_by": len(acked) - stored}]
+            lost, applied_twice, stored = await _check_stored(workers, staff.organisers, result["acked"])
+            result.update(stored)
         result["lost"] = len(lost)
         result["lost_detail"] = lost[:5]
         result["duplicates"] = applied_twice + delivered_twice
         if servers:
-            result["server"] = [{"cpu_s": round(u2["cpu_s"] - u0["cpu_s"], 2),
-                                 "storm_cpu_s": round(u2["cpu_s"] - u1["cpu_s"], 2),
-                                 "rss_mb": round(u2["rss_mb"], 1), "peak_rss_mb": round(u2["peak_rss_mb"], 1)}
-                                for u0, u1, u2 in zip(usage0, usage1, usage2, strict=False)]
-            result["cpu_s"] = round(sum(s["cpu_s"] for s in result["server"]), 2)
-            result["storm_cpu_s"] = round(sum(s["storm_cpu_s"] for s in result["server"]), 2)
-            result["rss_mb"] = round(sum(s["rss_mb"] for s in result["server"]), 1)
+            result.update(_server_figures(usage0, storm.usage_before, storm.usage_after))
         await workers.ask("close")
     finally:
         workers.join()
-        for dev in [*displays, *facs.values(), *organisers]:
-            try:
-                await dev.disconnect()
-            except Exception:  # noqa: BLE001
-                pass
-        await http.close()
+        await _hang_up(staff.devices() if staff else [], http)
     return result
 
 
