@@ -25,101 +25,7 @@ REISSUE = ("organiser", "display", "facilitators", "all")
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="common-ground", description="Common Ground workshop server")
-    sub = parser.add_subparsers(dest="command", required=True)
-
-    p_serve = sub.add_parser("serve", help="run the server and print the address to open",
-                             description="Run the server. Links and the projector's QR code use $PUBLIC_URL, else "
-                             "this machine's address on the network with the default route (the venue's Wi-Fi), "
-                             "else 127.0.0.1 with a warning.")
-    p_serve.add_argument("--host", default=os.environ.get("HOST", ALL_INTERFACES[0]),
-                         help="interface to listen on (default: $HOST, else every interface)")
-    p_serve.add_argument("--port", type=int, default=None, help="port to listen on (default: $PORT, else 5000)")
-
-    p_ws = sub.add_parser("workshop", help="manage workshops")
-    ws_sub = p_ws.add_subparsers(dest="action", required=True)
-    p_create = ws_sub.add_parser("create", help="create a workshop and print its links")
-    p_create.add_argument("--title", required=True)
-    p_create.add_argument("--rooms", type=int, required=True)
-    p_create.add_argument("--vote-budget", type=int, default=3)
-    p_create.add_argument("--live-tallies", action="store_true",
-                          help="show vote counts to participants and the projector while a vote is open "
-                               "(default: only once it closes)")
-    p_create.add_argument("--languages", default="en,es,fa", help="comma-separated, e.g. en,es,fa")
-    p_create.add_argument("--date")
-    p_create.add_argument("--place")
-    p_create.add_argument("--base-url", help=BASE_URL_HELP)
-    p_create.add_argument("--port", type=int, default=None, help=PORT_HELP)
-    p_create.add_argument("--json", action="store_true", help="print one JSON object")
-
-    p_links = sub.add_parser(
-        "links", help="print a workshop's links; --reissue gives new organiser, projector or facilitator links",
-        description="Print a workshop's links: join (participants), progress (read-only) and the council. Only a "
-        "hash of the organiser, projector and facilitator links is stored, so they cannot be printed again: "
-        "--reissue issues new ones and prints them, and the old ones stop working at once.")
-    p_links.add_argument("workshop_id")
-    p_links.add_argument("--base-url", help=BASE_URL_HELP)
-    p_links.add_argument("--port", type=int, default=None, help=PORT_HELP)
-    p_links.add_argument("--reissue", action="append", default=[], choices=REISSUE,
-                         help="issue a new organiser link, projector (display) link, one per room for the "
-                         "facilitators, or all of them; the old ones stop working; repeatable")
-    p_links.add_argument("--council", type=int, action="append", default=[], metavar="PARTICIPANT_ID",
-                         help="also issue this council member a new council link (revokes their old one); repeatable")
-    p_links.add_argument("--json", action="store_true", help="print one JSON object")
-
-    p_export = sub.add_parser("export", help="export a workshop: action plan, report of the day, or JSON archive")
-    p_export.add_argument("workshop_id")
-    p_export.add_argument("--format", required=True, help="pdf, docx, csv, md or json (the whole-workshop archive)")
-    p_export.add_argument("--what", default="report", help="plan or report (default: report)")
-    p_export.add_argument("--lang", default="en", help="language of the headings: en, es or fa (default: en)")
-    p_export.add_argument("-o", "--output", help="file to write (default: a name from the title, in this folder)")
-
-    p_import = sub.add_parser("import", help="load a JSON archive as a new workshop and print its new links")
-    p_import.add_argument("file")
-    p_import.add_argument("--base-url", help=BASE_URL_HELP)
-    p_import.add_argument("--port", type=int, default=None, help=PORT_HELP)
-    p_import.add_argument("--json", action="store_true", help="print one JSON object")
-
-    p_reh = sub.add_parser("rehearse", help="fill a workshop with simulated phones so a facilitator can practise")
-    p_reh.add_argument("--url", required=True, help="the server's address, e.g. http://127.0.0.1:5000")
-    p_reh.add_argument("--join-code", required=True)
-    p_reh.add_argument("--participants", type=int, default=24)
-    p_reh.add_argument("--seed", type=int, default=None)
-    p_reh.add_argument("--pace", type=float, default=1.0,
-                       help="speed factor of the simulated people (2 = twice as fast)")
-    p_reh.add_argument("--drop-rate", type=float, default=0.05,
-                       help="chance per action that a phone drops off the network and comes back")
-    p_reh.add_argument("--duration", type=float, default=None, help="stop after this many seconds (default: Ctrl-C)")
-
-    p_bench = sub.add_parser("bench", help="benchmark: connect burst and vote storm with simulated phones")
-    p_bench.add_argument("--participants", type=int, default=100)
-    p_bench.add_argument("--rooms", type=int, default=10)
-    p_bench.add_argument("--json", action="store_true", help="print one JSON object")
-    p_bench.add_argument("--url", help="target a running server (its DATABASE_URL must be in this environment)")
-    p_bench.add_argument("--processes", type=int, default=1, help="server processes (2+: PostgreSQL and Redis)")
-    p_bench.add_argument("--baseline", action="store_true", help="also run a bare python-socketio broadcast server")
-    p_bench.add_argument("--async-mode", default="eventlet", choices=["eventlet", "gevent"])
-    p_bench.add_argument("--database", choices=["sqlite", "postgres"], help="default: sqlite for 1 process")
-    p_bench.add_argument("--client-processes", type=int, default=None, help="client processes (default: by size)")
-    p_bench.add_argument("--seed", type=int, default=1)
-    p_bench.add_argument("--window", type=float, default=10.0, help="seconds for the connect burst and the vote storm")
-    p_bench.add_argument("--profile", help="record the server under the vote storm with py-spy into this SVG")
-
-    p_purge = sub.add_parser("purge", help="erase a closed workshop's personal data (names, contacts, links); "
-                             "posts, votes and the plan stay")
-    p_purge.add_argument("workshop_id")
-    p_purge.add_argument("--json", action="store_true", help="print one JSON object")
-
-    p_expire = sub.add_parser("expire", help="erase the personal data of workshops older than TOKEN_TTL_DAYS "
-                              "(for cron; `serve` also does it when it starts)")
-    p_expire.add_argument("--json", action="store_true", help="print one JSON object")
-
-    p_db = sub.add_parser("db", help="database schema")
-    db_sub = p_db.add_subparsers(dest="action", required=True)
-    db_sub.add_parser("upgrade", help="apply Alembic migrations up to the latest")
-    db_sub.add_parser("current", help="print the schema revision")
-
-    args = parser.parse_args(argv)
+    args = _parser().parse_args(argv)
     if args.command == "serve":
         return serve(args.host, args.port if args.port is not None else config.default_port())
     if args.command == "rehearse":
@@ -142,6 +48,127 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "expire":
         return expire(args)
     return database(args.action)
+
+
+def _parser() -> argparse.ArgumentParser:
+    """The command line: one sub-command per `_add_*` below."""
+    parser = argparse.ArgumentParser(prog="common-ground", description="Common Ground workshop server")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for add in (_add_serve, _add_workshop, _add_links, _add_export, _add_import, _add_rehearse, _add_bench,
+                _add_purge, _add_expire, _add_db):  # in the order `--help` lists them
+        add(sub)
+    return parser
+
+
+def _add_serve(sub) -> None:
+    p_serve = sub.add_parser("serve", help="run the server and print the address to open",
+                             description="Run the server. Links and the projector's QR code use $PUBLIC_URL, else "
+                             "this machine's address on the network with the default route (the venue's Wi-Fi), "
+                             "else 127.0.0.1 with a warning.")
+    p_serve.add_argument("--host", default=os.environ.get("HOST", ALL_INTERFACES[0]),
+                         help="interface to listen on (default: $HOST, else every interface)")
+    p_serve.add_argument("--port", type=int, default=None, help="port to listen on (default: $PORT, else 5000)")
+
+
+def _add_workshop(sub) -> None:
+    p_ws = sub.add_parser("workshop", help="manage workshops")
+    ws_sub = p_ws.add_subparsers(dest="action", required=True)
+    p_create = ws_sub.add_parser("create", help="create a workshop and print its links")
+    p_create.add_argument("--title", required=True)
+    p_create.add_argument("--rooms", type=int, required=True)
+    p_create.add_argument("--vote-budget", type=int, default=3)
+    p_create.add_argument("--live-tallies", action="store_true",
+                          help="show vote counts to participants and the projector while a vote is open "
+                               "(default: only once it closes)")
+    p_create.add_argument("--languages", default="en,es,fa", help="comma-separated, e.g. en,es,fa")
+    p_create.add_argument("--date")
+    p_create.add_argument("--place")
+    p_create.add_argument("--base-url", help=BASE_URL_HELP)
+    p_create.add_argument("--port", type=int, default=None, help=PORT_HELP)
+    p_create.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def _add_links(sub) -> None:
+    p_links = sub.add_parser(
+        "links", help="print a workshop's links; --reissue gives new organiser, projector or facilitator links",
+        description="Print a workshop's links: join (participants), progress (read-only) and the council. Only a "
+        "hash of the organiser, projector and facilitator links is stored, so they cannot be printed again: "
+        "--reissue issues new ones and prints them, and the old ones stop working at once.")
+    p_links.add_argument("workshop_id")
+    p_links.add_argument("--base-url", help=BASE_URL_HELP)
+    p_links.add_argument("--port", type=int, default=None, help=PORT_HELP)
+    p_links.add_argument("--reissue", action="append", default=[], choices=REISSUE,
+                         help="issue a new organiser link, projector (display) link, one per room for the "
+                         "facilitators, or all of them; the old ones stop working; repeatable")
+    p_links.add_argument("--council", type=int, action="append", default=[], metavar="PARTICIPANT_ID",
+                         help="also issue this council member a new council link (revokes their old one); repeatable")
+    p_links.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def _add_export(sub) -> None:
+    p_export = sub.add_parser("export", help="export a workshop: action plan, report of the day, or JSON archive")
+    p_export.add_argument("workshop_id")
+    p_export.add_argument("--format", required=True, help="pdf, docx, csv, md or json (the whole-workshop archive)")
+    p_export.add_argument("--what", default="report", help="plan or report (default: report)")
+    p_export.add_argument("--lang", default="en", help="language of the headings: en, es or fa (default: en)")
+    p_export.add_argument("-o", "--output", help="file to write (default: a name from the title, in this folder)")
+
+
+def _add_import(sub) -> None:
+    p_import = sub.add_parser("import", help="load a JSON archive as a new workshop and print its new links")
+    p_import.add_argument("file")
+    p_import.add_argument("--base-url", help=BASE_URL_HELP)
+    p_import.add_argument("--port", type=int, default=None, help=PORT_HELP)
+    p_import.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def _add_rehearse(sub) -> None:
+    p_reh = sub.add_parser("rehearse", help="fill a workshop with simulated phones so a facilitator can practise")
+    p_reh.add_argument("--url", required=True, help="the server's address, e.g. http://127.0.0.1:5000")
+    p_reh.add_argument("--join-code", required=True)
+    p_reh.add_argument("--participants", type=int, default=24)
+    p_reh.add_argument("--seed", type=int, default=None)
+    p_reh.add_argument("--pace", type=float, default=1.0,
+                       help="speed factor of the simulated people (2 = twice as fast)")
+    p_reh.add_argument("--drop-rate", type=float, default=0.05,
+                       help="chance per action that a phone drops off the network and comes back")
+    p_reh.add_argument("--duration", type=float, default=None, help="stop after this many seconds (default: Ctrl-C)")
+
+
+def _add_bench(sub) -> None:
+    p_bench = sub.add_parser("bench", help="benchmark: connect burst and vote storm with simulated phones")
+    p_bench.add_argument("--participants", type=int, default=100)
+    p_bench.add_argument("--rooms", type=int, default=10)
+    p_bench.add_argument("--json", action="store_true", help="print one JSON object")
+    p_bench.add_argument("--url", help="target a running server (its DATABASE_URL must be in this environment)")
+    p_bench.add_argument("--processes", type=int, default=1, help="server processes (2+: PostgreSQL and Redis)")
+    p_bench.add_argument("--baseline", action="store_true", help="also run a bare python-socketio broadcast server")
+    p_bench.add_argument("--async-mode", default="eventlet", choices=["eventlet", "gevent"])
+    p_bench.add_argument("--database", choices=["sqlite", "postgres"], help="default: sqlite for 1 process")
+    p_bench.add_argument("--client-processes", type=int, default=None, help="client processes (default: by size)")
+    p_bench.add_argument("--seed", type=int, default=1)
+    p_bench.add_argument("--window", type=float, default=10.0, help="seconds for the connect burst and the vote storm")
+    p_bench.add_argument("--profile", help="record the server under the vote storm with py-spy into this SVG")
+
+
+def _add_purge(sub) -> None:
+    p_purge = sub.add_parser("purge", help="erase a closed workshop's personal data (names, contacts, links); "
+                             "posts, votes and the plan stay")
+    p_purge.add_argument("workshop_id")
+    p_purge.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def _add_expire(sub) -> None:
+    p_expire = sub.add_parser("expire", help="erase the personal data of workshops older than TOKEN_TTL_DAYS "
+                              "(for cron; `serve` also does it when it starts)")
+    p_expire.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def _add_db(sub) -> None:
+    p_db = sub.add_parser("db", help="database schema")
+    db_sub = p_db.add_subparsers(dest="action", required=True)
+    db_sub.add_parser("upgrade", help="apply Alembic migrations up to the latest")
+    db_sub.add_parser("current", help="print the schema revision")
 
 
 def _raise_open_files() -> None:
@@ -299,15 +326,9 @@ def links(args) -> int:
     """
     import uuid
 
-    from sqlalchemy import select
-
     from . import create_app
     from .domain import auth, dispatch
     from .domain.errors import CommandError
-    from .models import CouncilLink, CouncilVolunteer, Participant, Room, Workshop
-
-    def fail(err: CommandError) -> int:
-        return _refuse(err, args.json)
 
     app = create_app()
     db = app.extensions["common_ground_db"]
@@ -322,46 +343,78 @@ def links(args) -> int:
         return outcome.result
 
     try:
-        with db.reading() as s:
-            ws = s.get(Workshop, args.workshop_id)
-            if ws is None:
-                return fail(CommandError("not_found", "There is no such workshop."))
-            progress = ws.progress_token
-            rooms = [(r.id, r.name) for r in s.scalars(select(Room).where(Room.workshop_id == ws.id)
-                                                        .order_by(Room.number))]
-        if progress is None:  # cannot happen after migration 0003; keep the CLI total
-            return fail(CommandError("not_found", "This workshop has no progress link."))
-        reissued: dict = {}
-        if "facilitators" in wanted:  # first: refused once the workshop is closed, before anything else changed
-            reissued["facilitator_urls"] = [
-                {"room_id": rid, "name": name,
-                 "url": f"{base}/f#{run('facilitator_invite_renew', room_id=rid)['token']}"}
-                for rid, name in rooms]
-        if "display" in wanted:
-            reissued["display_url"] = f"{base}/d#{run('display_link_renew')['token']}"
-        if "organiser" in wanted:
-            reissued["organiser_url"] = f"{base}/o#{run('organiser_link_renew')['token']}"
+        ws, rooms = _workshop_for_links(db, args.workshop_id)
+        reissued = _reissue_links(run, wanted, rooms, base)
         issued = {pid: f"{base}/council/{run('council_link_issue', participant_id=pid)['token']}"
                   for pid in args.council}
-        with db.reading() as s:
-            live = set(s.scalars(select(CouncilLink.participant_id).where(
-                CouncilLink.workshop_id == ws.id, CouncilLink.revoked_at.is_(None))))
-            council = [{"participant_id": p.id, "name": p.display_name, "group": p.group, "role": v.role,
-                        "link_active": p.id in live, **({"council_url": issued[p.id]} if p.id in issued else {})}
-                       for v, p in s.execute(select(CouncilVolunteer, Participant).join(
-                           Participant, Participant.id == CouncilVolunteer.participant_id).where(
-                           CouncilVolunteer.workshop_id == ws.id, CouncilVolunteer.role.is_not(None),
-                           Participant.removed_at.is_(None)).order_by(Participant.id))]
-            out = {"workshop_id": ws.id, "title": ws.title, "join_code": ws.join_code, "base_url": base,
-                   "participant_url": f"{base}/j/{ws.join_code}", "progress_url": f"{base}/progress/{progress}",
-                   **reissued, "council": council}
+        out = {"workshop_id": ws["id"], "title": ws["title"], "join_code": ws["join_code"], "base_url": base,
+               "participant_url": f"{base}/j/{ws['join_code']}", "progress_url": f"{base}/progress/{ws['progress']}",
+               **reissued, "council": _council_members(db, ws["id"], issued)}
     except CommandError as err:
-        return fail(err)
+        return _refuse(err, args.json)
     finally:
         db.dispose()
     if args.json:
         print(json.dumps(out))
         return 0
+    _print_links(out, reissued, issued)
+    return 0
+
+
+def _workshop_for_links(db, workshop_id) -> tuple[dict, list[tuple[int, str]]]:
+    """The workshop's id, title, join code and progress token, and its rooms (id, name) in order."""
+    from sqlalchemy import select
+
+    from .domain.errors import CommandError
+    from .models import Room, Workshop
+
+    with db.reading() as s:
+        ws = s.get(Workshop, workshop_id)
+        if ws is None:
+            raise CommandError("not_found", "There is no such workshop.")
+        found = {"id": ws.id, "title": ws.title, "join_code": ws.join_code, "progress": ws.progress_token}
+        rooms = [(r.id, r.name) for r in s.scalars(select(Room).where(Room.workshop_id == ws.id)
+                                                    .order_by(Room.number))]
+    if found["progress"] is None:  # cannot happen after migration 0003; keep the CLI total
+        raise CommandError("not_found", "This workshop has no progress link.")
+    return found, rooms
+
+
+def _reissue_links(run, wanted: set[str], rooms: list[tuple[int, str]], base: str) -> dict:
+    """New facilitator, projector and organiser links as `wanted` (the old ones stop), by `run`ning the commands."""
+    reissued: dict = {}
+    if "facilitators" in wanted:  # first: refused once the workshop is closed, before anything else changed
+        reissued["facilitator_urls"] = [
+            {"room_id": rid, "name": name,
+             "url": f"{base}/f#{run('facilitator_invite_renew', room_id=rid)['token']}"}
+            for rid, name in rooms]
+    if "display" in wanted:
+        reissued["display_url"] = f"{base}/d#{run('display_link_renew')['token']}"
+    if "organiser" in wanted:
+        reissued["organiser_url"] = f"{base}/o#{run('organiser_link_renew')['token']}"
+    return reissued
+
+
+def _council_members(db, workshop_id: int, issued: dict[int, str]) -> list[dict]:
+    """The council (volunteers with a role, not removed): whether each has a live council link, and the
+    link just issued to them, if any."""
+    from sqlalchemy import select
+
+    from .models import CouncilLink, CouncilVolunteer, Participant
+
+    with db.reading() as s:
+        live = set(s.scalars(select(CouncilLink.participant_id).where(
+            CouncilLink.workshop_id == workshop_id, CouncilLink.revoked_at.is_(None))))
+        return [{"participant_id": p.id, "name": p.display_name, "group": p.group, "role": v.role,
+                 "link_active": p.id in live, **({"council_url": issued[p.id]} if p.id in issued else {})}
+                for v, p in s.execute(select(CouncilVolunteer, Participant).join(
+                    Participant, Participant.id == CouncilVolunteer.participant_id).where(
+                    CouncilVolunteer.workshop_id == workshop_id, CouncilVolunteer.role.is_not(None),
+                    Participant.removed_at.is_(None)).order_by(Participant.id))]
+
+
+def _print_links(out: dict, reissued: dict, issued: dict[int, str]) -> None:
+    """`links` as text: every link printed, then what to do with them and which cannot be printed."""
     print(f"{out['title']} (id {out['workshop_id']})")
     print(f"  Participants:     {out['participant_url']}")
     if "display_url" in out:
@@ -371,7 +424,7 @@ def links(args) -> int:
     for f in out.get("facilitator_urls", []):
         print(f"  Facilitator, {f['name']}: {f['url']}")
     print(f"  Progress (read-only): {out['progress_url']}")
-    for m in council:
+    for m in out["council"]:
         who = m["name"] or f"participant {m['participant_id']}"
         line = f"  Council: {who} ({m['role']}, {m['group']})"
         line += f": {m['council_url']}" if "council_url" in m else (" — has a link" if m["link_active"] else "")
@@ -385,7 +438,6 @@ def links(args) -> int:
               "`--reissue organiser|display|facilitators|all` issues new ones and stops the old ones.")
     if issued:
         print("Each council link is that member's key: send it to them privately. Older links of theirs stop working.")
-    return 0
 
 
 def export(args) -> int:
