@@ -202,21 +202,44 @@ def _worker(conn, specs: list[dict], seed: int, baseline: bool) -> None:
 
 
 async def _worker_main(conn, specs, seed, baseline) -> None:
-    from .engine import Device, Person, Phone, new_session
+    """Answer the parent's steps (`Workers.ask`) one by one until it says `close`."""
     loop = asyncio.get_running_loop()
-    rng = random.Random(seed)
-    http = new_session()
-    phones: dict[int, Device] = {}
-    barriers: dict[int, list[int]] = {}
-    sends: list[dict] = []
+    side = _ClientSide(specs, seed, baseline)
+    steps = {"burst": side.burst, "seed": side.seed_posts, "prepare": side.prepare, "storm": side.storm,
+             "report": side.report, "verify": side.verify, "close": side.close}
+    while True:
+        msg = await loop.run_in_executor(None, conn.recv)
+        name, args = msg[0], msg[1:]
+        try:
+            conn.send(("ok", await steps[name](*args)))
+        except Exception as exc:  # noqa: BLE001 - the parent reports it
+            conn.send(("error", f"{type(exc).__name__}: {exc}"))
+        if name == "close":
+            return
 
-    def track(phone, idx):
+
+class _ClientSide:
+    """One client process's share of the phones, and what they sent and saw; one method per step."""
+
+    def __init__(self, specs: list[dict], seed: int, baseline: bool):
+        from .engine import new_session
+        self.specs, self.baseline = specs, baseline
+        self.rng = random.Random(seed)
+        self.http = new_session()
+        self.phones: dict[int, Any] = {}
+        self.barriers: dict[int, list[int]] = {}  # phone -> the barriers it may vote on
+        self.sends: list[dict] = []
+
+    def _track(self, phone, idx):
         def on(ev):
             if ev.get("type") == "barriers_revealed":
-                barriers[idx] = [b["id"] for b in ev["data"]["barriers"] if not b["merged_into"]]
+                self.barriers[idx] = [b["id"] for b in ev["data"]["barriers"] if not b["merged_into"]]
         phone.listeners.append(on)
 
-    async def burst(codes, t0, window):
+    async def burst(self, codes, t0, window):
+        """Every phone joins and connects at a random moment of the window."""
+        from .engine import Device, Person, Phone
+        rng, http, phones = self.rng, self.http, self.phones
         lat, fails = {}, []
 
         async def one(spec):
@@ -224,26 +247,27 @@ async def _worker_main(conn, specs, seed, baseline) -> None:
             await asyncio.sleep(max(0.0, t0 + rng.uniform(0, window) - time.monotonic()))
             start = time.monotonic()
             try:
-                if baseline:
+                if self.baseline:
                     room = spec["room"]
                     dev = Device(spec["url"], f"p:{room}:{idx}", http=http, label=f"p{idx}")
                     dev.info = {"room_id": room, "participant_id": idx}
                 else:
                     dev = Phone(spec["url"], Person.random(rng, ["en", "es", "fa"]), http=http, label=f"p{idx}")
                     await dev.join(codes[spec["ws"]])
-                track(dev, idx)
+                self._track(dev, idx)
                 phones[idx] = dev
                 await dev.connect(sync=True)
                 lat[idx] = (time.monotonic() - start) * 1000
             except Exception as exc:  # noqa: BLE001 - counted, reported
                 fails.append(f"{idx}: {type(exc).__name__}: {exc}"[:200])
-        await asyncio.gather(*(one(s) for s in specs))
+        await asyncio.gather(*(one(s) for s in self.specs))
         return {"latency_ms": list(lat.values()), "failed": fails, "done_at": time.monotonic(),
                 # every phone that joined (one dropped since reconnects when it next sends)
                 "rooms": {i: p.info["room_id"] for i, p in phones.items() if p.info.get("room_id")},
                 "connected": sum(1 for p in phones.values() if p.connected)}
 
-    async def seed_posts(indices):
+    async def seed_posts(self, indices):
+        """The chosen phones post a barrier each, a few at a time."""
         from . import samples
         gate = asyncio.Semaphore(SEED_IN_FLIGHT)  # setup, not measured: do not pile onto a busy server
 
@@ -252,10 +276,10 @@ async def _worker_main(conn, specs, seed, baseline) -> None:
                 return await post_once(i)
 
         async def post_once(i):
-            p = phones[i]
+            p = self.phones[i]
             lang = p.person.language if hasattr(p, "person") else "en"
             cid = uuid.uuid4().hex
-            ack = await p.send("barrier_post", {"text": samples.barrier_text(rng, lang)}, cid=cid, timeout=60)
+            ack = await p.send("barrier_post", {"text": samples.barrier_text(self.rng, lang)}, cid=cid, timeout=60)
             for _ in range(5):  # no answer (dropped under load): reconnect, resend the same cid
                 if ack is not None:
                     break
@@ -268,26 +292,30 @@ async def _worker_main(conn, specs, seed, baseline) -> None:
         acks = await asyncio.gather(*(post(i) for i in indices))
         return {"ok": sum(1 for a in acks if a and a.get("ok")), "refused": [a for a in acks if not a or not a["ok"]]}
 
-    async def prepare():
+    async def prepare(self):
+        """Each phone knows the barriers it may vote on (a sync for those that missed the reveal)."""
         missing = 0
-        for i, p in phones.items():
-            if baseline:
-                barriers[i] = list(range(1, POSTERS_PER_ROOM + 1))
-            elif len(barriers.get(i, [])) < BUDGET:
+        for i, p in self.phones.items():
+            if self.baseline:
+                self.barriers[i] = list(range(1, POSTERS_PER_ROOM + 1))
+            elif len(self.barriers.get(i, [])) < BUDGET:
                 ack = await _robust_sync(p)
                 room = p.info["room_id"]
-                barriers[i] = [int(k) for k, b in ack["state"]["barriers"].items()
-                               if b["room_id"] == room and not b["merged_into"]]
+                self.barriers[i] = [int(k) for k, b in ack["state"]["barriers"].items()
+                                    if b["room_id"] == room and not b["merged_into"]]
                 missing += 1
-                if len(barriers[i]) < BUDGET:
-                    raise RuntimeError(f"room {room} has {len(barriers[i])} barriers to vote on, fewer than "
+                if len(self.barriers[i]) < BUDGET:
+                    raise RuntimeError(f"room {room} has {len(self.barriers[i])} barriers to vote on, fewer than "
                                        f"the budget of {BUDGET} (seeding posts failed)")
         return {"resynced": missing}
 
-    async def storm(t0, window):
+    async def storm(self, t0, window):
+        """Every phone casts its whole budget at random moments of the window, resending when unanswered."""
+        rng, sends = self.rng, self.sends
+
         async def one(idx, p):
             times = sorted(rng.uniform(0, window) for _ in range(BUDGET))
-            targets = rng.sample(barriers[idx], BUDGET)
+            targets = rng.sample(self.barriers[idx], BUDGET)
             for at, target in zip(times, targets, strict=False):
                 await asyncio.sleep(max(0.0, t0 + at - time.monotonic()))
                 sent = time.monotonic()
@@ -308,21 +336,23 @@ async def _worker_main(conn, specs, seed, baseline) -> None:
                               "acked": time.monotonic(), "ok": bool(ack and ack.get("ok")),
                               "seq": (ack or {}).get("result", {}).get("seq"),
                               "error": None if ack and ack.get("ok") else (ack or {}).get("error", {"code": "no_ack"})})
-        await asyncio.gather(*(one(i, p) for i, p in phones.items()))
+        await asyncio.gather(*(one(i, p) for i, p in self.phones.items()))
         return {"sent": len(sends), "done_at": time.monotonic()}
 
-    async def report():
-        return {"sends": sends,
+    async def report(self):
+        """Every vote sent, and what each phone received and when."""
+        return {"sends": self.sends,
                 "devices": {i: {"room": p.info["room_id"], "arrivals": p.arrivals, "types": p.types,
-                                "duplicates": p.duplicates} for i, p in phones.items()}}
+                                "duplicates": p.duplicates} for i, p in self.phones.items()}}
 
-    async def verify():
+    async def verify(self):
+        """Each phone's fresh snapshot holds every vote it had acknowledged (else: lost)."""
         lost, checked = [], 0
-        if baseline:
+        if self.baseline:
             return {"lost": [], "checked": 0}
         by_phone: dict[int, set] = {}
         unanswered: dict[int, set] = {}  # sent, but no answer even after the resends
-        for s in sends:
+        for s in self.sends:
             if s["ok"]:
                 by_phone.setdefault(s["phone"], set()).add(f"barrier:{s['target']}")
             elif s["error"] == {"code": "no_ack"}:
@@ -340,25 +370,13 @@ async def _worker_main(conn, specs, seed, baseline) -> None:
                 lost.append({"phone": i, "vote": key})
             # committed, but the answer never reached the phone: stored once, not a duplicate
             stored_unanswered += len(unanswered.get(i, set()) & have)
-        await asyncio.gather(*(one(i, p) for i, p in phones.items()))
+        await asyncio.gather(*(one(i, p) for i, p in self.phones.items()))
         return {"lost": lost, "checked": checked, "stored_unanswered": stored_unanswered}
 
-    async def close():
-        await asyncio.gather(*(p.disconnect() for p in phones.values()), return_exceptions=True)
-        await http.close()
+    async def close(self):
+        await asyncio.gather(*(p.disconnect() for p in self.phones.values()), return_exceptions=True)
+        await self.http.close()
         return {"closed": True}
-
-    steps = {"burst": burst, "seed": seed_posts, "prepare": prepare, "storm": storm, "report": report,
-             "verify": verify, "close": close}
-    while True:
-        msg = await loop.run_in_executor(None, conn.recv)
-        name, args = msg[0], msg[1:]
-        try:
-            conn.send(("ok", await steps[name](*args)))
-        except Exception as exc:  # noqa: BLE001 - the parent reports it
-            conn.send(("error", f"{type(exc).__name__}: {exc}"))
-        if name == "close":
-            return
 
 
 def _progress(step: str) -> None:
