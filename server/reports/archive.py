@@ -64,50 +64,15 @@ def encode(data: dict) -> bytes:
 
 # -- export -----------------------------------------------------------------------------
 
-# The tables of a workshop in the archive, each read in a fixed order, and the prefix of its rows'
-# archive-local keys (None: nothing refers to its rows).
-TABLES = (
-    ("rooms", Room, Room.number, "r"),
-    ("facilitators", FacilitatorInvite, FacilitatorInvite.id, "f"),
-    ("participants", Participant, Participant.id, "p"),
-    ("barriers", Barrier, Barrier.id, "b"),
-    ("solutions", Solution, Solution.id, "s"),
-    ("merges", Merge, Merge.id, None),
-    ("votes", Vote, Vote.id, "v"),
-    ("plenary", PlenaryItem, PlenaryItem.id, "i"),
-    ("plan", PlanEntry, PlanEntry.id, "e"),
-    ("council", CouncilVolunteer, CouncilVolunteer.id, None),
-    ("plan_notes", PlanNote, PlanNote.id, None),
-    ("audit", AuditEntry, AuditEntry.id, None),
-)
-
-
 def dump(session: Session, workshop_id: str) -> dict:
     ws = session.get(Workshop, workshop_id)
     if ws is None:
         raise NotFound(workshop_id)
     t = {name: list(session.scalars(select(model).where(model.workshop_id == ws.id).order_by(order)))
-         for name, model, order, _ in TABLES}
-    key = _Keys({prefix: t[name] for name, _, _, prefix in TABLES if prefix})
-    return {
-        "format": FORMAT,
-        "version": VERSION,
-        "exported_at": _iso(utcnow()),
-        "workshop": _dump_workshop(ws),
-        "rooms": _dump_rooms(key, t["rooms"]),
-        "facilitators": _dump_facilitators(key, t["facilitators"]),
-        "participants": _dump_participants(key, t["participants"]),
-        "barriers": _dump_barriers(key, t["barriers"]),
-        "solutions": _dump_solutions(key, t["solutions"]),
-        "merges": _dump_merges(key, t["merges"]),
-        "votes": _dump_votes(key, t["votes"]),
-        "plenary": _dump_plenary(key, t["plenary"]),
-        "plan": _dump_plan(key, t["plan"]),
-        "council": _dump_council(key, t["council"]),
-        # Council members' links are secrets: not archived (the organiser issues new ones after an import).
-        "plan_notes": _dump_plan_notes(key, t["plan_notes"]),
-        "audit": _dump_audit(key, t["audit"]),
-    }
+         for name, model, order, _, _ in TABLES}
+    key = _Keys({prefix: t[name] for name, _, _, prefix, _ in TABLES if prefix})
+    return {"format": FORMAT, "version": VERSION, "exported_at": _iso(utcnow()), "workshop": _dump_workshop(ws),
+            **{name: write(key, t[name]) for name, _, _, _, write in TABLES}}
 
 
 class _Keys:
@@ -212,6 +177,7 @@ def _dump_plan(key: _Keys, entries: list[PlanEntry]) -> list[dict]:
 
 
 def _dump_council(key: _Keys, volunteers: list[CouncilVolunteer]) -> list[dict]:
+    # Council members' links are secrets: not archived (the organiser issues new ones after an import).
     return [{"participant": key("p", v.participant_id), "contact": v.contact if v.consent else None,
              "consent": v.consent, "role": v.role, "created_at": _iso(v.created_at)} for v in volunteers]
 
@@ -250,6 +216,24 @@ def _actor(key: _Keys, a: str) -> str:
 def _dump_audit(key: _Keys, audit: list[AuditEntry]) -> list[dict]:
     return [{"actor": _actor(key, a.actor), "action": a.action, "detail": _audit_detail(key, a.detail),
              "at": _iso(a.at)} for a in audit]
+
+
+# The sections of the archive after "workshop", in order: each a table, read in a fixed order, the prefix
+# of its rows' archive-local keys (None: nothing refers to them), and the function that writes it.
+TABLES = (
+    ("rooms", Room, Room.number, "r", _dump_rooms),
+    ("facilitators", FacilitatorInvite, FacilitatorInvite.id, "f", _dump_facilitators),
+    ("participants", Participant, Participant.id, "p", _dump_participants),
+    ("barriers", Barrier, Barrier.id, "b", _dump_barriers),
+    ("solutions", Solution, Solution.id, "s", _dump_solutions),
+    ("merges", Merge, Merge.id, None, _dump_merges),
+    ("votes", Vote, Vote.id, "v", _dump_votes),
+    ("plenary", PlenaryItem, PlenaryItem.id, "i", _dump_plenary),
+    ("plan", PlanEntry, PlanEntry.id, "e", _dump_plan),
+    ("council", CouncilVolunteer, CouncilVolunteer.id, None, _dump_council),
+    ("plan_notes", PlanNote, PlanNote.id, None, _dump_plan_notes),
+    ("audit", AuditEntry, AuditEntry.id, None, _dump_audit),
+)
 
 
 # -- import -----------------------------------------------------------------------------
@@ -301,6 +285,14 @@ def _need(obj: Any, field: str, kind, where: str, optional: bool = False):
     return value
 
 
+def _one_of(obj: Any, field: str, allowed: tuple[str, ...], where: str) -> str:
+    """A required field that takes one of a few words (a phase, a group)."""
+    value = _need(obj, field, str, where)
+    if value not in allowed:
+        raise ArchiveError(f"{where}.{field}: unknown {field} {value!r}")
+    return value
+
+
 def _list(data: dict, name: str) -> list:
     value = data.get(name, [])
     if not isinstance(value, list):
@@ -341,9 +333,7 @@ def _load_workshop(session: Session, w: Any) -> tuple[Workshop, dict[str, str]]:
     title = _need(w, "title", str, "workshop")
     if not title.strip() or len(title) > rules.MAX_TITLE_CHARS:
         raise ArchiveError("workshop.title: must be 1-200 characters")
-    phase = _need(w, "phase", str, "workshop")
-    if phase not in rules.WORKSHOP_PHASES:
-        raise ArchiveError(f"workshop.phase: unknown phase {phase!r}")
+    phase = _one_of(w, "phase", rules.WORKSHOP_PHASES, "workshop")
     languages = _need(w, "languages", list, "workshop")
     if not languages or not all(isinstance(x, str) and x in rules.KNOWN_LANGUAGES for x in languages):
         raise ArchiveError("workshop.languages: unknown language")
@@ -405,9 +395,7 @@ class _Import:
         for n, r in enumerate(records):
             where = f"rooms[{n}]"
             k = self.new_key(r, "r", where)
-            rphase = _need(r, "phase", str, where)
-            if rphase not in rules.ROOM_PHASES:
-                raise ArchiveError(f"{where}.phase: unknown phase {rphase!r}")
+            rphase = _one_of(r, "phase", rules.ROOM_PHASES, where)
             room = self.add(Room(workshop_id=self.ws.id, number=_need(r, "number", int, where),
                                  name=_need(r, "name", str, where), phase=rphase, revealed=bool(r.get("revealed")),
                                  deadline=_dt(r.get("deadline"), where),
@@ -435,9 +423,7 @@ class _Import:
         for n, p in enumerate(records):
             where = f"participants[{n}]"
             k = self.new_key(p, "p", where)
-            group = _need(p, "group", str, where)
-            if group not in rules.GROUPS:
-                raise ArchiveError(f"{where}.group: unknown group {group!r}")
+            group = _one_of(p, "group", rules.GROUPS, where)
             # Participants get a fresh random token no one holds: they join again with the join code.
             self.add(Participant(workshop_id=self.ws.id, room_id=self.ref(p.get("room"), "r", where),
                                  display_name=_need(p, "name", str, where, True), group=group,
