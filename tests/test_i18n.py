@@ -5,7 +5,9 @@
 - every key the pages use exists in en.json: t("…") / hasKey("…") and any other
   quoted key literal in web/js, data-i18n*="…" in web/*.html, and the families
   built from a template (t(`phase.${p}`)) expanded over the values they take;
-- the language list in web/js/i18n.js names exactly the catalogue files.
+- the language list in web/js/i18n.js names exactly the catalogue files;
+- the exports' labels (server/reports/i18n.py) are in the catalogues: `report.<name>`, or the
+  page's key it shares, for every label the report code asks for.
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from server.domain import rules
+from server.reports import i18n as report_i18n
 
 ROOT = Path(__file__).resolve().parents[1]
 WEB = ROOT / "web"
@@ -200,3 +203,26 @@ def test_every_key_family_built_from_a_template_is_complete():
             if not _exists(key):
                 missing.append(f"{key} (from {pattern})")
     assert not missing, "keys missing from web/i18n/en.json:\n" + "\n".join(missing)
+
+
+# ---------------------------------------------------------------- the exports' labels
+
+
+def test_every_shared_report_label_is_a_page_key_and_not_also_a_report_key():
+    missing = sorted(f"{name} -> {key}" for name, key in report_i18n.SHARED.items() if key not in EN)
+    assert not missing, "server/reports/i18n.py SHARED names keys not in web/i18n/en.json:\n" + "\n".join(missing)
+    twice = sorted(name for name in report_i18n.SHARED if f"{report_i18n.PREFIX}{name}" in EN)
+    assert not twice, f"labels both shared and under report.: {twice}"
+
+
+def test_every_label_the_exports_ask_for_is_in_every_language():
+    """t("name") in server/reports, and the families the labels build from the day's vocabulary."""
+    sources = "\n".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "server" / "reports").glob("*.py")))
+    asked = set(re.findall(r"""\bt\(\s*"([a-z_]+)"\s*[,)]""", sources))
+    assert len(asked) > 50, "the label scan found too little; has the code layout changed?"
+    asked |= {f"status_{s}" for s in rules.PLAN_STATUSES} | {f"group_{g}" for g in rules.GROUPS}
+    asked |= {f"field_{f}" for f in rules.PLAN_FIELDS} | {f"role_{r}" for r in rules.COUNCIL_ROLES}
+    asked |= {f"phase_{p}" for p in (*rules.ROOM_PHASES, *rules.WORKSHOP_PHASES)}
+    for lang, labels in report_i18n.CATALOGUE.items():
+        missing = sorted(asked - set(labels))
+        assert not missing, f"{lang}: export labels missing from web/i18n/{lang}.json: {missing}"

@@ -68,130 +68,172 @@ def dump(session: Session, workshop_id: str) -> dict:
     ws = session.get(Workshop, workshop_id)
     if ws is None:
         raise NotFound(workshop_id)
+    t = {name: list(session.scalars(select(model).where(model.workshop_id == ws.id).order_by(order)))
+         for name, model, order, _, _ in TABLES}
+    key = _Keys({prefix: t[name] for name, _, _, prefix, _ in TABLES if prefix})
+    return {"format": FORMAT, "version": VERSION, "exported_at": _iso(utcnow()), "workshop": _dump_workshop(ws),
+            **{name: write(key, t[name]) for name, _, _, _, write in TABLES}}
 
-    def rows(model, *order):
-        return list(session.scalars(select(model).where(model.workshop_id == ws.id).order_by(*order)))
 
-    rooms = rows(Room, Room.number)
-    invites = rows(FacilitatorInvite, FacilitatorInvite.id)
-    people = rows(Participant, Participant.id)
-    barriers = rows(Barrier, Barrier.id)
-    solutions = rows(Solution, Solution.id)
-    merges = rows(Merge, Merge.id)
-    votes = rows(Vote, Vote.id)
-    plenary = rows(PlenaryItem, PlenaryItem.id)
-    entries = rows(PlanEntry, PlanEntry.id)
-    volunteers = rows(CouncilVolunteer, CouncilVolunteer.id)
-    notes = rows(PlanNote, PlanNote.id)
-    audit = rows(AuditEntry, AuditEntry.id)
+class _Keys:
+    """The archive-local keys ("r1", "p3", "b12"...) of a workshop's rows: key("p", participant id)."""
 
-    keys: dict[str, dict[int, str]] = {}
+    def __init__(self, rows_by_prefix: dict[str, list]):
+        self._keys = {prefix: {row.id: f"{prefix}{n}" for n, row in enumerate(rows, 1)}
+                      for prefix, rows in rows_by_prefix.items()}
 
-    def number(prefix: str, ids) -> None:
-        keys[prefix] = {i: f"{prefix}{n}" for n, i in enumerate(ids, 1)}
+    def __call__(self, prefix: str, i: int | None) -> str | None:
+        return None if i is None else self._keys[prefix].get(i)
 
-    number("r", [r.id for r in rooms])
-    number("f", [i.id for i in invites])
-    number("p", [p.id for p in people])
-    number("b", [b.id for b in barriers])
-    number("s", [s.id for s in solutions])
-    number("v", [v.id for v in votes])
-    number("i", [i.id for i in plenary])
-    number("e", [e.id for e in entries])
+    def known(self, prefix: str, i: Any) -> bool:
+        return i in self._keys[prefix]
 
-    def key(prefix: str, i: int | None) -> str | None:
-        return None if i is None else keys[prefix].get(i)
 
-    def post(x, prefix: str) -> dict:
-        out = {"key": key(prefix, x.id), "room": key("r", x.room_id),
-               "text": "" if x.withdrawn else x.text, "anonymous": x.anonymous,
-               "hidden": x.hidden, "hidden_reason": x.hidden_reason, "withdrawn": x.withdrawn,
-               "created_at": _iso(x.created_at)}
-        # The one place authorship could leak: only a post shown with its author's name keeps the author.
-        if not x.anonymous and x.author_id is not None:
-            out["author"] = key("p", x.author_id)
-        return out
+def _dump_workshop(ws: Workshop) -> dict:
+    return {"title": ws.title, "date": ws.date, "place": ws.place, "languages": list(ws.languages),
+            "display_language": ws.display_language, "join_code": ws.join_code,
+            "vote_budget": ws.vote_budget, "live_tallies": ws.live_tallies, "phase": ws.phase,
+            "paused": ws.paused, "pause_message": ws.pause_message, "seq": ws.seq, "created_at": _iso(ws.created_at)}
 
-    def target(kind: str, i: int) -> str | None:
-        return key({"barrier": "b", "solution": "s", "plenary": "i"}[kind], i)
 
-    def co_lead_keys(fields: dict) -> dict:
-        """An action's co-leads are participants: archived by their p-key like every other reference."""
-        out = dict(fields)
-        for f in rules.CO_LEAD_FIELDS:
-            v = out.get(f, "")
-            out[f] = (key("p", int(v)) or "") if isinstance(v, str) and v.isdigit() else ""
-        return out
+def _dump_rooms(key: _Keys, rooms: list[Room]) -> list[dict]:
+    return [{"key": key("r", r.id), "number": r.number, "name": r.name, "phase": r.phase,
+             "revealed": r.revealed, "deadline": _iso(r.deadline),
+             "help_requested_at": _iso(r.help_requested_at), "help_message": r.help_message} for r in rooms]
 
-    def audit_detail(detail: dict) -> dict:
-        out = {}
-        for k, v in detail.items():
-            prefix = AUDIT_REFS.get(k)
-            if k == "id" and detail.get("kind") in ("barrier", "solution"):
-                out[k] = key("b" if detail["kind"] == "barrier" else "s", v)
-            elif prefix and isinstance(v, list):
-                out[k] = [key(prefix, x) for x in v]
-            elif prefix and isinstance(v, int):
-                out[k] = key(prefix, v)
-            else:
-                out[k] = v
-        return out
 
-    def actor(a: str) -> str:
-        role, _, ident = a.partition(":")
-        if role == "facilitator" and ident.isdigit():
-            return f"facilitator:{key('f', int(ident))}"
-        if role == "participant" and ident.isdigit():
-            return f"participant:{key('p', int(ident))}"
-        return role
+def _dump_facilitators(key: _Keys, invites: list[FacilitatorInvite]) -> list[dict]:
+    return [{"key": key("f", i.id), "room": key("r", i.room_id), "name": i.name,
+             "revoked_at": _iso(i.revoked_at), "created_at": _iso(i.created_at)} for i in invites]
 
-    return {
-        "format": FORMAT,
-        "version": VERSION,
-        "exported_at": _iso(utcnow()),
-        "workshop": {"title": ws.title, "date": ws.date, "place": ws.place, "languages": list(ws.languages),
-                     "display_language": ws.display_language, "join_code": ws.join_code,
-                     "vote_budget": ws.vote_budget, "live_tallies": ws.live_tallies, "phase": ws.phase,
-                     "paused": ws.paused, "pause_message": ws.pause_message, "seq": ws.seq, "created_at": _iso(ws.created_at)},
-        "rooms": [{"key": key("r", r.id), "number": r.number, "name": r.name, "phase": r.phase,
-                   "revealed": r.revealed, "deadline": _iso(r.deadline),
-                   "help_requested_at": _iso(r.help_requested_at), "help_message": r.help_message} for r in rooms],
-        "facilitators": [{"key": key("f", i.id), "room": key("r", i.room_id), "name": i.name,
-                          "revoked_at": _iso(i.revoked_at), "created_at": _iso(i.created_at)} for i in invites],
-        "participants": [{"key": key("p", p.id), "room": key("r", p.room_id), "name": p.display_name,
-                          "group": p.group, "language": p.language, "anonymous": p.anonymous,
-                          "removed_at": _iso(p.removed_at), "joined_at": _iso(p.joined_at)} for p in people],
-        "barriers": [{**post(b, "b"), "shared": b.is_shared, "merged_into": key("b", b.merged_into_id)}
-                     for b in barriers],
-        "solutions": [{**post(s, "s"), "barrier": key("b", s.barrier_id)} for s in solutions],
-        "merges": [{"room": key("r", m.room_id), "shared": key("b", m.shared_id),
-                    "members": [key("b", i) for i in m.member_ids],
-                    "moved_votes": [{"vote": key("v", x["vote_id"]), "from": key("b", x["from"])}
-                                    for x in m.moved_votes if x.get("vote_id") in keys["v"]],
-                    "returned_votes": m.returned_votes, "created_at": _iso(m.created_at),
-                    "undone_at": _iso(m.undone_at)} for m in merges],
-        "votes": [{"key": key("v", v.id), "voter": key("p", v.participant_id), "target_type": v.target_type,
-                   "target": target(v.target_type, v.target_id), "created_at": _iso(v.created_at)}
-                  for v in votes if target(v.target_type, v.target_id) is not None],
-        "plenary": [{"key": key("i", i.id), "room": key("r", i.room_id), "barrier": key("b", i.barrier_id),
-                     "text": i.text, "room_votes": i.room_votes,
-                     "solutions": [{"solution": key("s", s["id"]), "text": s["text"], "votes": s["votes"]}
-                                   for s in i.solutions],
-                     "merged_into": key("i", i.merged_into_id),
-                     "created_at": _iso(i.created_at)} for i in plenary],
-        "plan": [{"key": key("e", e.id), "plenary_item": key("i", e.plenary_item_id), "fields": co_lead_keys(e.fields),
-                  "versions": dict(e.versions), "position": e.position, "created_at": _iso(e.created_at)}
-                 for e in entries],
-        "council": [{"participant": key("p", v.participant_id), "contact": v.contact if v.consent else None,
-                     "consent": v.consent, "role": v.role, "created_at": _iso(v.created_at)} for v in volunteers],
-        # Council members' links are secrets: not archived (the organiser issues new ones after an import).
-        "plan_notes": [{"entry": key("e", n.entry_id), "text": n.text,
-                        "author": {"role": n.author.get("role"), "group": n.author.get("group"),
-                                   "participant": key("p", n.author.get("participant_id"))},
-                        "created_at": _iso(n.created_at)} for n in notes],
-        "audit": [{"actor": actor(a.actor), "action": a.action, "detail": audit_detail(a.detail),
-                   "at": _iso(a.at)} for a in audit],
-    }
+
+def _dump_participants(key: _Keys, people: list[Participant]) -> list[dict]:
+    return [{"key": key("p", p.id), "room": key("r", p.room_id), "name": p.display_name,
+             "group": p.group, "language": p.language, "anonymous": p.anonymous,
+             "removed_at": _iso(p.removed_at), "joined_at": _iso(p.joined_at)} for p in people]
+
+
+def _dump_post(key: _Keys, x: Barrier | Solution, prefix: str) -> dict:
+    out = {"key": key(prefix, x.id), "room": key("r", x.room_id),
+           "text": "" if x.withdrawn else x.text, "anonymous": x.anonymous,
+           "hidden": x.hidden, "hidden_reason": x.hidden_reason, "withdrawn": x.withdrawn,
+           "created_at": _iso(x.created_at)}
+    # The one place authorship could leak: only a post shown with its author's name keeps the author.
+    if not x.anonymous and x.author_id is not None:
+        out["author"] = key("p", x.author_id)
+    return out
+
+
+def _dump_barriers(key: _Keys, barriers: list[Barrier]) -> list[dict]:
+    return [{**_dump_post(key, b, "b"), "shared": b.is_shared, "merged_into": key("b", b.merged_into_id)}
+            for b in barriers]
+
+
+def _dump_solutions(key: _Keys, solutions: list[Solution]) -> list[dict]:
+    return [{**_dump_post(key, s, "s"), "barrier": key("b", s.barrier_id)} for s in solutions]
+
+
+def _dump_merges(key: _Keys, merges: list[Merge]) -> list[dict]:
+    return [{"room": key("r", m.room_id), "shared": key("b", m.shared_id),
+             "members": [key("b", i) for i in m.member_ids],
+             "moved_votes": [{"vote": key("v", x["vote_id"]), "from": key("b", x["from"])}
+                             for x in m.moved_votes if key.known("v", x.get("vote_id"))],
+             "returned_votes": m.returned_votes, "created_at": _iso(m.created_at),
+             "undone_at": _iso(m.undone_at)} for m in merges]
+
+
+def _target(key: _Keys, kind: str, i: int) -> str | None:
+    return key({"barrier": "b", "solution": "s", "plenary": "i"}[kind], i)
+
+
+def _dump_votes(key: _Keys, votes: list[Vote]) -> list[dict]:
+    return [{"key": key("v", v.id), "voter": key("p", v.participant_id), "target_type": v.target_type,
+             "target": _target(key, v.target_type, v.target_id), "created_at": _iso(v.created_at)}
+            for v in votes if _target(key, v.target_type, v.target_id) is not None]
+
+
+def _dump_plenary(key: _Keys, plenary: list[PlenaryItem]) -> list[dict]:
+    return [{"key": key("i", i.id), "room": key("r", i.room_id), "barrier": key("b", i.barrier_id),
+             "text": i.text, "room_votes": i.room_votes,
+             "solutions": [{"solution": key("s", s["id"]), "text": s["text"], "votes": s["votes"]}
+                           for s in i.solutions],
+             "merged_into": key("i", i.merged_into_id),
+             "created_at": _iso(i.created_at)} for i in plenary]
+
+
+def _co_lead_keys(key: _Keys, fields: dict) -> dict:
+    """An action's co-leads are participants: archived by their p-key like every other reference."""
+    out = dict(fields)
+    for f in rules.CO_LEAD_FIELDS:
+        v = out.get(f, "")
+        out[f] = (key("p", int(v)) or "") if isinstance(v, str) and v.isdigit() else ""
+    return out
+
+
+def _dump_plan(key: _Keys, entries: list[PlanEntry]) -> list[dict]:
+    return [{"key": key("e", e.id), "plenary_item": key("i", e.plenary_item_id), "fields": _co_lead_keys(key, e.fields),
+             "versions": dict(e.versions), "position": e.position, "created_at": _iso(e.created_at)}
+            for e in entries]
+
+
+def _dump_council(key: _Keys, volunteers: list[CouncilVolunteer]) -> list[dict]:
+    # Council members' links are secrets: not archived (the organiser issues new ones after an import).
+    return [{"participant": key("p", v.participant_id), "contact": v.contact if v.consent else None,
+             "consent": v.consent, "role": v.role, "created_at": _iso(v.created_at)} for v in volunteers]
+
+
+def _dump_plan_notes(key: _Keys, notes: list[PlanNote]) -> list[dict]:
+    return [{"entry": key("e", n.entry_id), "text": n.text,
+             "author": {"role": n.author.get("role"), "group": n.author.get("group"),
+                        "participant": key("p", n.author.get("participant_id"))},
+             "created_at": _iso(n.created_at)} for n in notes]
+
+
+def _audit_detail(key: _Keys, detail: dict) -> dict:
+    out = {}
+    for k, v in detail.items():
+        prefix = AUDIT_REFS.get(k)
+        if k == "id" and detail.get("kind") in ("barrier", "solution"):
+            out[k] = key("b" if detail["kind"] == "barrier" else "s", v)
+        elif prefix and isinstance(v, list):
+            out[k] = [key(prefix, x) for x in v]
+        elif prefix and isinstance(v, int):
+            out[k] = key(prefix, v)
+        else:
+            out[k] = v
+    return out
+
+
+def _actor(key: _Keys, a: str) -> str:
+    role, _, ident = a.partition(":")
+    if role == "facilitator" and ident.isdigit():
+        return f"facilitator:{key('f', int(ident))}"
+    if role == "participant" and ident.isdigit():
+        return f"participant:{key('p', int(ident))}"
+    return role
+
+
+def _dump_audit(key: _Keys, audit: list[AuditEntry]) -> list[dict]:
+    return [{"actor": _actor(key, a.actor), "action": a.action, "detail": _audit_detail(key, a.detail),
+             "at": _iso(a.at)} for a in audit]
+
+
+# The sections of the archive after "workshop", in order: each a table, read in a fixed order, the prefix
+# of its rows' archive-local keys (None: nothing refers to them), and the function that writes it.
+TABLES = (
+    ("rooms", Room, Room.number, "r", _dump_rooms),
+    ("facilitators", FacilitatorInvite, FacilitatorInvite.id, "f", _dump_facilitators),
+    ("participants", Participant, Participant.id, "p", _dump_participants),
+    ("barriers", Barrier, Barrier.id, "b", _dump_barriers),
+    ("solutions", Solution, Solution.id, "s", _dump_solutions),
+    ("merges", Merge, Merge.id, None, _dump_merges),
+    ("votes", Vote, Vote.id, "v", _dump_votes),
+    ("plenary", PlenaryItem, PlenaryItem.id, "i", _dump_plenary),
+    ("plan", PlanEntry, PlanEntry.id, "e", _dump_plan),
+    ("council", CouncilVolunteer, CouncilVolunteer.id, None, _dump_council),
+    ("plan_notes", PlanNote, PlanNote.id, None, _dump_plan_notes),
+    ("audit", AuditEntry, AuditEntry.id, None, _dump_audit),
+)
 
 
 # -- import -----------------------------------------------------------------------------
@@ -243,6 +285,14 @@ def _need(obj: Any, field: str, kind, where: str, optional: bool = False):
     return value
 
 
+def _one_of(obj: Any, field: str, allowed: tuple[str, ...], where: str) -> str:
+    """A required field that takes one of a few words (a phase, a group)."""
+    value = _need(obj, field, str, where)
+    if value not in allowed:
+        raise ArchiveError(f"{where}.{field}: unknown {field} {value!r}")
+    return value
+
+
 def _list(data: dict, name: str) -> list:
     value = data.get(name, [])
     if not isinstance(value, list):
@@ -257,15 +307,33 @@ def load(session: Session, data: dict) -> dict:
     raises ArchiveError; the caller's transaction then rolls back, so a bad
     archive changes nothing.
     """
+    ws, tokens = _load_workshop(session, data.get("workshop"))
+    into = _Import(session, ws)
+    room_names = into.rooms(_list(data, "rooms"))
+    facilitators = into.facilitators(_list(data, "facilitators"), room_names)
+    into.participants(_list(data, "participants"))
+    into.barriers(_list(data, "barriers"))
+    into.solutions(_list(data, "solutions"))
+    into.plenary(_list(data, "plenary"))
+    into.votes(_list(data, "votes"))
+    into.merges(_list(data, "merges"))
+    into.plan(_list(data, "plan"))
+    into.council(_list(data, "council"))
+    into.plan_notes(data.get("plan_notes") or [])  # absent in archives from before the council notes
+    into.audit(_list(data, "audit"))
+    session.flush()
+    return {"workshop_id": ws.id, "title": ws.title, "join_code": ws.join_code, **tokens,
+            "facilitators": facilitators, "languages": list(ws.languages), "vote_budget": ws.vote_budget}
+
+
+def _load_workshop(session: Session, w: Any) -> tuple[Workshop, dict[str, str]]:
+    """The new workshop row, checked, with a join code no other workshop has, and its new secret tokens."""
     from ..domain.workshops import new_join_code
 
-    w = data.get("workshop")
     title = _need(w, "title", str, "workshop")
     if not title.strip() or len(title) > rules.MAX_TITLE_CHARS:
         raise ArchiveError("workshop.title: must be 1-200 characters")
-    phase = _need(w, "phase", str, "workshop")
-    if phase not in rules.WORKSHOP_PHASES:
-        raise ArchiveError(f"workshop.phase: unknown phase {phase!r}")
+    phase = _one_of(w, "phase", rules.WORKSHOP_PHASES, "workshop")
     languages = _need(w, "languages", list, "workshop")
     if not languages or not all(isinstance(x, str) and x in rules.KNOWN_LANGUAGES for x in languages):
         raise ArchiveError("workshop.languages: unknown language")
@@ -290,169 +358,206 @@ def load(session: Session, data: dict) -> dict:
         raise ArchiveError("workshop.display_language: not one of the workshop's languages")
     session.add(ws)
     session.flush()
+    return ws, {"organiser_token": organiser, "display_token": display, "progress_token": progress}
 
-    ids: dict[str, int] = {}
 
-    def ref(value: Any, prefix: str, where: str, optional: bool = False) -> int | None:
+class _Import:
+    """An archive's rows added to a new workshop, one method per section, in an order where every
+    reference points back (or, for merges on the board, is set once its section is in); `ids` maps
+    each archive key to its new row's id."""
+
+    def __init__(self, session: Session, ws: Workshop):
+        self.session, self.ws = session, ws
+        self.ids: dict[str, int] = {}
+
+    def ref(self, value: Any, prefix: str, where: str, optional: bool = False) -> int | None:
         if value is None and optional:
             return None
-        if not isinstance(value, str) or not value.startswith(prefix) or value not in ids:
+        if not isinstance(value, str) or not value.startswith(prefix) or value not in self.ids:
             raise ArchiveError(f"{where}: refers to {value!r}, which is not in the archive")
-        return ids[value]
+        return self.ids[value]
 
-    def new_key(obj: dict, prefix: str, where: str) -> str:
+    def new_key(self, obj: dict, prefix: str, where: str) -> str:
         k = _need(obj, "key", str, where)
-        if not k.startswith(prefix) or k in ids:
+        if not k.startswith(prefix) or k in self.ids:
             raise ArchiveError(f"{where}.key: {k!r} is not a new {prefix}-key")
         return k
 
-    def add(row, k: str):
-        session.add(row)
-        session.flush()
-        ids[k] = row.id
+    def add(self, row, k: str):
+        self.session.add(row)
+        self.session.flush()
+        self.ids[k] = row.id
         return row
 
-    facilitators = []
-    for n, r in enumerate(_list(data, "rooms")):
-        where = f"rooms[{n}]"
-        k = new_key(r, "r", where)
-        rphase = _need(r, "phase", str, where)
-        if rphase not in rules.ROOM_PHASES:
-            raise ArchiveError(f"{where}.phase: unknown phase {rphase!r}")
-        add(Room(workshop_id=ws.id, number=_need(r, "number", int, where), name=_need(r, "name", str, where),
-                 phase=rphase, revealed=bool(r.get("revealed")), deadline=_dt(r.get("deadline"), where),
-                 help_requested_at=_dt(r.get("help_requested_at"), where),
-                 help_message=_need(r, "help_message", str, where, True)), k)
-    room_names = {ids[r["key"]]: r["name"] for r in _list(data, "rooms")}
-    for n, f in enumerate(_list(data, "facilitators")):
-        where = f"facilitators[{n}]"
-        k = new_key(f, "f", where)
-        token = auth.new_token()
-        revoked = _dt(f.get("revoked_at"), where)
-        inv = add(FacilitatorInvite(workshop_id=ws.id, room_id=ref(f.get("room"), "r", where),
-                                    name=_need(f, "name", str, where, True), token_hash=auth.token_hash(token),
-                                    revoked_at=revoked, created_at=_when(f.get("created_at"), where)), k)
-        if revoked is None:
-            facilitators.append({"room_id": inv.room_id, "room": room_names[inv.room_id], "token": token})
-    for n, p in enumerate(_list(data, "participants")):
-        where = f"participants[{n}]"
-        k = new_key(p, "p", where)
-        group = _need(p, "group", str, where)
-        if group not in rules.GROUPS:
-            raise ArchiveError(f"{where}.group: unknown group {group!r}")
-        # Participants get a fresh random token no one holds: they join again with the join code.
-        add(Participant(workshop_id=ws.id, room_id=ref(p.get("room"), "r", where),
-                        display_name=_need(p, "name", str, where, True), group=group,
-                        language=_need(p, "language", str, where), anonymous=bool(p.get("anonymous", True)),
-                        token_hash=auth.token_hash(auth.new_token()), removed_at=_dt(p.get("removed_at"), where),
-                        joined_at=_when(p.get("joined_at"), where)), k)
+    def rooms(self, records: list) -> dict[int, str]:
+        """Adds the rooms; returns their names by new id."""
+        names = {}
+        for n, r in enumerate(records):
+            where = f"rooms[{n}]"
+            k = self.new_key(r, "r", where)
+            rphase = _one_of(r, "phase", rules.ROOM_PHASES, where)
+            room = self.add(Room(workshop_id=self.ws.id, number=_need(r, "number", int, where),
+                                 name=_need(r, "name", str, where), phase=rphase, revealed=bool(r.get("revealed")),
+                                 deadline=_dt(r.get("deadline"), where),
+                                 help_requested_at=_dt(r.get("help_requested_at"), where),
+                                 help_message=_need(r, "help_message", str, where, True)), k)
+            names[room.id] = room.name
+        return names
 
-    def post_fields(x: dict, where: str) -> dict:
-        return {"workshop_id": ws.id, "room_id": ref(x.get("room"), "r", where),
-                "author_id": ref(x.get("author"), "p", where, optional=True),
+    def facilitators(self, records: list, room_names: dict[int, str]) -> list[dict]:
+        """Adds the facilitator links with new tokens; returns the links not revoked (room and token)."""
+        links = []
+        for n, f in enumerate(records):
+            where = f"facilitators[{n}]"
+            k = self.new_key(f, "f", where)
+            token = auth.new_token()
+            revoked = _dt(f.get("revoked_at"), where)
+            inv = self.add(FacilitatorInvite(workshop_id=self.ws.id, room_id=self.ref(f.get("room"), "r", where),
+                                             name=_need(f, "name", str, where, True), token_hash=auth.token_hash(token),
+                                             revoked_at=revoked, created_at=_when(f.get("created_at"), where)), k)
+            if revoked is None:
+                links.append({"room_id": inv.room_id, "room": room_names[inv.room_id], "token": token})
+        return links
+
+    def participants(self, records: list) -> None:
+        for n, p in enumerate(records):
+            where = f"participants[{n}]"
+            k = self.new_key(p, "p", where)
+            group = _one_of(p, "group", rules.GROUPS, where)
+            # Participants get a fresh random token no one holds: they join again with the join code.
+            self.add(Participant(workshop_id=self.ws.id, room_id=self.ref(p.get("room"), "r", where),
+                                 display_name=_need(p, "name", str, where, True), group=group,
+                                 language=_need(p, "language", str, where), anonymous=bool(p.get("anonymous", True)),
+                                 token_hash=auth.token_hash(auth.new_token()),
+                                 removed_at=_dt(p.get("removed_at"), where), joined_at=_when(p.get("joined_at"), where)),
+                     k)
+
+    def post_fields(self, x: dict, where: str) -> dict:
+        """The columns barriers and solutions share."""
+        return {"workshop_id": self.ws.id, "room_id": self.ref(x.get("room"), "r", where),
+                "author_id": self.ref(x.get("author"), "p", where, optional=True),
                 "text": _need(x, "text", str, where), "anonymous": bool(x.get("anonymous", True)),
                 "hidden": bool(x.get("hidden")), "hidden_reason": _need(x, "hidden_reason", str, where, True),
                 "withdrawn": bool(x.get("withdrawn")), "created_at": _when(x.get("created_at"), where)}
 
-    barrier_rows = []
-    for n, b in enumerate(_list(data, "barriers")):
-        where = f"barriers[{n}]"
-        k = new_key(b, "b", where)
-        barrier_rows.append((add(Barrier(is_shared=bool(b.get("shared")), **post_fields(b, where)), k), b, where))
-    for row, b, where in barrier_rows:  # merged_into may point forward
-        row.merged_into_id = ref(b.get("merged_into"), "b", where, optional=True)
-    for n, s in enumerate(_list(data, "solutions")):
-        where = f"solutions[{n}]"
-        k = new_key(s, "s", where)
-        add(Solution(barrier_id=ref(s.get("barrier"), "b", where), **post_fields(s, where)), k)
-    plenary_rows = []
-    for n, i in enumerate(_list(data, "plenary")):
-        where = f"plenary[{n}]"
-        k = new_key(i, "i", where)
-        sols = []
-        for m, s in enumerate(_need(i, "solutions", list, where)):
-            sols.append({"id": ref(s.get("solution") if isinstance(s, dict) else None, "s", f"{where}.solutions[{m}]"),
-                         "text": _need(s, "text", str, where), "votes": _need(s, "votes", int, where)})
-        plenary_rows.append((add(PlenaryItem(
-            workshop_id=ws.id, room_id=ref(i.get("room"), "r", where), barrier_id=ref(i.get("barrier"), "b", where),
-            text=_need(i, "text", str, where), room_votes=_need(i, "room_votes", int, where), solutions=sols,
-            created_at=_when(i.get("created_at"), where)), k), i, where))
-    for row, i, where in plenary_rows:  # merged on the plenary board; may point forward
-        row.merged_into_id = ref(i.get("merged_into"), "i", where, optional=True)
-    prefixes = {"barrier": "b", "solution": "s", "plenary": "i"}
-    for n, v in enumerate(_list(data, "votes")):
-        where = f"votes[{n}]"
-        k = new_key(v, "v", where)
-        kind = _need(v, "target_type", str, where)
-        if kind not in prefixes:
-            raise ArchiveError(f"{where}.target_type: unknown {kind!r}")
-        add(Vote(workshop_id=ws.id, participant_id=ref(v.get("voter"), "p", where), target_type=kind,
-                 target_id=ref(v.get("target"), prefixes[kind], where), created_at=_when(v.get("created_at"), where)), k)
-    for n, m in enumerate(_list(data, "merges")):
-        where = f"merges[{n}]"
-        moved = []
-        for x in _need(m, "moved_votes", list, where):
-            vote_id = ref(x.get("vote") if isinstance(x, dict) else None, "v", where)
-            voter = session.get(Vote, vote_id).participant_id
-            moved.append({"vote_id": vote_id, "from": ref(x.get("from"), "b", where), "participant_id": voter})
-        session.add(Merge(workshop_id=ws.id, room_id=ref(m.get("room"), "r", where),
-                          shared_id=ref(m.get("shared"), "b", where),
-                          member_ids=[ref(x, "b", where) for x in _need(m, "members", list, where)],
-                          moved_votes=moved, returned_votes=_need(m, "returned_votes", int, where),
-                          created_at=_when(m.get("created_at"), where), undone_at=_dt(m.get("undone_at"), where)))
-    for n, e in enumerate(_list(data, "plan")):
-        where = f"plan[{n}]"
-        k = new_key(e, "e", where)
-        fields, versions = _need(e, "fields", dict, where), _need(e, "versions", dict, where)
-        if not all(isinstance(x, str) for x in fields.values()) or \
-                not all(isinstance(x, int) for x in versions.values()):
-            raise ArchiveError(f"{where}: fields must be text and versions numbers")
-        fields = dict(fields)
-        for f in rules.CO_LEAD_FIELDS:  # p-keys back to the new participants' ids
-            if fields.get(f):
-                fields[f] = str(ref(fields[f], "p", f"{where}.fields.{f}"))
-        add(PlanEntry(workshop_id=ws.id, plenary_item_id=ref(e.get("plenary_item"), "i", where, optional=True),
-                      fields=fields, versions=versions, position=_need(e, "position", int, where),
-                      created_at=_when(e.get("created_at"), where)), k)
-    for n, c in enumerate(_list(data, "council")):
-        where = f"council[{n}]"
-        role = c.get("role") if isinstance(c, dict) else None
-        if role is not None and role not in rules.COUNCIL_ROLES + rules.LEGACY_COUNCIL_ROLES:
-            raise ArchiveError(f"{where}.role: unknown role {role!r}")
-        consent = bool(c.get("consent"))
-        session.add(CouncilVolunteer(workshop_id=ws.id, participant_id=ref(c.get("participant"), "p", where),
-                                     contact=_need(c, "contact", str, where, True) if consent else None,
-                                     consent=consent, role=role, created_at=_when(c.get("created_at"), where)))
+    def barriers(self, records: list) -> None:
+        rows = []
+        for n, b in enumerate(records):
+            where = f"barriers[{n}]"
+            k = self.new_key(b, "b", where)
+            rows.append((self.add(Barrier(is_shared=bool(b.get("shared")), **self.post_fields(b, where)), k), b, where))
+        for row, b, where in rows:  # merged_into may point forward
+            row.merged_into_id = self.ref(b.get("merged_into"), "b", where, optional=True)
 
-    for n, note in enumerate(data.get("plan_notes") or []):  # absent in archives from before the council notes
-        where = f"plan_notes[{n}]"
-        author = _need(note, "author", dict, where)
-        text = _need(note, "text", str, where)
-        if not text or len(text) > rules.MAX_NOTE_CHARS:
-            raise ArchiveError(f"{where}.text: must be 1-{rules.MAX_NOTE_CHARS} characters")
-        session.add(PlanNote(workshop_id=ws.id, entry_id=ref(note.get("entry"), "e", where), text=text,
-                             author={"role": author.get("role"), "group": author.get("group"),
-                                     "participant_id": ref(author.get("participant"), "p", where, optional=True)},
-                             created_at=_when(note.get("created_at"), where)))
+    def solutions(self, records: list) -> None:
+        for n, s in enumerate(records):
+            where = f"solutions[{n}]"
+            k = self.new_key(s, "s", where)
+            self.add(Solution(barrier_id=self.ref(s.get("barrier"), "b", where), **self.post_fields(s, where)), k)
 
-    def unkey(value: Any, prefix: str | None) -> Any:
+    def plenary(self, records: list) -> None:
+        rows = []
+        for n, i in enumerate(records):
+            where = f"plenary[{n}]"
+            k = self.new_key(i, "i", where)
+            sols = []
+            for m, s in enumerate(_need(i, "solutions", list, where)):
+                sols.append({"id": self.ref(s.get("solution") if isinstance(s, dict) else None, "s",
+                                            f"{where}.solutions[{m}]"),
+                             "text": _need(s, "text", str, where), "votes": _need(s, "votes", int, where)})
+            rows.append((self.add(PlenaryItem(
+                workshop_id=self.ws.id, room_id=self.ref(i.get("room"), "r", where),
+                barrier_id=self.ref(i.get("barrier"), "b", where), text=_need(i, "text", str, where),
+                room_votes=_need(i, "room_votes", int, where), solutions=sols,
+                created_at=_when(i.get("created_at"), where)), k), i, where))
+        for row, i, where in rows:  # merged on the plenary board; may point forward
+            row.merged_into_id = self.ref(i.get("merged_into"), "i", where, optional=True)
+
+    def votes(self, records: list) -> None:
+        prefixes = {"barrier": "b", "solution": "s", "plenary": "i"}
+        for n, v in enumerate(records):
+            where = f"votes[{n}]"
+            k = self.new_key(v, "v", where)
+            kind = _need(v, "target_type", str, where)
+            if kind not in prefixes:
+                raise ArchiveError(f"{where}.target_type: unknown {kind!r}")
+            self.add(Vote(workshop_id=self.ws.id, participant_id=self.ref(v.get("voter"), "p", where),
+                          target_type=kind, target_id=self.ref(v.get("target"), prefixes[kind], where),
+                          created_at=_when(v.get("created_at"), where)), k)
+
+    def merges(self, records: list) -> None:
+        for n, m in enumerate(records):
+            where = f"merges[{n}]"
+            moved = []
+            for x in _need(m, "moved_votes", list, where):
+                vote_id = self.ref(x.get("vote") if isinstance(x, dict) else None, "v", where)
+                voter = self.session.get(Vote, vote_id).participant_id
+                moved.append({"vote_id": vote_id, "from": self.ref(x.get("from"), "b", where), "participant_id": voter})
+            self.session.add(Merge(workshop_id=self.ws.id, room_id=self.ref(m.get("room"), "r", where),
+                                   shared_id=self.ref(m.get("shared"), "b", where),
+                                   member_ids=[self.ref(x, "b", where) for x in _need(m, "members", list, where)],
+                                   moved_votes=moved, returned_votes=_need(m, "returned_votes", int, where),
+                                   created_at=_when(m.get("created_at"), where),
+                                   undone_at=_dt(m.get("undone_at"), where)))
+
+    def plan(self, records: list) -> None:
+        for n, e in enumerate(records):
+            where = f"plan[{n}]"
+            k = self.new_key(e, "e", where)
+            fields, versions = _need(e, "fields", dict, where), _need(e, "versions", dict, where)
+            if not all(isinstance(x, str) for x in fields.values()) or \
+                    not all(isinstance(x, int) for x in versions.values()):
+                raise ArchiveError(f"{where}: fields must be text and versions numbers")
+            fields = dict(fields)
+            for f in rules.CO_LEAD_FIELDS:  # p-keys back to the new participants' ids
+                if fields.get(f):
+                    fields[f] = str(self.ref(fields[f], "p", f"{where}.fields.{f}"))
+            self.add(PlanEntry(workshop_id=self.ws.id,
+                               plenary_item_id=self.ref(e.get("plenary_item"), "i", where, optional=True),
+                               fields=fields, versions=versions, position=_need(e, "position", int, where),
+                               created_at=_when(e.get("created_at"), where)), k)
+
+    def council(self, records: list) -> None:
+        for n, c in enumerate(records):
+            where = f"council[{n}]"
+            role = c.get("role") if isinstance(c, dict) else None
+            if role is not None and role not in rules.COUNCIL_ROLES + rules.LEGACY_COUNCIL_ROLES:
+                raise ArchiveError(f"{where}.role: unknown role {role!r}")
+            consent = bool(c.get("consent"))
+            self.session.add(CouncilVolunteer(
+                workshop_id=self.ws.id, participant_id=self.ref(c.get("participant"), "p", where),
+                contact=_need(c, "contact", str, where, True) if consent else None,
+                consent=consent, role=role, created_at=_when(c.get("created_at"), where)))
+
+    def plan_notes(self, records: list) -> None:
+        for n, note in enumerate(records):
+            where = f"plan_notes[{n}]"
+            author = _need(note, "author", dict, where)
+            text = _need(note, "text", str, where)
+            if not text or len(text) > rules.MAX_NOTE_CHARS:
+                raise ArchiveError(f"{where}.text: must be 1-{rules.MAX_NOTE_CHARS} characters")
+            self.session.add(PlanNote(
+                workshop_id=self.ws.id, entry_id=self.ref(note.get("entry"), "e", where), text=text,
+                author={"role": author.get("role"), "group": author.get("group"),
+                        "participant_id": self.ref(author.get("participant"), "p", where, optional=True)},
+                created_at=_when(note.get("created_at"), where)))
+
+    def unkey(self, value: Any) -> Any:
+        """An audit detail's archive keys (alone or in a list) as the new ids."""
         if isinstance(value, list):
-            return [unkey(x, prefix) for x in value]
-        if isinstance(value, str) and value in ids:
-            return ids[value]
+            return [self.unkey(x) for x in value]
+        if isinstance(value, str) and value in self.ids:
+            return self.ids[value]
         return value
 
-    for n, a in enumerate(_list(data, "audit")):
-        where = f"audit[{n}]"
-        detail = _need(a, "detail", dict, where)
-        actor = _need(a, "actor", str, where)
-        role, _, ident = actor.partition(":")
-        actor = f"{role}:{ids.get(ident, ws.id)}" if ident else f"{role}:{ws.id}"
-        fixed = {k: (unkey(v, AUDIT_REFS.get(k)) if (k in AUDIT_REFS or k == "id") else v)
-                 for k, v in detail.items()}
-        session.add(AuditEntry(workshop_id=ws.id, actor=actor[:40], action=_need(a, "action", str, where)[:40],
-                               detail=fixed, at=_when(a.get("at"), where)))
-    session.flush()
-    return {"workshop_id": ws.id, "title": ws.title, "join_code": ws.join_code, "organiser_token": organiser,
-            "display_token": display, "progress_token": progress, "facilitators": facilitators, "languages": list(languages),
-            "vote_budget": budget}
+    def audit(self, records: list) -> None:
+        for n, a in enumerate(records):
+            where = f"audit[{n}]"
+            detail = _need(a, "detail", dict, where)
+            actor = _need(a, "actor", str, where)
+            role, _, ident = actor.partition(":")
+            actor = f"{role}:{self.ids.get(ident, self.ws.id)}" if ident else f"{role}:{self.ws.id}"
+            fixed = {k: (self.unkey(v) if (k in AUDIT_REFS or k == "id") else v) for k, v in detail.items()}
+            self.session.add(AuditEntry(workshop_id=self.ws.id, actor=actor[:40],
+                                        action=_need(a, "action", str, where)[:40], detail=fixed,
+                                        at=_when(a.get("at"), where)))

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -162,8 +163,57 @@ def build(session: Session, workshop_id: str, k: int = ag.DEFAULT_MIN_GROUP_SIZE
     ws = session.get(Workshop, workshop_id)
     if ws is None:
         raise NotFound(workshop_id)
+    day = _read(session, ws, Labels(lang))
+    agreement = _agreement(day, k)
+    council, co_leads = _council(day)
+    return Report(
+        workshop=_workshop(ws), generated_at=utcnow(), k=k, groups=ag.GROUPS,
+        participation=dict(agreement.sizes.get(None, {g: 0 for g in ag.GROUPS})), rooms=_room_rows(day, agreement),
+        votes_by_group=_votes_by_group(day, agreement, k), vote_totals=_vote_totals(day.votes),
+        moderation=_moderation(day), timeline=_timeline(day), plenary=_plenary_rows(day, agreement),
+        common_ground=_common_ground(day, agreement), plan=_plan(day, co_leads), council=council,
+        volunteers=len(day.volunteers), agreement=agreement)
+
+
+@dataclass
+class _Day:
+    """One workshop's rows, read once, and the lookups the report's sections share."""
+    ws: Workshop
+    rooms: list[Room]
+    room_name: dict[int, str]                 # room id -> the room's name in the report's language
+    people: dict[int, Participant]
+    barriers: list[Barrier]
+    solutions: list[Solution]
+    votes: list[tuple[int, str, int]]         # (participant id, target type, target id)
+    plenary: list[PlenaryItem]
+    entries: list[PlanEntry]
+    merges: list[Merge]
+    volunteers: list[CouncilVolunteer]
+    invites: dict[int, FacilitatorInvite]
+    audit: list[AuditEntry]
+    notes: dict[int, list[dict]]              # plan entry id -> its dated notes
+
+    @cached_property
+    def live_b(self) -> list[Barrier]:
+        return [b for b in self.barriers if not b.withdrawn]
+
+    @cached_property
+    def live_s(self) -> list[Solution]:
+        return [s for s in self.solutions if not s.withdrawn]
+
+    @cached_property
+    def tally(self) -> Counter:
+        """(target type, target id) -> dots."""
+        return Counter((t, i) for _, t, i in self.votes)
+
+    @cached_property
+    def top_plenary(self) -> list[PlenaryItem]:
+        """The plenary items not merged into another one."""
+        return [i for i in self.plenary if i.merged_into_id is None]
+
+
+def _read(session: Session, ws: Workshop, labels: Labels) -> _Day:
     rooms = list(session.scalars(select(Room).where(Room.workshop_id == ws.id).order_by(Room.number)))
-    labels = Labels(lang)
     room_name = {r.id: labels.room_name(r.name, r.number) for r in rooms}
     people = {p.id: p for p in session.scalars(select(Participant).where(Participant.workshop_id == ws.id))}
     barriers = list(session.scalars(select(Barrier).where(Barrier.workshop_id == ws.id).order_by(Barrier.id)))
@@ -178,17 +228,31 @@ def build(session: Session, workshop_id: str, k: int = ag.DEFAULT_MIN_GROUP_SIZE
     invites = {i.id: i for i in session.scalars(select(FacilitatorInvite).where(FacilitatorInvite.workshop_id == ws.id))}
     audit = list(session.scalars(select(AuditEntry).where(AuditEntry.workshop_id == ws.id)
                                  .order_by(AuditEntry.at, AuditEntry.id)))
+    return _Day(ws, rooms, room_name, people, barriers, solutions, votes, plenary, entries, merges, volunteers,
+                invites, audit, notes_by_entry(session, ws.id))
 
-    live_b = [b for b in barriers if not b.withdrawn]
-    live_s = [s for s in solutions if not s.withdrawn]
-    items = ([ag.Item("barrier", b.id, b.room_id) for b in live_b]
-             + [ag.Item("solution", s.id, s.room_id) for s in live_s]
-             + [ag.Item("plenary", i.id, None) for i in plenary])
-    persons = [ag.Person(p.id, p.group, p.room_id, p.removed_at is not None) for p in people.values()]
-    agreement = ag.compute(persons, items, votes, k)
-    tally = Counter((t, i) for _, t, i in votes)
-    by_id = {b.id: b for b in barriers}
-    pushed = {i.barrier_id for i in plenary}
+
+def _workshop(ws: Workshop) -> dict:
+    return {"id": ws.id, "title": ws.title, "date": ws.date, "place": ws.place,
+            "languages": list(ws.languages), "phase": ws.phase, "vote_budget": ws.vote_budget,
+            "created_at": ws.created_at}
+
+
+def _agreement(day: _Day, k: int) -> ag.Agreement:
+    """Support by group for every live post and plenary item (server/domain/agreement.py)."""
+    items = ([ag.Item("barrier", b.id, b.room_id) for b in day.live_b]
+             + [ag.Item("solution", s.id, s.room_id) for s in day.live_s]
+             + [ag.Item("plenary", i.id, None) for i in day.plenary])
+    persons = [ag.Person(p.id, p.group, p.room_id, p.removed_at is not None) for p in day.people.values()]
+    return ag.compute(persons, items, day.votes, k)
+
+
+def _room_rows(day: _Day, agreement: ag.Agreement) -> list[RoomRow]:
+    """Every room: its barriers by dots (each with its merged members and solutions), and its merges."""
+    rooms, room_name, people, tally = day.rooms, day.room_name, day.people, day.tally
+    live_b, live_s = day.live_b, day.live_s
+    by_id = {b.id: b for b in day.barriers}
+    pushed = {i.barrier_id for i in day.plenary}
 
     def sol_row(s: Solution) -> SolutionRow:
         return SolutionRow(s.id, s.text, author_name(s.anonymous, people.get(s.author_id)),
@@ -207,7 +271,7 @@ def build(session: Session, workshop_id: str, k: int = ag.DEFAULT_MIN_GROUP_SIZE
                                    members, sols, b.id in pushed))
         rows.sort(key=lambda b: (-b.votes, b.id))
         merge_rows = []
-        for m in merges:
+        for m in day.merges:
             if m.room_id != r.id or m.shared_id not in by_id:
                 continue
             member_texts = [by_id[i].text for i in m.member_ids if i in by_id and not by_id[i].hidden
@@ -216,17 +280,27 @@ def build(session: Session, workshop_id: str, k: int = ag.DEFAULT_MIN_GROUP_SIZE
                                        m.undone_at is not None))
         sizes = agreement.sizes.get(r.id, {g: 0 for g in ag.GROUPS})
         room_rows.append(RoomRow(r.id, r.number, room_name[r.id], r.phase, dict(sizes), rows, merge_rows))
+    return room_rows
 
-    # Dots cast by each group over the day, with the workshop-wide suppression rule.
+
+def _votes_by_group(day: _Day, agreement: ag.Agreement, k: int) -> dict[str, int | None]:
+    """Dots cast by each group over the day, with the workshop-wide suppression rule."""
     ws_plan = agreement.plans.get(None) or ag.plan({}, k)
-    group_of = {p.id: p.group for p in people.values()}
-    dots = Counter(group_of[pid] for pid, _, _ in votes if pid in group_of)
-    votes_by_group = {g: (dots[g] if ws_plan.shown(f"group:{g}") else None) for g in ag.GROUPS}
-    vote_totals = {kind: sum(1 for _, t, _ in votes if t == kind) for kind in ("barrier", "solution", "plenary")}
+    group_of = {p.id: p.group for p in day.people.values()}
+    dots = Counter(group_of[pid] for pid, _, _ in day.votes if pid in group_of)
+    return {g: (dots[g] if ws_plan.shown(f"group:{g}") else None) for g in ag.GROUPS}
 
+
+def _vote_totals(votes: list[tuple[int, str, int]]) -> dict[str, int]:
+    return {kind: sum(1 for _, t, _ in votes if t == kind) for kind in ("barrier", "solution", "plenary")}
+
+
+def _moderation(day: _Day) -> dict:
+    """Hidden posts counted with the reasons given, and every moderation action counted."""
+    audit, room_name = day.audit, day.room_name
     hidden = Counter()
     reasons = []
-    for kind, rows in (("barrier", barriers), ("solution", solutions)):
+    for kind, rows in (("barrier", day.barriers), ("solution", day.solutions)):
         for x in rows:
             if x.hidden and not x.withdrawn:
                 hidden[kind] += 1
@@ -238,87 +312,101 @@ def build(session: Session, workshop_id: str, k: int = ag.DEFAULT_MIN_GROUP_SIZE
     # Every moderation action with its count, and the reasons given for removals, link
     # revokes and merge objections (never who was removed or who objected).
     actions = Counter(a.action for a in audit if a.action in MODERATION_ACTIONS)
-    undone = {m.shared_id for m in merges if m.undone_at is not None}
+    undone = {m.shared_id for m in day.merges if m.undone_at is not None}
     actions["merge_objection_undone"] = sum(1 for a in audit if a.action == "merge_object"
                                             and a.detail.get("shared_id") in undone)
     action_reasons = [{"action": a.action, "reason": a.detail.get("reason"),
                        "room_name": room_name.get(a.detail.get("room_id"))}
                       for a in audit if a.action in REASON_ACTIONS and a.detail.get("reason")]
-    moderation = {"hidden": {"barrier": hidden["barrier"], "solution": hidden["solution"]},
-                  "restored": restored, "reasons": reasons,
-                  "actions": {k: actions[k] for k in MODERATION_ACTIONS}, "action_reasons": action_reasons}
+    return {"hidden": {"barrier": hidden["barrier"], "solution": hidden["solution"]},
+            "restored": restored, "reasons": reasons,
+            "actions": {k: actions[k] for k in MODERATION_ACTIONS}, "action_reasons": action_reasons}
 
+
+def _timeline(day: _Day) -> list[TimelineRow]:
+    """The day's steps from the audit log (TIMELINE_ACTIONS), each with its room and what it needs said."""
     timeline = []
-    for a in audit:
+    for a in day.audit:
         if a.action not in TIMELINE_ACTIONS:
             continue
         role, _, ident = a.actor.partition(":")
         room_id = a.detail.get("room_id")
-        if role == "facilitator" and room_id is None and ident.isdigit() and int(ident) in invites:
-            room_id = invites[int(ident)].room_id
-        detail = {}
-        if a.action == "phase" or a.action == "workshop_phase":
-            detail["phase"] = a.detail.get("phase")
-        elif a.action == "merge":
-            detail["count"] = len(a.detail.get("member_ids") or [])
-        elif a.action == "report_push":
-            detail["count"] = len(a.detail.get("barrier_ids") or [])
-        elif a.action in ("hide", "edit"):
-            detail["kind"] = a.detail.get("kind")
-        elif a.action == "council_role":
-            p = people.get(a.detail.get("participant_id"))
-            detail["name"] = p.display_name if p else None
-            detail["role"] = a.detail.get("role")
+        if role == "facilitator" and room_id is None and ident.isdigit() and int(ident) in day.invites:
+            room_id = day.invites[int(ident)].room_id
         timeline.append(TimelineRow(a.at, role if role in ("organiser", "facilitator", "participant") else "system",
-                                    room_name.get(room_id), a.action, detail))
+                                    day.room_name.get(room_id), a.action, _timeline_detail(a, day.people)))
+    return timeline
 
-    planned = {e.plenary_item_id for e in entries if e.plenary_item_id is not None}
+
+def _timeline_detail(a: AuditEntry, people: dict[int, Participant]) -> dict:
+    """What a timeline line says beyond its action: the phase, a count, a post's kind, a council role."""
+    detail = {}
+    if a.action == "phase" or a.action == "workshop_phase":
+        detail["phase"] = a.detail.get("phase")
+    elif a.action == "merge":
+        detail["count"] = len(a.detail.get("member_ids") or [])
+    elif a.action == "report_push":
+        detail["count"] = len(a.detail.get("barrier_ids") or [])
+    elif a.action in ("hide", "edit"):
+        detail["kind"] = a.detail.get("kind")
+    elif a.action == "council_role":
+        p = people.get(a.detail.get("participant_id"))
+        detail["name"] = p.display_name if p else None
+        detail["role"] = a.detail.get("role")
+    return detail
+
+
+def _plenary_rows(day: _Day, agreement: ag.Agreement) -> list[PlenaryRow]:
+    """The plenary board by dots, each item naming every room it came from."""
+    room_name = day.room_name
+    planned = {e.plenary_item_id for e in day.entries if e.plenary_item_id is not None}
     # An item merged on the plenary board is part of the one it was merged into, which names every room.
-    rooms_of = {i.id: [i.room_id] for i in plenary}
-    for i in plenary:
+    rooms_of = {i.id: [i.room_id] for i in day.plenary}
+    for i in day.plenary:
         if i.merged_into_id is not None and i.merged_into_id in rooms_of:
             rooms_of[i.merged_into_id].append(i.room_id)
-    plenary = [i for i in plenary if i.merged_into_id is None]
     plenary_rows = [PlenaryRow(i.id, " + ".join(room_name.get(r, "") for r in dict.fromkeys(rooms_of[i.id])), i.text,
-                               i.room_votes, tally[("plenary", i.id)], agreement.items[("plenary", i.id)],
+                               i.room_votes, day.tally[("plenary", i.id)], agreement.items[("plenary", i.id)],
                                list(i.solutions), i.id in planned)
-                    for i in plenary]
+                    for i in day.top_plenary]
     plenary_rows.sort(key=lambda i: (-i.votes, i.id))
+    return plenary_rows
 
-    texts = {("barrier", b.id): (b.text, room_name[b.room_id]) for b in live_b if not b.hidden
+
+def _common_ground(day: _Day, agreement: ag.Agreement) -> list[dict]:
+    """The shown posts and plenary items with any dots, ranked by agreement."""
+    room_name = day.room_name
+    texts = {("barrier", b.id): (b.text, room_name[b.room_id]) for b in day.live_b if not b.hidden
              and b.merged_into_id is None}
-    texts.update({("solution", s.id): (s.text, room_name[s.room_id]) for s in live_s if not s.hidden})
-    texts.update({("plenary", i.id): (i.text, room_name.get(i.room_id, "")) for i in plenary})
+    texts.update({("solution", s.id): (s.text, room_name[s.room_id]) for s in day.live_s if not s.hidden})
+    texts.update({("plenary", i.id): (i.text, room_name.get(i.room_id, "")) for i in day.top_plenary})
     common = []
     for s in agreement.ranked():
         if (s.kind, s.id) in texts and s.total > 0:
             text, rname = texts[(s.kind, s.id)]
             common.append({"kind": s.kind, "id": s.id, "text": text, "room_name": rname, "support": s})
+    return common
 
+
+def _council(day: _Day) -> tuple[list[CouncilRow], dict[str, CouncilRow]]:
+    """The council (co-chairs first), and its members by participant id as text (how plan fields name co-leads)."""
     council = []
     by_pid = {}
     order = {**{r: n for n, r in enumerate(rules.CO_CHAIR_ROLES)}, "co_chair": 0}
-    for v in sorted(volunteers, key=lambda v: (order.get(v.role, len(order)), v.id)):
-        p = people.get(v.participant_id)
+    for v in sorted(day.volunteers, key=lambda v: (order.get(v.role, len(order)), v.id)):
+        p = day.people.get(v.participant_id)
         if v.role and p is not None and p.removed_at is None:
             council.append(CouncilRow(p.display_name, p.group, v.role))
             by_pid[str(p.id)] = council[-1]
-    notes = notes_by_entry(session, ws.id)
-    # Co-leads as everyone may see them (the name they chose to show, else role and group), never an id.
-    plan = [{"position": e.position,
-             "fields": {f: e.fields.get(f, "") for f in rules.PLAN_FIELDS if f not in rules.CO_LEAD_FIELDS},
-             "co_leads": {f: by_pid.get(e.fields.get(f, "")) for f in rules.CO_LEAD_FIELDS},
-             "notes": notes.get(e.id, [])} for e in entries]
+    return council, by_pid
 
-    participation = dict(agreement.sizes.get(None, {g: 0 for g in ag.GROUPS}))
-    return Report(
-        workshop={"id": ws.id, "title": ws.title, "date": ws.date, "place": ws.place,
-                  "languages": list(ws.languages), "phase": ws.phase, "vote_budget": ws.vote_budget,
-                  "created_at": ws.created_at},
-        generated_at=utcnow(), k=k, groups=ag.GROUPS, participation=participation, rooms=room_rows,
-        votes_by_group=votes_by_group, vote_totals=vote_totals, moderation=moderation, timeline=timeline,
-        plenary=plenary_rows, common_ground=common, plan=plan, council=council, volunteers=len(volunteers),
-        agreement=agreement)
+
+def _plan(day: _Day, co_leads: dict[str, CouncilRow]) -> list[dict]:
+    # Co-leads as everyone may see them (the name they chose to show, else role and group), never an id.
+    return [{"position": e.position,
+             "fields": {f: e.fields.get(f, "") for f in rules.PLAN_FIELDS if f not in rules.CO_LEAD_FIELDS},
+             "co_leads": {f: co_leads.get(e.fields.get(f, "")) for f in rules.CO_LEAD_FIELDS},
+             "notes": day.notes.get(e.id, [])} for e in day.entries]
 
 
 def plenary_agreement(session: Session, workshop_id: str, k: int = ag.DEFAULT_MIN_GROUP_SIZE) -> dict[str, dict]:
