@@ -9,6 +9,7 @@ anonymously. Whether a viewer may see a post at all is decided by
 from __future__ import annotations
 
 from ..models import Barrier, Participant, PlanEntry, PlanNote, PlenaryItem, Room, Solution, Workshop
+from . import audiences as aud
 from . import rules
 from .auth import Principal
 
@@ -133,10 +134,10 @@ def barrier_visible_to(viewer: Principal, b: Barrier, room: Room) -> bool:
 def barrier_audience(b: Barrier, room: Room) -> list[str]:
     """Who hears about this barrier: the room once revealed, else its facilitators and author."""
     if room.revealed:
-        return [f"r:{room.id}"]
-    out = [f"f:{room.id}"]
+        return [aud.room(room.id)]
+    out = [aud.facilitators(room.id)]
     if b.author_id is not None:
-        out.append(f"p:{b.author_id}")
+        out.append(aud.participant(b.author_id))
     return out
 
 
@@ -153,7 +154,7 @@ def solution_visible_to(viewer: Principal, s: Solution) -> bool:
 
 
 def solution_audience(s: Solution) -> list[str]:
-    return [f"r:{s.room_id}"]
+    return [aud.room(s.room_id)]
 
 
 def shows_author_name(item: Barrier | Solution, author: Participant, room: Room) -> bool:
@@ -166,4 +167,4 @@ def shows_author_name(item: Barrier | Solution, author: Participant, room: Room)
 def name_audience(item: Barrier | Solution) -> str:
     """Who, besides its author, sees the name on a post that shows one: the room, or only its
     facilitators (and organisers) while the post is hidden. Never the room for a hidden post."""
-    return f"f:{item.room_id}" if item.hidden else f"r:{item.room_id}"
+    return aud.facilitators(item.room_id) if item.hidden else aud.room(item.room_id)
