@@ -68,7 +68,7 @@ def barrier_post(ctx: Context, text, anonymous=None):
     ctx.session.add(b)
     ctx.session.flush()
     view = barrier_payload(ctx, b)
-    ctx.emit("barrier_posted", {"barrier": view}, pj.barrier_audience(b, room))
+    ctx.emit("barrier_posted", {"barrier": view}, pj.post_audience(b, room))
     ctx.emit("authorship", {"key": f"barrier:{b.id}"}, [aud.participant(ctx.principal.id)])
     emit_flags(ctx, "barrier", b, room.id)
     emit_stats(ctx, room.id)
@@ -93,7 +93,7 @@ def barrier_withdraw(ctx: Context, barrier_id):
         raise CommandError("pushed", "This barrier is on the plenary board already.")
     return_votes(ctx, "barrier", b.id)
     b.withdrawn = True
-    ctx.emit("barrier_withdrawn", {"barrier_id": b.id}, pj.barrier_audience(b, room))
+    ctx.emit("barrier_withdrawn", {"barrier_id": b.id}, pj.post_audience(b, room))
     emit_stats(ctx, room.id)
     return {"barrier_id": b.id}
 
@@ -402,7 +402,7 @@ def solution_post(ctx: Context, barrier_id, text, anonymous=None):
     ctx.session.add(s)
     ctx.session.flush()
     view = solution_payload(ctx, s)
-    ctx.emit("solution_posted", {"solution": view}, pj.solution_audience(s))
+    ctx.emit("solution_posted", {"solution": view}, pj.post_audience(s, room))
     ctx.emit("authorship", {"key": f"solution:{s.id}"}, [aud.participant(ctx.principal.id)])
     emit_flags(ctx, "solution", s, room.id)
     emit_stats(ctx, room.id)
@@ -423,7 +423,7 @@ def solution_withdraw(ctx: Context, solution_id):
     require_phase(room, rules.SOLUTION_PHASES, "withdraw solutions")
     return_votes(ctx, "solution", s.id)
     s.withdrawn = True
-    ctx.emit("solution_withdrawn", {"solution_id": s.id}, pj.solution_audience(s))
+    ctx.emit("solution_withdrawn", {"solution_id": s.id}, pj.post_audience(s, room))
     emit_stats(ctx, room.id)
     return {"solution_id": s.id}
 
@@ -442,9 +442,9 @@ class RestorePayload(Payload):
 
 
 def reason_audience(item) -> list[str]:
-    """Who may read why a post was hidden (docs/security.md): the room's facilitators and the
-    organisers, and the post's author; never the rest of the room."""
-    return [aud.facilitators(item.room_id)] + ([aud.participant(item.author_id)] if item.author_id is not None else [])
+    """Who may read why a post was hidden (docs/security.md): whoever sees a hidden post, the room's
+    facilitators and the organisers and the post's author; never the rest of the room."""
+    return pj.seen_by(item.room_id, item.author_id, open_to_room=False)
 
 
 def emit_hidden_reason(ctx: Context, kind: str, item) -> None:
@@ -457,7 +457,7 @@ def _moderated(ctx: Context, kind: str, item_id: int):
     room = get_room(ctx, item.room_id if ctx.principal.role == "organiser" else None)
     if item.room_id != room.id:
         raise CommandError("not_found", f"There is no such {kind} in this room.")
-    audience = pj.barrier_audience(item, room) if kind == "barrier" else pj.solution_audience(item)
+    audience = pj.post_audience(item, room)
     return item, room, audience
 
 

@@ -104,17 +104,18 @@ def snapshot(session: Session, viewer: Principal) -> dict:
             state["participants"][str(p.id)] = pj.participant_view(p)
 
     if role in ("organiser", "facilitator", "participant"):
+        heard = viewer.audiences(list(rooms_by_id))
         members = defaultdict(list)
         for b in barriers:
             if b.merged_into_id is not None and not b.withdrawn:
                 members[b.merged_into_id].append(b.id)
         for b in barriers:
-            if pj.barrier_visible_to(viewer, b, rooms_by_id[b.room_id]):
+            if pj.post_visible_to(heard, b, rooms_by_id[b.room_id]):
                 state["barriers"][str(b.id)] = pj.barrier_view(
                     b, people.get(b.author_id), votes("barrier", b.id, b.room_id), members[b.id],
                     screened=not rooms_by_id[b.room_id].revealed)
         for s in solutions:
-            if pj.solution_visible_to(viewer, s):
+            if pj.post_visible_to(heard, s, rooms_by_id[s.room_id]):
                 state["solutions"][str(s.id)] = pj.solution_view(
                     s, people.get(s.author_id), votes("solution", s.id, s.room_id))
 
