@@ -14,6 +14,7 @@ from sqlalchemy import bindparam, exists, or_, select
 from sqlalchemy.orm import Session
 
 from ..models import CouncilLink, CouncilVolunteer, FacilitatorInvite, Participant, Room, Workshop
+from . import audiences as aud
 from .errors import CommandError
 from .expiry import check_not_expired, is_erased_hash
 
@@ -58,35 +59,30 @@ class Principal:
         return f"{self.role}:{self.id if self.id is not None else self.workshop_id}"
 
     def audiences(self, room_ids: list[int]) -> set[str]:
-        """Socket.IO rooms (and event audiences) this principal belongs to."""
+        """Socket.IO rooms (and event audiences) this principal belongs to (audiences.py says who is in each)."""
         w = self.workshop_id
-        out = {f"w:{w}"}
+        out = {aud.everyone(w)}
         if self.key is not None:
-            # k:<hash prefix> is this organiser or projector link's own audience: re-issuing it cuts exactly its
+            # This organiser or projector link's own audience: re-issuing it cuts exactly its
             # connections, and a console opened with the new link never hears the old link's end.
-            out.add(link_audience(self.key))
+            out.add(aud.workshop_link(self.key))
         if self.role in ("organiser", "facilitator"):
-            out.add(f"s:{w}")  # the workshop's staff: what an open plenary vote's counts reach
+            out.add(aud.staff(w))  # the workshop's staff: what an open plenary vote's counts reach
         if self.role == "organiser":
-            out.add(f"o:{w}")
+            out.add(aud.organisers(w))
             for rid in room_ids:
-                out.update({f"r:{rid}", f"f:{rid}"})
+                out.update({aud.room(rid), aud.facilitators(rid)})
         elif self.role == "facilitator":
-            # l:<invite> is this link's own audience: revoking it cuts exactly its connections.
-            out.update({f"r:{self.room_id}", f"f:{self.room_id}", f"l:{self.id}"})
+            # The link's own audience: revoking it cuts exactly its connections.
+            out.update({aud.room(self.room_id), aud.facilitators(self.room_id), aud.facilitator_link(self.id)})
         elif self.role == "participant":
-            out.update({f"r:{self.room_id}", f"p:{self.id}"})
+            out.update({aud.room(self.room_id), aud.participant(self.id)})
         elif self.role == "display":
-            out.add(f"d:{w}")
+            out.add(aud.display(w))
         elif self.role == "council":
-            # c:<link> is this council link's own audience: revoking it cuts exactly its connections.
-            out.add(f"c:{self.id}")
+            # This council link's own audience: revoking it cuts exactly its connections.
+            out.add(aud.council_link(self.id))
         return out
-
-
-def link_audience(key: str) -> str:
-    """The audience of one organiser or projector link (its token's hash, shortened)."""
-    return f"k:{key[:16]}"
 
 
 # Built once (a connect burst resolves a token per phone): each kind of link by its token's hash.

@@ -14,6 +14,7 @@ from pydantic import Field
 from sqlalchemy import bindparam, delete, func, literal, select
 
 from ..models import Barrier, Merge, Participant, PlenaryItem, Room, Solution, Vote
+from . import audiences as aud
 from . import pii, rules, tallies
 from . import projection as pj
 from .commands import Context
@@ -47,7 +48,7 @@ def emit_flags(ctx: Context, kind: str, item, room_id: int, before: list[str] | 
     """Second-look flags (pii.py) go to the room's facilitators and organisers only, when they change."""
     found = pii.flags(item.text)
     if found != (before or []):
-        ctx.emit("post_flagged", {"kind": kind, "id": item.id, "flags": found}, [f"f:{room_id}"])
+        ctx.emit("post_flagged", {"kind": kind, "id": item.id, "flags": found}, [aud.facilitators(room_id)])
 
 
 # -- barriers ----------------------------------------------------------------
@@ -67,8 +68,8 @@ def barrier_post(ctx: Context, text, anonymous=None):
     ctx.session.add(b)
     ctx.session.flush()
     view = barrier_payload(ctx, b)
-    ctx.emit("barrier_posted", {"barrier": view}, pj.barrier_audience(b, room))
-    ctx.emit("authorship", {"key": f"barrier:{b.id}"}, [f"p:{ctx.principal.id}"])
+    ctx.emit("barrier_posted", {"barrier": view}, pj.post_audience(b, room))
+    ctx.emit("authorship", {"key": f"barrier:{b.id}"}, [aud.participant(ctx.principal.id)])
     emit_flags(ctx, "barrier", b, room.id)
     emit_stats(ctx, room.id)
     return {"barrier": view}
@@ -92,7 +93,7 @@ def barrier_withdraw(ctx: Context, barrier_id):
         raise CommandError("pushed", "This barrier is on the plenary board already.")
     return_votes(ctx, "barrier", b.id)
     b.withdrawn = True
-    ctx.emit("barrier_withdrawn", {"barrier_id": b.id}, pj.barrier_audience(b, room))
+    ctx.emit("barrier_withdrawn", {"barrier_id": b.id}, pj.post_audience(b, room))
     emit_stats(ctx, room.id)
     return {"barrier_id": b.id}
 
@@ -148,11 +149,11 @@ def barrier_merge(ctx: Context, barrier_ids, room_id=None, text=None):
     ctx.session.flush()
     shared_view, member_views = barrier_payload(ctx, shared), [barrier_payload(ctx, b) for b in members]
     counts = mask_barrier_views(ctx, room, [shared_view, *member_views])
-    ctx.emit("barriers_merged", {"shared": shared_view, "members": member_views}, [f"r:{room.id}"])
+    ctx.emit("barriers_merged", {"shared": shared_view, "members": member_views}, [aud.room(room.id)])
     staff_tallies(ctx, room, counts)
     emit_flags(ctx, "barrier", shared, room.id)
     for pid, change in sorted(changes.items()):
-        ctx.emit("my_votes", {"add": sorted(change["add"]), "remove": sorted(change["remove"])}, [f"p:{pid}"])
+        ctx.emit("my_votes", {"add": sorted(change["add"]), "remove": sorted(change["remove"])}, [aud.participant(pid)])
     emit_stats(ctx, room.id)
     if returned:
         tallies.emit_progress(ctx, room.id, "barrier")
@@ -206,13 +207,13 @@ def merge_undo(ctx: Context, shared_id):
     # and without counts while its vote is open (the staff get those as tallies).
     member_views = [{**barrier_payload(ctx, b), "hidden_reason": None} for b in members]
     counts = mask_barrier_views(ctx, room, member_views)
-    ctx.emit("merge_undone", {"shared_id": shared.id, "members": member_views}, [f"r:{room.id}"])
+    ctx.emit("merge_undone", {"shared_id": shared.id, "members": member_views}, [aud.room(room.id)])
     staff_tallies(ctx, room, counts)
     for b in members:
         if b.hidden:
             emit_hidden_reason(ctx, "barrier", b)
     for pid, change in sorted(changes.items()):
-        ctx.emit("my_votes", {"add": sorted(change["add"]), "remove": sorted(change["remove"])}, [f"p:{pid}"])
+        ctx.emit("my_votes", {"add": sorted(change["add"]), "remove": sorted(change["remove"])}, [aud.participant(pid)])
     emit_stats(ctx, room.id)
     if returned:
         tallies.emit_progress(ctx, room.id, "barrier")
@@ -233,7 +234,7 @@ def mask_barrier_views(ctx: Context, room: Room, views: list[dict]) -> list[tupl
 
 def staff_tallies(ctx: Context, room: Room, counts: list[tuple[int, int]]) -> None:
     for item_id, n in counts:
-        ctx.emit("tally", {"target_type": "barrier", "target_id": item_id, "votes": n}, [f"f:{room.id}"])
+        ctx.emit("tally", {"target_type": "barrier", "target_id": item_id, "votes": n}, [aud.facilitators(room.id)])
 
 
 # -- votes -------------------------------------------------------------------
@@ -328,7 +329,7 @@ def vote_cast(ctx: Context, target_type, target_id):
     ctx.session.execute(_ADD_VOTE, {"workshop_id": ctx.workshop.id, "participant_id": ctx.principal.id,
                                     "target_type": target_type, "target_id": target_id, "created_at": ctx.now})
     n = _tally(ctx, target_type, target_id, audience)
-    ctx.emit("my_votes", {"add": [f"{target_type}:{target_id}"], "remove": []}, [f"p:{ctx.principal.id}"])
+    ctx.emit("my_votes", {"add": [f"{target_type}:{target_id}"], "remove": []}, [aud.participant(ctx.principal.id)])
     if room_id is not None:
         emit_stats(ctx, room_id)
         if len(mine) in (0, ctx.workshop.vote_budget - 1):  # a first dot, or the last one: the counts change
@@ -346,7 +347,7 @@ def vote_withdraw(ctx: Context, target_type, target_id):
     ctx.session.execute(_DROP_VOTE, {"participant_id": ctx.principal.id, "target_type": target_type,
                                      "target_id": target_id})
     n = _tally(ctx, target_type, target_id, audience)
-    ctx.emit("my_votes", {"add": [], "remove": [f"{target_type}:{target_id}"]}, [f"p:{ctx.principal.id}"])
+    ctx.emit("my_votes", {"add": [], "remove": [f"{target_type}:{target_id}"]}, [aud.participant(ctx.principal.id)])
     if room_id is not None:
         emit_stats(ctx, room_id)
         if len(mine) in (1, ctx.workshop.vote_budget):  # the last dot back, or the first of a spent budget
@@ -370,7 +371,7 @@ def return_room_dots(ctx: Context, participant_id: int, room_id: int) -> int:
             _tally(ctx, kind, target_id, tallies.tally_audience(ctx, kind, room_id, phase))
             keys.append(f"{kind}:{target_id}")
     if keys:
-        ctx.emit("my_votes", {"add": [], "remove": keys}, [f"p:{participant_id}"])
+        ctx.emit("my_votes", {"add": [], "remove": keys}, [aud.participant(participant_id)])
         emit_stats(ctx, room_id)
         for kind in tallies.ROOM_KINDS:
             if any(k.startswith(f"{kind}:") for k in keys):
@@ -401,8 +402,8 @@ def solution_post(ctx: Context, barrier_id, text, anonymous=None):
     ctx.session.add(s)
     ctx.session.flush()
     view = solution_payload(ctx, s)
-    ctx.emit("solution_posted", {"solution": view}, pj.solution_audience(s))
-    ctx.emit("authorship", {"key": f"solution:{s.id}"}, [f"p:{ctx.principal.id}"])
+    ctx.emit("solution_posted", {"solution": view}, pj.post_audience(s, room))
+    ctx.emit("authorship", {"key": f"solution:{s.id}"}, [aud.participant(ctx.principal.id)])
     emit_flags(ctx, "solution", s, room.id)
     emit_stats(ctx, room.id)
     return {"solution": view}
@@ -422,7 +423,7 @@ def solution_withdraw(ctx: Context, solution_id):
     require_phase(room, rules.SOLUTION_PHASES, "withdraw solutions")
     return_votes(ctx, "solution", s.id)
     s.withdrawn = True
-    ctx.emit("solution_withdrawn", {"solution_id": s.id}, pj.solution_audience(s))
+    ctx.emit("solution_withdrawn", {"solution_id": s.id}, pj.post_audience(s, room))
     emit_stats(ctx, room.id)
     return {"solution_id": s.id}
 
@@ -441,9 +442,9 @@ class RestorePayload(Payload):
 
 
 def reason_audience(item) -> list[str]:
-    """Who may read why a post was hidden (docs/security.md): the room's facilitators and the
-    organisers, and the post's author; never the rest of the room."""
-    return [f"f:{item.room_id}"] + ([f"p:{item.author_id}"] if item.author_id is not None else [])
+    """Who may read why a post was hidden (docs/security.md): whoever sees a hidden post, the room's
+    facilitators and the organisers and the post's author; never the rest of the room."""
+    return pj.seen_by(item.room_id, item.author_id, open_to_room=False)
 
 
 def emit_hidden_reason(ctx: Context, kind: str, item) -> None:
@@ -456,7 +457,7 @@ def _moderated(ctx: Context, kind: str, item_id: int):
     room = get_room(ctx, item.room_id if ctx.principal.role == "organiser" else None)
     if item.room_id != room.id:
         raise CommandError("not_found", f"There is no such {kind} in this room.")
-    audience = pj.barrier_audience(item, room) if kind == "barrier" else pj.solution_audience(item)
+    audience = pj.post_audience(item, room)
     return item, room, audience
 
 

@@ -27,6 +27,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from ..db import Database
 from ..models import AuditEntry, CommandRecord, Event, Workshop, utcnow
+from . import audiences as aud
 from . import auth
 from .errors import CommandError
 
@@ -87,23 +88,23 @@ class Context:
         self.session.add(AuditEntry(workshop_id=self.workshop.id, actor=self.principal.actor,
                                     action=action, detail=detail, at=self.now))
 
-    # Audience names for this workshop.
+    # This workshop's audiences (audiences.py).
     @property
     def everyone(self) -> str:
-        return f"w:{self.workshop.id}"
+        return aud.everyone(self.workshop.id)
 
     @property
     def organisers(self) -> str:
-        return f"o:{self.workshop.id}"
+        return aud.organisers(self.workshop.id)
 
     @property
     def display(self) -> str:
-        return f"d:{self.workshop.id}"
+        return aud.display(self.workshop.id)
 
     @property
     def staff(self) -> str:
         """The organisers and every room's facilitators."""
-        return f"s:{self.workshop.id}"
+        return aud.staff(self.workshop.id)
 
 
 def store_events(session: Session, events: list[Event]) -> None:

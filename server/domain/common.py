@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from ..models import Barrier, Participant, Room, Solution, Vote
+from . import audiences as aud
 from . import projection as pj
 from .commands import Context
 from .errors import CommandError
@@ -97,7 +98,7 @@ def return_votes(ctx: Context, target_type: str, target_id: int) -> int:
                                                         Vote.target_id == target_id)))
     for v in votes:
         ctx.session.delete(v)
-        ctx.emit("my_votes", {"add": [], "remove": [f"{target_type}:{target_id}"]}, [f"p:{v.participant_id}"])
+        ctx.emit("my_votes", {"add": [], "remove": [f"{target_type}:{target_id}"]}, [aud.participant(v.participant_id)])
     if votes and target_type in ("barrier", "solution"):  # who has voted, who has dots left (tallies.py)
         item = ctx.session.get(Barrier if target_type == "barrier" else Solution, target_id)
         emit_progress(ctx, item.room_id, target_type)

@@ -28,6 +28,7 @@ from ..models import (
     PlanNote,
     Workshop,
 )
+from . import audiences as aud
 from . import auth, common, rules
 from . import projection as pj
 from .commands import Context
@@ -103,8 +104,8 @@ def _revoke(ctx: Context, participant_id: int, reason: str) -> list[int]:
     live = _live_links(ctx, participant_id)
     for link in live:
         link.revoked_at = ctx.now
-        ctx.emit("access_ended", {"reason": reason}, [f"c:{link.id}"])
-        ctx.disconnect.append(f"c:{link.id}")
+        ctx.emit("access_ended", {"reason": reason}, [aud.council_link(link.id)])
+        ctx.disconnect.append(aud.council_link(link.id))
     return [link.id for link in live]
 
 

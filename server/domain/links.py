@@ -10,6 +10,7 @@ cut after commit. A room's facilitator link is re-issued with `facilitator_invit
 """
 from __future__ import annotations
 
+from . import audiences as aud
 from . import auth
 from .commands import Context
 from .errors import CommandError
@@ -20,7 +21,7 @@ def _renew(ctx: Context, column: str) -> str:
     old = getattr(ctx.workshop, column)
     token = auth.new_token()
     setattr(ctx.workshop, column, auth.token_hash(token))
-    audience = auth.link_audience(old)
+    audience = aud.workshop_link(old)
     ctx.emit("access_ended", {"reason": ""}, [audience])
     ctx.disconnect.append(audience)
     # The token goes to this ack only: never into the event log or the idempotency record.

@@ -7,6 +7,7 @@ from pydantic import Field
 from sqlalchemy import func, select
 
 from ..models import CouncilVolunteer, Participant, PlanEntry, PlenaryItem, PlenaryMerge, Solution, Vote
+from . import audiences as aud
 from . import council, rules
 from . import projection as pj
 from .commands import Context
@@ -114,7 +115,7 @@ def _get_item(ctx: Context, item_id: int) -> PlenaryItem:
 
 def _emit_votes(ctx: Context, changes: dict[int, dict]) -> None:
     for pid, change in sorted(changes.items()):
-        ctx.emit("my_votes", {"add": sorted(change["add"]), "remove": sorted(change["remove"])}, [f"p:{pid}"])
+        ctx.emit("my_votes", {"add": sorted(change["add"]), "remove": sorted(change["remove"])}, [aud.participant(pid)])
 
 
 class PlenaryMergePayload(Payload):
@@ -313,7 +314,7 @@ def council_volunteer(ctx: Context, consent, contact=None):
     v.consent = bool(consent and contact)
     ctx.session.flush()
     view = pj.volunteer_view(p, v.contact, v.consent, v.role)
-    ctx.emit("council_volunteered", {"volunteer": view}, [ctx.organisers, f"p:{p.id}"])
+    ctx.emit("council_volunteered", {"volunteer": view}, [ctx.organisers, aud.participant(p.id)])
     return {"volunteer": view}
 
 

@@ -2,15 +2,15 @@
 
 Nothing here ever returns an author's participant id. A post shows its
 author's display name only when the author chose a name and did not post
-anonymously. Whether a viewer may see a post at all is decided by
-`barrier_visible_to` / `solution_visible_to` (snapshots) and
-`barrier_audience` / `solution_audience` (events), which state the same rule.
+anonymously. Whether a viewer may see a post at all is decided by one rule,
+`seen_by`, which both `post_visible_to` (snapshots) and `post_audience` (events)
+apply.
 """
 from __future__ import annotations
 
 from ..models import Barrier, Participant, PlanEntry, PlanNote, PlenaryItem, Room, Solution, Workshop
+from . import audiences as aud
 from . import rules
-from .auth import Principal
 
 
 def iso(dt) -> str | None:
@@ -112,58 +112,45 @@ def volunteer_view(p: Participant, contact: str | None, consent: bool, role: str
             "contact": contact if consent else None, "consent": consent, "role": role}
 
 
-# -- visibility -------------------------------------------------------------
+# -- visibility: who sees a post -----------------------------------------------
 
-def barrier_visible_to(viewer: Principal, b: Barrier, room: Room) -> bool:
-    if b.withdrawn:
+def _open_to_room(item: Barrier | Solution, room: Room) -> bool:
+    """Is the post on its room's board for everyone (hidden posts aside)? A barrier once the room's
+    silent brainstorm is revealed, a solution always."""
+    return room.revealed if isinstance(item, Barrier) else True
+
+
+def seen_by(room_id: int, author_id: int | None, open_to_room: bool) -> list[str]:
+    """Who sees a post (audiences.py): the whole room when it is open to it, else only the room's
+    facilitators (and the organisers) and its author. The one rule behind views and events."""
+    if open_to_room:
+        return [aud.room(room_id)]
+    return [aud.facilitators(room_id)] + ([aud.participant(author_id)] if author_id is not None else [])
+
+
+def post_visible_to(heard: set[str], item: Barrier | Solution, room: Room) -> bool:
+    """Does a viewer who hears these audiences (auth.Principal.audiences) see this post (snapshots)?
+
+    Not once withdrawn; only on its room's board (a participant who moved leaves their old
+    room's posts behind); a hidden post is seen as one in the brainstorm is: by the room's
+    facilitators and its author."""
+    if item.withdrawn or aud.room(item.room_id) not in heard:
         return False
-    if viewer.role == "organiser":
-        return True
-    if viewer.role == "facilitator":
-        return b.room_id == viewer.room_id
-    if viewer.role == "participant":
-        if b.room_id != viewer.room_id:
-            return False
-        if b.author_id == viewer.id:
-            return True
-        return room.revealed and not b.hidden
-    return False
+    return any(a in heard for a in seen_by(item.room_id, item.author_id, _open_to_room(item, room) and not item.hidden))
 
 
-def barrier_audience(b: Barrier, room: Room) -> list[str]:
-    """Who hears about this barrier: the room once revealed, else its facilitators and author."""
-    if room.revealed:
-        return [f"r:{room.id}"]
-    out = [f"f:{room.id}"]
-    if b.author_id is not None:
-        out.append(f"p:{b.author_id}")
-    return out
-
-
-def solution_visible_to(viewer: Principal, s: Solution) -> bool:
-    if s.withdrawn:
-        return False
-    if viewer.role == "organiser":
-        return True
-    if viewer.role == "facilitator":
-        return s.room_id == viewer.room_id
-    if viewer.role == "participant":
-        return s.room_id == viewer.room_id and (s.author_id == viewer.id or not s.hidden)
-    return False
-
-
-def solution_audience(s: Solution) -> list[str]:
-    return [f"r:{s.room_id}"]
+def post_audience(item: Barrier | Solution, room: Room) -> list[str]:
+    """Who hears about this post (events): the same rule, `hidden` aside: hiding and restoring a
+    post are told to whoever sees it while it is not hidden (they drop it, or get it back)."""
+    return seen_by(item.room_id, item.author_id, _open_to_room(item, room))
 
 
 def shows_author_name(item: Barrier | Solution, author: Participant, room: Room) -> bool:
     """Does this post's view carry its author's name (so that removing the author changes it)?"""
-    if item.withdrawn or item.anonymous or not author.display_name:
-        return False
-    return room.revealed if isinstance(item, Barrier) else True
+    return not item.withdrawn and _open_to_room(item, room) and author_name(item.anonymous, author) is not None
 
 
 def name_audience(item: Barrier | Solution) -> str:
     """Who, besides its author, sees the name on a post that shows one: the room, or only its
     facilitators (and organisers) while the post is hidden. Never the room for a hidden post."""
-    return f"f:{item.room_id}" if item.hidden else f"r:{item.room_id}"
+    return aud.facilitators(item.room_id) if item.hidden else aud.room(item.room_id)

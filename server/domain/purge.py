@@ -44,6 +44,7 @@ from ..models import (
     Workshop,
     utcnow,
 )
+from . import audiences as aud
 from . import auth
 from .commands import Context, lock_workshop
 from .errors import CommandError
@@ -78,13 +79,13 @@ def erase(ctx: Context, action: str) -> dict:
     people = list(s.scalars(select(Participant).where(Participant.workshop_id == ws.id)))
     for p in people:
         if p.removed_at is None and not is_erased_hash(p.token_hash):
-            cut.append(f"p:{p.id}")
+            cut.append(aud.participant(p.id))
         p.display_name = None
         p.token_hash = erased_marker()
     links = list(s.scalars(select(FacilitatorInvite).where(FacilitatorInvite.workshop_id == ws.id)))
     for inv in links:
         if inv.revoked_at is None:
-            cut.append(f"l:{inv.id}")
+            cut.append(aud.facilitator_link(inv.id))
             inv.revoked_at = now
         inv.name = None
         inv.token_hash = erased_marker()
@@ -120,7 +121,7 @@ def erase(ctx: Context, action: str) -> dict:
     council_links = []
     link_model = getattr(models, "CouncilLink", None)
     if link_model is not None:
-        council_links = [f"c:{i}" for i in s.scalars(select(link_model.id).where(
+        council_links = [aud.council_link(i) for i in s.scalars(select(link_model.id).where(
             link_model.workshop_id == ws.id, link_model.revoked_at.is_(None)))]
     ctx.emit("workshop_purged", {"purged_at": now.isoformat(), "erased": [dict(f) for f in ERASED_FIELDS]},
              [ctx.organisers, ctx.display, *council_links])

@@ -3,7 +3,8 @@
 Used by the tests (the keystone property) and by the simulated phones.
 Both reducers are checked against the same recorded fixtures
 (tests/fixtures/events/*.json), so they cannot drift apart. Keep the two
-files in step: same event types, same rules, same order.
+files in step: same event types, same rules, same order. Here each event
+type has its own small function, found in one table (`_HANDLERS`).
 """
 from __future__ import annotations
 
@@ -80,186 +81,338 @@ def _set_path(node, path: list[str], value) -> None:
 
 
 def _apply(s: dict, t: str, d: dict) -> None:
-    role = s["me"]["role"]
-    if t == "workshop_updated":
-        s["workshop"].update(d["workshop"])
-    elif t == "room_updated":
-        s["rooms"][str(d["room"]["id"])] = d["room"]
-    elif t == "participant_joined":
-        p = d["participant"]
-        if role in ("organiser", "display") or s["me"].get("room_id") == p["room_id"]:
-            s["participants"][str(p["id"])] = p
-    elif t == "participant_moved":
-        p = d["participant"]
-        if role in ("organiser", "display") or s["me"].get("room_id") == p["room_id"]:
-            s["participants"][str(p["id"])] = p
-        else:
-            s["participants"].pop(str(p["id"]), None)
-    elif t == "room_changed":
-        s["me"]["room_id"] = d["room_id"]
-        s["participants"] = d["participants"]
-        s["barriers"] = d["barriers"]
-        s["solutions"] = d["solutions"]
-        s["vote_progress"] = d["vote_progress"]
-        if "objections" in s:  # own objections belong to the room left behind
-            s["objections"] = {k: o for k, o in s["objections"].items() if o["room_id"] == d["room_id"]}
-    elif t == "barrier_posted":
-        if _here(s, d["barrier"]["room_id"]):
-            s["barriers"][str(d["barrier"]["id"])] = d["barrier"]
-    elif t == "barriers_revealed":
-        if _here(s, d["room_id"]):
-            for b in d["barriers"]:
-                s["barriers"][str(b["id"])] = b
-    elif t == "barrier_withdrawn":
-        s["barriers"].pop(str(d["barrier_id"]), None)
-        # A withdrawn post is no longer "mine" (the snapshot lists live posts only).
-        s["mine"] = [k for k in s["mine"] if k != _key("barrier", d["barrier_id"])]
-        s.get("flags", {}).pop(_key("barrier", d["barrier_id"]), None)
-    elif t == "barriers_merged":
-        if _here(s, d["shared"]["room_id"]):
-            s["barriers"][str(d["shared"]["id"])] = d["shared"]
-            for b in d["members"]:
-                s["barriers"][str(b["id"])] = b
-    elif t == "merge_undone":
-        s["barriers"].pop(str(d["shared_id"]), None)
-        s.get("flags", {}).pop(_key("barrier", d["shared_id"]), None)
-        if "objections" in s:  # an undone merge takes its objections with it
-            s["objections"] = {k: o for k, o in s["objections"].items() if o["shared_id"] != d["shared_id"]}
-        for b in d["members"]:
-            if _here(s, b["room_id"]) and (str(b["id"]) in s["barriers"] or not b["hidden"]):
-                s["barriers"][str(b["id"])] = b
-    elif t == "authorship":
-        s["mine"] = _set_add(s["mine"], [d["key"]])
-    elif t == "tally":
-        coll = {"barrier": "barriers", "solution": "solutions", "plenary": "plenary"}[d["target_type"]]
-        item = s[coll].get(str(d["target_id"]))
-        if item is not None:
-            item["votes"] = d["votes"]
-    elif t == "tallies_shown":
-        # A vote closed: its counts (an item not listed has none).
-        coll = {"barrier": "barriers", "solution": "solutions", "plenary": "plenary"}[d["target_type"]]
-        for item_id, item in s[coll].items():
-            if d["target_type"] == "plenary" or item["room_id"] == d["room_id"]:
-                item["votes"] = d["votes"].get(item_id, 0)
-    elif t == "vote_progress":
-        cell = s.get("vote_progress", {}).get(str(d["room_id"]))
-        if cell is not None:
-            cell[d["target_type"]] = {"voted": d["voted"], "spent": d["spent"]}
-    elif t == "my_votes":
-        s["my_votes"] = sorted((set(s["my_votes"]) - set(d["remove"])) | set(d["add"]))
-    elif t == "solution_posted":
-        if _here(s, d["solution"]["room_id"]):
-            s["solutions"][str(d["solution"]["id"])] = d["solution"]
-    elif t == "solution_withdrawn":
-        s["solutions"].pop(str(d["solution_id"]), None)
-        s["mine"] = [k for k in s["mine"] if k != _key("solution", d["solution_id"])]
-        s.get("flags", {}).pop(_key("solution", d["solution_id"]), None)
-    elif t == "post_hidden":
-        coll = "barriers" if d["kind"] == "barrier" else "solutions"
-        key = str(d["id"])
-        if role == "participant" and _key(d["kind"], d["id"]) not in s["mine"]:
-            s[coll].pop(key, None)
-        elif key in s[coll]:
-            s[coll][key].update({"hidden": True, "votes": 0})
-    elif t == "post_hidden_reason":
-        # Why a post was hidden: its author, the room's facilitators and organisers only.
-        item = s["barriers" if d["kind"] == "barrier" else "solutions"].get(str(d["id"]))
-        if item is not None:
-            item["hidden_reason"] = d["reason"]
-    elif t == "post_edited":
-        coll = "barriers" if d["kind"] == "barrier" else "solutions"
-        item = s[coll].get(str(d["id"]))
-        if item is not None:
-            item.update({"text": d["text"], "edited": d["edited"]})
-    elif t == "post_flagged":
-        # Second-look flags: facilitators and organisers only (they alone hear this event).
-        if "flags" in s:
-            if d["flags"]:
-                s["flags"][_key(d["kind"], d["id"])] = d["flags"]
-            else:
-                s["flags"].pop(_key(d["kind"], d["id"]), None)
-    elif t == "merge_objected":
-        if "objections" in s:
-            s["objections"][str(d["objection"]["id"])] = d["objection"]
-    elif t == "merge_objection_dismissed":
-        for o in s.get("objections", {}).values():
-            if o["shared_id"] == d["shared_id"] and o["status"] == "open":
-                o["status"] = "dismissed"
-    elif t == "participant_removed":
-        s["participants"].pop(str(d["participant_id"]), None)
-        # A removed person is no longer a volunteer the organisers can seat (snapshot: same).
-        if "volunteers" in s:
-            s["volunteers"].pop(str(d["participant_id"]), None)
-    elif t == "author_names_cleared":
-        # A removed person's posts stay without their name (only posts that showed it are listed).
-        for coll, ids in (("barriers", d["barrier_ids"]), ("solutions", d["solution_ids"])):
-            for item_id in ids:
-                item = s[coll].get(str(item_id))
-                if item is not None:
-                    item["author_name"] = None
-    elif t == "access_ended":
-        # This screen's link no longer works (removed, or a revoked facilitator link).
-        # `erased: True` when the workshop's personal data was erased (workshop_purge, expiry).
-        s["me"]["ended"] = dict(d)
-    elif t == "facilitator_link_changed":
-        pass  # a notice for the organiser's console; links are not part of the state
-    elif t == "link_renewed":
-        pass  # a notice for the organiser's console (the projector's link was re-issued)
-    elif t == "post_restored":
-        coll = "barriers" if d["kind"] == "barrier" else "solutions"
-        if _here(s, d["item"]["room_id"]):
-            s[coll][str(d["item"]["id"])] = d["item"]
-    elif t == "plenary_item_added":
-        s["plenary"][str(d["item"]["id"])] = d["item"]
-    elif t == "plenary_item_withdrawn":
-        s["plenary"].pop(str(d["item_id"]), None)
-    elif t == "plenary_items_merged" or t == "plenary_merge_undone":
-        for item in [d["item"], *d["members"]]:
-            s["plenary"][str(item["id"])] = item
-    elif t == "plan_entry_created":
-        s["plan"][str(d["entry"]["id"])] = d["entry"]
-    elif t == "plan_entry_updated":
-        entry = s["plan"].get(str(d["entry_id"]))
-        if entry is not None:
-            entry["fields"][d["field"]] = d["value"]
-            entry["versions"][d["field"]] = d["version"]
-    elif t == "plan_note_added":
-        entry = s["plan"].get(str(d["note"]["entry_id"]))
-        if entry is not None:
-            entry["notes"].append(d["note"])
-    elif t == "council_link_changed":
-        if role == "organiser":
-            if d["active"]:
-                s["council_links"][str(d["participant_id"])] = True
-            else:
-                s["council_links"].pop(str(d["participant_id"]), None)
-    elif t == "council_volunteered":
-        v = d["volunteer"]
-        if role == "organiser":
-            s["volunteers"][str(v["participant_id"])] = v
-        elif role == "participant" and s["me"].get("participant_id") == v["participant_id"]:
-            s["me"]["volunteer"] = v
-    elif t == "council_role_set":
-        pid = str(d["participant_id"])
-        if d["member"]:
-            s["council"][pid] = d["member"]
-        else:
-            s["council"].pop(pid, None)
-        if role == "organiser" and pid in s.get("volunteers", {}):
-            s["volunteers"][pid]["role"] = d["role"]
-        if role == "participant" and s["me"].get("participant_id") == d["participant_id"] and s["me"].get("volunteer"):
-            s["me"]["volunteer"]["role"] = d["role"]
-    elif t == "help_called":
-        s["help"][str(d["help"]["room_id"])] = d["help"]
-    elif t == "help_cleared":
-        s["help"].pop(str(d["room_id"]), None)
-    elif t == "room_stats":
-        s["stats"][str(d["room_id"])] = d
-    elif t == "workshop_purged":
-        # The event lists what the erasure changed (server/domain/purge.py); the content stays.
-        for erased in d["erased"]:
-            _set_path(s, erased["path"], erased["value"])
-        if role == "organiser":
-            s["privacy"] = {"purged_at": d["purged_at"]}
-    else:
+    handler = _HANDLERS.get(t)
+    if handler is None:
         raise ValueError(f"unknown event type {t!r}")
+    handler(s, d)
+
+
+def _role(s: dict) -> str:
+    return s["me"]["role"]
+
+
+def _coll(kind: str) -> str:
+    """The state's collection of a post kind."""
+    return "barriers" if kind == "barrier" else "solutions"
+
+
+_VOTED = {"barrier": "barriers", "solution": "solutions", "plenary": "plenary"}
+
+
+# -- the workshop, its rooms and people ----------------------------------------------
+
+def _workshop_updated(s: dict, d: dict) -> None:
+    s["workshop"].update(d["workshop"])
+
+
+def _room_updated(s: dict, d: dict) -> None:
+    s["rooms"][str(d["room"]["id"])] = d["room"]
+
+
+def _participant_joined(s: dict, d: dict) -> None:
+    p = d["participant"]
+    if _role(s) in ("organiser", "display") or s["me"].get("room_id") == p["room_id"]:
+        s["participants"][str(p["id"])] = p
+
+
+def _participant_moved(s: dict, d: dict) -> None:
+    p = d["participant"]
+    if _role(s) in ("organiser", "display") or s["me"].get("room_id") == p["room_id"]:
+        s["participants"][str(p["id"])] = p
+    else:
+        s["participants"].pop(str(p["id"]), None)
+
+
+def _room_changed(s: dict, d: dict) -> None:
+    s["me"]["room_id"] = d["room_id"]
+    s["participants"] = d["participants"]
+    s["barriers"] = d["barriers"]
+    s["solutions"] = d["solutions"]
+    s["vote_progress"] = d["vote_progress"]
+    if "objections" in s:  # own objections belong to the room left behind
+        s["objections"] = {k: o for k, o in s["objections"].items() if o["room_id"] == d["room_id"]}
+
+
+def _participant_removed(s: dict, d: dict) -> None:
+    s["participants"].pop(str(d["participant_id"]), None)
+    # A removed person is no longer a volunteer the organisers can seat (snapshot: same).
+    if "volunteers" in s:
+        s["volunteers"].pop(str(d["participant_id"]), None)
+
+
+def _access_ended(s: dict, d: dict) -> None:
+    # This screen's link no longer works (removed, or a revoked facilitator link).
+    # `erased: True` when the workshop's personal data was erased (workshop_purge, expiry).
+    s["me"]["ended"] = dict(d)
+
+
+def _notice(s: dict, d: dict) -> None:
+    """A notice for the organiser's console (facilitator_link_changed; link_renewed: the projector's
+    link was re-issued); links are not part of the state."""
+
+
+def _help_called(s: dict, d: dict) -> None:
+    s["help"][str(d["help"]["room_id"])] = d["help"]
+
+
+def _help_cleared(s: dict, d: dict) -> None:
+    s["help"].pop(str(d["room_id"]), None)
+
+
+def _room_stats(s: dict, d: dict) -> None:
+    s["stats"][str(d["room_id"])] = d
+
+
+def _workshop_purged(s: dict, d: dict) -> None:
+    # The event lists what the erasure changed (server/domain/purge.py); the content stays.
+    for erased in d["erased"]:
+        _set_path(s, erased["path"], erased["value"])
+    if _role(s) == "organiser":
+        s["privacy"] = {"purged_at": d["purged_at"]}
+
+
+# -- the rooms' boards ---------------------------------------------------------------
+
+def _barrier_posted(s: dict, d: dict) -> None:
+    if _here(s, d["barrier"]["room_id"]):
+        s["barriers"][str(d["barrier"]["id"])] = d["barrier"]
+
+
+def _barriers_revealed(s: dict, d: dict) -> None:
+    if _here(s, d["room_id"]):
+        for b in d["barriers"]:
+            s["barriers"][str(b["id"])] = b
+
+
+def _barrier_withdrawn(s: dict, d: dict) -> None:
+    s["barriers"].pop(str(d["barrier_id"]), None)
+    # A withdrawn post is no longer "mine" (the snapshot lists live posts only).
+    s["mine"] = [k for k in s["mine"] if k != _key("barrier", d["barrier_id"])]
+    s.get("flags", {}).pop(_key("barrier", d["barrier_id"]), None)
+
+
+def _barriers_merged(s: dict, d: dict) -> None:
+    if _here(s, d["shared"]["room_id"]):
+        s["barriers"][str(d["shared"]["id"])] = d["shared"]
+        for b in d["members"]:
+            s["barriers"][str(b["id"])] = b
+
+
+def _merge_undone(s: dict, d: dict) -> None:
+    s["barriers"].pop(str(d["shared_id"]), None)
+    s.get("flags", {}).pop(_key("barrier", d["shared_id"]), None)
+    if "objections" in s:  # an undone merge takes its objections with it
+        s["objections"] = {k: o for k, o in s["objections"].items() if o["shared_id"] != d["shared_id"]}
+    for b in d["members"]:
+        if _here(s, b["room_id"]) and (str(b["id"]) in s["barriers"] or not b["hidden"]):
+            s["barriers"][str(b["id"])] = b
+
+
+def _authorship(s: dict, d: dict) -> None:
+    s["mine"] = _set_add(s["mine"], [d["key"]])
+
+
+def _solution_posted(s: dict, d: dict) -> None:
+    if _here(s, d["solution"]["room_id"]):
+        s["solutions"][str(d["solution"]["id"])] = d["solution"]
+
+
+def _solution_withdrawn(s: dict, d: dict) -> None:
+    s["solutions"].pop(str(d["solution_id"]), None)
+    s["mine"] = [k for k in s["mine"] if k != _key("solution", d["solution_id"])]
+    s.get("flags", {}).pop(_key("solution", d["solution_id"]), None)
+
+
+def _post_hidden(s: dict, d: dict) -> None:
+    coll = _coll(d["kind"])
+    key = str(d["id"])
+    if _role(s) == "participant" and _key(d["kind"], d["id"]) not in s["mine"]:
+        s[coll].pop(key, None)
+    elif key in s[coll]:
+        s[coll][key].update({"hidden": True, "votes": 0})
+
+
+def _post_hidden_reason(s: dict, d: dict) -> None:
+    # Why a post was hidden: its author, the room's facilitators and organisers only.
+    item = s[_coll(d["kind"])].get(str(d["id"]))
+    if item is not None:
+        item["hidden_reason"] = d["reason"]
+
+
+def _post_restored(s: dict, d: dict) -> None:
+    if _here(s, d["item"]["room_id"]):
+        s[_coll(d["kind"])][str(d["item"]["id"])] = d["item"]
+
+
+def _post_edited(s: dict, d: dict) -> None:
+    item = s[_coll(d["kind"])].get(str(d["id"]))
+    if item is not None:
+        item.update({"text": d["text"], "edited": d["edited"]})
+
+
+def _post_flagged(s: dict, d: dict) -> None:
+    # Second-look flags: facilitators and organisers only (they alone hear this event).
+    if "flags" in s:
+        if d["flags"]:
+            s["flags"][_key(d["kind"], d["id"])] = d["flags"]
+        else:
+            s["flags"].pop(_key(d["kind"], d["id"]), None)
+
+
+def _author_names_cleared(s: dict, d: dict) -> None:
+    # A removed person's posts stay without their name (only posts that showed it are listed).
+    for coll, ids in (("barriers", d["barrier_ids"]), ("solutions", d["solution_ids"])):
+        for item_id in ids:
+            item = s[coll].get(str(item_id))
+            if item is not None:
+                item["author_name"] = None
+
+
+def _merge_objected(s: dict, d: dict) -> None:
+    if "objections" in s:
+        s["objections"][str(d["objection"]["id"])] = d["objection"]
+
+
+def _merge_objection_dismissed(s: dict, d: dict) -> None:
+    for o in s.get("objections", {}).values():
+        if o["shared_id"] == d["shared_id"] and o["status"] == "open":
+            o["status"] = "dismissed"
+
+
+# -- votes -----------------------------------------------------------------------------
+
+def _tally(s: dict, d: dict) -> None:
+    item = s[_VOTED[d["target_type"]]].get(str(d["target_id"]))
+    if item is not None:
+        item["votes"] = d["votes"]
+
+
+def _tallies_shown(s: dict, d: dict) -> None:
+    # A vote closed: its counts (an item not listed has none).
+    for item_id, item in s[_VOTED[d["target_type"]]].items():
+        if d["target_type"] == "plenary" or item["room_id"] == d["room_id"]:
+            item["votes"] = d["votes"].get(item_id, 0)
+
+
+def _vote_progress(s: dict, d: dict) -> None:
+    cell = s.get("vote_progress", {}).get(str(d["room_id"]))
+    if cell is not None:
+        cell[d["target_type"]] = {"voted": d["voted"], "spent": d["spent"]}
+
+
+def _my_votes(s: dict, d: dict) -> None:
+    s["my_votes"] = sorted((set(s["my_votes"]) - set(d["remove"])) | set(d["add"]))
+
+
+# -- plenary, plan and council -----------------------------------------------------------
+
+def _plenary_item_added(s: dict, d: dict) -> None:
+    s["plenary"][str(d["item"]["id"])] = d["item"]
+
+
+def _plenary_item_withdrawn(s: dict, d: dict) -> None:
+    s["plenary"].pop(str(d["item_id"]), None)
+
+
+def _plenary_items_merged(s: dict, d: dict) -> None:
+    """plenary_items_merged and plenary_merge_undone: the item and its members as they are now."""
+    for item in [d["item"], *d["members"]]:
+        s["plenary"][str(item["id"])] = item
+
+
+def _plan_entry_created(s: dict, d: dict) -> None:
+    s["plan"][str(d["entry"]["id"])] = d["entry"]
+
+
+def _plan_entry_updated(s: dict, d: dict) -> None:
+    entry = s["plan"].get(str(d["entry_id"]))
+    if entry is not None:
+        entry["fields"][d["field"]] = d["value"]
+        entry["versions"][d["field"]] = d["version"]
+
+
+def _plan_note_added(s: dict, d: dict) -> None:
+    entry = s["plan"].get(str(d["note"]["entry_id"]))
+    if entry is not None:
+        entry["notes"].append(d["note"])
+
+
+def _council_link_changed(s: dict, d: dict) -> None:
+    if _role(s) == "organiser":
+        if d["active"]:
+            s["council_links"][str(d["participant_id"])] = True
+        else:
+            s["council_links"].pop(str(d["participant_id"]), None)
+
+
+def _council_volunteered(s: dict, d: dict) -> None:
+    v = d["volunteer"]
+    role = _role(s)
+    if role == "organiser":
+        s["volunteers"][str(v["participant_id"])] = v
+    elif role == "participant" and s["me"].get("participant_id") == v["participant_id"]:
+        s["me"]["volunteer"] = v
+
+
+def _council_role_set(s: dict, d: dict) -> None:
+    pid = str(d["participant_id"])
+    role = _role(s)
+    if d["member"]:
+        s["council"][pid] = d["member"]
+    else:
+        s["council"].pop(pid, None)
+    if role == "organiser" and pid in s.get("volunteers", {}):
+        s["volunteers"][pid]["role"] = d["role"]
+    if role == "participant" and s["me"].get("participant_id") == d["participant_id"] and s["me"].get("volunteer"):
+        s["me"]["volunteer"]["role"] = d["role"]
+
+
+# Every event type (docs/protocol.md §5) and what it does to a state: web/js/state.js has the same.
+_HANDLERS = {
+    "workshop_updated": _workshop_updated,
+    "room_updated": _room_updated,
+    "participant_joined": _participant_joined,
+    "participant_moved": _participant_moved,
+    "room_changed": _room_changed,
+    "barrier_posted": _barrier_posted,
+    "barriers_revealed": _barriers_revealed,
+    "barrier_withdrawn": _barrier_withdrawn,
+    "barriers_merged": _barriers_merged,
+    "merge_undone": _merge_undone,
+    "authorship": _authorship,
+    "tally": _tally,
+    "tallies_shown": _tallies_shown,
+    "vote_progress": _vote_progress,
+    "my_votes": _my_votes,
+    "solution_posted": _solution_posted,
+    "solution_withdrawn": _solution_withdrawn,
+    "post_hidden": _post_hidden,
+    "post_hidden_reason": _post_hidden_reason,
+    "post_edited": _post_edited,
+    "post_flagged": _post_flagged,
+    "merge_objected": _merge_objected,
+    "merge_objection_dismissed": _merge_objection_dismissed,
+    "participant_removed": _participant_removed,
+    "author_names_cleared": _author_names_cleared,
+    "access_ended": _access_ended,
+    "facilitator_link_changed": _notice,
+    "link_renewed": _notice,
+    "post_restored": _post_restored,
+    "plenary_item_added": _plenary_item_added,
+    "plenary_item_withdrawn": _plenary_item_withdrawn,
+    "plenary_items_merged": _plenary_items_merged,
+    "plenary_merge_undone": _plenary_items_merged,
+    "plan_entry_created": _plan_entry_created,
+    "plan_entry_updated": _plan_entry_updated,
+    "plan_note_added": _plan_note_added,
+    "council_link_changed": _council_link_changed,
+    "council_volunteered": _council_volunteered,
+    "council_role_set": _council_role_set,
+    "help_called": _help_called,
+    "help_cleared": _help_cleared,
+    "room_stats": _room_stats,
+    "workshop_purged": _workshop_purged,
+}
+
+# The event types this reducer knows (tests/test_keystone.py: each is produced by some scenario).
+EVENT_TYPES = frozenset(_HANDLERS)

@@ -14,6 +14,7 @@ from typing import Literal
 from sqlalchemy import select
 
 from ..models import AuditEntry, Barrier, CouncilVolunteer, FacilitatorInvite, Participant, Room, Solution
+from . import audiences as aud
 from . import auth, council, pii, rules
 from . import projection as pj
 from .board import _moderated, emit_flags, reason_audience
@@ -41,7 +42,7 @@ def participant_remove(ctx: Context, participant_id, reason):
     named = _named_posts(ctx, p)
     p.removed_at = ctx.now
     ctx.session.flush()
-    ctx.emit("access_ended", {"reason": reason}, [f"p:{p.id}"])
+    ctx.emit("access_ended", {"reason": reason}, [aud.participant(p.id)])
     # A council seat goes with them: every screen's council list drops them, their council
     # link is cut and the actions they co-led lose them (as council_role_set with null would).
     seat = ctx.session.scalar(select(CouncilVolunteer).where(CouncilVolunteer.workshop_id == ctx.workshop.id,
@@ -51,14 +52,14 @@ def participant_remove(ctx: Context, participant_id, reason):
         ctx.emit("council_role_set", {"participant_id": p.id, "role": None, "member": None}, [ctx.everyone])
         council.leave_council(ctx, p)
     ctx.emit("participant_removed", {"participant_id": p.id, "room_id": p.room_id},
-             [f"r:{p.room_id}", ctx.organisers, ctx.display])
+             [aud.room(p.room_id), ctx.organisers, ctx.display])
     # Their posts stay, without their name (projection.author_name): every screen showing one
     # hears which posts lose it. No person in this event: only posts that showed the name anyway.
     for audience, ids in sorted(named.items()):
         ctx.emit("author_names_cleared", {"barrier_ids": ids["barrier"], "solution_ids": ids["solution"]},
                  [audience])
     emit_stats(ctx, p.room_id)
-    ctx.disconnect.append(f"p:{p.id}")
+    ctx.disconnect.append(aud.participant(p.id))
     ctx.audit("remove", participant_id=p.id, room_id=p.room_id, reason=reason)
     return {"participant_id": p.id}
 
@@ -86,8 +87,8 @@ def _revoke_links(ctx: Context, room_id: int, reason: str) -> list[int]:
         FacilitatorInvite.revoked_at.is_(None)).order_by(FacilitatorInvite.id)))
     for inv in live:
         inv.revoked_at = ctx.now
-        ctx.emit("access_ended", {"reason": reason}, [f"l:{inv.id}"])
-        ctx.disconnect.append(f"l:{inv.id}")
+        ctx.emit("access_ended", {"reason": reason}, [aud.facilitator_link(inv.id)])
+        ctx.disconnect.append(aud.facilitator_link(inv.id))
     return [inv.id for inv in live]
 
 
@@ -190,7 +191,7 @@ def merge_object(ctx: Context, barrier_id, reason=""):
     ctx.session.add(entry)
     ctx.session.flush()
     view = pj.objection_view(entry.id, room.id, shared_id, reason, "open", ctx.now)
-    ctx.emit("merge_objected", {"objection": view}, [f"f:{room.id}", f"p:{ctx.principal.id}"])
+    ctx.emit("merge_objected", {"objection": view}, [aud.facilitators(room.id), aud.participant(ctx.principal.id)])
     return {"objection": view}
 
 
@@ -205,7 +206,7 @@ def merge_objection_dismiss(ctx: Context, shared_id, reason=""):
              if o["entry"].detail.get("shared_id") == shared.id and o["status"] == "open"]
     if not open_:
         raise CommandError("no_objection", "No one has an open objection to this merge.")
-    objectors = sorted({f"p:{o['author_id']}" for o in open_ if o["author_id"] is not None})
-    ctx.emit("merge_objection_dismissed", {"shared_id": shared.id}, [f"f:{room.id}", *objectors])
+    objectors = sorted({aud.participant(o["author_id"]) for o in open_ if o["author_id"] is not None})
+    ctx.emit("merge_objection_dismissed", {"shared_id": shared.id}, [aud.facilitators(room.id), *objectors])
     ctx.audit(DISMISS_ACTION, room_id=room.id, shared_id=shared.id, count=len(open_), reason=reason)
     return {"shared_id": shared.id}

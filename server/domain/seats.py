@@ -30,6 +30,7 @@ from sqlalchemy import select
 
 from ..db import Database
 from ..models import Participant, utcnow
+from . import audiences as aud
 from . import auth, rules
 from .commands import Context, Outcome
 from .errors import CommandError
@@ -122,8 +123,8 @@ def rejoin(db: Database, ws_id: str, data: RejoinPayload) -> dict:
             p.token_hash = auth.token_hash(token)
             ctx = Context(s, auth.Principal("participant", ws.id, p.id, p.room_id), ws, utcnow())
             # The device that had the seat is told, then cut (it may be lost, or in the wrong hands).
-            ctx.emit("access_ended", {"reason": "", "rejoined": True}, [f"p:{p.id}"])
-            ctx.disconnect.append(f"p:{p.id}")
+            ctx.emit("access_ended", {"reason": "", "rejoined": True}, [aud.participant(p.id)])
+            ctx.disconnect.append(aud.participant(p.id))
             ctx.audit("rejoin", participant_id=p.id)
             events = ctx.finish()
         db.publish(Outcome(answer, events, disconnect=list(ctx.disconnect)))

@@ -8,6 +8,7 @@ checks that for every event type and every kind of viewer.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass, field
 
 from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import Session
@@ -57,17 +58,55 @@ def vote_counts(session: Session, workshop_id: str) -> dict[tuple[str, int], int
     return {(t, i): n for t, i, n in rows}
 
 
+# The roles that see rooms' boards (posts), each as projection.post_visible_to lets them.
+_BOARDS = ("organiser", "facilitator", "participant")
+
+
+@dataclass
+class _Rows:
+    """What a viewer's snapshot is read from (each read once)."""
+    session: Session
+    viewer: Principal
+    ws: Workshop
+    rooms: list[Room]
+    barriers: list[Barrier]
+    solutions: list[Solution]
+    volunteers: list[CouncilVolunteer]
+    people: dict[int, Participant]
+    counts: dict[tuple[str, int], int]
+    rooms_by_id: dict[int, Room] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.rooms_by_id = {r.id: r for r in self.rooms}
+
+    @property
+    def role(self) -> str:
+        return self.viewer.role
+
+    def votes(self, kind: str, item_id: int, room_id: int | None = None) -> int | None:
+        """The item's count, or None while its vote is open and this viewer may not see it (tallies.py)."""
+        phase = self.rooms_by_id[room_id].phase if room_id is not None else None
+        return None if tallies.masked(self.role, self.ws, kind, phase) else self.counts.get((kind, item_id), 0)
+
+
 def snapshot(session: Session, viewer: Principal) -> dict:
+    """The viewer's whole state: what every view has, then what their role has besides."""
+    rows = _read(session, viewer)
+    state = _shared_part(rows)
+    _ROLE_PARTS[viewer.role](rows, state)
+    return state
+
+
+def _read(session: Session, viewer: Principal) -> _Rows:
     ws = session.get(Workshop, viewer.workshop_id)
     where = {"w": ws.id, "r": viewer.room_id}
     rooms = list(session.scalars(_ROOMS, where))
-    rooms_by_id = {r.id: r for r in rooms}
     role = viewer.role
     # A phone or a facilitator sees one room's board: read only that room's posts, and
     # only the people this view can name (room members, authors, council volunteers),
     # not the whole workshop for every reconnecting phone (docs/benchmarks.md).
     in_room = role in ("participant", "facilitator")
-    boards = role in ("organiser", "facilitator", "participant")
+    boards = role in _BOARDS
     barriers = list(session.scalars(_ROOM_BARRIERS if in_room else _BARRIERS, where)) if boards else []
     solutions = list(session.scalars(_ROOM_SOLUTIONS if in_room else _SOLUTIONS, where)) if boards else []
     volunteers = list(session.scalars(_VOLUNTEERS, where))
@@ -78,107 +117,151 @@ def snapshot(session: Session, viewer: Principal) -> dict:
     else:
         people_rows = session.scalars(_PEOPLE, where)
     people = {p.id: p for p in people_rows}
-    counts = vote_counts(session, ws.id)
+    return _Rows(session, viewer, ws, rooms, barriers, solutions, volunteers, people, vote_counts(session, ws.id))
 
-    def votes(kind: str, item_id: int, room_id: int | None = None) -> int | None:
-        """The item's count, or None while its vote is open and this viewer may not see it (tallies.py)."""
-        phase = rooms_by_id[room_id].phase if room_id is not None else None
-        return None if tallies.masked(role, ws, kind, phase) else counts.get((kind, item_id), 0)
-    state: dict = {
+
+def _shared_part(rows: _Rows) -> dict:
+    """What every view has (empty where this viewer sees none of it)."""
+    viewer, ws = rows.viewer, rows.ws
+    barriers, solutions = _board(rows) if viewer.role in _BOARDS else ({}, {})
+    return {
         "seq": ws.seq,
-        "me": me_view(viewer, people.get(viewer.id) if role == "participant" else None),
+        "me": me_view(viewer, rows.people.get(viewer.id) if viewer.role == "participant" else None),
         "workshop": pj.workshop_view(ws),
-        "rooms": {str(r.id): pj.room_view(r) for r in rooms},
-        "participants": {},
-        "barriers": {},
-        "solutions": {},
+        "rooms": {str(r.id): pj.room_view(r) for r in rows.rooms},
+        "participants": _participants(rows),
+        "barriers": barriers,
+        "solutions": solutions,
         "my_votes": [],
         "mine": [],
-        "plenary": {},
-        "plan": {},
-        "council": {},
+        "plenary": _plenary(rows),
+        "plan": _plan(rows),
+        "council": _council(rows),
     }
-    # Participants: a room sees its own members; organisers and the projector see all.
-    for p in people.values():
-        if role in ("organiser", "display") or p.room_id == viewer.room_id:
-            state["participants"][str(p.id)] = pj.participant_view(p)
 
-    if role in ("organiser", "facilitator", "participant"):
-        members = defaultdict(list)
-        for b in barriers:
-            if b.merged_into_id is not None and not b.withdrawn:
-                members[b.merged_into_id].append(b.id)
-        for b in barriers:
-            if pj.barrier_visible_to(viewer, b, rooms_by_id[b.room_id]):
-                state["barriers"][str(b.id)] = pj.barrier_view(
-                    b, people.get(b.author_id), votes("barrier", b.id, b.room_id), members[b.id],
-                    screened=not rooms_by_id[b.room_id].revealed)
-        for s in solutions:
-            if pj.solution_visible_to(viewer, s):
-                state["solutions"][str(s.id)] = pj.solution_view(
-                    s, people.get(s.author_id), votes("solution", s.id, s.room_id))
 
-    items = list(session.scalars(_PLENARY, where))
+def _participants(rows: _Rows) -> dict:
+    """A room sees its own members; organisers and the projector see all."""
+    everyone = rows.role in ("organiser", "display")
+    return {str(p.id): pj.participant_view(p) for p in rows.people.values()
+            if everyone or p.room_id == rows.viewer.room_id}
+
+
+def _board(rows: _Rows) -> tuple[dict, dict]:
+    """The barriers and solutions this viewer sees (projection.post_visible_to)."""
+    heard = rows.viewer.audiences(list(rows.rooms_by_id))
+    members = defaultdict(list)
+    for b in rows.barriers:
+        if b.merged_into_id is not None and not b.withdrawn:
+            members[b.merged_into_id].append(b.id)
+    barriers, solutions = {}, {}
+    for b in rows.barriers:
+        room = rows.rooms_by_id[b.room_id]
+        if pj.post_visible_to(heard, b, room):
+            barriers[str(b.id)] = pj.barrier_view(b, rows.people.get(b.author_id),
+                                                  rows.votes("barrier", b.id, b.room_id), members[b.id],
+                                                  screened=not room.revealed)
+    for s in rows.solutions:
+        if pj.post_visible_to(heard, s, rows.rooms_by_id[s.room_id]):
+            solutions[str(s.id)] = pj.solution_view(s, rows.people.get(s.author_id),
+                                                    rows.votes("solution", s.id, s.room_id))
+    return barriers, solutions
+
+
+def _plenary(rows: _Rows) -> dict:
+    items = list(rows.session.scalars(_PLENARY, {"w": rows.ws.id}))
     merged_in: dict[int, list[int]] = {}
     for item in items:
         if item.merged_into_id is not None:
             merged_in.setdefault(item.merged_into_id, []).append(item.id)
-    for item in items:
-        state["plenary"][str(item.id)] = pj.plenary_view(item, votes("plenary", item.id), merged_in.get(item.id))
-    notes = notes_by_entry(session, ws.id)
-    for entry in session.scalars(_PLAN, where):
-        state["plan"][str(entry.id)] = pj.plan_view(entry, notes.get(entry.id))
+    return {str(item.id): pj.plenary_view(item, rows.votes("plenary", item.id), merged_in.get(item.id))
+            for item in items}
 
-    for v in volunteers:
-        p = people.get(v.participant_id)
+
+def _plan(rows: _Rows) -> dict:
+    notes = notes_by_entry(rows.session, rows.ws.id)
+    return {str(e.id): pj.plan_view(e, notes.get(e.id)) for e in rows.session.scalars(_PLAN, {"w": rows.ws.id})}
+
+
+def _council(rows: _Rows) -> dict:
+    """The council's members (a volunteer given a role) as everyone sees them."""
+    out = {}
+    for v in rows.volunteers:
+        p = rows.people.get(v.participant_id)
         if p is not None and v.role:
-            state["council"][str(p.id)] = pj.council_member_view(p, v.role)
+            out[str(p.id)] = pj.council_member_view(p, v.role)
+    return out
 
-    if role == "participant":
-        me = {"p": viewer.id}
-        state["my_votes"] = sorted(f"{t}:{i}" for t, i in session.execute(_MY_VOTES, me))
-        mine = [f"barrier:{i}" for i in session.scalars(_MY_BARRIERS, me)]
-        mine += [f"solution:{i}" for i in session.scalars(_MY_SOLUTIONS, me)]
-        state["mine"] = sorted(mine)
-        own = next((v for v in volunteers if v.participant_id == viewer.id), None)
-        state["me"]["volunteer"] = (pj.volunteer_view(people[viewer.id], own.contact, own.consent, own.role)
-                                    if own else None)
-    if role == "organiser":
-        # Present once the personal data is erased (domain/purge.py).
-        if (privacy := privacy_view(session, ws.id)) is not None:
-            state["privacy"] = privacy
-        state["volunteers"] = {str(v.participant_id): pj.volunteer_view(people[v.participant_id], v.contact,
-                                                                         v.consent, v.role)
-                               for v in volunteers if v.participant_id in people}
-    if role == "organiser":
-        # Council members holding a working link of their own (the link itself is never shown again).
-        state["council_links"] = {str(pid): True for pid in session.scalars(select(CouncilLink.participant_id).where(
-            CouncilLink.workshop_id == ws.id, CouncilLink.revoked_at.is_(None))) if pid in people}
-    if role == "council":
-        link = session.get(CouncilLink, viewer.id)
-        state["me"]["participant_id"] = link.participant_id
-    if role in ("organiser", "facilitator"):
-        # Second-look flags (server/domain/pii.py), from the text as it is now: never stored,
-        # never shown to participants or the projector.
-        state["flags"] = {}
-        for kind, coll in (("barrier", "barriers"), ("solution", "solutions")):
-            for item in state[coll].values():
-                found = pii.flags(item["text"])
-                if found:
-                    state["flags"][pj.post_key(kind, item["id"])] = found
-    if role in ("organiser", "facilitator", "participant"):
-        # Merge objections (objections.py).
-        state["objections"] = objection_views(session, viewer)
-    if role in ("organiser", "facilitator"):
-        state["help"] = {str(r.id): help_view(r) for r in rooms if r.help_requested_at is not None
-                         and (role == "organiser" or r.id == viewer.room_id)}
-    if role in ("organiser", "display", "facilitator", "participant"):
-        # How far each room's vote has got, counts of people only (tallies.py).
-        seen = [r.id for r in rooms] if role in ("organiser", "display") else [viewer.room_id]
-        state["vote_progress"] = tallies.progress(session, ws, seen)
-    if role == "display":
-        state["stats"] = {str(r.id): room_stats(session, r.id) for r in rooms}
-    return state
+
+# -- what each role has besides ---------------------------------------------------
+
+def _organiser_part(rows: _Rows, state: dict) -> None:
+    session, ws, people = rows.session, rows.ws, rows.people
+    # Present once the personal data is erased (domain/purge.py).
+    if (privacy := privacy_view(session, ws.id)) is not None:
+        state["privacy"] = privacy
+    state["volunteers"] = {str(v.participant_id): pj.volunteer_view(people[v.participant_id], v.contact,
+                                                                     v.consent, v.role)
+                           for v in rows.volunteers if v.participant_id in people}
+    # Council members holding a working link of their own (the link itself is never shown again).
+    state["council_links"] = {str(pid): True for pid in session.scalars(select(CouncilLink.participant_id).where(
+        CouncilLink.workshop_id == ws.id, CouncilLink.revoked_at.is_(None))) if pid in people}
+    _staff_part(rows, state)
+
+
+def _facilitator_part(rows: _Rows, state: dict) -> None:
+    _staff_part(rows, state)
+
+
+def _staff_part(rows: _Rows, state: dict) -> None:
+    """Organisers and facilitators: second-look flags, merge objections, calls for help, vote progress."""
+    # Second-look flags (server/domain/pii.py), from the text as it is now: never stored,
+    # never shown to participants or the projector.
+    state["flags"] = {}
+    for kind, coll in (("barrier", "barriers"), ("solution", "solutions")):
+        for item in state[coll].values():
+            found = pii.flags(item["text"])
+            if found:
+                state["flags"][pj.post_key(kind, item["id"])] = found
+    state["objections"] = objection_views(rows.session, rows.viewer)  # merge objections (objections.py)
+    organiser = rows.role == "organiser"
+    state["help"] = {str(r.id): help_view(r) for r in rows.rooms if r.help_requested_at is not None
+                     and (organiser or r.id == rows.viewer.room_id)}
+    _progress_part(rows, state)
+
+
+def _participant_part(rows: _Rows, state: dict) -> None:
+    session, viewer = rows.session, rows.viewer
+    me = {"p": viewer.id}
+    state["my_votes"] = sorted(f"{t}:{i}" for t, i in session.execute(_MY_VOTES, me))
+    mine = [f"barrier:{i}" for i in session.scalars(_MY_BARRIERS, me)]
+    mine += [f"solution:{i}" for i in session.scalars(_MY_SOLUTIONS, me)]
+    state["mine"] = sorted(mine)
+    own = next((v for v in rows.volunteers if v.participant_id == viewer.id), None)
+    state["me"]["volunteer"] = (pj.volunteer_view(rows.people[viewer.id], own.contact, own.consent, own.role)
+                                if own else None)
+    state["objections"] = objection_views(session, viewer)  # their own (objections.py)
+    _progress_part(rows, state)
+
+
+def _display_part(rows: _Rows, state: dict) -> None:
+    _progress_part(rows, state)
+    state["stats"] = {str(r.id): room_stats(rows.session, r.id) for r in rows.rooms}
+
+
+def _council_part(rows: _Rows, state: dict) -> None:
+    state["me"]["participant_id"] = rows.session.get(CouncilLink, rows.viewer.id).participant_id
+
+
+def _progress_part(rows: _Rows, state: dict) -> None:
+    """How far each room's vote has got, counts of people only (tallies.py): every room's for the
+    organisers and the projector, one's own room's for the others."""
+    seen = [r.id for r in rows.rooms] if rows.role in ("organiser", "display") else [rows.viewer.room_id]
+    state["vote_progress"] = tallies.progress(rows.session, rows.ws, seen)
+
+
+_ROLE_PARTS = {"organiser": _organiser_part, "facilitator": _facilitator_part, "participant": _participant_part,
+               "display": _display_part, "council": _council_part}
 
 
 def me_view(viewer: Principal, participant: Participant | None) -> dict:

@@ -29,6 +29,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..models import Barrier, PlenaryItem, Room, Solution, Vote, Workshop
+from . import audiences as aud
 
 # Who sees counts only once a vote is closed (unless the workshop shows live tallies).
 MASKED_ROLES = ("participant", "display", "council")
@@ -54,7 +55,7 @@ def tally_audience(ctx, kind: str, room_id: int | None, room_phase: str | None =
     """Where a `tally` goes: the room (plenary: everyone), or only its staff while the vote is open."""
     if kind == "plenary":
         return [ctx.staff] if hidden(ctx.workshop, "plenary") else [ctx.everyone]
-    return [f"f:{room_id}"] if hidden(ctx.workshop, kind, room_phase) else [f"r:{room_id}"]
+    return [aud.facilitators(room_id)] if hidden(ctx.workshop, kind, room_phase) else [aud.room(room_id)]
 
 
 # -- closing a vote ------------------------------------------------------------------
@@ -80,7 +81,7 @@ def _plenary_counts(session: Session, workshop_id: str) -> dict[str, int]:
 def show_room(ctx, room: Room, kind: str) -> None:
     """The vote on this room's `kind` closed: its counts go to the room (items not listed have 0)."""
     ctx.emit("tallies_shown", {"room_id": room.id, "target_type": kind,
-                               "votes": _room_counts(ctx.session, kind, room.id)}, [f"r:{room.id}"])
+                               "votes": _room_counts(ctx.session, kind, room.id)}, [aud.room(room.id)])
 
 
 def show_plenary(ctx) -> None:
@@ -141,4 +142,4 @@ def emit_progress(ctx, room_id: int, kind: str) -> None:
         return
     ctx.session.flush()
     cell = progress(ctx.session, ctx.workshop, [room_id])[str(room_id)][kind]
-    ctx.emit("vote_progress", {"room_id": room_id, "target_type": kind, **cell}, [f"r:{room_id}", ctx.display])
+    ctx.emit("vote_progress", {"room_id": room_id, "target_type": kind, **cell}, [aud.room(room_id), ctx.display])

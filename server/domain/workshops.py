@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from ..db import Database
 from ..models import Barrier, Event, FacilitatorInvite, Participant, Room, Workshop, utcnow
+from . import audiences as aud
 from . import auth, rules, tallies
 from . import projection as pj
 from .board import return_room_dots
@@ -182,7 +183,7 @@ def _join_locked(db: Database, ws_id: str, data: JoinPayload, token: str) -> tup
         s.flush()
         ctx = Context(s, auth.Principal("participant", ws.id, p.id, room_id), ws, utcnow())
         ctx.emit("participant_joined", {"participant": pj.participant_view(p)},
-                 [f"r:{room_id}", ctx.organisers, ctx.display])
+                 [aud.room(room_id), ctx.organisers, ctx.display])
         events = ctx.finish()
         return _joined(p, token), events
 
@@ -231,7 +232,7 @@ def _set_phase(ctx: Context, room, phase: str, timer_secs: int | None) -> dict:
     if revealing:
         visible = [barrier_payload(ctx, b) for b in ctx.session.scalars(select(Barrier).where(
             Barrier.room_id == room.id, Barrier.withdrawn.is_(False), Barrier.hidden.is_(False)).order_by(Barrier.id))]
-        ctx.emit("barriers_revealed", {"room_id": room.id, "barriers": visible}, [f"r:{room.id}"])
+        ctx.emit("barriers_revealed", {"room_id": room.id, "barriers": visible}, [aud.room(room.id)])
         # Facilitators screened the brainstorm without names (projection.barrier_view): a hidden
         # post that shows its author's name gets it now, for the facilitators and its author only.
         by_author: dict[int, list[dict]] = {}
@@ -242,7 +243,8 @@ def _set_phase(ctx: Context, room, phase: str, timer_secs: int | None) -> dict:
             if view["author_name"] is not None:
                 by_author.setdefault(b.author_id, []).append(view)
         for author_id, views in sorted(by_author.items()):
-            ctx.emit("barriers_revealed", {"room_id": room.id, "barriers": views}, [f"f:{room.id}", f"p:{author_id}"])
+            ctx.emit("barriers_revealed", {"room_id": room.id, "barriers": views},
+                     [aud.facilitators(room.id), aud.participant(author_id)])
     tallies.room_phase_changed(ctx, room, before)  # a vote that closed shows its counts
     ctx.audit("phase", room_id=room.id, phase=phase)
     return {"room": pj.room_view(room)}
@@ -317,7 +319,7 @@ def help_call(ctx: Context, message=""):
     room = get_room(ctx, None)
     room.help_requested_at = ctx.now
     room.help_message = message or None
-    ctx.emit("help_called", {"help": help_view(room)}, [ctx.organisers, f"f:{room.id}"])
+    ctx.emit("help_called", {"help": help_view(room)}, [ctx.organisers, aud.facilitators(room.id)])
     return {}
 
 
@@ -329,7 +331,7 @@ def help_clear(ctx: Context, room_id=None):
         raise CommandError("no_help_call", "This room has no open help call.")
     room.help_requested_at = None
     room.help_message = None
-    ctx.emit("help_cleared", {"room_id": room.id}, [ctx.organisers, f"f:{room.id}"])
+    ctx.emit("help_cleared", {"room_id": room.id}, [ctx.organisers, aud.facilitators(room.id)])
     return {}
 
 
@@ -442,12 +444,12 @@ def participant_move(ctx: Context, participant_id, room_id):
     p.room_id = room.id
     ctx.session.flush()
     ctx.emit("participant_moved", {"participant": pj.participant_view(p), "from_room_id": old},
-             [f"r:{old}", f"r:{room.id}", ctx.organisers, ctx.display])
+             [aud.room(old), aud.room(room.id), ctx.organisers, ctx.display])
     # The person's own screen gets its new room's content in one event.
     view = snapshot(ctx.session, auth.Principal("participant", ctx.workshop.id, p.id, room.id))
     ctx.emit("room_changed", {"room_id": room.id, "participants": view["participants"],
                               "barriers": view["barriers"], "solutions": view["solutions"],
-                              "vote_progress": view["vote_progress"]}, [f"p:{p.id}"])
+                              "vote_progress": view["vote_progress"]}, [aud.participant(p.id)])
     ctx.audit("move", participant_id=p.id, from_room=old, to_room=room.id, returned_votes=returned)
     return {"participant": pj.participant_view(p), "returned_votes": returned}
 
