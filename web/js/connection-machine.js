@@ -12,7 +12,7 @@
 import { applyEvent } from "./state.js";
 import { Outbox, RATE_LIMIT_MAX_WAIT_MS, retryAfterMs } from "./outbox.js";
 
-/** Where the connection is. Each phase but CLOSED tells the page one status (STATUS_OF). */
+/** Where the connection is. Each phase but IDLE and CLOSED tells the page one status (STATUS_OF). */
 export const PHASES = Object.freeze({
   IDLE: "idle", // made, not started
   CONNECTING: "connecting", // the first connect is under way
@@ -200,7 +200,8 @@ export function transition(model, input) {
     }
     if (next === m.state) return false;
     m.state = next;
-    m.seen = new Set(m.seen).add(ev.seq);
+    if (m.seen === model.seen) m.seen = new Set(m.seen); // copied once per step, the given one is left alone
+    m.seen.add(ev.seq);
     mark();
     fx.push({ type: EFFECTS.APPLIED, ev, state: next });
     if (ev.type === "room_changed") m.syncAgain = true;
