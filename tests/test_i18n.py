@@ -65,7 +65,12 @@ def _server_error_codes() -> set[str]:
 
 
 def _connection_statuses() -> set[str]:
-    return set(re.findall(r"setStatus\(\"([a-z_]+)\"\)", (WEB / "js" / "connection.js").read_text(encoding="utf-8")))
+    """The statuses the connection tells the pages (STATUSES in web/js/connection-machine.js)."""
+    source = (WEB / "js" / "connection-machine.js").read_text(encoding="utf-8")
+    block = re.search(r"export const STATUSES = Object\.freeze\(\{(.*?)\}\);", source, re.S).group(1)
+    statuses = set(re.findall(r"[A-Z_]+: \"([a-z_]+)\"", block))
+    assert statuses, "no statuses found in web/js/connection-machine.js"
+    return statuses
 
 
 # Keys built from a template, `*` standing for the ${…}: the values each can take.

@@ -24,7 +24,8 @@ def test_sw_is_served_at_the_root_with_its_shell(app):
     assert "__VERSION__" not in body and "__SHELL__" not in body
     shell = shell_of(body)
     assert set(PAGES) <= set(shell)
-    for needed in ("/static/js/participant.js", "/static/js/connection.js", "/static/css/phone.css",
+    for needed in ("/static/js/participant.js", "/static/js/connection.js", "/static/js/connection-machine.js",
+                   "/static/js/outbox.js", "/static/css/phone.css",
                    "/static/i18n/fa.json", "/static/vendor/socket.io.esm.min.js"):
         assert needed in shell
     assert not [p for p in shell if p.startswith(("/api", "/socket.io", "/qr", "/progress", "/council"))]

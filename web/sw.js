@@ -3,7 +3,7 @@
 //
 // It keeps the app shell (the pages' HTML, JS modules, CSS, translations, the socket.io
 // client) so that a reload without network shows the page itself, its queued commands
-// (the outbox in localStorage, web/js/connection.js) and "Offline", not the browser's
+// (the outbox in localStorage, web/js/outbox.js) and "Offline", not the browser's
 // error page. HTML is network-first (updates arrive at once); the rest comes from the
 // cache of this version, filled at install. A new deployment changes VERSION (a hash of
 // the shell's files), so the browser installs the new worker, which replaces the cache.
