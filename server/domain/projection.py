@@ -136,7 +136,8 @@ def post_visible_to(heard: set[str], item: Barrier | Solution, room: Room) -> bo
     facilitators and its author."""
     if item.withdrawn or aud.room(item.room_id) not in heard:
         return False
-    return any(a in heard for a in seen_by(item.room_id, item.author_id, _open_to_room(item, room) and not item.hidden))
+    shown = _open_to_room(item, room) and not item.hidden
+    return any(a in heard for a in seen_by(item.room_id, item.author_id, shown))
 
 
 def post_audience(item: Barrier | Solution, room: Room) -> list[str]:
