@@ -9,15 +9,11 @@
 import * as i18n from "./i18n.js";
 import * as dom from "./dom.js";
 import { shownBarriers } from "./counts.js";
+import {
+  ROOM_PHASES, GROUPS, PLAN_FIELDS, CO_LEAD_FIELDS, PLAN_STATUSES, NOTE_PHASES, MAX_BARRIER_CHARS, MAX_SOLUTION_CHARS,
+  MAX_REASON_CHARS, MAX_MESSAGE_CHARS, MAX_PLAN_FIELD_CHARS, MAX_NOTE_CHARS, MAX_TIMER_SECS,
+} from "./rules.js";
 
-export const ROOM_PHASES = ["lobby", "brainstorm", "reveal", "vote", "solutions", "report_out"];
-export const WORKSHOP_PHASES = ["breakouts", "plenary", "action_plan", "closed"];
-export const GROUPS = ["law_enforcement", "community_member", "community_org", "government_other"];
-export const PLAN_FIELDS = ["title", "solution", "actions", "owner", "timeline", "resources",
-  "success_measure", "status", "council_lead", "co_lead_law_enforcement", "co_lead_community"];
-// An action's two co-leads: council members' participant ids as text ("" = nobody), one per side.
-export const CO_LEAD_FIELDS = ["co_lead_law_enforcement", "co_lead_community"];
-export const PLAN_STATUSES = ["proposed", "agreed", "in_progress", "done", "dropped"];
 // The languages with a catalogue: the one list is LANGUAGES in web/js/i18n.js.
 export const CONSOLE_LANGUAGES = Object.freeze(i18n.availableLanguages().map((l) => l.code));
 
@@ -149,7 +145,7 @@ export function planNotes(entry, idPrefix = "plan") {
 /** The form adding a dated note (organiser console, council page). */
 export function noteForm(entry, ctx, idPrefix, labels) {
   const id = `${idPrefix}-${entry.id}-note`;
-  const area = el("textarea", { id, dir: "auto", maxlength: 1000, rows: 2, class: "plan-input", required: true });
+  const area = el("textarea", { id, dir: "auto", maxlength: MAX_NOTE_CHARS, rows: 2, class: "plan-input", required: true });
   return el("form", { class: "note-form", onsubmit: async (ev) => {
     ev.preventDefault();
     const text = area.value.trim();
@@ -515,11 +511,12 @@ function timerControls(room, ctx, roomArg, idp) {
   const running = !!room.deadline;
   const set = (secs) => run(ctx, "timer_set", { ...roomArg, seconds: secs }, t("console.timer.started", { minutes: secs / 60 }));
   const customId = `${idp}-custom-min`;
-  const custom = draftInput(ctx.ui.drafts, customId, { type: "number", min: 1, max: 240, step: 1, inputmode: "numeric", class: "input-num" });
+  const maxMinutes = MAX_TIMER_SECS / 60;
+  const custom = draftInput(ctx.ui.drafts, customId, { type: "number", min: 1, max: maxMinutes, step: 1, inputmode: "numeric", class: "input-num" });
   const startCustom = (ev) => {
     ev.preventDefault();
     const minutes = Number(custom.value);
-    if (!Number.isFinite(minutes) || minutes <= 0 || minutes > 240) { ctx.toast.show(t("console.timer.customInvalid"), "error"); custom.focus(); return; }
+    if (!Number.isFinite(minutes) || minutes <= 0 || minutes > maxMinutes) { ctx.toast.show(t("console.timer.customInvalid"), "error"); custom.focus(); return; }
     set(Math.max(10, Math.round(minutes * 60)));
   };
   return el("section", { class: "card timer-card", aria: { labelledby: `${idp}-timer-h` } },
@@ -543,7 +540,7 @@ function helpControls(state, room, ctx) {
   const ask = async () => {
     const res = await askDialog({
       title: t("console.help.dialogTitle"),
-      fields: [{ id: "message", label: t("console.help.messageLabel"), multiline: true, maxlength: 500 }],
+      fields: [{ id: "message", label: t("console.help.messageLabel"), multiline: true, maxlength: MAX_MESSAGE_CHARS }],
       confirm: t("console.help.send"),
     });
     if (!res) return;
@@ -629,7 +626,7 @@ function removeControl(p, ctx) {
       const res = await askDialog({
         title: t("console.remove.title", { name: who }),
         body: t("console.remove.explain"),
-        fields: [{ id: "reason", label: t("console.remove.reason"), multiline: true, maxlength: 300, required: true }],
+        fields: [{ id: "reason", label: t("console.remove.reason"), multiline: true, maxlength: MAX_REASON_CHARS, required: true }],
         confirm: t("console.remove.confirm"),
         danger: true,
       });
@@ -644,7 +641,7 @@ function linkControls(room, ctx) {
     const res = await askDialog({
       title: t("console.link.revokeTitle", { room: roomName(room) }),
       body: t("console.link.revokeExplain"),
-      fields: [{ id: "reason", label: t("console.link.reason"), maxlength: 300 }],
+      fields: [{ id: "reason", label: t("console.link.reason"), maxlength: MAX_REASON_CHARS }],
       confirm: t("console.link.revoke"),
       danger: true,
     });
@@ -714,7 +711,7 @@ function postsSection(state, room, barriers, sel, ctx, roomArg, idp) {
   const toolbar = [];
   if (canMerge) {
     const textId = `${idp}-merge-text`;
-    const mergeText = draftInput(ctx.ui.drafts, textId, { maxlength: 280, dir: "auto", placeholder: t("console.merge.placeholder") });
+    const mergeText = draftInput(ctx.ui.drafts, textId, { maxlength: MAX_BARRIER_CHARS, dir: "auto", placeholder: t("console.merge.placeholder") });
     const doMerge = async (ev) => {
       ev.preventDefault();
       const ids = [...sel];
@@ -889,7 +886,7 @@ async function editPost(ctx, kind, item) {
   const res = await askDialog({
     title: t("console.edit.title"),
     body: t("console.edit.explain"),
-    fields: [{ id: "text", label: t("console.edit.text"), multiline: true, maxlength: kind === "barrier" ? 280 : 400, required: true, value: item.text }],
+    fields: [{ id: "text", label: t("console.edit.text"), multiline: true, maxlength: kind === "barrier" ? MAX_BARRIER_CHARS : MAX_SOLUTION_CHARS, required: true, value: item.text }],
     confirm: t("console.edit.confirm"),
   });
   if (!res || res.values.text.trim() === item.text) return;
@@ -901,7 +898,7 @@ async function hidePost(ctx, kind, item) {
   const res = await askDialog({
     title: t(kind === "barrier" ? "console.hide.titleBarrier" : "console.hide.titleSolution"),
     body: el("div", {}, quote, el("p", { class: "hint" }, t("console.hide.explain"))),
-    fields: [{ id: "reason", label: t("console.hide.reason"), multiline: true, maxlength: 300, required: true }],
+    fields: [{ id: "reason", label: t("console.hide.reason"), multiline: true, maxlength: MAX_REASON_CHARS, required: true }],
     confirm: t("console.hide.confirm"),
     danger: true,
   });
@@ -923,7 +920,7 @@ export function renderPlan(state, ctx, { editable = PLAN_FIELDS, entries = null,
   const list = (entries || byId(state.plan)).sort((a, b) => (a.position - b.position) || a.id - b.id);
   const open = state.workshop.phase === "plenary" || state.workshop.phase === "action_plan";
   // Notes come after the day's drafting: the organiser adds them from action_plan on, closed included.
-  const notesOpen = ctx.role === "organiser" && (state.workshop.phase === "action_plan" || state.workshop.phase === "closed");
+  const notesOpen = ctx.role === "organiser" && NOTE_PHASES.includes(state.workshop.phase);
   if (!list.length) return el("p", { class: "empty" }, t("console.plan.empty"));
   return el("ol", { class: "plan-list" }, list.map((entry) => {
     const item = entry.plenary_item_id ? state.plenary[String(entry.plenary_item_id)] : null;
@@ -1016,7 +1013,7 @@ function planField(entry, field, ctx, editable, idPrefix, state) {
     control.value = p.drafts[key] ?? server;
     control.addEventListener("change", () => { p.drafts[key] = control.value; save(control.value, version); });
   } else {
-    control = el(wide ? "textarea" : "input", { id, dir: "auto", maxlength: 2000, rows: wide ? 2 : null, class: "plan-input" });
+    control = el(wide ? "textarea" : "input", { id, dir: "auto", maxlength: MAX_PLAN_FIELD_CHARS, rows: wide ? 2 : null, class: "plan-input" });
     control.value = p.drafts[key] ?? server;
     control.addEventListener("input", () => {
       p.drafts[key] = control.value;

@@ -10,11 +10,11 @@ import { connect } from "./connection.js";
 import {
   setLanguage, preferredLanguage, saveLanguage, currentLanguage, t, el, rerender, userText,
   createToaster, statusBadge, run, languagePicker, statusName, fieldName, fmtNumber, byId, personLabel,
-  planNotes, noteForm, isCoChair, CO_LEAD_FIELDS, PLAN_STATUSES, announce,
+  planNotes, noteForm, isCoChair, announce,
 } from "./console-common.js";
+import { CO_LEAD_FIELDS, PLAN_STATUSES, COUNCIL_PHASES } from "./rules.js";
 
 const LANG_KEY = "cg.council.lang";
-const OPEN_PHASES = ["action_plan", "closed"];
 const DETAIL_FIELDS = ["solution", "actions", "owner", "timeline", "success_measure"];
 const header = document.getElementById("header");
 const main = document.getElementById("main");
@@ -39,7 +39,7 @@ function me() {
 /** Co-chairs may update every action; members the actions they co-lead (server/domain/council.py). */
 function mayEdit(entry) {
   const m = me();
-  if (!m || !OPEN_PHASES.includes(state.workshop.phase)) return false;
+  if (!m || !COUNCIL_PHASES.includes(state.workshop.phase)) return false;
   return isCoChair(m.role) || CO_LEAD_FIELDS.some((f) => entry.fields[f] === String(m.participant_id));
 }
 
@@ -100,7 +100,7 @@ function entryCard(entry) {
         el("p", { class: "field-value" }, personLabel(member(f[name])))))),
     planNotes(entry, "council"),
     editable ? noteForm(entry, ctx, "council", { label: t("council.noteLabel"), submit: t("council.noteSubmit"), done: t("council.noteAdded") })
-      : (OPEN_PHASES.includes(state.workshop.phase) ? el("p", { class: "hint" }, t("council.readOnly")) : null));
+      : (COUNCIL_PHASES.includes(state.workshop.phase) ? el("p", { class: "hint" }, t("council.readOnly")) : null));
 }
 
 function render() {
@@ -114,7 +114,7 @@ function render() {
   if (!state) return;
   const m = me();
   const entries = byId(state.plan).sort((a, b) => (a.position - b.position) || a.id - b.id);
-  const open = OPEN_PHASES.includes(state.workshop.phase);
+  const open = COUNCIL_PHASES.includes(state.workshop.phase);
   rerender(main, [
     el("section", { class: "after-intro", aria: { labelledby: "council-h" } },
       el("h2", { id: "council-h" }, t("council.title")),

@@ -4,8 +4,9 @@ import { connect } from "./connection.js";
 import {
   takeToken, setLanguage, currentLanguage, t, el, userText, tickTimers, timerAnnouncer, announce,
   roomName, groupCounts, phaseName, workshopPhaseName, groupName, statusName, byId, fmtNumber, barFill,
-  GROUPS, ROOM_PHASES, CO_LEAD_FIELDS, councilRoleName, isCoChair,
+  councilRoleName, isCoChair,
 } from "./console-common.js";
+import { GROUPS, ROOM_PHASES, CO_LEAD_FIELDS } from "./rules.js";
 import { agreementTracker, agreementLine, agreementLegend } from "./agreement.js";
 import { noteWorkshop, forgetToken } from "./device-links.js";
 

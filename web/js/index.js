@@ -1,9 +1,10 @@
 // The home page: join with a code, or how organisers create a workshop.
 import { loadLanguage, applyDocumentLanguage, translatePage, availableLanguages, currentLanguage, t } from "./i18n.js";
 import { h, clear } from "./dom.js";
+import { JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH } from "./rules.js";
 
 const LANG_KEY = "cg.lang";
-const CODE = /^[ABCDEFGHJKLMNPQRSTUVWXYZ23456789]{6}$/;
+const CODE = new RegExp(`^[${JOIN_CODE_ALPHABET}]{${JOIN_CODE_LENGTH}}$`);
 
 function preferred() {
   const codes = availableLanguages().map((l) => l.code);

@@ -4,9 +4,9 @@ import {
   takeToken, setLanguage, preferredLanguage, saveLanguage, currentLanguage, t, el, rerender, userText,
   createToaster, renderRoomPanel, renderPlan, tickTimers, timerAnnouncer, announce, statusBadge, run,
   askDialog, roomName, roomParticipants, groupCounts, workshopPhaseName, phaseName, groupName, languageName,
-  languagePicker, iso, byId, fmtNumber, fmtTime, countdown, barFill, GROUPS, WORKSHOP_PHASES,
-  councilRoleName, isCoChair,
+  languagePicker, iso, byId, fmtNumber, fmtTime, countdown, barFill, councilRoleName, isCoChair,
 } from "./console-common.js";
+import { GROUPS, WORKSHOP_PHASES, COUNCIL_ROLES, MAX_MESSAGE_CHARS, MAX_PLAN_FIELD_CHARS } from "./rules.js";
 import { agreementTracker, agreementLine, agreementLegend } from "./agreement.js";
 import { exportsPanel } from "./exports.js";
 import { privacyPanel } from "./privacy.js";
@@ -108,7 +108,7 @@ function topBar() {
     const res = await askDialog({
       title: t("console.pause.dialogTitle"),
       body: t("console.pause.explain"),
-      fields: [{ id: "message", label: t("console.pause.messageLabel"), multiline: true, maxlength: 500, value: t("console.pause.defaultMessage") }],
+      fields: [{ id: "message", label: t("console.pause.messageLabel"), multiline: true, maxlength: MAX_MESSAGE_CHARS, value: t("console.pause.defaultMessage") }],
       confirm: t("console.pause.confirm"),
       danger: true,
     });
@@ -281,7 +281,7 @@ function plenaryView() {
     const ack = await run(ctx, "plan_entry_create", { title }, t("console.plan.created"));
     if (ack.ok) { delete ui.drafts["new-entry-title"]; render(); }
   };
-  const titleInput = el("input", { id: "new-entry-title", dir: "auto", maxlength: 2000 });
+  const titleInput = el("input", { id: "new-entry-title", dir: "auto", maxlength: MAX_PLAN_FIELD_CHARS });
   titleInput.value = ui.drafts["new-entry-title"] || "";
   titleInput.addEventListener("input", () => { ui.drafts["new-entry-title"] = titleInput.value; });
   return el("section", { aria: { labelledby: "plenary-h" } },
@@ -341,8 +341,6 @@ function planView() {
 }
 
 // ------------------------------------------------------------ council
-
-const COUNCIL_ROLE_CHOICES = ["co_chair_law_enforcement", "co_chair_community", "member"];
 
 /** A link shown once in a read-only field, with a copy button (council links: only now; progress: always). */
 function linkField(id, label, url) {
@@ -424,8 +422,8 @@ function councilView() {
           const select = el("select", { id, class: "select-small", aria: { label: t("console.council.roleFor", { name: who }) } },
             el("option", { value: "" }, t("console.council.role.none")),
             // A legacy single "co_chair" (older workshops) stays visible until changed.
-            v.role && !COUNCIL_ROLE_CHOICES.includes(v.role) ? el("option", { value: v.role }, councilRoleName(v.role)) : null,
-            COUNCIL_ROLE_CHOICES.map((r) => el("option", { value: r }, councilRoleName(r))));
+            v.role && !COUNCIL_ROLES.includes(v.role) ? el("option", { value: v.role }, councilRoleName(v.role)) : null,
+            COUNCIL_ROLES.map((r) => el("option", { value: r }, councilRoleName(r))));
           select.value = v.role || "";
           select.addEventListener("change", async () => {
             const ack = await run(ctx, "council_role_set", { participant_id: v.participant_id, role: select.value || null },

@@ -9,19 +9,17 @@ import { connect } from "./connection.js";
 import { h, userText, clear, announce, pressGuard } from "./dom.js";
 import { shownBarriers } from "./counts.js";
 import {
+  GROUPS, ROOM_PHASES, MAX_BARRIER_CHARS, MAX_SOLUTION_CHARS, MAX_NAME_CHARS, MAX_CONTACT_CHARS, MAX_REASON_CHARS,
+  JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH,
+} from "./rules.js";
+import {
   loadLanguage, t, applyDocumentLanguage, translatePage, formatNumber, formatCountdown,
   availableLanguages, languageName, hasKey, currentLanguage,
 } from "./i18n.js";
 
-const GROUPS = ["law_enforcement", "community_member", "community_org", "government_other"];
-const ROOM_PHASES = ["lobby", "brainstorm", "reveal", "vote", "solutions", "report_out"];
-const MAX_BARRIER = 280;
-const MAX_SOLUTION = 400;
-const MAX_NAME = 60;
-const MAX_CONTACT = 200;
 const LANG_KEY = "cg.lang";
 const LAST_CODE_KEY = "cg.lastCode";
-const CODE_ALPHABET = /^[ABCDEFGHJKLMNPQRSTUVWXYZ23456789]{6}$/;
+const JOIN_CODE = new RegExp(`^[${JOIN_CODE_ALPHABET}]{${JOIN_CODE_LENGTH}}$`);
 
 const main = document.getElementById("main");
 // A tap on a vote button must not be lost to a redraw between press and release (dom.js).
@@ -244,7 +242,7 @@ function showCodeForm(errorKey = null) {
   form.addEventListener("submit", (e) => {
     e.preventDefault();
     const code = normaliseCode(input.value);
-    if (!CODE_ALPHABET.test(code)) { showCodeForm("phone.code.invalid"); return; }
+    if (!JOIN_CODE.test(code)) { showCodeForm("phone.code.invalid"); return; }
     location.assign(`/j/${code}`);
   });
   clear(main).append(form);
@@ -283,7 +281,7 @@ function showJoinForm(code, info, draft = {}) {
   const readingDefault = draft.language || (langs.includes(currentLanguage()) ? currentLanguage() : langs[0]);
 
   const nameInput = h("input", {
-    id: "join-name", name: "name", type: "text", maxlength: String(MAX_NAME), autocomplete: "nickname",
+    id: "join-name", name: "name", type: "text", maxlength: String(MAX_NAME_CHARS), autocomplete: "nickname",
     dir: "auto", value: draft.name || "", "aria-describedby": "join-name-hint",
   });
   const groupField = h("fieldset", { class: "field", "aria-describedby": "join-group-error" },
@@ -763,23 +761,23 @@ function postBarrierSection() {
   const counterId = "barrier-counter";
   const textarea = h("textarea", {
     id: "barrier-text", name: "text", rows: "4", dir: "auto", "data-key": "barrier-text",
-    "aria-describedby": `${counterId} barrier-hint`, maxlength: String(MAX_BARRIER + 100),
+    "aria-describedby": `${counterId} barrier-hint`, maxlength: String(MAX_BARRIER_CHARS + 100),
   });
   textarea.value = ui.barrierText;
-  const counterWrap = h("div", { class: "counter-row" }, charCounter(counterId, [...ui.barrierText].length, MAX_BARRIER));
+  const counterWrap = h("div", { class: "counter-row" }, charCounter(counterId, [...ui.barrierText].length, MAX_BARRIER_CHARS));
   const submit = h("button", { type: "submit", class: "btn-primary", "data-key": "barrier-submit" }, t("phone.post.button"));
   const updateCounter = () => {
     ui.barrierText = textarea.value;
     const len = [...textarea.value.trim()].length;
-    clear(counterWrap).append(charCounter(counterId, len, MAX_BARRIER));
-    submit.disabled = len === 0 || len > MAX_BARRIER;
+    clear(counterWrap).append(charCounter(counterId, len, MAX_BARRIER_CHARS));
+    submit.disabled = len === 0 || len > MAX_BARRIER_CHARS;
   };
   textarea.addEventListener("input", updateCounter);
   const anon = ui.barrierAnon ?? state.me.anonymous;
   const form = h("form", { class: "card post-form", novalidate: true, "aria-labelledby": "post-title" },
     h("h2", { id: "post-title" }, t("phone.post.title")),
     h("label", { for: "barrier-text" }, t("phone.post.label")),
-    h("span", { id: "barrier-hint", class: "hint" }, t("phone.post.hint", { max: MAX_BARRIER })),
+    h("span", { id: "barrier-hint", class: "hint" }, t("phone.post.hint", { max: MAX_BARRIER_CHARS })),
     textarea,
     counterWrap,
     anonChoice("barrier-anon", anon, (v) => { ui.barrierAnon = v; }),
@@ -787,7 +785,7 @@ function postBarrierSection() {
   form.addEventListener("submit", (e) => {
     e.preventDefault();
     const text = textarea.value.trim();
-    if (!text || [...text].length > MAX_BARRIER) return;
+    if (!text || [...text].length > MAX_BARRIER_CHARS) return;
     const payload = { text };
     if (state.me.name) payload.anonymous = ui.barrierAnon ?? state.me.anonymous;
     ui.barrierText = "";
@@ -796,7 +794,7 @@ function postBarrierSection() {
     send("barrier_post", payload);
     textarea.focus();
   });
-  submit.disabled = [...ui.barrierText.trim()].length === 0 || [...ui.barrierText.trim()].length > MAX_BARRIER;
+  submit.disabled = [...ui.barrierText.trim()].length === 0 || [...ui.barrierText.trim()].length > MAX_BARRIER_CHARS;
   return form;
 }
 
@@ -897,7 +895,7 @@ function objectionBlock(shared, members, phase) {
       }, t("phone.objection.button"), h("span", { class: "visually-hidden" }, " — ", shared.text)));
   }
   const taId = `object-text-${shared.id}`;
-  const textarea = h("textarea", { id: taId, rows: "3", dir: "auto", maxlength: "300", "data-key": taId,
+  const textarea = h("textarea", { id: taId, rows: "3", dir: "auto", maxlength: String(MAX_REASON_CHARS), "data-key": taId,
     "aria-describedby": `object-hint-${shared.id}` });
   textarea.value = ui.objectText;
   textarea.addEventListener("input", () => { ui.objectText = textarea.value; });
@@ -917,7 +915,7 @@ function objectionBlock(shared, members, phase) {
       h("button", { type: "button", class: "btn-quiet", onclick: close }, t("common.cancel"))));
   form.addEventListener("submit", (e) => {
     e.preventDefault();
-    const reason = textarea.value.trim().slice(0, 300);
+    const reason = textarea.value.trim().slice(0, MAX_REASON_CHARS);
     ui.objectFor = null;
     ui.objectText = "";
     send("merge_object", { barrier_id: own[0].id, ...(reason ? { reason } : {}) });
@@ -1101,16 +1099,16 @@ function solutionComposer() {
   const counterId = "solution-counter";
   const textarea = h("textarea", {
     id: "solution-text", rows: "4", dir: "auto", "data-key": "solution-text",
-    "aria-describedby": counterId, maxlength: String(MAX_SOLUTION + 100),
+    "aria-describedby": counterId, maxlength: String(MAX_SOLUTION_CHARS + 100),
   });
   textarea.value = ui.solutionText;
-  const counterWrap = h("div", { class: "counter-row" }, charCounter(counterId, [...ui.solutionText.trim()].length, MAX_SOLUTION));
+  const counterWrap = h("div", { class: "counter-row" }, charCounter(counterId, [...ui.solutionText.trim()].length, MAX_SOLUTION_CHARS));
   const submit = h("button", { type: "submit", class: "btn-primary", "data-key": "solution-submit" }, t("phone.solutions.submit"));
   const update = () => {
     ui.solutionText = textarea.value;
     const len = [...textarea.value.trim()].length;
-    clear(counterWrap).append(charCounter(counterId, len, MAX_SOLUTION));
-    submit.disabled = len === 0 || len > MAX_SOLUTION;
+    clear(counterWrap).append(charCounter(counterId, len, MAX_SOLUTION_CHARS));
+    submit.disabled = len === 0 || len > MAX_SOLUTION_CHARS;
   };
   textarea.addEventListener("input", update);
   const anon = ui.solutionAnon ?? state.me.anonymous;
@@ -1134,7 +1132,7 @@ function solutionComposer() {
   form.addEventListener("submit", (e) => {
     e.preventDefault();
     const text = textarea.value.trim();
-    if (!text || [...text].length > MAX_SOLUTION) return;
+    if (!text || [...text].length > MAX_SOLUTION_CHARS) return;
     const payload = { barrier_id: b.id, text };
     if (state.me.name) payload.anonymous = ui.solutionAnon ?? state.me.anonymous;
     const id = b.id;
@@ -1315,7 +1313,7 @@ function volunteerSection() {
       }, v ? t("phone.council.update") : t("phone.council.button")));
   }
   const contact = h("input", {
-    id: "council-contact", type: "text", maxlength: String(MAX_CONTACT), dir: "auto", autocomplete: "email",
+    id: "council-contact", type: "text", maxlength: String(MAX_CONTACT_CHARS), dir: "auto", autocomplete: "email",
     "aria-describedby": "council-contact-hint", value: (v && v.contact) || "", "data-key": "council-contact",
   });
   const consent = h("input", { type: "checkbox", id: "council-consent", checked: Boolean(v && v.consent), "aria-describedby": "council-consent-error" });
