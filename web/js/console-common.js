@@ -1,13 +1,13 @@
 // Shared pieces of the facilitator console, the organiser console and the projector:
 // token handling, strings (web/js/i18n.js: one catalogue per language, web/i18n/<lang>.json),
-// formatting in the reader's locale, a DOM builder, dialogs,
+// formatting in the reader's locale, dialogs,
 // the room panel (used by /f and by the organiser's "steer a room") and the action-plan editor.
 //
 // Views render only from state: every render function takes the state and returns DOM.
 // User text is never inserted as HTML: always textContent via userText().
 
 import * as i18n from "./i18n.js";
-import * as dom from "./dom.js";
+import { el, userText, announce, draftInput } from "./dom.js";
 import { shownBarriers } from "./counts.js";
 import {
   ROOM_PHASES, GROUPS, PLAN_FIELDS, CO_LEAD_FIELDS, PLAN_STATUSES, NOTE_PHASES, MAX_BARRIER_CHARS, MAX_SOLUTION_CHARS,
@@ -165,73 +165,6 @@ export function errorText(error) {
   return known ? `${known}${error.message ? " — " + error.message : ""}` : (error.message || error.code);
 }
 
-// ---------------------------------------------------------------- DOM
-
-/**
- * el("button", {class: "x", onclick: fn, disabled: true, aria: {label: "…"}, dataset: {id: 1}}, children…)
- * dom.js's h() with an `aria` object as a shorthand for aria-* attributes.
- * Strings become text nodes (never HTML). null/false children are skipped.
- */
-export function el(tag, attrs = {}, ...children) {
-  const plain = {};
-  for (const [k, v] of Object.entries(attrs || {})) {
-    if (k === "aria" && v) {
-      for (const [a, av] of Object.entries(v)) if (av !== null && av !== undefined) plain[`aria-${a}`] = String(av);
-    } else {
-      plain[k] = v;
-    }
-  }
-  return dom.h(tag, plain, ...children);
-}
-
-/** Typed text from a person, shown with its own direction (dir="auto"). */
-export function userText(str, tag = "span", cls = "") {
-  const node = dom.userText(str, tag);
-  if (cls) node.classList.add(...cls.split(" ").filter(Boolean));
-  return node;
-}
-
-/** Polite screen-reader announcement (dom.js's live region). */
-export function announce(msg) {
-  dom.announce(msg);
-}
-
-/**
- * Replace root's content with `build()`'s result, keeping focus, caret and typed input
- * (elements with the same id) so a live update never steals the keyboard.
- */
-export function rerender(root, nodes) {
-  const active = document.activeElement;
-  const activeId = active && root.contains(active) ? active.id : null;
-  let caret = null;
-  if (activeId && "selectionStart" in active) {
-    try { caret = [active.selectionStart, active.selectionEnd]; } catch (_) { caret = null; }
-  }
-  const scrollers = [...root.querySelectorAll("[data-keep-scroll]")].map((n) => [n.dataset.keepScroll, n.scrollTop]);
-  root.replaceChildren(...[nodes].flat(Infinity).filter((n) => n !== null && n !== undefined && n !== false));
-  for (const [key, top] of scrollers) {
-    const n = root.querySelector(`[data-keep-scroll="${CSS.escape(key)}"]`);
-    if (n) n.scrollTop = top;
-  }
-  if (activeId) {
-    const again = document.getElementById(activeId);
-    if (again && again !== document.activeElement) {
-      again.focus({ preventScroll: true });
-      if (caret && "setSelectionRange" in again) {
-        try { again.setSelectionRange(caret[0], caret[1]); } catch (_) { /* not a text field */ }
-      }
-    }
-  }
-}
-
-/** A text field whose typed draft survives re-renders (kept in `drafts` by id). */
-export function draftInput(drafts, id, attrs = {}, multiline = false) {
-  const node = el(multiline ? "textarea" : "input", { id, ...attrs });
-  node.value = drafts[id] ?? attrs.value ?? "";
-  node.addEventListener("input", () => { drafts[id] = node.value; });
-  return node;
-}
-
 // ---------------------------------------------------------------- dialogs
 
 /**
@@ -280,19 +213,6 @@ export function askDialog({ title, body, fields = [], confirm, cancel, danger = 
 }
 
 // ---------------------------------------------------------------- feedback
-
-/** A toast region for ack errors and confirmations (role=alert for errors). */
-export function createToaster(container) {
-  return {
-    show(message, kind = "info") {
-      const node = el("div", { class: `toast toast-${kind}`, role: kind === "error" ? "alert" : "status" },
-        el("span", {}, message),
-        el("button", { type: "button", class: "btn btn-small", onclick: () => node.remove() }, t("console.dialog.dismiss")));
-      container.append(node);
-      setTimeout(() => node.remove(), kind === "error" ? 12000 : 4000);
-    },
-  };
-}
 
 /**
  * Send a command and report the outcome: errors go to the toaster, success to the live

@@ -7,10 +7,10 @@
 // auth payload, the outbox is keyed by a hash of it, and Referrer-Policy: no-referrer keeps it
 // out of any Referer.
 import { connect } from "./connection.js";
+import { el, userText, rerender, announce, createToaster } from "./dom.js";
 import {
-  setLanguage, preferredLanguage, saveLanguage, currentLanguage, t, el, rerender, userText,
-  createToaster, statusBadge, run, languagePicker, statusName, fieldName, fmtNumber, byId, personLabel,
-  planNotes, noteForm, isCoChair, announce,
+  setLanguage, preferredLanguage, saveLanguage, currentLanguage, t, statusBadge, run, languagePicker, statusName,
+  fieldName, fmtNumber, byId, personLabel, planNotes, noteForm, isCoChair,
 } from "./console-common.js";
 import { CO_LEAD_FIELDS, PLAN_STATUSES, COUNCIL_PHASES } from "./rules.js";
 
@@ -18,7 +18,7 @@ const LANG_KEY = "cg.council.lang";
 const DETAIL_FIELDS = ["solution", "actions", "owner", "timeline", "success_measure"];
 const header = document.getElementById("header");
 const main = document.getElementById("main");
-const toast = createToaster(document.getElementById("toasts"));
+const toast = createToaster(document.getElementById("toasts"), { dismiss: () => t("console.dialog.dismiss") });
 
 const token = decodeURIComponent(location.pathname.split("/")[2] || "");
 const ui = {};

@@ -1,10 +1,10 @@
 // The projector (/d#TOKEN): nobody touches it. Fits 1920x1080 without scrolling, follows
 // workshop.display_language live, recovers from drops by itself (connection.js resyncs).
 import { connect } from "./connection.js";
+import { el, userText, announce } from "./dom.js";
 import {
-  takeToken, setLanguage, currentLanguage, t, el, userText, tickTimers, timerAnnouncer, announce,
-  roomName, groupCounts, phaseName, workshopPhaseName, groupName, statusName, byId, fmtNumber, barFill,
-  councilRoleName, isCoChair,
+  takeToken, setLanguage, currentLanguage, t, tickTimers, timerAnnouncer, roomName, groupCounts, phaseName,
+  workshopPhaseName, groupName, statusName, byId, fmtNumber, barFill, councilRoleName, isCoChair,
 } from "./console-common.js";
 import { GROUPS, ROOM_PHASES, CO_LEAD_FIELDS } from "./rules.js";
 import { agreementTracker, agreementLine, agreementLegend } from "./agreement.js";

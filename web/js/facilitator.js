@@ -1,17 +1,16 @@
 // The facilitator console (/f#TOKEN): one breakout room, live.
 import { connect } from "./connection.js";
 import {
-  takeToken, setLanguage, preferredLanguage, saveLanguage, currentLanguage, t, el, rerender,
-  createToaster, renderRoomPanel, renderPlan, tickTimers, timerAnnouncer, announce, statusBadge,
-  roomName, workshopPhaseName, phaseName, languagePicker, byId,
+  takeToken, setLanguage, preferredLanguage, saveLanguage, currentLanguage, t, renderRoomPanel, renderPlan,
+  tickTimers, timerAnnouncer, statusBadge, roomName, workshopPhaseName, phaseName, languagePicker, byId,
 } from "./console-common.js";
-import { pressGuard } from "./dom.js";
+import { el, rerender, announce, createToaster, pressGuard } from "./dom.js";
 import { noteWorkshop, forgetToken, signOutButton } from "./device-links.js";
 
 const LANG_KEY = "cg.console.lang";
 const header = document.getElementById("header");
 const main = document.getElementById("main");
-const toast = createToaster(document.getElementById("toasts"));
+const toast = createToaster(document.getElementById("toasts"), { dismiss: () => t("console.dialog.dismiss") });
 
 const ui = { drafts: {}, selected: {}, view: null, helpAnswered: false };
 // A tap on the tablet must not be lost to a redraw between press and release (dom.js).

@@ -1,23 +1,23 @@
 // The organiser console (/o#TOKEN): every room at a glance, steering, plenary, action plan, council.
 import { connect } from "./connection.js";
 import {
-  takeToken, setLanguage, preferredLanguage, saveLanguage, currentLanguage, t, el, rerender, userText,
-  createToaster, renderRoomPanel, renderPlan, tickTimers, timerAnnouncer, announce, statusBadge, run,
-  askDialog, roomName, roomParticipants, groupCounts, workshopPhaseName, phaseName, groupName, languageName,
-  languagePicker, iso, byId, fmtNumber, fmtTime, countdown, barFill, councilRoleName, isCoChair,
+  takeToken, setLanguage, preferredLanguage, saveLanguage, currentLanguage, t, renderRoomPanel, renderPlan,
+  tickTimers, timerAnnouncer, statusBadge, run, askDialog, roomName, roomParticipants, groupCounts,
+  workshopPhaseName, phaseName, groupName, languageName, languagePicker, iso, byId, fmtNumber, fmtTime, countdown,
+  barFill, councilRoleName, isCoChair,
 } from "./console-common.js";
 import { GROUPS, WORKSHOP_PHASES, COUNCIL_ROLES, MAX_MESSAGE_CHARS, MAX_PLAN_FIELD_CHARS } from "./rules.js";
 import { agreementTracker, agreementLine, agreementLegend } from "./agreement.js";
 import { exportsPanel } from "./exports.js";
 import { privacyPanel } from "./privacy.js";
-import { pressGuard } from "./dom.js";
+import { el, userText, rerender, announce, createToaster, pressGuard } from "./dom.js";
 import { noteWorkshop, forgetToken, signOutButton } from "./device-links.js";
 import { shownBarriers } from "./counts.js";
 
 const LANG_KEY = "cg.console.lang";
 const header = document.getElementById("header");
 const main = document.getElementById("main");
-const toast = createToaster(document.getElementById("toasts"));
+const toast = createToaster(document.getElementById("toasts"), { dismiss: () => t("console.dialog.dismiss") });
 
 const ui = { drafts: {}, selected: {}, tab: null, steer: null, lastPhase: null };
 // A tap on the tablet must not be lost to a redraw between press and release (dom.js).

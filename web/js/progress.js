@@ -6,9 +6,10 @@
 // Authorization header (never in a query string); every response carries
 // Referrer-Policy: no-referrer, and the page loads nothing from another origin.
 // Live enough: it re-reads the plan every 30 s while visible, on focus, and on "Refresh".
+import { el, userText, rerender, announce } from "./dom.js";
 import {
-  setLanguage, preferredLanguage, saveLanguage, currentLanguage, t, el, rerender, userText,
-  languagePicker, statusName, fieldName, fmtTime, fmtNumber, personLabel, planNotes, announce,
+  setLanguage, preferredLanguage, saveLanguage, currentLanguage, t, languagePicker, statusName, fieldName, fmtTime,
+  fmtNumber, personLabel, planNotes,
 } from "./console-common.js";
 
 const LANG_KEY = "cg.progress.lang";
