@@ -7,7 +7,7 @@
 // User text is never inserted as HTML: always textContent via userText().
 
 import * as i18n from "./i18n.js";
-import { el, userText, announce, draftInput } from "./dom.js";
+import { el, userText, rerender, announce, draftInput } from "./dom.js";
 import { shownBarriers } from "./counts.js";
 import {
   ROOM_PHASES, GROUPS, PLAN_FIELDS, CO_LEAD_FIELDS, PLAN_STATUSES, NOTE_PHASES, MAX_BARRIER_CHARS, MAX_SOLUTION_CHARS,
@@ -236,6 +236,36 @@ export async function run(ctx, command, payload, okMessage) {
 export function statusBadge(status) {
   const s = status || "syncing";
   return el("span", { class: `conn conn-${s}`, role: "status" }, t(`console.conn.${s}`));
+}
+
+// ---------------------------------------------------------------- page frame
+
+/** A console page's header: the app and the page's name, the workshop's title, then the tools. */
+export function renderHeader(root, { role, title = null, tools = [] }) {
+  rerender(root, [
+    el("div", { class: "brand" },
+      el("span", { class: "app-name" }, t("console.app")),
+      el("span", { class: "role-name" }, role)),
+    el("div", { class: "header-title" }, title),
+    el("div", { class: "header-tools" }, tools),
+  ]);
+}
+
+/** The picker of a page's language: kept on this device under `storageKey`, then the page is redrawn. */
+export function pageLanguagePicker(storageKey, redraw) {
+  return languagePicker("lang", currentLanguage(), async (l) => { saveLanguage(storageKey, l); await setLanguage(l); redraw(); });
+}
+
+/** A notice shown instead of the page (role: "status", or "alert" when something went wrong). */
+export function pageNotice(role, title, body) {
+  return el("div", { class: "card notice", role }, el("h2", {}, title), el("p", {}, body));
+}
+
+/** What a console shows instead of itself when signed out on this device or when its link is refused; else null. */
+export function accessNotice(status) {
+  if (status === "signed_out") return pageNotice("status", t("console.signOut.title"), t("console.signOut.body"));
+  if (status === "unauthorized") return pageNotice("alert", t("console.unauthorized.title"), t("console.unauthorized.body"));
+  return null;
 }
 
 // ---------------------------------------------------------------- model helpers

@@ -5,8 +5,8 @@
 // offline is shown as "waiting to send" and never lost. Typed text is only ever
 // inserted as text (dom.userText), in its own direction.
 
-import { connect } from "./connection.js";
-import { el, userText, clear, announce, createToaster, pressGuard } from "./dom.js";
+import { el, userText, clear, announce, createToaster } from "./dom.js";
+import { createPage } from "./page.js";
 import { shownBarriers } from "./counts.js";
 import {
   GROUPS, ROOM_PHASES, MAX_BARRIER_CHARS, MAX_SOLUTION_CHARS, MAX_NAME_CHARS, MAX_CONTACT_CHARS, MAX_REASON_CHARS,
@@ -22,8 +22,6 @@ const LAST_CODE_KEY = "cg.lastCode";
 const JOIN_CODE = new RegExp(`^[${JOIN_CODE_ALPHABET}]{${JOIN_CODE_LENGTH}}$`);
 
 const main = document.getElementById("main");
-// A tap on a vote button must not be lost to a redraw between press and release (dom.js).
-const press = pressGuard(() => render());
 const topbar = document.getElementById("topbar");
 const overlay = document.getElementById("overlay");
 // One message at a time; the container (#toasts, role=alert) is the live region.
@@ -79,8 +77,8 @@ let lastStateTimer = null;
 function saveLastState(now = false) {
   const save = () => {
     lastStateTimer = null;
-    if (!ctx || !state) return;
-    try { sessionStorage.setItem(lastStateKey(ctx.code), JSON.stringify(state)); } catch (_) { /* full: not kept */ }
+    if (!ctx || !page.state) return;
+    try { sessionStorage.setItem(lastStateKey(ctx.code), JSON.stringify(page.state)); } catch (_) { /* full: not kept */ }
   };
   if (now) { clearTimeout(lastStateTimer); save(); return; }
   if (!lastStateTimer) lastStateTimer = setTimeout(save, 2000);
@@ -402,12 +400,9 @@ function showJoinForm(code, info, draft = {}) {
 
 // ------------------------------------------------------------------ the room
 
-let conn = null;
-let state = null;
-let status = "syncing";
-let outbox = [];
-let renderQueued = false;
-let timerHandle = null;
+// The room's page (web/js/page.js): its state, status and outbox, redraws that wait for the
+// finger (a tap on a vote button is not lost to a redraw), the change notes, the clock.
+const page = createPage({ draw: drawRoom, changed: stateChanged, statusChanged: sayStatus, tick });
 let lastAnnouncedMilestone = null;
 let wasOffline = false;
 let pendingNew = 0;
@@ -429,26 +424,10 @@ function enterRoom(code, info, session) {
   rerenderPlain = () => {};
   clear(main).append(el("p", { class: "loading" }, t("common.connecting")));
   renderTopbar();
-  state = loadLastState(code); // shown until the connection syncs (offline reload)
-  conn = connect({
+  page.state = loadLastState(code); // shown until the connection syncs (offline reload)
+  page.connect({
     token: session.token,
-    onState(next) {
-      const prev = state;
-      state = next;
-      noticeChanges(prev, next);
-      saveLastState();
-      queueRender();
-    },
-    onStatus(s) {
-      status = s;
-      if (s === "offline" && !wasOffline) { wasOffline = true; announce(t("phone.status.offline_long")); }
-      if (s === "online" && wasOffline) { wasOffline = false; announce(t("status.online")); }
-      queueRender();
-    },
-    onOutbox(items) {
-      outbox = items;
-      queueRender();
-    },
+    trackOutbox: true,
     onAck(item, ack) {
       if (ack && ack.ok) {
         if (item.command === "barrier_post") announce(t("phone.barrier.sent"));
@@ -464,21 +443,19 @@ function enterRoom(code, info, session) {
         ui.solutionText = item.payload.text || "";
       }
       showError(err.code, err.details || {});
-      queueRender();
+      page.schedule();
     },
   });
-  outbox = conn.outbox();
-  clearInterval(timerHandle);
-  timerHandle = setInterval(tick, 1000);
 }
 
-function queueRender() {
-  if (renderQueued) return;
-  renderQueued = true;
-  requestAnimationFrame(() => {
-    renderQueued = false;
-    render();
-  });
+function sayStatus(s) {
+  if (s === "offline" && !wasOffline) { wasOffline = true; announce(t("phone.status.offline_long")); }
+  if (s === "online" && wasOffline) { wasOffline = false; announce(t("status.online")); }
+}
+
+function stateChanged(prev, next) {
+  noticeChanges(prev, next);
+  saveLastState();
 }
 
 // Announcements for things that change without the person doing anything.
@@ -529,7 +506,7 @@ function noticeChanges(prev, next) {
   }
 }
 
-function myRoom(s = state) {
+function myRoom(s = page.state) {
   return s && s.me.room_id != null ? s.rooms[String(s.me.room_id)] : null;
 }
 
@@ -541,8 +518,8 @@ function roomName(room) {
 
 function timeLeft() {
   const room = myRoom();
-  if (!room || !room.deadline || !conn) return null;
-  return Date.parse(room.deadline) - conn.serverNow();
+  if (!room || !room.deadline || !page.conn) return null;
+  return Date.parse(room.deadline) - page.conn.serverNow();
 }
 
 function tick() {
@@ -568,13 +545,13 @@ function tick() {
 // ------------------------------------------------------------------ sending
 
 async function send(command, payload) {
-  if (!conn) return null;
-  const ack = await conn.send(command, payload);
+  if (!page.conn) return null;
+  const ack = await page.conn.send(command, payload);
   return ack;
 }
 
 function pending(command, pred = () => true) {
-  return outbox.filter((i) => i.command === command && pred(i.payload));
+  return page.outbox.filter((i) => i.command === command && pred(i.payload));
 }
 
 // ------------------------------------------------------------------ rendering
@@ -582,8 +559,8 @@ function pending(command, pred = () => true) {
 function renderTopbar() {
   clear(topbar);
   const room = myRoom();
-  const ws = state && state.workshop;
-  const statusKey = status === "unauthorized" ? "status.unauthorized" : `status.${status}`;
+  const ws = page.state && page.state.workshop;
+  const statusKey = page.status === "unauthorized" ? "status.unauthorized" : `status.${page.status}`;
   const left = timeLeft();
   const phaseLabel = ws && ws.phase !== "breakouts"
     ? t(`workshop_phase.${ws.phase}`)
@@ -593,10 +570,10 @@ function renderTopbar() {
       el("div", { class: "topbar-title" },
         el("span", { class: "app-name" }, ws ? userText(ws.title) : t("app.name")),
         room ? el("span", { class: "room-name" }, roomName(room)) : null),
-      el("span", { class: ["conn", `conn-${status}`], title: t(statusKey) },
+      el("span", { class: ["conn", `conn-${page.status}`], title: t(statusKey) },
         el("span", { class: "conn-dot", "aria-hidden": "true" }),
         el("span", { class: "conn-text" }, t(statusKey))),
-      languageSwitcher(() => { renderTopbar(); render(); })),
+      languageSwitcher(() => { renderTopbar(); page.render(); })),
     phaseLabel || left !== null
       ? el("div", { class: "topbar-row topbar-phase" },
         phaseLabel ? el("span", { class: "phase-badge" }, phaseLabel) : null,
@@ -614,19 +591,18 @@ function keepTopbarHeight() {
   document.documentElement.style.setProperty("--topbar-h", `${topbar.offsetHeight}px`);
 }
 
-function render() {
+function drawRoom() {
   if (!ctx) return;
-  if (press.held()) return;
   const active = document.activeElement;
   const focusKey = active && active.dataset ? active.dataset.key : null;
   const scrollY = window.scrollY;
   renderTopbar();
   keepTopbarHeight();
   renderOverlay();
-  if (status === "unauthorized") { renderUnauthorized(); return; }
-  if (!state) return;
+  if (page.status === "unauthorized") { renderUnauthorized(); return; }
+  if (!page.state) return;
 
-  const ws = state.workshop;
+  const ws = page.state.workshop;
   const room = myRoom();
   const sections = [];
   if (ws.phase === "breakouts") {
@@ -647,9 +623,9 @@ function render() {
   // Scrolling a control into view (keyboard focus, a find) stops below the sticky bars, not under them.
   const sticky = main.querySelector(".votes-sticky");
   document.documentElement.style.setProperty("--sticky-h", `${sticky ? sticky.offsetHeight : 0}px`);
-  if (!render.done) {
+  if (!drawRoom.done) {
     // First view of the room: move focus from the (now gone) join button to the page.
-    render.done = true;
+    drawRoom.done = true;
     if (!focusKey) main.focus({ preventScroll: true });
   }
   if (focusKey) {
@@ -662,7 +638,7 @@ function render() {
 }
 
 function renderOverlay() {
-  const ws = state && state.workshop;
+  const ws = page.state && page.state.workshop;
   const paused = Boolean(ws && ws.paused);
   overlay.hidden = !paused;
   main.inert = paused;
@@ -673,7 +649,7 @@ function renderOverlay() {
 }
 
 function renderUnauthorized() {
-  const ended = state && state.me && state.me.ended;
+  const ended = page.state && page.state.me && page.state.me.ended;
   if (ended && ended.erased) {
     // The workshop's personal data was erased (purge or expiry): a calm goodbye, no rejoining.
     clear(main).append(el("section", { class: "card stack", role: "status" },
@@ -688,7 +664,7 @@ function renderUnauthorized() {
       el("p", {}, t("phone.rejoined.body"))));
     return;
   }
-  if (ended && state.me.role === "participant") {
+  if (ended && page.state.me.role === "participant") {
     // Removed by the facilitator or organiser: say so plainly; joining again is not offered.
     clear(main).append(el("section", { class: "card stack", role: "alert" },
       el("h1", {}, t("phone.removed.title")),
@@ -702,7 +678,7 @@ function renderUnauthorized() {
     el("button", {
       type: "button", class: "btn-primary",
       onclick: () => {
-        if (conn) conn.close();
+        if (page.conn) page.conn.close();
         store(sessionKey(ctx.code), null);
         location.assign(`/j/${ctx.code}`);
       },
@@ -716,14 +692,14 @@ function roomSections(room) {
   if (phase === "brainstorm" || phase === "reveal") out.push(postBarrierSection());
   if (phase === "brainstorm" && !room.revealed) out.push(myBarriersSection());
   else if (phase !== "lobby" || room.revealed) out.push(barrierListSection(room));
-  if (state.plenary && Object.keys(state.plenary).length && phase === "report_out") out.push(plenarySection(false));
+  if (page.state.plenary && Object.keys(page.state.plenary).length && phase === "report_out") out.push(plenarySection(false));
   return out;
 }
 
 function phaseIntro(room) {
   const idx = ROOM_PHASES.indexOf(room.phase);
   const stepsText = t("phone.step", { n: idx + 1, total: ROOM_PHASES.length });
-  const people = Object.values(state.participants).filter((p) => p.room_id === room.id).length;
+  const people = Object.values(page.state.participants).filter((p) => p.room_id === room.id).length;
   return el("section", { class: "intro", "aria-labelledby": "intro-title" },
     el("p", { class: "step" }, stepsText),
     el("h1", { id: "intro-title" }, t(`phone.intro.${room.phase}.title`)),
@@ -734,10 +710,10 @@ function phaseIntro(room) {
 // ---- posting a barrier
 
 function anonChoice(id, current, onChange) {
-  if (!state.me.name) return null;
+  if (!page.state.me.name) return null;
   const box = el("input", { type: "checkbox", id, checked: current, "data-key": id });
   // The hint says what happens with the box as it is now: ticked, how to show the name; unticked, that it shows.
-  const hintText = () => t(box.checked ? "phone.post.anonymous_hint" : "phone.post.named_hint", { name: state.me.name });
+  const hintText = () => t(box.checked ? "phone.post.anonymous_hint" : "phone.post.named_hint", { name: page.state.me.name });
   const hint = el("span", { class: "hint" }, hintText());
   box.addEventListener("change", () => { hint.textContent = hintText(); onChange(box.checked); });
   return el("label", { class: "choice", for: id }, box,
@@ -766,7 +742,7 @@ function postBarrierSection() {
     submit.disabled = len === 0 || len > MAX_BARRIER_CHARS;
   };
   textarea.addEventListener("input", updateCounter);
-  const anon = ui.barrierAnon ?? state.me.anonymous;
+  const anon = ui.barrierAnon ?? page.state.me.anonymous;
   const form = el("form", { class: "card post-form", novalidate: true, "aria-labelledby": "post-title" },
     el("h2", { id: "post-title" }, t("phone.post.title")),
     el("label", { for: "barrier-text" }, t("phone.post.label")),
@@ -780,7 +756,7 @@ function postBarrierSection() {
     const text = textarea.value.trim();
     if (!text || [...text].length > MAX_BARRIER_CHARS) return;
     const payload = { text };
-    if (state.me.name) payload.anonymous = ui.barrierAnon ?? state.me.anonymous;
+    if (page.state.me.name) payload.anonymous = ui.barrierAnon ?? page.state.me.anonymous;
     ui.barrierText = "";
     textarea.value = "";
     updateCounter();
@@ -794,28 +770,28 @@ function postBarrierSection() {
 // ---- barriers
 
 function isMine(kind, id) {
-  return state.mine.includes(`${kind}:${id}`);
+  return page.state.mine.includes(`${kind}:${id}`);
 }
 
 function iVoted(kind, id) {
   const k = `${kind}:${id}`;
   const pendingCast = pending("vote_cast", (p) => p.target_type === kind && p.target_id === id).length;
   const pendingWithdraw = pending("vote_withdraw", (p) => p.target_type === kind && p.target_id === id).length;
-  const voted = state.my_votes.includes(k);
+  const voted = page.state.my_votes.includes(k);
   if (pendingWithdraw && voted) return { voted: false, waiting: true };
   if (pendingCast && !voted) return { voted: true, waiting: true };
   return { voted, waiting: false };
 }
 
 function votesUsed(kind) {
-  const set = new Set(state.my_votes.filter((k) => k.startsWith(`${kind}:`)));
+  const set = new Set(page.state.my_votes.filter((k) => k.startsWith(`${kind}:`)));
   for (const i of pending("vote_cast", (p) => p.target_type === kind)) set.add(`${kind}:${i.payload.target_id}`);
   for (const i of pending("vote_withdraw", (p) => p.target_type === kind)) set.delete(`${kind}:${i.payload.target_id}`);
   return set.size;
 }
 
 function votesLeftBanner(kind) {
-  const budget = state.workshop.vote_budget;
+  const budget = page.state.workshop.vote_budget;
   const left = Math.max(0, budget - votesUsed(kind));
   return el("p", { class: ["votes-left", left === 0 ? "votes-left-none" : null], id: `votes-left-${kind}` },
     el("span", { class: "dots", "aria-hidden": "true" },
@@ -825,7 +801,7 @@ function votesLeftBanner(kind) {
 
 function voteButton(kind, item) {
   const { voted, waiting } = iVoted(kind, item.id);
-  const budget = state.workshop.vote_budget;
+  const budget = page.state.workshop.vote_budget;
   const noneLeft = !voted && votesUsed(kind) >= budget;
   const key = `vote-${kind}-${item.id}`;
   const btn = el("button", {
@@ -865,7 +841,7 @@ function authorLine(kind, item) {
 function objectionBlock(shared, members, phase) {
   const own = members.filter((m) => isMine("barrier", m.id));
   if (!own.length) return null;
-  const mineObjection = Object.values(state.objections || {}).find((o) => o.shared_id === shared.id);
+  const mineObjection = Object.values(page.state.objections || {}).find((o) => o.shared_id === shared.id);
   if (mineObjection) {
     return el("p", { class: ["notice", "objection-status", mineObjection.status === "dismissed" ? "is-dismissed" : null], role: "status" },
       t(mineObjection.status === "dismissed" ? "phone.objection.dismissed" : "phone.objection.sent"));
@@ -873,7 +849,7 @@ function objectionBlock(shared, members, phase) {
   if (pending("merge_object", (p) => own.some((m) => m.id === p.barrier_id)).length) {
     return el("p", { class: "meta" }, el("span", { class: "badge badge-waiting" }, t("phone.waiting")));
   }
-  if (!(phase === "reveal" || phase === "vote") || state.workshop.phase === "closed") return null;
+  if (!(phase === "reveal" || phase === "vote") || page.state.workshop.phase === "closed") return null;
   if (ui.objectFor !== shared.id) {
     return el("div", { class: "post-actions" },
       el("button", {
@@ -881,7 +857,7 @@ function objectionBlock(shared, members, phase) {
         onclick: () => {
           ui.objectFor = shared.id;
           ui.objectText = "";
-          render();
+          page.render();
           const ta = document.getElementById(`object-text-${shared.id}`);
           if (ta) ta.focus();
         },
@@ -895,7 +871,7 @@ function objectionBlock(shared, members, phase) {
   const close = () => {
     ui.objectFor = null;
     ui.objectText = "";
-    render();
+    page.render();
     const back = main.querySelector(`[data-key="object-${shared.id}"]`);
     if (back) back.focus();
   };
@@ -912,7 +888,7 @@ function objectionBlock(shared, members, phase) {
     ui.objectFor = null;
     ui.objectText = "";
     send("merge_object", { barrier_id: own[0].id, ...(reason ? { reason } : {}) });
-    render();
+    page.render();
   });
   return form;
 }
@@ -936,7 +912,7 @@ function waitingCard(text, label = "phone.waiting") {
 }
 
 function myBarriersSection() {
-  const mine = Object.values(state.barriers).filter((b) => isMine("barrier", b.id)).sort(byCreated);
+  const mine = Object.values(page.state.barriers).filter((b) => isMine("barrier", b.id)).sort(byCreated);
   const waiting = pending("barrier_post");
   return el("section", { class: "list-section", "aria-labelledby": "mine-title" },
     el("h2", { id: "mine-title" }, t("phone.mine.title"), " ", el("span", { class: "count" }, formatNumber(mine.length + waiting.length))),
@@ -964,9 +940,9 @@ function tally(n) {
 
 // "3 of 7 have voted": a count of people, never who voted for what (vote_progress).
 function voteProgress(kind, room) {
-  const cell = ((state.vote_progress || {})[String(room.id)] || {})[kind];
+  const cell = ((page.state.vote_progress || {})[String(room.id)] || {})[kind];
   if (!cell) return null;
-  const people = Object.values(state.participants).filter((p) => p.room_id === room.id).length;
+  const people = Object.values(page.state.participants).filter((p) => p.room_id === room.id).length;
   return el("p", { class: "vote-progress", id: `vote-progress-${kind}` },
     t("phone.votes.progress", { voted: formatNumber(cell.voted), people: formatNumber(Math.max(people, cell.voted)) }));
 }
@@ -974,13 +950,13 @@ function voteProgress(kind, room) {
 // While the vote is open the server sends no counts (votes: null): said once above the list, not on
 // every card. The line is there from the first drawing, so nothing moves under a finger when it comes.
 function countsHiddenNote(kind, room) {
-  const items = Object.values(kind === "barrier" ? state.barriers : state.solutions).filter((x) => x.room_id === room.id);
+  const items = Object.values(kind === "barrier" ? page.state.barriers : page.state.solutions).filter((x) => x.room_id === room.id);
   return items.some((x) => x.votes === null) ? el("p", { class: "hint counts-hidden" }, t("phone.votes.hidden")) : null;
 }
 
 function barrierCard(b, { phase, canVote = false, withSolutions = false } = {}) {
   const mine = isMine("barrier", b.id);
-  const members = (b.members || []).map((id) => state.barriers[String(id)]).filter(Boolean);
+  const members = (b.members || []).map((id) => page.state.barriers[String(id)]).filter(Boolean);
   const withdrawing = pending("barrier_withdraw", (p) => p.barrier_id === b.id).length > 0;
   const canWithdraw = mine && !b.shared && b.merged_into == null && (phase === "brainstorm" || phase === "reveal") && !withdrawing;
   const showVotes = ["vote", "solutions", "report_out"].includes(phase);
@@ -1011,7 +987,7 @@ function barrierCard(b, { phase, canVote = false, withSolutions = false } = {}) 
 
 function barrierListSection(room) {
   const phase = room.phase;
-  let list = Object.values(state.barriers).filter((b) => b.room_id === room.id && b.merged_into == null);
+  let list = Object.values(page.state.barriers).filter((b) => b.room_id === room.id && b.merged_into == null);
   list = list.filter((b) => !b.hidden || isMine("barrier", b.id));
   const ranked = ["vote", "solutions", "report_out"].includes(phase);
   list.sort(ranked && phase !== "vote" ? byVotes : byCreated);
@@ -1021,7 +997,7 @@ function barrierListSection(room) {
   const titleKey = phase === "solutions" ? "phone.list.solutions_title" : phase === "vote" ? "phone.list.vote_title" : "phone.list.title";
   return el("section", { class: "list-section", "aria-labelledby": "list-title" },
     // The one count (counts.js): an author's own hidden post is listed for them, not counted.
-    el("h2", { id: "list-title" }, t(titleKey), " ", el("span", { class: "count" }, formatNumber(shownBarriers(state.barriers, room.id).length))),
+    el("h2", { id: "list-title" }, t(titleKey), " ", el("span", { class: "count" }, formatNumber(shownBarriers(page.state.barriers, room.id).length))),
     canVote ? el("div", { class: "votes-sticky" }, votesLeftBanner("barrier"), voteProgress("barrier", room)) : null,
     phase === "solutions" ? el("div", { class: "votes-sticky" }, votesLeftBanner("solution"), voteProgress("solution", room)) : null,
     canVote ? countsHiddenNote("barrier", room) : phase === "solutions" ? countsHiddenNote("solution", room) : null,
@@ -1036,7 +1012,7 @@ function barrierListSection(room) {
 // ---- solutions
 
 function solutionsBlock(b, phase) {
-  const sols = Object.values(state.solutions)
+  const sols = Object.values(page.state.solutions)
     .filter((s) => s.barrier_id === b.id && (!s.hidden || isMine("solution", s.id)))
     .sort(phase === "solutions" ? byCreated : byVotes);
   const waiting = pending("solution_post", (p) => p.barrier_id === b.id);
@@ -1077,7 +1053,7 @@ function solutionCard(s, canAct) {
 function openComposer(barrierId) {
   if (ui.solutionFor !== barrierId) ui.solutionText = "";
   ui.solutionFor = barrierId;
-  render();
+  page.render();
   const ta = document.getElementById("solution-text");
   if (ta) {
     ta.scrollIntoView({ block: "center" });
@@ -1087,7 +1063,7 @@ function openComposer(barrierId) {
 
 function solutionComposer() {
   if (ui.solutionFor == null) return null;
-  const b = state.barriers[String(ui.solutionFor)];
+  const b = page.state.barriers[String(ui.solutionFor)];
   if (!b || b.hidden || b.merged_into != null) { ui.solutionFor = null; return null; }
   const counterId = "solution-counter";
   const textarea = el("textarea", {
@@ -1104,7 +1080,7 @@ function solutionComposer() {
     submit.disabled = len === 0 || len > MAX_SOLUTION_CHARS;
   };
   textarea.addEventListener("input", update);
-  const anon = ui.solutionAnon ?? state.me.anonymous;
+  const anon = ui.solutionAnon ?? page.state.me.anonymous;
   const form = el("form", { class: "card post-form composer", novalidate: true, "aria-labelledby": "composer-title" },
     el("h3", { id: "composer-title" }, t("phone.solutions.for")),
     el("blockquote", { class: "composer-barrier" }, userText(b.text, "p")),
@@ -1118,7 +1094,7 @@ function solutionComposer() {
         const id = ui.solutionFor;
         ui.solutionFor = null;
         ui.solutionText = "";
-        render();
+        page.render();
         const back = main.querySelector(`[data-key="propose-${id}"]`);
         if (back) back.focus();
       } }, t("common.cancel"))));
@@ -1127,12 +1103,12 @@ function solutionComposer() {
     const text = textarea.value.trim();
     if (!text || [...text].length > MAX_SOLUTION_CHARS) return;
     const payload = { barrier_id: b.id, text };
-    if (state.me.name) payload.anonymous = ui.solutionAnon ?? state.me.anonymous;
+    if (page.state.me.name) payload.anonymous = ui.solutionAnon ?? page.state.me.anonymous;
     const id = b.id;
     ui.solutionText = "";
     ui.solutionFor = null;
     send("solution_post", payload);
-    render();
+    page.render();
     const back = main.querySelector(`[data-key="propose-${id}"]`);
     if (back) back.focus();
   });
@@ -1160,7 +1136,7 @@ function moveNotice() {
     el("p", {}, t("phone.move.body", { room: name })),
     el("button", {
       type: "button", class: "btn-primary", "data-key": "move-ok",
-      onclick: () => { store(movedKey(), room.id); render(); main.focus({ preventScroll: true }); },
+      onclick: () => { store(movedKey(), room.id); page.render(); main.focus({ preventScroll: true }); },
     }, t("phone.move.ok")));
 }
 
@@ -1171,7 +1147,7 @@ function seatSection() {
   const session = load(sessionKey(ctx.code)) || {};
   if (session.seat_code) return seatCard(session.seat_code);
   const slot = el("div", { class: "seat-slot" });
-  if (!seatAsked && conn && status === "online") {
+  if (!seatAsked && page.conn && page.status === "online") {
     seatAsked = true;
     send("seat_code_issue", {}).then((ack) => {
       if (ack && ack.ok && ack.result && ack.result.seat_code) {
@@ -1245,14 +1221,14 @@ function rejoinForm(code, info) {
 // ---- plenary, plan
 
 function plenarySection(canVote) {
-  const items = Object.values(state.plenary).sort((a, b) => (canVote ? a.id - b.id : b.votes - a.votes || a.id - b.id));
+  const items = Object.values(page.state.plenary).sort((a, b) => (canVote ? a.id - b.id : b.votes - a.votes || a.id - b.id));
   return el("section", { class: "list-section", "aria-labelledby": "plenary-title" },
     el("h2", { id: "plenary-title" }, t("phone.plenary.title")),
     el("p", {}, t(canVote ? "phone.plenary.body" : "phone.plenary.shared")),
     canVote ? el("div", { class: "votes-sticky" }, votesLeftBanner("plenary")) : null,
     items.length
       ? el("ul", { class: "post-list" }, items.map((it) => {
-        const room = state.rooms[String(it.room_id)];
+        const room = page.state.rooms[String(it.room_id)];
         return el("li", { class: "post plenary-item" },
           el("div", { class: "post-head" },
             userText(it.text, "p"),
@@ -1268,7 +1244,7 @@ function plenarySection(canVote) {
 }
 
 function planSection() {
-  const entries = Object.values(state.plan).sort((a, b) => a.position - b.position || a.id - b.id);
+  const entries = Object.values(page.state.plan).sort((a, b) => a.position - b.position || a.id - b.id);
   return el("section", { class: "list-section", "aria-labelledby": "plan-title" },
     el("h2", { id: "plan-title" }, t("phone.plan.title")),
     el("p", {}, t("phone.plan.body")),
@@ -1285,7 +1261,7 @@ function planSection() {
 // ---- council
 
 function volunteerSection() {
-  const v = state.me.volunteer;
+  const v = page.state.me.volunteer;
   const waiting = pending("council_volunteer").length > 0;
   const title = el("h2", { id: "council-title" }, t("phone.council.title"));
   if (!ui.volunteerOpen) {
@@ -1299,7 +1275,7 @@ function volunteerSection() {
         type: "button", "data-key": "council-open",
         onclick: () => {
           ui.volunteerOpen = true;
-          render();
+          page.render();
           const c = document.getElementById("council-contact");
           if (c) c.focus();
         },
@@ -1322,7 +1298,7 @@ function volunteerSection() {
     err,
     el("div", { class: "form-actions" },
       el("button", { type: "submit", class: "btn-primary" }, t("phone.council.submit")),
-      el("button", { type: "button", class: "btn-quiet", onclick: () => { ui.volunteerOpen = false; render(); } }, t("common.cancel"))));
+      el("button", { type: "button", class: "btn-quiet", onclick: () => { ui.volunteerOpen = false; page.render(); } }, t("common.cancel"))));
   form.addEventListener("submit", (e) => {
     e.preventDefault();
     const c = contact.value.trim();
@@ -1335,7 +1311,7 @@ function volunteerSection() {
     if (c) payload.contact = c;
     ui.volunteerOpen = false;
     send("council_volunteer", payload);
-    render();
+    page.render();
     toasts.show(t("phone.council.thanks"), "ok");
   });
   return form;
