@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 from server import service_worker
 from server.http import PAGES
@@ -25,9 +26,12 @@ def test_sw_is_served_at_the_root_with_its_shell(app):
     shell = shell_of(body)
     assert set(PAGES) <= set(shell)
     for needed in ("/static/js/participant.js", "/static/js/connection.js", "/static/js/connection-machine.js",
-                   "/static/js/outbox.js", "/static/css/phone.css",
-                   "/static/i18n/fa.json", "/static/vendor/socket.io.esm.min.js"):
+                   "/static/js/outbox.js", "/static/js/rules.js", "/static/js/page.js", "/static/js/dom.js",
+                   "/static/css/phone.css", "/static/i18n/fa.json", "/static/vendor/socket.io.esm.min.js"):
         assert needed in shell
+    # Every module a page may import, so an offline reload finds it.
+    web_js = Path(__file__).resolve().parents[1] / "web" / "js"
+    assert {f"/static/js/{f.name}" for f in web_js.glob("*.js")} <= set(shell)
     assert not [p for p in shell if p.startswith(("/api", "/socket.io", "/qr", "/progress", "/council"))]
 
 

@@ -36,10 +36,6 @@ from .errors import CommandError
 from .notes import notes_by_entry
 from .registry import Payload, command, text_field
 
-# Phases in which a council member's link may change the plan: once the plan exists, and after the day.
-COUNCIL_PHASES = ("action_plan", "closed")
-NOTE_PHASES = ("action_plan", "closed")
-
 
 def is_police(group: str) -> bool:
     return group in rules.POLICE_GROUPS
@@ -132,9 +128,9 @@ def link_participant(ctx: Context) -> Participant:
 
 def editable_entry(ctx: Context, entry_id: int, doing: str) -> PlanEntry:
     """The entry a council member's link may change: any for a co-chair, the ones they co-lead for a member."""
-    if ctx.workshop.phase not in COUNCIL_PHASES:
+    if ctx.workshop.phase not in rules.COUNCIL_PHASES:
         raise CommandError("wrong_phase", f"The council can {doing} once the action plan is drafted.",
-                           phase=ctx.workshop.phase, allowed=list(COUNCIL_PHASES))
+                           phase=ctx.workshop.phase, allowed=list(rules.COUNCIL_PHASES))
     entry = ctx.session.get(PlanEntry, entry_id)
     if entry is None or entry.workshop_id != ctx.workshop.id:
         raise CommandError("not_found", "There is no such action-plan entry.")
@@ -201,9 +197,9 @@ def plan_note_add(ctx: Context, entry_id, text):
         p = link_participant(ctx)
         author = {"role": council_role(ctx.session, p.id), "group": p.group, "participant_id": p.id}
     else:
-        if ctx.workshop.phase not in NOTE_PHASES:
+        if ctx.workshop.phase not in rules.NOTE_PHASES:
             raise CommandError("wrong_phase", "Notes are added once the action plan is drafted.",
-                               phase=ctx.workshop.phase, allowed=list(NOTE_PHASES))
+                               phase=ctx.workshop.phase, allowed=list(rules.NOTE_PHASES))
         entry = ctx.session.get(PlanEntry, entry_id)
         if entry is None or entry.workshop_id != ctx.workshop.id:
             raise CommandError("not_found", "There is no such action-plan entry.")

@@ -35,6 +35,10 @@ COUNCIL_ROLES = (*CO_CHAIR_ROLES, "member")
 LEGACY_COUNCIL_ROLES = ("co_chair",)  # before the two co-chairs (archives may hold it)
 # What a council member's own link may change after the day (server/domain/council.py).
 COUNCIL_EDITABLE_FIELDS = ("status",)
+# Phases in which a council member's link may change the plan (once the plan exists, and after the day),
+# and in which dated notes are added to it.
+COUNCIL_PHASES = ("action_plan", "closed")
+NOTE_PHASES = ("action_plan", "closed")
 MAX_NOTE_CHARS = 1000
 
 # Phases in which each room command is allowed.

@@ -5,7 +5,8 @@
 // small-group suppression). It is fetched when the plenary items or their votes change,
 // at most once every MIN_INTERVAL_MS; a suppressed side arrives as a status only and is
 // shown as "—".
-import { t, el, currentLanguage } from "./console-common.js";
+import { el } from "./dom.js";
+import { t, currentLanguage } from "./console-common.js";
 
 export const MIN_INTERVAL_MS = 2000;
 

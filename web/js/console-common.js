@@ -1,23 +1,19 @@
 // Shared pieces of the facilitator console, the organiser console and the projector:
 // token handling, strings (web/js/i18n.js: one catalogue per language, web/i18n/<lang>.json),
-// formatting in the reader's locale, a DOM builder, dialogs,
+// formatting in the reader's locale, dialogs,
 // the room panel (used by /f and by the organiser's "steer a room") and the action-plan editor.
 //
 // Views render only from state: every render function takes the state and returns DOM.
 // User text is never inserted as HTML: always textContent via userText().
 
 import * as i18n from "./i18n.js";
-import * as dom from "./dom.js";
+import { el, userText, rerender, announce, draftInput } from "./dom.js";
 import { shownBarriers } from "./counts.js";
+import {
+  ROOM_PHASES, GROUPS, PLAN_FIELDS, CO_LEAD_FIELDS, PLAN_STATUSES, NOTE_PHASES, MAX_BARRIER_CHARS, MAX_SOLUTION_CHARS,
+  MAX_REASON_CHARS, MAX_MESSAGE_CHARS, MAX_PLAN_FIELD_CHARS, MAX_NOTE_CHARS, MAX_TIMER_SECS,
+} from "./rules.js";
 
-export const ROOM_PHASES = ["lobby", "brainstorm", "reveal", "vote", "solutions", "report_out"];
-export const WORKSHOP_PHASES = ["breakouts", "plenary", "action_plan", "closed"];
-export const GROUPS = ["law_enforcement", "community_member", "community_org", "government_other"];
-export const PLAN_FIELDS = ["title", "solution", "actions", "owner", "timeline", "resources",
-  "success_measure", "status", "council_lead", "co_lead_law_enforcement", "co_lead_community"];
-// An action's two co-leads: council members' participant ids as text ("" = nobody), one per side.
-export const CO_LEAD_FIELDS = ["co_lead_law_enforcement", "co_lead_community"];
-export const PLAN_STATUSES = ["proposed", "agreed", "in_progress", "done", "dropped"];
 // The languages with a catalogue: the one list is LANGUAGES in web/js/i18n.js.
 export const CONSOLE_LANGUAGES = Object.freeze(i18n.availableLanguages().map((l) => l.code));
 
@@ -149,7 +145,7 @@ export function planNotes(entry, idPrefix = "plan") {
 /** The form adding a dated note (organiser console, council page). */
 export function noteForm(entry, ctx, idPrefix, labels) {
   const id = `${idPrefix}-${entry.id}-note`;
-  const area = el("textarea", { id, dir: "auto", maxlength: 1000, rows: 2, class: "plan-input", required: true });
+  const area = el("textarea", { id, dir: "auto", maxlength: MAX_NOTE_CHARS, rows: 2, class: "plan-input", required: true });
   return el("form", { class: "note-form", onsubmit: async (ev) => {
     ev.preventDefault();
     const text = area.value.trim();
@@ -167,73 +163,6 @@ export function errorText(error) {
   const known = i18n.hasKey(`console.error.${error.code}`) ? t(`console.error.${error.code}`) : undefined;
   // The server's message names the field or the rule; keep it as the detail.
   return known ? `${known}${error.message ? " — " + error.message : ""}` : (error.message || error.code);
-}
-
-// ---------------------------------------------------------------- DOM
-
-/**
- * el("button", {class: "x", onclick: fn, disabled: true, aria: {label: "…"}, dataset: {id: 1}}, children…)
- * dom.js's h() with an `aria` object as a shorthand for aria-* attributes.
- * Strings become text nodes (never HTML). null/false children are skipped.
- */
-export function el(tag, attrs = {}, ...children) {
-  const plain = {};
-  for (const [k, v] of Object.entries(attrs || {})) {
-    if (k === "aria" && v) {
-      for (const [a, av] of Object.entries(v)) if (av !== null && av !== undefined) plain[`aria-${a}`] = String(av);
-    } else {
-      plain[k] = v;
-    }
-  }
-  return dom.h(tag, plain, ...children);
-}
-
-/** Typed text from a person, shown with its own direction (dir="auto"). */
-export function userText(str, tag = "span", cls = "") {
-  const node = dom.userText(str, tag);
-  if (cls) node.classList.add(...cls.split(" ").filter(Boolean));
-  return node;
-}
-
-/** Polite screen-reader announcement (dom.js's live region). */
-export function announce(msg) {
-  dom.announce(msg);
-}
-
-/**
- * Replace root's content with `build()`'s result, keeping focus, caret and typed input
- * (elements with the same id) so a live update never steals the keyboard.
- */
-export function rerender(root, nodes) {
-  const active = document.activeElement;
-  const activeId = active && root.contains(active) ? active.id : null;
-  let caret = null;
-  if (activeId && "selectionStart" in active) {
-    try { caret = [active.selectionStart, active.selectionEnd]; } catch (_) { caret = null; }
-  }
-  const scrollers = [...root.querySelectorAll("[data-keep-scroll]")].map((n) => [n.dataset.keepScroll, n.scrollTop]);
-  root.replaceChildren(...[nodes].flat(Infinity).filter((n) => n !== null && n !== undefined && n !== false));
-  for (const [key, top] of scrollers) {
-    const n = root.querySelector(`[data-keep-scroll="${CSS.escape(key)}"]`);
-    if (n) n.scrollTop = top;
-  }
-  if (activeId) {
-    const again = document.getElementById(activeId);
-    if (again && again !== document.activeElement) {
-      again.focus({ preventScroll: true });
-      if (caret && "setSelectionRange" in again) {
-        try { again.setSelectionRange(caret[0], caret[1]); } catch (_) { /* not a text field */ }
-      }
-    }
-  }
-}
-
-/** A text field whose typed draft survives re-renders (kept in `drafts` by id). */
-export function draftInput(drafts, id, attrs = {}, multiline = false) {
-  const node = el(multiline ? "textarea" : "input", { id, ...attrs });
-  node.value = drafts[id] ?? attrs.value ?? "";
-  node.addEventListener("input", () => { drafts[id] = node.value; });
-  return node;
 }
 
 // ---------------------------------------------------------------- dialogs
@@ -285,19 +214,6 @@ export function askDialog({ title, body, fields = [], confirm, cancel, danger = 
 
 // ---------------------------------------------------------------- feedback
 
-/** A toast region for ack errors and confirmations (role=alert for errors). */
-export function createToaster(container) {
-  return {
-    show(message, kind = "info") {
-      const node = el("div", { class: `toast toast-${kind}`, role: kind === "error" ? "alert" : "status" },
-        el("span", {}, message),
-        el("button", { type: "button", class: "btn btn-small", onclick: () => node.remove() }, t("console.dialog.dismiss")));
-      container.append(node);
-      setTimeout(() => node.remove(), kind === "error" ? 12000 : 4000);
-    },
-  };
-}
-
 /**
  * Send a command and report the outcome: errors go to the toaster, success to the live
  * region (if `okMessage`). Resolves with the ack (or a synthetic error ack).
@@ -320,6 +236,36 @@ export async function run(ctx, command, payload, okMessage) {
 export function statusBadge(status) {
   const s = status || "syncing";
   return el("span", { class: `conn conn-${s}`, role: "status" }, t(`console.conn.${s}`));
+}
+
+// ---------------------------------------------------------------- page frame
+
+/** A console page's header: the app and the page's name, the workshop's title, then the tools. */
+export function renderHeader(root, { role, title = null, tools = [] }) {
+  rerender(root, [
+    el("div", { class: "brand" },
+      el("span", { class: "app-name" }, t("console.app")),
+      el("span", { class: "role-name" }, role)),
+    el("div", { class: "header-title" }, title),
+    el("div", { class: "header-tools" }, tools),
+  ]);
+}
+
+/** The picker of a page's language: kept on this device under `storageKey`, then the page is redrawn. */
+export function pageLanguagePicker(storageKey, redraw) {
+  return languagePicker("lang", currentLanguage(), async (l) => { saveLanguage(storageKey, l); await setLanguage(l); redraw(); });
+}
+
+/** A notice shown instead of the page (role: "status", or "alert" when something went wrong). */
+export function pageNotice(role, title, body) {
+  return el("div", { class: "card notice", role }, el("h2", {}, title), el("p", {}, body));
+}
+
+/** What a console shows instead of itself when signed out on this device or when its link is refused; else null. */
+export function accessNotice(status) {
+  if (status === "signed_out") return pageNotice("status", t("console.signOut.title"), t("console.signOut.body"));
+  if (status === "unauthorized") return pageNotice("alert", t("console.unauthorized.title"), t("console.unauthorized.body"));
+  return null;
 }
 
 // ---------------------------------------------------------------- model helpers
@@ -515,11 +461,12 @@ function timerControls(room, ctx, roomArg, idp) {
   const running = !!room.deadline;
   const set = (secs) => run(ctx, "timer_set", { ...roomArg, seconds: secs }, t("console.timer.started", { minutes: secs / 60 }));
   const customId = `${idp}-custom-min`;
-  const custom = draftInput(ctx.ui.drafts, customId, { type: "number", min: 1, max: 240, step: 1, inputmode: "numeric", class: "input-num" });
+  const maxMinutes = MAX_TIMER_SECS / 60;
+  const custom = draftInput(ctx.ui.drafts, customId, { type: "number", min: 1, max: maxMinutes, step: 1, inputmode: "numeric", class: "input-num" });
   const startCustom = (ev) => {
     ev.preventDefault();
     const minutes = Number(custom.value);
-    if (!Number.isFinite(minutes) || minutes <= 0 || minutes > 240) { ctx.toast.show(t("console.timer.customInvalid"), "error"); custom.focus(); return; }
+    if (!Number.isFinite(minutes) || minutes <= 0 || minutes > maxMinutes) { ctx.toast.show(t("console.timer.customInvalid"), "error"); custom.focus(); return; }
     set(Math.max(10, Math.round(minutes * 60)));
   };
   return el("section", { class: "card timer-card", aria: { labelledby: `${idp}-timer-h` } },
@@ -543,7 +490,7 @@ function helpControls(state, room, ctx) {
   const ask = async () => {
     const res = await askDialog({
       title: t("console.help.dialogTitle"),
-      fields: [{ id: "message", label: t("console.help.messageLabel"), multiline: true, maxlength: 500 }],
+      fields: [{ id: "message", label: t("console.help.messageLabel"), multiline: true, maxlength: MAX_MESSAGE_CHARS }],
       confirm: t("console.help.send"),
     });
     if (!res) return;
@@ -629,7 +576,7 @@ function removeControl(p, ctx) {
       const res = await askDialog({
         title: t("console.remove.title", { name: who }),
         body: t("console.remove.explain"),
-        fields: [{ id: "reason", label: t("console.remove.reason"), multiline: true, maxlength: 300, required: true }],
+        fields: [{ id: "reason", label: t("console.remove.reason"), multiline: true, maxlength: MAX_REASON_CHARS, required: true }],
         confirm: t("console.remove.confirm"),
         danger: true,
       });
@@ -644,7 +591,7 @@ function linkControls(room, ctx) {
     const res = await askDialog({
       title: t("console.link.revokeTitle", { room: roomName(room) }),
       body: t("console.link.revokeExplain"),
-      fields: [{ id: "reason", label: t("console.link.reason"), maxlength: 300 }],
+      fields: [{ id: "reason", label: t("console.link.reason"), maxlength: MAX_REASON_CHARS }],
       confirm: t("console.link.revoke"),
       danger: true,
     });
@@ -714,7 +661,7 @@ function postsSection(state, room, barriers, sel, ctx, roomArg, idp) {
   const toolbar = [];
   if (canMerge) {
     const textId = `${idp}-merge-text`;
-    const mergeText = draftInput(ctx.ui.drafts, textId, { maxlength: 280, dir: "auto", placeholder: t("console.merge.placeholder") });
+    const mergeText = draftInput(ctx.ui.drafts, textId, { maxlength: MAX_BARRIER_CHARS, dir: "auto", placeholder: t("console.merge.placeholder") });
     const doMerge = async (ev) => {
       ev.preventDefault();
       const ids = [...sel];
@@ -889,7 +836,7 @@ async function editPost(ctx, kind, item) {
   const res = await askDialog({
     title: t("console.edit.title"),
     body: t("console.edit.explain"),
-    fields: [{ id: "text", label: t("console.edit.text"), multiline: true, maxlength: kind === "barrier" ? 280 : 400, required: true, value: item.text }],
+    fields: [{ id: "text", label: t("console.edit.text"), multiline: true, maxlength: kind === "barrier" ? MAX_BARRIER_CHARS : MAX_SOLUTION_CHARS, required: true, value: item.text }],
     confirm: t("console.edit.confirm"),
   });
   if (!res || res.values.text.trim() === item.text) return;
@@ -901,7 +848,7 @@ async function hidePost(ctx, kind, item) {
   const res = await askDialog({
     title: t(kind === "barrier" ? "console.hide.titleBarrier" : "console.hide.titleSolution"),
     body: el("div", {}, quote, el("p", { class: "hint" }, t("console.hide.explain"))),
-    fields: [{ id: "reason", label: t("console.hide.reason"), multiline: true, maxlength: 300, required: true }],
+    fields: [{ id: "reason", label: t("console.hide.reason"), multiline: true, maxlength: MAX_REASON_CHARS, required: true }],
     confirm: t("console.hide.confirm"),
     danger: true,
   });
@@ -923,7 +870,7 @@ export function renderPlan(state, ctx, { editable = PLAN_FIELDS, entries = null,
   const list = (entries || byId(state.plan)).sort((a, b) => (a.position - b.position) || a.id - b.id);
   const open = state.workshop.phase === "plenary" || state.workshop.phase === "action_plan";
   // Notes come after the day's drafting: the organiser adds them from action_plan on, closed included.
-  const notesOpen = ctx.role === "organiser" && (state.workshop.phase === "action_plan" || state.workshop.phase === "closed");
+  const notesOpen = ctx.role === "organiser" && NOTE_PHASES.includes(state.workshop.phase);
   if (!list.length) return el("p", { class: "empty" }, t("console.plan.empty"));
   return el("ol", { class: "plan-list" }, list.map((entry) => {
     const item = entry.plenary_item_id ? state.plenary[String(entry.plenary_item_id)] : null;
@@ -1016,7 +963,7 @@ function planField(entry, field, ctx, editable, idPrefix, state) {
     control.value = p.drafts[key] ?? server;
     control.addEventListener("change", () => { p.drafts[key] = control.value; save(control.value, version); });
   } else {
-    control = el(wide ? "textarea" : "input", { id, dir: "auto", maxlength: 2000, rows: wide ? 2 : null, class: "plan-input" });
+    control = el(wide ? "textarea" : "input", { id, dir: "auto", maxlength: MAX_PLAN_FIELD_CHARS, rows: wide ? 2 : null, class: "plan-input" });
     control.value = p.drafts[key] ?? server;
     control.addEventListener("input", () => {
       p.drafts[key] = control.value;

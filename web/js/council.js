@@ -6,53 +6,43 @@
 // The token is in the path because the link is mailed; it is sent back only in the Socket.IO
 // auth payload, the outbox is keyed by a hash of it, and Referrer-Policy: no-referrer keeps it
 // out of any Referer.
-import { connect } from "./connection.js";
+import { el, userText, rerender, announce, createToaster } from "./dom.js";
 import {
-  setLanguage, preferredLanguage, saveLanguage, currentLanguage, t, el, rerender, userText,
-  createToaster, statusBadge, run, languagePicker, statusName, fieldName, fmtNumber, byId, personLabel,
-  planNotes, noteForm, isCoChair, CO_LEAD_FIELDS, PLAN_STATUSES, announce,
+  setLanguage, preferredLanguage, t, statusBadge, run, statusName, fieldName, fmtNumber, byId, personLabel, planNotes,
+  noteForm, isCoChair, renderHeader, pageLanguagePicker, pageNotice,
 } from "./console-common.js";
+import { createPage } from "./page.js";
+import { CO_LEAD_FIELDS, PLAN_STATUSES, COUNCIL_PHASES } from "./rules.js";
 
 const LANG_KEY = "cg.council.lang";
-const OPEN_PHASES = ["action_plan", "closed"];
 const DETAIL_FIELDS = ["solution", "actions", "owner", "timeline", "success_measure"];
 const header = document.getElementById("header");
 const main = document.getElementById("main");
-const toast = createToaster(document.getElementById("toasts"));
+const toast = createToaster(document.getElementById("toasts"), { dismiss: () => t("console.dialog.dismiss") });
 
 const token = decodeURIComponent(location.pathname.split("/")[2] || "");
 const ui = {};
-const ctx = { conn: null, toast, ui, role: "council", refresh: () => schedule() };
-let state = null;
-let status = "syncing";
-let frame = 0;
-
-function schedule() {
-  if (frame) return;
-  frame = requestAnimationFrame(() => { frame = 0; render(); });
-}
+// The page (web/js/page.js): state and status, redraws that wait for the finger.
+const page = createPage({ draw, statusChanged: drawHeader });
+const ctx = { conn: null, toast, ui, role: "council", refresh: () => page.schedule() };
 
 function me() {
-  return state && state.council[String(state.me.participant_id)];
+  return page.state && page.state.council[String(page.state.me.participant_id)];
 }
 
 /** Co-chairs may update every action; members the actions they co-lead (server/domain/council.py). */
 function mayEdit(entry) {
   const m = me();
-  if (!m || !OPEN_PHASES.includes(state.workshop.phase)) return false;
+  if (!m || !COUNCIL_PHASES.includes(page.state.workshop.phase)) return false;
   return isCoChair(m.role) || CO_LEAD_FIELDS.some((f) => entry.fields[f] === String(m.participant_id));
 }
 
-function renderHeader() {
-  rerender(header, [
-    el("div", { class: "brand" },
-      el("span", { class: "app-name" }, t("console.app")),
-      el("span", { class: "role-name" }, t("council.title"))),
-    el("div", { class: "header-title" }, state ? el("h1", {}, userText(state.workshop.title, "span")) : null),
-    el("div", { class: "header-tools" },
-      statusBadge(status),
-      languagePicker("lang", currentLanguage(), async (l) => { saveLanguage(LANG_KEY, l); await setLanguage(l); render(); })),
-  ]);
+function drawHeader() {
+  renderHeader(header, {
+    role: t("council.title"),
+    title: page.state ? el("h1", {}, userText(page.state.workshop.title, "span")) : null,
+    tools: [statusBadge(page.status), pageLanguagePicker(LANG_KEY, page.render)],
+  });
 }
 
 async function setStatus(entry, select) {
@@ -65,7 +55,7 @@ async function setStatus(entry, select) {
     toast.show(msg, "error");
     announce(msg);
   }
-  schedule();
+  page.schedule();
 }
 
 function entryCard(entry) {
@@ -74,7 +64,7 @@ function entryCard(entry) {
   const m = me();
   const mine = m && CO_LEAD_FIELDS.some((x) => f[x] === String(m.participant_id));
   const editable = mayEdit(entry);
-  const member = (pid) => (pid ? state.council[String(pid)] || null : null);
+  const member = (pid) => (pid ? page.state.council[String(pid)] || null : null);
   const statusId = `status-${entry.id}`;
   let statusControl = null;
   if (editable) {
@@ -100,21 +90,20 @@ function entryCard(entry) {
         el("p", { class: "field-value" }, personLabel(member(f[name])))))),
     planNotes(entry, "council"),
     editable ? noteForm(entry, ctx, "council", { label: t("council.noteLabel"), submit: t("council.noteSubmit"), done: t("council.noteAdded") })
-      : (OPEN_PHASES.includes(state.workshop.phase) ? el("p", { class: "hint" }, t("council.readOnly")) : null));
+      : (COUNCIL_PHASES.includes(page.state.workshop.phase) ? el("p", { class: "hint" }, t("council.readOnly")) : null));
 }
 
-function render() {
-  renderHeader();
-  const ended = state && (state.me.ended || !me());
-  if (status === "unauthorized" || ended) {
-    rerender(main, el("div", { class: "card notice", role: "alert" },
-      el("h2", {}, t("council.ended.title")), el("p", {}, t("council.ended.body"))));
+function draw() {
+  drawHeader();
+  const ended = page.state && (page.state.me.ended || !me());
+  if (page.status === "unauthorized" || ended) {
+    rerender(main, pageNotice("alert", t("council.ended.title"), t("council.ended.body")));
     return;
   }
-  if (!state) return;
+  if (!page.state) return;
   const m = me();
-  const entries = byId(state.plan).sort((a, b) => (a.position - b.position) || a.id - b.id);
-  const open = OPEN_PHASES.includes(state.workshop.phase);
+  const entries = byId(page.state.plan).sort((a, b) => (a.position - b.position) || a.id - b.id);
+  const open = COUNCIL_PHASES.includes(page.state.workshop.phase);
   rerender(main, [
     el("section", { class: "after-intro", aria: { labelledby: "council-h" } },
       el("h2", { id: "council-h" }, t("council.title")),
@@ -128,13 +117,8 @@ function render() {
 
 async function start() {
   await setLanguage(preferredLanguage(LANG_KEY));
-  if (!token) { status = "unauthorized"; render(); return; }
-  render();
-  ctx.conn = connect({
-    token,
-    onState(next) { state = next; schedule(); },
-    onStatus(s) { status = s; render(); },
-  });
+  if (token) page.render();
+  ctx.conn = page.connect({ token });
 }
 
 start();

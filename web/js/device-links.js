@@ -10,7 +10,7 @@
 // Several workshops on one device: the page opens the most recently opened one. A token the
 // server refuses is forgotten; "Sign out of this device" (forgetToken) forgets it on purpose.
 
-import { h } from "./dom.js";
+import { el } from "./dom.js";
 import { t } from "./i18n.js";
 
 const MAX_KEPT = 8;
@@ -80,6 +80,6 @@ export function replaceToken(role, oldToken, newToken) {
 /** "Sign out of this device": forget this link here (the link itself keeps working elsewhere),
  *  then `onDone()` (the page shows that it is signed out). */
 export function signOutButton(role, token, onDone) {
-  return h("button", { type: "button", class: "btn btn-small btn-quiet", id: "sign-out",
+  return el("button", { type: "button", class: "btn btn-small btn-quiet", id: "sign-out",
     onclick: () => { forgetToken(role, token); onDone(); } }, t("console.signOut.button"));
 }

@@ -1,37 +1,37 @@
 // The projector (/d#TOKEN): nobody touches it. Fits 1920x1080 without scrolling, follows
 // workshop.display_language live, recovers from drops by itself (connection.js resyncs).
-import { connect } from "./connection.js";
+import { el, userText, announce } from "./dom.js";
 import {
-  takeToken, setLanguage, currentLanguage, t, el, userText, tickTimers, timerAnnouncer, announce,
-  roomName, groupCounts, phaseName, workshopPhaseName, groupName, statusName, byId, fmtNumber, barFill,
-  GROUPS, ROOM_PHASES, CO_LEAD_FIELDS, councilRoleName, isCoChair,
+  takeToken, setLanguage, currentLanguage, t, tickTimers, timerAnnouncer, roomName, groupCounts, phaseName,
+  workshopPhaseName, groupName, statusName, byId, fmtNumber, barFill, councilRoleName, isCoChair,
 } from "./console-common.js";
+import { GROUPS, ROOM_PHASES, CO_LEAD_FIELDS } from "./rules.js";
 import { agreementTracker, agreementLine, agreementLegend } from "./agreement.js";
-import { noteWorkshop, forgetToken } from "./device-links.js";
+import { createPage } from "./page.js";
 
 const screen = document.getElementById("screen");
 const connBadge = document.getElementById("conn");
 const pausedBox = document.getElementById("paused");
 
+// The page (web/js/page.js): state and status, redraws, change notes, the clock. Nobody touches
+// the projector: no press to wait for.
+const page = createPage({ draw, changed: noteChanges, statusChanged: renderStatus, tick, guardPresses: false });
 const ctx = { conn: null, agreement: null };
-let state = null;
-let status = "syncing";
-let frame = 0;
 let languageLoading = null;
 let lastPhase = null;
 
-function schedule() {
-  if (frame) return;
-  frame = requestAnimationFrame(() => { frame = 0; render(); });
+function noteChanges(prev, next) {
+  ctx.agreement.update(next);
+  followLanguage();
 }
 
 async function followLanguage() {
-  const wanted = state.workshop.display_language || (state.workshop.languages || ["en"])[0];
+  const wanted = page.state.workshop.display_language || (page.state.workshop.languages || ["en"])[0];
   if (wanted === currentLanguage() || languageLoading === wanted) return;
   languageLoading = wanted;
   await setLanguage(wanted);
   languageLoading = null;
-  schedule();
+  page.schedule();
 }
 
 // ------------------------------------------------------------ breakouts
@@ -44,14 +44,14 @@ function joinUrl(code) {
   if (!joinUrls.has(code)) {
     joinUrls.set(code, null);
     fetch(`/api/workshops/${encodeURIComponent(code)}`).then((r) => r.json()).then((body) => {
-      if (body && body.ok && body.join_url) { joinUrls.set(code, body.join_url); schedule(); }
+      if (body && body.ok && body.join_url) { joinUrls.set(code, body.join_url); page.schedule(); }
     }).catch(() => joinUrls.delete(code));
   }
   return joinUrls.get(code) || `${location.origin}/j/${code}`;
 }
 
 function joinPanel() {
-  const code = state.workshop.join_code;
+  const code = page.state.workshop.join_code;
   const url = joinUrl(code);
   return el("section", { class: "join", aria: { labelledby: "join-h" } },
     el("h2", { id: "join-h", class: "join-title" }, t("display.join.title")),
@@ -62,7 +62,7 @@ function joinPanel() {
 }
 
 function peoplePanel() {
-  const people = byId(state.participants);
+  const people = byId(page.state.participants);
   const counts = groupCounts(people);
   return el("section", { class: "people", aria: { labelledby: "people-h" } },
     el("h2", { id: "people-h" }, t("display.people.title", { count: people.length })),
@@ -72,14 +72,14 @@ function peoplePanel() {
 }
 
 function roomsPanel() {
-  const rooms = byId(state.rooms).sort((a, b) => a.number - b.number);
-  const stats = state.stats || {};
+  const rooms = byId(page.state.rooms).sort((a, b) => a.number - b.number);
+  const stats = page.state.stats || {};
   const size = rooms.length > 12 ? "rooms-tiny" : rooms.length > 6 ? "rooms-many" : "rooms-few";
   return el("section", { class: "rooms", aria: { labelledby: "rooms-h" } },
     el("h2", { id: "rooms-h" }, t("display.rooms.title")),
     el("ul", { class: ["room-grid", size] }, rooms.map((room) => {
       const s = stats[String(room.id)] || { barriers: 0, solutions: 0, votes: 0 };
-      const n = byId(state.participants).filter((p) => p.room_id === room.id).length;
+      const n = byId(page.state.participants).filter((p) => p.room_id === room.id).length;
       const k = ROOM_PHASES.indexOf(room.phase);
       return el("li", { class: "room" },
         el("div", { class: "room-head" },
@@ -117,14 +117,14 @@ function pageInterval() {
 
 /** The items on the board: an item merged into another (plenary_merge) is shown inside it. */
 function boardItems() {
-  return byId(state.plenary).filter((i) => i.merged_into == null)
+  return byId(page.state.plenary).filter((i) => i.merged_into == null)
     .sort((a, b) => (b.votes - a.votes) || (b.room_votes - a.room_votes) || a.id - b.id);
 }
 
 /** Every room an item came from: its own and those of the items merged into it. */
 function itemRooms(item) {
-  const ids = [item.room_id, ...(item.members || []).map((id) => (state.plenary[String(id)] || {}).room_id)];
-  return [...new Set(ids.filter((id) => id != null))].map((id) => roomName(state.rooms[String(id)])).filter(Boolean);
+  const ids = [item.room_id, ...(item.members || []).map((id) => (page.state.plenary[String(id)] || {}).room_id)];
+  return [...new Set(ids.filter((id) => id != null))].map((id) => roomName(page.state.rooms[String(id)])).filter(Boolean);
 }
 
 function plenaryView() {
@@ -212,14 +212,14 @@ const FRESH_MS = 8000;       // an entry created or edited this recently is high
 const planChanged = new Map(); // entry id -> when it last changed (plan_entry_* events)
 
 function planView() {
-  const entries = byId(state.plan).sort((a, b) => (a.position - b.position) || a.id - b.id);
+  const entries = byId(page.state.plan).sort((a, b) => (a.position - b.position) || a.id - b.id);
   const active = entries.filter((e) => e.fields.status !== "dropped");
   const now = Date.now();
   // Co-chairs first (law enforcement, then community), then members.
   const rank = (m) => (m.role === "co_chair_law_enforcement" ? 0 : isCoChair(m.role) ? 1 : 2);
-  const council = byId(state.council).sort((a, b) => rank(a) - rank(b) || a.participant_id - b.participant_id);
-  const member = (pid) => (pid ? state.council[String(pid)] || null : null);
-  const closed = state.workshop.phase === "closed";
+  const council = byId(page.state.council).sort((a, b) => rank(a) - rank(b) || a.participant_id - b.participant_id);
+  const member = (pid) => (pid ? page.state.council[String(pid)] || null : null);
+  const closed = page.state.workshop.phase === "closed";
   // Cells wrap (nothing is cut); each text in its own direction (userText: dir="auto").
   const cell = (field, text) => el("td", { class: `col-${field}` }, userText(text, "div", "cell-text"));
   return el("div", { class: "view view-plan", dataset: { total: active.length } },
@@ -260,7 +260,7 @@ function coLeadCell(e, member) {
 // ------------------------------------------------------------ frame
 
 function titleBar(subtitle) {
-  const ws = state.workshop;
+  const ws = page.state.workshop;
   const facts = [ws.date, ws.place].filter(Boolean);
   return el("header", { class: "title-bar" },
     el("div", { class: "title-main" },
@@ -271,26 +271,26 @@ function titleBar(subtitle) {
       facts.length ? el("span", { class: "facts" }, facts.map((f, i) => [i ? t("common.separator") : "", userText(f, "span")])) : null));
 }
 
-function render() {
-  if (status === "unauthorized") {
+function draw() {
+  if (page.status === "unauthorized") {
     screen.replaceChildren(el("div", { class: "view view-message" }, el("p", { class: "big-empty" }, t("display.unauthorized"))));
     return;
   }
-  if (!state) return;
-  const phase = state.workshop.phase;
+  if (!page.state) return;
+  const phase = page.state.workshop.phase;
   if (lastPhase && lastPhase !== phase) announce(workshopPhaseName(phase));
   lastPhase = phase;
   const view = phase === "breakouts" ? breakoutsView() : phase === "plenary" ? plenaryView() : planView();
   screen.replaceChildren(view);
   if (printing) paging = null;
-  else if (phase === "plenary") paginate(view, (page, pages) => t("display.page", { page, pages }));
-  else if (phase !== "breakouts") paginate(view, (page, pages) => t("display.plan.page", { page, pages, count: Number(view.dataset.total) }));
+  else if (phase === "plenary") paginate(view, (n, pages) => t("display.page", { page: n, pages }));
+  else if (phase !== "breakouts") paginate(view, (n, pages) => t("display.plan.page", { page: n, pages, count: Number(view.dataset.total) }));
   else fit(view);
-  document.title = `${state.workshop.title} — ${t("display.pageTitle")}`;
-  if (state.workshop.paused) {
+  document.title = `${page.state.workshop.title} — ${t("display.pageTitle")}`;
+  if (page.state.workshop.paused) {
     pausedBox.replaceChildren(el("div", { class: "paused-inner", role: "alert" },
       el("p", { class: "paused-title" }, t("display.paused.title")),
-      state.workshop.pause_message ? userText(state.workshop.pause_message, "p", "paused-message") : null));
+      page.state.workshop.pause_message ? userText(page.state.workshop.pause_message, "p", "paused-message") : null));
     pausedBox.hidden = false;
   } else {
     pausedBox.hidden = true;
@@ -326,36 +326,26 @@ function fit(view) {
 }
 
 function renderStatus() {
-  const show = status === "offline" || status === "syncing";
-  connBadge.hidden = !show || !state;
+  const show = page.status === "offline" || page.status === "syncing";
+  connBadge.hidden = !show || !page.state;
   connBadge.textContent = show ? t("display.reconnecting") : "";
 }
 
 const announceTimer = timerAnnouncer(ctx);
-setInterval(() => {
-  if (!state) return;
+
+function tick() {
   tickTimers(ctx, screen);
-  if (state.workshop.phase === "breakouts") for (const room of byId(state.rooms)) announceTimer(room.deadline, roomName(room));
-}, 1000);
+  if (page.state.workshop.phase === "breakouts") for (const room of byId(page.state.rooms)) announceTimer(room.deadline, roomName(room));
+}
 
 async function start() {
   const token = takeToken("display");
   await setLanguage("en");
-  if (!token) { status = "unauthorized"; render(); return; }
-  ctx.agreement = agreementTracker({ token, onChange: schedule });
-  ctx.conn = connect({
+  if (token) ctx.agreement = agreementTracker({ token, onChange: page.schedule });
+  ctx.conn = page.connect({
     token,
-    onState(next) {
-      state = next;
-      noteWorkshop("display", token, next.workshop);
-      ctx.agreement.update(next);
-      followLanguage();
-      schedule();
-    },
-    onStatus(s) {
-      status = s;
-      if (s === "unauthorized") { forgetToken("display", token); render(); } else renderStatus();
-    },
+    role: "display",
+    remember: true,
     onEvent(ev) {
       // State arrives through onState; remember which plan entries just changed, to highlight them.
       if (!ev || !ev.data) return;
@@ -363,7 +353,7 @@ async function start() {
         : ev.type === "plan_entry_updated" ? ev.data.entry_id : null;
       if (id != null) {
         planChanged.set(id, Date.now());
-        setTimeout(schedule, FRESH_MS + 50);
+        setTimeout(page.schedule, FRESH_MS + 50);
       }
     },
   });
@@ -371,7 +361,7 @@ async function start() {
 
 // Printing (web/css/display.css @media print): the whole list, not one page, nothing dropped.
 let printing = false;
-addEventListener("beforeprint", () => { printing = true; render(); });
-addEventListener("afterprint", () => { printing = false; render(); });
+addEventListener("beforeprint", () => { printing = true; page.render(); });
+addEventListener("afterprint", () => { printing = false; page.render(); });
 
 start();

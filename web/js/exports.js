@@ -5,7 +5,8 @@
 // organiser token in an Authorization: Bearer header — never in the address — then
 // Blob → object URL → <a download>. The panel's state lives in ctx.ui.exports so it
 // survives the console's re-renders (a PDF takes several seconds).
-import { t, el, errorText, announce, currentLanguage, languageName, CONSOLE_LANGUAGES } from "./console-common.js";
+import { el, announce } from "./dom.js";
+import { t, errorText, currentLanguage, languageName, CONSOLE_LANGUAGES } from "./console-common.js";
 
 // The report languages the server has (server/reports/i18n.py) — every console language.
 const REPORT_LANGUAGES = CONSOLE_LANGUAGES;

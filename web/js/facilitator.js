@@ -1,37 +1,26 @@
 // The facilitator console (/f#TOKEN): one breakout room, live.
-import { connect } from "./connection.js";
 import {
-  takeToken, setLanguage, preferredLanguage, saveLanguage, currentLanguage, t, el, rerender,
-  createToaster, renderRoomPanel, renderPlan, tickTimers, timerAnnouncer, announce, statusBadge,
-  roomName, workshopPhaseName, phaseName, languagePicker, byId,
+  takeToken, setLanguage, preferredLanguage, t, renderRoomPanel, renderPlan, tickTimers, timerAnnouncer, statusBadge,
+  roomName, workshopPhaseName, phaseName, byId, renderHeader, pageLanguagePicker, accessNotice,
 } from "./console-common.js";
-import { pressGuard } from "./dom.js";
-import { noteWorkshop, forgetToken, signOutButton } from "./device-links.js";
+import { el, rerender, announce, createToaster } from "./dom.js";
+import { createPage } from "./page.js";
+import { signOutButton } from "./device-links.js";
 
 const LANG_KEY = "cg.console.lang";
 const header = document.getElementById("header");
 const main = document.getElementById("main");
-const toast = createToaster(document.getElementById("toasts"));
+const toast = createToaster(document.getElementById("toasts"), { dismiss: () => t("console.dialog.dismiss") });
 
 const ui = { drafts: {}, selected: {}, view: null, helpAnswered: false };
-// A tap on the tablet must not be lost to a redraw between press and release (dom.js).
-const press = pressGuard(() => render());
-const ctx = { conn: null, toast, ui, role: "facilitator", refresh: () => schedule() };
-let state = null;
-let status = "syncing";
-let linkToken = null;
-let live = null;
+// The page (web/js/page.js): state and status, redraws that wait for the finger, change notes, the clock.
+const page = createPage({ draw, changed: noteChanges, statusChanged: drawHeader, tick });
+const ctx = { conn: null, toast, ui, role: "facilitator", refresh: () => page.schedule() };
 let seen = null; // ids of posts already announced
 let seenObjections = null; // ids of merge objections already announced
 let hadCall = false;
-let frame = 0;
 
-function schedule() {
-  if (frame) return;
-  frame = requestAnimationFrame(() => { frame = 0; render(); });
-}
-
-function noteChanges(next) {
+function noteChanges(prev, next) {
   const roomId = next.me.room_id;
   const ids = byId(next.barriers).filter((b) => b.room_id === roomId).map((b) => b.id);
   if (seen) {
@@ -56,42 +45,25 @@ function noteChanges(next) {
   }
 }
 
-function renderHeader() {
+function drawHeader() {
+  const { state, status, token } = page;
   const room = state ? state.rooms[String(state.me.room_id)] : null;
-  rerender(header, [
-    el("div", { class: "brand" },
-      el("span", { class: "app-name" }, t("console.app")),
-      el("span", { class: "role-name" }, t("console.facilitator.role"))),
-    state ? el("div", { class: "header-title" },
+  renderHeader(header, {
+    role: t("console.facilitator.role"),
+    title: state ? [
       el("h1", {}, el("span", { dir: "auto" }, state.workshop.title), t("common.separator"), roomName(room)),
       el("span", { class: "hint" }, t("console.header.workshopPhase", { phase: workshopPhaseName(state.workshop.phase) }),
-        room ? [t("common.separator"), t("console.header.roomPhase", { phase: phaseName(room.phase) })] : null)) : el("div", { class: "header-title" }),
-    el("div", { class: "header-tools" },
-      statusBadge(status),
-      languagePicker("lang", currentLanguage(), async (l) => { saveLanguage(LANG_KEY, l); await setLanguage(l); render(); }),
-      linkToken && status !== "signed_out" ? signOutButton("facilitator", linkToken, signOut) : null),
-  ]);
+        room ? [t("common.separator"), t("console.header.roomPhase", { phase: phaseName(room.phase) })] : null)] : null,
+    tools: [statusBadge(status), pageLanguagePicker(LANG_KEY, page.render),
+      token && status !== "signed_out" ? signOutButton("facilitator", token, page.signOut) : null],
+  });
 }
 
-/** "Sign out of this device": the link is forgotten here and the console closes (device-links.js). */
-function signOut() {
-  if (live) live.close();
-  status = "signed_out";
-  state = null;
-  render();
-}
-
-function render() {
-  if (press.held()) return;
-  renderHeader();
-  if (status === "signed_out") {
-    rerender(main, el("div", { class: "card notice", role: "status" }, el("h2", {}, t("console.signOut.title")), el("p", {}, t("console.signOut.body"))));
-    return;
-  }
-  if (status === "unauthorized") {
-    rerender(main, el("div", { class: "card notice", role: "alert" }, el("h2", {}, t("console.unauthorized.title")), el("p", {}, t("console.unauthorized.body"))));
-    return;
-  }
+function draw() {
+  drawHeader();
+  const notice = accessNotice(page.status);
+  if (notice) { rerender(main, notice); return; }
+  const { state } = page;
   if (!state) return;
   const roomId = state.me.room_id;
   const planOpen = state.workshop.phase === "plenary" || state.workshop.phase === "action_plan" || state.workshop.phase === "closed";
@@ -99,7 +71,7 @@ function render() {
   const tabs = planOpen ? el("nav", { class: "tabs", aria: { label: t("console.nav.label") } },
     [["room", t("console.nav.room")], ["plan", t("console.nav.plan", { count: Object.keys(state.plan).length })]].map(([key, label]) =>
       el("button", { type: "button", class: "tab", id: `tab-${key}`, aria: { pressed: String(view === key) },
-        onclick: () => { ui.view = key; render(); } }, label))) : null;
+        onclick: () => { ui.view = key; page.render(); } }, label))) : null;
   let body;
   if (view === "plan") {
     body = el("section", { class: "plan-section", aria: { labelledby: "plan-h" } },
@@ -115,45 +87,19 @@ function render() {
 }
 
 const announceTimer = timerAnnouncer(ctx);
-setInterval(() => {
-  if (!state) return;
+
+function tick(state) {
   tickTimers(ctx, main);
   const room = state.rooms[String(state.me.room_id)];
   if (room) announceTimer(room.deadline, roomName(room));
-}, 1000);
+}
 
 async function start() {
   await setLanguage(preferredLanguage(LANG_KEY));
-  const token = takeToken("facilitator");
-  if (!token) {
-    status = "unauthorized";
-    render();
-    return;
-  }
-  linkToken = token;
-  const conn = connect({
-    token,
-    onState(next) {
-      if (next.me && next.me.role && next.me.role !== "facilitator") {
-        status = "unauthorized";
-      } else {
-        noteWorkshop("facilitator", token, next.workshop);
-      }
-      noteChanges(next);
-      state = next;
-      schedule();
-    },
-    onStatus(s) {
-      if (status === "signed_out") return;
-      status = s;
-      renderHeader();
-      if (s === "unauthorized") { forgetToken("facilitator", token); render(); }
-      else schedule(); // a phase tap waiting offline says it is queued
-    },
-    onOutbox() { schedule(); },
-    onEvent() { /* state arrives through onState */ },
-  });
-  live = conn;
+  // A status redraws the page: a phase tap waiting offline says it is queued.
+  const conn = page.connect({ token: takeToken("facilitator"), role: "facilitator", onlyRole: "facilitator", remember: true,
+    trackOutbox: true });
+  if (!conn) return;
   // Cancelling one's own help call is not "answered".
   ctx.conn = {
     send(command, payload) {

@@ -1,9 +1,10 @@
 // The home page: join with a code, or how organisers create a workshop.
 import { loadLanguage, applyDocumentLanguage, translatePage, availableLanguages, currentLanguage, t } from "./i18n.js";
-import { h, clear } from "./dom.js";
+import { el, clear } from "./dom.js";
+import { JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH } from "./rules.js";
 
 const LANG_KEY = "cg.lang";
-const CODE = /^[ABCDEFGHJKLMNPQRSTUVWXYZ23456789]{6}$/;
+const CODE = new RegExp(`^[${JOIN_CODE_ALPHABET}]{${JOIN_CODE_LENGTH}}$`);
 
 function preferred() {
   const codes = availableLanguages().map((l) => l.code);
@@ -27,8 +28,8 @@ async function use(lang, save) {
 
 function drawSwitcher() {
   const slot = document.getElementById("lang-switch");
-  const select = h("select", { id: "lang-select", class: "lang-select", "aria-label": t("common.language") },
-    availableLanguages().map((l) => h("option", { value: l.code, lang: l.code, selected: l.code === currentLanguage() }, l.name)));
+  const select = el("select", { id: "lang-select", class: "lang-select", "aria-label": t("common.language") },
+    availableLanguages().map((l) => el("option", { value: l.code, lang: l.code, selected: l.code === currentLanguage() }, l.name)));
   select.addEventListener("change", () => use(select.value, true).then(() => document.getElementById("lang-select").focus()));
   clear(slot).append(select);
 }

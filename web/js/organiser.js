@@ -1,41 +1,33 @@
 // The organiser console (/o#TOKEN): every room at a glance, steering, plenary, action plan, council.
-import { connect } from "./connection.js";
 import {
-  takeToken, setLanguage, preferredLanguage, saveLanguage, currentLanguage, t, el, rerender, userText,
-  createToaster, renderRoomPanel, renderPlan, tickTimers, timerAnnouncer, announce, statusBadge, run,
-  askDialog, roomName, roomParticipants, groupCounts, workshopPhaseName, phaseName, groupName, languageName,
-  languagePicker, iso, byId, fmtNumber, fmtTime, countdown, barFill, GROUPS, WORKSHOP_PHASES,
-  councilRoleName, isCoChair,
+  takeToken, setLanguage, preferredLanguage, currentLanguage, t, renderRoomPanel, renderPlan, tickTimers,
+  timerAnnouncer, statusBadge, run, askDialog, roomName, roomParticipants, groupCounts, workshopPhaseName, phaseName,
+  groupName, languageName, iso, byId, fmtNumber, fmtTime, countdown, barFill, councilRoleName, isCoChair,
+  renderHeader, pageLanguagePicker, accessNotice,
 } from "./console-common.js";
+import { GROUPS, WORKSHOP_PHASES, COUNCIL_ROLES, MAX_MESSAGE_CHARS, MAX_PLAN_FIELD_CHARS } from "./rules.js";
 import { agreementTracker, agreementLine, agreementLegend } from "./agreement.js";
 import { exportsPanel } from "./exports.js";
 import { privacyPanel } from "./privacy.js";
-import { pressGuard } from "./dom.js";
-import { noteWorkshop, forgetToken, signOutButton } from "./device-links.js";
+import { el, userText, rerender, announce, createToaster } from "./dom.js";
+import { createPage } from "./page.js";
+import { signOutButton } from "./device-links.js";
 import { shownBarriers } from "./counts.js";
 
 const LANG_KEY = "cg.console.lang";
 const header = document.getElementById("header");
 const main = document.getElementById("main");
-const toast = createToaster(document.getElementById("toasts"));
+const toast = createToaster(document.getElementById("toasts"), { dismiss: () => t("console.dialog.dismiss") });
 
 const ui = { drafts: {}, selected: {}, tab: null, steer: null, lastPhase: null };
-// A tap on the tablet must not be lost to a redraw between press and release (dom.js).
-const press = pressGuard(() => render());
-const ctx = { conn: null, toast, ui, role: "organiser", refresh: () => schedule(), token: null, agreement: null,
+// The page (web/js/page.js): state and status, redraws that wait for the finger, change notes, the clock.
+const page = createPage({ draw, changed: noteChanges, statusChanged: drawHeader, tick });
+const ctx = { conn: null, toast, ui, role: "organiser", refresh: () => page.schedule(), token: null, agreement: null,
   baseUrl: () => baseUrl(),
-  workshopId: () => state && state.workshop.id };
-let state = null;
-let status = "syncing";
+  workshopId: () => page.state && page.state.workshop.id };
 let knownCalls = null;
-let frame = 0;
 
-function schedule() {
-  if (frame) return;
-  frame = requestAnimationFrame(() => { frame = 0; render(); });
-}
-
-function noteChanges(next) {
+function noteChanges(prev, next) {
   const calls = next.help || {};
   if (knownCalls) {
     for (const [roomId, call] of Object.entries(calls)) {
@@ -51,10 +43,11 @@ function noteChanges(next) {
     ui.lastPhase = next.workshop.phase;
     ui.tab = null; // follow the day: the natural tab of the new phase
   }
+  ctx.agreement.update(next);
 }
 
 function defaultTab() {
-  return { breakouts: "rooms", plenary: "plenary", action_plan: "plan", closed: "plan" }[state.workshop.phase] || "rooms";
+  return { breakouts: "rooms", plenary: "plenary", action_plan: "plan", closed: "plan" }[page.state.workshop.phase] || "rooms";
 }
 
 /** The address phones use: the server's own (PUBLIC_URL or the LAN address `serve` found), not this tab's. */
@@ -63,28 +56,23 @@ function baseUrl() {
 }
 
 function joinUrl() {
-  return `${baseUrl()}/j/${state.workshop.join_code}`;
+  return `${baseUrl()}/j/${page.state.workshop.join_code}`;
 }
 
 // ------------------------------------------------------------ header + top bar
 
-function renderHeader() {
-  rerender(header, [
-    el("div", { class: "brand" },
-      el("span", { class: "app-name" }, t("console.app")),
-      el("span", { class: "role-name" }, t("console.organiser.role"))),
-    el("div", { class: "header-title" },
-      state ? el("h1", {}, userText(state.workshop.title, "span")) : null,
-      state ? el("span", { class: "hint" }, t("console.header.workshopPhase", { phase: workshopPhaseName(state.workshop.phase) })) : null),
-    el("div", { class: "header-tools" },
-      statusBadge(status),
-      languagePicker("lang", currentLanguage(), async (l) => { saveLanguage(LANG_KEY, l); await setLanguage(l); render(); }),
-      ctx.token && status !== "signed_out" ? signOutButton("organiser", ctx.token, signOut) : null),
-  ]);
+function drawHeader() {
+  renderHeader(header, {
+    role: t("console.organiser.role"),
+    title: page.state ? [el("h1", {}, userText(page.state.workshop.title, "span")),
+      el("span", { class: "hint" }, t("console.header.workshopPhase", { phase: workshopPhaseName(page.state.workshop.phase) }))] : null,
+    tools: [statusBadge(page.status), pageLanguagePicker(LANG_KEY, page.render),
+      ctx.token && page.status !== "signed_out" ? signOutButton("organiser", ctx.token, page.signOut) : null],
+  });
 }
 
 function topBar() {
-  const ws = state.workshop;
+  const ws = page.state.workshop;
   const i = WORKSHOP_PHASES.indexOf(ws.phase);
   const next = WORKSHOP_PHASES[i + 1];
   const prev = WORKSHOP_PHASES[i - 1];
@@ -108,7 +96,7 @@ function topBar() {
     const res = await askDialog({
       title: t("console.pause.dialogTitle"),
       body: t("console.pause.explain"),
-      fields: [{ id: "message", label: t("console.pause.messageLabel"), multiline: true, maxlength: 500, value: t("console.pause.defaultMessage") }],
+      fields: [{ id: "message", label: t("console.pause.messageLabel"), multiline: true, maxlength: MAX_MESSAGE_CHARS, value: t("console.pause.defaultMessage") }],
       confirm: t("console.pause.confirm"),
       danger: true,
     });
@@ -137,7 +125,7 @@ function topBar() {
       el("h2", { id: "wphase-h" }, t("console.wphase.title")),
       el("ol", { class: "wphase" }, WORKSHOP_PHASES.map((p, k) => el("li", { class: [k < i && "done", k === i && "current"], aria: { current: k === i ? "step" : null } }, workshopPhaseName(p)))),
       el("div", { class: "row" },
-        el("button", { type: "button", class: "btn", id: "wback", disabled: !prev || Boolean(state.privacy), onclick: back }, prev ? t("console.wphase.back", { phase: workshopPhaseName(prev) }) : t("console.phase.atStart")),
+        el("button", { type: "button", class: "btn", id: "wback", disabled: !prev || Boolean(page.state.privacy), onclick: back }, prev ? t("console.wphase.back", { phase: workshopPhaseName(prev) }) : t("console.phase.atStart")),
         el("button", { type: "button", class: "btn btn-primary", id: "wnext", disabled: !next, onclick: advance }, next ? t("console.wphase.next", { phase: workshopPhaseName(next) }) : t("console.phase.atEnd")))),
     el("section", { class: "card", aria: { labelledby: "pause-h" } },
       el("h2", { id: "pause-h" }, t("console.pause.title")),
@@ -156,19 +144,19 @@ function topBar() {
 // ------------------------------------------------------------ rooms
 
 function roomStats(roomId) {
-  const barriers = byId(state.barriers).filter((b) => b.room_id === roomId);
-  const posts = shownBarriers(state.barriers, roomId).length;
-  const sols = byId(state.solutions).filter((s) => s.room_id === roomId);
+  const barriers = byId(page.state.barriers).filter((b) => b.room_id === roomId);
+  const posts = shownBarriers(page.state.barriers, roomId).length;
+  const sols = byId(page.state.solutions).filter((s) => s.room_id === roomId);
   const votes = barriers.filter((b) => !b.merged_into).reduce((n, b) => n + (b.votes || 0), 0)
     + sols.reduce((n, s) => n + (s.votes || 0), 0);
   return { posts, solutions: sols.filter((x) => !x.hidden).length, votes };
 }
 
 function roomCard(room) {
-  const people = roomParticipants(state, room.id);
+  const people = roomParticipants(page.state, room.id);
   const counts = groupCounts(people);
   const st = roomStats(room.id);
-  const call = (state.help || {})[String(room.id)];
+  const call = (page.state.help || {})[String(room.id)];
   const hid = `room-${room.id}-h`;
   return el("article", { class: ["card", "room-card", call && "needs-help"], aria: { labelledby: hid } },
     el("div", { class: "room-card-head" },
@@ -188,28 +176,28 @@ function roomCard(room) {
       el("button", { type: "button", class: "btn btn-small btn-primary", id: `hc-${room.id}`,
         onclick: () => run(ctx, "help_clear", { room_id: room.id }, t("console.help.markedAnswered")) }, t("console.help.answer"))) : null,
     el("div", { class: "row" },
-      el("button", { type: "button", class: "btn btn-primary", id: `steer-${room.id}`, onclick: () => { ui.steer = room.id; render(); main.focus(); } },
+      el("button", { type: "button", class: "btn btn-primary", id: `steer-${room.id}`, onclick: () => { ui.steer = room.id; page.render(); main.focus(); } },
         t("console.rooms.steer", { room: roomName(room) }))));
 }
 
 function roomsView() {
-  const rooms = byId(state.rooms).sort((a, b) => a.number - b.number);
-  if (ui.steer && state.rooms[String(ui.steer)]) {
-    const room = state.rooms[String(ui.steer)];
+  const rooms = byId(page.state.rooms).sort((a, b) => a.number - b.number);
+  if (ui.steer && page.state.rooms[String(ui.steer)]) {
+    const room = page.state.rooms[String(ui.steer)];
     return el("section", { aria: { labelledby: "steer-h" } },
       el("div", { class: "steer-head" },
-        el("button", { type: "button", class: "btn", id: "steer-back", onclick: () => { const id = ui.steer; ui.steer = null; render(); const b = document.getElementById(`steer-${id}`); if (b) b.focus(); } }, t("console.rooms.backToAll")),
+        el("button", { type: "button", class: "btn", id: "steer-back", onclick: () => { const id = ui.steer; ui.steer = null; page.render(); const b = document.getElementById(`steer-${id}`); if (b) b.focus(); } }, t("console.rooms.backToAll")),
         el("h2", { id: "steer-h" }, t("console.rooms.steering", { room: roomName(room) })),
         el("label", { for: "steer-pick", class: "visually-hidden" }, t("console.rooms.switch")),
         (() => {
           const s = el("select", { id: "steer-pick", class: "select-small" }, rooms.map((r) => el("option", { value: String(r.id) }, roomName(r))));
           s.value = String(room.id);
-          s.addEventListener("change", () => { ui.steer = Number(s.value); render(); });
+          s.addEventListener("change", () => { ui.steer = Number(s.value); page.render(); });
           return s;
         })()),
-      renderRoomPanel(state, room.id, ctx));
+      renderRoomPanel(page.state, room.id, ctx));
   }
-  const total = byId(state.participants);
+  const total = byId(page.state.participants);
   const counts = groupCounts(total);
   return el("section", { aria: { labelledby: "rooms-h" } },
     el("div", { class: "section-head" },
@@ -226,7 +214,7 @@ function roomsView() {
 const mergePick = []; // plenary item ids, in the order they were ticked
 
 function mergeOpen() {
-  return state.workshop.phase === "breakouts" || state.workshop.phase === "plenary";
+  return page.state.workshop.phase === "breakouts" || page.state.workshop.phase === "plenary";
 }
 
 function mergeBar(items) {
@@ -235,7 +223,7 @@ function mergeBar(items) {
   if (!mergeOpen() || items.length < 2) return null;
   const merge = async () => {
     const ack = await run(ctx, "plenary_merge", { item_ids: [...mergePick] }, t("console.plenary.merged"));
-    if (ack.ok) { mergePick.length = 0; render(); }
+    if (ack.ok) { mergePick.length = 0; page.render(); }
   };
   return el("div", { class: "card inline-form plenary-merge-bar" },
     el("span", { class: "hint grow" }, t("console.plenary.mergeHint")),
@@ -244,8 +232,8 @@ function mergeBar(items) {
 }
 
 function mergeControls(item, inPlan) {
-  const rooms = [item.room_id, ...(item.members || []).map((id) => (state.plenary[String(id)] || {}).room_id)];
-  const names = [...new Set(rooms.filter((id) => id != null))].map((id) => roomName(state.rooms[String(id)]));
+  const rooms = [item.room_id, ...(item.members || []).map((id) => (page.state.plenary[String(id)] || {}).room_id)];
+  const names = [...new Set(rooms.filter((id) => id != null))].map((id) => roomName(page.state.rooms[String(id)]));
   const merged = (item.members || []).length > 0;
   const pick = !inPlan && !merged && mergeOpen()
     ? el("label", { class: "plenary-pick" },
@@ -254,7 +242,7 @@ function mergeControls(item, inPlan) {
           const at = mergePick.indexOf(item.id);
           if (ev.target.checked && at < 0) mergePick.push(item.id);
           if (!ev.target.checked && at >= 0) mergePick.splice(at, 1);
-          render();
+          page.render();
         } }),
       el("span", {}, t("console.plenary.pick")))
     : null;
@@ -267,10 +255,10 @@ function mergeControls(item, inPlan) {
 }
 
 function plenaryView() {
-  const items = byId(state.plenary).filter((i) => i.merged_into == null)
+  const items = byId(page.state.plenary).filter((i) => i.merged_into == null)
     .sort((a, b) => (b.votes - a.votes) || (b.room_votes - a.room_votes) || a.id - b.id);
-  const planned = new Set(byId(state.plan).map((e) => e.plenary_item_id).filter(Boolean));
-  const planOpen = state.workshop.phase === "plenary" || state.workshop.phase === "action_plan";
+  const planned = new Set(byId(page.state.plan).map((e) => e.plenary_item_id).filter(Boolean));
+  const planOpen = page.state.workshop.phase === "plenary" || page.state.workshop.phase === "action_plan";
   const maxVotes = Math.max(1, ...items.map((i) => i.votes || 0));
   const maxRoom = Math.max(1, ...items.map((i) => i.room_votes || 0));
   const addTitle = async (ev) => {
@@ -279,19 +267,19 @@ function plenaryView() {
     const title = input.value.trim();
     if (!title) { input.focus(); return; }
     const ack = await run(ctx, "plan_entry_create", { title }, t("console.plan.created"));
-    if (ack.ok) { delete ui.drafts["new-entry-title"]; render(); }
+    if (ack.ok) { delete ui.drafts["new-entry-title"]; page.render(); }
   };
-  const titleInput = el("input", { id: "new-entry-title", dir: "auto", maxlength: 2000 });
+  const titleInput = el("input", { id: "new-entry-title", dir: "auto", maxlength: MAX_PLAN_FIELD_CHARS });
   titleInput.value = ui.drafts["new-entry-title"] || "";
   titleInput.addEventListener("input", () => { ui.drafts["new-entry-title"] = titleInput.value; });
   return el("section", { aria: { labelledby: "plenary-h" } },
     el("div", { class: "section-head" },
       el("h2", { id: "plenary-h" }, t("console.plenary.title", { count: items.length })),
-      el("span", { class: "hint" }, state.workshop.phase === "plenary" ? t("console.plenary.votingOpen") : t("console.plenary.votingClosed"))),
+      el("span", { class: "hint" }, page.state.workshop.phase === "plenary" ? t("console.plenary.votingOpen") : t("console.plenary.votingClosed"))),
     items.length === 0 ? el("p", { class: "empty card" }, t("console.plenary.empty")) : agreementLegend(),
     mergeBar(items),
     el("ol", { class: "plenary-list" }, items.map((item) => {
-      const room = state.rooms[String(item.room_id)];
+      const room = page.state.rooms[String(item.room_id)];
       const inPlan = planned.has(item.id);
       const m = mergeControls(item, inPlan);
       return el("li", { class: "card plenary-item", dataset: { itemId: item.id } },
@@ -316,7 +304,7 @@ function plenaryView() {
             : el("button", { type: "button", class: "btn btn-primary btn-small", id: `mkplan-${item.id}`, disabled: !planOpen,
               onclick: () => run(ctx, "plan_entry_create", { plenary_item_id: item.id }, t("console.plan.created")) }, t("console.plenary.toPlan")),
           m.pick, m.undo,
-          !inPlan && !m.undo && (state.workshop.phase === "breakouts" || state.workshop.phase === "plenary")
+          !inPlan && !m.undo && (page.state.workshop.phase === "breakouts" || page.state.workshop.phase === "plenary")
             ? el("button", { type: "button", class: "btn btn-small btn-quiet", id: `pwithdraw-${item.id}`,
               onclick: () => run(ctx, "report_withdraw", { item_id: item.id }, t("console.report.withdrawn")) }, t("console.report.withdraw")) : null,
           !planOpen ? el("span", { class: "hint" }, t("console.plenary.planLater")) : null));
@@ -330,19 +318,17 @@ function planView() {
   return el("section", { class: "plan-section", aria: { labelledby: "plan-h" } },
     el("div", { class: "section-head" },
       el("h2", { id: "plan-h" }, t("console.plan.title")),
-      state.workshop.phase === "closed" ? el("span", { class: "hint" }, t("console.plan.closed")) : null,
-      state.workshop.phase === "breakouts" ? el("span", { class: "hint" }, t("console.plenary.planLater")) : null),
+      page.state.workshop.phase === "closed" ? el("span", { class: "hint" }, t("console.plan.closed")) : null,
+      page.state.workshop.phase === "breakouts" ? el("span", { class: "hint" }, t("console.plenary.planLater")) : null),
     // The exports: first once the day is closed (the plan is final), after the entries while it is drafted.
-    state.workshop.phase === "closed" ? exportsPanel(state, ctx) : null,
+    page.state.workshop.phase === "closed" ? exportsPanel(page.state, ctx) : null,
     // After the exports: erase the day's personal data (web/js/privacy.js).
-    state.workshop.phase === "closed" ? privacyPanel(state, ctx) : null,
-    renderPlan(state, ctx),
-    state.workshop.phase !== "closed" ? exportsPanel(state, ctx) : null);
+    page.state.workshop.phase === "closed" ? privacyPanel(page.state, ctx) : null,
+    renderPlan(page.state, ctx),
+    page.state.workshop.phase !== "closed" ? exportsPanel(page.state, ctx) : null);
 }
 
 // ------------------------------------------------------------ council
-
-const COUNCIL_ROLE_CHOICES = ["co_chair_law_enforcement", "co_chair_community", "member"];
 
 /** A link shown once in a read-only field, with a copy button (council links: only now; progress: always). */
 function linkField(id, label, url) {
@@ -359,14 +345,14 @@ function linkField(id, label, url) {
 async function loadProgressLink() {
   ui.progress = { loading: true };
   try {
-    const resp = await fetch(`/api/workshops/${encodeURIComponent(state.workshop.id)}/links`,
+    const resp = await fetch(`/api/workshops/${encodeURIComponent(page.state.workshop.id)}/links`,
       { headers: { Authorization: `Bearer ${ctx.token}` }, cache: "no-store", credentials: "omit" });
     const body = await resp.json();
     ui.progress = resp.ok && body.progress_url ? { url: body.progress_url, base: body.base_url } : { failed: true };
   } catch (_) {
     ui.progress = { failed: true };
   }
-  schedule();
+  page.schedule();
 }
 
 function progressCard() {
@@ -385,25 +371,25 @@ async function issueCouncilLink(v, who) {
     // Shown once: the server keeps only the token's hash. Forgotten on the next issue or reload.
     ui.councilLink = { participant_id: v.participant_id, who, url: `${baseUrl()}/council/${ack.result.token}` };
     announce(t("console.council.linkIssued", { name: who }));
-    schedule();
+    page.schedule();
   }
 }
 
 function issuedLinkCard() {
   const l = ui.councilLink;
-  if (!l || !(state.council_links || {})[String(l.participant_id)]) return null;
+  if (!l || !(page.state.council_links || {})[String(l.participant_id)]) return null;
   return el("div", { class: "card notice issued-link", role: "region", aria: { labelledby: "issued-link-h" } },
     el("h3", { id: "issued-link-h" }, t("console.council.linkIssued", { name: l.who })),
     el("p", { class: "hint" }, t("console.council.linkExplain")),
     linkField("council-url", t("console.council.linkIssued", { name: l.who }), l.url),
     el("button", { type: "button", class: "btn btn-small btn-quiet", id: "council-url-done",
-      onclick: () => { ui.councilLink = null; schedule(); } }, t("console.council.close")));
+      onclick: () => { ui.councilLink = null; page.schedule(); } }, t("console.council.close")));
 }
 
 function councilView() {
-  const vols = byId(state.volunteers).sort((a, b) => String(a.name || "").localeCompare(String(b.name || "")) || a.participant_id - b.participant_id);
-  const council = byId(state.council);
-  const links = state.council_links || {};
+  const vols = byId(page.state.volunteers).sort((a, b) => String(a.name || "").localeCompare(String(b.name || "")) || a.participant_id - b.participant_id);
+  const council = byId(page.state.council);
+  const links = page.state.council_links || {};
   return el("section", { aria: { labelledby: "council-h" } },
     el("div", { class: "section-head" },
       el("h2", { id: "council-h" }, t("console.council.title")),
@@ -424,8 +410,8 @@ function councilView() {
           const select = el("select", { id, class: "select-small", aria: { label: t("console.council.roleFor", { name: who }) } },
             el("option", { value: "" }, t("console.council.role.none")),
             // A legacy single "co_chair" (older workshops) stays visible until changed.
-            v.role && !COUNCIL_ROLE_CHOICES.includes(v.role) ? el("option", { value: v.role }, councilRoleName(v.role)) : null,
-            COUNCIL_ROLE_CHOICES.map((r) => el("option", { value: r }, councilRoleName(r))));
+            v.role && !COUNCIL_ROLES.includes(v.role) ? el("option", { value: v.role }, councilRoleName(v.role)) : null,
+            COUNCIL_ROLES.map((r) => el("option", { value: r }, councilRoleName(r))));
           select.value = v.role || "";
           select.addEventListener("change", async () => {
             const ack = await run(ctx, "council_role_set", { participant_id: v.participant_id, role: select.value || null },
@@ -471,13 +457,13 @@ async function reissue(key, label, command, payload, path) {
   const ack = await run(ctx, command, payload, t("console.links.reissued", { link: label }));
   if (ack.ok && ack.result && ack.result.token) {
     ui.issued = { ...(ui.issued || {}), [key]: { label, url: `${baseUrl()}${path}${ack.result.token}` } };
-    schedule();
+    page.schedule();
   }
 }
 
 function linksView() {
   if (!ui.progress) loadProgressLink();
-  const rooms = byId(state.rooms).sort((a, b) => a.number - b.number);
+  const rooms = byId(page.state.rooms).sort((a, b) => a.number - b.number);
   const row = (key, label, explain, command, payload, path) => el("div", { class: "card link-row" },
     el("h3", {}, label),
     el("p", { class: "hint" }, explain),
@@ -491,7 +477,7 @@ function linksView() {
     el("div", { class: "card link-row" },
       el("h3", {}, t("console.links.organiser")),
       linkField("organiser-url", t("console.links.organiser"), `${baseUrl()}/o#${ctx.token}`),
-      el("p", { class: "hint" }, t("console.links.organiserHint", { command: `common-ground links ${state.workshop.id} --reissue organiser` }))),
+      el("p", { class: "hint" }, t("console.links.organiserHint", { command: `common-ground links ${page.state.workshop.id} --reissue organiser` }))),
     row("display", t("console.links.display"), t("console.links.displayExplain"), "display_link_renew", {}, "/d#"),
     rooms.map((room) => row(`room-${room.id}`, t("console.links.facilitator", { room: roomName(room) }),
       t("console.links.facilitatorExplain"), "facilitator_invite_renew", { room_id: room.id }, "/f#")));
@@ -499,80 +485,45 @@ function linksView() {
 
 // ------------------------------------------------------------ page
 
-/** "Sign out of this device": the link is forgotten here and the console closes (device-links.js). */
-function signOut() {
-  if (ctx.conn) ctx.conn.close();
-  status = "signed_out";
-  state = null;
-  render();
-}
-
-function render() {
-  if (press.held()) return;
-  renderHeader();
-  if (status === "signed_out") {
-    rerender(main, el("div", { class: "card notice", role: "status" }, el("h2", {}, t("console.signOut.title")), el("p", {}, t("console.signOut.body"))));
-    return;
-  }
-  if (status === "unauthorized") {
-    rerender(main, el("div", { class: "card notice", role: "alert" }, el("h2", {}, t("console.unauthorized.title")), el("p", {}, t("console.unauthorized.body"))));
-    return;
-  }
-  if (!state) return;
+function draw() {
+  drawHeader();
+  const notice = accessNotice(page.status);
+  if (notice) { rerender(main, notice); return; }
+  if (!page.state) return;
   const tab = ui.tab || defaultTab();
-  const helpCount = Object.keys(state.help || {}).length;
+  const helpCount = Object.keys(page.state.help || {}).length;
   const tabs = [
     ["rooms", t("console.nav.rooms")],
-    ["plenary", t("console.nav.plenary", { count: Object.keys(state.plenary).length })],
-    ["plan", t("console.nav.plan", { count: Object.keys(state.plan).length })],
-    ["council", t("console.nav.council", { count: Object.keys(state.volunteers || {}).length })],
+    ["plenary", t("console.nav.plenary", { count: Object.keys(page.state.plenary).length })],
+    ["plan", t("console.nav.plan", { count: Object.keys(page.state.plan).length })],
+    ["council", t("console.nav.council", { count: Object.keys(page.state.volunteers || {}).length })],
     ["links", t("console.nav.links")],
   ];
   const nav = el("nav", { class: "tabs", aria: { label: t("console.nav.label") } }, tabs.map(([key, label]) =>
     el("button", { type: "button", class: "tab", id: `tab-${key}`, aria: { pressed: String(tab === key) },
-      onclick: () => { ui.tab = key; if (key === "rooms" && tab === "rooms") ui.steer = null; render(); } },
+      onclick: () => { ui.tab = key; if (key === "rooms" && tab === "rooms") ui.steer = null; page.render(); } },
     label, key === "rooms" && helpCount ? el("span", { class: "dot", aria: { label: t("console.help.openCalls", { count: helpCount }) } }, fmtNumber(helpCount)) : null)));
   const body = { rooms: roomsView, plenary: plenaryView, plan: planView, council: councilView, links: linksView }[tab]();
   rerender(main, [
-    state.workshop.paused ? el("div", { class: "paused-banner", role: "status" }, t("console.pause.isPaused")) : null,
+    page.state.workshop.paused ? el("div", { class: "paused-banner", role: "status" }, t("console.pause.isPaused")) : null,
     topBar(), nav, body]);
   tickTimers(ctx, main);
 }
 
 const announceTimer = timerAnnouncer(ctx);
-setInterval(() => {
-  if (!state) return;
+
+function tick() {
   tickTimers(ctx, main);
-  for (const room of byId(state.rooms)) announceTimer(room.deadline, roomName(room));
-}, 1000);
+  for (const room of byId(page.state.rooms)) announceTimer(room.deadline, roomName(room));
+}
 
 async function start() {
   await setLanguage(preferredLanguage(LANG_KEY));
   const token = takeToken("organiser");
-  if (!token) { status = "unauthorized"; render(); return; }
   ctx.token = token;
-  ctx.agreement = agreementTracker({ token, onChange: schedule });
-  const conn = connect({
-    token,
-    onState(next) {
-      if (next.me && next.me.role && next.me.role !== "organiser") status = "unauthorized";
-      else noteWorkshop("organiser", token, next.workshop);
-      noteChanges(next);
-      state = next;
-      ctx.agreement.update(next);
-      schedule();
-    },
-    onStatus(s) {
-      if (status === "signed_out") return;
-      status = s;
-      renderHeader();
-      if (s === "unauthorized") { forgetToken("organiser", token); render(); }
-      else schedule(); // a phase tap waiting offline says it is queued
-    },
-    onOutbox() { schedule(); },
-    onEvent() { /* state arrives through onState */ },
-  });
-  ctx.conn = conn;
+  if (token) ctx.agreement = agreementTracker({ token, onChange: page.schedule });
+  // A status redraws the page: a phase tap waiting offline says it is queued.
+  ctx.conn = page.connect({ token, role: "organiser", onlyRole: "organiser", remember: true, trackOutbox: true });
 }
 
 start();

@@ -5,30 +5,28 @@
 // offline is shown as "waiting to send" and never lost. Typed text is only ever
 // inserted as text (dom.userText), in its own direction.
 
-import { connect } from "./connection.js";
-import { h, userText, clear, announce, pressGuard } from "./dom.js";
+import { el, userText, clear, announce, createToaster } from "./dom.js";
+import { createPage } from "./page.js";
 import { shownBarriers } from "./counts.js";
+import {
+  GROUPS, ROOM_PHASES, MAX_BARRIER_CHARS, MAX_SOLUTION_CHARS, MAX_NAME_CHARS, MAX_CONTACT_CHARS, MAX_REASON_CHARS,
+  JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH,
+} from "./rules.js";
 import {
   loadLanguage, t, applyDocumentLanguage, translatePage, formatNumber, formatCountdown,
   availableLanguages, languageName, hasKey, currentLanguage,
 } from "./i18n.js";
 
-const GROUPS = ["law_enforcement", "community_member", "community_org", "government_other"];
-const ROOM_PHASES = ["lobby", "brainstorm", "reveal", "vote", "solutions", "report_out"];
-const MAX_BARRIER = 280;
-const MAX_SOLUTION = 400;
-const MAX_NAME = 60;
-const MAX_CONTACT = 200;
 const LANG_KEY = "cg.lang";
 const LAST_CODE_KEY = "cg.lastCode";
-const CODE_ALPHABET = /^[ABCDEFGHJKLMNPQRSTUVWXYZ23456789]{6}$/;
+const JOIN_CODE = new RegExp(`^[${JOIN_CODE_ALPHABET}]{${JOIN_CODE_LENGTH}}$`);
 
 const main = document.getElementById("main");
-// A tap on a vote button must not be lost to a redraw between press and release (dom.js).
-const press = pressGuard(() => render());
 const topbar = document.getElementById("topbar");
 const overlay = document.getElementById("overlay");
-const toasts = document.getElementById("toasts");
+// One message at a time; the container (#toasts, role=alert) is the live region.
+const toasts = createToaster(document.getElementById("toasts"),
+  { dismiss: () => t("common.dismiss"), icon: "×", single: true, roles: false, ms: () => 8000 });
 
 // ------------------------------------------------------------------ storage
 
@@ -79,8 +77,8 @@ let lastStateTimer = null;
 function saveLastState(now = false) {
   const save = () => {
     lastStateTimer = null;
-    if (!ctx || !state) return;
-    try { sessionStorage.setItem(lastStateKey(ctx.code), JSON.stringify(state)); } catch (_) { /* full: not kept */ }
+    if (!ctx || !page.state) return;
+    try { sessionStorage.setItem(lastStateKey(ctx.code), JSON.stringify(page.state)); } catch (_) { /* full: not kept */ }
   };
   if (now) { clearTimeout(lastStateTimer); save(); return; }
   if (!lastStateTimer) lastStateTimer = setTimeout(save, 2000);
@@ -127,15 +125,15 @@ async function setLanguage(lang, { save = false } = {}) {
 
 function languageSwitcher(onChange) {
   const id = "lang-switch";
-  const select = h("select", { id, class: "lang-select", "aria-label": t("common.language") },
-    availableLanguages().map((l) => h("option", { value: l.code, lang: l.code, selected: l.code === currentLanguage() }, l.name)));
+  const select = el("select", { id, class: "lang-select", "aria-label": t("common.language") },
+    availableLanguages().map((l) => el("option", { value: l.code, lang: l.code, selected: l.code === currentLanguage() }, l.name)));
   select.addEventListener("change", async () => {
     await setLanguage(select.value, { save: true });
     onChange();
     announce(t("common.language_changed", { language: languageName(select.value) }));
   });
-  return h("div", { class: "lang-switch" },
-    h("label", { for: id, class: "visually-hidden" }, t("common.language")),
+  return el("div", { class: "lang-switch" },
+    el("label", { for: id, class: "visually-hidden" }, t("common.language")),
     select);
 }
 
@@ -149,18 +147,9 @@ function showError(code, details = {}) {
   if (params.phase) params.phase = phaseName(params.phase);
   let text = hasKey(key) ? t(key, params) : t("error.unknown");
   if (/\{\w+\}/.test(text)) text = t("error.unknown_detail", { code }); // a detail the server did not send
-  toast(text, "error");
+  toasts.show(text, "error");
 }
 
-function toast(text, kind = "info") {
-  clear(toasts);
-  const node = h("div", { class: ["toast", `toast-${kind}`] },
-    h("span", { class: "toast-text" }, text),
-    h("button", { type: "button", class: "btn-quiet toast-close", "aria-label": t("common.dismiss"), onclick: () => clear(toasts) }, "×"));
-  toasts.append(node);
-  clearTimeout(toast.timer);
-  toast.timer = setTimeout(() => { if (node.isConnected) node.remove(); }, 8000);
-}
 
 // ------------------------------------------------------------------ start
 
@@ -206,9 +195,9 @@ async function fetchWorkshop(code) {
 
 function renderPlainTopbar(title) {
   clear(topbar);
-  topbar.append(h("div", { class: "topbar-row" },
-    h("div", { class: "topbar-title" },
-      h("span", { class: "app-name" }, t("app.name")),
+  topbar.append(el("div", { class: "topbar-row" },
+    el("div", { class: "topbar-title" },
+      el("span", { class: "app-name" }, t("app.name")),
       title ? userText(title, "span") : null),
     languageSwitcher(() => rerenderPlain())));
 }
@@ -218,33 +207,33 @@ let rerenderPlain = () => {};
 function showRetry(again) {
   rerenderPlain = () => showRetry(again);
   renderPlainTopbar(null);
-  clear(main).append(h("section", { class: "card stack" },
-    h("h1", {}, t("phone.offline_start.title")),
-    h("p", {}, t("phone.offline_start.body")),
-    h("button", { type: "button", class: "btn-primary", onclick: again }, t("common.retry"))));
+  clear(main).append(el("section", { class: "card stack" },
+    el("h1", {}, t("phone.offline_start.title")),
+    el("p", {}, t("phone.offline_start.body")),
+    el("button", { type: "button", class: "btn-primary", onclick: again }, t("common.retry"))));
 }
 
 function showCodeForm(errorKey = null) {
   rerenderPlain = () => showCodeForm(errorKey);
   renderPlainTopbar(null);
-  const input = h("input", {
+  const input = el("input", {
     id: "code", name: "code", type: "text", autocomplete: "off", autocapitalize: "characters",
     spellcheck: "false", maxlength: "12", inputmode: "text", dir: "ltr", class: "code-input",
     "aria-describedby": "code-hint" + (errorKey ? " code-error" : ""),
     "aria-invalid": errorKey ? "true" : null,
   });
-  const form = h("form", { class: "card stack", novalidate: true },
-    h("h1", {}, t("phone.code.title")),
-    h("div", { class: "field" },
-      h("label", { for: "code" }, t("phone.code.label")),
-      h("span", { id: "code-hint", class: "hint" }, t("phone.code.hint")),
+  const form = el("form", { class: "card stack", novalidate: true },
+    el("h1", {}, t("phone.code.title")),
+    el("div", { class: "field" },
+      el("label", { for: "code" }, t("phone.code.label")),
+      el("span", { id: "code-hint", class: "hint" }, t("phone.code.hint")),
       input),
-    errorKey ? h("p", { id: "code-error", class: "error-text" }, t(errorKey)) : null,
-    h("button", { type: "submit", class: "btn-primary btn-block" }, t("phone.code.submit")));
+    errorKey ? el("p", { id: "code-error", class: "error-text" }, t(errorKey)) : null,
+    el("button", { type: "submit", class: "btn-primary btn-block" }, t("phone.code.submit")));
   form.addEventListener("submit", (e) => {
     e.preventDefault();
     const code = normaliseCode(input.value);
-    if (!CODE_ALPHABET.test(code)) { showCodeForm("phone.code.invalid"); return; }
+    if (!JOIN_CODE.test(code)) { showCodeForm("phone.code.invalid"); return; }
     location.assign(`/j/${code}`);
   });
   clear(main).append(form);
@@ -262,14 +251,14 @@ function privacyNotice(info, anonField) {
     const date = new Intl.DateTimeFormat(currentLanguage(), { dateStyle: "long" }).format(new Date(info.expires_at));
     erased = t("phone.privacy.erased", { days: formatNumber(days), date });
   }
-  return h("section", { class: "privacy-notice", "aria-labelledby": "privacy-title" },
-    h("h2", { id: "privacy-title" }, t("phone.privacy.title")),
+  return el("section", { class: "privacy-notice", "aria-labelledby": "privacy-title" },
+    el("h2", { id: "privacy-title" }, t("phone.privacy.title")),
     anonField,
-    h("h3", { id: "privacy-kept-title" }, t("phone.privacy.kept_title")),
-    h("ul", { class: "privacy-facts", "aria-labelledby": "privacy-kept-title" },
-      h("li", {}, t("phone.privacy.kept")),
-      h("li", { id: "privacy-erased" }, erased),
-      h("li", {}, t("phone.privacy.ask"))));
+    el("h3", { id: "privacy-kept-title" }, t("phone.privacy.kept_title")),
+    el("ul", { class: "privacy-facts", "aria-labelledby": "privacy-kept-title" },
+      el("li", {}, t("phone.privacy.kept")),
+      el("li", { id: "privacy-erased" }, erased),
+      el("li", {}, t("phone.privacy.ask"))));
 }
 
 function showJoinForm(code, info, draft = {}) {
@@ -282,33 +271,33 @@ function showJoinForm(code, info, draft = {}) {
   const langs = (info.languages && info.languages.length ? info.languages : ["en"]);
   const readingDefault = draft.language || (langs.includes(currentLanguage()) ? currentLanguage() : langs[0]);
 
-  const nameInput = h("input", {
-    id: "join-name", name: "name", type: "text", maxlength: String(MAX_NAME), autocomplete: "nickname",
+  const nameInput = el("input", {
+    id: "join-name", name: "name", type: "text", maxlength: String(MAX_NAME_CHARS), autocomplete: "nickname",
     dir: "auto", value: draft.name || "", "aria-describedby": "join-name-hint",
   });
-  const groupField = h("fieldset", { class: "field", "aria-describedby": "join-group-error" },
-    h("legend", {}, t("phone.join.group")),
-    GROUPS.map((g) => h("label", { class: "choice" },
-      h("input", { type: "radio", name: "group", value: g, required: true, checked: draft.group === g }),
-      h("span", {}, t(`group.${g}`)))),
-    h("p", { id: "join-group-error", class: "error-text", hidden: true }, t("phone.join.group_required")));
-  const langField = h("fieldset", { class: "field" },
-    h("legend", {}, t("phone.join.language")),
-    h("span", { class: "hint" }, t("phone.join.language_hint")),
-    langs.map((l) => h("label", { class: "choice", lang: l },
-      h("input", { type: "radio", name: "language", value: l, checked: l === readingDefault }),
-      h("span", {}, languageName(l)))));
-  const showName = h("input", { type: "radio", name: "anon", value: "show", checked: draft.anonymous === false });
-  const stayAnon = h("input", { type: "radio", name: "anon", value: "anon", checked: draft.anonymous !== false });
-  const anonField = h("fieldset", { class: "field anon-field" },
-    h("legend", {}, h("h3", {}, t("phone.join.anon.title"))),
-    h("ul", { class: "anon-facts" },
-      h("li", {}, t("phone.join.anon.fact1")),
-      h("li", {}, t("phone.join.anon.fact2")),
-      h("li", {}, t("phone.join.anon.fact3"))),
-    h("label", { class: "choice" }, stayAnon, h("span", {}, t("phone.join.anon.stay"))),
-    h("label", { class: "choice" }, showName, h("span", {}, t("phone.join.anon.show"))),
-    h("p", { class: "hint", id: "anon-noname" }, t("phone.join.anon.noname")));
+  const groupField = el("fieldset", { class: "field", "aria-describedby": "join-group-error" },
+    el("legend", {}, t("phone.join.group")),
+    GROUPS.map((g) => el("label", { class: "choice" },
+      el("input", { type: "radio", name: "group", value: g, required: true, checked: draft.group === g }),
+      el("span", {}, t(`group.${g}`)))),
+    el("p", { id: "join-group-error", class: "error-text", hidden: true }, t("phone.join.group_required")));
+  const langField = el("fieldset", { class: "field" },
+    el("legend", {}, t("phone.join.language")),
+    el("span", { class: "hint" }, t("phone.join.language_hint")),
+    langs.map((l) => el("label", { class: "choice", lang: l },
+      el("input", { type: "radio", name: "language", value: l, checked: l === readingDefault }),
+      el("span", {}, languageName(l)))));
+  const showName = el("input", { type: "radio", name: "anon", value: "show", checked: draft.anonymous === false });
+  const stayAnon = el("input", { type: "radio", name: "anon", value: "anon", checked: draft.anonymous !== false });
+  const anonField = el("fieldset", { class: "field anon-field" },
+    el("legend", {}, el("h3", {}, t("phone.join.anon.title"))),
+    el("ul", { class: "anon-facts" },
+      el("li", {}, t("phone.join.anon.fact1")),
+      el("li", {}, t("phone.join.anon.fact2")),
+      el("li", {}, t("phone.join.anon.fact3"))),
+    el("label", { class: "choice" }, stayAnon, el("span", {}, t("phone.join.anon.stay"))),
+    el("label", { class: "choice" }, showName, el("span", {}, t("phone.join.anon.show"))),
+    el("p", { class: "hint", id: "anon-noname" }, t("phone.join.anon.noname")));
 
   const syncAnon = () => {
     const hasName = nameInput.value.trim().length > 0;
@@ -318,17 +307,17 @@ function showJoinForm(code, info, draft = {}) {
   };
   nameInput.addEventListener("input", syncAnon);
 
-  const errorBox = h("p", { class: "error-text", id: "join-error", hidden: true });
-  const submit = h("button", { type: "submit", class: "btn-primary btn-block" }, t("phone.join.submit"));
-  const form = h("form", { class: "join-form card", novalidate: true },
-    h("h1", {}, userText(info.title, "span")),
+  const errorBox = el("p", { class: "error-text", id: "join-error", hidden: true });
+  const submit = el("button", { type: "submit", class: "btn-primary btn-block" }, t("phone.join.submit"));
+  const form = el("form", { class: "join-form card", novalidate: true },
+    el("h1", {}, userText(info.title, "span")),
     info.date || info.place
-      ? h("p", { class: "hint" }, [info.date, info.place].filter(Boolean).map((x, i) => [i ? t("common.separator") : "", userText(x)]))
+      ? el("p", { class: "hint" }, [info.date, info.place].filter(Boolean).map((x, i) => [i ? t("common.separator") : "", userText(x)]))
       : null,
-    h("p", {}, t("phone.join.intro")),
-    h("div", { class: "field" },
-      h("label", { for: "join-name" }, t("phone.join.name")),
-      h("span", { id: "join-name-hint", class: "hint" }, t("phone.join.name_hint")),
+    el("p", {}, t("phone.join.intro")),
+    el("div", { class: "field" },
+      el("label", { for: "join-name" }, t("phone.join.name")),
+      el("span", { id: "join-name-hint", class: "hint" }, t("phone.join.name_hint")),
       nameInput),
     groupField,
     langField,
@@ -411,12 +400,9 @@ function showJoinForm(code, info, draft = {}) {
 
 // ------------------------------------------------------------------ the room
 
-let conn = null;
-let state = null;
-let status = "syncing";
-let outbox = [];
-let renderQueued = false;
-let timerHandle = null;
+// The room's page (web/js/page.js): its state, status and outbox, redraws that wait for the
+// finger (a tap on a vote button is not lost to a redraw), the change notes, the clock.
+const page = createPage({ draw: drawRoom, changed: stateChanged, statusChanged: sayStatus, tick });
 let lastAnnouncedMilestone = null;
 let wasOffline = false;
 let pendingNew = 0;
@@ -436,28 +422,12 @@ const ui = {
 function enterRoom(code, info, session) {
   ctx = { code, info, session };
   rerenderPlain = () => {};
-  clear(main).append(h("p", { class: "loading" }, t("common.connecting")));
+  clear(main).append(el("p", { class: "loading" }, t("common.connecting")));
   renderTopbar();
-  state = loadLastState(code); // shown until the connection syncs (offline reload)
-  conn = connect({
+  page.state = loadLastState(code); // shown until the connection syncs (offline reload)
+  page.connect({
     token: session.token,
-    onState(next) {
-      const prev = state;
-      state = next;
-      noticeChanges(prev, next);
-      saveLastState();
-      queueRender();
-    },
-    onStatus(s) {
-      status = s;
-      if (s === "offline" && !wasOffline) { wasOffline = true; announce(t("phone.status.offline_long")); }
-      if (s === "online" && wasOffline) { wasOffline = false; announce(t("status.online")); }
-      queueRender();
-    },
-    onOutbox(items) {
-      outbox = items;
-      queueRender();
-    },
+    trackOutbox: true,
     onAck(item, ack) {
       if (ack && ack.ok) {
         if (item.command === "barrier_post") announce(t("phone.barrier.sent"));
@@ -473,21 +443,19 @@ function enterRoom(code, info, session) {
         ui.solutionText = item.payload.text || "";
       }
       showError(err.code, err.details || {});
-      queueRender();
+      page.schedule();
     },
   });
-  outbox = conn.outbox();
-  clearInterval(timerHandle);
-  timerHandle = setInterval(tick, 1000);
 }
 
-function queueRender() {
-  if (renderQueued) return;
-  renderQueued = true;
-  requestAnimationFrame(() => {
-    renderQueued = false;
-    render();
-  });
+function sayStatus(s) {
+  if (s === "offline" && !wasOffline) { wasOffline = true; announce(t("phone.status.offline_long")); }
+  if (s === "online" && wasOffline) { wasOffline = false; announce(t("status.online")); }
+}
+
+function stateChanged(prev, next) {
+  noticeChanges(prev, next);
+  saveLastState();
 }
 
 // Announcements for things that change without the person doing anything.
@@ -512,14 +480,14 @@ function noticeChanges(prev, next) {
       const before = prev[coll][id];
       if (!before || !next.mine.includes(`${kind}:${id}`)) continue;
       // The reason comes in its own event (post_hidden_reason), right after post_hidden.
-      if (item.hidden && item.hidden_reason && !before.hidden_reason) toast(t("phone.told.hidden", { reason: item.hidden_reason }));
-      else if (item.edited && item.text !== before.text) toast(t("phone.told.edited", { text: item.text }));
+      if (item.hidden && item.hidden_reason && !before.hidden_reason) toasts.show(t("phone.told.hidden", { reason: item.hidden_reason }));
+      else if (item.edited && item.text !== before.text) toasts.show(t("phone.told.edited", { text: item.text }));
     }
   }
   // The author is told when the facilitator keeps a merge they objected to.
   for (const [id, o] of Object.entries(next.objections || {})) {
     const before = (prev.objections || {})[id];
-    if (before && before.status === "open" && o.status === "dismissed") toast(t("phone.objection.dismissed"));
+    if (before && before.status === "open" && o.status === "dismissed") toasts.show(t("phone.objection.dismissed"));
   }
   let fresh = 0;
   for (const id of Object.keys(next.barriers)) {
@@ -538,7 +506,7 @@ function noticeChanges(prev, next) {
   }
 }
 
-function myRoom(s = state) {
+function myRoom(s = page.state) {
   return s && s.me.room_id != null ? s.rooms[String(s.me.room_id)] : null;
 }
 
@@ -550,18 +518,18 @@ function roomName(room) {
 
 function timeLeft() {
   const room = myRoom();
-  if (!room || !room.deadline || !conn) return null;
-  return Date.parse(room.deadline) - conn.serverNow();
+  if (!room || !room.deadline || !page.conn) return null;
+  return Date.parse(room.deadline) - page.conn.serverNow();
 }
 
 function tick() {
   const left = timeLeft();
-  const el = document.getElementById("timer");
+  const node = document.getElementById("timer");
   if (left === null) return;
-  if (el) {
-    el.textContent = left > 0 ? formatCountdown(left) : t("phone.timer.up");
-    el.classList.toggle("timer-low", left > 0 && left <= 60000);
-    el.classList.toggle("timer-up", left <= 0);
+  if (node) {
+    node.textContent = left > 0 ? formatCountdown(left) : t("phone.timer.up");
+    node.classList.toggle("timer-low", left > 0 && left <= 60000);
+    node.classList.toggle("timer-up", left <= 0);
   }
   const deadline = myRoom().deadline;
   const milestones = [[300000, "phone.timer.five"], [60000, "phone.timer.one"], [0, "phone.timer.up"]];
@@ -577,13 +545,13 @@ function tick() {
 // ------------------------------------------------------------------ sending
 
 async function send(command, payload) {
-  if (!conn) return null;
-  const ack = await conn.send(command, payload);
+  if (!page.conn) return null;
+  const ack = await page.conn.send(command, payload);
   return ack;
 }
 
 function pending(command, pred = () => true) {
-  return outbox.filter((i) => i.command === command && pred(i.payload));
+  return page.outbox.filter((i) => i.command === command && pred(i.payload));
 }
 
 // ------------------------------------------------------------------ rendering
@@ -591,28 +559,28 @@ function pending(command, pred = () => true) {
 function renderTopbar() {
   clear(topbar);
   const room = myRoom();
-  const ws = state && state.workshop;
-  const statusKey = status === "unauthorized" ? "status.unauthorized" : `status.${status}`;
+  const ws = page.state && page.state.workshop;
+  const statusKey = page.status === "unauthorized" ? "status.unauthorized" : `status.${page.status}`;
   const left = timeLeft();
   const phaseLabel = ws && ws.phase !== "breakouts"
     ? t(`workshop_phase.${ws.phase}`)
     : room ? t(`phase.${room.phase}`) : "";
   topbar.append(...[
-    h("div", { class: "topbar-row" },
-      h("div", { class: "topbar-title" },
-        h("span", { class: "app-name" }, ws ? userText(ws.title) : t("app.name")),
-        room ? h("span", { class: "room-name" }, roomName(room)) : null),
-      h("span", { class: ["conn", `conn-${status}`], title: t(statusKey) },
-        h("span", { class: "conn-dot", "aria-hidden": "true" }),
-        h("span", { class: "conn-text" }, t(statusKey))),
-      languageSwitcher(() => { renderTopbar(); render(); })),
+    el("div", { class: "topbar-row" },
+      el("div", { class: "topbar-title" },
+        el("span", { class: "app-name" }, ws ? userText(ws.title) : t("app.name")),
+        room ? el("span", { class: "room-name" }, roomName(room)) : null),
+      el("span", { class: ["conn", `conn-${page.status}`], title: t(statusKey) },
+        el("span", { class: "conn-dot", "aria-hidden": "true" }),
+        el("span", { class: "conn-text" }, t(statusKey))),
+      languageSwitcher(() => { renderTopbar(); page.render(); })),
     phaseLabel || left !== null
-      ? h("div", { class: "topbar-row topbar-phase" },
-        phaseLabel ? h("span", { class: "phase-badge" }, phaseLabel) : null,
+      ? el("div", { class: "topbar-row topbar-phase" },
+        phaseLabel ? el("span", { class: "phase-badge" }, phaseLabel) : null,
         left !== null && (!ws || ws.phase === "breakouts")
-          ? h("span", { class: "timer-wrap" },
-            h("span", { class: "visually-hidden" }, t("phone.timer.label")),
-            h("span", { id: "timer", class: "timer", role: "timer", dir: "ltr" },
+          ? el("span", { class: "timer-wrap" },
+            el("span", { class: "visually-hidden" }, t("phone.timer.label")),
+            el("span", { id: "timer", class: "timer", role: "timer", dir: "ltr" },
               left > 0 ? formatCountdown(left) : t("phone.timer.up")))
           : null)
       : null,
@@ -623,19 +591,18 @@ function keepTopbarHeight() {
   document.documentElement.style.setProperty("--topbar-h", `${topbar.offsetHeight}px`);
 }
 
-function render() {
+function drawRoom() {
   if (!ctx) return;
-  if (press.held()) return;
   const active = document.activeElement;
   const focusKey = active && active.dataset ? active.dataset.key : null;
   const scrollY = window.scrollY;
   renderTopbar();
   keepTopbarHeight();
   renderOverlay();
-  if (status === "unauthorized") { renderUnauthorized(); return; }
-  if (!state) return;
+  if (page.status === "unauthorized") { renderUnauthorized(); return; }
+  if (!page.state) return;
 
-  const ws = state.workshop;
+  const ws = page.state.workshop;
   const room = myRoom();
   const sections = [];
   if (ws.phase === "breakouts") {
@@ -645,9 +612,9 @@ function render() {
   } else if (ws.phase === "action_plan") {
     sections.push(planSection());
   } else if (ws.phase === "closed") {
-    sections.push(h("section", { class: "card stack" },
-      h("h2", {}, t("phone.closed.title")),
-      h("p", {}, t("phone.closed.body"))));
+    sections.push(el("section", { class: "card stack" },
+      el("h2", {}, t("phone.closed.title")),
+      el("p", {}, t("phone.closed.body"))));
     sections.push(planSection());
   }
   sections.push(seatSection());
@@ -656,9 +623,9 @@ function render() {
   // Scrolling a control into view (keyboard focus, a find) stops below the sticky bars, not under them.
   const sticky = main.querySelector(".votes-sticky");
   document.documentElement.style.setProperty("--sticky-h", `${sticky ? sticky.offsetHeight : 0}px`);
-  if (!render.done) {
+  if (!drawRoom.done) {
     // First view of the room: move focus from the (now gone) join button to the page.
-    render.done = true;
+    drawRoom.done = true;
     if (!focusKey) main.focus({ preventScroll: true });
   }
   if (focusKey) {
@@ -671,47 +638,47 @@ function render() {
 }
 
 function renderOverlay() {
-  const ws = state && state.workshop;
+  const ws = page.state && page.state.workshop;
   const paused = Boolean(ws && ws.paused);
   overlay.hidden = !paused;
   main.inert = paused;
   if (!paused) { clear(overlay); return; }
-  clear(overlay).append(h("div", { class: "overlay-box", role: "dialog", "aria-modal": "true", "aria-labelledby": "paused-title" },
-    h("h2", { id: "paused-title" }, t("phone.paused.title")),
-    ws.pause_message ? userText(ws.pause_message, "p") : h("p", {}, t("phone.paused.body"))));
+  clear(overlay).append(el("div", { class: "overlay-box", role: "dialog", "aria-modal": "true", "aria-labelledby": "paused-title" },
+    el("h2", { id: "paused-title" }, t("phone.paused.title")),
+    ws.pause_message ? userText(ws.pause_message, "p") : el("p", {}, t("phone.paused.body"))));
 }
 
 function renderUnauthorized() {
-  const ended = state && state.me && state.me.ended;
+  const ended = page.state && page.state.me && page.state.me.ended;
   if (ended && ended.erased) {
     // The workshop's personal data was erased (purge or expiry): a calm goodbye, no rejoining.
-    clear(main).append(h("section", { class: "card stack", role: "status" },
-      h("h1", {}, t("phone.erased.title")),
-      h("p", {}, t("phone.erased.body"))));
+    clear(main).append(el("section", { class: "card stack", role: "status" },
+      el("h1", {}, t("phone.erased.title")),
+      el("p", {}, t("phone.erased.body"))));
     return;
   }
   if (ended && ended.rejoined) {
     // The seat was taken on another device with its seat code (server/domain/seats.py).
-    clear(main).append(h("section", { class: "card stack", role: "alert" },
-      h("h1", {}, t("phone.rejoined.title")),
-      h("p", {}, t("phone.rejoined.body"))));
+    clear(main).append(el("section", { class: "card stack", role: "alert" },
+      el("h1", {}, t("phone.rejoined.title")),
+      el("p", {}, t("phone.rejoined.body"))));
     return;
   }
-  if (ended && state.me.role === "participant") {
+  if (ended && page.state.me.role === "participant") {
     // Removed by the facilitator or organiser: say so plainly; joining again is not offered.
-    clear(main).append(h("section", { class: "card stack", role: "alert" },
-      h("h1", {}, t("phone.removed.title")),
-      h("p", {}, t("phone.removed.body")),
-      ended.reason ? h("p", {}, t("phone.removed.reason"), " ", userText(ended.reason)) : null));
+    clear(main).append(el("section", { class: "card stack", role: "alert" },
+      el("h1", {}, t("phone.removed.title")),
+      el("p", {}, t("phone.removed.body")),
+      ended.reason ? el("p", {}, t("phone.removed.reason"), " ", userText(ended.reason)) : null));
     return;
   }
-  clear(main).append(h("section", { class: "card stack" },
-    h("h1", {}, t("status.unauthorized")),
-    h("p", {}, t("phone.unauthorized.body")),
-    h("button", {
+  clear(main).append(el("section", { class: "card stack" },
+    el("h1", {}, t("status.unauthorized")),
+    el("p", {}, t("phone.unauthorized.body")),
+    el("button", {
       type: "button", class: "btn-primary",
       onclick: () => {
-        if (conn) conn.close();
+        if (page.conn) page.conn.close();
         store(sessionKey(ctx.code), null);
         location.assign(`/j/${ctx.code}`);
       },
@@ -725,128 +692,128 @@ function roomSections(room) {
   if (phase === "brainstorm" || phase === "reveal") out.push(postBarrierSection());
   if (phase === "brainstorm" && !room.revealed) out.push(myBarriersSection());
   else if (phase !== "lobby" || room.revealed) out.push(barrierListSection(room));
-  if (state.plenary && Object.keys(state.plenary).length && phase === "report_out") out.push(plenarySection(false));
+  if (page.state.plenary && Object.keys(page.state.plenary).length && phase === "report_out") out.push(plenarySection(false));
   return out;
 }
 
 function phaseIntro(room) {
   const idx = ROOM_PHASES.indexOf(room.phase);
   const stepsText = t("phone.step", { n: idx + 1, total: ROOM_PHASES.length });
-  const people = Object.values(state.participants).filter((p) => p.room_id === room.id).length;
-  return h("section", { class: "intro", "aria-labelledby": "intro-title" },
-    h("p", { class: "step" }, stepsText),
-    h("h1", { id: "intro-title" }, t(`phone.intro.${room.phase}.title`)),
-    h("p", {}, t(`phone.intro.${room.phase}.body`)),
-    room.phase === "lobby" ? h("p", { class: "hint" }, t("phone.lobby.people", { count: people })) : null);
+  const people = Object.values(page.state.participants).filter((p) => p.room_id === room.id).length;
+  return el("section", { class: "intro", "aria-labelledby": "intro-title" },
+    el("p", { class: "step" }, stepsText),
+    el("h1", { id: "intro-title" }, t(`phone.intro.${room.phase}.title`)),
+    el("p", {}, t(`phone.intro.${room.phase}.body`)),
+    room.phase === "lobby" ? el("p", { class: "hint" }, t("phone.lobby.people", { count: people })) : null);
 }
 
 // ---- posting a barrier
 
 function anonChoice(id, current, onChange) {
-  if (!state.me.name) return null;
-  const box = h("input", { type: "checkbox", id, checked: current, "data-key": id });
+  if (!page.state.me.name) return null;
+  const box = el("input", { type: "checkbox", id, checked: current, "data-key": id });
   // The hint says what happens with the box as it is now: ticked, how to show the name; unticked, that it shows.
-  const hintText = () => t(box.checked ? "phone.post.anonymous_hint" : "phone.post.named_hint", { name: state.me.name });
-  const hint = h("span", { class: "hint" }, hintText());
+  const hintText = () => t(box.checked ? "phone.post.anonymous_hint" : "phone.post.named_hint", { name: page.state.me.name });
+  const hint = el("span", { class: "hint" }, hintText());
   box.addEventListener("change", () => { hint.textContent = hintText(); onChange(box.checked); });
-  return h("label", { class: "choice", for: id }, box,
-    h("span", {}, t("phone.post.anonymous"), " ", hint));
+  return el("label", { class: "choice", for: id }, box,
+    el("span", {}, t("phone.post.anonymous"), " ", hint));
 }
 
 function charCounter(id, length, max) {
   const left = max - length;
-  return h("span", { id, class: ["counter", left < 0 ? "counter-over" : left <= 20 ? "counter-near" : null], "aria-live": left <= 20 ? "polite" : "off" },
+  return el("span", { id, class: ["counter", left < 0 ? "counter-over" : left <= 20 ? "counter-near" : null], "aria-live": left <= 20 ? "polite" : "off" },
     t("phone.post.counter", { used: length, max }));
 }
 
 function postBarrierSection() {
   const counterId = "barrier-counter";
-  const textarea = h("textarea", {
+  const textarea = el("textarea", {
     id: "barrier-text", name: "text", rows: "4", dir: "auto", "data-key": "barrier-text",
-    "aria-describedby": `${counterId} barrier-hint`, maxlength: String(MAX_BARRIER + 100),
+    "aria-describedby": `${counterId} barrier-hint`, maxlength: String(MAX_BARRIER_CHARS + 100),
   });
   textarea.value = ui.barrierText;
-  const counterWrap = h("div", { class: "counter-row" }, charCounter(counterId, [...ui.barrierText].length, MAX_BARRIER));
-  const submit = h("button", { type: "submit", class: "btn-primary", "data-key": "barrier-submit" }, t("phone.post.button"));
+  const counterWrap = el("div", { class: "counter-row" }, charCounter(counterId, [...ui.barrierText].length, MAX_BARRIER_CHARS));
+  const submit = el("button", { type: "submit", class: "btn-primary", "data-key": "barrier-submit" }, t("phone.post.button"));
   const updateCounter = () => {
     ui.barrierText = textarea.value;
     const len = [...textarea.value.trim()].length;
-    clear(counterWrap).append(charCounter(counterId, len, MAX_BARRIER));
-    submit.disabled = len === 0 || len > MAX_BARRIER;
+    clear(counterWrap).append(charCounter(counterId, len, MAX_BARRIER_CHARS));
+    submit.disabled = len === 0 || len > MAX_BARRIER_CHARS;
   };
   textarea.addEventListener("input", updateCounter);
-  const anon = ui.barrierAnon ?? state.me.anonymous;
-  const form = h("form", { class: "card post-form", novalidate: true, "aria-labelledby": "post-title" },
-    h("h2", { id: "post-title" }, t("phone.post.title")),
-    h("label", { for: "barrier-text" }, t("phone.post.label")),
-    h("span", { id: "barrier-hint", class: "hint" }, t("phone.post.hint", { max: MAX_BARRIER })),
+  const anon = ui.barrierAnon ?? page.state.me.anonymous;
+  const form = el("form", { class: "card post-form", novalidate: true, "aria-labelledby": "post-title" },
+    el("h2", { id: "post-title" }, t("phone.post.title")),
+    el("label", { for: "barrier-text" }, t("phone.post.label")),
+    el("span", { id: "barrier-hint", class: "hint" }, t("phone.post.hint", { max: MAX_BARRIER_CHARS })),
     textarea,
     counterWrap,
     anonChoice("barrier-anon", anon, (v) => { ui.barrierAnon = v; }),
-    h("div", { class: "form-actions" }, submit));
+    el("div", { class: "form-actions" }, submit));
   form.addEventListener("submit", (e) => {
     e.preventDefault();
     const text = textarea.value.trim();
-    if (!text || [...text].length > MAX_BARRIER) return;
+    if (!text || [...text].length > MAX_BARRIER_CHARS) return;
     const payload = { text };
-    if (state.me.name) payload.anonymous = ui.barrierAnon ?? state.me.anonymous;
+    if (page.state.me.name) payload.anonymous = ui.barrierAnon ?? page.state.me.anonymous;
     ui.barrierText = "";
     textarea.value = "";
     updateCounter();
     send("barrier_post", payload);
     textarea.focus();
   });
-  submit.disabled = [...ui.barrierText.trim()].length === 0 || [...ui.barrierText.trim()].length > MAX_BARRIER;
+  submit.disabled = [...ui.barrierText.trim()].length === 0 || [...ui.barrierText.trim()].length > MAX_BARRIER_CHARS;
   return form;
 }
 
 // ---- barriers
 
 function isMine(kind, id) {
-  return state.mine.includes(`${kind}:${id}`);
+  return page.state.mine.includes(`${kind}:${id}`);
 }
 
 function iVoted(kind, id) {
   const k = `${kind}:${id}`;
   const pendingCast = pending("vote_cast", (p) => p.target_type === kind && p.target_id === id).length;
   const pendingWithdraw = pending("vote_withdraw", (p) => p.target_type === kind && p.target_id === id).length;
-  const voted = state.my_votes.includes(k);
+  const voted = page.state.my_votes.includes(k);
   if (pendingWithdraw && voted) return { voted: false, waiting: true };
   if (pendingCast && !voted) return { voted: true, waiting: true };
   return { voted, waiting: false };
 }
 
 function votesUsed(kind) {
-  const set = new Set(state.my_votes.filter((k) => k.startsWith(`${kind}:`)));
+  const set = new Set(page.state.my_votes.filter((k) => k.startsWith(`${kind}:`)));
   for (const i of pending("vote_cast", (p) => p.target_type === kind)) set.add(`${kind}:${i.payload.target_id}`);
   for (const i of pending("vote_withdraw", (p) => p.target_type === kind)) set.delete(`${kind}:${i.payload.target_id}`);
   return set.size;
 }
 
 function votesLeftBanner(kind) {
-  const budget = state.workshop.vote_budget;
+  const budget = page.state.workshop.vote_budget;
   const left = Math.max(0, budget - votesUsed(kind));
-  return h("p", { class: ["votes-left", left === 0 ? "votes-left-none" : null], id: `votes-left-${kind}` },
-    h("span", { class: "dots", "aria-hidden": "true" },
-      Array.from({ length: budget }, (_, i) => h("span", { class: ["dot", i < left ? "dot-full" : "dot-used"] }))),
-    h("span", {}, t("phone.votes.left", { left, budget })));
+  return el("p", { class: ["votes-left", left === 0 ? "votes-left-none" : null], id: `votes-left-${kind}` },
+    el("span", { class: "dots", "aria-hidden": "true" },
+      Array.from({ length: budget }, (_, i) => el("span", { class: ["dot", i < left ? "dot-full" : "dot-used"] }))),
+    el("span", {}, t("phone.votes.left", { left, budget })));
 }
 
 function voteButton(kind, item) {
   const { voted, waiting } = iVoted(kind, item.id);
-  const budget = state.workshop.vote_budget;
+  const budget = page.state.workshop.vote_budget;
   const noneLeft = !voted && votesUsed(kind) >= budget;
   const key = `vote-${kind}-${item.id}`;
-  const btn = h("button", {
+  const btn = el("button", {
     type: "button", class: ["vote-btn", voted ? "is-voted" : null],
     "aria-pressed": voted ? "true" : "false", "data-key": key,
     "aria-describedby": `votes-left-${kind}`,
     "aria-disabled": noneLeft ? "true" : null,
     "aria-busy": waiting ? "true" : null,
   },
-  h("span", { class: "vote-icon", "aria-hidden": "true" }, voted ? "●" : "○"),
-  h("span", {}, voted ? t("phone.vote.voted") : t("phone.vote.vote")),
-  h("span", { class: "visually-hidden" }, " — ", item.text));
+  el("span", { class: "vote-icon", "aria-hidden": "true" }, voted ? "●" : "○"),
+  el("span", {}, voted ? t("phone.vote.voted") : t("phone.vote.vote")),
+  el("span", { class: "visually-hidden" }, " — ", item.text));
   btn.addEventListener("click", () => {
     if (noneLeft) { showError("budget_spent", { budget }); return; }
     send(voted ? "vote_withdraw" : "vote_cast", { target_type: kind, target_id: item.id });
@@ -859,14 +826,14 @@ function authorLine(kind, item) {
   const room = myRoom();
   // Before the reveal no post carries a name (the facilitator screens them blind): one's own is just "Yours".
   const screened = mine && !item.author_name && room && !room.revealed;
-  return h("p", { class: "meta" },
-    mine ? h("span", { class: "badge badge-mine" }, t("phone.yours")) : null,
-    item.edited ? h("span", { class: "badge badge-edited" }, t("phone.edited")) : null,
+  return el("p", { class: "meta" },
+    mine ? el("span", { class: "badge badge-mine" }, t("phone.yours")) : null,
+    item.edited ? el("span", { class: "badge badge-edited" }, t("phone.edited")) : null,
     screened
       ? null
       : item.author_name
-        ? h("span", { class: "author" }, "— ", userText(item.author_name))
-        : item.shared ? h("span", { class: "author" }, t("phone.barrier.shared")) : h("span", { class: "author" }, t("phone.anonymous")));
+        ? el("span", { class: "author" }, "— ", userText(item.author_name))
+        : item.shared ? el("span", { class: "author" }, t("phone.barrier.shared")) : el("span", { class: "author" }, t("phone.anonymous")));
 }
 
 // The author of a barrier merged into a shared one may object (merge_object): the facilitator
@@ -874,54 +841,54 @@ function authorLine(kind, item) {
 function objectionBlock(shared, members, phase) {
   const own = members.filter((m) => isMine("barrier", m.id));
   if (!own.length) return null;
-  const mineObjection = Object.values(state.objections || {}).find((o) => o.shared_id === shared.id);
+  const mineObjection = Object.values(page.state.objections || {}).find((o) => o.shared_id === shared.id);
   if (mineObjection) {
-    return h("p", { class: ["notice", "objection-status", mineObjection.status === "dismissed" ? "is-dismissed" : null], role: "status" },
+    return el("p", { class: ["notice", "objection-status", mineObjection.status === "dismissed" ? "is-dismissed" : null], role: "status" },
       t(mineObjection.status === "dismissed" ? "phone.objection.dismissed" : "phone.objection.sent"));
   }
   if (pending("merge_object", (p) => own.some((m) => m.id === p.barrier_id)).length) {
-    return h("p", { class: "meta" }, h("span", { class: "badge badge-waiting" }, t("phone.waiting")));
+    return el("p", { class: "meta" }, el("span", { class: "badge badge-waiting" }, t("phone.waiting")));
   }
-  if (!(phase === "reveal" || phase === "vote") || state.workshop.phase === "closed") return null;
+  if (!(phase === "reveal" || phase === "vote") || page.state.workshop.phase === "closed") return null;
   if (ui.objectFor !== shared.id) {
-    return h("div", { class: "post-actions" },
-      h("button", {
+    return el("div", { class: "post-actions" },
+      el("button", {
         type: "button", class: "btn-quiet btn-small object-btn", "data-key": `object-${shared.id}`,
         onclick: () => {
           ui.objectFor = shared.id;
           ui.objectText = "";
-          render();
+          page.render();
           const ta = document.getElementById(`object-text-${shared.id}`);
           if (ta) ta.focus();
         },
-      }, t("phone.objection.button"), h("span", { class: "visually-hidden" }, " — ", shared.text)));
+      }, t("phone.objection.button"), el("span", { class: "visually-hidden" }, " — ", shared.text)));
   }
   const taId = `object-text-${shared.id}`;
-  const textarea = h("textarea", { id: taId, rows: "3", dir: "auto", maxlength: "300", "data-key": taId,
+  const textarea = el("textarea", { id: taId, rows: "3", dir: "auto", maxlength: String(MAX_REASON_CHARS), "data-key": taId,
     "aria-describedby": `object-hint-${shared.id}` });
   textarea.value = ui.objectText;
   textarea.addEventListener("input", () => { ui.objectText = textarea.value; });
   const close = () => {
     ui.objectFor = null;
     ui.objectText = "";
-    render();
+    page.render();
     const back = main.querySelector(`[data-key="object-${shared.id}"]`);
     if (back) back.focus();
   };
-  const form = h("form", { class: "objection-form", novalidate: true },
-    h("label", { for: taId }, t("phone.objection.label")),
-    h("span", { id: `object-hint-${shared.id}`, class: "hint" }, t("phone.objection.hint")),
+  const form = el("form", { class: "objection-form", novalidate: true },
+    el("label", { for: taId }, t("phone.objection.label")),
+    el("span", { id: `object-hint-${shared.id}`, class: "hint" }, t("phone.objection.hint")),
     textarea,
-    h("div", { class: "form-actions" },
-      h("button", { type: "submit", class: "btn-primary", "data-key": `object-submit-${shared.id}` }, t("phone.objection.submit")),
-      h("button", { type: "button", class: "btn-quiet", onclick: close }, t("common.cancel"))));
+    el("div", { class: "form-actions" },
+      el("button", { type: "submit", class: "btn-primary", "data-key": `object-submit-${shared.id}` }, t("phone.objection.submit")),
+      el("button", { type: "button", class: "btn-quiet", onclick: close }, t("common.cancel"))));
   form.addEventListener("submit", (e) => {
     e.preventDefault();
-    const reason = textarea.value.trim().slice(0, 300);
+    const reason = textarea.value.trim().slice(0, MAX_REASON_CHARS);
     ui.objectFor = null;
     ui.objectText = "";
     send("merge_object", { barrier_id: own[0].id, ...(reason ? { reason } : {}) });
-    render();
+    page.render();
   });
   return form;
 }
@@ -929,32 +896,32 @@ function objectionBlock(shared, members, phase) {
 function withdrawButton(kind, id, text) {
   const cmd = kind === "barrier" ? "barrier_withdraw" : "solution_withdraw";
   const payloadKey = kind === "barrier" ? "barrier_id" : "solution_id";
-  return h("button", {
+  return el("button", {
     type: "button", class: "btn-quiet btn-small withdraw", "data-key": `withdraw-${kind}-${id}`,
     onclick: () => {
       if (!window.confirm(t(`phone.${kind}.withdraw_confirm`))) return;
       send(cmd, { [payloadKey]: id });
     },
-  }, t("phone.withdraw"), h("span", { class: "visually-hidden" }, " — ", text));
+  }, t("phone.withdraw"), el("span", { class: "visually-hidden" }, " — ", text));
 }
 
 function waitingCard(text, label = "phone.waiting") {
-  return h("li", { class: "post post-waiting" },
+  return el("li", { class: "post post-waiting" },
     userText(text, "p"),
-    h("p", { class: "meta" }, h("span", { class: "badge badge-waiting" }, t(label))));
+    el("p", { class: "meta" }, el("span", { class: "badge badge-waiting" }, t(label))));
 }
 
 function myBarriersSection() {
-  const mine = Object.values(state.barriers).filter((b) => isMine("barrier", b.id)).sort(byCreated);
+  const mine = Object.values(page.state.barriers).filter((b) => isMine("barrier", b.id)).sort(byCreated);
   const waiting = pending("barrier_post");
-  return h("section", { class: "list-section", "aria-labelledby": "mine-title" },
-    h("h2", { id: "mine-title" }, t("phone.mine.title"), " ", h("span", { class: "count" }, formatNumber(mine.length + waiting.length))),
-    h("p", { class: "notice" }, t("phone.mine.private")),
+  return el("section", { class: "list-section", "aria-labelledby": "mine-title" },
+    el("h2", { id: "mine-title" }, t("phone.mine.title"), " ", el("span", { class: "count" }, formatNumber(mine.length + waiting.length))),
+    el("p", { class: "notice" }, t("phone.mine.private")),
     mine.length || waiting.length
-      ? h("ul", { class: "post-list" },
+      ? el("ul", { class: "post-list" },
         mine.map((b) => barrierCard(b, { phase: "brainstorm" })),
         waiting.map((i) => waitingCard(i.payload.text)))
-      : h("p", { class: "empty" }, t("phone.mine.empty")));
+      : el("p", { class: "empty" }, t("phone.mine.empty")));
 }
 
 function byCreated(a, b) {
@@ -968,50 +935,50 @@ function byVotes(a, b) {
 // `n` is null while the vote is open and the workshop hides its counts (server/domain/tallies.py).
 function tally(n) {
   if (n === null || n === undefined) return null; // said once for the list (countsHiddenNote), not on every card
-  return h("span", { class: ["tally", n > 0 ? "tally-some" : null] }, t("phone.votes.count", { count: n }));
+  return el("span", { class: ["tally", n > 0 ? "tally-some" : null] }, t("phone.votes.count", { count: n }));
 }
 
 // "3 of 7 have voted": a count of people, never who voted for what (vote_progress).
 function voteProgress(kind, room) {
-  const cell = ((state.vote_progress || {})[String(room.id)] || {})[kind];
+  const cell = ((page.state.vote_progress || {})[String(room.id)] || {})[kind];
   if (!cell) return null;
-  const people = Object.values(state.participants).filter((p) => p.room_id === room.id).length;
-  return h("p", { class: "vote-progress", id: `vote-progress-${kind}` },
+  const people = Object.values(page.state.participants).filter((p) => p.room_id === room.id).length;
+  return el("p", { class: "vote-progress", id: `vote-progress-${kind}` },
     t("phone.votes.progress", { voted: formatNumber(cell.voted), people: formatNumber(Math.max(people, cell.voted)) }));
 }
 
 // While the vote is open the server sends no counts (votes: null): said once above the list, not on
 // every card. The line is there from the first drawing, so nothing moves under a finger when it comes.
 function countsHiddenNote(kind, room) {
-  const items = Object.values(kind === "barrier" ? state.barriers : state.solutions).filter((x) => x.room_id === room.id);
-  return items.some((x) => x.votes === null) ? h("p", { class: "hint counts-hidden" }, t("phone.votes.hidden")) : null;
+  const items = Object.values(kind === "barrier" ? page.state.barriers : page.state.solutions).filter((x) => x.room_id === room.id);
+  return items.some((x) => x.votes === null) ? el("p", { class: "hint counts-hidden" }, t("phone.votes.hidden")) : null;
 }
 
 function barrierCard(b, { phase, canVote = false, withSolutions = false } = {}) {
   const mine = isMine("barrier", b.id);
-  const members = (b.members || []).map((id) => state.barriers[String(id)]).filter(Boolean);
+  const members = (b.members || []).map((id) => page.state.barriers[String(id)]).filter(Boolean);
   const withdrawing = pending("barrier_withdraw", (p) => p.barrier_id === b.id).length > 0;
   const canWithdraw = mine && !b.shared && b.merged_into == null && (phase === "brainstorm" || phase === "reveal") && !withdrawing;
   const showVotes = ["vote", "solutions", "report_out"].includes(phase);
-  return h("li", { class: ["post", "barrier", b.shared ? "is-shared" : null, mine ? "is-mine" : null, b.hidden ? "is-hidden" : null] },
-    h("div", { class: "post-head" },
+  return el("li", { class: ["post", "barrier", b.shared ? "is-shared" : null, mine ? "is-mine" : null, b.hidden ? "is-hidden" : null] },
+    el("div", { class: "post-head" },
       userText(b.text, "p"),
       showVotes && !b.hidden
         ? tally(b.votes)
         : null),
     authorLine("barrier", b),
-    b.hidden ? h("p", { class: "notice notice-warn" }, t("phone.hidden"), " ", userText(b.hidden_reason || "")) : null,
+    b.hidden ? el("p", { class: "notice notice-warn" }, t("phone.hidden"), " ", userText(b.hidden_reason || "")) : null,
     members.length
-      ? h("details", { class: "members" },
-        h("summary", {}, t("phone.barrier.merged_from", { count: members.length })),
-        h("ul", {}, members.map((m) => h("li", { class: isMine("barrier", m.id) ? "is-mine" : null },
+      ? el("details", { class: "members" },
+        el("summary", {}, t("phone.barrier.merged_from", { count: members.length })),
+        el("ul", {}, members.map((m) => el("li", { class: isMine("barrier", m.id) ? "is-mine" : null },
           userText(m.text, "p"),
-          isMine("barrier", m.id) ? h("span", { class: "badge badge-mine" }, t("phone.yours")) : null))))
+          isMine("barrier", m.id) ? el("span", { class: "badge badge-mine" }, t("phone.yours")) : null))))
       : null,
     b.shared ? objectionBlock(b, members, phase) : null,
-    withdrawing ? h("p", { class: "meta" }, h("span", { class: "badge badge-waiting" }, t("phone.waiting"))) : null,
+    withdrawing ? el("p", { class: "meta" }, el("span", { class: "badge badge-waiting" }, t("phone.waiting"))) : null,
     (canVote || canWithdraw)
-      ? h("div", { class: "post-actions" },
+      ? el("div", { class: "post-actions" },
         canVote && !b.hidden ? voteButton("barrier", b) : null,
         canWithdraw ? withdrawButton("barrier", b.id, b.text) : null)
       : null,
@@ -1020,7 +987,7 @@ function barrierCard(b, { phase, canVote = false, withSolutions = false } = {}) 
 
 function barrierListSection(room) {
   const phase = room.phase;
-  let list = Object.values(state.barriers).filter((b) => b.room_id === room.id && b.merged_into == null);
+  let list = Object.values(page.state.barriers).filter((b) => b.room_id === room.id && b.merged_into == null);
   list = list.filter((b) => !b.hidden || isMine("barrier", b.id));
   const ranked = ["vote", "solutions", "report_out"].includes(phase);
   list.sort(ranked && phase !== "vote" ? byVotes : byCreated);
@@ -1028,56 +995,56 @@ function barrierListSection(room) {
   const canVote = phase === "vote";
   const withSolutions = phase === "solutions" || phase === "report_out";
   const titleKey = phase === "solutions" ? "phone.list.solutions_title" : phase === "vote" ? "phone.list.vote_title" : "phone.list.title";
-  return h("section", { class: "list-section", "aria-labelledby": "list-title" },
+  return el("section", { class: "list-section", "aria-labelledby": "list-title" },
     // The one count (counts.js): an author's own hidden post is listed for them, not counted.
-    h("h2", { id: "list-title" }, t(titleKey), " ", h("span", { class: "count" }, formatNumber(shownBarriers(state.barriers, room.id).length))),
-    canVote ? h("div", { class: "votes-sticky" }, votesLeftBanner("barrier"), voteProgress("barrier", room)) : null,
-    phase === "solutions" ? h("div", { class: "votes-sticky" }, votesLeftBanner("solution"), voteProgress("solution", room)) : null,
+    el("h2", { id: "list-title" }, t(titleKey), " ", el("span", { class: "count" }, formatNumber(shownBarriers(page.state.barriers, room.id).length))),
+    canVote ? el("div", { class: "votes-sticky" }, votesLeftBanner("barrier"), voteProgress("barrier", room)) : null,
+    phase === "solutions" ? el("div", { class: "votes-sticky" }, votesLeftBanner("solution"), voteProgress("solution", room)) : null,
     canVote ? countsHiddenNote("barrier", room) : phase === "solutions" ? countsHiddenNote("solution", room) : null,
     phase === "solutions" ? solutionComposer() : null,
     list.length || waiting.length
-      ? h("ul", { class: "post-list" },
+      ? el("ul", { class: "post-list" },
         list.map((b) => barrierCard(b, { phase, canVote, withSolutions })),
         (phase === "brainstorm" || phase === "reveal") ? waiting.map((i) => waitingCard(i.payload.text)) : null)
-      : h("p", { class: "empty" }, t("phone.list.empty")));
+      : el("p", { class: "empty" }, t("phone.list.empty")));
 }
 
 // ---- solutions
 
 function solutionsBlock(b, phase) {
-  const sols = Object.values(state.solutions)
+  const sols = Object.values(page.state.solutions)
     .filter((s) => s.barrier_id === b.id && (!s.hidden || isMine("solution", s.id)))
     .sort(phase === "solutions" ? byCreated : byVotes);
   const waiting = pending("solution_post", (p) => p.barrier_id === b.id);
   const canAct = phase === "solutions" && !b.hidden;
   if (!sols.length && !waiting.length && !canAct) return null;
-  return h("div", { class: "solutions" },
+  return el("div", { class: "solutions" },
     sols.length || waiting.length
-      ? [h("h3", { class: "solutions-title" }, t("phone.solutions.title"), " ", h("span", { class: "count" }, formatNumber(sols.length))),
-        h("ul", { class: "solution-list" },
+      ? [el("h3", { class: "solutions-title" }, t("phone.solutions.title"), " ", el("span", { class: "count" }, formatNumber(sols.length))),
+        el("ul", { class: "solution-list" },
           sols.map((s) => solutionCard(s, canAct)),
           waiting.map((i) => waitingCard(i.payload.text)))]
-      : h("p", { class: "empty" }, t("phone.solutions.empty")),
+      : el("p", { class: "empty" }, t("phone.solutions.empty")),
     canAct
-      ? h("button", {
+      ? el("button", {
         type: "button", class: "btn-small propose", "data-key": `propose-${b.id}`,
         onclick: () => openComposer(b.id),
-      }, t("phone.solutions.propose"), h("span", { class: "visually-hidden" }, " — ", b.text))
+      }, t("phone.solutions.propose"), el("span", { class: "visually-hidden" }, " — ", b.text))
       : null);
 }
 
 function solutionCard(s, canAct) {
   const mine = isMine("solution", s.id);
   const withdrawing = pending("solution_withdraw", (p) => p.solution_id === s.id).length > 0;
-  return h("li", { class: ["post", "solution", mine ? "is-mine" : null, s.hidden ? "is-hidden" : null] },
-    h("div", { class: "post-head" },
+  return el("li", { class: ["post", "solution", mine ? "is-mine" : null, s.hidden ? "is-hidden" : null] },
+    el("div", { class: "post-head" },
       userText(s.text, "p"),
       !s.hidden ? tally(s.votes) : null),
     authorLine("solution", s),
-    s.hidden ? h("p", { class: "notice notice-warn" }, t("phone.hidden"), " ", userText(s.hidden_reason || "")) : null,
-    withdrawing ? h("p", { class: "meta" }, h("span", { class: "badge badge-waiting" }, t("phone.waiting"))) : null,
+    s.hidden ? el("p", { class: "notice notice-warn" }, t("phone.hidden"), " ", userText(s.hidden_reason || "")) : null,
+    withdrawing ? el("p", { class: "meta" }, el("span", { class: "badge badge-waiting" }, t("phone.waiting"))) : null,
     canAct && !s.hidden
-      ? h("div", { class: "post-actions" },
+      ? el("div", { class: "post-actions" },
         voteButton("solution", s),
         mine && !withdrawing ? withdrawButton("solution", s.id, s.text) : null)
       : null);
@@ -1086,7 +1053,7 @@ function solutionCard(s, canAct) {
 function openComposer(barrierId) {
   if (ui.solutionFor !== barrierId) ui.solutionText = "";
   ui.solutionFor = barrierId;
-  render();
+  page.render();
   const ta = document.getElementById("solution-text");
   if (ta) {
     ta.scrollIntoView({ block: "center" });
@@ -1096,52 +1063,52 @@ function openComposer(barrierId) {
 
 function solutionComposer() {
   if (ui.solutionFor == null) return null;
-  const b = state.barriers[String(ui.solutionFor)];
+  const b = page.state.barriers[String(ui.solutionFor)];
   if (!b || b.hidden || b.merged_into != null) { ui.solutionFor = null; return null; }
   const counterId = "solution-counter";
-  const textarea = h("textarea", {
+  const textarea = el("textarea", {
     id: "solution-text", rows: "4", dir: "auto", "data-key": "solution-text",
-    "aria-describedby": counterId, maxlength: String(MAX_SOLUTION + 100),
+    "aria-describedby": counterId, maxlength: String(MAX_SOLUTION_CHARS + 100),
   });
   textarea.value = ui.solutionText;
-  const counterWrap = h("div", { class: "counter-row" }, charCounter(counterId, [...ui.solutionText.trim()].length, MAX_SOLUTION));
-  const submit = h("button", { type: "submit", class: "btn-primary", "data-key": "solution-submit" }, t("phone.solutions.submit"));
+  const counterWrap = el("div", { class: "counter-row" }, charCounter(counterId, [...ui.solutionText.trim()].length, MAX_SOLUTION_CHARS));
+  const submit = el("button", { type: "submit", class: "btn-primary", "data-key": "solution-submit" }, t("phone.solutions.submit"));
   const update = () => {
     ui.solutionText = textarea.value;
     const len = [...textarea.value.trim()].length;
-    clear(counterWrap).append(charCounter(counterId, len, MAX_SOLUTION));
-    submit.disabled = len === 0 || len > MAX_SOLUTION;
+    clear(counterWrap).append(charCounter(counterId, len, MAX_SOLUTION_CHARS));
+    submit.disabled = len === 0 || len > MAX_SOLUTION_CHARS;
   };
   textarea.addEventListener("input", update);
-  const anon = ui.solutionAnon ?? state.me.anonymous;
-  const form = h("form", { class: "card post-form composer", novalidate: true, "aria-labelledby": "composer-title" },
-    h("h3", { id: "composer-title" }, t("phone.solutions.for")),
-    h("blockquote", { class: "composer-barrier" }, userText(b.text, "p")),
-    h("label", { for: "solution-text" }, t("phone.solutions.label")),
+  const anon = ui.solutionAnon ?? page.state.me.anonymous;
+  const form = el("form", { class: "card post-form composer", novalidate: true, "aria-labelledby": "composer-title" },
+    el("h3", { id: "composer-title" }, t("phone.solutions.for")),
+    el("blockquote", { class: "composer-barrier" }, userText(b.text, "p")),
+    el("label", { for: "solution-text" }, t("phone.solutions.label")),
     textarea,
     counterWrap,
     anonChoice("solution-anon", anon, (v) => { ui.solutionAnon = v; }),
-    h("div", { class: "form-actions" },
+    el("div", { class: "form-actions" },
       submit,
-      h("button", { type: "button", class: "btn-quiet", onclick: () => {
+      el("button", { type: "button", class: "btn-quiet", onclick: () => {
         const id = ui.solutionFor;
         ui.solutionFor = null;
         ui.solutionText = "";
-        render();
+        page.render();
         const back = main.querySelector(`[data-key="propose-${id}"]`);
         if (back) back.focus();
       } }, t("common.cancel"))));
   form.addEventListener("submit", (e) => {
     e.preventDefault();
     const text = textarea.value.trim();
-    if (!text || [...text].length > MAX_SOLUTION) return;
+    if (!text || [...text].length > MAX_SOLUTION_CHARS) return;
     const payload = { barrier_id: b.id, text };
-    if (state.me.name) payload.anonymous = ui.solutionAnon ?? state.me.anonymous;
+    if (page.state.me.name) payload.anonymous = ui.solutionAnon ?? page.state.me.anonymous;
     const id = b.id;
     ui.solutionText = "";
     ui.solutionFor = null;
     send("solution_post", payload);
-    render();
+    page.render();
     const back = main.querySelector(`[data-key="propose-${id}"]`);
     if (back) back.focus();
   });
@@ -1164,12 +1131,12 @@ function moveNotice() {
   if (seen === room.id) return null;
   const name = roomName(room);
   if (moveAnnounced !== room.id) { moveAnnounced = room.id; announce(t("phone.move.title", { room: name })); }
-  return h("section", { class: "card stack move-notice", "aria-labelledby": "move-title" },
-    h("h2", { id: "move-title" }, t("phone.move.title", { room: name })),
-    h("p", {}, t("phone.move.body", { room: name })),
-    h("button", {
+  return el("section", { class: "card stack move-notice", "aria-labelledby": "move-title" },
+    el("h2", { id: "move-title" }, t("phone.move.title", { room: name })),
+    el("p", {}, t("phone.move.body", { room: name })),
+    el("button", {
       type: "button", class: "btn-primary", "data-key": "move-ok",
-      onclick: () => { store(movedKey(), room.id); render(); main.focus({ preventScroll: true }); },
+      onclick: () => { store(movedKey(), room.id); page.render(); main.focus({ preventScroll: true }); },
     }, t("phone.move.ok")));
 }
 
@@ -1179,8 +1146,8 @@ let seatAsked = false;
 function seatSection() {
   const session = load(sessionKey(ctx.code)) || {};
   if (session.seat_code) return seatCard(session.seat_code);
-  const slot = h("div", { class: "seat-slot" });
-  if (!seatAsked && conn && status === "online") {
+  const slot = el("div", { class: "seat-slot" });
+  if (!seatAsked && page.conn && page.status === "online") {
     seatAsked = true;
     send("seat_code_issue", {}).then((ack) => {
       if (ack && ack.ok && ack.result && ack.result.seat_code) {
@@ -1197,23 +1164,23 @@ function seatSection() {
 }
 
 function seatCard(code) {
-  return h("details", { class: "card seat-code" },
-    h("summary", {}, t("phone.seat.title")),
-    h("p", { class: "seat-code-value", dir: "ltr" }, `${code.slice(0, 4)}-${code.slice(4)}`),
-    h("p", { class: "hint" }, t("phone.seat.body")));
+  return el("details", { class: "card seat-code" },
+    el("summary", {}, t("phone.seat.title")),
+    el("p", { class: "seat-code-value", dir: "ltr" }, `${code.slice(0, 4)}-${code.slice(4)}`),
+    el("p", { class: "hint" }, t("phone.seat.body")));
 }
 
 function rejoinForm(code, info) {
-  const input = h("input", {
+  const input = el("input", {
     id: "seat-code", name: "seat_code", type: "text", autocomplete: "off", autocapitalize: "characters",
     spellcheck: "false", maxlength: "12", dir: "ltr", class: "code-input", "aria-describedby": "seat-code-hint",
   });
-  const errorBox = h("p", { class: "error-text", id: "rejoin-error", hidden: true });
-  const submit = h("button", { type: "submit", class: "btn-primary" }, t("phone.rejoin.submit"));
-  const form = h("form", { class: "rejoin-form stack", novalidate: true },
-    h("div", { class: "field" },
-      h("label", { for: "seat-code" }, t("phone.rejoin.label")),
-      h("span", { id: "seat-code-hint", class: "hint" }, t("phone.rejoin.hint")),
+  const errorBox = el("p", { class: "error-text", id: "rejoin-error", hidden: true });
+  const submit = el("button", { type: "submit", class: "btn-primary" }, t("phone.rejoin.submit"));
+  const form = el("form", { class: "rejoin-form stack", novalidate: true },
+    el("div", { class: "field" },
+      el("label", { for: "seat-code" }, t("phone.rejoin.label")),
+      el("span", { id: "seat-code-hint", class: "hint" }, t("phone.rejoin.hint")),
       input),
     errorBox,
     submit);
@@ -1246,92 +1213,92 @@ function rejoinForm(code, info) {
     store(`cg.room.${code}`, answer.room_id);
     enterRoom(code, info, session);
   });
-  return h("details", { class: "card rejoin" },
-    h("summary", { "data-key": "rejoin-open" }, t("phone.rejoin.open")),
+  return el("details", { class: "card rejoin" },
+    el("summary", { "data-key": "rejoin-open" }, t("phone.rejoin.open")),
     form);
 }
 
 // ---- plenary, plan
 
 function plenarySection(canVote) {
-  const items = Object.values(state.plenary).sort((a, b) => (canVote ? a.id - b.id : b.votes - a.votes || a.id - b.id));
-  return h("section", { class: "list-section", "aria-labelledby": "plenary-title" },
-    h("h2", { id: "plenary-title" }, t("phone.plenary.title")),
-    h("p", {}, t(canVote ? "phone.plenary.body" : "phone.plenary.shared")),
-    canVote ? h("div", { class: "votes-sticky" }, votesLeftBanner("plenary")) : null,
+  const items = Object.values(page.state.plenary).sort((a, b) => (canVote ? a.id - b.id : b.votes - a.votes || a.id - b.id));
+  return el("section", { class: "list-section", "aria-labelledby": "plenary-title" },
+    el("h2", { id: "plenary-title" }, t("phone.plenary.title")),
+    el("p", {}, t(canVote ? "phone.plenary.body" : "phone.plenary.shared")),
+    canVote ? el("div", { class: "votes-sticky" }, votesLeftBanner("plenary")) : null,
     items.length
-      ? h("ul", { class: "post-list" }, items.map((it) => {
-        const room = state.rooms[String(it.room_id)];
-        return h("li", { class: "post plenary-item" },
-          h("div", { class: "post-head" },
+      ? el("ul", { class: "post-list" }, items.map((it) => {
+        const room = page.state.rooms[String(it.room_id)];
+        return el("li", { class: "post plenary-item" },
+          el("div", { class: "post-head" },
             userText(it.text, "p"),
             tally(it.votes)),
-          h("p", { class: "meta" }, room ? roomName(room) : ""),
+          el("p", { class: "meta" }, room ? roomName(room) : ""),
           it.solutions && it.solutions.length
             // Each bullet in its own text's direction (an English solution in a Persian page starts at the left).
-            ? h("ul", { class: "plenary-solutions" }, it.solutions.map((s) => h("li", { dir: "auto" }, userText(s.text))))
+            ? el("ul", { class: "plenary-solutions" }, it.solutions.map((s) => el("li", { dir: "auto" }, userText(s.text))))
             : null,
-          canVote ? h("div", { class: "post-actions" }, voteButton("plenary", it)) : null);
+          canVote ? el("div", { class: "post-actions" }, voteButton("plenary", it)) : null);
       }))
-      : h("p", { class: "empty" }, t("phone.plenary.empty")));
+      : el("p", { class: "empty" }, t("phone.plenary.empty")));
 }
 
 function planSection() {
-  const entries = Object.values(state.plan).sort((a, b) => a.position - b.position || a.id - b.id);
-  return h("section", { class: "list-section", "aria-labelledby": "plan-title" },
-    h("h2", { id: "plan-title" }, t("phone.plan.title")),
-    h("p", {}, t("phone.plan.body")),
+  const entries = Object.values(page.state.plan).sort((a, b) => a.position - b.position || a.id - b.id);
+  return el("section", { class: "list-section", "aria-labelledby": "plan-title" },
+    el("h2", { id: "plan-title" }, t("phone.plan.title")),
+    el("p", {}, t("phone.plan.body")),
     entries.length
-      ? h("ol", { class: "post-list plan-list" }, entries.map((e) => h("li", { class: "post" },
+      ? el("ol", { class: "post-list plan-list" }, entries.map((e) => el("li", { class: "post" },
         userText(e.fields.title || "", "p"),
         e.fields.solution ? userText(e.fields.solution, "p") : null,
-        h("p", { class: "meta" },
-          e.fields.status ? h("span", { class: "badge" }, hasKey(`plan.status.${e.fields.status}`) ? t(`plan.status.${e.fields.status}`) : e.fields.status) : null,
-          e.fields.owner ? h("span", {}, " ", t("phone.plan.owner"), " ", userText(e.fields.owner)) : null))))
-      : h("p", { class: "empty" }, t("phone.plan.empty")));
+        el("p", { class: "meta" },
+          e.fields.status ? el("span", { class: "badge" }, hasKey(`plan.status.${e.fields.status}`) ? t(`plan.status.${e.fields.status}`) : e.fields.status) : null,
+          e.fields.owner ? el("span", {}, " ", t("phone.plan.owner"), " ", userText(e.fields.owner)) : null))))
+      : el("p", { class: "empty" }, t("phone.plan.empty")));
 }
 
 // ---- council
 
 function volunteerSection() {
-  const v = state.me.volunteer;
+  const v = page.state.me.volunteer;
   const waiting = pending("council_volunteer").length > 0;
-  const title = h("h2", { id: "council-title" }, t("phone.council.title"));
+  const title = el("h2", { id: "council-title" }, t("phone.council.title"));
   if (!ui.volunteerOpen) {
-    return h("section", { class: "card stack council", "aria-labelledby": "council-title" },
+    return el("section", { class: "card stack council", "aria-labelledby": "council-title" },
       title,
-      h("p", {}, t("phone.council.body")),
-      v ? h("p", { class: "notice" }, t("phone.council.done"),
+      el("p", {}, t("phone.council.body")),
+      v ? el("p", { class: "notice" }, t("phone.council.done"),
         v.role ? [" ", t(`phone.council.role.${v.role}`)] : null) : null,
-      waiting ? h("p", { class: "meta" }, h("span", { class: "badge badge-waiting" }, t("phone.waiting"))) : null,
-      h("button", {
+      waiting ? el("p", { class: "meta" }, el("span", { class: "badge badge-waiting" }, t("phone.waiting"))) : null,
+      el("button", {
         type: "button", "data-key": "council-open",
         onclick: () => {
           ui.volunteerOpen = true;
-          render();
+          page.render();
           const c = document.getElementById("council-contact");
           if (c) c.focus();
         },
       }, v ? t("phone.council.update") : t("phone.council.button")));
   }
-  const contact = h("input", {
-    id: "council-contact", type: "text", maxlength: String(MAX_CONTACT), dir: "auto", autocomplete: "email",
+  const contact = el("input", {
+    id: "council-contact", type: "text", maxlength: String(MAX_CONTACT_CHARS), dir: "auto", autocomplete: "email",
     "aria-describedby": "council-contact-hint", value: (v && v.contact) || "", "data-key": "council-contact",
   });
-  const consent = h("input", { type: "checkbox", id: "council-consent", checked: Boolean(v && v.consent), "aria-describedby": "council-consent-error" });
-  const err = h("p", { id: "council-consent-error", class: "error-text", hidden: true }, t("error.consent_required"));
-  const form = h("form", { class: "card stack council", "aria-labelledby": "council-title", novalidate: true },
+  const consent = el("input", { type: "checkbox", id: "council-consent", checked: Boolean(v && v.consent), "aria-describedby": "council-consent-error" });
+  const err = el("p", { id: "council-consent-error", class: "error-text", hidden: true }, t("error.consent_required"));
+  const form = el("form", { class: "card stack council", "aria-labelledby": "council-title", novalidate: true },
     title,
-    h("p", {}, t("phone.council.body")),
-    h("div", { class: "field" },
-      h("label", { for: "council-contact" }, t("phone.council.contact")),
-      h("span", { id: "council-contact-hint", class: "hint" }, t("phone.council.contact_hint")),
+    el("p", {}, t("phone.council.body")),
+    el("div", { class: "field" },
+      el("label", { for: "council-contact" }, t("phone.council.contact")),
+      el("span", { id: "council-contact-hint", class: "hint" }, t("phone.council.contact_hint")),
       contact),
-    h("label", { class: "choice", for: "council-consent" }, consent, h("span", {}, t("phone.council.consent"))),
+    el("label", { class: "choice", for: "council-consent" }, consent, el("span", {}, t("phone.council.consent"))),
     err,
-    h("div", { class: "form-actions" },
-      h("button", { type: "submit", class: "btn-primary" }, t("phone.council.submit")),
-      h("button", { type: "button", class: "btn-quiet", onclick: () => { ui.volunteerOpen = false; render(); } }, t("common.cancel"))));
+    el("div", { class: "form-actions" },
+      el("button", { type: "submit", class: "btn-primary" }, t("phone.council.submit")),
+      el("button", { type: "button", class: "btn-quiet", onclick: () => { ui.volunteerOpen = false; page.render(); } }, t("common.cancel"))));
   form.addEventListener("submit", (e) => {
     e.preventDefault();
     const c = contact.value.trim();
@@ -1344,13 +1311,13 @@ function volunteerSection() {
     if (c) payload.contact = c;
     ui.volunteerOpen = false;
     send("council_volunteer", payload);
-    render();
-    toast(t("phone.council.thanks"), "ok");
+    page.render();
+    toasts.show(t("phone.council.thanks"), "ok");
   });
   return form;
 }
 
 start().catch((err) => {
   console.error(err);
-  clear(main).append(h("p", { class: "error-text" }, t("error.unknown")));
+  clear(main).append(el("p", { class: "error-text" }, t("error.unknown")));
 });

@@ -1,7 +1,8 @@
 // The organiser's "Personal data" panel (action-plan tab, shown once the workshop is closed): erase the
 // workshop's personal data after the exports (`workshop_purge`, server/domain/purge.py), behind a
 // confirm dialog that says exactly what is deleted and what stays. docs/security.md, "Data protection".
-import { t, el, run, askDialog } from "./console-common.js";
+import { el } from "./dom.js";
+import { t, run, askDialog } from "./console-common.js";
 
 function purgeDialogBody() {
   return el("div", { class: "stack" },

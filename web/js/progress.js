@@ -6,10 +6,12 @@
 // Authorization header (never in a query string); every response carries
 // Referrer-Policy: no-referrer, and the page loads nothing from another origin.
 // Live enough: it re-reads the plan every 30 s while visible, on focus, and on "Refresh".
+import { el, userText, rerender, announce } from "./dom.js";
 import {
-  setLanguage, preferredLanguage, saveLanguage, currentLanguage, t, el, rerender, userText,
-  languagePicker, statusName, fieldName, fmtTime, fmtNumber, personLabel, planNotes, announce,
+  setLanguage, preferredLanguage, t, statusName, fieldName, fmtTime, fmtNumber, personLabel, planNotes, renderHeader,
+  pageLanguagePicker, pageNotice,
 } from "./console-common.js";
+import { createPage } from "./page.js";
 
 const LANG_KEY = "cg.progress.lang";
 const POLL_MS = 30000;
@@ -18,8 +20,9 @@ const header = document.getElementById("header");
 const main = document.getElementById("main");
 
 const token = decodeURIComponent(location.pathname.split("/")[2] || "");
-let data = null;       // the last answer of GET /api/progress
-let status = "loading"; // loading | ok | failed | unauthorized
+// The page (web/js/page.js): its state is the last answer of GET /api/progress, its status
+// loading | ok | failed | unauthorized.
+const page = createPage({ draw, status: "loading" });
 let updatedAt = null;
 let loading = false;
 
@@ -31,36 +34,32 @@ async function load(manual = false) {
       headers: { Authorization: `Bearer ${token}` }, cache: "no-store", credentials: "omit", referrerPolicy: "no-referrer",
     });
     if (resp.status === 401 || resp.status === 403) {
-      status = "unauthorized";
+      page.status = "unauthorized";
     } else if (!resp.ok) {
-      status = data ? "ok" : "failed";
+      page.status = page.state ? "ok" : "failed";
     } else {
-      data = await resp.json();
-      status = "ok";
+      page.state = await resp.json();
+      page.status = "ok";
       updatedAt = new Date().toISOString();
       if (manual) announce(t("progress.updated", { time: fmtTime(updatedAt) }));
     }
   } catch (_) {
-    if (!data) status = "failed";
+    if (!page.state) page.status = "failed";
   } finally {
     loading = false;
   }
-  render();
+  page.render();
 }
 
-function renderHeader() {
-  const ws = data && data.workshop;
-  rerender(header, [
-    el("div", { class: "brand" },
-      el("span", { class: "app-name" }, t("console.app")),
-      el("span", { class: "role-name" }, t("progress.title"))),
-    el("div", { class: "header-title" },
-      ws ? el("h1", {}, userText(ws.title, "span")) : null,
+function drawHeader() {
+  const ws = page.state && page.state.workshop;
+  renderHeader(header, {
+    role: t("progress.title"),
+    title: [ws ? el("h1", {}, userText(ws.title, "span")) : null,
       ws && (ws.date || ws.place) ? el("span", { class: "hint" },
-        [ws.date, ws.place].filter(Boolean).map((f, i) => [i ? t("common.separator") : "", userText(f, "span")])) : null),
-    el("div", { class: "header-tools" },
-      languagePicker("lang", currentLanguage(), async (l) => { saveLanguage(LANG_KEY, l); await setLanguage(l); render(); })),
-  ]);
+        [ws.date, ws.place].filter(Boolean).map((f, i) => [i ? t("common.separator") : "", userText(f, "span")])) : null],
+    tools: [pageLanguagePicker(LANG_KEY, page.render)],
+  });
 }
 
 function coLeads(entry) {
@@ -86,11 +85,11 @@ function entryCard(entry) {
     planNotes({ id: entry.id, notes: entry.notes }, "progress"));
 }
 
-function render() {
-  renderHeader();
+function draw() {
+  drawHeader();
+  const { state: data, status } = page;
   if (status === "unauthorized") {
-    rerender(main, el("div", { class: "card notice", role: "alert" },
-      el("h2", {}, t("progress.unauthorized.title")), el("p", {}, t("progress.unauthorized.body"))));
+    rerender(main, pageNotice("alert", t("progress.unauthorized.title"), t("progress.unauthorized.body")));
     return;
   }
   if (!data) {
@@ -116,11 +115,12 @@ function render() {
 
 async function start() {
   await setLanguage(preferredLanguage(LANG_KEY));
-  render();
-  if (!token) { status = "unauthorized"; render(); return; }
+  page.render();
+  if (!token) { page.status = "unauthorized"; page.render(); return; }
   await load();
-  setInterval(() => { if (document.visibilityState === "visible" && status !== "unauthorized") load(); }, POLL_MS);
-  document.addEventListener("visibilitychange", () => { if (document.visibilityState === "visible" && status !== "unauthorized") load(); });
+  const again = () => { if (document.visibilityState === "visible" && page.status !== "unauthorized") load(); };
+  setInterval(again, POLL_MS);
+  document.addEventListener("visibilitychange", again);
 }
 
 start();

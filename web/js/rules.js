@@ -1,0 +1,55 @@
+// generated from server/domain/rules.py by `python -m server.webrules`; do not edit.
+// The day's vocabulary: phases, groups, limits. Shared by every layer.
+// Tuples are frozen arrays; the comments are rules.py's own.
+
+export const ROOM_PHASES = Object.freeze(["lobby", "brainstorm", "reveal", "vote", "solutions", "report_out"]);
+export const WORKSHOP_PHASES = Object.freeze(["breakouts", "plenary", "action_plan", "closed"]);
+export const GROUPS = Object.freeze(["law_enforcement", "community_member", "community_org", "government_other"]);
+// Groups counted on the police side and on the community side when rooms are balanced.
+export const POLICE_GROUPS = Object.freeze(["law_enforcement"]);
+export const COMMUNITY_GROUPS = Object.freeze(["community_member", "community_org"]);
+
+export const DEFAULT_LANGUAGES = Object.freeze(["en", "es", "fa"]);
+export const KNOWN_LANGUAGES = Object.freeze(["en", "es", "fa", "ar", "fr", "zh", "vi", "ko", "ru", "so", "ht", "pt", "tl", "ur"]);
+
+export const MAX_BARRIER_CHARS = 280;
+export const MAX_SOLUTION_CHARS = 400;
+export const MAX_NAME_CHARS = 60;
+export const MAX_REASON_CHARS = 300;
+export const MAX_MESSAGE_CHARS = 500;
+export const MAX_PLAN_FIELD_CHARS = 2000;
+export const MAX_CONTACT_CHARS = 200;
+export const MAX_TITLE_CHARS = 200;
+export const MAX_ROOMS = 50;
+export const MAX_VOTE_BUDGET = 20;
+export const MAX_TIMER_SECS = 14400;
+export const MAX_MERGE_MEMBERS = 20;
+
+export const PLAN_FIELDS = Object.freeze(["title", "solution", "actions", "owner", "timeline", "resources", "success_measure", "status", "council_lead", "co_lead_law_enforcement", "co_lead_community"]);
+export const PLAN_STATUSES = Object.freeze(["proposed", "agreed", "in_progress", "done", "dropped"]);
+// An action's two co-leads: council members' participant ids (as text, "" for none), one per side.
+export const CO_LEAD_FIELDS = Object.freeze(["co_lead_law_enforcement", "co_lead_community"]);
+// Council roles: one co-chair from law enforcement, one from the community, and members.
+export const CO_CHAIR_ROLES = Object.freeze(["co_chair_law_enforcement", "co_chair_community"]);
+export const COUNCIL_ROLES = Object.freeze(["co_chair_law_enforcement", "co_chair_community", "member"]);
+export const LEGACY_COUNCIL_ROLES = Object.freeze(["co_chair"]);  // before the two co-chairs (archives may hold it)
+// What a council member's own link may change after the day (server/domain/council.py).
+export const COUNCIL_EDITABLE_FIELDS = Object.freeze(["status"]);
+// Phases in which a council member's link may change the plan (once the plan exists, and after the day),
+// and in which dated notes are added to it.
+export const COUNCIL_PHASES = Object.freeze(["action_plan", "closed"]);
+export const NOTE_PHASES = Object.freeze(["action_plan", "closed"]);
+export const MAX_NOTE_CHARS = 1000;
+
+// Phases in which each room command is allowed.
+export const BARRIER_POST_PHASES = Object.freeze(["brainstorm", "reveal"]);
+export const BARRIER_WITHDRAW_PHASES = Object.freeze(["brainstorm", "reveal"]);
+export const MERGE_PHASES = Object.freeze(["reveal", "vote"]);
+export const BARRIER_VOTE_PHASES = Object.freeze(["vote"]);
+export const SOLUTION_PHASES = Object.freeze(["solutions"]);
+export const REPORT_PHASES = Object.freeze(["report_out"]);
+
+// A client further behind than this gets a snapshot instead of events.
+export const RESUME_MAX_EVENTS = 500;
+export const JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+export const JOIN_CODE_LENGTH = 6;
