@@ -83,6 +83,8 @@ def _apply(s: dict, t: str, d: dict) -> None:
     role = s["me"]["role"]
     if t == "workshop_updated":
         s["workshop"].update(d["workshop"])
+    elif t == "sectors_changed":
+        s["sectors"] = d["sectors"]
     elif t == "room_updated":
         s["rooms"][str(d["room"]["id"])] = d["room"]
     elif t == "participant_joined":

@@ -30,6 +30,7 @@ from .auth import Principal
 from .expiry import privacy_view
 from .notes import notes_by_entry
 from .objections import objection_views
+from .sectors import sector_views
 from .stats import room_stats
 
 # Built once (every reconnecting phone reads a snapshot; building a statement costs about as
@@ -88,6 +89,7 @@ def snapshot(session: Session, viewer: Principal) -> dict:
         "seq": ws.seq,
         "me": me_view(viewer, people.get(viewer.id) if role == "participant" else None),
         "workshop": pj.workshop_view(ws),
+        "sectors": sector_views(session, ws.id),  # every role: the names the people's groups show under
         "rooms": {str(r.id): pj.room_view(r) for r in rooms},
         "participants": {},
         "barriers": {},

@@ -257,7 +257,8 @@ def load(session: Session, data: dict) -> dict:
     raises ArchiveError; the caller's transaction then rolls back, so a bad
     archive changes nothing.
     """
-    from ..domain.workshops import new_join_code
+    from ..domain.sectors import preset
+    from ..domain.workshops import new_join_code, store_sectors
 
     w = data.get("workshop")
     title = _need(w, "title", str, "workshop")
@@ -290,6 +291,9 @@ def load(session: Session, data: dict) -> dict:
         raise ArchiveError("workshop.display_language: not one of the workshop's languages")
     session.add(ws)
     session.flush()
+    # The archive's people belong to the four groups (checked below): the `groups` preset's sectors.
+    sectors = preset("groups", languages)
+    store_sectors(session, ws.id, sectors)
 
     ids: dict[str, int] = {}
 
@@ -455,4 +459,4 @@ def load(session: Session, data: dict) -> dict:
     session.flush()
     return {"workshop_id": ws.id, "title": ws.title, "join_code": ws.join_code, "organiser_token": organiser,
             "display_token": display, "progress_token": progress, "facilitators": facilitators, "languages": list(languages),
-            "vote_budget": budget}
+            "vote_budget": budget, "sectors": sectors}
