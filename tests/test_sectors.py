@@ -147,11 +147,11 @@ def many(n: int) -> list[dict]:
     ([{"names": names("Police"), "side": "law_enforcement"}, {"names": names("Faith"), "side": "community",
                                                              "colour": "red"}], "invalid", "colour"),
     ([{"names": names("Police"), "side": "law_enforcement"}, {"names": names("police", "P2", "P3"),
-                                                             "side": "community"}], "duplicate_sector", "en"),
+                                                             "side": "community"}], "invalid", "names.en"),
     ([{"names": names("Police"), "side": "law_enforcement"}, {"names": names("Faith"), "side": "other"}],
-     "sector_sides", "community"),
+     "invalid", "community"),
     ([{"names": names("Faith"), "side": "community"}, {"names": names("Youth"), "side": "community"}],
-     "sector_sides", "law-enforcement"),
+     "invalid", "law_enforcement"),
     ("Police:law_enforcement", "invalid", "sectors"),
 ])
 def test_creation_refusals_change_nothing(day, given, code, where):
@@ -304,10 +304,13 @@ def test_sectors_set_refusals_change_nothing(day):
     b.refuse(b.org, "sectors_set", "sector_in_use", sectors=with_change(now, "community_member", {"side": "other"}))
     b.refuse(b.org, "sectors_set", "not_found", sectors=with_change(now, "government_other", {"key": "clergy"}))
     b.refuse(b.org, "sectors_set", "no_change", sectors=now)
-    b.refuse(b.org, "sectors_set", "duplicate_sector", sectors=[*now, {**now[0], "side": "law_enforcement"}])
-    b.refuse(b.org, "sectors_set", "duplicate_sector", sectors=[*now, {"names": names(
+    err = b.refuse(b.org, "sectors_set", "invalid", sectors=[*now, {**now[0], "side": "law_enforcement"}])
+    assert err["details"] == {"reason": "duplicate", "key": "law_enforcement"} and "sectors.4.key" in err["message"]
+    err = b.refuse(b.org, "sectors_set", "invalid", sectors=[*now, {"names": names(
         "LAW ENFORCEMENT", "Policía", "پلیس"), "side": "law_enforcement"}])
-    b.refuse(b.org, "sectors_set", "sector_sides", sectors=[{**s, "side": "community"} for s in now])
+    assert err["details"]["reason"] == "duplicate" and "sectors.4.names.en" in err["message"]
+    err = b.refuse(b.org, "sectors_set", "invalid", sectors=[{**s, "side": "community"} for s in now])
+    assert err["details"] == {"reason": "sides", "sides": ["community"]}
     b.refuse(b.org, "sectors_set", "invalid", sectors=now[:1])
     b.refuse(b.org, "sectors_set", "invalid", sectors=[*now, *many(9)])
     b.refuse(b.org, "sectors_set", "invalid", sectors=with_change(now, "government_other", {"side": "press"}))

@@ -109,23 +109,29 @@ def check(sectors: list[Mapping], languages: list[str], existing: Iterable[str] 
                                f"workshop ({', '.join(languages)})")
         if sector["side"] not in rules.SECTOR_SIDES:
             raise CommandError("invalid", f"sectors.{i}.side: must be one of {', '.join(rules.SECTOR_SIDES)}")
-    given = [s["key"] for s in sectors if s.get("key")]
-    if len(set(given)) != len(given):
-        twice = sorted({k for k in given if given.count(k) > 1})
-        raise CommandError("duplicate_sector", f"Two sectors have the same key: {', '.join(twice)}.", keys=twice)
+    keys: dict[str, int] = {}
+    for i, sector in enumerate(sectors):
+        key = sector.get("key")
+        if key and key in keys:
+            raise CommandError("invalid", f"sectors.{i}.key: sector {keys[key] + 1} has the key {key!r} already",
+                               reason="duplicate", key=key)
+        if key:
+            keys[key] = i
     for lang in languages:
         seen: dict[str, int] = {}
         for i, sector in enumerate(sectors):
             folded = sector["names"][lang].casefold()
             if folded in seen:
-                raise CommandError("duplicate_sector", f"Two sectors have the same name in {lang}: "
-                                   f"{sector['names'][lang]!r}.", language=lang, name=sector["names"][lang])
+                raise CommandError("invalid", f"sectors.{i}.names.{lang}: sector {seen[folded] + 1} has the name "
+                                   f"{sector['names'][lang]!r} already", reason="duplicate", language=lang,
+                                   name=sector["names"][lang])
             seen[folded] = i
     sides = {s["side"] for s in sectors}
     if not {"law_enforcement", "community"} <= sides:
-        raise CommandError("sector_sides", "The sectors need at least one on the law-enforcement side and one on "
-                           "the community side: agreement compares the two.", sides=sorted(sides))
-    taken = set(given) | set(existing)
+        # Agreement compares the two sides: without one of them there is nothing to compare.
+        raise CommandError("invalid", "sectors: at least one sector on the law_enforcement side and one on the "
+                           "community side are needed", reason="sides", sides=sorted(sides))
+    taken = set(keys) | set(existing)
     out = []
     for sector in sectors:
         key = sector.get("key")
