@@ -320,6 +320,20 @@ def test_sectors_set_refusals_change_nothing(day):
     assert resident.snapshot()["sectors"] == now
 
 
+def test_sectors_set_puts_a_preset_in_place(day):
+    b = Board(day)
+    assert tuple(sectors.PRESETS) == rules.SECTOR_PRESETS
+    result = b.org.ok("sectors_set", preset="spcp")["sectors"]
+    assert result == sectors.preset("spcp", LANGS) == current(b.display)
+    b.refuse(b.org, "sectors_set", "no_change", preset="spcp")
+    day.join(group="youth", connect=False)
+    # Back to the four groups would drop youth, which someone joined with.
+    assert b.refuse(b.org, "sectors_set", "sector_in_use", preset="groups")["details"]["keys"] == ["youth"]
+    b.refuse(b.org, "sectors_set", "invalid", preset="teams")
+    b.refuse(b.org, "sectors_set", "invalid", preset="groups", sectors=result)
+    b.refuse(b.org, "sectors_set", "invalid")
+
+
 def test_sectors_set_is_idempotent_by_cid(day):
     org = day.organiser()
     now = current(org)

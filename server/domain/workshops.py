@@ -151,12 +151,11 @@ def public_info(db: Database, code: str) -> dict:
                 "retention_days": days, "expires_at": end.isoformat() if end else None}
 
 
-def pick_room(session: Session, ws: Workshop, group: str, sides: dict[str, str] | None = None) -> int:
+def pick_room(session: Session, ws: Workshop, group: str, sides: dict[str, str]) -> int:
     """Balanced assignment: the room with fewest people of this sector's side, then fewest people.
 
-    The sides are the sectors' (`law_enforcement`, `community`, `other`): with the `groups` preset,
-    police, community members and organisations, and government/other, as before sectors."""
-    sides = sides if sides is not None else sc.sides(session, ws.id)
+    `sides`: the workshop's sector key -> side (`law_enforcement`, `community`, `other`); with the
+    `groups` preset: police, community members and organisations, government/other, as before sectors."""
     side_groups = [key for key, side in sides.items() if side == sides.get(group)]
     # One query, counts only (it runs on every join of a connect burst: docs/benchmarks.md).
     rows = session.execute(
@@ -426,21 +425,31 @@ def workshop_update(ctx: Context, title=None, date=None, place=None, display_lan
 
 
 class SectorsSet(Payload):
-    sectors: list[SectorIn]
+    sectors: list[SectorIn] | None = None
+    preset: Literal[rules.SECTOR_PRESETS] | None = None  # type: ignore[valid-type]
 
 
 @command("sectors_set", roles=("organiser",), schema=SectorsSet)
-def sectors_set(ctx: Context, sectors):
-    """Organiser replaces the workshop's sectors (rename, reorder, add; remove or move to another side only a sector nobody joined with); heard by everyone."""
+def sectors_set(ctx: Context, sectors=None, preset=None):
+    """Organiser replaces the workshop's sectors or puts a preset's in their place; heard by everyone.
+
+    Sectors may be renamed, reordered and added; one that someone joined with stays, on its side."""
     ws = ctx.workshop
+    if (sectors is None) == (preset is None):
+        raise CommandError("invalid", f"sectors: give the sectors, or a preset ({', '.join(rules.SECTOR_PRESETS)}), "
+                           "one of the two")
     before = sc.sector_views(ctx.session, ws.id)
     old = {x["key"]: x for x in before}
-    unknown = sorted({x["key"] for x in sectors if x["key"] and x["key"] not in old})
-    if unknown:
-        # A kept sector names its key; a new one has none (its key is made from its name).
-        raise CommandError("not_found", f"There is no sector {unknown[0]!r} in this workshop; leave out the key "
-                           "of a new sector.", keys=unknown)
-    wanted = sc.check(sectors, list(ws.languages), existing=old)
+    if preset is not None:
+        # A preset sector with the key of one the workshop has takes its place (law_enforcement in both).
+        wanted = sc.check(sc.preset(preset, ws.languages), list(ws.languages))
+    else:
+        unknown = sorted({x["key"] for x in sectors if x["key"] and x["key"] not in old})
+        if unknown:
+            # A kept sector names its key; a new one has none (its key is made from its name).
+            raise CommandError("not_found", f"There is no sector {unknown[0]!r} in this workshop; leave out the key "
+                               "of a new sector.", keys=unknown)
+        wanted = sc.check(sectors, list(ws.languages), existing=old)
     in_use = sc.keys_in_use(ctx.session, ws.id)
     kept = {x["key"]: x for x in wanted}
     removed = sorted(k for k in old if k not in kept and k in in_use)
