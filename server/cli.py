@@ -81,6 +81,15 @@ def _add_workshop(sub) -> None:
                           help="show vote counts to participants and the projector while a vote is open "
                                "(default: only once it closes)")
     p_create.add_argument("--languages", default="en,es,fa", help="comma-separated, e.g. en,es,fa")
+    sectors = p_create.add_mutually_exclusive_group()
+    sectors.add_argument("--sectors", metavar="NAME:SIDE,...",
+                         help="the sectors people pick when they join, 2-12, in order, e.g. "
+                              "'Faith:community,Police:law_enforcement,City hall:other' (side: law_enforcement, "
+                              "community or other; each name is used for every language)")
+    sectors.add_argument("--sector-preset", choices=("groups", "spcp"),
+                         help="groups (the default: law enforcement, community member, community organisation, "
+                              "government or other) or spcp (Faith, Youth, New Americans, Law enforcement, Social "
+                              "services, Business, Civil rights), named in English, Spanish and Persian")
     p_create.add_argument("--date")
     p_create.add_argument("--place")
     p_create.add_argument("--base-url", help=BASE_URL_HELP)
@@ -276,20 +285,26 @@ def _links(base: str, created: dict) -> dict:
         "languages": created["languages"],
         "vote_budget": created["vote_budget"],
         "live_tallies": created.get("live_tallies", False),
+        "sectors": created["sectors"],
     }
 
 
 def create_workshop(args) -> int:
     from . import create_app
     from .domain.errors import CommandError
+    from .domain.sectors import parse_spec
+    from .domain.workshops import check_languages
     from .domain.workshops import create_workshop as create
 
     app = create_app()
     base = _base_url(args, app)
     try:
+        languages = args.languages.split(",")
+        sectors = parse_spec(args.sectors, check_languages(languages)) if args.sectors is not None else None
         created = create(app.extensions["common_ground_db"], title=args.title, rooms=args.rooms,
-                         vote_budget=args.vote_budget, languages=args.languages.split(","),
-                         date=args.date, place=args.place, live_tallies=args.live_tallies)
+                         vote_budget=args.vote_budget, languages=languages,
+                         date=args.date, place=args.place, live_tallies=args.live_tallies,
+                         sectors=sectors, sector_preset=args.sector_preset)
     except CommandError as err:
         return _refuse(err, args.json)
     out = _links(base, created)
@@ -304,6 +319,8 @@ def create_workshop(args) -> int:
     for room, url in zip(out["rooms"], out["facilitator_urls"], strict=True):
         print(f"  Facilitator, {room['name']}: {url}")
     print(f"  Progress (read-only, after the day): {out['progress_url']}")
+    first = created["languages"][0]
+    print("  Sectors:          " + ", ".join(f"{x['names'][first]} ({x['side']})" for x in out["sectors"]))
     print("Keep the organiser and facilitator links private: each one is a key.")
     return 0
 

@@ -7,9 +7,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 
 from server import cli, config, migrate
 from server.extensions import socketio
+from server.models import Workshop
 
 from .conftest import make_app
 
@@ -94,6 +96,54 @@ def test_workshop_create_refusals_exit_2_with_an_error(sqlite_env, capsys, args,
     assert cli.main(argv[:-1]) == 2
     captured = capsys.readouterr()
     assert captured.out == "" and "invalid" in captured.err
+
+
+def test_workshop_create_names_its_sectors(sqlite_env, capsys):
+    code, out = run(capsys, "workshop", "create", "--title", "SPCP", "--rooms", "2", "--languages", "en,es",
+                    "--sectors", "Faith:community, Police:law_enforcement,Ayuntamiento:OTHER", "--json")
+    assert code == 0
+    made = json.loads(out)
+    assert made["sectors"] == [
+        {"key": "faith", "names": {"en": "Faith", "es": "Faith"}, "side": "community"},
+        {"key": "police", "names": {"en": "Police", "es": "Police"}, "side": "law_enforcement"},
+        {"key": "ayuntamiento", "names": {"en": "Ayuntamiento", "es": "Ayuntamiento"}, "side": "other"}]
+    app = make_app(sqlite_env)
+    try:
+        info = app.test_client().get(f"/api/workshops/{made['join_code']}").get_json()
+        assert info["sectors"] == made["sectors"] and info["groups"] == ["faith", "police", "ayuntamiento"]
+    finally:
+        app.extensions["common_ground_db"].dispose()
+    code, out = run(capsys, "workshop", "create", "--title", "SPCP", "--rooms", "1", "--sector-preset", "spcp",
+                    "--json")
+    assert code == 0 and [s["names"]["es"] for s in json.loads(out)["sectors"]][:2] == ["Comunidades de fe",
+                                                                                       "Jóvenes"]
+    code, out = run(capsys, "workshop", "create", "--title", "Default", "--rooms", "1")
+    assert code == 0 and "Sectors:          Law enforcement (law_enforcement), Community member (community)" in out
+
+
+@pytest.mark.parametrize("spec, code", [
+    ("Faith:community", "invalid"),
+    ("Faith,Police:law_enforcement", "invalid"),
+    ("Faith:community,Police:police", "invalid"),
+    ("Faith:community,Youth:community", "invalid"),
+    ("Faith:community,faith:law_enforcement", "invalid"),
+])
+def test_workshop_create_refuses_bad_sectors(sqlite_env, capsys, spec, code):
+    status, out = run(capsys, "workshop", "create", "--title", "T", "--rooms", "1", "--sectors", spec, "--json")
+    assert status == 2 and json.loads(out)["error"]["code"] == code
+    app = make_app(sqlite_env)
+    try:
+        with app.extensions["common_ground_db"].reading() as s:
+            assert s.scalar(select(func.count()).select_from(Workshop)) == 0
+    finally:
+        app.extensions["common_ground_db"].dispose()
+
+
+def test_workshop_create_takes_sectors_or_a_preset(sqlite_env, capsys):
+    with pytest.raises(SystemExit) as done:
+        cli.main(["workshop", "create", "--title", "T", "--rooms", "1", "--sector-preset", "spcp",
+                  "--sectors", "A:community,B:law_enforcement"])
+    assert done.value.code == 2 and "not allowed with" in capsys.readouterr().err
 
 
 def test_db_upgrade_prints_the_revision(sqlite_env, capsys):

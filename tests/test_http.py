@@ -9,7 +9,7 @@ import pytest
 import segno
 from sqlalchemy import create_engine, select
 
-from server.domain import rules
+from server.domain import rules, sectors
 from server.models import Participant
 
 WEB = Path(__file__).resolve().parent.parent / "web"
@@ -54,6 +54,8 @@ def test_workshop_info_by_join_code(day):
         assert resp.status_code == 200, spelled
         body = resp.get_json()
         expires = body.pop("expires_at")  # TOKEN_TTL_DAYS after creation (docs/security.md, "Data protection")
+        # The workshop's sectors, with their names and sides (the `groups` preset by default; tests/test_sectors.py).
+        assert body.pop("sectors") == sectors.preset("groups", ["en", "es", "fa"])
         assert body == {"ok": True, "workshop_id": day.workshop_id, "title": "Trust workshop",
                         "languages": ["en", "es", "fa"], "date": None, "place": None,
                         "groups": list(rules.GROUPS), "retention_days": day.app.config["TOKEN_TTL_DAYS"],

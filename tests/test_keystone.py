@@ -47,7 +47,7 @@ from pathlib import Path
 
 import pytest
 
-from server.domain import REGISTRY, reducer
+from server.domain import REGISTRY, reducer, rules
 from tests.conftest import Client
 
 FIXTURES = Path(__file__).parent / "fixtures" / "events"
@@ -385,6 +385,43 @@ def test_participants_join(ks):
                      ROOM_A | {"display"})
     assert joined["room_id"] == ks.room_a
     assert ks.state["peer"]["participants"][str(joined["participant_id"])]["name"] == "Det. Okafor"
+    ks.finish()
+
+
+def sector_list(ks, **changes) -> list[dict]:
+    """The workshop's sectors as `sectors_set` takes them, with `changes` (key -> new fields, or None to drop)."""
+    out = []
+    for sector in ks.fresh("organiser")["sectors"]:
+        change = changes.get(sector["key"], {})
+        if change is not None:
+            out.append({**sector, **change})
+    return out
+
+
+@covers("sectors_changed", "participant_joined", commands=("sectors_set",))
+def test_sectors(ks):
+    ks.begin("sectors")
+    youth = {"names": {"en": "Youth", "es": "Jóvenes", "fa": "جوانان"}, "side": "community"}
+    renamed = {"names": {"en": "Police", "es": "Policía", "fa": "پلیس"}}
+    ks.step("rename one, add one", lambda: ks.org.ok("sectors_set", sectors=[
+        *sector_list(ks, law_enforcement=renamed), youth]), EVERYONE)
+    assert [x["key"] for x in ks.state["peer"]["sectors"]] == [*rules.GROUPS, "youth"]
+    assert ks.state["display"]["sectors"][0]["names"]["es"] == "Policía"
+    ks.step("a sector people joined with cannot go", lambda: ks.org.refused(
+        "sectors_set", "sector_in_use", sectors=sector_list(ks, community_org=None)))
+    ks.step("nor change side", lambda: ks.org.refused(
+        "sectors_set", "sector_in_use", sectors=sector_list(ks, community_member={"side": "other"})))
+    ks.step("an unused one may change side", lambda: ks.org.ok(
+        "sectors_set", sectors=sector_list(ks, government_other={"side": "community"})), EVERYONE)
+    ks.step("and go", lambda: ks.org.ok("sectors_set", sectors=sector_list(ks, government_other=None)), EVERYONE)
+    ks.step("the same list again", lambda: ks.org.refused("sectors_set", "no_change", sectors=sector_list(ks)))
+    # Room A has 2 on the community side, room B 1: the young person sits in room B.
+    joined = ks.step("someone joins the new sector", lambda: ks.day.join(group="youth", connect=False),
+                     ROOM_B | {"display"})
+    assert joined["room_id"] == ks.room_b
+    assert ks.state["other_room"]["participants"][str(joined["participant_id"])]["group"] == "youth"
+    resp = ks.step("a sector that was removed is not one to join", lambda: ks.day.join_http(group="government_other"))
+    assert resp.status_code == 400 and resp.get_json()["error"]["details"]["sectors"] == [*rules.GROUPS[:3], "youth"]
     ks.finish()
 
 
@@ -963,7 +1000,7 @@ EVERY_COMMAND = (
     "post_restore", "barrier_merge", "merge_undo", "merge_object", "merge_objection_dismiss", "vote_cast",
     "vote_withdraw", "solution_post", "solution_withdraw", "report_push", "report_withdraw", "council_volunteer",
     "council_role_set", "council_link_issue", "council_link_revoke", "plan_entry_create", "plan_entry_update",
-    "plan_note_add", "facilitator_invite_renew", "facilitator_revoke",
+    "plan_note_add", "facilitator_invite_renew", "facilitator_revoke", "sectors_set",
 )
 ROOMS_AB = ROOM_A | ROOM_B
 
@@ -982,6 +1019,9 @@ def test_full_day(ks):
     ks.begin("full_day")
     fac, org = ks.fac, ks.org
     ks.step("rename the workshop", lambda: org.ok("workshop_update", title="Eastside trust day"), EVERYONE)
+    ks.step("add a sector", lambda: org.ok("sectors_set", sectors=[
+        *sector_list(ks), {"names": {"en": "Faith", "es": "Comunidades de fe", "fa": "جوامع دینی"},
+                           "side": "community"}]), EVERYONE)
     joined = ks.step("Ray joins: room B has fewer people", lambda: ks.day.join(
         name="Ray Ortiz", group="government_other", anonymous=False), ROOM_B | {"display"})
     assert joined.room_id == ks.room_b

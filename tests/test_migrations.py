@@ -94,3 +94,48 @@ def test_0004_gives_a_taken_over_link_its_role_back(empty_url):
             assert s.query(Participant).count() == 3
     finally:
         db.dispose()
+
+
+def test_0007_gives_every_workshop_the_four_groups_as_its_sectors(empty_url):
+    """A workshop from before sectors gets the `groups` preset, keyed by the groups its people joined with:
+    nobody's row changes, joining, seating and the council go on as before."""
+    from sqlalchemy import insert, select
+
+    from server.domain import sectors
+    from server.domain.workshops import join, public_info
+    from server.models import Participant, Room, Sector, Workshop
+    from server.models.base import utcnow
+
+    db = Database(empty_url)
+    try:
+        upgrade(db, "0006")
+        with db.engine.begin() as conn:  # the tables as they were at 0006 (sectors is not one of them)
+            for ws_id, code, langs in (("a" * 16, "AAAAAA", ["en", "es", "fa"]), ("b" * 16, "BBBBBB", ["fa", "fr"])):
+                conn.execute(insert(Workshop.__table__).values(
+                    id=ws_id, title="Before", languages=langs, display_language=langs[0], join_code=code,
+                    vote_budget=3, live_tallies=False, phase="breakouts", paused=False,
+                    organiser_token_hash=f"o{ws_id}", display_token_hash=f"d{ws_id}", seq=0, created_at=utcnow()))
+                conn.execute(insert(Room.__table__).values(workshop_id=ws_id, number=1, name="Room 1",
+                                                           phase="lobby", revealed=False))
+            room = conn.execute(select(Room.__table__.c.id).where(Room.__table__.c.workshop_id == "a" * 16)).scalar()
+            conn.execute(insert(Participant.__table__).values(
+                workshop_id="a" * 16, room_id=room, group="community_org", language="en", anonymous=True,
+                token_hash="t" * 64, joined_at=utcnow()))
+        upgrade(db)
+        assert current(db) == HEAD
+        with db.reading() as s:
+            rows = s.scalars(select(Sector).order_by(Sector.workshop_id, Sector.position)).all()
+            assert [(r.workshop_id[0], r.position, r.key, r.side) for r in rows] == [
+                (w, i, key, side) for w in "ab" for i, (key, side) in enumerate(
+                    [("law_enforcement", "law_enforcement"), ("community_member", "community"),
+                     ("community_org", "community"), ("government_other", "other")])]
+            assert s.scalar(select(Participant.group)) == "community_org"
+        assert public_info(db, "AAAAAA")["sectors"] == sectors.preset("groups", ["en", "es", "fa"])
+        # No French name in the preset: the English one, until the organiser renames it.
+        assert public_info(db, "BBBBBB")["sectors"] == sectors.preset("groups", ["fa", "fr"])
+        assert public_info(db, "BBBBBB")["sectors"][0]["names"] == {"fa": "نیروی انتظامی و پلیس",
+                                                                    "fr": "Law enforcement"}
+        joined, _ = join(db, {"code": "AAAAAA", "group": "government_other", "language": "en"})
+        assert joined["workshop_id"] == "a" * 16
+    finally:
+        db.dispose()

@@ -4,12 +4,15 @@ Pure functions over plain data (no database, no Flask): the report builder
 (server/reports/model.py) feeds them participants, items and votes. The
 method, and why, is in docs/agreement.md. In short:
 
+* a group is a sector of the workshop (server/domain/sectors.py); the caller
+  passes the sectors and their sides as a `Layout` (`layout()`), and without
+  one the four groups of the `groups` preset are used;
 * support of a group for an item = share of that group's participants in
   the item's scope (its room; the whole workshop for plenary items) who gave
   it a dot;
-* agreement = min(police support, community support), where police is
-  ``law_enforcement`` and community is every other group (community members,
-  community organisations, government/other);
+* agreement = min(police support, community support), where police is the
+  sectors on the ``law_enforcement`` side and community is every other
+  sector (community members, community organisations, government/other);
   items are ranked by agreement, then by raw tally;
 * a cell (a group, or a side) with fewer than K people in the scope is never
   shown, and a cell is also held back when showing it would let someone work
@@ -30,19 +33,44 @@ DEFAULT_MIN_GROUP_SIZE = 3
 # Below 2 a "split" is one person's ballot; the setting cannot go lower.
 FLOOR_MIN_GROUP_SIZE = 2
 
-GROUPS: tuple[str, ...] = rules.GROUPS
-# Community is everyone who is not police: a lone government/other attendee
-# then pools with the community side instead of hiding it by subtraction
-# (police + community = the public room total).
-COMMUNITY_SIDE: tuple[str, ...] = tuple(g for g in rules.GROUPS if g not in rules.POLICE_GROUPS)
-SIDES: dict[str, tuple[str, ...]] = {"police": rules.POLICE_GROUPS, "community": COMMUNITY_SIDE}
-# The order cells are considered for publication: the two sides the ranking
-# needs first, then the single groups.
-CANDIDATES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("side:police", rules.POLICE_GROUPS),
-    ("side:community", COMMUNITY_SIDE),
-    *((f"group:{g}", (g,)) for g in GROUPS),
-)
+
+@dataclass(frozen=True)
+class Layout:
+    """The groups (sector keys, in order) and the two sides of agreement."""
+
+    groups: tuple[str, ...]
+    police: tuple[str, ...]
+
+    @property
+    def sides(self) -> dict[str, tuple[str, ...]]:
+        # Community is everyone who is not police: a lone government/other attendee then pools
+        # with the community side instead of hiding it by subtraction (police + community =
+        # the public room total).
+        return {"police": self.police, "community": tuple(g for g in self.groups if g not in self.police)}
+
+    @property
+    def candidates(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """The order cells are considered for publication: the two sides the ranking needs first,
+        then the single groups."""
+        sides = self.sides
+        return (("side:police", sides["police"]), ("side:community", sides["community"]),
+                *((f"group:{g}", (g,)) for g in self.groups))
+
+
+def layout(sides: Mapping[str, str]) -> Layout:
+    """A workshop's layout from its sectors: key -> side (law_enforcement | community | other), in order."""
+    unknown = sorted(set(sides.values()) - set(rules.SECTOR_SIDES))
+    if unknown:
+        raise ValueError(f"unknown side {unknown[0]!r}")
+    return Layout(groups=tuple(sides), police=tuple(k for k, side in sides.items() if side == "law_enforcement"))
+
+
+# The `groups` preset: the four groups every workshop had before sectors.
+DEFAULT_LAYOUT = Layout(groups=rules.GROUPS, police=rules.POLICE_GROUPS)
+GROUPS: tuple[str, ...] = DEFAULT_LAYOUT.groups
+COMMUNITY_SIDE: tuple[str, ...] = DEFAULT_LAYOUT.sides["community"]
+SIDES: dict[str, tuple[str, ...]] = DEFAULT_LAYOUT.sides
+CANDIDATES: tuple[tuple[str, tuple[str, ...]], ...] = DEFAULT_LAYOUT.candidates
 
 SHOWN, SUPPRESSED, ABSENT = "shown", "suppressed", "absent"
 
@@ -55,31 +83,28 @@ def check_min_group_size(k: int) -> int:
 
 # -- which cells may be shown -----------------------------------------------------
 
-def _rank(vectors: list[tuple[int, ...]]) -> int:
-    """Rank of 0/1 vectors over the rationals (at most 4 columns: tiny)."""
-    rows = [[Fraction(x) for x in v] for v in vectors]
-    rank, cols = 0, len(rows[0]) if rows else 0
-    for c in range(cols):
-        pivot = next((r for r in range(rank, len(rows)) if rows[r][c] != 0), None)
-        if pivot is None:
-            continue
-        rows[rank], rows[pivot] = rows[pivot], rows[rank]
-        for r in range(len(rows)):
-            if r != rank and rows[r][c] != 0:
-                f = rows[r][c] / rows[rank][c]
-                rows[r] = [a - f * b for a, b in zip(rows[r], rows[rank], strict=True)]
-        rank += 1
-    return rank
-
-
-def _vector(groups: Iterable[str]) -> tuple[int, ...]:
+def _vector(groups: Iterable[str], order: tuple[str, ...]) -> tuple[int, ...]:
     s = set(groups)
-    return tuple(1 if g in s else 0 for g in GROUPS)
+    return tuple(1 if g in s else 0 for g in order)
 
 
-def _determined(known: list[tuple[int, ...]], subset: tuple[str, ...]) -> bool:
-    """Is the vote count of `subset` a linear combination of the known counts?"""
-    return _rank(known + [_vector(subset)]) == _rank(known)
+# Linear algebra over the rationals on 0/1 vectors, one column per group (at most 12: small).
+# `basis` is a list of (pivot column, row with 1 at its pivot); each row is 0 at the pivots of the
+# rows before it, so reducing a vector row by row leaves 0 at every pivot: the residual is 0
+# exactly when the vector is a linear combination of the basis (its count can be worked out).
+
+def _reduce(basis: list[tuple[int, list[Fraction]]], v) -> list[Fraction]:
+    out = [Fraction(x) for x in v]
+    for pivot, row in basis:
+        f = out[pivot]
+        if f:
+            out = [a - f * b for a, b in zip(out, row, strict=True)]
+    return out
+
+
+def _row(residual: list[Fraction]) -> tuple[int, list[Fraction]]:
+    pivot = next(i for i, x in enumerate(residual) if x)
+    return pivot, [x / residual[pivot] for x in residual]
 
 
 @dataclass(frozen=True)
@@ -89,12 +114,13 @@ class Plan:
     sizes: Mapping[str, int]
     k: int
     status: Mapping[str, str]  # cell name ("side:police", "group:community_org") -> shown|suppressed|absent
+    layout: Layout = DEFAULT_LAYOUT
 
     def shown(self, cell: str) -> bool:
         return self.status[cell] == SHOWN
 
 
-def plan(sizes: Mapping[str, int], k: int = DEFAULT_MIN_GROUP_SIZE) -> Plan:
+def plan(sizes: Mapping[str, int], k: int = DEFAULT_MIN_GROUP_SIZE, layout: Layout = DEFAULT_LAYOUT) -> Plan:
     """Decide which group and side splits of a scope may be shown.
 
     The room's total tally is public anyway. Starting from it (and from the
@@ -104,12 +130,20 @@ def plan(sizes: Mapping[str, int], k: int = DEFAULT_MIN_GROUP_SIZE) -> Plan:
     subtracting shown numbers still has 0 or at least K people.
     """
     check_min_group_size(k)
-    sizes = {g: int(sizes.get(g, 0)) for g in GROUPS}
-    present = tuple(g for g in GROUPS if sizes[g] > 0)
-    known = [_vector(present)] + [_vector((g,)) for g in GROUPS if sizes[g] == 0]
-    subsets = [c for r in range(1, len(present) + 1) for c in combinations(present, r)]
+    order = layout.groups
+    sizes = {g: int(sizes.get(g, 0)) for g in order}
+    present = tuple(g for g in order if sizes[g] > 0)
+    basis: list[tuple[int, list[Fraction]]] = []
+    for v in [_vector(present, order)] + [_vector((g,), order) for g in order if sizes[g] == 0]:
+        residual = _reduce(basis, v)
+        if any(residual):
+            basis.append(_row(residual))
+    # The combinations that must not become known: more than nobody, fewer than K people. Every
+    # present group has someone, so such a combination has fewer than K groups.
+    small = [_vector(sub, order) for r in range(1, min(len(present), k - 1) + 1)
+             for sub in combinations(present, r) if sum(sizes[g] for g in sub) < k]
     status: dict[str, str] = {}
-    for name, groups in CANDIDATES:
+    for name, groups in layout.candidates:
         pop = sum(sizes[g] for g in groups)
         if pop == 0:
             status[name] = ABSENT
@@ -117,15 +151,25 @@ def plan(sizes: Mapping[str, int], k: int = DEFAULT_MIN_GROUP_SIZE) -> Plan:
         if pop < k:
             status[name] = SUPPRESSED
             continue
-        trial = known + [_vector(groups)]
-        leaks = any(0 < sum(sizes[g] for g in sub) < k and _determined(trial, sub) and not _determined(known, sub)
-                    for sub in subsets)
+        new = _reduce(basis, _vector(groups, order))
+        if not any(new):  # known already: showing it tells nothing new
+            status[name] = SHOWN
+            continue
+        pivot, row = _row(new)
+        # A small combination not known yet becomes known once this cell is shown exactly when
+        # what is left of it, after the known counts, is a multiple of what this cell adds.
+        leaks = False
+        for v in small:
+            rest = _reduce(basis, v)
+            if any(rest) and not any(a - rest[pivot] * b for a, b in zip(rest, row, strict=True)):
+                leaks = True
+                break
         if leaks:
             status[name] = SUPPRESSED
         else:
             status[name] = SHOWN
-            known = trial
-    return Plan(sizes=sizes, k=k, status=status)
+            basis.append((pivot, row))
+    return Plan(sizes=sizes, k=k, status=status, layout=layout)
 
 
 # -- one item -------------------------------------------------------------------------
@@ -156,7 +200,7 @@ class Support:
 def support(p: Plan, counts: Mapping[str, int], kind: str = "barrier", item_id: int = 0,
             scope: int | None = None) -> Support:
     """The shown splits of one item, given its votes per group."""
-    counts = {g: int(counts.get(g, 0)) for g in GROUPS}
+    counts = {g: int(counts.get(g, 0)) for g in p.layout.groups}
 
     def cell(name: str, groups: tuple[str, ...]) -> Cell:
         size = sum(p.sizes[g] for g in groups)
@@ -166,8 +210,8 @@ def support(p: Plan, counts: Mapping[str, int], kind: str = "barrier", item_id: 
         votes = sum(counts[g] for g in groups)
         return Cell(size, votes, votes / size, status)
 
-    groups = {g: cell(f"group:{g}", (g,)) for g in GROUPS}
-    sides = {s: cell(f"side:{s}", gs) for s, gs in SIDES.items()}
+    groups = {g: cell(f"group:{g}", (g,)) for g in p.layout.groups}
+    sides = {s: cell(f"side:{s}", gs) for s, gs in p.layout.sides.items()}
     police, community = sides["police"].share, sides["community"].share
     agreement = min(police, community) if police is not None and community is not None else None
     return Support(kind=kind, id=item_id, scope=scope, total=sum(counts.values()), groups=groups, sides=sides,
@@ -205,8 +249,8 @@ class Agreement:
         return sorted(chosen, key=lambda s: (s.agreement is None, -(s.agreement or 0.0), -s.total, s.kind, s.id))
 
 
-def populations(people: Iterable[Person], items: Iterable[Item],
-                votes: Iterable[tuple[int, str, int]]) -> dict[int | None, dict[str, set[int]]]:
+def populations(people: Iterable[Person], items: Iterable[Item], votes: Iterable[tuple[int, str, int]],
+                layout: Layout = DEFAULT_LAYOUT) -> dict[int | None, dict[str, set[int]]]:
     """Who counts in each scope: its current members, plus anyone who voted on one of its items
     (someone moved or removed after voting still counts where they voted)."""
     people = {p.id: p for p in people}
@@ -216,7 +260,7 @@ def populations(people: Iterable[Person], items: Iterable[Item],
     def add(scope, pid):
         p = people.get(pid)
         if p is not None:
-            out.setdefault(scope, {g: set() for g in GROUPS})[p.group].add(pid)
+            out.setdefault(scope, {g: set() for g in layout.groups})[p.group].add(pid)
 
     for p in people.values():
         if not p.removed:
@@ -230,14 +274,14 @@ def populations(people: Iterable[Person], items: Iterable[Item],
 
 
 def compute(people: Iterable[Person], items: Iterable[Item], votes: Iterable[tuple[int, str, int]],
-            k: int = DEFAULT_MIN_GROUP_SIZE) -> Agreement:
+            k: int = DEFAULT_MIN_GROUP_SIZE, layout: Layout = DEFAULT_LAYOUT) -> Agreement:
     """Support per group and side for every item, with the suppression rule applied."""
     people, items, votes = list(people), list(items), list(votes)
     group_of = {p.id: p.group for p in people}
-    members = populations(people, items, votes)
+    members = populations(people, items, votes, layout)
     sizes = {scope: {g: len(ids) for g, ids in by_group.items()} for scope, by_group in members.items()}
-    empty = {g: 0 for g in GROUPS}
-    plans = {scope: plan(s, k) for scope, s in sizes.items()}
+    empty = {g: 0 for g in layout.groups}
+    plans = {scope: plan(s, k, layout) for scope, s in sizes.items()}
     result = Agreement(k=k, sizes=sizes, plans=plans)
     tallies: dict[tuple[str, int], dict[str, int]] = {}
     for pid, kind, target in votes:
@@ -245,7 +289,7 @@ def compute(people: Iterable[Person], items: Iterable[Item], votes: Iterable[tup
             t = tallies.setdefault((kind, target), dict(empty))
             t[group_of[pid]] += 1
     for item in items:
-        p = plans.get(item.scope) or plan(empty, k)
+        p = plans.get(item.scope) or plan(empty, k, layout)
         result.items[(item.kind, item.id)] = support(p, tallies.get((item.kind, item.id), empty), item.kind,
                                                      item.id, item.scope)
     return result

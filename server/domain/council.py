@@ -31,19 +31,18 @@ from ..models import (
 from . import audiences as aud
 from . import auth, common, rules
 from . import projection as pj
+from . import sectors as sc
 from .commands import Context
 from .errors import CommandError
 from .notes import notes_by_entry
 from .registry import Payload, command, text_field
 
 
-def is_police(group: str) -> bool:
-    return group in rules.POLICE_GROUPS
-
-
-def side_ok(seat: str, group: str) -> bool:
-    """A law-enforcement seat needs a law-enforcement member; a community seat a non-police member."""
-    return is_police(group) if seat.endswith("law_enforcement") else not is_police(group)
+def side_ok(seat: str, side: str | None) -> bool:
+    """A law-enforcement seat needs a member whose sector is on the law-enforcement side; a community
+    seat a member whose sector is not (community or other, as agreement counts them)."""
+    police = side == "law_enforcement"
+    return police if seat.endswith("law_enforcement") else not police
 
 
 # Who may hold each side's seat: co-chairs among the members, co-leads on an action.
@@ -55,9 +54,9 @@ WRONG_SIDE = {
 }
 
 
-def check_side(seat: str, p: Participant, key: str) -> None:
-    """Refuse (`wrong_group`) a person whose stakeholder group is not on this seat's side."""
-    if not side_ok(seat, p.group):
+def check_side(ctx: Context, seat: str, p: Participant, key: str) -> None:
+    """Refuse (`wrong_group`) a person whose sector is not on this seat's side."""
+    if not side_ok(seat, sc.side_of(ctx.session, ctx.workshop.id, p.group)):
         raise CommandError("wrong_group", WRONG_SIDE[seat], group=p.group, **{key: seat})
 
 
@@ -67,7 +66,7 @@ def council_role(session: Session, participant_id: int) -> str | None:
 
 def check_co_chair(ctx: Context, p: Participant, role: str) -> None:
     """One co-chair per side, and the side must match the person's stakeholder group."""
-    check_side(role, p, "role")
+    check_side(ctx, role, p, "role")
     holder = ctx.session.scalar(select(CouncilVolunteer.participant_id).where(
         CouncilVolunteer.workshop_id == ctx.workshop.id, CouncilVolunteer.role == role,
         CouncilVolunteer.participant_id != p.id))
@@ -86,7 +85,7 @@ def check_co_lead(ctx: Context, field: str, value: str) -> str:
     p = common.get_participant(ctx, pid)
     if p.removed_at is not None or not council_role(ctx.session, pid):
         raise CommandError("not_member", "Only a council member can co-lead an action.", participant_id=pid)
-    check_side(field, p, "field")
+    check_side(ctx, field, p, "field")
     return str(pid)
 
 

@@ -105,6 +105,10 @@ def _workshop_updated(s: dict, d: dict) -> None:
     s["workshop"].update(d["workshop"])
 
 
+def _sectors_changed(s: dict, d: dict) -> None:
+    s["sectors"] = d["sectors"]
+
+
 def _room_updated(s: dict, d: dict) -> None:
     s["rooms"][str(d["room"]["id"])] = d["room"]
 
@@ -370,6 +374,7 @@ def _council_role_set(s: dict, d: dict) -> None:
 # Every event type (docs/protocol.md §5) and what it does to a state: web/js/state.js has the same.
 _HANDLERS = {
     "workshop_updated": _workshop_updated,
+    "sectors_changed": _sectors_changed,
     "room_updated": _room_updated,
     "participant_joined": _participant_joined,
     "participant_moved": _participant_moved,

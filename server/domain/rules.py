@@ -1,12 +1,22 @@
-"""The day's vocabulary: phases, groups, limits. Shared by every layer."""
+"""The day's vocabulary: phases, sectors, limits. Shared by every layer."""
 from __future__ import annotations
 
 ROOM_PHASES = ("lobby", "brainstorm", "reveal", "vote", "solutions", "report_out")
 WORKSHOP_PHASES = ("breakouts", "plenary", "action_plan", "closed")
+# The sector keys of the `groups` preset, every workshop's sectors before sectors were named by
+# the organiser (server/domain/sectors.py); the reports still use these keys.
 GROUPS = ("law_enforcement", "community_member", "community_org", "government_other")
 # Groups counted on the police side and on the community side when rooms are balanced.
 POLICE_GROUPS = ("law_enforcement",)
 COMMUNITY_GROUPS = ("community_member", "community_org")
+# A sector's side: the seating balances the three; agreement splits police (law_enforcement)
+# from the community (every other sector), docs/agreement.md.
+SECTOR_SIDES = ("law_enforcement", "community", "other")
+SECTOR_PRESETS = ("groups", "spcp")
+MIN_SECTORS = 2
+MAX_SECTORS = 12
+MAX_SECTOR_KEY_CHARS = 30
+MAX_SECTOR_NAME_CHARS = 60
 
 DEFAULT_LANGUAGES = ("en", "es", "fa")
 KNOWN_LANGUAGES = ("en", "es", "fa", "ar", "fr", "zh", "vi", "ko", "ru", "so", "ht", "pt", "tl", "ur")

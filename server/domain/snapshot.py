@@ -31,6 +31,7 @@ from .auth import Principal
 from .expiry import privacy_view
 from .notes import notes_by_entry
 from .objections import objection_views
+from .sectors import sector_views
 from .stats import room_stats
 
 # Built once (every reconnecting phone reads a snapshot; building a statement costs about as
@@ -128,6 +129,7 @@ def _shared_part(rows: _Rows) -> dict:
         "seq": ws.seq,
         "me": me_view(viewer, rows.people.get(viewer.id) if viewer.role == "participant" else None),
         "workshop": pj.workshop_view(ws),
+        "sectors": sector_views(rows.session, ws.id),  # every role: the names the people's groups show under
         "rooms": {str(r.id): pj.room_view(r) for r in rows.rooms},
         "participants": _participants(rows),
         "barriers": barriers,

@@ -5,15 +5,16 @@ import secrets
 from datetime import timedelta
 from typing import Literal
 
-from pydantic import Field, ValidationError
-from sqlalchemy import case, func, select
+from pydantic import Field, TypeAdapter, ValidationError
+from sqlalchemy import case, delete, func, select
 from sqlalchemy.orm import Session
 
 from ..db import Database
-from ..models import Barrier, Event, FacilitatorInvite, Participant, Room, Workshop, utcnow
+from ..models import Barrier, Event, FacilitatorInvite, Participant, Room, Sector, Workshop, utcnow
 from . import audiences as aud
 from . import auth, rules, tallies
 from . import projection as pj
+from . import sectors as sc
 from .board import return_room_dots
 from .commands import Context, Outcome, lock_workshop
 from .common import barrier_payload, get_room
@@ -22,7 +23,44 @@ from .expiry import check_not_expired, expires_at, refuse_if_purged, ttl_days
 from .registry import Payload, clean_text, command, text_field, validation_message
 from .snapshot import help_view, snapshot
 
-Group = Literal["law_enforcement", "community_member", "community_org", "government_other"]
+Side = Literal[rules.SECTOR_SIDES]  # type: ignore[valid-type]
+
+
+class SectorIn(Payload):
+    """One sector as the organiser gives it: names in every language of the workshop, a side, and the key
+    of the sector it keeps (absent: a new sector, whose key is made from its name)."""
+    key: str | None = Field(default=None, pattern=sc.KEY_PATTERN)
+    names: dict[str, text_field(rules.MAX_SECTOR_NAME_CHARS)]
+    side: Side
+
+
+_SECTOR_LIST = TypeAdapter(list[SectorIn])
+
+
+def clean_sectors(raw: list) -> list[dict]:
+    """Sectors from outside the command path (workshop creation, the CLI), validated as `sectors_set`'s."""
+    try:
+        return [s.model_dump() for s in _SECTOR_LIST.validate_python(raw, strict=True)]
+    except ValidationError as err:
+        raise CommandError("invalid", "; ".join(f"sectors.{part}" for part in validation_message(err).split("; "))) \
+            from None
+
+
+def store_sectors(session: Session, workshop_id: str, wanted: list[dict]) -> None:
+    """Make the workshop's sector rows what `wanted` ([{key, names, side}], checked) says, in its order."""
+    rows = {s.key: s for s in session.scalars(select(Sector).where(Sector.workshop_id == workshop_id))}
+    keep = {w["key"] for w in wanted}
+    gone = [s.id for key, s in rows.items() if key not in keep]
+    if gone:
+        session.execute(delete(Sector).where(Sector.id.in_(gone)))
+    for position, w in enumerate(wanted):
+        row = rows.get(w["key"])
+        if row is None:
+            session.add(Sector(workshop_id=workshop_id, position=position, key=w["key"], names=dict(w["names"]),
+                               side=w["side"]))
+        else:
+            row.position, row.names, row.side = position, dict(w["names"]), w["side"]
+    session.flush()
 
 
 def new_join_code(session: Session) -> str:
@@ -53,8 +91,12 @@ def check_languages(languages: list[str]) -> list[str]:
 
 def create_workshop(db: Database, *, title: str, rooms: int, vote_budget: int = 3,
                     languages: list[str] | None = None, date: str | None = None,
-                    place: str | None = None, live_tallies: bool = False) -> dict:
-    """Create a workshop with its rooms and one facilitator link per room. Returns the secrets once."""
+                    place: str | None = None, live_tallies: bool = False,
+                    sectors: list[dict] | None = None, sector_preset: str | None = None) -> dict:
+    """Create a workshop with its rooms, its sectors and one facilitator link per room. Returns the secrets once.
+
+    The sectors are `sectors` ([{names: {lang: text}, side, key?}], as `sectors_set` takes them), or
+    the preset `sector_preset` (default: `groups`, the four groups of before)."""
     title = clean_text(title or "")
     if not title or len(title) > rules.MAX_TITLE_CHARS:
         raise CommandError("invalid", f"title: must be 1-{rules.MAX_TITLE_CHARS} characters")
@@ -63,6 +105,12 @@ def create_workshop(db: Database, *, title: str, rooms: int, vote_budget: int = 
     if not (1 <= vote_budget <= rules.MAX_VOTE_BUDGET):
         raise CommandError("invalid", f"vote_budget: must be between 1 and {rules.MAX_VOTE_BUDGET}")
     langs = check_languages(list(languages or rules.DEFAULT_LANGUAGES))
+    if sectors is not None and sector_preset is not None:
+        raise CommandError("invalid", "sectors: give the sectors or a preset, not both")
+    if sectors is not None:
+        chosen = sc.check(clean_sectors(sectors), langs)
+    else:
+        chosen = sc.check(sc.preset(sector_preset or sc.DEFAULT_PRESET, langs), langs)
     organiser_token, display_token = auth.new_token(), auth.new_token()
     with db.transaction() as s:
         ws = Workshop(id=secrets.token_hex(8), title=title, date=date, place=place, languages=langs,
@@ -72,6 +120,7 @@ def create_workshop(db: Database, *, title: str, rooms: int, vote_budget: int = 
                       display_token_hash=auth.token_hash(display_token), progress_token=auth.new_token())
         s.add(ws)
         s.flush()
+        store_sectors(s, ws.id, chosen)
         facilitators = []
         for n in range(1, rooms + 1):
             room = Room(workshop_id=ws.id, number=n, name=f"Room {n}")
@@ -83,11 +132,11 @@ def create_workshop(db: Database, *, title: str, rooms: int, vote_budget: int = 
     return {"workshop_id": ws.id, "title": ws.title, "join_code": ws.join_code,
             "organiser_token": organiser_token, "display_token": display_token,
             "progress_token": ws.progress_token, "facilitators": facilitators, "languages": langs,
-            "vote_budget": vote_budget, "live_tallies": bool(live_tallies)}
+            "vote_budget": vote_budget, "live_tallies": bool(live_tallies), "sectors": chosen}
 
 
 def public_info(db: Database, code: str) -> dict:
-    """What the join page shows before someone joins: title, languages. No secrets."""
+    """What the join page shows before someone joins: title, languages, sectors. No secrets."""
     with db.reading() as s:
         ws = s.scalar(select(Workshop).where(Workshop.join_code == normalise_code(code)))
         if ws is None:
@@ -96,17 +145,19 @@ def public_info(db: Database, code: str) -> dict:
         # For the privacy notice at join: how long names and links are kept (TOKEN_TTL_DAYS, 0 = no limit).
         days = ttl_days(s)
         end = expires_at(ws, days)
+        listed = sc.sector_views(s, ws.id)
+        # `groups`: the sector keys, for clients from before sectors had names.
         return {"workshop_id": ws.id, "title": ws.title, "languages": list(ws.languages),
-                "date": ws.date, "place": ws.place, "groups": list(rules.GROUPS),
+                "date": ws.date, "place": ws.place, "groups": [x["key"] for x in listed], "sectors": listed,
                 "retention_days": days, "expires_at": end.isoformat() if end else None}
 
 
-def pick_room(session: Session, ws: Workshop, group: str) -> int:
-    """Balanced assignment: the room with fewest people of this side, then fewest people."""
-    side = ("police" if group in rules.POLICE_GROUPS
-            else "community" if group in rules.COMMUNITY_GROUPS else "other")
-    side_groups = {"police": rules.POLICE_GROUPS, "community": rules.COMMUNITY_GROUPS}.get(
-        side, tuple(g for g in rules.GROUPS if g not in rules.POLICE_GROUPS + rules.COMMUNITY_GROUPS))
+def pick_room(session: Session, ws: Workshop, group: str, sides: dict[str, str]) -> int:
+    """Balanced assignment: the room with fewest people of this sector's side, then fewest people.
+
+    `sides`: the workshop's sector key -> side (`law_enforcement`, `community`, `other`); with the
+    `groups` preset: police, community members and organisations, government/other, as before sectors."""
+    side_groups = [key for key, side in sides.items() if side == sides.get(group)]
     # One query, counts only (it runs on every join of a connect burst: docs/benchmarks.md).
     rows = session.execute(
         select(Room.id, Room.number, func.count(Participant.id),
@@ -119,7 +170,8 @@ def pick_room(session: Session, ws: Workshop, group: str) -> int:
 
 class JoinPayload(Payload):
     code: text_field(20)
-    group: Group
+    # The key of the person's sector (the name `group` is kept for older clients).
+    group: str = Field(min_length=1, max_length=rules.MAX_SECTOR_KEY_CHARS)
     language: str = Field(max_length=16)
     name: text_field(rules.MAX_NAME_CHARS, allow_empty=True) | None = None
     anonymous: bool = True
@@ -175,7 +227,12 @@ def _join_locked(db: Database, ws_id: str, data: JoinPayload, token: str) -> tup
             if existing.workshop_id != ws.id or existing.removed_at is not None:
                 raise CommandError("unauthorized", "This device key cannot join this workshop.")
             return _joined(existing, token), []
-        room_id = pick_room(s, ws, data.group)
+        sides = sc.sides(s, ws.id)
+        if data.group not in sides:
+            # The sectors may have changed since the join page read them: `details.sectors` has the keys now.
+            raise CommandError("invalid", f"group: {data.group!r} is not a sector of this workshop; "
+                               f"its sectors: {', '.join(sides)}", sectors=list(sides))
+        room_id = pick_room(s, ws, data.group, sides)
         p = Participant(workshop_id=ws.id, room_id=room_id, display_name=data.name or None, group=data.group,
                         language=lang, anonymous=data.anonymous if data.name else True,
                         token_hash=auth.token_hash(token))
@@ -367,6 +424,50 @@ def workshop_update(ctx: Context, title=None, date=None, place=None, display_lan
         tallies.live_tallies_on(ctx)  # open votes' counts go out now (turning it off: the reducers hide them)
     ctx.audit("workshop_update", fields=sorted(changes))
     return {"workshop": pj.workshop_view(ws)}
+
+
+class SectorsSet(Payload):
+    sectors: list[SectorIn] | None = None
+    preset: Literal[rules.SECTOR_PRESETS] | None = None  # type: ignore[valid-type]
+
+
+@command("sectors_set", roles=("organiser",), schema=SectorsSet)
+def sectors_set(ctx: Context, sectors=None, preset=None):
+    """Organiser replaces the workshop's sectors or puts a preset's in their place; heard by everyone.
+
+    Sectors may be renamed, reordered and added; one that someone joined with stays, on its side."""
+    ws = ctx.workshop
+    if (sectors is None) == (preset is None):
+        raise CommandError("invalid", f"sectors: give the sectors, or a preset ({', '.join(rules.SECTOR_PRESETS)}), "
+                           "one of the two")
+    before = sc.sector_views(ctx.session, ws.id)
+    old = {x["key"]: x for x in before}
+    if preset is not None:
+        # A preset sector with the key of one the workshop has takes its place (law_enforcement in both).
+        wanted = sc.check(sc.preset(preset, ws.languages), list(ws.languages))
+    else:
+        unknown = sorted({x["key"] for x in sectors if x["key"] and x["key"] not in old})
+        if unknown:
+            # A kept sector names its key; a new one has none (its key is made from its name).
+            raise CommandError("not_found", f"There is no sector {unknown[0]!r} in this workshop; leave out the key "
+                               "of a new sector.", keys=unknown)
+        wanted = sc.check(sectors, list(ws.languages), existing=old)
+    in_use = sc.keys_in_use(ctx.session, ws.id)
+    kept = {x["key"]: x for x in wanted}
+    removed = sorted(k for k in old if k not in kept and k in in_use)
+    if removed:
+        raise CommandError("sector_in_use", "People joined with this sector: it cannot be removed (rename it "
+                           "instead).", keys=removed)
+    moved = sorted(k for k in old if k in kept and k in in_use and kept[k]["side"] != old[k]["side"])
+    if moved:
+        raise CommandError("sector_in_use", "People joined with this sector: its side cannot change (the rooms "
+                           "were balanced and the council seated by it).", keys=moved)
+    if wanted == before:
+        raise CommandError("no_change", "These are the workshop's sectors already.")
+    store_sectors(ctx.session, ws.id, wanted)
+    ctx.emit("sectors_changed", {"sectors": wanted}, [ctx.everyone])
+    ctx.audit("sectors_set", keys=[x["key"] for x in wanted])
+    return {"sectors": wanted}
 
 
 def _set_workshop_phase(ctx: Context, step: int) -> dict:

@@ -4,7 +4,7 @@ from .board import Barrier, Merge, Solution, Vote
 from .log import AuditEntry, CommandRecord, Event
 from .people import CouncilVolunteer, Participant
 from .plenary import CouncilLink, PlanEntry, PlanNote, PlenaryItem, PlenaryMerge
-from .workshop import FacilitatorInvite, Room, Workshop
+from .workshop import FacilitatorInvite, Room, Sector, Workshop
 
 __all__ = [
     "AuditEntry",
@@ -22,6 +22,7 @@ __all__ = [
     "PlenaryItem",
     "PlenaryMerge",
     "Room",
+    "Sector",
     "Solution",
     "Vote",
     "Workshop",

@@ -16,7 +16,8 @@ class Participant(Base):
     workshop_id: Mapped[str] = mapped_column(ForeignKey("workshops.id"), index=True)
     room_id: Mapped[int] = mapped_column(ForeignKey("rooms.id"), index=True)
     display_name: Mapped[str | None] = mapped_column(String(60))
-    # law_enforcement | community_member | community_org | government_other
+    # The key of this person's sector (sectors.key): law_enforcement, community_member ... (the `groups`
+    # preset's keys, every workshop's before 0007) or whatever keys the organiser's sectors have.
     group: Mapped[str] = mapped_column(String(30))
     language: Mapped[str] = mapped_column(String(16))
     # The default for this person's posts; each post may override it.

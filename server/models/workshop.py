@@ -1,4 +1,4 @@
-"""The workshop aggregate: the day itself, its rooms and facilitator invitations."""
+"""The workshop aggregate: the day itself, its rooms, its sectors and facilitator invitations."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -52,6 +52,24 @@ class Room(Base):
     deadline: Mapped[datetime | None]
     help_requested_at: Mapped[datetime | None]
     help_message: Mapped[str | None] = mapped_column(String(500))
+
+
+class Sector(Base):
+    """One of the workshop's sectors (stakeholder groups), in the order the join page lists them.
+
+    A participant's `group` holds the key of their sector (server/domain/sectors.py)."""
+    __tablename__ = "sectors"
+    __table_args__ = (UniqueConstraint("workshop_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[str] = mapped_column(ForeignKey("workshops.id"), index=True)
+    position: Mapped[int]
+    # A slug, unique in its workshop: law_enforcement, faith, new_americans ...
+    key: Mapped[str] = mapped_column(String(30))
+    # The name in every language of the workshop: {"en": "Faith", "es": "Comunidades de fe", ...}
+    names: Mapped[dict] = mapped_column(default=dict)
+    # law_enforcement | community | other
+    side: Mapped[str] = mapped_column(String(20))
 
 
 class FacilitatorInvite(Base):

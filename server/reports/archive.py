@@ -307,7 +307,13 @@ def load(session: Session, data: dict) -> dict:
     raises ArchiveError; the caller's transaction then rolls back, so a bad
     archive changes nothing.
     """
+    from ..domain.sectors import preset
+    from ..domain.workshops import store_sectors
+
     ws, tokens = _load_workshop(session, data.get("workshop"))
+    # The archive's people belong to the four groups (checked below): the `groups` preset's sectors.
+    sectors = preset("groups", list(ws.languages))
+    store_sectors(session, ws.id, sectors)
     into = _Import(session, ws)
     room_names = into.rooms(_list(data, "rooms"))
     facilitators = into.facilitators(_list(data, "facilitators"), room_names)
@@ -323,7 +329,8 @@ def load(session: Session, data: dict) -> dict:
     into.audit(_list(data, "audit"))
     session.flush()
     return {"workshop_id": ws.id, "title": ws.title, "join_code": ws.join_code, **tokens,
-            "facilitators": facilitators, "languages": list(ws.languages), "vote_budget": ws.vote_budget}
+            "facilitators": facilitators, "languages": list(ws.languages), "vote_budget": ws.vote_budget,
+            "sectors": sectors}
 
 
 def _load_workshop(session: Session, w: Any) -> tuple[Workshop, dict[str, str]]:

@@ -10,6 +10,7 @@
 
 export const EVENT_TYPES = Object.freeze([
   "workshop_updated",
+  "sectors_changed",
   "room_updated",
   "participant_joined",
   "participant_moved",
@@ -139,6 +140,9 @@ function apply(s, t, d) {
   switch (t) {
     case "workshop_updated":
       Object.assign(s.workshop, d.workshop);
+      break;
+    case "sectors_changed":
+      s.sectors = d.sectors;
       break;
     case "room_updated":
       s.rooms[String(d.room.id)] = d.room;
