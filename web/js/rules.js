@@ -1,13 +1,23 @@
 // generated from server/domain/rules.py by `python -m server.webrules`; do not edit.
-// The day's vocabulary: phases, groups, limits. Shared by every layer.
+// The day's vocabulary: phases, sectors, limits. Shared by every layer.
 // Tuples are frozen arrays; the comments are rules.py's own.
 
 export const ROOM_PHASES = Object.freeze(["lobby", "brainstorm", "reveal", "vote", "solutions", "report_out"]);
 export const WORKSHOP_PHASES = Object.freeze(["breakouts", "plenary", "action_plan", "closed"]);
+// The sector keys of the `groups` preset, every workshop's sectors before sectors were named by
+// the organiser (server/domain/sectors.py); the reports still use these keys.
 export const GROUPS = Object.freeze(["law_enforcement", "community_member", "community_org", "government_other"]);
 // Groups counted on the police side and on the community side when rooms are balanced.
 export const POLICE_GROUPS = Object.freeze(["law_enforcement"]);
 export const COMMUNITY_GROUPS = Object.freeze(["community_member", "community_org"]);
+// A sector's side: the seating balances the three; agreement splits police (law_enforcement)
+// from the community (every other sector), docs/agreement.md.
+export const SECTOR_SIDES = Object.freeze(["law_enforcement", "community", "other"]);
+export const SECTOR_PRESETS = Object.freeze(["groups", "spcp"]);
+export const MIN_SECTORS = 2;
+export const MAX_SECTORS = 12;
+export const MAX_SECTOR_KEY_CHARS = 30;
+export const MAX_SECTOR_NAME_CHARS = 60;
 
 export const DEFAULT_LANGUAGES = Object.freeze(["en", "es", "fa"]);
 export const KNOWN_LANGUAGES = Object.freeze(["en", "es", "fa", "ar", "fr", "zh", "vi", "ko", "ru", "so", "ht", "pt", "tl", "ur"]);
