@@ -111,6 +111,8 @@ COVERED = {
                            "test_plenary_merge::test_plenary_merge_undo_refusals"),
     "seat_code_issue": ("test_seats::test_seat_code_issue_gives_a_code_once_and_rejoin_takes_the_seat_back",
                         "test_seats::test_seat_code_issue_refusals"),
+    "sectors_set": ("test_sectors::test_sectors_set_renames_reorders_adds_and_everyone_hears_it",
+                    "test_sectors::test_sectors_set_refusals_change_nothing"),
     "workshop_purge": ("test_purge::test_purge_erases_personal_data_and_every_export_keeps_the_content_without_names",
                        "test_purge::test_purge_is_refused_before_the_workshop_is_closed_and_changes_nothing"),
 }

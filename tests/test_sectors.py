@@ -275,7 +275,8 @@ def test_sectors_set_renames_reorders_adds_and_everyone_hears_it(day):
         assert current(client) == result
     assert day.http.get(f"/api/workshops/{day.created['join_code']}").get_json()["sectors"] == result
     with day.db.reading() as s:
-        audit = s.scalars(select(AuditEntry).where(AuditEntry.action == "sectors_set")).one()
+        audit = s.scalars(select(AuditEntry).where(AuditEntry.action == "sectors_set",
+                                                  AuditEntry.workshop_id == day.created["workshop_id"])).one()
         assert audit.detail == {"keys": [s["key"] for s in result]}
     # The new sector is one to join; an unused one can go.
     assert day.join(group="youth", connect=False)

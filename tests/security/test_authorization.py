@@ -12,6 +12,7 @@ facilitator and the author), and no screen receives an event because of it.
 """
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -20,6 +21,7 @@ from sqlalchemy import select, update
 
 from server.domain import REGISTRY, dispatch
 from server.domain.errors import CommandError
+from server.domain.sectors import preset
 from server.extensions import socketio
 from server.models import FacilitatorInvite, Participant, PlanEntry, utcnow
 
@@ -50,6 +52,16 @@ class Case:
 
 def nothing(s):
     pass
+
+
+_renames = itertools.count(1)
+
+
+def renamed_sectors() -> list[dict]:
+    """The default sectors (the `groups` preset) with the first one renamed, differently each call."""
+    out = preset("groups", ["en", "es", "fa"])
+    out[0]["names"] = {lang: f"Police {next(_renames)}" for lang in out[0]["names"]}
+    return out
 
 
 def room_a(s):
@@ -286,6 +298,8 @@ CASES: dict[str, Case] = {
                                 {"other_organiser": [("not_found", {})]}, fresh=council_link),
     "plan_note_add": Case(plan_after_the_day, lambda s: {"entry_id": s.entry, "text": "Met with the chief"},
                           {"other_organiser": FOREIGN}),
+    # A new name for the first sector each time (the same list again is `no_change`).
+    "sectors_set": Case(nothing, lambda s: {"sectors": renamed_sectors()}, {"other_organiser": [(OWN, {})]}),
     "workshop_update": Case(nothing, lambda s: {"title": "Hijacked"}, {"other_organiser": [(OWN, {})]}),
     "workshop_advance": Case(nothing, lambda s: {}, {"other_organiser": [(OWN, {})]}),
     "workshop_back": Case(to_plenary, lambda s: {}, {"other_organiser": [(OWN, {})]}),
