@@ -472,3 +472,24 @@ def test_an_imported_workshop_has_the_four_groups_as_its_sectors(app):
     day.created = made
     assert day.http.get(f"/api/workshops/{made['join_code']}").get_json()["sectors"] == made["sectors"]
     assert day.join(group="government_other", connect=False)["workshop_id"] == made["workshop_id"]
+
+
+@pytest.mark.parametrize("lang", ["en", "fa"])
+def test_a_named_sectors_day_exports_in_every_format_with_its_sector_names(day, lang):
+    """The report counts people by the workshop's own sectors and names them in the report's language
+    (it raised KeyError for a sector outside the four groups before)."""
+    from server.reports import export
+
+    spcp_day(day)
+    for group in ("faith", "faith", "faith", "law_enforcement", "law_enforcement", "law_enforcement", "youth"):
+        day.join(group=group, connect=False)
+    ws = day.created["workshop_id"]
+    md = export(day.db, ws, "md", lang=lang).data.decode("utf-8")
+    faith = sectors.PRESETS["spcp"][0][2][lang]
+    assert faith in md and "faith" not in md.replace(faith, "")
+    for fmt in ("pdf", "docx"):
+        assert export(day.db, ws, fmt, lang=lang).data
+    assert export(day.db, ws, "csv", what="plan", lang=lang).data
+    got = day.http.get(f"/api/workshops/{ws}/agreement",
+                       headers={"Authorization": f"Bearer {day.created['organiser_token']}"})
+    assert got.status_code == 200, got.get_json()

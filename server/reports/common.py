@@ -49,19 +49,25 @@ def kind_label(t: Labels, kind: str) -> str:
     return {"barrier": t("barrier"), "solution": t("solution"), "plenary": t("plenary_item")}[kind]
 
 
+# The one group of the four that gets a column of its own beside the two sides (it pools with the
+# community side in the agreement: docs/agreement.md).
+OTHER = "government_other"
+
+
 def split_header(t: Labels) -> list[str]:
-    """Police, community (both community groups together), government/other, agreement."""
-    return [t("police"), t("community"), t.group("government_other"), t("agreement")]
+    """Police, community (every other sector together), government/other where the workshop has it, agreement."""
+    other = [t.group(OTHER)] if OTHER in t.layout.groups else []
+    return [t("police"), t("community"), *other, t("agreement")]
 
 
 def split_cells(support: ag.Support) -> list[str]:
-    return [cell_text(support.sides["police"]), cell_text(support.sides["community"]),
-            cell_text(support.groups["government_other"]), pct(support.agreement)]
+    other = [cell_text(support.groups[OTHER])] if OTHER in support.groups else []
+    return [cell_text(support.sides["police"]), cell_text(support.sides["community"]), *other, pct(support.agreement)]
 
 
 def community_detail(t: Labels, support: ag.Support) -> str:
-    """The two community groups separately, when they can be shown ("" otherwise)."""
-    return " · ".join(f"{t.group(g)} {cell_text(support.groups[g])}" for g in ag.SIDES["community"]
+    """The community side's sectors separately, when they can be shown ("" otherwise)."""
+    return " · ".join(f"{t.group(g)} {cell_text(support.groups[g])}" for g in t.layout.sides["community"]
                       if support.groups[g].status == ag.SHOWN)
 
 

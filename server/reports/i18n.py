@@ -14,6 +14,7 @@ import json
 import re
 
 from ..config import web_root
+from ..domain import agreement as ag
 
 RTL_LANGUAGES = ("fa", "ar", "ur", "he")
 
@@ -78,6 +79,14 @@ class Labels:
             raise ValueError(f"unknown report language {lang!r}; known: {', '.join(LANGUAGES)}")
         self.lang = lang
         self._t = CATALOGUE[lang]
+        # The workshop's sectors (`for_report`): their layout and their names in each language.
+        self.layout = ag.DEFAULT_LAYOUT
+        self.sector_names: dict[str, dict[str, str]] = {}
+
+    def for_report(self, report) -> Labels:
+        """These labels for one report: its sectors' layout and names."""
+        self.layout, self.sector_names = report.layout, report.sector_names
+        return self
 
     @property
     def rtl(self) -> bool:
@@ -92,7 +101,14 @@ class Labels:
         return text.format(**kw) if kw else text
 
     def group(self, g: str) -> str:
-        return self(f"group_{g}")
+        """A sector's name in this language; else the catalogue's label of one of the four groups;
+        else the sector's name in its workshop's first language; else its key."""
+        names = self.sector_names.get(g) or {}
+        if names.get(self.lang):
+            return names[self.lang]
+        if f"group_{g}" in CATALOGUE["en"]:
+            return self(f"group_{g}")
+        return next(iter(names.values()), g)
 
     def field(self, f: str) -> str:
         return self(f"field_{f}")

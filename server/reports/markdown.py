@@ -136,7 +136,7 @@ def _report(t: Labels, report: Report) -> list[str]:
 
 
 def render(report: Report, what: str, lang: str) -> bytes:
-    t = Labels(lang)
+    t = Labels(lang).for_report(report)
     ws = report.workshop
     lines = [f'# {t("plan_title") if what == "plan" else t("report_title")}: {_esc(ws["title"])}', ""]
     meta = [_esc(x) for x in (ws.get("date"), ws.get("place")) if x]

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from ..domain import agreement as ag
 from ..domain import rules
+from ..domain import sectors as sc
 from ..domain.notes import notes_by_entry
 from ..domain.projection import author_name
 from ..models import (
@@ -152,6 +153,8 @@ class Report:
     council: list[CouncilRow]
     volunteers: int
     agreement: ag.Agreement = field(repr=False, default=None)
+    layout: ag.Layout = ag.DEFAULT_LAYOUT                # the workshop's sectors and the police side
+    sector_names: dict[str, dict[str, str]] = field(default_factory=dict)  # key -> {lang: name}
 
     @property
     def people(self) -> int:
@@ -167,12 +170,14 @@ def build(session: Session, workshop_id: str, k: int = ag.DEFAULT_MIN_GROUP_SIZE
     agreement = _agreement(day, k)
     council, co_leads = _council(day)
     return Report(
-        workshop=_workshop(ws), generated_at=utcnow(), k=k, groups=ag.GROUPS,
-        participation=dict(agreement.sizes.get(None, {g: 0 for g in ag.GROUPS})), rooms=_room_rows(day, agreement),
+        workshop=_workshop(ws), generated_at=utcnow(), k=k, groups=day.layout.groups,
+        participation=dict(agreement.sizes.get(None, {g: 0 for g in day.layout.groups})),
+        rooms=_room_rows(day, agreement),
         votes_by_group=_votes_by_group(day, agreement, k), vote_totals=_vote_totals(day.votes),
         moderation=_moderation(day), timeline=_timeline(day), plenary=_plenary_rows(day, agreement),
         common_ground=_common_ground(day, agreement), plan=_plan(day, co_leads), council=council,
-        volunteers=len(day.volunteers), agreement=agreement)
+        volunteers=len(day.volunteers), agreement=agreement, layout=day.layout,
+        sector_names={x["key"]: x["names"] for x in day.sectors})
 
 
 @dataclass
@@ -192,6 +197,11 @@ class _Day:
     invites: dict[int, FacilitatorInvite]
     audit: list[AuditEntry]
     notes: dict[int, list[dict]]              # plan entry id -> its dated notes
+    sectors: list[dict]                       # [{key, names, side}] in order
+
+    @cached_property
+    def layout(self) -> ag.Layout:
+        return workshop_layout(self.sectors)
 
     @cached_property
     def live_b(self) -> list[Barrier]:
@@ -212,6 +222,11 @@ class _Day:
         return [i for i in self.plenary if i.merged_into_id is None]
 
 
+def workshop_layout(sectors: list[dict]) -> ag.Layout:
+    """The agreement's layout of a workshop's sectors (the four groups for a workshop without any)."""
+    return ag.layout({x["key"]: x["side"] for x in sectors}) if sectors else ag.DEFAULT_LAYOUT
+
+
 def _read(session: Session, ws: Workshop, labels: Labels) -> _Day:
     rooms = list(session.scalars(select(Room).where(Room.workshop_id == ws.id).order_by(Room.number)))
     room_name = {r.id: labels.room_name(r.name, r.number) for r in rooms}
@@ -229,7 +244,7 @@ def _read(session: Session, ws: Workshop, labels: Labels) -> _Day:
     audit = list(session.scalars(select(AuditEntry).where(AuditEntry.workshop_id == ws.id)
                                  .order_by(AuditEntry.at, AuditEntry.id)))
     return _Day(ws, rooms, room_name, people, barriers, solutions, votes, plenary, entries, merges, volunteers,
-                invites, audit, notes_by_entry(session, ws.id))
+                invites, audit, notes_by_entry(session, ws.id), sc.sector_views(session, ws.id))
 
 
 def _workshop(ws: Workshop) -> dict:
@@ -244,7 +259,7 @@ def _agreement(day: _Day, k: int) -> ag.Agreement:
              + [ag.Item("solution", s.id, s.room_id) for s in day.live_s]
              + [ag.Item("plenary", i.id, None) for i in day.plenary])
     persons = [ag.Person(p.id, p.group, p.room_id, p.removed_at is not None) for p in day.people.values()]
-    return ag.compute(persons, items, day.votes, k)
+    return ag.compute(persons, items, day.votes, k, day.layout)
 
 
 def _room_rows(day: _Day, agreement: ag.Agreement) -> list[RoomRow]:
@@ -278,17 +293,17 @@ def _room_rows(day: _Day, agreement: ag.Agreement) -> list[RoomRow]:
                             and not by_id[i].withdrawn]
             merge_rows.append(MergeRow(room_name[r.id], by_id[m.shared_id].text, member_texts, m.returned_votes,
                                        m.undone_at is not None))
-        sizes = agreement.sizes.get(r.id, {g: 0 for g in ag.GROUPS})
+        sizes = agreement.sizes.get(r.id, {g: 0 for g in day.layout.groups})
         room_rows.append(RoomRow(r.id, r.number, room_name[r.id], r.phase, dict(sizes), rows, merge_rows))
     return room_rows
 
 
 def _votes_by_group(day: _Day, agreement: ag.Agreement, k: int) -> dict[str, int | None]:
     """Dots cast by each group over the day, with the workshop-wide suppression rule."""
-    ws_plan = agreement.plans.get(None) or ag.plan({}, k)
+    ws_plan = agreement.plans.get(None) or ag.plan({}, k, day.layout)
     group_of = {p.id: p.group for p in day.people.values()}
     dots = Counter(group_of[pid] for pid, _, _ in day.votes if pid in group_of)
-    return {g: (dots[g] if ws_plan.shown(f"group:{g}") else None) for g in ag.GROUPS}
+    return {g: (dots[g] if ws_plan.shown(f"group:{g}") else None) for g in day.layout.groups}
 
 
 def _vote_totals(votes: list[tuple[int, str, int]]) -> dict[str, int]:
@@ -420,7 +435,7 @@ def plenary_agreement(session: Session, workshop_id: str, k: int = ag.DEFAULT_MI
              for i in session.scalars(select(PlenaryItem).where(PlenaryItem.workshop_id == workshop_id))]
     votes = [(v.participant_id, v.target_type, v.target_id) for v in session.scalars(
         select(Vote).where(Vote.workshop_id == workshop_id, Vote.target_type == "plenary"))]
-    result = ag.compute(people, items, votes, k)
+    result = ag.compute(people, items, votes, k, workshop_layout(sc.sector_views(session, workshop_id)))
 
     def side(cell: ag.Cell) -> dict:
         if cell.status != ag.SHOWN:

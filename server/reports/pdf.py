@@ -155,20 +155,17 @@ def _council(t: Labels, report: Report) -> str:
 
 
 def _split_head(t: Labels) -> str:
-    """Police, community (both community groups together) and government/other; then agreement."""
-    return (f'<th class="n">{escape(t("police"))}</th><th class="n">{escape(t("community"))}</th>'
-            f'<th class="n">{escape(t.group("government_other"))}</th><th class="n">{escape(t("agreement"))}</th>')
+    """Police, community (every other sector together) and government/other where the workshop has it; then agreement."""
+    return "".join(f'<th class="n">{escape(x)}</th>' for x in c.split_header(t))
 
 
 def _split_row(s: ag.Support) -> str:
-    cells = [c.cell_text(s.sides["police"]), c.cell_text(s.sides["community"]),
-             c.cell_text(s.groups["government_other"]), c.pct(s.agreement)]
-    return "".join(f'<td class="n">{escape(x)}</td>' for x in cells)
+    return "".join(f'<td class="n">{escape(x)}</td>' for x in c.split_cells(s))
 
 
 def _community_detail(t: Labels, s: ag.Support) -> str:
-    """The two community groups separately, under the item, when they can be shown."""
-    parts = [f'{escape(t.group(g))} {escape(c.cell_text(s.groups[g]))}' for g in ag.SIDES["community"]
+    """The community side's sectors separately, under the item, when they can be shown."""
+    parts = [f'{escape(t.group(g))} {escape(c.cell_text(s.groups[g]))}' for g in t.layout.sides["community"]
              if s.groups[g].status == ag.SHOWN]
     return f'<div class="note">{" · ".join(parts)}</div>' if parts else ""
 
@@ -280,7 +277,7 @@ def _report(t: Labels, report: Report) -> str:
 
 
 def html(report: Report, what: str, lang: str) -> str:
-    t = Labels(lang)
+    t = Labels(lang).for_report(report)
     if what == "plan":
         body = _plan(t, report, heading=False) + _council(t, report)
         title = t("plan_title")

@@ -19,7 +19,7 @@ FORMULA_STARTS = tuple("=+-@\uff1d\uff0b\uff0d\uff20\t\r")
 
 
 def plan_csv(report: Report, what: str, lang: str) -> bytes:
-    t = Labels(lang)
+    t = Labels(lang).for_report(report)
     buf = io.StringIO(newline="")
     writer = csv.writer(buf, dialect="excel")
     writer.writerow([t.field("position"), *[t.field(f) for f in rules.PLAN_FIELDS], t.field("notes")])

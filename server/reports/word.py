@@ -219,7 +219,7 @@ def _report(w: Writer, report: Report) -> None:
 
 
 def render(report: Report, what: str, lang: str) -> bytes:
-    t = Labels(lang)
+    t = Labels(lang).for_report(report)
     w = Writer(t)
     w.heading(t("plan_title") if what == "plan" else t("report_title"), 0)
     w.para(report.workshop["title"], user=True, bold=True)
