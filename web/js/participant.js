@@ -261,6 +261,20 @@ function privacyNotice(info, anonField) {
       el("li", {}, t("phone.privacy.ask"))));
 }
 
+// The sectors to pick from: the workshop's own (GET /api/workshops/<code>), else the four groups
+// (an answer cached before sectors existed).
+function joinSectors(info) {
+  return info.sectors && info.sectors.length ? info.sectors : GROUPS.map((key) => ({ key, names: {} }));
+}
+
+// A sector's name in the reading language; else the page's label of one of the four groups; else
+// the name in the workshop's first language. The organiser typed it: shown as user text.
+function sectorLabel(s) {
+  const own = s.names[currentLanguage()];
+  if (!own && GROUPS.includes(s.key)) return el("span", {}, t(`group.${s.key}`));
+  return userText(own || Object.values(s.names)[0] || s.key, "span");
+}
+
 function showJoinForm(code, info, draft = {}) {
   rerenderPlain = () => {
     const d = readDraft();
@@ -277,9 +291,9 @@ function showJoinForm(code, info, draft = {}) {
   });
   const groupField = el("fieldset", { class: "field", "aria-describedby": "join-group-error" },
     el("legend", {}, t("phone.join.group")),
-    GROUPS.map((g) => el("label", { class: "choice" },
-      el("input", { type: "radio", name: "group", value: g, required: true, checked: draft.group === g }),
-      el("span", {}, t(`group.${g}`)))),
+    joinSectors(info).map((s) => el("label", { class: "choice" },
+      el("input", { type: "radio", name: "group", value: s.key, required: true, checked: draft.group === s.key }),
+      sectorLabel(s))),
     el("p", { id: "join-group-error", class: "error-text", hidden: true }, t("phone.join.group_required")));
   const langField = el("fieldset", { class: "field" },
     el("legend", {}, t("phone.join.language")),
