@@ -73,3 +73,105 @@ def test_simulated_people_follow_the_facilitator(live_server):
     state = fresh.fresh()
     fresh.close()
     assert len([b for b in state["barriers"].values() if not b["shared"]]) == summary["posts"], (state, out)
+
+
+# -- rehearse --auto: the whole day, the organiser and the facilitators simulated too ----------------
+
+SPCP_SECTORS = ("Faith:community,Youth:community,New Americans:community,Law enforcement:law_enforcement,"
+                "Business:other,Civil rights:community")
+AUTO_SECS = 240  # a ceiling for a stuck run, not a timing assertion
+GUIDING = ("problem", "causes", "options", "solution", "actions", "owner", "timeline", "resources",
+           "success_measure")
+
+
+def create(live_server, *extra: str, rooms: int = 3) -> dict:
+    out = subprocess.run([sys.executable, "-m", "server.cli", "workshop", "create", "--title", "Rehearsed day",
+                          "--rooms", str(rooms), "--vote-budget", "3", "--languages", "en,es,fa",
+                          "--base-url", live_server.url, "--json", *extra],
+                         env={**live_server.env, "ASYNC_MODE": "threading"}, capture_output=True, text=True,
+                         check=True, cwd=ROOT)
+    return json.loads(out.stdout)
+
+
+def rehearse_auto(live_server, ws: dict, participants: int, seed: int, *extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "server.cli", "rehearse", "--url", live_server.url,
+                           "--join-code", ws["join_code"], "--organiser-url", ws["organiser_url"],
+                           "--participants", str(participants), "--auto", "--pace", "12", "--seed", str(seed),
+                           "--drop-rate", "0.1", "--json", *extra],
+                          cwd=ROOT, capture_output=True, text=True, timeout=AUTO_SECS)
+
+
+def organiser_snapshot(live_server, ws: dict) -> dict:
+    organiser = Screen(live_server.url, ws["organiser_url"].split("#", 1)[1])
+    try:
+        return organiser.fresh()
+    finally:
+        organiser.close()
+
+
+def test_a_whole_spcp_day_plays_to_closed_with_nothing_lost(live_server):
+    ws = create(live_server, "--sectors", SPCP_SECTORS, "--agenda", "spcp", rooms=6)
+    run = rehearse_auto(live_server, ws, 40, 11)
+    assert run.returncode == 0, run.stderr[-4000:] + run.stdout
+    summary = json.loads(run.stdout)
+    assert summary["final_phase"] == "closed", summary
+    assert summary["lost"] == [] and summary["duplicates"] == 0 and summary["unanswered"] == 0, summary
+    assert summary["segments"] == ["caucus", "prioritise", "solution_round", "report_out", "action_plan",
+                                   "council", "closing"], summary
+    assert summary["participants"] == 40 and summary["joined"] == 40, summary
+    assert summary["posts"] >= 40 and summary["strengths"] >= 40, summary  # each phone posts both in the caucus
+    assert summary["votes_by_kind"].get("plenary", 0) >= 40, summary
+    assert summary["drops"] > 0, summary  # phones did drop and resend
+    state = organiser_snapshot(live_server, ws)
+    assert state["workshop"]["phase"] == "closed"
+    # The six named sectors: everyone joined with one of them, and the caucus seated them by sector.
+    keys = {s["key"] for s in state["sectors"]}
+    assert len(keys) == 6 and {p["group"] for p in state["participants"].values()} <= keys
+    # Every post once: the organiser's own fresh snapshot holds what the phones were told was stored.
+    posted = [b for b in state["barriers"].values() if not b["shared"]]
+    assert len([b for b in posted if b["kind"] == "strength"]) == summary["strengths"]
+    assert len([b for b in posted if b["kind"] == "barrier"]) == summary["posts"]
+    assert sum(i["votes"] for i in state["plenary"].values()) == summary["votes_by_kind"]["plenary"]
+    # Five priorities confirmed, each worked on by a solution room whose draft answers every guiding question.
+    ranks = sorted(i["priority"] for i in state["plenary"].values() if i["priority"])
+    assert ranks == [1, 2, 3, 4, 5]
+    drafts = [e for e in state["plan"].values() if e["room_id"] is not None]
+    assert len(drafts) == 5
+    assert all(e["fields"][f] for e in drafts for f in GUIDING), drafts
+
+
+def test_a_short_day_plays_to_closed_with_nothing_lost(live_server):
+    ws = create(live_server, "--agenda", "short")
+    run = rehearse_auto(live_server, ws, 12, 5)
+    assert run.returncode == 0, run.stderr[-4000:] + run.stdout
+    summary = json.loads(run.stdout)
+    assert summary["final_phase"] == "closed", summary
+    assert summary["lost"] == [] and summary["duplicates"] == 0 and summary["unanswered"] == 0, summary
+    assert summary["segments"] == ["breakout", "prioritise", "action_plan", "closing"], summary
+    assert summary["strengths"] == 0 and summary["posts"] >= 12 and summary["solutions"] > 0, summary
+    state = organiser_snapshot(live_server, ws)
+    assert state["workshop"]["phase"] == "closed"
+    # Each room's report-out reached the plenary board; the dots went on it; the priorities got plan entries.
+    assert {i["room_id"] for i in state["plenary"].values()} == {r["room_id"] for r in ws["rooms"]}
+    assert sum(i["votes"] for i in state["plenary"].values()) == summary["votes_by_kind"]["plenary"] > 0
+    priorities = {i["id"] for i in state["plenary"].values() if i["priority"]}
+    assert priorities and priorities == {e["plenary_item_id"] for e in state["plan"].values()}
+    posted = [b for b in state["barriers"].values() if not b["shared"]]
+    assert len(posted) == summary["posts"] and len(state["solutions"]) == summary["solutions"]
+
+
+def test_auto_without_the_organiser_link_is_a_usage_error(live_server):
+    ws = create(live_server)
+    run = subprocess.run([sys.executable, "-m", "server.cli", "rehearse", "--url", live_server.url,
+                          "--join-code", ws["join_code"], "--participants", "3", "--auto"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2, run
+    assert "--auto needs --organiser-url" in run.stderr
+
+
+def test_auto_with_a_facilitator_link_is_refused_before_anyone_joins(live_server):
+    ws = create(live_server)
+    run = rehearse_auto(live_server, {**ws, "organiser_url": ws["facilitator_urls"][0]}, 3, 1)
+    assert run.returncode == 1, run
+    assert "not an organiser link" in run.stderr
+    assert organiser_snapshot(live_server, ws)["participants"] == {}

@@ -94,6 +94,7 @@ class Director:
             raise SystemExit(f"The organiser link does not connect to {self.r.url} (revoked, or of another "
                              f"server?): {problem}")
         if self.dev.state["me"].get("role") != "organiser":
+            await self.dev.disconnect()
             raise SystemExit("--organiser-url is not an organiser link (its role is "
                              f"{self.dev.state['me'].get('role')!r}).")
         return self.dev.state
