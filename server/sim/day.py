@@ -42,7 +42,7 @@ ROUND_PHASES = {
     **getattr(rules, "ROUND_PHASES", {}),
 }
 # The guiding questions a solution room answers in its draft (plan entry fields).
-GUIDING_FIELDS = tuple(samples.PLAN_ANSWERS)
+GUIDING_FIELDS = tuple(getattr(rules, "GUIDING_FIELDS", samples.PLAN_ANSWERS))
 PRIORITIES = 5  # the top N confirmed in a prioritise segment
 REPORT_TOP = 2  # barriers each breakout room sends to the plenary board
 MAX_SEGMENTS = 16  # a guard: an agenda has at most 12
@@ -249,7 +249,7 @@ class Director:
             if not which(entry):
                 continue
             for field in GUIDING_FIELDS:
-                if field in entry["fields"] and not entry["fields"][field]:
+                if field in entry["fields"] and field in samples.PLAN_ANSWERS and not entry["fields"][field]:
                     await self.send("plan_entry_update", {
                         "entry_id": entry["id"], "field": field, "value": samples.PLAN_ANSWERS[field],
                         "version": entry["versions"].get(field, 1)})
