@@ -46,6 +46,7 @@ GUIDING_FIELDS = tuple(getattr(rules, "GUIDING_FIELDS", samples.PLAN_ANSWERS))
 PRIORITIES = 5  # the top N confirmed in a prioritise segment
 REPORT_TOP = 2  # barriers each breakout room sends to the plenary board
 MAX_SEGMENTS = 16  # a guard: an agenda has at most 12
+PAUSE_SECS = 10.0  # a plenary segment with nothing to do (report_out, council) lasts this long at --pace 1
 
 
 def segment_kind(workshop: dict) -> str:
@@ -205,7 +206,7 @@ class Director:
             await self.action_plan()
         else:  # report_out, council and any other: the room listens a moment
             await self.settle(kind)
-            await asyncio.sleep(2.0 / self.r.pace)
+            await asyncio.sleep(PAUSE_SECS / self.r.pace)
 
     async def round(self, kind: str) -> None:
         phases = ROUND_PHASES[kind]
@@ -285,7 +286,7 @@ class Director:
                     created.add(ack["result"]["entry"]["id"])
         await self.fill_drafts(lambda e: e["id"] in created)
         await self.settle("action plan")
-        await asyncio.sleep(2.0 / self.r.pace)
+        await asyncio.sleep(PAUSE_SECS / self.r.pace)
 
 
 def lost_and_twice(phones: list, snapshot: dict) -> dict:
