@@ -175,3 +175,27 @@ def test_auto_with_a_facilitator_link_is_refused_before_anyone_joins(live_server
     assert run.returncode == 1, run
     assert "not an organiser link" in run.stderr
     assert organiser_snapshot(live_server, ws)["participants"] == {}
+
+
+def test_the_final_check_names_what_was_lost_and_what_was_stored_twice():
+    """The check --auto ends with: an acknowledged post missing from the organiser's snapshot, or a
+    target holding fewer dots than were acknowledged, is lost; more stored than acknowledged, twice."""
+    from types import SimpleNamespace
+
+    from server.sim.day import lost_and_twice
+    phone = SimpleNamespace(label="phone0", sent={
+        "a": ("barrier_post", {"text": "x"}), "b": ("barrier_post", {"text": "y", "kind": "strength"}),
+        "c": ("vote_cast", {"target_type": "plenary", "target_id": 7}), "d": ("vote_cast", {"target_type": "barrier",
+                                                                                          "target_id": 1})},
+        acks={"a": {"ok": True, "result": {"barrier": {"id": 1}}}, "b": {"ok": True, "result": {"barrier": {"id": 2}}},
+              "c": {"ok": True, "result": {}}, "d": {"ok": False, "error": {"code": "wrong_phase"}}})
+    whole = {"barriers": {"1": {"shared": False, "votes": 0}, "2": {"shared": False, "votes": 0}}, "solutions": {},
+             "plenary": {"7": {"votes": 1}}}
+    assert lost_and_twice([phone], whole)["lost"] == []
+    assert lost_and_twice([phone], whole)["duplicates"] == 0
+    short = {**whole, "barriers": {"1": whole["barriers"]["1"]}, "plenary": {"7": {"votes": 0}}}
+    assert lost_and_twice([phone], short)["lost"] == [{"phone": "phone0", "post": "barrier:2"},
+                                                      {"vote": "plenary:7", "acknowledged": 1, "stored": 0}]
+    twice = {**whole, "barriers": {**whole["barriers"], "3": {"shared": False, "votes": 0}},
+             "plenary": {"7": {"votes": 2}}}
+    assert lost_and_twice([phone], twice)["duplicates"] == 2
