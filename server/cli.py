@@ -157,6 +157,8 @@ def _add_rehearse(sub) -> None:
                             "post and vote is checked against the organiser's snapshot")
     p_reh.add_argument("--organiser-url", help="the organiser link printed by `workshop create` (with --auto)")
     p_reh.add_argument("--json", action="store_true", help="print one JSON object (the commentary goes to stderr)")
+    p_reh.add_argument("--verbose", action="store_true",
+                       help="with --auto: how long each phase waited for the phones, and slow organiser commands")
 
 
 def _add_bench(sub) -> None:

@@ -116,7 +116,10 @@ class Director:
     async def send(self, name: str, payload: dict | None = None) -> dict:
         """A command with a cid, resent with the same cid after a drop; waits until its events are applied."""
         cid = uuid.uuid4().hex
+        sent = time.monotonic()
         ack = await self.dev.send(name, payload or {}, cid=cid, timeout=60)
+        if self.r.verbose and time.monotonic() - sent > 1:
+            self.r.say(f"  organiser: {name} answered in {time.monotonic() - sent:.1f} s")
         for _ in range(8):
             if ack is not None:
                 break
@@ -129,7 +132,10 @@ class Director:
             raise RuntimeError(f"the organiser's {name} was never answered")
         if ack.get("ok"):
             self.commands[name] += 1
+            caught = time.monotonic()
             await self._caught_up((ack.get("result") or {}).get("seq"))
+            if self.r.verbose and time.monotonic() - caught > 1:
+                self.r.say(f"  organiser: {name}'s events arrived {time.monotonic() - caught:.1f} s after")
         else:
             code = (ack.get("error") or {}).get("code")
             self.refused[f"{name}:{code}"] += 1
@@ -160,9 +166,13 @@ class Director:
 
     async def settle(self, what: str) -> bool:
         """Until every phone has seen this moment and has nothing more to do in it (or the time limit)."""
-        deadline = time.monotonic() + self.limit
+        start = time.monotonic()
+        deadline = start + self.limit
         while time.monotonic() < deadline:
             if self._done(await self.refresh()):
+                if self.r.verbose:
+                    self.r.say(f"  {time.monotonic() - self.r.started:5.1f} s    {what}: settled in "
+                               f"{time.monotonic() - start:.1f} s")
                 return True
             await asyncio.sleep(0.2)
         self.r.say(f"  {what}: not every phone had finished after {self.limit:.0f} s; moving on")
@@ -186,7 +196,8 @@ class Director:
             if ws["phase"] == "closed":
                 break
             kind = segment_kind(ws)
-            self.r.say(f"  segment {ws.get('segment', len(self.played))}: {kind} (workshop {ws['phase']})")
+            self.r.say(f"  {time.monotonic() - self.r.started:5.1f} s  segment {ws.get('segment', len(self.played))}: "
+                       f"{kind} (workshop {ws['phase']})")
             self.played.append(kind)
             await self.play(kind)
             ack = await self.send("workshop_advance")
@@ -213,8 +224,8 @@ class Director:
         await self.settle(f"{kind} lobby")  # every phone has found its room
         for target in phases[1:]:
             state = await self.refresh()
-            for rid in sorted(state["rooms"], key=int):
-                await self._steer(int(rid), phases, target)
+            # every room's facilitator at once
+            await asyncio.gather(*(self._steer(int(rid), phases, target) for rid in sorted(state["rooms"], key=int)))
             if kind == "breakout" and target == "report_out":
                 await self.push_reports()
             if kind == "solution_round" and target == "solutions":
@@ -246,14 +257,16 @@ class Director:
     async def fill_drafts(self, which) -> None:
         """The guiding answers of the drafts `which` picks, where still empty."""
         state = await self.refresh()
-        for entry in sorted(state.get("plan", {}).values(), key=lambda e: e["id"]):
-            if not which(entry):
-                continue
+
+        async def answer(entry: dict) -> None:
             for field in GUIDING_FIELDS:
                 if field in entry["fields"] and field in samples.PLAN_ANSWERS and not entry["fields"][field]:
                     await self.send("plan_entry_update", {
                         "entry_id": entry["id"], "field": field, "value": samples.PLAN_ANSWERS[field],
                         "version": entry["versions"].get(field, 1)})
+        # each room's draft at once, as each room's facilitator would write its own
+        await asyncio.gather(*(answer(e) for e in sorted(state.get("plan", {}).values(), key=lambda e: e["id"])
+                               if which(e)))
 
     def _ranked_items(self, state: dict) -> list[dict]:
         items = [i for i in state.get("plenary", {}).values() if not i.get("merged_into")]

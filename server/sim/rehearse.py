@@ -31,7 +31,7 @@ from .engine import Person, Phone, new_session
 class Rehearsal:
     def __init__(self, url: str, code: str, participants: int, seed: int | None = None, pace: float = 1.0,
                  drop_rate: float = 0.05, duration: float | None = None, out=sys.stdout,
-                 organiser_token: str | None = None, as_json: bool = False):
+                 organiser_token: str | None = None, as_json: bool = False, verbose: bool = False):
         self.url, self.code = url.rstrip("/"), code
         self.json = as_json  # --json: one JSON object on stdout, the running commentary on stderr
         self.organiser_token = organiser_token  # --auto: the organiser (and the facilitators) are simulated too
@@ -46,6 +46,8 @@ class Rehearsal:
         self.phones: list[Phone] = []
         self.closed = False
         self.joining_done = False
+        self.started = time.monotonic()
+        self.verbose = verbose  # --verbose: how long each phase waited, slow organiser commands
         self._pending_joins = participants
 
     def say(self, msg: str) -> None:
@@ -76,7 +78,7 @@ class Rehearsal:
                 phone.sent = {}  # cid -> (command, payload): every send, for the final check
                 phone.settled = None  # settle_key of the moment it had nothing more to do in
                 self.phones.append(phone)
-            started = time.monotonic()
+            started = self.started = time.monotonic()
             tasks = [asyncio.create_task(self._person(p, random.Random(self.rng.random()), i))
                      for i, p in enumerate(self.phones)]
             reporter = asyncio.create_task(self._report())
@@ -281,7 +283,7 @@ def main(args) -> int:
     token = organiser_token(args.organiser_url) if getattr(args, "auto", False) else None
     rehearsal = Rehearsal(args.url, args.join_code, args.participants, seed=args.seed, pace=args.pace,
                           drop_rate=args.drop_rate, duration=args.duration, organiser_token=token,
-                          as_json=getattr(args, "json", False))
+                          as_json=getattr(args, "json", False), verbose=getattr(args, "verbose", False))
     try:
         summary = asyncio.run(rehearsal.run())
     except KeyboardInterrupt:
