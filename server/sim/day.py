@@ -78,7 +78,7 @@ class Director:
     @property
     def limit(self) -> float:
         """How long to wait for the phones in one phase before moving on anyway."""
-        return max(8.0, 90.0 / self.r.pace)
+        return max(15.0, 90.0 / self.r.pace)
 
     # -- the connection ---------------------------------------------------------------
     async def connect(self) -> dict:
