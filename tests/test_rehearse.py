@@ -169,11 +169,16 @@ def test_auto_without_the_organiser_link_is_a_usage_error(live_server):
     assert "--auto needs --organiser-url" in run.stderr
 
 
-def test_auto_with_a_facilitator_link_is_refused_before_anyone_joins(live_server):
+@pytest.mark.parametrize("link", ["a facilitator's", "another workshop's organiser"])
+def test_auto_with_a_link_not_this_workshops_organisers_is_refused_before_anyone_joins(live_server, link):
     ws = create(live_server)
-    run = rehearse_auto(live_server, {**ws, "organiser_url": ws["facilitator_urls"][0]}, 3, 1)
+    if link == "a facilitator's":
+        wrong, why = ws["facilitator_urls"][0], "not an organiser link"
+    else:
+        wrong, why = create(live_server)["organiser_url"], "of different workshops"
+    run = rehearse_auto(live_server, {**ws, "organiser_url": wrong}, 3, 1)
     assert run.returncode == 1, run
-    assert "not an organiser link" in run.stderr
+    assert why in run.stderr
     assert organiser_snapshot(live_server, ws)["participants"] == {}
 
 

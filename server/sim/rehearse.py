@@ -114,7 +114,7 @@ class Rehearsal:
         segments = directing.result()
         # Each phone sees `closed`, sends what is still in its outbox and stops.
         await asyncio.wait(tasks, timeout=max(30.0, 60.0 / self.pace))
-        state = await self._final_snapshot(directing)
+        state = await self._final_snapshot()
         summary.update({"final_phase": state["workshop"]["phase"], "segments": segments,
                         "agenda": state["workshop"].get("agenda"),
                         **lost_and_twice(self.phones, state),
@@ -124,7 +124,7 @@ class Rehearsal:
                         "organiser_commands": dict(self._director.commands),
                         "organiser_refused": dict(self._director.refused)})
 
-    async def _final_snapshot(self, directing) -> dict:
+    async def _final_snapshot(self) -> dict:
         director = self._director
         for attempt in range(5):
             try:
