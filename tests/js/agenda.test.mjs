@@ -27,8 +27,8 @@ test("the current segment and the round the rooms are in", () => {
   assert.equal(agenda.roundPhases(ws(0, ["breakout", "closing"])).length, 6);
 });
 
-test("before the day every segment may change; later only those not reached", () => {
-  assert.equal(agenda.firstEditable(ws(0)), 0);
+test("only the segments after the current one may change", () => {
+  assert.equal(agenda.firstEditable(ws(0)), 1);
   assert.equal(agenda.firstEditable(ws(2)), 3);
 });
 

@@ -50,10 +50,10 @@ export function roundPhases(ws) {
   return table[k] || rules.ROOM_PHASES;
 }
 
-/** The segments the organiser may still change: those not reached yet (before the day, all). */
+/** The first segment the organiser may still change: the one after the segment the day stands on
+ *  (the server keeps every segment reached, the current one too: agenda_locked). */
 export function firstEditable(ws) {
-  const i = segmentIndex(ws);
-  return i === 0 ? 0 : i + 1;
+  return segmentIndex(ws) + 1;
 }
 
 /** The agenda with segment `i` moved by `step` (-1 up, +1 down), within the editable part. */

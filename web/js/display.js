@@ -74,6 +74,11 @@ function peoplePanel() {
       el("span", { class: "tile-label", dir: "auto" }, sectorName(c.key))))));
 }
 
+function peopleCount() {
+  const n = byId(page.state.participants).length;
+  return el("section", { class: "people" }, el("h2", {}, t("display.people.title", { count: n })));
+}
+
 const short = () => agenda.isShortDay(page.state.workshop);
 const segmentName = (kind) => t(`segment.${kind}`);
 
@@ -95,7 +100,7 @@ function roomsPanel() {
       const s = stats[String(room.id)] || { barriers: 0, solutions: 0, votes: 0 };
       const n = byId(page.state.participants).filter((p) => p.room_id === room.id).length;
       const k = phases.indexOf(room.phase);
-      const sectors = room.sectors || [];
+      const sectors = (agenda.roundKind(ws) === "caucus" && room.sectors) || [];
       return el("li", { class: "room", dataset: { roomId: room.id } },
         el("div", { class: "room-head" },
           el("span", { class: "room-name" }, roomName(room)),
@@ -108,7 +113,9 @@ function roomsPanel() {
         solving ? roomPriorities(room) : el("div", { class: "room-stats" },
           el("span", {}, el("b", {}, fmtNumber(n)), " ", t("display.stats.people", { count: n })),
           el("span", {}, el("b", {}, fmtNumber(s.barriers)), " ", t("display.stats.barriers", { count: s.barriers })),
-          el("span", {}, el("b", {}, fmtNumber(s.votes)), " ", t("display.stats.votes", { count: s.votes }))));
+          // A caucus round has no dots in its rooms.
+          agenda.roundKind(ws) === "caucus" && !short() ? null
+            : el("span", {}, el("b", {}, fmtNumber(s.votes)), " ", t("display.stats.votes", { count: s.votes }))));
     })));
 }
 
@@ -131,7 +138,8 @@ function breakoutsView() {
     titleBar(subtitle),
     el("div", { class: "breakouts-grid" },
       joinPanel(),
-      el("div", { class: "breakouts-side" }, peoplePanel(), roomsPanel())));
+      // A solution round: the rooms and their priorities matter; the people by sector were seen in the caucus.
+      el("div", { class: "breakouts-side" }, kind === "solution_round" ? peopleCount() : peoplePanel(), roomsPanel())));
 }
 
 // ------------------------------------------------------------ plenary

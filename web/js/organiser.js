@@ -236,7 +236,7 @@ function agendaView() {
       el("h2", { id: "agenda-h", tabindex: "-1" }, t("console.agenda.editorTitle")),
       el("span", { class: "hint" }, t("console.agenda.editorHint"))),
     locked ? el("p", { class: "card hint" }, t("console.agenda.allReached")) : null,
-    from === 0 ? el("div", { class: "card agenda-presets" },
+    from === 1 ? el("div", { class: "card agenda-presets" },
       el("h3", {}, t("console.agenda.presets")),
       el("div", { class: "row" },
         el("button", { type: "button", class: "btn", id: "agenda-preset-short", onclick: () => preset("short") }, t("console.agenda.preset.short")),
@@ -308,6 +308,8 @@ function sectorName(key) {
   return GROUPS.includes(key) ? groupName(key) : agenda.sectorText(page.state.sectors, key, currentLanguage());
 }
 
+const caucusSectors = (room) => (agenda.roundKind(page.state.workshop) === "caucus" && room.sectors) || [];
+
 /** The people of a list by sector: the workshop's sectors with people (every one of the four groups). */
 function sectorLines(people, all = false) {
   return agenda.sectorCounts(page.state, people).filter((c) => all || c.count > 0);
@@ -336,9 +338,10 @@ function roomCard(room) {
     el("div", { class: "room-card-head" },
       countdown(room.deadline),
       el("span", { class: "hint" }, t("console.people.title", { count: people.length }))),
-    room.sectors && room.sectors.length ? el("p", { class: "room-sectors" },
-      el("span", { class: "hint" }, t("console.agenda.roomSectors", { count: room.sectors.length })), " ",
-      room.sectors.map((k, n) => [n ? t("common.separator") : "", el("b", { dir: "auto" }, sectorName(k))])) : null,
+    // The sectors a caucus room gathers (a mixed round's rooms gather every sector).
+    caucusSectors(room).length ? el("p", { class: "room-sectors" },
+      el("span", { class: "hint" }, t("console.agenda.roomSectors", { count: caucusSectors(room).length })), " ",
+      caucusSectors(room).map((k, n) => [n ? t("common.separator") : "", el("b", { dir: "auto" }, sectorName(k))])) : null,
     el("dl", { class: "mini-groups" }, sectorLines(people, !page.state.sectors || page.state.sectors.length <= GROUPS.length)
       .map((c) => [el("dt", { dir: "auto" }, sectorName(c.key)), el("dd", {}, fmtNumber(c.count))])),
     agenda.roundKind(page.state.workshop) === "solution_round" && !agenda.isShortDay(page.state.workshop)

@@ -1,0 +1,170 @@
+"""The organiser runs an SPCP day from the console and the projector follows it (docs/agenda.md):
+the organiser sets the SPCP agenda, seats everyone by sector for the caucus round (the projector
+names the segment and shows each room's sectors), moves the day on to the prioritisation, closes
+the dots, keeps the top five ticked, unticks one with the keyboard and confirms the other four;
+the projector shows them ranked. In English and in Persian (right to left)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from server.db import Database
+from server.domain.workshops import create_workshop
+from tests.browser.stage import Client, _join
+from tests.browser.stage_spcp import BARRIERS, PEOPLE
+
+pytestmark = pytest.mark.browser
+
+I18N = Path(__file__).resolve().parents[2] / "web" / "i18n"
+SECTORS = {"faith": {"en": "Faith", "fa": "جوامع دینی"}, "youth": {"en": "Youth", "fa": "جوانان"},
+           "civil_rights": {"en": "Civil rights", "fa": "حقوق مدنی"}}
+
+
+def catalogue(lang):
+    own = json.loads((I18N / f"{lang}.json").read_text(encoding="utf-8"))
+    return lambda key, **params: _fill(own[key], params)
+
+
+def _fill(text, params):
+    for k, v in params.items():
+        text = text.replace("{" + k + "}", str(v))
+    return text
+
+
+def _workshop(live_server) -> dict:
+    """A workshop with the SPCP sectors that starts with a caucus round but has only a short day after
+    it (the segment a day stands on cannot change: agenda_locked, so the organiser completes the day)."""
+    from server.cli import _links
+    db = Database(live_server.env["DATABASE_URL"])
+    try:
+        made = create_workshop(db, title="Westside SPCP day", rooms=3, languages=["en", "es", "fa"],
+                               sector_preset="spcp", agenda=["caucus", "prioritise", "action_plan", "closing"])
+    finally:
+        db.engine.dispose()
+    return _links(live_server.url, made)
+
+
+def confirm_dialog(page, name):
+    from playwright.sync_api import expect
+    dialog = page.locator("dialog[open]")
+    expect(dialog).to_be_visible()
+    dialog.get_by_role("button", name=name, exact=True).click()
+    expect(dialog).to_have_count(0)
+
+
+@pytest.mark.parametrize("lang", ["en", "fa"])
+def test_the_organiser_runs_the_spcp_day_and_the_projector_follows(live_server, browser, lang):
+    from playwright.sync_api import expect
+    t = catalogue(lang)
+    made = _workshop(live_server)
+    token = lambda link: link.split("#", 1)[1]  # noqa: E731
+    people = [_join(live_server.url, made["join_code"], g, n, lng) for g, n, lng in PEOPLE]
+    organiser = Client(live_server.url, token(made["organiser_url"]))
+    clients = [organiser]
+    context = browser.new_context(viewport={"width": 1024, "height": 768}, locale=lang)
+    screen = browser.new_context(viewport={"width": 1920, "height": 1080}, locale=lang)
+    try:
+        if organiser.state["workshop"]["display_language"] != lang:
+            organiser.ok("workshop_update", display_language=lang)
+        context.add_init_script(f"localStorage.setItem('cg.console.lang', '{lang}')")
+        console = context.new_page()
+        console.goto(made["organiser_url"])
+        projector = screen.new_page()
+        projector.goto(made["display_url"])
+        expect(console.locator("#header .conn-online")).to_be_visible()
+        expect(console.locator("html")).to_have_attribute("dir", "rtl" if lang == "fa" else "ltr")
+
+        # The agenda: the SPCP day's preset; the day stands on its caucus round.
+        console.locator("#tab-agenda").click()
+        console.locator("#agenda-preset-spcp").click()
+        steps = console.locator(".agenda-steps li")
+        expect(steps).to_have_count(7)
+        expect(console.locator(".agenda-steps li[aria-current=step]")).to_contain_text(t("segment.caucus"))
+        expect(projector.locator(".phase-pill")).to_have_text(t("segment.caucus"))
+        # The same preset again changes nothing: refused, and said as the console says refusals.
+        console.locator("#agenda-preset-spcp").click()
+        expect(console.locator(".toasts")).to_contain_text(t("console.error.no_change"))
+
+        # Seat everyone by sector: each room lists the sectors it gathers, on the console and the projector.
+        console.locator("#tab-rooms").click()
+        console.locator("#rooms-form").click()
+        confirm_dialog(console, t("console.agenda.reseat"))
+        expect(console.locator(".room-card .room-sectors").first).to_be_visible()
+        for key in SECTORS:
+            expect(console.locator(".room-card .room-sectors", has_text=SECTORS[key][lang])).to_have_count(1)
+            expect(projector.locator(".room .room-sectors", has_text=SECTORS[key][lang])).to_have_count(1)
+        expect(projector.locator(".subtitle")).to_have_text(t("display.agenda.subtitle.caucus"))
+
+        # The caucus rooms post and reveal (the phones and facilitators, as stage_spcp does).
+        facilitators = [Client(live_server.url, token(u)) for u in made["facilitator_urls"]]
+        phones = [Client(live_server.url, p["token"]) for p in people]
+        clients += facilitators + phones
+        for f in facilitators:
+            f.ok("phase_advance", from_phase="lobby")
+        author = {}
+        for (sector, _n, _l), phone in zip(PEOPLE, phones):
+            author.setdefault(sector, phone)
+        for sector, kind, text in BARRIERS:
+            author[sector].ok("barrier_post", text=text, kind=kind)
+        for f in facilitators:
+            f.ok("phase_advance", from_phase="brainstorm")
+
+        # Next: the prioritisation. The board's counts stay hidden on the projector while the dots are open.
+        console.locator("#wnext").click()
+        confirm_dialog(console, t("console.agenda.next", segment=t("segment.prioritise")))
+        expect(projector.locator(".phase-pill")).to_have_text(t("segment.prioritise"))
+        barriers = [text for _s, kind, text in BARRIERS if kind == "barrier"]
+        expect(projector.locator(".board-item")).not_to_have_count(0)
+        expect(projector.locator(".board-votes")).to_have_count(0)
+        items = sorted(organiser.sync()["plenary"].values(), key=lambda i: i["id"])
+        assert sorted(i["text"] for i in items) == sorted(barriers)  # the strengths stay in their rooms
+        for k, phone in enumerate(phones):   # three dots each, on three different items
+            for j in range(3):
+                phone.ok("vote_cast", target_type="plenary", target_id=items[(k + j) % len(items)]["id"])
+
+        # Close the dots with the keyboard: the button, then the dialog's confirm (after its Cancel).
+        expect(console.locator("#tab-plenary")).to_have_attribute("aria-pressed", "true")
+        console.locator("#vote-close").focus()
+        console.keyboard.press("Enter")
+        expect(console.locator("dialog[open]")).to_be_visible()
+        console.keyboard.press("Tab")
+        expect(console.locator("dialog[open] button:focus")).to_have_text(t("console.agenda.closeDots"))
+        console.keyboard.press("Enter")
+        expect(console.locator("#vote-close")).to_have_count(0)
+        expect(projector.locator(".board-item:not([hidden]) .board-votes").first).to_be_visible()
+
+        # The top five are ticked; untick the fifth with the keyboard, confirm the other four.
+        ranked = sorted(organiser.sync()["plenary"].values(), key=lambda i: (-i["votes"], -i["room_votes"], i["id"]))
+        ticked = console.locator(".prio-pick input:checked")
+        expect(ticked).to_have_count(5)
+        fifth = console.locator(f"#prio-{ranked[4]['id']}")
+        fifth.focus()
+        console.keyboard.press("Space")
+        expect(ticked).to_have_count(4)
+        confirm = console.locator("#prio-confirm")
+        expect(confirm).to_have_text(t("console.agenda.confirmPriorities.other", count=_digits(4, lang)))
+        confirm.focus()
+        console.keyboard.press("Enter")
+        expect(console.locator(".prio-badge")).to_have_count(4)
+        expect(confirm).to_be_disabled()  # confirming the same again would change nothing
+        want = [i["text"] for i in ranked[:4]]
+        state = organiser.sync()
+        assert sorted((i["priority"], i["text"]) for i in state["plenary"].values() if i["priority"]) == \
+            list(enumerate(want, start=1))
+
+        # The projector: the four priorities, ranked.
+        expect(projector.locator(".view-priorities .board-title")).to_have_text(want)
+        expect(projector.locator(".view-priorities .rank")).to_have_text([_digits(n, lang) for n in (1, 2, 3, 4)])
+        expect(projector.locator(".subtitle")).to_have_text(t("display.agenda.prioritiesSubtitle.other",
+                                                              count=_digits(4, lang)))
+    finally:
+        context.close()
+        screen.close()
+        for c in clients:
+            c.close()
+
+
+def _digits(n: int, lang: str) -> str:
+    return str(n).translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")) if lang == "fa" else str(n)
