@@ -252,13 +252,13 @@ function agendaView() {
           el("span", { class: "grow" }, name),
           k < from ? el("span", { class: "hint" }, t(k === agenda.segmentIndex(ws) ? "console.agenda.isNow" : "console.agenda.isDone")) : null,
           open ? el("span", { class: "agenda-row-tools" },
-            el("button", { type: "button", class: "btn btn-small btn-quiet", id: `agenda-up-${k}`, disabled: k - 1 < from,
+            el("button", { type: "button", class: "btn btn-small", id: `agenda-up-${k}`, disabled: k - 1 < from,
               aria: { label: t("console.agenda.upFor", { segment: name }) },
               onclick: () => setDraft(agenda.moveSegment(draft, k, -1, from), `agenda-up-${k - 1}`) }, "↑"),
-            el("button", { type: "button", class: "btn btn-small btn-quiet", id: `agenda-down-${k}`, disabled: k + 1 >= draft.length - 1,
+            el("button", { type: "button", class: "btn btn-small", id: `agenda-down-${k}`, disabled: k + 1 >= draft.length - 1,
               aria: { label: t("console.agenda.downFor", { segment: name }) },
               onclick: () => setDraft(agenda.moveSegment(draft, k, 1, from), `agenda-down-${k + 1}`) }, "↓"),
-            el("button", { type: "button", class: "btn btn-small btn-quiet", id: `agenda-remove-${k}`,
+            el("button", { type: "button", class: "btn btn-small", id: `agenda-remove-${k}`,
               aria: { label: t("console.agenda.removeFor", { segment: name }) },
               onclick: () => setDraft(agenda.removeSegment(draft, k, from), `agenda-remove-${k}`) }, t("console.agenda.remove"))) : null);
       })),
@@ -284,7 +284,7 @@ function promptsEditor() {
     area.value = ui.prompts[kind][lang] || "";
     area.addEventListener("input", () => { ui.prompts[kind][lang] = area.value; });
     return el("div", { class: "field" },
-      el("label", { for: id }, t(`console.agenda.prompt.${kind}`, { language: languageName(lang) })), area);
+      el("label", { for: id }, t(`console.agenda.prompt.${kind}`)), area);
   };
   const save = async (ev) => {
     ev.preventDefault();
@@ -525,6 +525,9 @@ function plenaryView() {
     .sort((a, b) => (b.votes - a.votes) || (b.room_votes - a.room_votes) || a.id - b.id);
   const planned = new Set(byId(page.state.plan).map((e) => e.plenary_item_id).filter(Boolean));
   const planOpen = page.state.workshop.phase === "plenary" || page.state.workshop.phase === "action_plan";
+  // A day with a solution round ahead drafts its priorities there (one draft each): no entries by hand before.
+  const wsNow = page.state.workshop;
+  const draftsAhead = !agenda.isShortDay(wsNow) && agenda.agendaOf(wsNow).slice(agenda.segmentIndex(wsNow)).includes("solution_round");
   const maxVotes = Math.max(1, ...items.map((i) => i.votes || 0));
   const maxRoom = Math.max(1, ...items.map((i) => i.room_votes || 0));
   const addTitle = async (ev) => {
@@ -583,15 +586,15 @@ function plenaryView() {
             el("span", { class: "tally-bar", aria: { hidden: "true" } }, barFill((item.room_votes || 0) / maxRoom)))),
         el("div", { class: "plenary-actions" },
           inPlan ? el("span", { class: "badge badge-pushed" }, t("console.plenary.inPlan"))
-            : el("button", { type: "button", class: "btn btn-primary btn-small", id: `mkplan-${item.id}`, disabled: !planOpen,
+            : draftsAhead ? null : el("button", { type: "button", class: "btn btn-primary btn-small", id: `mkplan-${item.id}`, disabled: !planOpen,
               onclick: () => run(ctx, "plan_entry_create", { plenary_item_id: item.id }, t("console.plan.created")) }, t("console.plenary.toPlan")),
           m.pick, m.undo,
           !inPlan && !m.undo && (page.state.workshop.phase === "breakouts" || page.state.workshop.phase === "plenary")
             ? el("button", { type: "button", class: "btn btn-small btn-quiet", id: `pwithdraw-${item.id}`,
               onclick: () => run(ctx, "report_withdraw", { item_id: item.id }, t("console.report.withdrawn")) }, t("console.report.withdraw")) : null,
-          !planOpen ? el("span", { class: "hint" }, t("console.plenary.planLater")) : null));
+          !planOpen && !draftsAhead ? el("span", { class: "hint" }, t("console.plenary.planLater")) : null));
     })),
-    planOpen ? el("form", { class: "card inline-form", onsubmit: addTitle },
+    planOpen && !draftsAhead ? el("form", { class: "card inline-form", onsubmit: addTitle },
       el("label", { for: "new-entry-title", class: "grow" }, el("span", { class: "label-text" }, t("console.plan.newTitle")), titleInput),
       el("button", { type: "submit", class: "btn", id: "new-entry" }, t("console.plan.add"))) : null);
 }
