@@ -1,14 +1,11 @@
 // The agenda as the organiser console and the projector read it (docs/agenda.md): which segment
 // the day stands on, what the rooms are doing in it, the confirmed priorities and the drafts'
 // progress. Pure functions of a state (a snapshot folded with state.js); no DOM, no strings.
-import * as rules from "./rules.js";
+import { AGENDA_PRESETS, ROUND_PHASES, ROOM_PHASES, GUIDING_FIELDS, GROUPS, WORKSHOP_PHASES } from "./rules.js";
 
 // The `short` day: the day of before, whose four segments are exactly the four workshop phases.
-const SHORT = ["breakout", "prioritise", "action_plan", "closing"];
-const ROUNDS = ["breakout", "caucus", "solution_round"];
-// The guiding questions a solution room answers, in order (rules.GUIDING_FIELDS once generated).
-const QUESTIONS = rules.GUIDING_FIELDS
-  || ["problem", "causes", "options", "solution", "actions", "owner", "timeline", "resources", "success_measure"];
+const SHORT = AGENDA_PRESETS.short;
+const ROUNDS = Object.keys(ROUND_PHASES);
 
 /** The day's segments; a workshop without an agenda (an old snapshot) has the short day. */
 export function agendaOf(ws) {
@@ -17,7 +14,7 @@ export function agendaOf(ws) {
 
 export function segmentIndex(ws) {
   const n = Number(ws && ws.segment);
-  return Number.isInteger(n) && n >= 0 ? n : Math.max(0, (rules.WORKSHOP_PHASES || []).indexOf(ws && ws.phase));
+  return Number.isInteger(n) && n >= 0 ? n : Math.max(0, WORKSHOP_PHASES.indexOf(ws && ws.phase));
 }
 
 /** The kind of segment the day stands on. */
@@ -41,13 +38,9 @@ export function roundKind(ws) {
 
 export const isRound = (kind) => ROUNDS.includes(kind);
 
-/** The room phases of the current round (rules.ROUND_PHASES when generated; the docs' lists otherwise). */
+/** The room phases of the current round. */
 export function roundPhases(ws) {
-  const k = roundKind(ws);
-  const table = rules.ROUND_PHASES || {
-    caucus: ["lobby", "brainstorm", "reveal"], solution_round: ["lobby", "solutions", "report_out"],
-  };
-  return table[k] || rules.ROOM_PHASES;
+  return ROUND_PHASES[roundKind(ws)] || ROOM_PHASES;
 }
 
 /** The first segment the organiser may still change: the one after the segment the day stands on
@@ -124,10 +117,8 @@ export function draftRank(state, entry) {
 /** Which guiding questions a draft answers: [{field, answered}] in order. */
 export function guidingProgress(entry) {
   const fields = (entry && entry.fields) || {};
-  return QUESTIONS.map((field) => ({ field, answered: typeof fields[field] === "string" && fields[field].trim() !== "" }));
+  return GUIDING_FIELDS.map((field) => ({ field, answered: typeof fields[field] === "string" && fields[field].trim() !== "" }));
 }
-
-export const guidingFields = () => QUESTIONS.slice();
 
 /** A sector's name in `lang`: its own name there, else `fallback(key)` (a catalogue's label of one of
  *  the four groups, or null), else its name in the first language it has, else its key. */
@@ -139,7 +130,7 @@ export function sectorText(sectors, key, lang, fallback = () => null) {
 
 /** Count people per sector, in the workshop's order of sectors (the four groups without sectors). */
 export function sectorCounts(state, people) {
-  const keys = (state.sectors && state.sectors.length ? state.sectors.map((s) => s.key) : rules.GROUPS).slice();
+  const keys = (state.sectors && state.sectors.length ? state.sectors.map((s) => s.key) : GROUPS).slice();
   const counts = Object.fromEntries(keys.map((k) => [k, 0]));
   for (const p of people) {
     if (!(p.group in counts)) keys.push(p.group);

@@ -5,8 +5,10 @@ import {
   groupName, languageName, iso, byId, fmtNumber, fmtTime, countdown, barFill, councilRoleName, isCoChair,
   renderHeader, pageLanguagePicker, accessNotice, errorText,
 } from "./console-common.js";
-import { GROUPS, WORKSHOP_PHASES, COUNCIL_ROLES, MAX_MESSAGE_CHARS, MAX_PLAN_FIELD_CHARS } from "./rules.js";
-import * as rules from "./rules.js";
+import {
+  GROUPS, WORKSHOP_PHASES, COUNCIL_ROLES, MAX_MESSAGE_CHARS, MAX_PLAN_FIELD_CHARS, SEGMENT_KINDS, MAX_PROMPT_CHARS,
+  DEFAULT_PRIORITIES, MAX_PRIORITIES,
+} from "./rules.js";
 import * as agenda from "./agenda.js";
 import { agreementTracker, agreementLine, agreementLegend } from "./agreement.js";
 import { exportsPanel } from "./exports.js";
@@ -225,7 +227,7 @@ function agendaView() {
     const ack = await runAgenda("agenda_set", { preset: name }, t("console.agenda.saved"));
     if (ack.ok) { ui.agendaDraft = null; page.render(); }
   };
-  const kinds = rules.SEGMENT_KINDS || ["breakout", "caucus", "prioritise", "solution_round", "report_out", "action_plan", "council"];
+  const kinds = SEGMENT_KINDS;
   const addSelect = el("select", { id: "agenda-add-kind", class: "select-small" },
     kinds.filter((k) => k !== "closing").map((k) => el("option", { value: k }, segmentName(k))));
   if (ui.addKind) addSelect.value = ui.addKind;
@@ -277,7 +279,7 @@ function promptsEditor() {
   const ws = page.state.workshop;
   const saved = ws.prompts || {};
   if (!ui.prompts) ui.prompts = { strength: { ...(saved.strength || {}) }, barrier: { ...(saved.barrier || {}) } };
-  const max = rules.MAX_PROMPT_CHARS || 300;
+  const max = MAX_PROMPT_CHARS;
   const field = (kind, lang) => {
     const id = `prompt-${kind}-${lang}`;
     const area = el("textarea", { id, rows: 2, maxlength: max, dir: "auto", lang, class: "prompt-input" });
@@ -473,8 +475,8 @@ function prioPicked() {
   return ui.prioPick;
 }
 
-const prioN = () => ui.prioN || rules.DEFAULT_PRIORITIES || 5;
-const prioMax = () => rules.MAX_PRIORITIES || 12;
+const prioN = () => ui.prioN || DEFAULT_PRIORITIES;
+const prioMax = () => MAX_PRIORITIES;
 
 function priorityPick(item) {
   const picked = prioPicked();
