@@ -104,6 +104,7 @@ FAMILIES: dict[str, set[str] | None] = {
     "console.agenda.confirmBody.*": set(rules.SEGMENT_KINDS),
     "console.agenda.reseatBody.*": set(rules.ROUND_PHASES),
     "console.agenda.prompt.*": set(rules.BARRIER_KINDS),
+    "console.agenda.preset.*": set(rules.AGENDA_PRESETS),
     "console.agenda.error.*": {"agenda_locked", "vote_open", "already_closed"},
     "display.agenda.subtitle.*": {"caucus", "solution_round"},
     "console.exports.format.*": {"pdf", "docx", "csv", "md", "json"},

@@ -168,3 +168,56 @@ def test_the_organiser_runs_the_spcp_day_and_the_projector_follows(live_server, 
 
 def _digits(n: int, lang: str) -> str:
     return str(n).translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")) if lang == "fa" else str(n)
+
+
+@pytest.mark.parametrize("lang", ["en", "fa"])
+def test_the_agenda_editor_saves_a_day_the_server_accepts_and_says_why_it_refuses_one(live_server, browser, lang):
+    """Segments after the current one are removed and reordered in the editor; an agenda the rules refuse
+    (a solution round with no prioritisation before it) is said and nothing changes; a preset that would
+    change the segment the day stands on cannot be chosen."""
+    from playwright.sync_api import expect
+    t = catalogue(lang)
+    from server.cli import _links
+    db = Database(live_server.env["DATABASE_URL"])
+    try:
+        spcp = _links(live_server.url, create_workshop(db, title="SPCP day", rooms=2, languages=["en", "fa"],
+                                                        sector_preset="spcp", agenda="spcp"))
+        short = _links(live_server.url, create_workshop(db, title="Short day", rooms=2, languages=["en", "fa"]))
+    finally:
+        db.engine.dispose()
+    context = browser.new_context(viewport={"width": 1024, "height": 768}, locale=lang)
+    try:
+        context.add_init_script(f"localStorage.setItem('cg.console.lang', '{lang}')")
+        console = context.new_page()
+        console.goto(spcp["organiser_url"])
+        expect(console.locator(".agenda-steps li")).to_have_count(7)
+        console.locator("#agenda-edit").click()
+        expect(console.locator("#agenda-h")).to_be_focused()
+        expect(console.locator("#agenda-up-0")).to_have_count(0)   # the caucus round, where the day stands
+        # Remove the prioritisation: the solution round would come first. Refused, and said.
+        console.locator("#agenda-remove-1").click()
+        expect(console.locator(".agenda-edit-row")).to_have_count(6)
+        console.locator("#agenda-save").click()
+        expect(console.locator(".toasts")).to_contain_text(t("console.error.invalid"))
+        expect(console.locator(".agenda-steps li")).to_have_count(7)
+        # Undo, then remove the council and move the report-out after the action plan: saved.
+        console.locator("#agenda-reset").click()
+        expect(console.locator("#agenda-save")).to_have_count(0)
+        console.locator("#agenda-remove-5").click()                 # council
+        console.locator("#agenda-down-3").press("Enter")           # report-out below the action plan
+        console.locator("#agenda-save").click()
+        steps = [t(f"segment.{k}") for k in ("caucus", "prioritise", "solution_round", "action_plan", "report_out",
+                                              "closing")]
+        expect(console.locator(".agenda-steps li")).to_have_count(6)
+        for k, name in enumerate(steps):
+            expect(console.locator(".agenda-steps li").nth(k)).to_contain_text(name)
+        expect(console.locator("#agenda-save")).to_have_count(0)
+
+        # The short day began with breakout rooms: the SPCP preset (a caucus round first) cannot be chosen.
+        console.goto(short["organiser_url"])
+        console.locator("#tab-agenda").click()
+        expect(console.locator("#agenda-preset-spcp")).to_be_disabled()
+        expect(console.locator("#agenda-preset-short")).to_have_attribute("aria-pressed", "true")
+        expect(console.locator("#agenda-preset-locked")).to_contain_text(t("segment.breakout"))
+    finally:
+        context.close()

@@ -7,7 +7,7 @@ import {
 } from "./console-common.js";
 import {
   GROUPS, WORKSHOP_PHASES, COUNCIL_ROLES, MAX_MESSAGE_CHARS, MAX_PLAN_FIELD_CHARS, SEGMENT_KINDS, MAX_PROMPT_CHARS,
-  DEFAULT_PRIORITIES, MAX_PRIORITIES,
+  DEFAULT_PRIORITIES, MAX_PRIORITIES, AGENDA_PRESETS,
 } from "./rules.js";
 import * as agenda from "./agenda.js";
 import { agreementTracker, agreementLine, agreementLegend } from "./agreement.js";
@@ -223,10 +223,6 @@ function agendaView() {
     const ack = await runAgenda("agenda_set", { agenda: draft }, t("console.agenda.saved"));
     if (ack.ok) { ui.agendaDraft = null; page.render(); }
   };
-  const preset = async (name) => {
-    const ack = await runAgenda("agenda_set", { preset: name }, t("console.agenda.saved"));
-    if (ack.ok) { ui.agendaDraft = null; page.render(); }
-  };
   const kinds = SEGMENT_KINDS;
   const addSelect = el("select", { id: "agenda-add-kind", class: "select-small" },
     kinds.filter((k) => k !== "closing").map((k) => el("option", { value: k }, segmentName(k))));
@@ -238,12 +234,7 @@ function agendaView() {
       el("h2", { id: "agenda-h", tabindex: "-1" }, t("console.agenda.editorTitle")),
       el("span", { class: "hint" }, t("console.agenda.editorHint"))),
     locked ? el("p", { class: "card hint" }, t("console.agenda.allReached")) : null,
-    from === 1 ? el("div", { class: "card agenda-presets" },
-      el("h3", {}, t("console.agenda.presets")),
-      el("div", { class: "row" },
-        el("button", { type: "button", class: "btn", id: "agenda-preset-short", onclick: () => preset("short") }, t("console.agenda.preset.short")),
-        el("button", { type: "button", class: "btn", id: "agenda-preset-spcp", onclick: () => preset("spcp") }, t("console.agenda.preset.spcp"))),
-      el("p", { class: "hint" }, t("console.agenda.presetHint"))) : null,
+    presetsCard(current, from),
     el("div", { class: "card" },
       el("h3", {}, t(changed ? "console.agenda.draftTitle" : "console.agenda.currentTitle")),
       el("ol", { class: "agenda-edit-list", id: "agenda-list", tabindex: "-1" }, draft.map((kind, k) => {
@@ -270,8 +261,30 @@ function agendaView() {
           onclick: () => setDraft(agenda.addSegment(draft, addSelect.value), "agenda-add") }, t("console.agenda.add"))),
       changed ? el("div", { class: "row" },
         el("button", { type: "button", class: "btn btn-primary", id: "agenda-save", onclick: save }, t("console.agenda.save")),
-        el("button", { type: "button", class: "btn", id: "agenda-reset", onclick: () => setDraft(current, "agenda-edit-list") }, t("console.agenda.reset"))) : null),
+        el("button", { type: "button", class: "btn", id: "agenda-reset", onclick: () => setDraft(current, "agenda-list") }, t("console.agenda.reset"))) : null),
     promptsEditor());
+}
+
+/** The presets (rules.AGENDA_PRESETS): one that would change a segment already reached (the one the day
+ *  stands on too: agenda_locked) cannot be chosen, and says why. */
+function presetsCard(current, from) {
+  const names = Object.keys(AGENDA_PRESETS);
+  const fits = (name) => agenda.sameAgenda(AGENDA_PRESETS[name].slice(0, from), current.slice(0, from));
+  const preset = async (name) => {
+    const ack = await runAgenda("agenda_set", { preset: name }, t("console.agenda.saved"));
+    if (ack.ok) { ui.agendaDraft = null; page.render(); }
+  };
+  const locked = names.filter((n) => !fits(n));
+  return el("div", { class: "card agenda-presets" },
+    el("h3", {}, t("console.agenda.presets")),
+    el("div", { class: "row" }, names.map((name) => {
+      const same = agenda.sameAgenda(AGENDA_PRESETS[name], current);
+      return el("button", { type: "button", class: "btn", id: `agenda-preset-${name}`, disabled: !fits(name),
+        aria: { pressed: String(same) }, onclick: () => preset(name) }, t(`console.agenda.preset.${name}`));
+    })),
+    el("p", { class: "hint" }, t("console.agenda.presetHint")),
+    locked.length ? el("p", { class: "hint", id: "agenda-preset-locked" },
+      t("console.agenda.presetLocked", { segment: segmentName(current[0]) })) : null);
 }
 
 /** The workshop's own wording of the two caucus prompts, per language (prompts_set); empty = the standard one. */
