@@ -185,8 +185,10 @@ function plenaryView() {
             solutions.length ? el("ul", { class: "board-solutions", aria: { label: t("display.plenary.solutions", { count: solutions.length }) } },
               solutions.map((s) => el("li", {}, userText(s.text, "span")))) : null,
             el("div", { class: "board-facts" },
-              el("p", { class: "board-meta" }, itemRooms(item).join(" + "), t("common.separator"),
-                t("display.plenary.roomVotes", { count: item.room_votes || 0 })),
+              // A caucus room casts no dots: after a caucus round only the rooms an item came from.
+              el("p", { class: "board-meta" }, itemRooms(item).join(" + "),
+                short() || agenda.roundKind(page.state.workshop) !== "caucus"
+                  ? [t("common.separator"), t("display.plenary.roomVotes", { count: item.room_votes || 0 })] : null),
               ctx.agreement && !hidden ? agreementLine(ctx.agreement.get(item.id), "board-agreement") : null)),
           hidden ? null : el("div", { class: "board-bar" },
             el("span", { class: "bar" }, barFill((item.votes || 0) / max)),

@@ -542,6 +542,7 @@ function plenaryView() {
   const planOpen = page.state.workshop.phase === "plenary" || page.state.workshop.phase === "action_plan";
   // A day with a solution round ahead drafts its priorities there (one draft each): no entries by hand before.
   const wsNow = page.state.workshop;
+  const afterCaucus = !agenda.isShortDay(wsNow) && agenda.roundKind(wsNow) === "caucus"; // caucus rooms cast no dots
   const draftsAhead = !agenda.isShortDay(wsNow) && agenda.agendaOf(wsNow).slice(agenda.segmentIndex(wsNow)).includes("solution_round");
   const maxVotes = Math.max(1, ...items.map((i) => i.votes || 0));
   const maxRoom = Math.max(1, ...items.map((i) => i.room_votes || 0));
@@ -596,7 +597,7 @@ function plenaryView() {
           el("div", { class: "vote-line" },
             el("span", {}, t("console.plenary.plenaryVotes")), el("b", { class: "tally-n small" }, fmtNumber(item.votes || 0)),
             el("span", { class: "tally-bar", aria: { hidden: "true" } }, barFill((item.votes || 0) / maxVotes))),
-          el("div", { class: "vote-line room" },
+          afterCaucus ? null : el("div", { class: "vote-line room" },
             el("span", {}, t("console.plenary.roomVotes")), el("b", { class: "tally-n small" }, fmtNumber(item.room_votes || 0)),
             el("span", { class: "tally-bar", aria: { hidden: "true" } }, barFill((item.room_votes || 0) / maxRoom)))),
         el("div", { class: "plenary-actions" },
