@@ -213,6 +213,24 @@ def test_the_agenda_editor_saves_a_day_the_server_accepts_and_says_why_it_refuse
             expect(console.locator(".agenda-steps li").nth(k)).to_contain_text(name)
         expect(console.locator("#agenda-save")).to_have_count(0)
 
+        # The caucus prompts in the workshop's own words (Persian only; English keeps the standard wording).
+        console.locator("#prompts-summary").click()
+        console.locator("#prompt-barrier-fa").fill("چه چیزی جلوی اعتماد میان پلیس و محله را می‌گیرد؟")
+        console.locator("#prompts-save").click()
+        organiser = Client(live_server.url, spcp["organiser_url"].split("#", 1)[1])
+        try:
+            for _ in range(50):
+                if organiser.sync()["workshop"].get("prompts"):
+                    break
+                console.wait_for_timeout(100)
+            assert organiser.state["workshop"]["prompts"] == {
+                "barrier": {"fa": "چه چیزی جلوی اعتماد میان پلیس و محله را می‌گیرد؟"}}
+        finally:
+            organiser.close()
+        expect(console.locator("#prompt-barrier-fa")).to_have_value("چه چیزی جلوی اعتماد میان پلیس و محله را می‌گیرد؟")
+        console.locator("#prompts-save").click()    # the same words again: nothing to change, and said
+        expect(console.locator(".toasts")).to_contain_text(t("console.error.no_change"))
+
         # The short day began with breakout rooms: the SPCP preset (a caucus round first) cannot be chosen.
         console.goto(short["organiser_url"])
         console.locator("#tab-agenda").click()
