@@ -49,6 +49,8 @@ function noteChanges(prev, next) {
   if (ui.lastPhase !== where) {
     ui.lastPhase = where;
     ui.tab = null;
+    ui.prioPick = null;      // a new prioritisation ticks its own top N
+    ui.agendaDraft = null;   // an unsaved draft may now change a segment reached
   }
   ctx.agreement.update(next);
 }
