@@ -2,7 +2,9 @@
 the organiser sets the SPCP agenda, seats everyone by sector for the caucus round (the projector
 names the segment and shows each room's sectors), moves the day on to the prioritisation, closes
 the dots, keeps the top five ticked, unticks one with the keyboard and confirms the other four;
-the projector shows them ranked. In English and in Persian (right to left)."""
+the projector shows them ranked; in the solution round both screens show which room works on which
+priority and the console each draft's answered questions; the report-out projects the drafts. The
+agenda editor and the prompts' wording too. In English and in Persian (right to left)."""
 from __future__ import annotations
 
 import json
@@ -159,6 +161,37 @@ def test_the_organiser_runs_the_spcp_day_and_the_projector_follows(live_server, 
         expect(projector.locator(".view-priorities .rank")).to_have_text([_digits(n, lang) for n in (1, 2, 3, 4)])
         expect(projector.locator(".subtitle")).to_have_text(t("display.agenda.prioritiesSubtitle.other",
                                                               count=_digits(4, lang)))
+
+        # Next: the solution round. Each room works on its priorities (dealt in rank order), on both screens.
+        console.locator("#wnext").click()
+        confirm_dialog(console, t("console.agenda.next", segment=t("segment.solution_round")))
+        expect(projector.locator(".phase-pill")).to_have_text(t("segment.solution_round"))
+        expect(projector.locator(".room-priorities .prio-text")).to_have_count(4)
+        for text in want:
+            expect(projector.locator(".room-priorities .prio-text", has_text=text)).to_have_count(1)
+        expect(console.locator(".room-draft")).to_have_count(4)
+        expect(console.locator(".question-dots li.answered")).to_have_count(0)
+        # The room with the first priority answers its first guiding question: the console sees it.
+        drafts = {e["fields"]["title"]: e for e in organiser.sync()["plan"].values()}
+        first = drafts[want[0]]
+        writer = next(f for f in facilitators if f.sync()["me"]["room_id"] == first["room_id"])
+        writer.ok("phase_advance", from_phase="lobby")
+        answer = "People are stopped without being told why"
+        writer.ok("plan_entry_update", entry_id=first["id"], field="problem", value=answer,
+                  version=first["versions"].get("problem", 0))
+        card = console.locator(f".room-draft[data-entry-id='{first['id']}']")
+        expect(card.locator(".question-dots li.answered")).to_have_count(1)
+        expect(card).to_contain_text(t("console.agenda.answered", done=_digits(1, lang), count=_digits(9, lang)))
+
+        # Next: the report-out. The projector shows each solution room's draft with its answers.
+        console.locator("#wnext").click()
+        confirm_dialog(console, t("console.agenda.next", segment=t("segment.report_out")))
+        expect(projector.locator(".phase-pill")).to_have_text(t("segment.report_out"))
+        expect(projector.locator(".draft")).to_have_count(4)
+        shown = projector.locator(f".draft[data-entry-id='{first['id']}']")
+        expect(shown.locator(".draft-title")).to_have_text(want[0])
+        expect(shown.locator(".draft-answers dt")).to_have_text([t("console.plan.field.problem")])
+        expect(shown.locator(".draft-answers dd")).to_have_text([answer])
     finally:
         context.close()
         screen.close()
