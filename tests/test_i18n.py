@@ -107,6 +107,7 @@ FAMILIES: dict[str, set[str] | None] = {
     "console.agenda.preset.*": set(rules.AGENDA_PRESETS),
     "console.agenda.error.*": {"agenda_locked", "vote_open", "already_closed"},
     "display.agenda.subtitle.*": {"caucus", "solution_round"},
+    "display.agenda.rooms.*": {"caucus", "solution_round"},
     "console.exports.format.*": {"pdf", "docx", "csv", "md", "json"},
     "console.exports.what.*": {"plan", "report", "archive"},
 }

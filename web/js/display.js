@@ -95,7 +95,8 @@ function roomsPanel() {
   const stats = page.state.stats || {};
   const size = rooms.length > 12 ? "rooms-tiny" : rooms.length > 6 ? "rooms-many" : "rooms-few";
   return el("section", { class: "rooms", aria: { labelledby: "rooms-h" } },
-    el("h2", { id: "rooms-h" }, t("display.rooms.title")),
+    el("h2", { id: "rooms-h" }, short() || agenda.roundKind(ws) === "breakout" ? t("display.rooms.title")
+      : t(`display.agenda.rooms.${agenda.roundKind(ws)}`)),
     el("ul", { class: ["room-grid", size] }, rooms.map((room) => {
       const s = stats[String(room.id)] || { barriers: 0, solutions: 0, votes: 0 };
       const n = byId(page.state.participants).filter((p) => p.room_id === room.id).length;
