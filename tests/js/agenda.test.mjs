@@ -30,6 +30,11 @@ test("the current segment and the round the rooms are in", () => {
 test("only the segments after the current one may change", () => {
   assert.equal(agenda.firstEditable(ws(0)), 1);
   assert.equal(agenda.firstEditable(ws(2)), 3);
+  // Before the day begins (segment 0, every room in the lobby) the first segment may change too.
+  const lobby = { 1: { phase: "lobby" }, 2: { phase: "lobby" } };
+  assert.equal(agenda.firstEditable(ws(0), lobby), 0);
+  assert.equal(agenda.firstEditable(ws(0), { ...lobby, 2: { phase: "brainstorm" } }), 1);
+  assert.equal(agenda.firstEditable(ws(2), lobby), 3);
 });
 
 test("segments move, are removed and are added before closing, never into the part reached", () => {

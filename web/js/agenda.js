@@ -44,9 +44,12 @@ export function roundPhases(ws) {
 }
 
 /** The first segment the organiser may still change: the one after the segment the day stands on
- *  (the server keeps every segment reached, the current one too: agenda_locked). */
-export function firstEditable(ws) {
-  return segmentIndex(ws) + 1;
+ *  (the server keeps every segment reached, the current one too: agenda_locked), or the first one
+ *  before the day begins (its first segment, every room still in the lobby). */
+export function firstEditable(ws, rooms = null) {
+  const i = segmentIndex(ws);
+  if (i === 0 && rooms && Object.values(rooms).every((r) => r.phase === "lobby")) return 0;
+  return i + 1;
 }
 
 /** The agenda with segment `i` moved by `step` (-1 up, +1 down), within the editable part. */

@@ -189,7 +189,7 @@ function agendaStrip() {
     const ok = await askDialog({ title: t("console.agenda.confirmTitle", { segment: segmentName(kind) }), body, confirm: label });
     if (ok) runAgenda(command, {}, t("console.agenda.moved", { segment: segmentName(kind) }));
   };
-  const editable = agenda.firstEditable(ws) < list.length - 1;
+  const editable = agenda.firstEditable(ws, page.state.rooms) < list.length - 1;
   return el("section", { class: "card agenda-strip", aria: { labelledby: "agenda-strip-h" } },
     el("h2", { id: "agenda-strip-h" }, t("console.agenda.title")),
     el("ol", { class: "agenda-steps" }, list.map((kind, k) => el("li", {
@@ -211,7 +211,7 @@ function agendaStrip() {
 function agendaView() {
   const ws = page.state.workshop;
   const current = agenda.agendaOf(ws);
-  const from = agenda.firstEditable(ws);
+  const from = agenda.firstEditable(ws, page.state.rooms);
   const draft = ui.agendaDraft || current;
   const changed = !agenda.sameAgenda(draft, current);
   const setDraft = (next, focusId) => {
