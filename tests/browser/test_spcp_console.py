@@ -264,9 +264,16 @@ def test_the_agenda_editor_saves_a_day_the_server_accepts_and_says_why_it_refuse
         console.locator("#prompts-save").click()    # the same words again: nothing to change, and said
         expect(console.locator(".toasts")).to_contain_text(t("console.error.no_change"))
 
-        # The short day began with breakout rooms: the SPCP preset (a caucus round first) cannot be chosen.
+        # A short day before it begins: the SPCP preset (a caucus round first) may still be chosen...
         console.goto(short["organiser_url"])
         console.locator("#tab-agenda").click()
+        expect(console.locator("#agenda-preset-spcp")).to_be_enabled()
+        # ...not once a room has left its lobby: the day began with breakout rooms.
+        steer = Client(live_server.url, short["organiser_url"].split("#", 1)[1])
+        try:
+            steer.ok("phase_advance", room_id=short["rooms"][0]["room_id"], from_phase="lobby")
+        finally:
+            steer.close()
         expect(console.locator("#agenda-preset-spcp")).to_be_disabled()
         expect(console.locator("#agenda-preset-short")).to_have_attribute("aria-pressed", "true")
         expect(console.locator("#agenda-preset-locked")).to_contain_text(t("segment.breakout"))
