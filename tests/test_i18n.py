@@ -73,6 +73,21 @@ def _connection_statuses() -> set[str]:
     return statuses
 
 
+def _room_agenda_lists() -> dict[str, list[str]]:
+    """The lists of web/js/room-agenda.js: QUESTION_FIELDS and the room phases of each round
+    (rules.py's own list when it names them, else the page's fallback)."""
+    src = (WEB / "js" / "room-agenda.js").read_text(encoding="utf-8")
+    out = {"QUESTION_FIELDS": re.findall(r'"([a-z_]+)"', re.search(r"QUESTION_FIELDS = Object\.freeze\(\[(.*?)\]", src, re.S).group(1))}
+    for kind in ("caucus", "solution_round"):
+        out[kind] = re.findall(r'"([a-z_]+)"', re.search(rf"{kind}: Object\.freeze\(\[(.*?)\]", src, re.S).group(1))
+    by_kind = getattr(rules, "ROUND_PHASES", None)
+    if isinstance(by_kind, dict):
+        out.update({k: list(v) for k, v in by_kind.items() if k in out})
+    return out
+
+
+_ROOM_AGENDA = _room_agenda_lists()
+
 # Keys built from a template, `*` standing for the ${…}: the values each can take.
 # None = the code checks hasKey() first and falls back, so no value is required.
 FAMILIES: dict[str, set[str] | None] = {
@@ -101,6 +116,17 @@ FAMILIES: dict[str, set[str] | None] = {
     # The organiser's exports panel (web/js/exports.js; server/reports/ FORMATS and parts).
     "console.exports.format.*": {"pdf", "docx", "csv", "md", "json"},
     "console.exports.what.*": {"plan", "report", "archive"},
+    # The SPCP day's rooms (docs/agenda.md; web/js/room-agenda.js, web/js/participant.js).
+    "prompt.*": {"strength", "barrier"},
+    "prompt.question.*": set(_ROOM_AGENDA["QUESTION_FIELDS"]),
+    "room.agenda.caucus.*.title": set(_ROOM_AGENDA["caucus"]),
+    "room.agenda.caucus.*.body": set(_ROOM_AGENDA["caucus"]),
+    "room.agenda.solution.*.title": set(_ROOM_AGENDA["solution_round"]),
+    "room.agenda.solution.*.body": set(_ROOM_AGENDA["solution_round"]),
+    "room.agenda.list.empty_*": {"strength", "barrier"},
+    "room.agenda.mine.*": {"strength", "barrier"},
+    "room.agenda.post.*_button": {"strength", "barrier"},
+    "room.agenda.post.*_label": {"strength", "barrier"},
 }
 
 

@@ -10,6 +10,7 @@
 
 export const EVENT_TYPES = Object.freeze([
   "workshop_updated",
+  "agenda_changed",
   "sectors_changed",
   "room_updated",
   "participant_joined",
@@ -43,6 +44,7 @@ export const EVENT_TYPES = Object.freeze([
   "plenary_item_withdrawn",
   "plenary_items_merged",
   "plenary_merge_undone",
+  "priorities_set",
   "plan_entry_created",
   "plan_entry_updated",
   "plan_note_added",
@@ -140,6 +142,10 @@ function apply(s, t, d) {
   switch (t) {
     case "workshop_updated":
       Object.assign(s.workshop, d.workshop);
+      break;
+    case "agenda_changed":
+      // The organiser set or adjusted the day's segments (docs/agenda.md).
+      s.workshop.agenda = d.agenda;
       break;
     case "sectors_changed":
       s.sectors = d.sectors;
@@ -314,6 +320,10 @@ function apply(s, t, d) {
     case "plenary_items_merged":
     case "plenary_merge_undone":
       for (const item of [d.item, ...d.members]) s.plenary[String(item.id)] = item;
+      break;
+    case "priorities_set":
+      // Every item's rank; an item not listed is no priority (null).
+      for (const [id, item] of Object.entries(s.plenary)) item.priority = has(d.priorities, id) ? d.priorities[id] : null;
       break;
     case "plan_entry_created":
       s.plan[String(d.entry.id)] = d.entry;

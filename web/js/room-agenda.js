@@ -1,0 +1,93 @@
+// What a room looks like in the segment the day stands on (docs/agenda.md): the phone and the
+// facilitator's console read the segment's kind, the room phases of its round, the prompts of a
+// caucus and the guiding questions of a solution round from here. Pure functions of the state;
+// the caller passes its own `t` (the phone and the consoles translate apart) and language.
+import * as rules from "./rules.js";
+
+export const ROUND_KINDS = Object.freeze(["breakout", "caucus", "solution_round"]);
+
+// The room phases of each round (docs/agenda.md). rules.js carries them once the server's rules
+// name them; this is the contract's list until then (and for an older rules.js in a phone's cache).
+const FALLBACK_ROUND_PHASES = Object.freeze({
+  breakout: rules.ROOM_PHASES,
+  caucus: Object.freeze(["lobby", "brainstorm", "reveal"]),
+  solution_round: Object.freeze(["lobby", "solutions", "report_out"]),
+});
+
+// The questions that guide a solution room's draft, in the order they are asked.
+export const QUESTION_FIELDS = Object.freeze([
+  "problem", "causes", "options", "solution", "actions", "owner", "timeline", "resources", "success_measure",
+]);
+
+/** The kind of the segment the day stands on; a day without an agenda (an old snapshot) is the short day. */
+export function segmentKind(state) {
+  const ws = (state && state.workshop) || {};
+  if (Array.isArray(ws.agenda) && Number.isInteger(ws.segment) && ws.agenda[ws.segment]) return ws.agenda[ws.segment];
+  return { breakouts: "breakout", plenary: "prioritise", action_plan: "action_plan", closed: "closing" }[ws.phase] || "breakout";
+}
+
+/** The room phases of a round segment (a segment that is no round keeps the breakout's list). */
+export function roomPhases(kind) {
+  const fromRules = rules.ROUND_PHASES || rules.SEGMENT_ROOM_PHASES || rules.ROOM_PHASES_BY_KIND;
+  const list = (fromRules && fromRules[kind]) || FALLBACK_ROUND_PHASES[kind];
+  return list || rules.ROOM_PHASES;
+}
+
+/** The kind a barrier has (older posts have none: a barrier). */
+export function postKind(b) {
+  return b && b.kind === "strength" ? "strength" : "barrier";
+}
+
+/** The workshop's own wording of a caucus prompt ("strength" | "barrier") in `lang`, else the catalogue's. */
+export function promptText(state, which, lang, t) {
+  const own = ((((state && state.workshop) || {}).prompts || {})[which] || {})[lang];
+  return own && String(own).trim() ? own : t(`prompt.${which}`);
+}
+
+/** The workshop's own wording of a guiding question in `lang`, else the catalogue's. */
+export function questionText(state, field, lang, t) {
+  const own = (((((state && state.workshop) || {}).prompts || {}).questions || {})[field] || {})[lang];
+  return own && String(own).trim() ? own : t(`prompt.question.${field}`);
+}
+
+/**
+ * A sector's name: its name in `lang`, else `fallback(key)` for one of the four groups
+ * (a translated label), else its name in the workshop's first language, else its key.
+ * Returns {text, typed}: typed text came from the organiser (show it as user text).
+ */
+export function sectorName(state, key, lang, fallback = () => null) {
+  const sector = ((state && state.sectors) || []).find((s) => s.key === key);
+  const names = (sector && sector.names) || {};
+  if (names[lang]) return { text: names[lang], typed: true };
+  const label = fallback(key);
+  if (label) return { text: label, typed: false };
+  const first = Object.values(names)[0];
+  return first ? { text: first, typed: true } : { text: key, typed: true };
+}
+
+/** The drafts a solution room works on: plan entries dealt to the room, in rank order. */
+export function roomDrafts(state, roomId) {
+  return Object.values((state && state.plan) || {})
+    .filter((e) => e.room_id === roomId)
+    .sort((a, b) => draftRank(state, a) - draftRank(state, b) || a.position - b.position || a.id - b.id);
+}
+
+/** Every draft dealt to a solution room, in rank order (the report-out). */
+export function allDrafts(state) {
+  return Object.values((state && state.plan) || {})
+    .filter((e) => e.room_id != null)
+    .sort((a, b) => draftRank(state, a) - draftRank(state, b) || a.position - b.position || a.id - b.id);
+}
+
+/** The rank of the priority a draft was made for (Infinity when it has none). */
+export function draftRank(state, entry) {
+  const item = entry.plenary_item_id != null ? ((state && state.plenary) || {})[String(entry.plenary_item_id)] : null;
+  return item && item.priority != null ? item.priority : Infinity;
+}
+
+/** The confirmed priorities, ranked. */
+export function rankedPriorities(state) {
+  return Object.values((state && state.plenary) || {})
+    .filter((it) => it.priority != null)
+    .sort((a, b) => a.priority - b.priority);
+}
