@@ -77,9 +77,11 @@ def _room_agenda_lists() -> dict[str, list[str]]:
     """The lists of web/js/room-agenda.js: QUESTION_FIELDS and the room phases of each round
     (rules.py's own list when it names them, else the page's fallback)."""
     src = (WEB / "js" / "room-agenda.js").read_text(encoding="utf-8")
-    out = {"QUESTION_FIELDS": re.findall(r'"([a-z_]+)"', re.search(r"QUESTION_FIELDS = Object\.freeze\(\[(.*?)\]", src, re.S).group(1))}
+    out = {"QUESTION_FIELDS": re.findall(r'"([a-z_]+)"', re.search(r"QUESTION_FIELDS = [^;]*?Object\.freeze\(\[(.*?)\]", src, re.S).group(1))}
     for kind in ("caucus", "solution_round"):
         out[kind] = re.findall(r'"([a-z_]+)"', re.search(rf"{kind}: Object\.freeze\(\[(.*?)\]", src, re.S).group(1))
+    if hasattr(rules, "GUIDING_FIELDS"):
+        out["QUESTION_FIELDS"] = list(rules.GUIDING_FIELDS)
     by_kind = getattr(rules, "ROUND_PHASES", None)
     if isinstance(by_kind, dict):
         out.update({k: list(v) for k, v in by_kind.items() if k in out})

@@ -951,7 +951,8 @@ function planField(entry, field, ctx, editable, idPrefix, state, { label = null,
   const p = ctx.ui.plan;
   const id = `${idPrefix}-${entry.id}-${field}`;
   const server = entry.fields[field] ?? "";
-  const version = entry.versions[field] ?? 0;
+  // A field an entry was made without (problem, causes, options before the agenda) is at version 1 on the server.
+  const version = entry.versions[field] ?? 1;
   const conflict = p.conflicts[key];
   const wide = ["title", "actions", "resources", "success_measure", "solution"].includes(field);
   const coLead = CO_LEAD_FIELDS.includes(field);
@@ -998,7 +999,7 @@ function planField(entry, field, ctx, editable, idPrefix, state, { label = null,
       const now = entry.fields[field] ?? "";
       const value = p.drafts[key];
       if (value === undefined || value === now || p.conflicts[key] || p.status[key] === "saving") return;
-      save(value, p.bases[key] ?? (entry.versions[field] ?? 0));
+      save(value, p.bases[key] ?? (entry.versions[field] ?? 1));
     }, ms);
   };
   const save = async (value, baseVersion) => {

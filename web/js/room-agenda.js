@@ -14,8 +14,9 @@ const FALLBACK_ROUND_PHASES = Object.freeze({
   solution_round: Object.freeze(["lobby", "solutions", "report_out"]),
 });
 
-// The questions that guide a solution room's draft, in the order they are asked.
-export const QUESTION_FIELDS = Object.freeze([
+// The questions that guide a solution room's draft, in the order they are asked (rules.py
+// GUIDING_FIELDS; the contract's list for an older rules.js).
+export const QUESTION_FIELDS = rules.GUIDING_FIELDS || Object.freeze([
   "problem", "causes", "options", "solution", "actions", "owner", "timeline", "resources", "success_measure",
 ]);
 
