@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 
 import { applyEvent, applyEvents, EVENT_TYPES } from "../../web/js/state.js";
 import {
-  segmentKind, roomPhases, postKind, promptText, questionText, sectorName, roomDrafts, allDrafts, rankedPriorities,
+  segmentKind, roundKind, roomPhases, postKind, promptText, questionText, sectorName, roomDrafts, allDrafts, rankedPriorities,
 } from "../../web/js/room-agenda.js";
 
 function base(role = "participant") {
@@ -124,4 +124,12 @@ test("a guiding question in the workshop's wording, else the catalogue's", () =>
   assert.equal(questionText(s, "problem", "fa", (k) => k), "مشکل چیست؟");
   assert.equal(questionText(s, "problem", "en", (k) => k), "prompt.question.problem");
   assert.equal(questionText(s, "causes", "fa", (k) => k), "prompt.question.causes");
+});
+
+test("the rooms keep the shape of the latest round through the plenary segments", () => {
+  const ws = { phase: "plenary", agenda: ["caucus", "prioritise", "solution_round", "report_out", "closing"], segment: 1 };
+  assert.equal(segmentKind({ workshop: ws }), "prioritise");
+  assert.equal(roundKind({ workshop: ws }), "caucus");
+  assert.equal(roundKind({ workshop: { ...ws, segment: 3 } }), "solution_round");
+  assert.equal(roundKind({ workshop: { phase: "plenary" } }), "breakout", "a day without an agenda");
 });

@@ -9,7 +9,7 @@
 import * as i18n from "./i18n.js";
 import { el, userText, rerender, announce, draftInput } from "./dom.js";
 import { shownBarriers } from "./counts.js";
-import { segmentKind, roomPhases, postKind, promptText, questionText, sectorName, roomDrafts, QUESTION_FIELDS } from "./room-agenda.js";
+import { roundKind, roomPhases, postKind, promptText, questionText, sectorName, roomDrafts, QUESTION_FIELDS } from "./room-agenda.js";
 import {
   GROUPS, PLAN_FIELDS, CO_LEAD_FIELDS, PLAN_STATUSES, NOTE_PHASES, MAX_BARRIER_CHARS, MAX_SOLUTION_CHARS,
   MAX_REASON_CHARS, MAX_MESSAGE_CHARS, MAX_PLAN_FIELD_CHARS, MAX_NOTE_CHARS, MAX_TIMER_SECS,
@@ -369,7 +369,7 @@ export function renderRoomPanel(state, roomId, ctx) {
   ui.selected = ui.selected || {};
   const roomArg = ctx.role === "organiser" ? { room_id: roomId } : {};
   const people = roomParticipants(state, roomId);
-  const kind = segmentKind(state);
+  const kind = roundKind(state);
   const idp = `r${roomId}`;
   // The posts of one kind with their own selection: a merge takes posts of one kind only.
   const postsOf = (postType, selKey, prefix) => {
@@ -440,7 +440,7 @@ function draftsSection(state, room, ctx, idp) {
 
 function phaseControls(state, room, ctx, roomArg, idp) {
   // The phases of the round the day stands on (docs/agenda.md); the server refuses any other.
-  const phases = roomPhases(segmentKind(state));
+  const phases = roomPhases(roundKind(state));
   const i = phases.indexOf(room.phase);
   const next = i < 0 ? undefined : phases[i + 1];
   const prev = i < 0 ? undefined : phases[i - 1];

@@ -9,7 +9,7 @@ import { el, userText, clear, announce, createToaster } from "./dom.js";
 import { createPage } from "./page.js";
 import { shownBarriers } from "./counts.js";
 import {
-  segmentKind, roomPhases, postKind, promptText, questionText, sectorName, roomDrafts, allDrafts, rankedPriorities, QUESTION_FIELDS,
+  segmentKind, roundKind, roomPhases, postKind, promptText, questionText, sectorName, roomDrafts, allDrafts, rankedPriorities, QUESTION_FIELDS,
 } from "./room-agenda.js";
 import {
   GROUPS, ROOM_PHASES, MAX_BARRIER_CHARS, MAX_SOLUTION_CHARS, MAX_NAME_CHARS, MAX_CONTACT_CHARS, MAX_REASON_CHARS,
@@ -710,7 +710,7 @@ function renderUnauthorized() {
 }
 
 function roomSections(room) {
-  const kind = segmentKind(page.state);
+  const kind = roundKind(page.state);
   if (kind === "caucus") return caucusSections(room);
   if (kind === "solution_round") return solutionRoundSections(room);
   const phase = room.phase;
@@ -731,7 +731,7 @@ function introText(kind, phase) {
 }
 
 function phaseIntro(room, { extra = null } = {}) {
-  const kind = segmentKind(page.state);
+  const kind = roundKind(page.state);
   const phases = roomPhases(kind);
   const [title, body] = introText(kind, room.phase);
   const idx = phases.indexOf(room.phase);

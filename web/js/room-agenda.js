@@ -27,6 +27,17 @@ export function segmentKind(state) {
   return { breakouts: "breakout", plenary: "prioritise", action_plan: "action_plan", closed: "closing" }[ws.phase] || "breakout";
 }
 
+/** The kind of the latest round at or before the segment the day stands on: the rooms' shape now
+ *  (server/domain/agenda.py round_kind); `breakout` before any round and for a day without an agenda. */
+export function roundKind(state) {
+  const ws = (state && state.workshop) || {};
+  if (!Array.isArray(ws.agenda) || !Number.isInteger(ws.segment)) return "breakout";
+  for (let i = Math.min(ws.segment, ws.agenda.length - 1); i >= 0; i -= 1) {
+    if (ROUND_KINDS.includes(ws.agenda[i])) return ws.agenda[i];
+  }
+  return "breakout";
+}
+
 /** The room phases of a round segment (a segment that is no round keeps the breakout's list). */
 export function roomPhases(kind) {
   const fromRules = rules.ROUND_PHASES || rules.SEGMENT_ROOM_PHASES || rules.ROOM_PHASES_BY_KIND;

@@ -1,0 +1,211 @@
+"""An SPCP day's rooms on the phone and the facilitator's tablet (docs/agenda.md).
+
+- A caucus room: the phone says which caucus it is in (its sectors, in the reading language),
+  asks "what is working" and "what stands in the way of trust" in two boxes; a person posts one
+  of each by keyboard; the facilitator reveals; phone and tablet list strengths and barriers apart.
+- A solution room: after the prioritisation, a person moved to another room is told where to go
+  (a large notice that stays until dismissed); the facilitator types the room's answer to a
+  guiding question and the phone shows it without anyone reloading.
+
+Against the real server (`common-ground serve`), in English and in Persian (right to left).
+"""
+from __future__ import annotations
+
+import json
+import secrets
+
+import pytest
+import requests
+
+from server.db import Database
+from server.domain.sectors import PRESETS
+from server.domain.workshops import create_workshop
+from tests.browser.stage import Client
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 390, "height": 844}
+TABLET = {"width": 1024, "height": 768}
+NAMES = {lang: {key: n[lang] for key, _side, n in PRESETS["spcp"]} for lang in ("en", "fa")}
+STRENGTH = {"en": "The youth league brings officers and kids together", "fa": "لیگ جوانان افسران و بچه‌ها را کنار هم می‌آورد"}
+BARRIER = {"en": "Nobody explains why people are stopped", "fa": "کسی توضیح نمی‌دهد چرا مردم را متوقف می‌کنند"}
+PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+ANSWER = {"en": "Stops feel arbitrary to residents", "fa": "توقف‌ها برای ساکنان بی‌دلیل به نظر می‌رسد"}
+
+
+def _spcp_workshop(live_server) -> dict:
+    db = Database(live_server.env["DATABASE_URL"])
+    try:
+        return create_workshop(db, title="Westside SPCP day", rooms=2, languages=["en", "es", "fa"],
+                               sector_preset="spcp", agenda="spcp")
+    finally:
+        db.engine.dispose()
+
+
+def _join(url: str, code: str, sector: str, lang: str) -> dict:
+    device_key = secrets.token_urlsafe(32)
+    resp = requests.post(f"{url}/api/join", json={"code": code, "group": sector, "language": lang,
+                                                  "device_key": device_key, "anonymous": True}, timeout=10)
+    assert resp.status_code == 200, resp.text
+    return {**resp.json(), "device_key": device_key}
+
+
+def _facilitator_token(made: dict, room_id: int) -> str:
+    return next(f["token"] for f in made["facilitators"] if f["room_id"] == room_id)
+
+
+def _phone(browser, url: str, code: str, person: dict, lang: str):
+    context = browser.new_context(viewport=PHONE, device_scale_factor=1, is_mobile=True, has_touch=True,
+                                  locale=lang, reduced_motion="reduce")
+    session = {"token": person["token"], "device_key": person["device_key"], "participant_id": person["participant_id"]}
+    storage = {f"cg.join.{code}": json.dumps(session), "cg.lastCode": code, "cg.lang": lang}
+    context.add_init_script(
+        f"for (const [k, v] of Object.entries({json.dumps(storage)})) {{ try {{ localStorage.setItem(k, v); }} catch (_) {{}} }}")
+    page = context.new_page()
+    page.goto(f"{url}/j/{code}")
+    return context, page
+
+
+def _tablet(browser, url: str, token: str, lang: str):
+    context = browser.new_context(viewport=TABLET, device_scale_factor=1, locale=lang, reduced_motion="reduce")
+    context.add_init_script(f"try {{ localStorage.setItem('cg.console.lang', {json.dumps(lang)}); }} catch (_) {{}}")
+    page = context.new_page()
+    page.goto(f"{url}/f#{token}")
+    return context, page
+
+
+@pytest.mark.parametrize("lang", ["en", "fa"])
+def test_a_caucus_room_posts_strengths_and_barriers_apart(live_server, browser, screenshots_dir, lang):
+    from playwright.sync_api import expect
+
+    url = live_server.url
+    made = _spcp_workshop(live_server)
+    code = made["join_code"]
+    me = _join(url, code, "faith", lang)
+    room = me["room_id"]
+    phone_ctx, phone = _phone(browser, url, code, me, lang)
+    tab_ctx, tablet = _tablet(browser, url, _facilitator_token(made, room), lang)
+    try:
+        expect(phone.locator("#topbar .conn-online")).to_be_visible()
+        expect(phone.locator("html")).to_have_attribute("dir", "rtl" if lang == "fa" else "ltr")
+        # The caucus: Faith and the sectors dealt to the same room, named in the reading language.
+        caucus = phone.locator(".caucus-line")
+        expect(caucus).to_contain_text(NAMES[lang]["faith"])
+        expect(caucus).not_to_contain_text(NAMES[lang]["youth"])
+        expect(tablet.locator(".caucus-line")).to_contain_text(NAMES[lang]["faith"])
+
+        # The tablet's stepper is the caucus round's three phases; it starts the brainstorm.
+        expect(tablet.locator(".stepper .step")).to_have_count(3)
+        tablet.locator(f"#r{room}-next").click()
+        expect(phone.locator("#strength-text")).to_be_visible()
+        expect(phone.locator("#barrier-text")).to_be_visible()
+
+        # By keyboard: type, Tab to the box's own button, Enter.
+        for kind, text in (("strength", STRENGTH[lang]), ("barrier", BARRIER[lang])):
+            phone.locator(f"#{kind}-text").focus()
+            phone.keyboard.type(text)
+            phone.keyboard.press("Tab")
+            expect(phone.locator(f"[data-key={kind}-submit]")).to_be_focused()
+            phone.keyboard.press("Enter")
+            expect(phone.locator(f".mine-{kind}")).to_contain_text(text)
+        expect(phone.locator(".mine-strength")).not_to_contain_text(BARRIER[lang])
+        expect(phone.locator(".mine-barrier")).not_to_contain_text(STRENGTH[lang])
+        phone.screenshot(path=str(screenshots_dir / f"spcp-caucus-brainstorm-phone-{lang}.png"), full_page=True)
+
+        # The facilitator reveals (with its confirmation).
+        tablet.locator(f"#r{room}-next").click()
+        tablet.locator("dialog[open] button[value=ok]").click()
+        strengths, barriers = phone.locator(".list-strength"), phone.locator(".list-barrier")
+        expect(strengths).to_contain_text(STRENGTH[lang])
+        expect(barriers).to_contain_text(BARRIER[lang])
+        expect(strengths).not_to_contain_text(BARRIER[lang])
+        expect(barriers).not_to_contain_text(STRENGTH[lang])
+        # ... and the tablet too, each list with its own merge.
+        expect(tablet.locator(".posts-strength")).to_contain_text(STRENGTH[lang])
+        expect(tablet.locator(".posts-barrier")).to_contain_text(BARRIER[lang])
+        expect(tablet.locator(".posts-strength")).not_to_contain_text(BARRIER[lang])
+        expect(tablet.locator(f"#r{room}-strength-merge")).to_be_visible()
+        expect(tablet.locator(f"#r{room}-merge")).to_be_visible()
+        # The last phase of a caucus is the reveal: nothing after it.
+        expect(tablet.locator(f"#r{room}-next")).to_be_disabled()
+        phone.screenshot(path=str(screenshots_dir / f"spcp-caucus-reveal-phone-{lang}.png"), full_page=True)
+        tablet.screenshot(path=str(screenshots_dir / f"spcp-caucus-reveal-tablet-{lang}.png"), full_page=True)
+    finally:
+        phone_ctx.close()
+        tab_ctx.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "fa"])
+def test_a_solution_room_shows_the_facilitators_draft_on_the_phone(live_server, browser, screenshots_dir, lang):
+    from playwright.sync_api import expect
+
+    url = live_server.url
+    made = _spcp_workshop(live_server)
+    code = made["join_code"]
+    # Youth has the caucus's second room; as the largest sector it is dealt first in the mixed
+    # round, and its first person (the phone) sits in the first room: the phone is moved.
+    me = _join(url, code, "youth", lang)
+    others = [_join(url, code, s, "en") for s in ("youth", "faith", "law_enforcement")]
+    clients = []
+
+    def client(token):
+        c = Client(url, token)
+        clients.append(c)
+        return c
+
+    try:
+        organiser = client(made["organiser_token"])
+        facilitators = {f["room_id"]: client(f["token"]) for f in made["facilitators"]}
+        for f in facilitators.values():
+            f.ok("phase_advance", from_phase="lobby")
+        caucus_room = me["room_id"]
+        phone_ctx, phone = _phone(browser, url, code, me, lang)
+        expect(phone.locator("#topbar .conn-online")).to_be_visible()
+        expect(phone.locator(".caucus-line")).to_contain_text(NAMES[lang]["youth"])
+        writers = [client(p["token"]) for p in [me, *others]]
+        for i, w in enumerate(writers):
+            w.ok("barrier_post", text=f"Barrier {i + 1}: {BARRIER['en']}", kind="barrier")
+        organiser.ok("workshop_advance")   # prioritise: the barriers come to one board
+        expect(phone.locator(".plenary-item")).to_have_count(len(writers))
+        items = sorted(int(i) for i in organiser.sync()["plenary"])
+        organiser.ok("plenary_vote_close")
+        organiser.ok("priorities_confirm", item_ids=items[:2])
+        expect(phone.locator(".priority-list .priority")).to_have_count(2)
+        organiser.ok("workshop_advance")   # solution_round: drafts dealt, everyone seated anew
+
+        now = writers[0].sync()["me"]["room_id"]
+        assert now != caucus_room, "the phone should have been moved (see the seating rule above)"
+        notice = phone.locator(".move-notice")
+        expect(notice).to_be_visible()
+        number = str(organiser.sync()["rooms"][str(now)]["number"])
+        expect(notice.locator(".move-room")).to_have_text(number.translate(PERSIAN_DIGITS) if lang == "fa" else number)
+        phone.screenshot(path=str(screenshots_dir / f"spcp-moved-phone-{lang}.png"), full_page=True)
+
+        drafts = [e for e in organiser.sync()["plan"].values() if e["room_id"] == now]
+        assert drafts, "the phone's room should have a priority to draft"
+        entry = drafts[0]
+        expect(phone.locator(f".draft[data-entry='{entry['id']}']")).to_contain_text(entry["fields"]["title"])
+
+        tab_ctx, tablet = _tablet(browser, url, _facilitator_token(made, now), lang)
+        try:
+            expect(tablet.locator(".stepper .step")).to_have_count(3)
+            tablet.locator(f"#r{now}-next").click()   # lobby -> solutions: the draft opens for writing
+            field = tablet.locator(f"#r{now}-draft-{entry['id']}-problem")
+            expect(field).to_be_editable()
+            field.click()
+            tablet.keyboard.type(ANSWER[lang])
+            answer = phone.locator(f".draft[data-entry='{entry['id']}'] dd[data-field=problem]")
+            expect(answer).to_have_text(ANSWER[lang])   # saved when the typing paused, no reload
+            expect(tablet.locator(f"#r{now}-draft-{entry['id']}-problem-state")).not_to_be_empty()
+            tablet.screenshot(path=str(screenshots_dir / f"spcp-solution-tablet-{lang}.png"), full_page=True)
+        finally:
+            tab_ctx.close()
+        # The notice stays until the person says they are on their way.
+        expect(notice).to_be_visible()
+        phone.screenshot(path=str(screenshots_dir / f"spcp-solution-phone-{lang}.png"), full_page=True)
+        phone.locator("[data-key=move-ok]").click()
+        expect(phone.locator(".move-notice")).to_have_count(0)
+        phone_ctx.close()
+    finally:
+        for c in clients:
+            c.close()
