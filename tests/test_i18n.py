@@ -128,7 +128,6 @@ FAMILIES: dict[str, set[str] | None] = {
     "room.agenda.list.empty_*": {"strength", "barrier"},
     "room.agenda.mine.*": {"strength", "barrier"},
     "room.agenda.post.*_button": {"strength", "barrier"},
-    "room.agenda.post.*_label": {"strength", "barrier"},
 }
 
 

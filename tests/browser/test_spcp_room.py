@@ -170,7 +170,10 @@ def test_a_solution_room_shows_the_facilitators_draft_on_the_phone(live_server, 
         items = sorted(int(i) for i in organiser.sync()["plenary"])
         organiser.ok("plenary_vote_close")
         organiser.ok("priorities_confirm", item_ids=items[:2])
-        expect(phone.locator(".priority-list .priority")).to_have_count(2)
+        ranked = phone.locator(".priority-list .priority")
+        expect(ranked).to_have_count(2)
+        expect(ranked.first).to_contain_text(organiser.sync()["plenary"][str(items[0])]["text"])
+        phone.screenshot(path=str(screenshots_dir / f"spcp-priorities-phone-{lang}.png"), full_page=True)
         organiser.ok("workshop_advance")   # solution_round: drafts dealt, everyone seated anew
 
         now = writers[0].sync()["me"]["room_id"]
@@ -189,6 +192,7 @@ def test_a_solution_room_shows_the_facilitators_draft_on_the_phone(live_server, 
         tab_ctx, tablet = _tablet(browser, url, _facilitator_token(made, now), lang)
         try:
             expect(tablet.locator(".stepper .step")).to_have_count(3)
+            expect(tablet.locator(".caucus-line")).to_have_count(0)   # a mixed room
             tablet.locator(f"#r{now}-next").click()   # lobby -> solutions: the draft opens for writing
             field = tablet.locator(f"#r{now}-draft-{entry['id']}-problem")
             expect(field).to_be_editable()

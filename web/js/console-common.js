@@ -412,12 +412,31 @@ function pendingPhaseTap(ctx, room) {
   return item ? { command: item.command, from: item.payload.from_phase } : null;
 }
 
+/** The workshop's sector keys in order (the four groups for a state from before sectors). */
+export function sectorKeys(state) {
+  const own = ((state && state.sectors) || []).map((x) => x.key);
+  return own.length ? own : [...GROUPS];
+}
+
+/** A sector's name in the console's language: one of the four groups by the console's own label
+ *  (as before sectors), else the organiser's name (isolated user text), else its name in the
+ *  workshop's first language. */
+export function sectorLabel(state, key) {
+  if (GROUPS.includes(key)) return el("span", {}, groupName(key));
+  const n = sectorName(state, key, lang);
+  return n.typed ? userText(n.text, "span") : el("span", {}, n.text);
+}
+
 /** The sectors a caucus room gathers, in the console's language. */
 function caucusLine(state, room) {
-  if (!(room.sectors || []).length) return null;
-  const names = room.sectors.map((k) => sectorName(state, k, lang, (key) => (GROUPS.includes(key) ? groupName(key) : null)).text);
+  if (roundKind(state) !== "caucus" || !(room.sectors || []).length) return null;
+  const names = [];
+  for (const k of room.sectors) {
+    if (names.length) names.push(t("room.agenda.list_separator"));
+    names.push(sectorLabel(state, k)); // each name isolated, separators in the page's direction
+  }
   return el("p", { class: "caucus-line", id: `r${room.id}-caucus` },
-    el("strong", {}, t("room.agenda.console.caucus")), " ", userText(names.join(t("room.agenda.list_separator")), "span"));
+    el("strong", {}, t("room.agenda.console.caucus")), " ", names);
 }
 
 // ---------------------------------------------------------------- a solution room's drafts
@@ -497,7 +516,8 @@ function phaseControls(state, room, ctx, roomArg, idp) {
         busy("phase_advance") ? "…" : null)),
     pending ? el("p", { class: "hint phase-pending", role: "status", id: `${idp}-phase-pending` },
       t(offline ? "console.phase.queued" : "console.phase.sending")) : null,
-    room.revealed ? el("p", { class: "hint" }, t("console.reveal.done")) : el("p", { class: "hint" }, t("console.reveal.notYet")));
+    !phases.includes("reveal") ? null
+      : room.revealed ? el("p", { class: "hint" }, t("console.reveal.done")) : el("p", { class: "hint" }, t("console.reveal.notYet")));
 }
 
 function timerControls(room, ctx, roomArg, idp) {
@@ -569,19 +589,22 @@ function organiserHelp(state, room, ctx) {
 
 function peopleSection(state, people, ctx, room, idp) {
   const counts = groupCounts(people);
+  // The workshop's own sectors (an SPCP day's Faith, Youth, ...), and any key someone joined with.
+  const keys = sectorKeys(state);
+  for (const p of people) if (p.group && !keys.includes(p.group)) keys.push(p.group);
   const rooms = byId(state.rooms).sort((a, b) => a.number - b.number);
   const canMove = ctx.role === "organiser" && rooms.length > 1;
   const isOrganiser = ctx.role === "organiser";
   return el("section", { class: "card people-card", aria: { labelledby: `${idp}-people-h` } },
     el("h2", { id: `${idp}-people-h` }, t("console.people.title", { count: people.length })),
     people.length === 0 ? el("p", { class: "hint" }, t("console.people.none")) : null,
-    el("ul", { class: "group-list" }, GROUPS.map((g) => {
+    el("ul", { class: "group-list" }, keys.map((g) => {
       const members = people.filter((p) => p.group === g);
       const named = members.filter((p) => p.name);
       const unnamed = members.length - named.length;
       return el("li", { class: `group group-${g}` },
         el("div", { class: "group-head" },
-          el("span", { class: "group-name" }, groupName(g)),
+          el("span", { class: "group-name" }, sectorLabel(state, g)),
           el("span", { class: "count-pill" }, fmtNumber(counts[g] || 0))),
         members.length ? el("ul", { class: "names" },
           named.map((p) => el("li", {}, userText(p.name, "span", "name"),
@@ -682,6 +705,7 @@ function moveControl(p, rooms, ctx) {
 
 // How far the room's open vote has got, counts only (vote_progress, server/domain/tallies.py).
 function voteProgressLine(state, room, people) {
+  if (roundKind(state) !== "breakout") return null; // the SPCP rounds have no dots in the rooms
   const kind = room.phase === "vote" ? "barrier" : room.phase === "solutions" ? "solution" : null;
   const cell = kind && ((state.vote_progress || {})[String(room.id)] || {})[kind];
   if (!cell) return null;

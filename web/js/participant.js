@@ -583,9 +583,12 @@ function renderTopbar() {
   const ws = page.state && page.state.workshop;
   const statusKey = page.status === "unauthorized" ? "status.unauthorized" : `status.${page.status}`;
   const left = timeLeft();
+  const caucus = page.state && roundKind(page.state) === "caucus";
   const phaseLabel = ws && ws.phase !== "breakouts"
     ? t(`workshop_phase.${ws.phase}`)
-    : room ? t(`phase.${room.phase}`) : "";
+    : room && caucus && room.phase === "brainstorm" ? t("room.agenda.caucus.phase_brainstorm")
+      : room && caucus && room.phase === "reveal" ? t("room.agenda.caucus.phase_reveal")
+        : room ? t(`phase.${room.phase}`) : "";
   topbar.append(...[
     el("div", { class: "topbar-row" },
       el("div", { class: "topbar-title" },
@@ -760,7 +763,9 @@ function caucusNames(room) {
   });
   const joined = [];
   names.forEach((n, i) => { if (i) joined.push(t("room.agenda.list_separator")); joined.push(n); });
-  return el("bdi", { class: "caucus-names" }, ...joined);
+  // A plain span: each name is isolated (dir=auto) and the separators take the page's direction
+  // (a <bdi> around them would guess its direction from the separators alone and read left to right).
+  return el("span", { class: "caucus-names" }, ...joined);
 }
 
 function caucusSections(room) {
@@ -863,6 +868,7 @@ function postBarrierSection(kind = null) {
   const counterId = `${k}-counter`;
   const textarea = el("textarea", {
     id: `${k}-text`, name: "text", rows: kind ? "3" : "4", dir: "auto", "data-key": `${k}-text`,
+    "aria-labelledby": kind ? `post-${k}-title` : null,
     "aria-describedby": `${counterId} ${k}-hint`, maxlength: String(MAX_BARRIER_CHARS + 100),
   });
   textarea.value = ui[textKey];
@@ -882,7 +888,8 @@ function postBarrierSection(kind = null) {
     kind
       ? el("h2", { id: titleId, dir: "auto" }, promptText(page.state, k, currentLanguage(), t))
       : el("h2", { id: titleId }, t("phone.post.title")),
-    el("label", { for: `${k}-text` }, kind ? t(`room.agenda.post.${k}_label`) : t("phone.post.label")),
+    // A caucus box is named by its question (the heading): no second label that says it again.
+    kind ? null : el("label", { for: `${k}-text` }, t("phone.post.label")),
     el("span", { id: `${k}-hint`, class: "hint" }, kind ? t("room.agenda.post.hint", { max: MAX_BARRIER_CHARS }) : t("phone.post.hint", { max: MAX_BARRIER_CHARS })),
     textarea,
     counterWrap,
