@@ -126,6 +126,8 @@ FAMILIES: dict[str, set[str] | None] = {
     "room.agenda.solution.*.title": set(_ROOM_AGENDA["solution_round"]),
     "room.agenda.solution.*.body": set(_ROOM_AGENDA["solution_round"]),
     "room.agenda.list.empty_*": {"strength", "barrier"},
+    "room.agenda.segment.*": set(getattr(rules, "SEGMENT_KINDS", ())) | {
+        "breakout", "caucus", "prioritise", "solution_round", "report_out", "action_plan", "council", "closing"},
     "room.agenda.mine.*": {"strength", "barrier"},
     "room.agenda.post.*_button": {"strength", "barrier"},
 }

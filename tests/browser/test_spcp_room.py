@@ -21,6 +21,7 @@ from server.db import Database
 from server.domain.sectors import PRESETS
 from server.domain.workshops import create_workshop
 from tests.browser.stage import Client
+from tests.browser.test_accessibility import AXE_TAGS, FAILING_IMPACTS, RUN_AXE_JS, unnamed_controls
 
 pytestmark = pytest.mark.browser
 
@@ -50,6 +51,16 @@ def _join(url: str, code: str, sector: str, lang: str) -> dict:
     return {**resp.json(), "device_key": device_key}
 
 
+def _accessible(context, page, axe_source, where: str) -> None:
+    """No serious or critical axe violation, and every control named (as test_accessibility)."""
+    page.evaluate(axe_source)
+    violations = page.evaluate(RUN_AXE_JS, AXE_TAGS)
+    serious = [f"[{v['impact']}] {v['id']}: {v['help']} {v['nodes']}" for v in violations if v["impact"] in FAILING_IMPACTS]
+    assert not serious, f"axe on {where}:\n" + "\n".join(serious)
+    unnamed = unnamed_controls(context, page)
+    assert not unnamed, f"controls without a name on {where}: {unnamed}"
+
+
 def _facilitator_token(made: dict, room_id: int) -> str:
     return next(f["token"] for f in made["facilitators"] if f["room_id"] == room_id)
 
@@ -75,7 +86,7 @@ def _tablet(browser, url: str, token: str, lang: str):
 
 
 @pytest.mark.parametrize("lang", ["en", "fa"])
-def test_a_caucus_room_posts_strengths_and_barriers_apart(live_server, browser, screenshots_dir, lang):
+def test_a_caucus_room_posts_strengths_and_barriers_apart(live_server, browser, screenshots_dir, axe_source, lang):
     from playwright.sync_api import expect
 
     url = live_server.url
@@ -130,13 +141,16 @@ def test_a_caucus_room_posts_strengths_and_barriers_apart(live_server, browser, 
         expect(tablet.locator(f"#r{room}-next")).to_be_disabled()
         phone.screenshot(path=str(screenshots_dir / f"spcp-caucus-reveal-phone-{lang}.png"), full_page=True)
         tablet.screenshot(path=str(screenshots_dir / f"spcp-caucus-reveal-tablet-{lang}.png"), full_page=True)
+        _accessible(phone_ctx, phone, axe_source, f"the caucus phone ({lang})")
+        _accessible(tab_ctx, tablet, axe_source, f"the caucus tablet ({lang})")
     finally:
         phone_ctx.close()
         tab_ctx.close()
 
 
 @pytest.mark.parametrize("lang", ["en", "fa"])
-def test_a_solution_room_shows_the_facilitators_draft_on_the_phone(live_server, browser, screenshots_dir, lang):
+def test_a_solution_room_shows_the_facilitators_draft_on_the_phone(live_server, browser, screenshots_dir, axe_source,
+                                                                   lang):
     from playwright.sync_api import expect
 
     url = live_server.url
@@ -202,11 +216,13 @@ def test_a_solution_room_shows_the_facilitators_draft_on_the_phone(live_server, 
             expect(answer).to_have_text(ANSWER[lang])   # saved when the typing paused, no reload
             expect(tablet.locator(f"#r{now}-draft-{entry['id']}-problem-state")).not_to_be_empty()
             tablet.screenshot(path=str(screenshots_dir / f"spcp-solution-tablet-{lang}.png"), full_page=True)
+            _accessible(tab_ctx, tablet, axe_source, f"the solution room's tablet ({lang})")
         finally:
             tab_ctx.close()
         # The notice stays until the person says they are on their way.
         expect(notice).to_be_visible()
         phone.screenshot(path=str(screenshots_dir / f"spcp-solution-phone-{lang}.png"), full_page=True)
+        _accessible(phone_ctx, phone, axe_source, f"the solution room's phone ({lang})")
         phone.locator("[data-key=move-ok]").click()
         expect(phone.locator(".move-notice")).to_have_count(0)
         phone_ctx.close()

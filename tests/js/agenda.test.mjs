@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 
 import { applyEvent, applyEvents, EVENT_TYPES } from "../../web/js/state.js";
 import {
-  segmentKind, roundKind, roomPhases, postKind, promptText, questionText, sectorName, roomDrafts, allDrafts, rankedPriorities,
+  segmentKind, roundKind, namedSegment, roomPhases, postKind, promptText, questionText, sectorName, roomDrafts, allDrafts, rankedPriorities,
 } from "../../web/js/room-agenda.js";
 
 function base(role = "participant") {
@@ -132,4 +132,11 @@ test("the rooms keep the shape of the latest round through the plenary segments"
   assert.equal(roundKind({ workshop: ws }), "caucus");
   assert.equal(roundKind({ workshop: { ...ws, segment: 3 } }), "solution_round");
   assert.equal(roundKind({ workshop: { phase: "plenary" } }), "breakout", "a day without an agenda");
+});
+
+test("the pages name the segment on an SPCP day, the phase on the short day", () => {
+  assert.equal(namedSegment(base()), "caucus");
+  const short = { workshop: { phase: "plenary", agenda: ["breakout", "prioritise", "action_plan", "closing"], segment: 1 } };
+  assert.equal(namedSegment(short), null);
+  assert.equal(namedSegment({ workshop: { phase: "plenary" } }), null, "a day without an agenda");
 });

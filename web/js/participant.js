@@ -9,7 +9,7 @@ import { el, userText, clear, announce, createToaster } from "./dom.js";
 import { createPage } from "./page.js";
 import { shownBarriers } from "./counts.js";
 import {
-  segmentKind, roundKind, roomPhases, postKind, promptText, questionText, sectorName, roomDrafts, allDrafts, rankedPriorities, QUESTION_FIELDS,
+  segmentKind, roundKind, namedSegment, roomPhases, postKind, promptText, questionText, sectorName, roomDrafts, allDrafts, rankedPriorities, QUESTION_FIELDS,
 } from "./room-agenda.js";
 import {
   GROUPS, ROOM_PHASES, MAX_BARRIER_CHARS, MAX_SOLUTION_CHARS, MAX_NAME_CHARS, MAX_CONTACT_CHARS, MAX_REASON_CHARS,
@@ -584,8 +584,9 @@ function renderTopbar() {
   const statusKey = page.status === "unauthorized" ? "status.unauthorized" : `status.${page.status}`;
   const left = timeLeft();
   const caucus = page.state && roundKind(page.state) === "caucus";
+  const segment = page.state ? namedSegment(page.state) : null;
   const phaseLabel = ws && ws.phase !== "breakouts"
-    ? t(`workshop_phase.${ws.phase}`)
+    ? (segment ? t(`room.agenda.segment.${segment}`) : t(`workshop_phase.${ws.phase}`))
     : room && caucus && room.phase === "brainstorm" ? t("room.agenda.caucus.phase_brainstorm")
       : room && caucus && room.phase === "reveal" ? t("room.agenda.caucus.phase_reveal")
         : room ? t(`phase.${room.phase}`) : "";

@@ -103,3 +103,13 @@ export function rankedPriorities(state) {
     .filter((it) => it.priority != null)
     .sort((a, b) => a.priority - b.priority);
 }
+
+// Segments the day of before did not have: where one is on the agenda, the pages name the
+// segment the day stands on ("Caucus round") rather than the workshop's phase ("Breakout rooms").
+const NEW_KINDS = ["caucus", "solution_round", "report_out", "council"];
+
+/** The segment to name in a page's header, or null where the workshop's phase says it (the short day). */
+export function namedSegment(state) {
+  const agenda = (state && state.workshop && state.workshop.agenda) || [];
+  return agenda.some((k) => NEW_KINDS.includes(k)) ? segmentKind(state) : null;
+}
