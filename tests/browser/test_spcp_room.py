@@ -12,6 +12,7 @@ Against the real server (`common-ground serve`), in English and in Persian (righ
 from __future__ import annotations
 
 import json
+import re
 import secrets
 
 import pytest
@@ -226,6 +227,70 @@ def test_a_solution_room_shows_the_facilitators_draft_on_the_phone(live_server, 
         phone.locator("[data-key=move-ok]").click()
         expect(phone.locator(".move-notice")).to_have_count(0)
         phone_ctx.close()
+    finally:
+        for c in clients:
+            c.close()
+
+
+def test_a_draft_saved_over_someone_elses_answer_shows_both_and_retries(live_server, browser):
+    """The organiser answers a question while the facilitator's tablet is offline with its own
+    answer waiting: back online, the tablet's save is refused (conflict) and it shows both
+    answers; "Save my text instead" saves it over the new one, and the phone shows it."""
+    from playwright.sync_api import expect
+
+    url = live_server.url
+    made = _spcp_workshop(live_server)
+    code = made["join_code"]
+    me = _join(url, code, "youth", "en")
+    others = [_join(url, code, s, "en") for s in ("youth", "faith")]
+    clients = []
+    try:
+        organiser = Client(url, made["organiser_token"])
+        clients.append(organiser)
+        for f in made["facilitators"]:
+            c = Client(url, f["token"])
+            clients.append(c)
+            c.ok("phase_advance", from_phase="lobby")
+        for p in [me, *others]:
+            c = Client(url, p["token"])
+            clients.append(c)
+            c.ok("barrier_post", text=f"Barrier of {p['participant_id']}", kind="barrier")
+        organiser.ok("workshop_advance")
+        item = min(int(i) for i in organiser.sync()["plenary"])
+        organiser.ok("plenary_vote_close")
+        organiser.ok("priorities_confirm", item_ids=[item])
+        organiser.ok("workshop_advance")
+        entry = next(e for e in organiser.sync()["plan"].values() if e["plenary_item_id"] == item)
+        room = entry["room_id"]
+        seated = organiser.sync()["participants"]
+        person = next(p for p in [me, *others] if seated[str(p["participant_id"])]["room_id"] == room)
+
+        tab_ctx, tablet = _tablet(browser, url, _facilitator_token(made, room), "en")
+        phone_ctx, phone = _phone(browser, url, code, person, "en")
+        try:
+            expect(tablet.locator("#header .conn-online")).to_be_visible()
+            tablet.locator(f"#r{room}-next").click()   # solutions
+            field = tablet.locator(f"#r{room}-draft-{entry['id']}-causes")
+            expect(field).to_be_editable()
+            tab_ctx.set_offline(True)
+            expect(tablet.locator("#header .conn-offline")).to_be_visible()
+            field.click()
+            tablet.keyboard.type("Night shifts are understaffed")
+            expect(tablet.locator(f"#r{room}-draft-{entry['id']}-causes-state")).to_have_class(re.compile("save-saving"))
+            organiser.ok("plan_entry_update", entry_id=entry["id"], field="causes", value="Too few officers at night",
+                         version=entry["versions"]["causes"])
+            answer = phone.locator(f".draft[data-entry='{entry['id']}'] dd[data-field=causes]")
+            expect(answer).to_have_text("Too few officers at night")
+            tab_ctx.set_offline(False)
+            conflict = tablet.locator(".has-conflict .conflict")
+            expect(conflict).to_contain_text("Too few officers at night")
+            expect(conflict).to_contain_text("Night shifts are understaffed")
+            tablet.locator(f"#r{room}-draft-{entry['id']}-causes-retry").click()
+            expect(answer).to_have_text("Night shifts are understaffed")
+            expect(tablet.locator(".has-conflict")).to_have_count(0)
+        finally:
+            tab_ctx.close()
+            phone_ctx.close()
     finally:
         for c in clients:
             c.close()

@@ -1041,6 +1041,8 @@ function planField(entry, field, ctx, editable, idPrefix, state, { label = null,
       later();
     } else if (ack.ok) {
       delete p.drafts[key]; delete p.conflicts[key]; delete p.bases[key];
+      // Typing on before the page is redrawn with the saved version starts from that version.
+      if (autosave && ack.result && ack.result.version != null) p.bases[key] = ack.result.version;
     } else if (ack.error && ack.error.code === "conflict") {
       const d = ack.error.details || {};
       p.conflicts[key] = { mine: value, theirs: d.current_value ?? "", version: d.current_version };
