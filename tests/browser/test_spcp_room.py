@@ -183,7 +183,17 @@ def test_a_solution_room_shows_the_facilitators_draft_on_the_phone(live_server, 
         organiser.ok("workshop_advance")   # prioritise: the barriers come to one board
         expect(phone.locator(".plenary-item")).to_have_count(len(writers))
         items = sorted(int(i) for i in organiser.sync()["plenary"])
+        # The dots: the board holds every caucus room's barriers; the phone spends one on the
+        # last item, another room's, and the tally is kept by the server.
+        last = phone.locator(f"[data-key=vote-plenary-{items[-1]}]")
+        expect(last).to_have_attribute("aria-pressed", "false")
+        last.click()
+        expect(last).to_have_attribute("aria-pressed", "true")
+        assert f"plenary:{items[-1]}" in writers[0].sync()["my_votes"]
+        phone.screenshot(path=str(screenshots_dir / f"spcp-prioritise-phone-{lang}.png"), full_page=True)
         organiser.ok("plenary_vote_close")
+        # Closed: no more dots on the phone, the counts are shown.
+        expect(phone.locator(".plenary-item .vote-btn")).to_have_count(0)
         organiser.ok("priorities_confirm", item_ids=items[:2])
         ranked = phone.locator(".priority-list .priority")
         expect(ranked).to_have_count(2)
@@ -226,6 +236,11 @@ def test_a_solution_room_shows_the_facilitators_draft_on_the_phone(live_server, 
         _accessible(phone_ctx, phone, axe_source, f"the solution room's phone ({lang})")
         phone.locator("[data-key=move-ok]").click()
         expect(phone.locator(".move-notice")).to_have_count(0)
+        # The report-out: every room's draft, this one with the answer typed above.
+        organiser.ok("workshop_advance")
+        expect(phone.locator(f".draft[data-entry='{entry['id']}'] dd[data-field=problem]")).to_have_text(ANSWER[lang])
+        expect(phone.locator(".draft")).to_have_count(2)
+        phone.screenshot(path=str(screenshots_dir / f"spcp-report-out-phone-{lang}.png"), full_page=True)
         phone_ctx.close()
     finally:
         for c in clients:

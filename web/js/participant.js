@@ -837,9 +837,10 @@ function reportOutSections() {
     el("section", { class: "intro", "aria-labelledby": "intro-title" },
       el("h1", { id: "intro-title" }, t("room.agenda.report.title")),
       el("p", {}, t("room.agenda.report.body"))),
-    drafts.length
-      ? el("ol", { class: "post-list draft-list", "aria-labelledby": "intro-title" }, drafts.map((e) => draftCard(e, { withRoom: true })))
-      : el("p", { class: "empty" }, t("room.agenda.drafts.empty")),
+    el("section", { class: "list-section", "aria-labelledby": "intro-title" },
+      drafts.length
+        ? el("ol", { class: "post-list draft-list" }, drafts.map((e) => draftCard(e, { withRoom: true })))
+        : el("p", { class: "empty" }, t("room.agenda.drafts.empty"))),
   ];
 }
 
