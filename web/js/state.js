@@ -10,8 +10,8 @@
 
 export const EVENT_TYPES = Object.freeze([
   "workshop_updated",
-  "agenda_changed",
   "sectors_changed",
+  "agenda_changed",
   "room_updated",
   "participant_joined",
   "participant_moved",
@@ -100,9 +100,15 @@ function hideOpenTallies(s) {
       if (room !== undefined && room !== null && room.phase === phase) item.votes = null;
     }
   }
-  if (s.workshop.phase === "plenary") {
+  if (plenaryVoteOpen(s.workshop)) {
     for (const item of Object.values(s.plenary || {})) item.votes = null;
   }
+}
+
+/** The prioritisation's dots are open (server/domain/agenda.py plenary_vote_open). */
+export function plenaryVoteOpen(ws) {
+  if (ws.agenda === undefined || ws.agenda === null) return ws.phase === "plenary"; // a state from before the agenda
+  return ws.agenda[ws.segment] === "prioritise" && !ws.plenary_vote_closed;
 }
 
 /** Apply events in order. */
@@ -143,12 +149,14 @@ function apply(s, t, d) {
     case "workshop_updated":
       Object.assign(s.workshop, d.workshop);
       break;
-    case "agenda_changed":
-      // The organiser set or adjusted the day's segments (docs/agenda.md).
-      s.workshop.agenda = d.agenda;
-      break;
     case "sectors_changed":
       s.sectors = d.sectors;
+      break;
+    case "agenda_changed":
+      s.workshop.agenda = d.agenda;
+      break;
+    case "priorities_set":
+      for (const [id, item] of Object.entries(s.plenary)) item.priority = d.priorities[id] ?? null;
       break;
     case "room_updated":
       s.rooms[String(d.room.id)] = d.room;
@@ -320,10 +328,6 @@ function apply(s, t, d) {
     case "plenary_items_merged":
     case "plenary_merge_undone":
       for (const item of [d.item, ...d.members]) s.plenary[String(item.id)] = item;
-      break;
-    case "priorities_set":
-      // Every item's rank; an item not listed is no priority (null).
-      for (const [id, item] of Object.entries(s.plenary)) item.priority = has(d.priorities, id) ? d.priorities[id] : null;
       break;
     case "plan_entry_created":
       s.plan[String(d.entry.id)] = d.entry;
