@@ -73,23 +73,6 @@ def _connection_statuses() -> set[str]:
     return statuses
 
 
-def _room_agenda_lists() -> dict[str, list[str]]:
-    """The lists of web/js/room-agenda.js: QUESTION_FIELDS and the room phases of each round
-    (rules.py's own list when it names them, else the page's fallback)."""
-    src = (WEB / "js" / "room-agenda.js").read_text(encoding="utf-8")
-    out = {"QUESTION_FIELDS": re.findall(r'"([a-z_]+)"', re.search(r"QUESTION_FIELDS = [^;]*?Object\.freeze\(\[(.*?)\]", src, re.S).group(1))}
-    for kind in ("caucus", "solution_round"):
-        out[kind] = re.findall(r'"([a-z_]+)"', re.search(rf"{kind}: Object\.freeze\(\[(.*?)\]", src, re.S).group(1))
-    if hasattr(rules, "GUIDING_FIELDS"):
-        out["QUESTION_FIELDS"] = list(rules.GUIDING_FIELDS)
-    by_kind = getattr(rules, "ROUND_PHASES", None)
-    if isinstance(by_kind, dict):
-        out.update({k: list(v) for k, v in by_kind.items() if k in out})
-    return out
-
-
-_ROOM_AGENDA = _room_agenda_lists()
-
 # Keys built from a template, `*` standing for the ${…}: the values each can take.
 # None = the code checks hasKey() first and falls back, so no value is required.
 FAMILIES: dict[str, set[str] | None] = {
@@ -119,15 +102,14 @@ FAMILIES: dict[str, set[str] | None] = {
     "console.exports.format.*": {"pdf", "docx", "csv", "md", "json"},
     "console.exports.what.*": {"plan", "report", "archive"},
     # The SPCP day's rooms (docs/agenda.md; web/js/room-agenda.js, web/js/participant.js).
-    "prompt.*": {"strength", "barrier"},
-    "prompt.question.*": set(_ROOM_AGENDA["QUESTION_FIELDS"]),
-    "room.agenda.caucus.*.title": set(_ROOM_AGENDA["caucus"]),
-    "room.agenda.caucus.*.body": set(_ROOM_AGENDA["caucus"]),
-    "room.agenda.solution.*.title": set(_ROOM_AGENDA["solution_round"]),
-    "room.agenda.solution.*.body": set(_ROOM_AGENDA["solution_round"]),
+    "prompt.*": set(rules.BARRIER_KINDS),
+    "prompt.question.*": set(rules.GUIDING_FIELDS),
+    "room.agenda.caucus.*.title": set(rules.ROUND_PHASES["caucus"]),
+    "room.agenda.caucus.*.body": set(rules.ROUND_PHASES["caucus"]),
+    "room.agenda.solution.*.title": set(rules.ROUND_PHASES["solution_round"]),
+    "room.agenda.solution.*.body": set(rules.ROUND_PHASES["solution_round"]),
     "room.agenda.list.empty_*": {"strength", "barrier"},
-    "room.agenda.segment.*": set(getattr(rules, "SEGMENT_KINDS", ())) | {
-        "breakout", "caucus", "prioritise", "solution_round", "report_out", "action_plan", "council", "closing"},
+    "room.agenda.segment.*": set(rules.SEGMENT_KINDS),
     "room.agenda.mine.*": {"strength", "barrier"},
     "room.agenda.post.*_button": {"strength", "barrier"},
 }

@@ -4,21 +4,10 @@
 // the caller passes its own `t` (the phone and the consoles translate apart) and language.
 import * as rules from "./rules.js";
 
-export const ROUND_KINDS = Object.freeze(["breakout", "caucus", "solution_round"]);
+export const ROUND_KINDS = Object.freeze(Object.keys(rules.ROUND_PHASES));
 
-// The room phases of each round (docs/agenda.md). rules.js carries them once the server's rules
-// name them; this is the contract's list until then (and for an older rules.js in a phone's cache).
-const FALLBACK_ROUND_PHASES = Object.freeze({
-  breakout: rules.ROOM_PHASES,
-  caucus: Object.freeze(["lobby", "brainstorm", "reveal"]),
-  solution_round: Object.freeze(["lobby", "solutions", "report_out"]),
-});
-
-// The questions that guide a solution room's draft, in the order they are asked (rules.py
-// GUIDING_FIELDS; the contract's list for an older rules.js).
-export const QUESTION_FIELDS = rules.GUIDING_FIELDS || Object.freeze([
-  "problem", "causes", "options", "solution", "actions", "owner", "timeline", "resources", "success_measure",
-]);
+// The questions that guide a solution room's draft, in the order they are asked.
+export const QUESTION_FIELDS = rules.GUIDING_FIELDS;
 
 /** The kind of the segment the day stands on; a day without an agenda (an old snapshot) is the short day. */
 export function segmentKind(state) {
@@ -40,9 +29,7 @@ export function roundKind(state) {
 
 /** The room phases of a round segment (a segment that is no round keeps the breakout's list). */
 export function roomPhases(kind) {
-  const fromRules = rules.ROUND_PHASES || rules.SEGMENT_ROOM_PHASES || rules.ROOM_PHASES_BY_KIND;
-  const list = (fromRules && fromRules[kind]) || FALLBACK_ROUND_PHASES[kind];
-  return list || rules.ROOM_PHASES;
+  return rules.ROUND_PHASES[kind] || rules.ROOM_PHASES;
 }
 
 /** The kind a barrier has (older posts have none: a barrier). */
