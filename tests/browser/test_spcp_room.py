@@ -30,6 +30,7 @@ PHONE = {"width": 390, "height": 844}
 TABLET = {"width": 1024, "height": 768}
 NAMES = {lang: {key: n[lang] for key, _side, n in PRESETS["spcp"]} for lang in ("en", "fa")}
 STRENGTH = {"en": "The youth league brings officers and kids together", "fa": "لیگ جوانان افسران و بچه‌ها را کنار هم می‌آورد"}
+STRENGTH2 = {"en": "Officers coach the youth league on Saturdays", "fa": "افسران شنبه‌ها مربی لیگ جوانان‌اند"}
 BARRIER = {"en": "Nobody explains why people are stopped", "fa": "کسی توضیح نمی‌دهد چرا مردم را متوقف می‌کنند"}
 PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 ANSWER = {"en": "Stops feel arbitrary to residents", "fa": "توقف‌ها برای ساکنان بی‌دلیل به نظر می‌رسد"}
@@ -138,6 +139,23 @@ def test_a_caucus_room_posts_strengths_and_barriers_apart(live_server, browser, 
         expect(tablet.locator(".posts-strength")).not_to_contain_text(BARRIER[lang])
         expect(tablet.locator(f"#r{room}-strength-merge")).to_be_visible()
         expect(tablet.locator(f"#r{room}-merge")).to_be_visible()
+        # A second strength (posts go on after the reveal), merged with the first: the merge
+        # takes strengths only, from their own list.
+        phone.locator("#strength-text").focus()
+        phone.keyboard.type(STRENGTH2[lang])
+        phone.keyboard.press("Tab")
+        phone.keyboard.press("Enter")
+        expect(tablet.locator(".posts-strength li.barrier")).to_have_count(2)
+        for box in tablet.locator(".posts-strength input.check").all():
+            box.check()
+        expect(tablet.locator(".posts-barrier input.check:checked")).to_have_count(0)
+        tablet.locator(f"#r{room}-strength-merge").click()
+        expect(strengths.locator(".is-shared")).to_have_count(1)
+        expect(strengths.locator(".is-shared details.members")).to_be_attached()
+        if lang == "en":
+            expect(strengths.locator(".is-shared")).to_contain_text("Combined strength")
+        expect(barriers.locator(".is-shared")).to_have_count(0)
+        expect(barriers).to_contain_text(BARRIER[lang])
         # The last phase of a caucus is the reveal: nothing after it.
         expect(tablet.locator(f"#r{room}-next")).to_be_disabled()
         phone.screenshot(path=str(screenshots_dir / f"spcp-caucus-reveal-phone-{lang}.png"), full_page=True)

@@ -758,14 +758,15 @@ function postsSection(state, room, barriers, sel, ctx, roomArg, idp, postType = 
     toolbar.push(el("p", { class: "hint" }, t("console.report.closed")));
   }
 
-  const card = (b) => barrierCard(state, room, b, { sel, selecting: selecting && !b.hidden && !pushed.has(b.id), pushed: pushed.get(b.id), solutions, ctx, roomArg, canMerge, canPush, totalVotes });
+  const dots = roundKind(state) === "breakout"; // a caucus has no dots in its rooms: no tallies
+  const card = (b) => barrierCard(state, room, b, { sel, selecting: selecting && !b.hidden && !pushed.has(b.id), pushed: pushed.get(b.id), solutions, ctx, roomArg, canMerge, canPush, totalVotes, dots });
   return el("section", { class: ["card", "posts-card", postType && `posts-${postType}`], aria: { labelledby: `${idp}-posts-h` } },
     el("div", { class: "posts-head" },
       postType
         ? el("h2", { id: `${idp}-posts-h` }, el("span", { dir: "auto" }, promptText(state, postType, lang, t)), " ",
           el("span", { class: "count" }, t("room.agenda.console.count", { count: visible.length })))
         : el("h2", { id: `${idp}-posts-h` }, t("console.posts.title", { count: visible.length })),
-      el("span", { class: "hint" }, room.revealed ? t("console.posts.votes", { count: totalVotes }) : t("console.posts.unrevealedAll"))),
+      el("span", { class: "hint" }, room.revealed ? (dots ? t("console.posts.votes", { count: totalVotes }) : null) : t("console.posts.unrevealedAll"))),
     !room.revealed && barriers.some((b) => flagsOf(state, "barrier", b.id).length)
       ? el("p", { class: "flag-summary", id: `${idp}-flag-summary` }, t("console.flag.summary", { count: barriers.filter((b) => flagsOf(state, "barrier", b.id).length).length }))
       : null,
@@ -869,7 +870,7 @@ function barrierCard(state, room, b, o) {
         flagNotice(room, flags),
         b.hidden ? el("p", { class: "hidden-reason" }, t("console.hide.reasonShown"), " ", userText(b.hidden_reason || "", "span")) : null),
       actions.length ? el("div", { class: "barrier-actions" }, actions) : null,
-      el("div", { class: "tally", role: "img", aria: { label: t("console.posts.votesLabel", { count: b.votes || 0 }) } },
+      o.dots === false ? null : el("div", { class: "tally", role: "img", aria: { label: t("console.posts.votesLabel", { count: b.votes || 0 }) } },
         el("span", { class: "tally-n", aria: { hidden: "true" } }, fmtNumber(b.votes || 0)),
         el("span", { class: "tally-bar", aria: { hidden: "true" } }, barFill((b.votes || 0) / maxVotes)))),
     objectionNotice(state, room, b, o),

@@ -980,7 +980,8 @@ function authorLine(kind, item) {
       ? null
       : item.author_name
         ? el("span", { class: "author" }, "— ", userText(item.author_name))
-        : item.shared ? el("span", { class: "author" }, t("phone.barrier.shared")) : el("span", { class: "author" }, t("phone.anonymous")));
+        : item.shared ? el("span", { class: "author" }, postKind(item) === "strength" ? t("room.agenda.shared_strength") : t("phone.barrier.shared"))
+          : el("span", { class: "author" }, t("phone.anonymous")));
 }
 
 // The author of a barrier merged into a shared one may object (merge_object): the facilitator
