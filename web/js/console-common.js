@@ -979,7 +979,7 @@ function planField(entry, field, ctx, editable, idPrefix, state, { label = null,
   // A field an entry was made without (problem, causes, options before the agenda) is at version 1 on the server.
   const version = entry.versions[field] ?? 1;
   const conflict = p.conflicts[key];
-  const wide = ["title", "actions", "resources", "success_measure", "solution"].includes(field);
+  const wide = ["title", "problem", "causes", "options", "actions", "resources", "success_measure", "solution"].includes(field);
   const coLead = CO_LEAD_FIELDS.includes(field);
   const member = (pid) => (pid ? (state.council || {})[String(pid)] || null : null);
   if (!editable && coLead) {
