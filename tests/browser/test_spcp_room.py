@@ -124,6 +124,12 @@ def test_a_caucus_room_posts_strengths_and_barriers_apart(live_server, browser, 
         expect(phone.locator(".mine-strength")).not_to_contain_text(BARRIER[lang])
         expect(phone.locator(".mine-barrier")).not_to_contain_text(STRENGTH[lang])
         phone.screenshot(path=str(screenshots_dir / f"spcp-caucus-brainstorm-phone-{lang}.png"), full_page=True)
+        # Withdrawing asks about a strength as a strength (and "no" keeps it).
+        asked = []
+        phone.once("dialog", lambda d: (asked.append(d.message), d.dismiss()))
+        phone.locator(".mine-strength button.withdraw").click()
+        expect(phone.locator(".mine-strength")).to_contain_text(STRENGTH[lang])
+        assert asked and ("strength" in asked[0] if lang == "en" else "نقطهٔ قوت" in asked[0]), asked
 
         # The facilitator reveals (with its confirmation).
         tablet.locator(f"#r{room}-next").click()

@@ -1041,13 +1041,13 @@ function objectionBlock(shared, members, phase) {
   return form;
 }
 
-function withdrawButton(kind, id, text) {
+function withdrawButton(kind, id, text, { strength = false } = {}) {
   const cmd = kind === "barrier" ? "barrier_withdraw" : "solution_withdraw";
   const payloadKey = kind === "barrier" ? "barrier_id" : "solution_id";
   return el("button", {
     type: "button", class: "btn-quiet btn-small withdraw", "data-key": `withdraw-${kind}-${id}`,
     onclick: () => {
-      if (!window.confirm(t(`phone.${kind}.withdraw_confirm`))) return;
+      if (!window.confirm(strength ? t("room.agenda.strength_withdraw_confirm") : t(`phone.${kind}.withdraw_confirm`))) return;
       send(cmd, { [payloadKey]: id });
     },
   }, t("phone.withdraw"), el("span", { class: "visually-hidden" }, " — ", text));
@@ -1134,7 +1134,7 @@ function barrierCard(b, { phase, canVote = false, withSolutions = false } = {}) 
     (canVote || canWithdraw)
       ? el("div", { class: "post-actions" },
         canVote && !b.hidden ? voteButton("barrier", b) : null,
-        canWithdraw ? withdrawButton("barrier", b.id, b.text) : null)
+        canWithdraw ? withdrawButton("barrier", b.id, b.text, { strength: postKind(b) === "strength" }) : null)
       : null,
     withSolutions ? solutionsBlock(b, phase) : null);
 }
