@@ -30,6 +30,7 @@ PHONE = {"width": 390, "height": 844}
 TABLET = {"width": 1024, "height": 768}
 NAMES = {lang: {key: n[lang] for key, _side, n in PRESETS["spcp"]} for lang in ("en", "fa")}
 STRENGTH = {"en": "The youth league brings officers and kids together", "fa": "لیگ جوانان افسران و بچه‌ها را کنار هم می‌آورد"}
+OWN_PROMPT = "What already helps trust grow here?"
 STRENGTH2 = {"en": "Officers coach the youth league on Saturdays", "fa": "افسران شنبه‌ها مربی لیگ جوانان‌اند"}
 BARRIER = {"en": "Nobody explains why people are stopped", "fa": "کسی توضیح نمی‌دهد چرا مردم را متوقف می‌کنند"}
 PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
@@ -107,11 +108,23 @@ def test_a_caucus_room_posts_strengths_and_barriers_apart(live_server, browser, 
         expect(caucus).not_to_contain_text(NAMES[lang]["youth"])
         expect(tablet.locator(".caucus-line")).to_contain_text(NAMES[lang]["faith"])
 
+        # The organiser words the strengths' prompt in English only: the English phone asks it
+        # live, the Persian phone keeps the catalogue's question (and so does every barrier box).
+        organiser = Client(url, made["organiser_token"])
+        try:
+            organiser.ok("prompts_set", prompts={"strength": {"en": OWN_PROMPT}})
+        finally:
+            organiser.close()
+
         # The tablet's stepper is the caucus round's three phases; it starts the brainstorm.
         expect(tablet.locator(".stepper .step")).to_have_count(3)
         tablet.locator(f"#r{room}-next").click()
         expect(phone.locator("#strength-text")).to_be_visible()
         expect(phone.locator("#barrier-text")).to_be_visible()
+        expect(phone.locator("#post-strength-title")).to_have_text(OWN_PROMPT if lang == "en" else "چه چیزهایی خوب کار می‌کند؟")
+        expect(phone.locator("#post-barrier-title")).to_have_text(
+            "What stands in the way of trust?" if lang == "en" else "چه چیزی سد راه اعتماد است؟")
+        expect(tablet.locator(".posts-strength h2")).to_contain_text(OWN_PROMPT if lang == "en" else "چه چیزهایی خوب کار می‌کند؟")
 
         # By keyboard: type, Tab to the box's own button, Enter.
         for kind, text in (("strength", STRENGTH[lang]), ("barrier", BARRIER[lang])):
