@@ -110,6 +110,17 @@ FAMILIES: dict[str, set[str] | None] = {
     "display.agenda.rooms.*": {"caucus", "solution_round"},
     "console.exports.format.*": {"pdf", "docx", "csv", "md", "json"},
     "console.exports.what.*": {"plan", "report", "archive"},
+    # The SPCP day's rooms (docs/agenda.md; web/js/room-agenda.js, web/js/participant.js).
+    "prompt.*": set(rules.BARRIER_KINDS),
+    "prompt.question.*": set(rules.GUIDING_FIELDS),
+    "room.agenda.caucus.*.title": set(rules.ROUND_PHASES["caucus"]),
+    "room.agenda.caucus.*.body": set(rules.ROUND_PHASES["caucus"]),
+    "room.agenda.solution.*.title": set(rules.ROUND_PHASES["solution_round"]),
+    "room.agenda.solution.*.body": set(rules.ROUND_PHASES["solution_round"]),
+    "room.agenda.list.empty_*": {"strength", "barrier"},
+    "room.agenda.segment.*": set(rules.SEGMENT_KINDS),
+    "room.agenda.mine.*": {"strength", "barrier"},
+    "room.agenda.post.*_button": {"strength", "barrier"},
 }
 
 
