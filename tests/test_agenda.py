@@ -349,3 +349,33 @@ def test_before_the_day_begins_the_first_round_may_change_too(board):
         seat = view["participants"][str(p.participant_id)]
         assert seat["group"] in dealt[seat["room_id"]]
     assert any(e["type"] == "agenda_changed" for e in police[0].events())
+
+
+def test_seating_puts_people_where_their_language_is_read_when_sectors_and_sides_allow():
+    people = [(1, "police", "law_enforcement", "en"), (2, "police", "law_enforcement", "fa"),
+              (3, "faith", "community", "fa"), (4, "faith", "community", "en")]
+    seats = seating.seat_mixed(people, [10, 20], {10: ["en"], 20: ["fa"]})
+    assert seats == {1: 10, 2: 20, 3: 20, 4: 10}
+    # Without languages said, the same as before.
+    assert seating.seat_mixed(people, [10, 20]) == seating.seat_mixed([p[:3] for p in people], [10, 20])
+
+
+def test_room_languages_set_says_what_the_facilitator_reads_and_joins_follow(board):
+    p = board.person(0)
+    board.day.drain()
+    assert bare(board.fac.ok("room_languages_set", languages=["fa", "en"]))["room"]["languages"] == ["en", "fa"]
+    assert any(e["type"] == "room_updated" and e["data"]["room"]["languages"] == ["en", "fa"] for e in p.events())
+    board.org.ok("room_languages_set", room_id=board.room_b, languages=["es"])
+    board.person(1)  # the community side is even now: one in each room
+    # A Spanish speaker joining where both rooms are even sits with the Spanish reader (else room A, the first).
+    joined = board.day.join(group="community_org", language="es", connect=False)
+    assert joined["room_id"] == board.room_b
+
+
+def test_room_languages_set_refusals(board):
+    board.refuse(board.fac, "room_languages_set", "invalid", languages=["de"])
+    board.refuse(board.fac, "room_languages_set", "invalid", languages=["en", "en"])
+    board.refuse(board.fac, "room_languages_set", "no_change", languages=[])
+    board.refuse(board.fac, "room_languages_set", "forbidden", room_id=board.room_b, languages=["en"])
+    p = board.person(0)
+    board.refuse(p, "room_languages_set", "forbidden", languages=["en"])

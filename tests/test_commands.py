@@ -113,6 +113,8 @@ COVERED = {
                         "test_seats::test_seat_code_issue_refusals"),
     "agenda_set": ("test_agenda::test_agenda_set_changes_what_comes_next",
                    "test_agenda::test_agenda_set_refusals"),
+    "room_languages_set": ("test_agenda::test_room_languages_set_says_what_the_facilitator_reads_and_joins_follow",
+                           "test_agenda::test_room_languages_set_refusals"),
     "rooms_form": ("test_agenda::test_rooms_form_seats_everyone_again_by_the_rule_of_the_round",
                    "test_agenda::test_rooms_form_refusals"),
     "plenary_vote_close": ("test_agenda::test_prioritise_brings_every_caucus_barrier_to_one_board_and_the_dots_close_"

@@ -1008,7 +1008,7 @@ def resync(ks, *keys) -> None:
         "plenary_item_added", "priorities_set", "plan_entry_created", "plan_entry_updated",
         commands=("agenda_set", "prompts_set", "workshop_advance", "workshop_back", "rooms_form",
                   "plenary_vote_close", "priorities_confirm", "barrier_post", "phase_advance", "vote_cast",
-                  "plan_entry_update", "participant_move"))
+                  "plan_entry_update", "participant_move", "room_languages_set"))
 def test_agenda_day(ks):
     """A day given a caucus round, a prioritisation and a mixed solution round (docs/agenda.md)."""
     org = ks.org
@@ -1053,6 +1053,8 @@ def test_agenda_day(ks):
     resync(ks, "author")
     ks.step("and seats everyone again", lambda: org.ok("rooms_form"), EVERYONE - {"council"})
     resync(ks, "author")
+    ks.step("room B's facilitator reads Spanish and Persian", lambda: ks.fac_b.ok(
+        "room_languages_set", languages=["es", "fa"]), EVERYONE)
     ks.step("room A works on its priority", lambda: ks.fac.ok("phase_advance", from_phase="lobby"), EVERYONE)
     ks.step("its facilitator writes what causes it", lambda: ks.fac.ok(
         "plan_entry_update", entry_id=entry["id"], field="causes", value="Rotation every six months", version=1),

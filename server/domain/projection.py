@@ -30,7 +30,8 @@ def workshop_view(ws: Workshop) -> dict:
 
 def room_view(room: Room) -> dict:
     return {"id": room.id, "number": room.number, "name": room.name, "phase": room.phase,
-            "revealed": room.revealed, "deadline": iso(room.deadline), "sectors": list(room.sectors or [])}
+            "revealed": room.revealed, "deadline": iso(room.deadline), "sectors": list(room.sectors or []),
+            "languages": list(room.languages or [])}
 
 
 def participant_view(p: Participant) -> dict:

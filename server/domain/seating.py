@@ -53,22 +53,32 @@ def seat_caucus(people: list[tuple[int, str]], rooms: dict[int, list[str]]) -> d
     return out
 
 
-def seat_mixed(people: list[tuple[int, str, str]], room_ids: list[int]) -> dict[int, int]:
+def seat_mixed(people: list[tuple], room_ids: list[int],
+               reads: dict[int, list[str]] | None = None) -> dict[int, int]:
     """Each person's room in a mixed round: every sector's people dealt across the rooms, largest
-    sector first, each to the room with the fewest of their sector, then of their side, then of
-    people; so each room has someone of every sector whose numbers allow, balanced by side.
+    sector first, each to the room with the fewest of their sector, then of their side, then (where
+    rooms say which languages their facilitator reads, `reads`) one whose facilitator reads theirs,
+    then the fewest people; so each room has someone of every sector whose numbers allow, balanced
+    by side, and people sit where their language is read where that costs neither.
 
-    `people`: (participant id, sector key, side)."""
-    by_sector: dict[str, list[tuple[int, str]]] = {}
-    for pid, key, side in sorted(people):
-        by_sector.setdefault(key, []).append((pid, side))
+    `people`: (participant id, sector key, side[, language])."""
+    reads = reads or {}
+
+    def foreign(rid: int, lang: str | None) -> int:
+        return 1 if reads.get(rid) and lang not in reads[rid] else 0
+
+    by_sector: dict[str, list[tuple[int, str, str | None]]] = {}
+    for person in sorted(people):
+        pid, key, side = person[:3]
+        by_sector.setdefault(key, []).append((pid, side, person[3] if len(person) > 3 else None))
     of_sector: Counter = Counter()
     of_side: Counter = Counter()
     size: Counter = Counter()
     out = {}
     for key, members in sorted(by_sector.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-        for pid, side in members:
-            rid = min(room_ids, key=lambda r: (of_sector[r, key], of_side[r, side], size[r], room_ids.index(r)))
+        for pid, side, lang in members:
+            rid = min(room_ids, key=lambda r: (of_sector[r, key], of_side[r, side], foreign(r, lang), size[r],
+                                               room_ids.index(r)))
             out[pid] = rid
             of_sector[rid, key] += 1
             of_side[rid, side] += 1

@@ -179,7 +179,7 @@ def public_info(db: Database, code: str) -> dict:
                 "retention_days": days, "expires_at": end.isoformat() if end else None}
 
 
-def pick_room(session: Session, ws: Workshop, group: str, sides: dict[str, str]) -> int:
+def pick_room(session: Session, ws: Workshop, group: str, sides: dict[str, str], language: str | None = None) -> int:
     """Balanced assignment: the room with fewest people of this sector's side, then fewest people.
 
     `sides`: the workshop's sector key -> side (`law_enforcement`, `community`, `other`); with the
@@ -195,11 +195,13 @@ def pick_room(session: Session, ws: Workshop, group: str, sides: dict[str, str])
     # One query, counts only (it runs on every join of a connect burst: docs/benchmarks.md).
     rows = session.execute(
         select(Room.id, Room.number, func.count(Participant.id),
-               func.count(case((Participant.group.in_(side_groups), Participant.id))))
+               func.count(case((Participant.group.in_(side_groups), Participant.id))), Room.languages)
         .select_from(Room)
         .outerjoin(Participant, (Participant.room_id == Room.id) & Participant.removed_at.is_(None))
         .where(Room.workshop_id == ws.id).group_by(Room.id, Room.number)).all()
-    return min(rows, key=lambda r: (r[3], r[2], r[1]))[0]
+    # Fewest of this side, then a room whose facilitator reads the person's language (where rooms
+    # say so: room_languages_set), then fewest people.
+    return min(rows, key=lambda r: (r[3], 1 if r[4] and language not in r[4] else 0, r[2], r[1]))[0]
 
 
 class JoinPayload(Payload):
@@ -266,7 +268,7 @@ def _join_locked(db: Database, ws_id: str, data: JoinPayload, token: str) -> tup
             # The sectors may have changed since the join page read them: `details.sectors` has the keys now.
             raise CommandError("invalid", f"group: {data.group!r} is not a sector of this workshop; "
                                f"its sectors: {', '.join(sides)}", sectors=list(sides))
-        room_id = pick_room(s, ws, data.group, sides)
+        room_id = pick_room(s, ws, data.group, sides, lang)
         p = Participant(workshop_id=ws.id, room_id=room_id, display_name=data.name or None, group=data.group,
                         language=lang, anonymous=data.anonymous if data.name else True,
                         token_hash=auth.token_hash(token))
@@ -399,6 +401,27 @@ def timer_clear(ctx: Context, room_id=None):
         raise CommandError("no_timer", "There is no timer to stop.")
     room.deadline = None
     ctx.emit("room_updated", {"room": pj.room_view(room)}, [ctx.everyone])
+    return {"room": pj.room_view(room)}
+
+
+class RoomLanguages(RoomRef):
+    languages: list[str] = Field(max_length=len(rules.KNOWN_LANGUAGES))
+
+
+@command("room_languages_set", roles=("facilitator", "organiser"), schema=RoomLanguages)
+def room_languages_set(ctx: Context, languages, room_id=None):
+    """Facilitator (own room) or organiser says which of the workshop's languages the room's facilitator reads;
+    mixed rooms seat people who read one of them there where sectors and sides allow; heard by everyone."""
+    room = get_room(ctx, room_id)
+    unknown = [lang for lang in languages if lang not in ctx.workshop.languages]
+    if unknown or len(set(languages)) != len(languages):
+        raise CommandError("invalid", f"languages: each once, among the workshop's ({', '.join(ctx.workshop.languages)})")
+    wanted = [lang for lang in ctx.workshop.languages if lang in languages]
+    if wanted == list(room.languages or []):
+        raise CommandError("no_change", "These are the room's languages already.")
+    room.languages = wanted
+    ctx.emit("room_updated", {"room": pj.room_view(room)}, [ctx.everyone])
+    ctx.audit("room_languages_set", room_id=room.id, languages=wanted)
     return {"room": pj.room_view(room)}
 
 
@@ -578,8 +601,8 @@ def seat_everyone(ctx: Context) -> int:
         target = seating.seat_caucus([(p.id, p.group) for p in people], {r.id: list(r.sectors or []) for r in rooms})
     else:
         sides = sc.sides(ctx.session, ctx.workshop.id)
-        target = seating.seat_mixed([(p.id, p.group, sides.get(p.group, "other")) for p in people],
-                                    [r.id for r in rooms])
+        target = seating.seat_mixed([(p.id, p.group, sides.get(p.group, "other"), p.language) for p in people],
+                                    [r.id for r in rooms], {r.id: list(r.languages or []) for r in rooms})
     by_id = {r.id: r for r in rooms}
     moved = 0
     for p in people:

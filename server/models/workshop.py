@@ -57,6 +57,9 @@ class Room(Base):
     phase: Mapped[str] = mapped_column(String(20), default="lobby")
     # In a caucus round, the keys of the sectors the room gathers; [] in a mixed round.
     sectors: Mapped[list] = mapped_column(default=list)
+    # The languages the room's facilitator reads (room_languages_set): mixed rooms seat people who
+    # read one of them there where the sectors and sides allow; [] = any.
+    languages: Mapped[list] = mapped_column(default=list)
     revealed: Mapped[bool] = mapped_column(default=False)
     deadline: Mapped[datetime | None]
     help_requested_at: Mapped[datetime | None]

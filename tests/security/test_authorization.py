@@ -244,6 +244,12 @@ def all_in_room_a(s):
 
 
 _agendas = itertools.count(1)
+_language_sets = itertools.cycle([["en"], ["es"], ["en", "es"]])
+
+
+def another_languages() -> list[str]:
+    """A different set of the workshop's languages each call (the same again is `no_change`)."""
+    return next(_language_sets)
 
 
 def another_agenda() -> list[str]:
@@ -331,6 +337,7 @@ CASES: dict[str, Case] = {
     "agenda_set": Case(nothing, lambda s: {"agenda": another_agenda()}, {"other_organiser": [(OWN, {})]}),
     "prompts_set": Case(nothing, lambda s: {"prompts": {"barrier": {"en": f"What is in the way? {next(_agendas)}"}}},
                         {"other_organiser": [(OWN, {})]}),
+    "room_languages_set": Case(nothing, lambda s: {"room_id": s.A, "languages": another_languages()}, ROOM_CMD),
     "rooms_form": Case(nothing, lambda s: {}, {"other_organiser": [(OWN, {})]}, fresh=all_in_room_a),
     "plenary_vote_close": Case(to_plenary, lambda s: {}, {"other_organiser": [(OWN, {})]}),
     "priorities_confirm": Case(dots_closed, lambda s: {"item_ids": s.items[:2]}, {"other_organiser": FOREIGN}),

@@ -31,6 +31,7 @@ def upgrade() -> None:
                                          server_default=sa.false()))
     op.add_column('workshops', sa.Column('prompts', sa.JSON(), nullable=False, server_default=sa.text("'{}'")))
     op.add_column('rooms', sa.Column('sectors', sa.JSON(), nullable=False, server_default=sa.text("'[]'")))
+    op.add_column('rooms', sa.Column('languages', sa.JSON(), nullable=False, server_default=sa.text("'[]'")))
     op.add_column('barriers', sa.Column('kind', sa.String(length=20), nullable=False, server_default='barrier'))
     op.add_column('plenary_items', sa.Column('priority', sa.Integer(), nullable=True))
     if op.get_bind().dialect.name == "sqlite":
@@ -56,6 +57,7 @@ def downgrade() -> None:
     with op.batch_alter_table('barriers', schema=None) as batch_op:
         batch_op.drop_column('kind')
     with op.batch_alter_table('rooms', schema=None) as batch_op:
+        batch_op.drop_column('languages')
         batch_op.drop_column('sectors')
     with op.batch_alter_table('workshops', schema=None) as batch_op:
         batch_op.drop_column('prompts')
