@@ -8,6 +8,7 @@ import {
 import { GROUPS, ROOM_PHASES, CO_LEAD_FIELDS } from "./rules.js";
 import { agreementTracker, agreementLine, agreementLegend } from "./agreement.js";
 import { createPage } from "./page.js";
+import { projectorPulseView } from "./pulse-view.js";
 
 const screen = document.getElementById("screen");
 const connBadge = document.getElementById("conn");
@@ -280,9 +281,11 @@ function draw() {
   const phase = page.state.workshop.phase;
   if (lastPhase && lastPhase !== phase) announce(workshopPhaseName(phase));
   lastPhase = phase;
-  const view = phase === "breakouts" ? breakoutsView() : phase === "plenary" ? plenaryView() : planView();
+  // The trust pulse while it is open, and its results for a while after it closes (web/js/pulse-view.js).
+  const pulse = projectorPulseView(page.state, { now: page.conn ? page.conn.serverNow() : Date.now(), redraw: page.schedule });
+  const view = pulse || (phase === "breakouts" ? breakoutsView() : phase === "plenary" ? plenaryView() : planView());
   screen.replaceChildren(view);
-  if (printing) paging = null;
+  if (printing || pulse) paging = null;
   else if (phase === "plenary") paginate(view, (n, pages) => t("display.page", { page: n, pages }));
   else if (phase !== "breakouts") paginate(view, (n, pages) => t("display.plan.page", { page: n, pages, count: Number(view.dataset.total) }));
   else fit(view);

@@ -13,6 +13,7 @@ import { el, userText, rerender, announce, createToaster } from "./dom.js";
 import { createPage } from "./page.js";
 import { signOutButton } from "./device-links.js";
 import { shownBarriers } from "./counts.js";
+import { pulsePanel } from "./pulse-view.js";
 
 const LANG_KEY = "cg.console.lang";
 const header = document.getElementById("header");
@@ -506,7 +507,9 @@ function draw() {
   const body = { rooms: roomsView, plenary: plenaryView, plan: planView, council: councilView, links: linksView }[tab]();
   rerender(main, [
     page.state.workshop.paused ? el("div", { class: "paused-banner", role: "status" }, t("console.pause.isPaused")) : null,
-    topBar(), nav, body]);
+    topBar(),
+    pulsePanel({ state: page.state, run: (command, payload, done) => run(ctx, command, payload, done), ask: askDialog }), // the trust pulse
+    nav, body]);
   tickTimers(ctx, main);
 }
 
