@@ -9,7 +9,7 @@
 //   pulsePanel({ state, run, ask })                              organiser.js, above the tabs
 //   projectorPulseView(state, { now, redraw })                   display.js: a view, or null for the day's own
 
-import { el, userText, announce } from "./dom.js";
+import { el, userText } from "./dom.js";
 import { t, hasKey, currentLanguage, formatNumber } from "./i18n.js";
 import {
   SCALE, CELLS, pulseList, openPulse, pulseByLabel, questionText, phonePulse, answerPayload, resultRows,
@@ -29,7 +29,8 @@ function fmtMean(mean) {
 // Kept across redraws (the phone redraws on every event): the choices made, which pulses were
 // put off ("Later") or thanked and put away, which were sent from this page load, and which the
 // server says were answered already.
-const phone = { choices: {}, later: new Set(), thanked: new Set(), sent: new Set(), known: new Set(), focusThanks: false };
+const phone = { choices: {}, later: new Set(), thanked: new Set(), sent: new Set(), answeredHere: new Set(), known: new Set(),
+  focusThanks: false };
 
 /** participant.js onAck: a refusal the card itself answers (already answered: "Thank you"). */
 export function pulseRefusalShown(item, error) {
@@ -38,7 +39,6 @@ export function pulseRefusalShown(item, error) {
   phone.sent.delete(id);
   if (error && error.code === "already_answered") {
     phone.known.add(id);
-    announce(t("pulse.phone.thanks"));
     return true;
   }
   return false;
@@ -50,30 +50,34 @@ export function phonePulseCard({ state, outbox, send, redraw }) {
   if (!shown) return null;
   const { pulse } = shown;
   const step = shown.step === "ask" && phone.sent.has(pulse.id) ? "waiting" : shown.step;
-  if (step !== "ask") {
-    if (phone.thanked.has(pulse.id)) return null;
+  if (step !== "ask" && phone.thanked.has(pulse.id)) return null;
+  const thanks = () => {
     const text = step === "done" ? t("pulse.phone.thanks") : t("pulse.phone.thanks_offline");
     const note = el("p", { class: "pulse-thanks-text", tabindex: "-1", id: "pulse-thanks" }, text);
     if (phone.focusThanks) {
       phone.focusThanks = false;
       setTimeout(() => { if (note.isConnected) note.focus({ preventScroll: true }); }, 0);
     }
-    return el("section", { class: ["card", "pulse-card", "pulse-thanks", step === "waiting" && "pulse-waiting"], role: "status" },
+    return el("div", { class: ["pulse-thanks", step === "waiting" && "pulse-waiting"], role: "status" },
       note,
       el("button", { type: "button", class: "btn-quiet pulse-ok", "data-key": "pulse-ok",
         onclick: () => { phone.thanked.add(pulse.id); redraw(); } }, t("pulse.phone.ok")));
-  }
-  if (phone.later.has(pulse.id)) {
+  };
+  const choices = phone.choices[pulse.id] || (phone.choices[pulse.id] = {});
+  // Answered on another device, or before a reload: a line of thanks. Answered here: the card stays
+  // as it was, the choices shown, and the thanks where Send was (a second tap lands on the thanks).
+  if (step !== "ask" && !phone.answeredHere.has(pulse.id)) return el("section", { class: ["card", "pulse-card", "pulse-card-done"] }, thanks());
+  if (step === "ask" && phone.later.has(pulse.id)) {
     return el("section", { class: ["card", "pulse-card", "pulse-later"], aria: { label: t(`pulse.title.${pulse.label}`) } },
       el("p", {}, t("pulse.phone.reminder")),
       el("button", { type: "button", class: "btn-primary", "data-key": "pulse-toggle",
         onclick: () => { phone.later.delete(pulse.id); redraw(); } }, t("pulse.phone.answer_now")));
   }
-  const choices = phone.choices[pulse.id] || (phone.choices[pulse.id] = {});
+  const locked = step !== "ask";
   const chosen = answerPayload(pulse, choices);
   const questions = pulse.questions.map((q, qi) => {
     const name = `pulse-${pulse.id}-${q.key}`;
-    return el("fieldset", { class: "pulse-q" },
+    return el("fieldset", { class: "pulse-q", disabled: locked },
       el("legend", {}, el("span", { class: "pulse-q-n" }, `${digit(qi + 1)}.`), " ", userText(statement(q), "span")),
       el("div", { class: "pulse-scale" }, SCALE.map((v) => el("label", { class: ["pulse-opt", `pulse-opt-${v}`, choices[q.key] === v && "is-chosen"] },
         el("input", { type: "radio", name, value: String(v), checked: choices[q.key] === v, "data-key": `${name}-${v}`,
@@ -86,24 +90,27 @@ export function phonePulseCard({ state, outbox, send, redraw }) {
     const payload = answerPayload(pulse, choices);
     if (!payload) return;
     phone.sent.add(pulse.id);
+    phone.answeredHere.add(pulse.id);
     phone.focusThanks = true;
-    announce(t("pulse.phone.thanks"));
     Promise.resolve(send("pulse_answer", payload)).then((ack) => {
-      // Refused for a reason that may pass (not already answered): the buttons come back.
-      if (ack && !ack.ok && !(ack.error && ack.error.code === "already_answered")) phone.sent.delete(pulse.id);
+      // Refused for a reason that may pass (not "already answered"): the buttons come back.
+      if (ack && !ack.ok && !(ack.error && ack.error.code === "already_answered")) {
+        phone.sent.delete(pulse.id);
+        phone.answeredHere.delete(pulse.id);
+      }
       redraw();
     });
-    redraw();
+    redraw(); // the thanks, a live region, is read out
   };
   const total = pulse.questions.length;
   const count = chosen ? Object.keys(chosen.answers).length : 0;
-  return el("section", { class: ["card", "pulse-card"], aria: { labelledby: "pulse-h" } },
+  return el("section", { class: ["card", "pulse-card", locked && "pulse-card-sent"], aria: { labelledby: "pulse-h" } },
     el("h2", { id: "pulse-h" }, t(`pulse.title.${pulse.label}`)),
     el("p", { class: "pulse-intro" }, t("pulse.phone.intro")),
     el("p", { class: "pulse-anon" }, t("pulse.phone.anonymous")),
     questions,
     el("p", { class: "pulse-progress", id: "pulse-progress" }, t("pulse.phone.progress", { answered: count, total })),
-    el("div", { class: "pulse-actions" },
+    locked ? thanks() : el("div", { class: "pulse-actions" },
       el("button", { type: "button", class: "btn-primary pulse-send", "data-key": "pulse-send", disabled: !chosen,
         "aria-describedby": "pulse-progress", onclick: sendNow }, t("pulse.phone.send")),
       el("button", { type: "button", class: "btn-quiet", "data-key": "pulse-toggle",
@@ -133,25 +140,26 @@ export function resultsTable(pulses, variant = "console") {
   for (const p of pulses) for (const q of p.questions) if (!questions[q.key]) { questions[q.key] = q; keys.push(q.key); }
   const head = el("thead", {},
     el("tr", {},
-      el("td", { class: "pulse-corner" }),
-      pulses.map((p, i) => el("th", { scope: "colgroup", colspan: "2", class: "pulse-col-head" },
+      el("td", { class: "pulse-corner", colspan: "2" }),
+      pulses.map((p, i) => el("th", { scope: "colgroup", colspan: "2", class: ["pulse-col-head", i > 0 && "pulse-next-col"] },
         el("span", { class: "pulse-col-label" }, t(`pulse.label.${p.label}`)),
         " ", el("span", { class: "pulse-col-n" }, t("pulse.answered", { count: rows[i].n }))))),
     el("tr", { class: "pulse-sub-head" },
-      el("td", {}),
-      pulses.map(() => [el("th", { scope: "col", class: "pulse-mean-head" }, t("pulse.average")),
+      el("td", { colspan: "2" }),
+      pulses.map((p, i) => [el("th", { scope: "col", class: ["pulse-mean-head", i > 0 && "pulse-next-col"] }, t("pulse.average")),
         el("th", { scope: "col", class: "pulse-spread-th" }, el("span", { class: "visually-hidden" }, t("pulse.answers_head")), scaleHead())])));
+  // A statement heads its three rows (everyone, police, community) at the line's start.
   const body = keys.map((key) => el("tbody", { class: "pulse-q-rows" },
-    el("tr", { class: "pulse-statement-row" },
-      el("th", { scope: "rowgroup", colspan: String(1 + 2 * pulses.length), class: "pulse-statement" }, userText(statement(questions[key]), "span"))),
-    CELLS.map((cell) => el("tr", { class: `pulse-cell-${cell.replace(":", "-")}` },
+    CELLS.map((cell, ci) => el("tr", { class: `pulse-cell-${cell.replace(":", "-")}` },
+      ci === 0 ? el("th", { scope: "rowgroup", rowspan: String(CELLS.length), class: "pulse-statement" }, userText(statement(questions[key]), "span")) : null,
       el("th", { scope: "row", class: "pulse-side" }, t(`pulse.cell.${cell.replace("side:", "")}`)),
-      rows.map((r) => {
+      rows.map((r, i) => {
         const q = r.questions.find((x) => x.key === key);
         const c = q && q.cells.find((x) => x.cell === cell);
-        if (!q) return el("td", { colspan: "2", class: "pulse-none" }, "—");
-        if (!c.shown) return el("td", { colspan: "2", class: "pulse-too-few" }, t("pulse.too_few"));
-        return [el("td", { class: "pulse-mean" }, fmtMean(c.mean)), el("td", { class: "pulse-spread-td" }, spread(c.counts))];
+        const next = i > 0 && "pulse-next-col"; // the end pulse's columns, after the start's
+        if (!q) return el("td", { colspan: "2", class: ["pulse-none", next] }, "—");
+        if (!c.shown) return el("td", { colspan: "2", class: ["pulse-too-few", next] }, t("pulse.too_few"));
+        return [el("td", { class: ["pulse-mean", next] }, fmtMean(c.mean)), el("td", { class: "pulse-spread-td" }, spread(c.counts))];
       })))));
   return el("table", { class: ["pulse-results", `pulse-results-${variant}`, pulses.length > 1 && "pulse-before-after"] },
     el("caption", { class: "visually-hidden" }, t("pulse.results_caption")), head, body);
