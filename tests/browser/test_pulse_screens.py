@@ -14,6 +14,7 @@ import json
 import pytest
 
 from tests.browser.stage import Client, set_display_language, stage
+from tests.browser.test_accessibility import AXE_TAGS, FAILING_IMPACTS, RUN_AXE_JS
 
 pytestmark = pytest.mark.browser
 
@@ -245,8 +246,12 @@ LAYOUT_JS = """() => {
 }"""
 
 
-def check_and_shoot(page, shots, name: str, full_page: bool = False):
+def check_and_shoot(page, shots, name: str, full_page: bool = False, axe: str | None = None):
     page.evaluate("document.fonts.ready.then(() => true)")
+    if axe:
+        page.evaluate(axe)
+        serious = [v for v in page.evaluate(RUN_AXE_JS, AXE_TAGS) if v["impact"] in FAILING_IMPACTS]
+        assert not serious, f"{name}: serious axe violations: {serious}"
     page.screenshot(path=str(shots / f"pulse-{name}.png"), full_page=full_page)
     found = page.evaluate(LAYOUT_JS)
     assert not found["wide"], f"{name}: sticks out sideways: {found['wide']}"
@@ -267,7 +272,7 @@ def answer_all(staged, pulse_id: int, who: list[int], shift: int = 0):
 
 
 @pytest.mark.parametrize("lang", ["en", "fa"])
-def test_pulse_screenshots(browser, live_server, screenshots_dir, lang):
+def test_pulse_screenshots(browser, live_server, screenshots_dir, axe_source, lang):
     from playwright.sync_api import expect
     staged = stage(live_server, "lobby")
     set_display_language(staged, lang)
@@ -280,23 +285,23 @@ def test_pulse_screenshots(browser, live_server, screenshots_dir, lang):
         choose(phone, lang, 0, 2)
         choose(phone, lang, 1, 4)
         expect(phone.locator(".pulse-opt.is-chosen")).to_have_count(2)
-        check_and_shoot(phone, screenshots_dir, f"phone-ask-{lang}", full_page=True)
+        check_and_shoot(phone, screenshots_dir, f"phone-ask-{lang}", full_page=True, axe=axe_source)
         phone.get_by_role("button", name=SEND[lang]).click()
         expect(phone.locator("#main").get_by_role("status").filter(has_text=THANKS[lang])).to_be_visible()
-        check_and_shoot(phone, screenshots_dir, f"phone-sent-{lang}")
+        check_and_shoot(phone, screenshots_dir, f"phone-sent-{lang}", axe=axe_source)
         org_ctx, org = open_page(browser, staged.organiser_url, TABLET, lang, {"cg.console.lang": lang})
         disp_ctx, disp = open_page(browser, staged.display_url, PROJECTOR, lang)
         contexts += [org_ctx, disp_ctx]
         answer_all(staged, start["id"], [1, 2, 3, 4, 5, 6, 7])
         expect(org.locator(".pulse-answered")).to_contain_text("8" if lang == "en" else "۸")
         expect(disp.locator(".pulse-big-digit")).to_have_text("8" if lang == "en" else "۸")
-        check_and_shoot(org, screenshots_dir, f"organiser-open-{lang}")
-        check_and_shoot(disp, screenshots_dir, f"projector-open-{lang}")
+        check_and_shoot(org, screenshots_dir, f"organiser-open-{lang}", axe=axe_source)
+        check_and_shoot(disp, screenshots_dir, f"projector-open-{lang}", axe=axe_source)
 
         org_client.ok("pulse_close")
         expect(disp.locator(".view-pulse-results")).to_be_visible()
         expect(disp.locator(".pulse-cell-side-police .pulse-mean")).to_have_count(3)
-        check_and_shoot(disp, screenshots_dir, f"projector-start-results-{lang}")
+        check_and_shoot(disp, screenshots_dir, f"projector-start-results-{lang}", axe=axe_source)
         # The end pulse: two of the three officers do not answer; the police side is too few, and
         # the community side with it (everyone minus it would give the officer away).
         end = org_client.ok("pulse_open", label="end")["pulse"]
@@ -305,9 +310,9 @@ def test_pulse_screenshots(browser, live_server, screenshots_dir, lang):
         org_client.ok("pulse_close")
         expect(disp.locator(".pulse-before-after")).to_be_visible()
         expect(disp.locator(".pulse-cell-side-police .pulse-too-few")).to_have_count(3)
-        check_and_shoot(disp, screenshots_dir, f"projector-before-after-{lang}")
+        check_and_shoot(disp, screenshots_dir, f"projector-before-after-{lang}", axe=axe_source)
         expect(org.locator(".pulse-before-after")).to_be_visible()
-        check_and_shoot(org, screenshots_dir, f"organiser-results-{lang}", full_page=True)
+        check_and_shoot(org, screenshots_dir, f"organiser-results-{lang}", full_page=True, axe=axe_source)
     finally:
         org_client.close()
         for c in contexts:

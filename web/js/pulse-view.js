@@ -167,6 +167,8 @@ export function resultsTable(pulses, variant = "console") {
 
 // ------------------------------------------------------------------ organiser
 
+const consoleUi = { resultsOpen: true }; // the results folded away stay folded across redraws
+
 /** The organiser's pulse panel: ask the start or end pulse, close it, how many answered, results. */
 export function pulsePanel({ state, run, ask }) {
   const open = openPulse(state);
@@ -198,7 +200,8 @@ export function pulsePanel({ state, run, ask }) {
           return el("button", { type: "button", class: "btn", id: `pulse-ask-${label}`, disabled: Boolean(asked) || dayClosed,
             onclick: () => askFor(label) }, asked ? t(`pulse.console.asked.${label}`) : t(`pulse.console.ask.${label}`));
         })),
-    closed.length ? el("details", { class: "pulse-results-box", open: true },
+    closed.length ? el("details", { class: "pulse-results-box", open: consoleUi.resultsOpen,
+      ontoggle: (e) => { consoleUi.resultsOpen = e.target.open; } },
       el("summary", {}, t("pulse.console.results")),
       resultsTable(byLabel.length ? byLabel : closed, "console"),
       el("p", { class: "hint" }, t("pulse.scale.legend"))) : null);
