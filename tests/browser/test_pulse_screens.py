@@ -317,3 +317,39 @@ def test_pulse_screenshots(browser, live_server, screenshots_dir, axe_source, la
         org_client.close()
         for c in contexts:
             c.close()
+
+
+def test_an_answer_tapped_offline_waits_through_a_reload_and_is_sent_once(browser, live_server):
+    """Offline, Send queues the answer (the outbox); after a reload, still offline, the card says it
+    will be sent rather than asking again; back online it is sent once and thanked."""
+    from playwright.sync_api import expect
+    staged = stage(live_server, "lobby")
+    org = Client(staged.url, token(staged.organiser_url))
+    try:
+        org.ok("pulse_open", label="start")
+    finally:
+        org.close()
+    frames: list[str] = []
+    context, page = open_phone(browser, staged, staged.people[4], "en", frames)
+    try:
+        # The service worker keeps the page for an offline reload (as in test_offline_reload.py).
+        page.evaluate("""Promise.race([navigator.serviceWorker.ready.then((r) => !!r.active),
+                                       new Promise((ok) => setTimeout(() => ok(false), 10000))])""")
+        context.set_offline(True)
+        expect(page.locator("#topbar .conn-offline")).to_be_visible()
+        choose(page, "en", 0, 5)
+        page.get_by_role("button", name=SEND["en"]).click()
+        waiting = page.locator("#main .pulse-waiting")
+        expect(waiting).to_contain_text("will be sent as soon as you are back online")
+        page.reload()   # still offline
+        expect(page.locator("#topbar .conn-offline")).to_be_visible()
+        expect(waiting).to_contain_text("will be sent as soon as you are back online")
+        expect(page.get_by_role("button", name=SEND["en"])).to_have_count(0)
+        assert frames == [], "nothing can have been sent while offline"
+        context.set_offline(False)
+        expect(page.locator("#topbar .conn-online")).to_be_visible()
+        expect(page.locator("#main").get_by_role("status").filter(has_text=THANKS["en"])).to_be_visible()
+        assert server_pulse(staged)["answered"] == 1
+        assert len(frames) == 1
+    finally:
+        context.close()
