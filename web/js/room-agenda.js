@@ -3,28 +3,23 @@
 // caucus and the guiding questions of a solution round from here. Pure functions of the state;
 // the caller passes its own `t` (the phone and the consoles translate apart) and language.
 import * as rules from "./rules.js";
+import * as agenda from "./agenda.js";
 
 export const ROUND_KINDS = Object.freeze(Object.keys(rules.ROUND_PHASES));
 
 // The questions that guide a solution room's draft, in the order they are asked.
 export const QUESTION_FIELDS = rules.GUIDING_FIELDS;
 
-/** The kind of the segment the day stands on; a day without an agenda (an old snapshot) is the short day. */
+/** The kind of the segment the day stands on; a day without an agenda (an old snapshot) is the short day
+ *  (agenda.js reads it for every page). */
 export function segmentKind(state) {
-  const ws = (state && state.workshop) || {};
-  if (Array.isArray(ws.agenda) && Number.isInteger(ws.segment) && ws.agenda[ws.segment]) return ws.agenda[ws.segment];
-  return { breakouts: "breakout", plenary: "prioritise", action_plan: "action_plan", closed: "closing" }[ws.phase] || "breakout";
+  return agenda.currentKind((state && state.workshop) || {});
 }
 
 /** The kind of the latest round at or before the segment the day stands on: the rooms' shape now
  *  (server/domain/agenda.py round_kind); `breakout` before any round and for a day without an agenda. */
 export function roundKind(state) {
-  const ws = (state && state.workshop) || {};
-  if (!Array.isArray(ws.agenda) || !Number.isInteger(ws.segment)) return "breakout";
-  for (let i = Math.min(ws.segment, ws.agenda.length - 1); i >= 0; i -= 1) {
-    if (ROUND_KINDS.includes(ws.agenda[i])) return ws.agenda[i];
-  }
-  return "breakout";
+  return agenda.roundKind((state && state.workshop) || {});
 }
 
 /** The room phases of a round segment (a segment that is no round keeps the breakout's list). */
@@ -66,9 +61,7 @@ export function sectorName(state, key, lang, fallback = () => null) {
 
 /** The drafts a solution room works on: plan entries dealt to the room, in rank order. */
 export function roomDrafts(state, roomId) {
-  return Object.values((state && state.plan) || {})
-    .filter((e) => e.room_id === roomId)
-    .sort((a, b) => draftRank(state, a) - draftRank(state, b) || a.position - b.position || a.id - b.id);
+  return agenda.roomDrafts(state || {}, roomId);
 }
 
 /** Every draft dealt to a solution room, in rank order (the report-out). */
@@ -80,15 +73,12 @@ export function allDrafts(state) {
 
 /** The rank of the priority a draft was made for (Infinity when it has none). */
 export function draftRank(state, entry) {
-  const item = entry.plenary_item_id != null ? ((state && state.plenary) || {})[String(entry.plenary_item_id)] : null;
-  return item && item.priority != null ? item.priority : Infinity;
+  return agenda.draftRank(state || {}, entry) ?? Infinity;
 }
 
 /** The confirmed priorities, ranked. */
 export function rankedPriorities(state) {
-  return Object.values((state && state.plenary) || {})
-    .filter((it) => it.priority != null)
-    .sort((a, b) => a.priority - b.priority);
+  return agenda.priorities(state || {});
 }
 
 // Segments the day of before did not have: where one is on the agenda, the pages name the
