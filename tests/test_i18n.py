@@ -93,6 +93,12 @@ FAMILIES: dict[str, set[str] | None] = {
     "console.language.*": set(rules.KNOWN_LANGUAGES),
     "console.language.native.*": set(rules.KNOWN_LANGUAGES),
     "phone.*.withdraw_confirm": {"barrier", "solution"},
+    # The trust pulse (web/js/pulse-view.js, pulse-model.js).
+    **{f"pulse.{k}.*": set(rules.PULSE_LABELS) for k in ("title", "label", "console.ask", "console.asked",
+                                                          "console.open", "console.confirm_open", "display.results")},
+    "pulse.question.*": set(rules.PULSE_QUESTIONS),
+    "pulse.scale.*": {"1", "2", "3", "4", "5"},
+    "pulse.cell.*": {"all", "police", "community"},
     "status.*": _connection_statuses(),
     "console.conn.*": _connection_statuses(),
     # Every error the server can refuse with has a sentence on the phone.

@@ -9,6 +9,7 @@ import { GROUPS, ROOM_PHASES, CO_LEAD_FIELDS } from "./rules.js";
 import * as agenda from "./agenda.js";
 import { agreementTracker, agreementLine, agreementLegend } from "./agreement.js";
 import { createPage } from "./page.js";
+import { projectorPulseView } from "./pulse-view.js";
 
 const screen = document.getElementById("screen");
 const connBadge = document.getElementById("conn");
@@ -364,11 +365,13 @@ function draw() {
   if (lastPhase && lastPhase !== where) announce(short() ? workshopPhaseName(phase) : segmentName(agenda.currentKind(page.state.workshop)));
   lastPhase = where;
   const kind = short() ? null : agenda.currentKind(page.state.workshop);
-  const view = kind === "prioritise" && agenda.priorities(page.state).length ? prioritiesView()
+  // The trust pulse while it is open, and its results for a while after it closes (web/js/pulse-view.js).
+  const pulse = projectorPulseView(page.state, { now: page.conn ? page.conn.serverNow() : Date.now(), redraw: page.schedule });
+  const view = pulse || (kind === "prioritise" && agenda.priorities(page.state).length ? prioritiesView()
     : kind === "report_out" ? draftsView()
-      : phase === "breakouts" ? breakoutsView() : phase === "plenary" ? plenaryView() : planView();
+      : phase === "breakouts" ? breakoutsView() : phase === "plenary" ? plenaryView() : planView());
   screen.replaceChildren(view);
-  if (printing) paging = null;
+  if (printing || pulse) paging = null;
   else if (phase === "plenary") paginate(view, (n, pages) => t("display.page", { page: n, pages }));
   else if (phase !== "breakouts") paginate(view, (n, pages) => t("display.plan.page", { page: n, pages, count: Number(view.dataset.total) }));
   else fit(view);

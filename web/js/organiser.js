@@ -17,6 +17,7 @@ import { el, userText, rerender, announce, createToaster } from "./dom.js";
 import { createPage } from "./page.js";
 import { signOutButton } from "./device-links.js";
 import { shownBarriers } from "./counts.js";
+import { pulsePanel } from "./pulse-view.js";
 
 const LANG_KEY = "cg.console.lang";
 const header = document.getElementById("header");
@@ -822,7 +823,9 @@ function draw() {
   const body = { rooms: roomsView, plenary: plenaryView, plan: planView, council: councilView, links: linksView, agenda: agendaView }[tab]();
   rerender(main, [
     page.state.workshop.paused ? el("div", { class: "paused-banner", role: "status" }, t("console.pause.isPaused")) : null,
-    topBar(), agenda.isShortDay(page.state.workshop) ? null : agendaStrip(), nav, body]);
+    topBar(), agenda.isShortDay(page.state.workshop) ? null : agendaStrip(),
+    pulsePanel({ state: page.state, run: (command, payload, done) => run(ctx, command, payload, done), ask: askDialog }), // the trust pulse
+    nav, body]);
   tickTimers(ctx, main);
 }
 
