@@ -399,7 +399,27 @@ export function renderRoomPanel(state, roomId, ctx) {
         ctx.role === "facilitator" ? helpControls(state, room, ctx) : organiserHelp(state, room, ctx),
         voteProgressLine(state, room, people),
         peopleSection(state, people, ctx, room, idp),
+        readsControls(state, room, ctx, roomArg, idp),
         ctx.role === "organiser" ? linkControls(room, ctx) : null)));
+}
+
+/** Which of the workshop's languages the room's facilitator reads (room_languages_set): mixed rooms
+ *  seat people who read one of them here where the sectors and sides allow. */
+function readsControls(state, room, ctx, roomArg, idp) {
+  const langs = (state.workshop && state.workshop.languages) || [];
+  if (langs.length < 2) return null;
+  const reads = room.languages || [];
+  const toggle = (lang, on) => {
+    const next = langs.filter((l) => (l === lang ? on : reads.includes(l)));
+    run(ctx, "room_languages_set", { ...roomArg, languages: next }, t("console.reads.saved"));
+  };
+  return el("fieldset", { class: "card reads", id: `${idp}-reads` },
+    el("legend", {}, t(ctx.role === "facilitator" ? "console.reads.mine" : "console.reads.title")),
+    el("p", { class: "hint" }, t("console.reads.hint")),
+    el("div", { class: "row" }, langs.map((lang) => el("label", { class: "reads-lang" },
+      el("input", { type: "checkbox", class: "check", id: `${idp}-reads-${lang}`, checked: reads.includes(lang) || null,
+        onchange: (ev) => toggle(lang, ev.target.checked) }),
+      " ", languageName(lang)))));
 }
 
 /** A phase tap of this room not answered yet: sent from this page, or still in the outbox (after a reload). */

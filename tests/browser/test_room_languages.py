@@ -1,0 +1,50 @@
+"""A facilitator says which languages they read, on their tablet, by keyboard; the server keeps it and
+the organiser's console shows it (mixed rooms then seat readers of those languages there: docs/agenda.md)."""
+from __future__ import annotations
+
+import pytest
+
+from server.cli import _links
+from server.db import Database
+from server.domain.workshops import create_workshop
+from tests.browser.stage import Client
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.mark.parametrize("lang", ["en", "fa"])
+def test_a_facilitator_ticks_the_languages_they_read(live_server, browser, lang):
+    from playwright.sync_api import expect
+    db = Database(live_server.env["DATABASE_URL"])
+    try:
+        made = _links(live_server.url, create_workshop(db, title="Languages", rooms=2, languages=["en", "es", "fa"],
+                                                        agenda="spcp", sector_preset="spcp"))
+    finally:
+        db.engine.dispose()
+    room = made["rooms"][0]["room_id"]
+    context = browser.new_context(viewport={"width": 1024, "height": 768}, locale=lang)
+    organiser = Client(live_server.url, made["organiser_url"].split("#", 1)[1])
+    try:
+        context.add_init_script(f"localStorage.setItem('cg.console.lang', '{lang}')")
+        tablet = context.new_page()
+        tablet.goto(made["facilitator_urls"][0])
+        expect(tablet.locator("#header .conn-online")).to_be_visible()
+        box = tablet.locator(f"#r{room}-reads-fa")
+        box.focus()
+        tablet.keyboard.press("Space")
+        expect(tablet.locator(f"#r{room}-reads-fa")).to_be_checked()
+        for _ in range(50):
+            if organiser.sync()["rooms"][str(room)]["languages"] == ["fa"]:
+                break
+            tablet.wait_for_timeout(100)
+        assert organiser.state["rooms"][str(room)]["languages"] == ["fa"]
+        tablet.locator(f"#r{room}-reads-en").click()
+        expect(tablet.locator(f"#r{room}-reads-en")).to_be_checked()
+        for _ in range(50):
+            if organiser.sync()["rooms"][str(room)]["languages"] == ["en", "fa"]:
+                break
+            tablet.wait_for_timeout(100)
+        assert organiser.state["rooms"][str(room)]["languages"] == ["en", "fa"]
+    finally:
+        organiser.close()
+        context.close()
