@@ -216,3 +216,81 @@ def test_cli_import_refuses_a_bad_archive_and_changes_nothing(app, cli_db, tmp_p
 def test_cli_import_of_a_missing_file(cli_db, tmp_path, capsys):
     assert cli.main(["import", str(tmp_path / "nope.json")]) == 2
     assert "cannot read" in capsys.readouterr().err.lower()
+
+
+# -- the workshop's sectors ------------------------------------------------------------------
+
+def spcp_archive(app) -> tuple[bytes, dict]:
+    """A workshop with the SPCP sectors, people of three of them, and a post: its archive and its sectors."""
+    from server.domain.workshops import create_workshop
+
+    day = Day(app)
+    day.created = create_workshop(day.db, title="SPCP day", rooms=1, languages=["en", "es", "fa"],
+                                  sector_preset="spcp")
+    fac = day.facilitator(0)
+    people = [day.join(name=n, group=g, anonymous=False) for n, g in
+              (("Ana", "faith"), ("Bo", "law_enforcement"), ("Cyrus", "new_americans"))]
+    fac.ok("phase_advance", from_phase="lobby")
+    people[0].ok("barrier_post", text="Nobody explains the stops")
+    raw = export(day.db, day.workshop_id, "json").data
+    sectors = day.created["sectors"]
+    day.close()
+    return raw, sectors
+
+
+def test_archive_keeps_the_workshops_own_sectors(app):
+    """An SPCP day's archive holds its seven sectors and imports with them (it was refused before:
+    a participant of `faith` was not one of the four groups, and the sectors were not archived)."""
+    raw, sectors = spcp_archive(app)
+    data = json.loads(raw)
+    assert data["workshop"]["sectors"] == sectors and [s["key"] for s in sectors][:2] == ["faith", "youth"]
+    made = _import(app.extensions["common_ground_db"], raw)
+    assert made["sectors"] == sectors
+    state = snapshot_of(app, made["organiser_token"])
+    assert state["sectors"] == sectors
+    assert sorted(p["group"] for p in state["participants"].values()) == ["faith", "law_enforcement", "new_americans"]
+    again = json.loads(export(app.extensions["common_ground_db"], made["workshop_id"], "json").data)
+    for d in (again, data):  # the same server: the imported workshop has a join code of its own
+        d.update(exported_at=None, workshop={**d["workshop"], "join_code": None})
+    assert again == data
+
+
+def test_an_archive_without_sectors_imports_with_the_four_groups(app):
+    """An archive written before sectors were archived: its people are of the four groups."""
+    from server.domain import sectors as sc
+
+    data = json.loads(small_archive(app))
+    del data["workshop"]["sectors"]
+    made = _import(app.extensions["common_ground_db"], json.dumps(data).encode())
+    assert made["sectors"] == sc.preset("groups", made["languages"])
+    assert snapshot_of(app, made["organiser_token"])["sectors"] == made["sectors"]
+
+
+@pytest.mark.parametrize("how, message", [
+    ("a person of no sector", "unknown group 'civil_rights'"),
+    ("a sector without its key", "each with its key"),
+    ("a sector without a side", "sectors.0.side"),
+    ("a sector with a name missing", "missing: fa"),
+    ("two sectors with one key", "key"),
+])
+def test_import_refuses_bad_sectors_and_changes_nothing(app, how, message):
+    raw, _ = spcp_archive(app)
+    data = json.loads(raw)
+    sectors = data["workshop"]["sectors"]
+    if how == "a person of no sector":
+        data["workshop"]["sectors"] = [s for s in sectors if s["key"] != "civil_rights"]
+        data["participants"][0]["group"] = "civil_rights"
+    elif how == "a sector without its key":
+        del sectors[0]["key"]
+    elif how == "a sector without a side":
+        del sectors[0]["side"]
+    elif how == "a sector with a name missing":
+        del sectors[1]["names"]["fa"]
+    else:
+        sectors[1]["key"] = sectors[0]["key"]
+    db = app.extensions["common_ground_db"]
+    before = table_counts(db)
+    with pytest.raises(archive.ArchiveError) as err:
+        _import(db, json.dumps(data).encode())
+    assert message in err.value.message, err.value.message
+    assert table_counts(db) == before

@@ -65,13 +65,15 @@ def encode(data: dict) -> bytes:
 # -- export -----------------------------------------------------------------------------
 
 def dump(session: Session, workshop_id: str) -> dict:
+    from ..domain.sectors import sector_views
+
     ws = session.get(Workshop, workshop_id)
     if ws is None:
         raise NotFound(workshop_id)
     t = {name: list(session.scalars(select(model).where(model.workshop_id == ws.id).order_by(order)))
          for name, model, order, _, _ in TABLES}
     key = _Keys({prefix: t[name] for name, _, _, prefix, _ in TABLES if prefix})
-    return {"format": FORMAT, "version": VERSION, "exported_at": _iso(utcnow()), "workshop": _dump_workshop(ws),
+    return {"format": FORMAT, "version": VERSION, "exported_at": _iso(utcnow()), "workshop": _dump_workshop(ws, sector_views(session, ws.id)),
             **{name: write(key, t[name]) for name, _, _, _, write in TABLES}}
 
 
@@ -89,11 +91,13 @@ class _Keys:
         return i in self._keys[prefix]
 
 
-def _dump_workshop(ws: Workshop) -> dict:
+def _dump_workshop(ws: Workshop, sectors: list[dict]) -> dict:
     return {"title": ws.title, "date": ws.date, "place": ws.place, "languages": list(ws.languages),
             "display_language": ws.display_language, "join_code": ws.join_code,
             "vote_budget": ws.vote_budget, "live_tallies": ws.live_tallies, "phase": ws.phase,
-            "paused": ws.paused, "pause_message": ws.pause_message, "seq": ws.seq, "created_at": _iso(ws.created_at)}
+            "paused": ws.paused, "pause_message": ws.pause_message, "seq": ws.seq, "created_at": _iso(ws.created_at),
+            # [{key, names, side}]: a participant's "group" is one of these keys
+            "sectors": sectors}
 
 
 def _dump_rooms(key: _Keys, rooms: list[Room]) -> list[dict]:
@@ -307,14 +311,12 @@ def load(session: Session, data: dict) -> dict:
     raises ArchiveError; the caller's transaction then rolls back, so a bad
     archive changes nothing.
     """
-    from ..domain.sectors import preset
     from ..domain.workshops import store_sectors
 
     ws, tokens = _load_workshop(session, data.get("workshop"))
-    # The archive's people belong to the four groups (checked below): the `groups` preset's sectors.
-    sectors = preset("groups", list(ws.languages))
+    sectors = _load_sectors(data["workshop"], list(ws.languages))
     store_sectors(session, ws.id, sectors)
-    into = _Import(session, ws)
+    into = _Import(session, ws, {x["key"] for x in sectors})
     room_names = into.rooms(_list(data, "rooms"))
     facilitators = into.facilitators(_list(data, "facilitators"), room_names)
     into.participants(_list(data, "participants"))
@@ -331,6 +333,23 @@ def load(session: Session, data: dict) -> dict:
     return {"workshop_id": ws.id, "title": ws.title, "join_code": ws.join_code, **tokens,
             "facilitators": facilitators, "languages": list(ws.languages), "vote_budget": ws.vote_budget,
             "sectors": sectors}
+
+
+def _load_sectors(w: dict, languages: list[str]) -> list[dict]:
+    """The workshop's sectors, checked as `sectors_set` checks them, each with the key its people joined with;
+    an archive from before sectors has none: its people belong to the four groups, the `groups` preset."""
+    from ..domain import sectors as sc
+    from ..domain.workshops import clean_sectors
+
+    records = w.get("sectors")
+    if records is None:
+        return sc.preset("groups", languages)
+    if not isinstance(records, list) or not all(isinstance(x, dict) and x.get("key") for x in records):
+        raise ArchiveError("workshop.sectors: expected a list of sectors, each with its key")
+    try:
+        return sc.check(clean_sectors(records), languages)
+    except CommandError as err:
+        raise ArchiveError(f"workshop.{err.message}") from None
 
 
 def _load_workshop(session: Session, w: Any) -> tuple[Workshop, dict[str, str]]:
@@ -373,8 +392,8 @@ class _Import:
     reference points back (or, for merges on the board, is set once its section is in); `ids` maps
     each archive key to its new row's id."""
 
-    def __init__(self, session: Session, ws: Workshop):
-        self.session, self.ws = session, ws
+    def __init__(self, session: Session, ws: Workshop, sector_keys: set[str]):
+        self.session, self.ws, self.sector_keys = session, ws, sector_keys
         self.ids: dict[str, int] = {}
 
     def ref(self, value: Any, prefix: str, where: str, optional: bool = False) -> int | None:
@@ -430,7 +449,7 @@ class _Import:
         for n, p in enumerate(records):
             where = f"participants[{n}]"
             k = self.new_key(p, "p", where)
-            group = _one_of(p, "group", rules.GROUPS, where)
+            group = _one_of(p, "group", tuple(self.sector_keys), where)  # one of the workshop's sectors
             # Participants get a fresh random token no one holds: they join again with the join code.
             self.add(Participant(workshop_id=self.ws.id, room_id=self.ref(p.get("room"), "r", where),
                                  display_name=_need(p, "name", str, where, True), group=group,
