@@ -90,6 +90,10 @@ def _add_workshop(sub) -> None:
                          help="groups (the default: law enforcement, community member, community organisation, "
                               "government or other) or spcp (Faith, Youth, New Americans, Law enforcement, Social "
                               "services, Business, Civil rights), named in English, Spanish and Persian")
+    p_create.add_argument("--agenda", choices=("short", "spcp"), default="short",
+                          help="the day's segments: short (the default: rooms, plenary, action plan, closing) or "
+                               "spcp (caucus rooms by sector, prioritisation, mixed solution rooms, report-out, "
+                               "action plan, council, closing); docs/agenda.md")
     p_create.add_argument("--date")
     p_create.add_argument("--place")
     p_create.add_argument("--base-url", help=BASE_URL_HELP)
@@ -285,7 +289,7 @@ def _links(base: str, created: dict) -> dict:
         "languages": created["languages"],
         "vote_budget": created["vote_budget"],
         "live_tallies": created.get("live_tallies", False),
-        "sectors": created["sectors"],
+        "sectors": created["sectors"], "agenda": created["agenda"],
     }
 
 
@@ -304,7 +308,7 @@ def create_workshop(args) -> int:
         created = create(app.extensions["common_ground_db"], title=args.title, rooms=args.rooms,
                          vote_budget=args.vote_budget, languages=languages,
                          date=args.date, place=args.place, live_tallies=args.live_tallies,
-                         sectors=sectors, sector_preset=args.sector_preset)
+                         sectors=sectors, sector_preset=args.sector_preset, agenda=args.agenda)
     except CommandError as err:
         return _refuse(err, args.json)
     out = _links(base, created)
@@ -321,6 +325,7 @@ def create_workshop(args) -> int:
     print(f"  Progress (read-only, after the day): {out['progress_url']}")
     first = created["languages"][0]
     print("  Sectors:          " + ", ".join(f"{x['names'][first]} ({x['side']})" for x in out["sectors"]))
+    print("  Agenda:           " + " -> ".join(out["agenda"]))
     print("Keep the organiser and facilitator links private: each one is a key.")
     return 0
 

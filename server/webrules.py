@@ -47,6 +47,12 @@ def _comments() -> dict[int, tuple[int, str]]:
 
 
 def _literal(name: str, value: object) -> str:
+    if isinstance(value, dict):
+        # A table (the agenda's: segment -> phase, round -> room phases), frozen with its values.
+        if not all(isinstance(k, str) for k in value):
+            raise TypeError(f"rules.{name}: only tables keyed by strings are written to web/js/rules.js")
+        inner = ", ".join(f"{json.dumps(k)}: {_literal(name, v)}" for k, v in value.items())
+        return f"Object.freeze({{{inner}}})"
     if isinstance(value, bool) or not isinstance(value, (str, int, tuple)):
         raise TypeError(f"rules.{name}: a {type(value).__name__} has no place in web/js/rules.js")
     if isinstance(value, tuple):

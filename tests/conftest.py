@@ -142,11 +142,12 @@ class Day:
         self.created = None
 
     def create(self, rooms: int = 2, vote_budget: int = 3, languages=("en", "es", "fa"), title="Trust workshop",
-               live_tallies: bool = True):
+               live_tallies: bool = True, **more):
         # Live tallies here (most tests watch counts move); tests of hidden tallies, the product's
-        # default, pass live_tallies=False (tests/test_voting_visibility.py).
+        # default, pass live_tallies=False (tests/test_voting_visibility.py). `more`: create_workshop's
+        # other settings (agenda, sectors, sector_preset).
         self.created = create_workshop(self.db, title=title, rooms=rooms, vote_budget=vote_budget,
-                                       languages=list(languages), live_tallies=live_tallies)
+                                       languages=list(languages), live_tallies=live_tallies, **more)
         return self.created
 
     @property

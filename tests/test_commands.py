@@ -111,6 +111,18 @@ COVERED = {
                            "test_plenary_merge::test_plenary_merge_undo_refusals"),
     "seat_code_issue": ("test_seats::test_seat_code_issue_gives_a_code_once_and_rejoin_takes_the_seat_back",
                         "test_seats::test_seat_code_issue_refusals"),
+    "agenda_set": ("test_agenda::test_agenda_set_changes_what_comes_next",
+                   "test_agenda::test_agenda_set_refusals"),
+    "rooms_form": ("test_agenda::test_rooms_form_seats_everyone_again_by_the_rule_of_the_round",
+                   "test_agenda::test_rooms_form_refusals"),
+    "plenary_vote_close": ("test_agenda::test_prioritise_brings_every_caucus_barrier_to_one_board_and_the_dots_close_"
+                           "before_priorities",
+                           "test_agenda::test_plenary_vote_close_is_refused_outside_the_prioritisation"),
+    "priorities_confirm": ("test_agenda::test_prioritise_brings_every_caucus_barrier_to_one_board_and_the_dots_close_"
+                           "before_priorities",
+                           "test_agenda::test_plenary_vote_close_is_refused_outside_the_prioritisation"),
+    "prompts_set": ("test_agenda::test_prompts_set_words_the_prompts_in_the_workshops_languages",
+                    "test_agenda::test_prompts_set_refusals"),
     "sectors_set": ("test_sectors::test_sectors_set_renames_reorders_adds_and_everyone_hears_it",
                     "test_sectors::test_sectors_set_refusals_change_nothing"),
     "workshop_purge": ("test_purge::test_purge_erases_personal_data_and_every_export_keeps_the_content_without_names",

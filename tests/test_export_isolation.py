@@ -23,7 +23,7 @@ import requests
 import socketio
 
 from server import config
-from server.reports import export
+from server.reports import export, model
 from server.reports.worker import RETRY_AFTER_SECS, RenderFailed, RenderPool
 
 from .board import table_counts
@@ -150,8 +150,12 @@ def test_an_export_beyond_the_bound_is_refused_busy_and_changes_nothing(small_da
     assert resp.status_code == 200 and resp.data.startswith(b"%PDF")
 
 
-def test_a_worker_renders_the_same_document_as_the_server_would(small_day, request):
+def test_a_worker_renders_the_same_document_as_the_server_would(small_day, request, monkeypatch):
     app, info = small_day
+    # Both renders print the minute they were made ("Generated ..."): one fixed time, so a minute
+    # ticking over between the two renders cannot tell them apart.
+    at = model.utcnow()
+    monkeypatch.setattr(model, "utcnow", lambda: at)
     db = app.extensions["common_ground_db"]
     pool = RenderPool(workers=1)
     request.addfinalizer(pool.close)

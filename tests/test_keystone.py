@@ -991,6 +991,79 @@ def test_screening_flags_and_merge_objections(ks):
     ks.finish()
 
 
+# -- the agenda: a caucus round, the prioritisation and a solution round ----------------
+
+AGENDA = ["breakout", "caucus", "prioritise", "solution_round", "report_out", "action_plan", "council", "closing"]
+
+
+def resync(ks, *keys) -> None:
+    """Moved phones re-sync (protocol §6), which moves their sockets to their new rooms."""
+    for key in keys:
+        client = ks.viewers[key]
+        assert client.sync(None)["ok"]
+        client.room_id = ks.fresh(key)["me"]["room_id"]
+
+
+@covers("agenda_changed", "workshop_updated", "room_updated", "participant_moved", "room_changed",
+        "plenary_item_added", "priorities_set", "plan_entry_created", "plan_entry_updated",
+        commands=("agenda_set", "prompts_set", "workshop_advance", "workshop_back", "rooms_form",
+                  "plenary_vote_close", "priorities_confirm", "barrier_post", "phase_advance", "vote_cast",
+                  "plan_entry_update", "participant_move"))
+def test_agenda_day(ks):
+    """A day given a caucus round, a prioritisation and a mixed solution round (docs/agenda.md)."""
+    org = ks.org
+    ks.begin("agenda_day")
+    ks.step("the organiser sets the agenda", lambda: org.ok("agenda_set", agenda=AGENDA), EVERYONE)
+    ks.step("and words the strengths prompt", lambda: org.ok(
+        "prompts_set", prompts={"strength": {"en": "What already works?", "fa": "چه چیزی همین حالا کار می‌کند؟"}}),
+        EVERYONE)
+    ks.step("a segment already reached cannot change", lambda: org.refused("agenda_set", "agenda_locked",
+                                                                           preset="spcp"))
+    # Rooms dealt to the four groups by their numbers (police 2, members 2, organisations 1, other 0):
+    # room A gathers police and organisations, room B members and the rest.
+    ks.step("the caucus round: rooms by sector", lambda: org.ok("workshop_advance"), EVERYONE)
+    assert ks.fresh("organiser")["rooms"][str(ks.room_a)]["sectors"] == ["law_enforcement", "community_org"]
+    assert ks.fresh("other_room")["me"]["room_id"] == ks.room_a and ks.fresh("peer")["me"]["room_id"] == ks.room_b
+    resync(ks, "other_room", "peer")
+    ks.step("seating again moves no one", lambda: org.refused("rooms_form", "no_change"))
+    ks.step("room A brainstorms", lambda: ks.fac.ok("phase_advance", from_phase="lobby"), EVERYONE)
+    ks.step("a strength", lambda: ks.post(ks.author, "The chief meets the imams monthly", kind="strength"),
+            {"author", "facilitator", "organiser", "display"})
+    ks.step("a barrier", lambda: ks.post(ks.other_room, "Officers rotate too often", anonymous=False),
+            {"other_room", "facilitator", "organiser", "display"})
+    ks.step("the reveal", lambda: ks.fac.ok("phase_advance", from_phase="brainstorm"), EVERYONE)
+    assert {b["kind"] for b in ks.barriers("author").values()} == {"strength", "barrier"}
+    ks.step("the prioritisation: the caucus barriers come to one board", lambda: org.ok("workshop_advance"),
+            EVERYONE)
+    items = sorted(int(i) for i in ks.state["organiser"]["plenary"])
+    assert len(items) == 1
+    ks.step("a dot", lambda: ks.voter.ok("vote_cast", target_type="plenary", target_id=items[0]),
+            EVERYONE)
+    ks.step("the dots close", lambda: org.ok("plenary_vote_close"), EVERYONE)
+    ks.step("the priorities", lambda: org.ok("priorities_confirm", item_ids=items), EVERYONE)
+    assert ks.state["display"]["plenary"][str(items[0])]["priority"] == 1
+    ks.step("the solution round: mixed rooms, a draft for the priority", lambda: org.ok("workshop_advance"),
+            EVERYONE)
+    entry = next(iter(ks.state["organiser"]["plan"].values()))
+    assert entry["room_id"] == ks.room_a and entry["plenary_item_id"] == items[0]
+    resync(ks, "other_room", "peer")
+    ks.step("the organiser moves someone", lambda: org.ok(
+        "participant_move", participant_id=ks.author.participant_id, room_id=ks.room_b),
+        EVERYONE - {"council"})
+    resync(ks, "author")
+    ks.step("and seats everyone again", lambda: org.ok("rooms_form"), EVERYONE - {"council"})
+    resync(ks, "author")
+    ks.step("room A works on its priority", lambda: ks.fac.ok("phase_advance", from_phase="lobby"), EVERYONE)
+    ks.step("its facilitator writes what causes it", lambda: ks.fac.ok(
+        "plan_entry_update", entry_id=entry["id"], field="causes", value="Rotation every six months", version=1),
+        EVERYONE)
+    ks.step("not room B's facilitator", lambda: ks.fac_b.refused(
+        "plan_entry_update", "forbidden", entry_id=entry["id"], field="causes", value="x", version=2))
+    ks.step("report-out", lambda: org.ok("workshop_advance"), EVERYONE)
+    ks.step("back to the solution round", lambda: org.ok("workshop_back"), EVERYONE)
+    ks.finish()
+
+
 # -- the whole day: every command, every viewer ------------------------------------
 
 EVERY_COMMAND = (

@@ -99,11 +99,11 @@ def test_0004_gives_a_taken_over_link_its_role_back(empty_url):
 def test_0007_gives_every_workshop_the_four_groups_as_its_sectors(empty_url):
     """A workshop from before sectors gets the `groups` preset, keyed by the groups its people joined with:
     nobody's row changes, joining, seating and the council go on as before."""
-    from sqlalchemy import insert, select
+    from sqlalchemy import select
 
     from server.domain import sectors
     from server.domain.workshops import join, public_info
-    from server.models import Participant, Room, Sector, Workshop
+    from server.models import Participant, Room, Sector
     from server.models.base import utcnow
 
     db = Database(empty_url)
@@ -111,14 +111,14 @@ def test_0007_gives_every_workshop_the_four_groups_as_its_sectors(empty_url):
         upgrade(db, "0006")
         with db.engine.begin() as conn:  # the tables as they were at 0006 (sectors is not one of them)
             for ws_id, code, langs in (("a" * 16, "AAAAAA", ["en", "es", "fa"]), ("b" * 16, "BBBBBB", ["fa", "fr"])):
-                conn.execute(insert(Workshop.__table__).values(
+                conn.execute(_old_insert("workshops",
                     id=ws_id, title="Before", languages=langs, display_language=langs[0], join_code=code,
                     vote_budget=3, live_tallies=False, phase="breakouts", paused=False,
                     organiser_token_hash=f"o{ws_id}", display_token_hash=f"d{ws_id}", seq=0, created_at=utcnow()))
-                conn.execute(insert(Room.__table__).values(workshop_id=ws_id, number=1, name="Room 1",
-                                                           phase="lobby", revealed=False))
+                conn.execute(_old_insert("rooms", workshop_id=ws_id, number=1, name="Room 1",
+                                         phase="lobby", revealed=False))
             room = conn.execute(select(Room.__table__.c.id).where(Room.__table__.c.workshop_id == "a" * 16)).scalar()
-            conn.execute(insert(Participant.__table__).values(
+            conn.execute(_old_insert("participants",
                 workshop_id="a" * 16, room_id=room, group="community_org", language="en", anonymous=True,
                 token_hash="t" * 64, joined_at=utcnow()))
         upgrade(db)
@@ -137,5 +137,53 @@ def test_0007_gives_every_workshop_the_four_groups_as_its_sectors(empty_url):
                                                                     "fr": "Law enforcement"}
         joined, _ = join(db, {"code": "AAAAAA", "group": "government_other", "language": "en"})
         assert joined["workshop_id"] == "a" * 16
+    finally:
+        db.dispose()
+
+
+def _old_insert(table: str, **values):
+    """An INSERT of only these columns (the table as an older revision had it, without today's columns)."""
+    import sqlalchemy as sa
+    types = Base.metadata.tables[table].c
+    return sa.insert(sa.table(table, *[sa.column(k, types[k].type) for k in values])).values(**values)
+
+
+def test_0008_gives_every_workshop_the_short_agenda_standing_where_its_phase_is(empty_url):
+    """A workshop from before the agenda gets `short` (breakout, prioritise, action_plan, closing) on the
+    segment its phase is in; its rooms gather no sectors, its barriers are barriers, its plan entries have no room."""
+    from sqlalchemy import select
+
+    from server.domain import auth
+    from server.domain.snapshot import snapshot
+    from server.models import Barrier, Room, Workshop
+    from server.models.base import utcnow
+
+    db = Database(empty_url)
+    try:
+        upgrade(db, "0007")
+        with db.engine.begin() as conn:
+            for ws_id, code, phase in (("a" * 16, "AAAAAA", "breakouts"), ("b" * 16, "BBBBBB", "plenary"),
+                                       ("c" * 16, "CCCCCC", "closed")):
+                conn.execute(_old_insert("workshops",
+                    id=ws_id, title="Before", languages=["en"], display_language="en", join_code=code,
+                    vote_budget=3, live_tallies=False, phase=phase, paused=False,
+                    organiser_token_hash=f"o{ws_id}", display_token_hash=f"d{ws_id}", seq=0, created_at=utcnow()))
+                conn.execute(_old_insert("rooms", workshop_id=ws_id, number=1, name="Room 1", phase="vote",
+                                         revealed=True))
+            room = conn.execute(select(Room.__table__.c.id).where(Room.__table__.c.workshop_id == "a" * 16)).scalar()
+            conn.execute(_old_insert("barriers", workshop_id="a" * 16, room_id=room, text="Old", anonymous=True,
+                                     is_shared=False, hidden=False, withdrawn=False, created_at=utcnow()))
+        upgrade(db)
+        assert current(db) == HEAD
+        with db.reading() as s:
+            got = {w.id[0]: (w.agenda, w.segment, w.phase, w.plenary_vote_closed, w.prompts)
+                   for w in s.scalars(select(Workshop))}
+            short = ["breakout", "prioritise", "action_plan", "closing"]
+            assert got == {"a": (short, 0, "breakouts", False, {}), "b": (short, 1, "plenary", False, {}),
+                           "c": (short, 3, "closed", False, {})}
+            assert {tuple(r.sectors) for r in s.scalars(select(Room))} == {()}
+            assert s.scalar(select(Barrier.kind)) == "barrier"
+            view = snapshot(s, auth.Principal("organiser", "b" * 16))
+            assert view["workshop"]["agenda"] == short and view["workshop"]["segment"] == 1
     finally:
         db.dispose()

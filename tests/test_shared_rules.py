@@ -23,7 +23,12 @@ OLD_NAMES = ("MAX_BARRIER", "MAX_SOLUTION", "MAX_NAME", "MAX_CONTACT", "CODE_ALP
 
 
 def server_value(name: str) -> object:
-    value = getattr(rules, name)
+    return _as_json(getattr(rules, name))
+
+
+def _as_json(value: object) -> object:
+    if isinstance(value, dict):
+        return {k: _as_json(v) for k, v in value.items()}
     return list(value) if isinstance(value, tuple) else value
 
 
@@ -88,10 +93,13 @@ def test_the_pages_import_the_rules_they_use():
 
 def test_the_generator_refuses_what_javascript_cannot_hold():
     with pytest.raises(TypeError):
-        webrules._literal("X", {"a": 1})
+        webrules._literal("X", {1: "a"})
+    with pytest.raises(TypeError):
+        webrules._literal("X", {"a": {"b": 1.5}})
     with pytest.raises(TypeError):
         webrules._literal("X", True)
     assert webrules._literal("X", ("a", "b")) == 'Object.freeze(["a", "b"])'
+    assert webrules._literal("X", {"a": ("b",)}) == 'Object.freeze({"a": Object.freeze(["b"])})'
 
 
 def test_check_reports_a_stale_file(tmp_path, monkeypatch, capsys):

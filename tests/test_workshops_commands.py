@@ -256,12 +256,12 @@ def test_workshop_update_refusals(board):
 def test_workshop_advance_and_back_walk_the_day(board):
     p = board.person(0)
     seen = []
-    for expected in rules.WORKSHOP_PHASES[1:]:
+    for segment, expected in enumerate(rules.WORKSHOP_PHASES[1:], start=1):
         board.day.drain()
         assert board.org.ok("workshop_advance")["phase"] == expected
         events = p.events()
         assert [e["type"] for e in events] == ["workshop_updated"]
-        assert events[0]["data"]["workshop"] == {"phase": expected}
+        assert events[0]["data"]["workshop"] == {"phase": expected, "segment": segment}
         seen.append(board.display.snapshot()["workshop"]["phase"])
     assert seen == ["plenary", "action_plan", "closed"]
     assert board.day.join_http().status_code == 409  # a closed workshop takes no one new

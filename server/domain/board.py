@@ -14,6 +14,7 @@ from pydantic import Field
 from sqlalchemy import bindparam, delete, func, literal, select
 
 from ..models import Barrier, Merge, Participant, PlenaryItem, Room, Solution, Vote
+from . import agenda as ag
 from . import audiences as aud
 from . import pii, rules, tallies
 from . import projection as pj
@@ -56,14 +57,18 @@ def emit_flags(ctx: Context, kind: str, item, room_id: int, before: list[str] | 
 class BarrierPost(Payload):
     text: text_field(rules.MAX_BARRIER_CHARS)
     anonymous: bool | None = None
+    # What stands in the way of trust (barrier), or what is working (strength: caucus rounds).
+    kind: Literal[rules.BARRIER_KINDS] = "barrier"  # type: ignore[valid-type]
 
 
 @command("barrier_post", roles=("participant",), schema=BarrierPost)
-def barrier_post(ctx: Context, text, anonymous=None):
-    """Participant posts a barrier to trust; heard by the room once revealed, else by its facilitators and the author."""
+def barrier_post(ctx: Context, text, anonymous=None, kind="barrier"):
+    """Participant posts a barrier to trust (or, in a caucus round, a strength); heard by the room once revealed, else by its facilitators and the author."""
     room = get_room(ctx, None)
     require_phase(room, rules.BARRIER_POST_PHASES, "post barriers")
-    b = Barrier(workshop_id=ctx.workshop.id, room_id=room.id, author_id=ctx.principal.id, text=text,
+    if kind == "strength" and not ag.caucus(ctx.workshop):
+        raise CommandError("wrong_phase", "Strengths are posted in the caucus rooms.", phase=room.phase)
+    b = Barrier(workshop_id=ctx.workshop.id, room_id=room.id, author_id=ctx.principal.id, text=text, kind=kind,
                 anonymous=_anonymous(ctx, anonymous), created_at=ctx.now)
     ctx.session.add(b)
     ctx.session.flush()
@@ -117,13 +122,15 @@ def barrier_merge(ctx: Context, barrier_ids, room_id=None, text=None):
             raise CommandError("merged", f"Barrier {b.id} is already part of another merge.")
         if b.hidden:
             raise CommandError("hidden", f"Barrier {b.id} is hidden; restore it before merging.")
+    if len({b.kind for b in members}) > 1:
+        raise CommandError("invalid", "barrier_ids: merge strengths with strengths and barriers with barriers")
     pushed = ctx.session.scalar(select(PlenaryItem.id).where(PlenaryItem.barrier_id.in_(barrier_ids)))
     if pushed:
         raise CommandError("pushed", "A barrier on the plenary board cannot be merged.")
     if ctx.session.scalar(select(Solution.id).where(Solution.barrier_id.in_(barrier_ids),
                                                     Solution.withdrawn.is_(False))):
         raise CommandError("has_solutions", "Barriers that already have solutions cannot be merged.")
-    shared = Barrier(workshop_id=ctx.workshop.id, room_id=room.id, author_id=None,
+    shared = Barrier(workshop_id=ctx.workshop.id, room_id=room.id, author_id=None, kind=members[0].kind,
                      text=text or members[0].text, anonymous=True, is_shared=True, created_at=ctx.now)
     ctx.session.add(shared)
     ctx.session.flush()
@@ -271,6 +278,8 @@ def _vote_target(ctx: Context, target_type: str, target_id: int) -> tuple[list[s
     run = ctx.session.execute
     if target_type == "plenary":
         require_workshop_phase(ctx, ("plenary",), "vote on the plenary board")
+        if not ag.plenary_vote_open(ctx.workshop):
+            raise CommandError("vote_closed", "The dots on the plenary board are closed.")
         item = run(_PLENARY_ROW, {"id": target_id}).first()
         if item is None or item.workshop_id != ctx.workshop.id:
             raise CommandError("not_found", "There is no such plenary item.")

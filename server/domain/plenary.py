@@ -40,6 +40,8 @@ def report_push(ctx: Context, barrier_ids, room_id=None):
     items = []
     for bid in barrier_ids:
         b = get_barrier(ctx, bid, room)
+        if b.kind != "barrier":
+            raise CommandError("not_pushable", f"Post {b.id} is a strength: the plenary board takes barriers.")
         if b.merged_into_id is not None or b.hidden:
             raise CommandError("not_pushable", f"Barrier {b.id} is merged or hidden; push the shared or visible one.")
         if ctx.session.scalar(select(PlenaryItem.id).where(PlenaryItem.barrier_id == b.id)):
@@ -270,10 +272,15 @@ def plan_entry_update(ctx: Context, entry_id, field, value, version):
         if field not in rules.COUNCIL_EDITABLE_FIELDS:
             raise CommandError("forbidden", "A council member's link can change only the status of an action.")
     else:
-        require_workshop_phase(ctx, ("plenary", "action_plan"), "edit the action plan")
         entry = ctx.session.get(PlanEntry, entry_id)
         if entry is None or entry.workshop_id != ctx.workshop.id:
             raise CommandError("not_found", "There is no such action-plan entry.")
+        if entry.room_id is None or ctx.workshop.phase == "closed":
+            require_workshop_phase(ctx, ("plenary", "action_plan"), "edit the action plan")
+        # A solution room's draft (docs/agenda.md): its own facilitator writes the room's answers.
+        if ctx.principal.role == "facilitator" and entry.room_id is not None \
+                and entry.room_id != ctx.principal.room_id and ctx.workshop.phase == "breakouts":
+            raise CommandError("forbidden", "This draft belongs to another room.")
         if field in rules.CO_LEAD_FIELDS and ctx.principal.role != "organiser":
             raise CommandError("forbidden", "Only the organiser assigns an action's co-leads.")
     current = entry.versions.get(field, 1)

@@ -23,12 +23,14 @@ def workshop_view(ws: Workshop) -> dict:
         "languages": list(ws.languages), "display_language": ws.display_language,
         "join_code": ws.join_code, "vote_budget": ws.vote_budget, "phase": ws.phase,
         "paused": ws.paused, "pause_message": ws.pause_message, "live_tallies": ws.live_tallies,
+        "agenda": list(ws.agenda), "segment": ws.segment, "plenary_vote_closed": ws.plenary_vote_closed,
+        "prompts": dict(ws.prompts or {}),
     }
 
 
 def room_view(room: Room) -> dict:
     return {"id": room.id, "number": room.number, "name": room.name, "phase": room.phase,
-            "revealed": room.revealed, "deadline": iso(room.deadline)}
+            "revealed": room.revealed, "deadline": iso(room.deadline), "sectors": list(room.sectors or [])}
 
 
 def participant_view(p: Participant) -> dict:
@@ -49,7 +51,7 @@ def barrier_view(b: Barrier, author: Participant | None, votes: int, member_ids:
     one, the facilitators included, sees an author's name yet (they screen posts
     blind); the name appears with the reveal."""
     return {
-        "id": b.id, "room_id": b.room_id, "text": b.text,
+        "id": b.id, "room_id": b.room_id, "kind": b.kind, "text": b.text,
         "author_name": None if screened else author_name(b.anonymous, author),
         "shared": b.is_shared, "merged_into": b.merged_into_id, "members": sorted(member_ids),
         "hidden": b.hidden, "hidden_reason": b.hidden_reason, "votes": votes,
@@ -82,14 +84,18 @@ def plenary_view(item: PlenaryItem, votes: int, members: list[int] | None = None
     otherwise), `members` the items merged into this one (plenary_merge)."""
     return {"id": item.id, "room_id": item.room_id, "barrier_id": item.barrier_id, "text": item.text,
             "room_votes": item.room_votes, "solutions": list(item.solutions), "votes": votes,
-            "merged_into": item.merged_into_id, "members": sorted(members or [])}
+            "merged_into": item.merged_into_id, "members": sorted(members or []), "priority": item.priority}
+
+
+_LATER_FIELDS = (*rules.CO_LEAD_FIELDS, *rules.NEW_PLAN_FIELDS)
 
 
 def plan_view(entry: PlanEntry, notes: list[dict] | None = None) -> dict:
     # Entries from before the co-leads existed read as having none (version 1).
-    return {"id": entry.id, "plenary_item_id": entry.plenary_item_id,
-            "fields": {**{f: "" for f in rules.CO_LEAD_FIELDS}, **entry.fields},
-            "versions": {**{f: 1 for f in rules.CO_LEAD_FIELDS}, **entry.versions}, "position": entry.position,
+    # Entries from before the guiding questions read as having them empty (version 1).
+    return {"id": entry.id, "plenary_item_id": entry.plenary_item_id, "room_id": entry.room_id,
+            "fields": {**{f: "" for f in _LATER_FIELDS}, **entry.fields},
+            "versions": {**{f: 1 for f in _LATER_FIELDS}, **entry.versions}, "position": entry.position,
             "notes": list(notes or [])}
 
 

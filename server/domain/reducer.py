@@ -39,9 +39,17 @@ def _hide_open_tallies(s: dict) -> None:
             room = s.get("rooms", {}).get(str(item["room_id"]))
             if room is not None and room["phase"] == phase:
                 item["votes"] = None
-    if s["workshop"].get("phase") == "plenary":
+    if _plenary_vote_open(s["workshop"]):
         for item in s.get("plenary", {}).values():
             item["votes"] = None
+
+
+def _plenary_vote_open(ws: dict) -> bool:
+    """The prioritisation's dots are open (server/domain/agenda.py plenary_vote_open)."""
+    agenda = ws.get("agenda")
+    if agenda is None:  # a state from before the agenda
+        return ws.get("phase") == "plenary"
+    return agenda[ws["segment"]] == "prioritise" and not ws.get("plenary_vote_closed")
 
 
 def apply_all(state: dict, events: list[dict]) -> dict:
@@ -107,6 +115,10 @@ def _workshop_updated(s: dict, d: dict) -> None:
 
 def _sectors_changed(s: dict, d: dict) -> None:
     s["sectors"] = d["sectors"]
+
+
+def _agenda_changed(s: dict, d: dict) -> None:
+    s["workshop"]["agenda"] = d["agenda"]
 
 
 def _room_updated(s: dict, d: dict) -> None:
@@ -324,6 +336,11 @@ def _plenary_items_merged(s: dict, d: dict) -> None:
         s["plenary"][str(item["id"])] = item
 
 
+def _priorities_set(s: dict, d: dict) -> None:
+    for item_id, item in s["plenary"].items():
+        item["priority"] = d["priorities"].get(item_id)
+
+
 def _plan_entry_created(s: dict, d: dict) -> None:
     s["plan"][str(d["entry"]["id"])] = d["entry"]
 
@@ -376,6 +393,7 @@ _HANDLERS = {
     "workshop_updated": _workshop_updated,
     "sectors_changed": _sectors_changed,
     "room_updated": _room_updated,
+    "agenda_changed": _agenda_changed,
     "participant_joined": _participant_joined,
     "participant_moved": _participant_moved,
     "room_changed": _room_changed,
@@ -407,6 +425,7 @@ _HANDLERS = {
     "plenary_item_withdrawn": _plenary_item_withdrawn,
     "plenary_items_merged": _plenary_items_merged,
     "plenary_merge_undone": _plenary_items_merged,
+    "priorities_set": _priorities_set,
     "plan_entry_created": _plan_entry_created,
     "plan_entry_updated": _plan_entry_updated,
     "plan_note_added": _plan_note_added,

@@ -3,6 +3,25 @@ from __future__ import annotations
 
 ROOM_PHASES = ("lobby", "brainstorm", "reveal", "vote", "solutions", "report_out")
 WORKSHOP_PHASES = ("breakouts", "plenary", "action_plan", "closed")
+# The agenda (docs/agenda.md): the kinds of segment a day is made of, the workshop phase each
+# stands in, and the room phases of each kind of round.
+SEGMENT_KINDS = ("breakout", "caucus", "prioritise", "solution_round", "report_out", "action_plan", "council",
+                 "closing")
+SEGMENT_PHASE = {"breakout": "breakouts", "caucus": "breakouts", "prioritise": "plenary",
+                 "solution_round": "breakouts", "report_out": "plenary", "action_plan": "action_plan",
+                 "council": "action_plan", "closing": "closed"}
+ROUND_PHASES = {"breakout": ROOM_PHASES, "caucus": ("lobby", "brainstorm", "reveal"),
+                "solution_round": ("lobby", "solutions", "report_out")}
+AGENDA_PRESETS = {"short": ("breakout", "prioritise", "action_plan", "closing"),
+                  "spcp": ("caucus", "prioritise", "solution_round", "report_out", "action_plan", "council",
+                           "closing")}
+MIN_SEGMENTS = 2
+MAX_SEGMENTS = 12
+MAX_PRIORITIES = 12
+DEFAULT_PRIORITIES = 5
+# What a caucus room posts: what stands in the way of trust, and what is working.
+BARRIER_KINDS = ("barrier", "strength")
+MAX_PROMPT_CHARS = 300
 # The sector keys of the `groups` preset, every workshop's sectors before sectors were named by
 # the organiser (server/domain/sectors.py); the reports still use these keys.
 GROUPS = ("law_enforcement", "community_member", "community_org", "government_other")
@@ -34,9 +53,14 @@ MAX_VOTE_BUDGET = 20
 MAX_TIMER_SECS = 4 * 3600
 MAX_MERGE_MEMBERS = 20
 
-PLAN_FIELDS = ("title", "solution", "actions", "owner", "timeline", "resources", "success_measure", "status", "council_lead",
+PLAN_FIELDS = ("title", "problem", "causes", "options", "solution", "actions", "owner", "timeline", "resources", "success_measure", "status", "council_lead",
                "co_lead_law_enforcement", "co_lead_community")
 PLAN_STATUSES = ("proposed", "agreed", "in_progress", "done", "dropped")
+# The guiding questions of a solution room, in the order it answers them (docs/agenda.md); the
+# fields a draft gained with them read as empty in entries made before.
+GUIDING_FIELDS = ("problem", "causes", "options", "solution", "actions", "owner", "timeline", "resources",
+                  "success_measure")
+NEW_PLAN_FIELDS = ("problem", "causes", "options")
 # An action's two co-leads: council members' participant ids (as text, "" for none), one per side.
 CO_LEAD_FIELDS = ("co_lead_law_enforcement", "co_lead_community")
 # Council roles: one co-chair from law enforcement, one from the community, and members.

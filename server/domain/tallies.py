@@ -29,6 +29,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..models import Barrier, PlenaryItem, Room, Solution, Vote, Workshop
+from . import agenda
 from . import audiences as aud
 
 # Who sees counts only once a vote is closed (unless the workshop shows live tallies).
@@ -43,7 +44,7 @@ def hidden(ws: Workshop, kind: str, room_phase: str | None = None) -> bool:
     if ws.live_tallies:
         return False
     if kind == "plenary":
-        return ws.phase == "plenary"
+        return agenda.plenary_vote_open(ws)
     return room_phase == OPEN_PHASE[kind]
 
 
@@ -96,19 +97,13 @@ def room_phase_changed(ctx, room: Room, before: str) -> None:
             show_room(ctx, room, kind)
 
 
-def workshop_phase_changed(ctx, before: str) -> None:
-    """Called after the workshop's phase changed: leaving `plenary` closes the plenary vote."""
-    if not ctx.workshop.live_tallies and before == "plenary" and ctx.workshop.phase != "plenary":
-        show_plenary(ctx)
-
-
 def live_tallies_on(ctx) -> None:
     """The organiser turned live tallies on: every open vote's counts go out now."""
     for room in ctx.session.scalars(select(Room).where(Room.workshop_id == ctx.workshop.id).order_by(Room.number)):
         for kind in ROOM_KINDS:
             if room.phase == OPEN_PHASE[kind]:
                 show_room(ctx, room, kind)
-    if ctx.workshop.phase == "plenary":
+    if agenda.plenary_vote_open(ctx.workshop):
         show_plenary(ctx)
 
 

@@ -10,9 +10,21 @@ from sqlalchemy import case, delete, func, select
 from sqlalchemy.orm import Session
 
 from ..db import Database
-from ..models import Barrier, Event, FacilitatorInvite, Participant, Room, Sector, Workshop, utcnow
+from ..models import (
+    Barrier,
+    Event,
+    FacilitatorInvite,
+    Participant,
+    PlanEntry,
+    PlenaryItem,
+    Room,
+    Sector,
+    Workshop,
+    utcnow,
+)
+from . import agenda as ag
 from . import audiences as aud
-from . import auth, rules, tallies
+from . import auth, rules, seating, tallies
 from . import projection as pj
 from . import sectors as sc
 from .board import return_room_dots
@@ -92,11 +104,13 @@ def check_languages(languages: list[str]) -> list[str]:
 def create_workshop(db: Database, *, title: str, rooms: int, vote_budget: int = 3,
                     languages: list[str] | None = None, date: str | None = None,
                     place: str | None = None, live_tallies: bool = False,
-                    sectors: list[dict] | None = None, sector_preset: str | None = None) -> dict:
+                    sectors: list[dict] | None = None, sector_preset: str | None = None,
+                    agenda: str | list[str] | None = None) -> dict:
     """Create a workshop with its rooms, its sectors and one facilitator link per room. Returns the secrets once.
 
     The sectors are `sectors` ([{names: {lang: text}, side, key?}], as `sectors_set` takes them), or
-    the preset `sector_preset` (default: `groups`, the four groups of before)."""
+    the preset `sector_preset` (default: `groups`, the four groups of before). The agenda is a
+    preset's name (default `short`, the day of before) or a list of segment kinds (docs/agenda.md)."""
     title = clean_text(title or "")
     if not title or len(title) > rules.MAX_TITLE_CHARS:
         raise CommandError("invalid", f"title: must be 1-{rules.MAX_TITLE_CHARS} characters")
@@ -111,28 +125,41 @@ def create_workshop(db: Database, *, title: str, rooms: int, vote_budget: int = 
         chosen = sc.check(clean_sectors(sectors), langs)
     else:
         chosen = sc.check(sc.preset(sector_preset or sc.DEFAULT_PRESET, langs), langs)
+    if agenda is None or isinstance(agenda, str):
+        if (agenda or "short") not in rules.AGENDA_PRESETS:
+            raise CommandError("invalid", f"agenda: unknown preset {agenda!r}; known: {', '.join(rules.AGENDA_PRESETS)}")
+        segments = ag.preset(agenda or "short")
+    else:
+        segments = ag.check(list(agenda))
     organiser_token, display_token = auth.new_token(), auth.new_token()
     with db.transaction() as s:
         ws = Workshop(id=secrets.token_hex(8), title=title, date=date, place=place, languages=langs,
                       display_language=langs[0], join_code=new_join_code(s), vote_budget=vote_budget,
-                      live_tallies=bool(live_tallies),
+                      live_tallies=bool(live_tallies), agenda=segments, segment=0,
+                      phase=rules.SEGMENT_PHASE[segments[0]], plenary_vote_closed=False, prompts={},
                       organiser_token_hash=auth.token_hash(organiser_token),
                       display_token_hash=auth.token_hash(display_token), progress_token=auth.new_token())
         s.add(ws)
         s.flush()
         store_sectors(s, ws.id, chosen)
-        facilitators = []
+        facilitators, made = [], []
         for n in range(1, rooms + 1):
-            room = Room(workshop_id=ws.id, number=n, name=f"Room {n}")
+            room = Room(workshop_id=ws.id, number=n, name=f"Room {n}", sectors=[])
             s.add(room)
             s.flush()
+            made.append(room)
             token = auth.new_token()
             s.add(FacilitatorInvite(workshop_id=ws.id, room_id=room.id, token_hash=auth.token_hash(token)))
             facilitators.append({"room_id": room.id, "room": room.name, "token": token})
+        if ag.caucus(ws):
+            # The day opens with a caucus round: the rooms are dealt to the sectors before anyone joins.
+            dealt = seating.caucus_rooms([r.id for r in made], [(x["key"], 0) for x in chosen])
+            for r in made:
+                r.sectors = dealt[r.id]
     return {"workshop_id": ws.id, "title": ws.title, "join_code": ws.join_code,
             "organiser_token": organiser_token, "display_token": display_token,
             "progress_token": ws.progress_token, "facilitators": facilitators, "languages": langs,
-            "vote_budget": vote_budget, "live_tallies": bool(live_tallies), "sectors": chosen}
+            "vote_budget": vote_budget, "live_tallies": bool(live_tallies), "sectors": chosen, "agenda": segments}
 
 
 def public_info(db: Database, code: str) -> dict:
@@ -158,6 +185,13 @@ def pick_room(session: Session, ws: Workshop, group: str, sides: dict[str, str])
     `sides`: the workshop's sector key -> side (`law_enforcement`, `community`, `other`); with the
     `groups` preset: police, community members and organisations, government/other, as before sectors."""
     side_groups = [key for key, side in sides.items() if side == sides.get(group)]
+    if ag.caucus(ws):
+        # A caucus round: the least full room gathering this sector (any room if none does).
+        rooms = list(session.scalars(select(Room).where(Room.workshop_id == ws.id).order_by(Room.number)))
+        mine = [r for r in rooms if group in (r.sectors or [])] or rooms
+        sizes = dict(session.execute(select(Participant.room_id, func.count()).where(
+            Participant.workshop_id == ws.id, Participant.removed_at.is_(None)).group_by(Participant.room_id)).all())
+        return min(mine, key=lambda r: (sizes.get(r.id, 0), r.number)).id
     # One query, counts only (it runs on every join of a connect burst: docs/benchmarks.md).
     rows = session.execute(
         select(Room.id, Room.number, func.count(Participant.id),
@@ -265,12 +299,12 @@ class PhaseChange(RoomRef):
     timer_secs: int | None = Field(default=None, ge=10, le=rules.MAX_TIMER_SECS)
 
 
-def _check_from(room, from_phase: str) -> int:
-    """The room's phase index, once the sender's `from_phase` is the room's phase."""
+def _check_from(room, from_phase: str, phases: tuple[str, ...]) -> int:
+    """The room's phase index in this round's `phases`, once the sender's `from_phase` is the room's phase."""
     if room.phase != from_phase:
         raise CommandError("stale_phase", f"This room has already moved on: it is in {room.phase}, not {from_phase}. "
                            "Nothing was changed.", phase=room.phase)
-    return rules.ROOM_PHASES.index(room.phase)
+    return phases.index(room.phase) if room.phase in phases else 0
 
 
 def _set_phase(ctx: Context, room, phase: str, timer_secs: int | None) -> dict:
@@ -311,22 +345,24 @@ def _set_phase(ctx: Context, room, phase: str, timer_secs: int | None) -> dict:
 def phase_advance(ctx: Context, from_phase, room_id=None, timer_secs=None):
     """Facilitator moves their room from `from_phase` to the next phase (revealing the brainstorm on the way); heard by everyone."""
     room = get_room(ctx, room_id)
-    i = _check_from(room, from_phase)
-    if i + 1 >= len(rules.ROOM_PHASES):
-        raise CommandError("wrong_phase", "This room is already at its last phase (report_out).",
-                           phase=room.phase, allowed=list(rules.ROOM_PHASES[:-1]))
-    return _set_phase(ctx, room, rules.ROOM_PHASES[i + 1], timer_secs)
+    phases = ag.room_phases(ctx.workshop)
+    i = _check_from(room, from_phase, phases)
+    if i + 1 >= len(phases):
+        raise CommandError("wrong_phase", f"This room is already at its last phase ({phases[-1]}).",
+                           phase=room.phase, allowed=list(phases[:-1]))
+    return _set_phase(ctx, room, phases[i + 1], timer_secs)
 
 
 @command("phase_back", roles=("facilitator", "organiser"), schema=PhaseChange)
 def phase_back(ctx: Context, from_phase, room_id=None, timer_secs=None):
     """Facilitator moves their room back one phase from `from_phase` (a reveal is never undone); heard by everyone."""
     room = get_room(ctx, room_id)
-    i = _check_from(room, from_phase)
+    phases = ag.room_phases(ctx.workshop)
+    i = _check_from(room, from_phase, phases)
     if i == 0:
         raise CommandError("wrong_phase", "This room is already at its first phase (lobby).",
-                           phase=room.phase, allowed=list(rules.ROOM_PHASES[1:]))
-    return _set_phase(ctx, room, rules.ROOM_PHASES[i - 1], timer_secs)
+                           phase=room.phase, allowed=list(phases[1:]))
+    return _set_phase(ctx, room, phases[i - 1], timer_secs)
 
 
 class TimerSet(RoomRef):
@@ -471,16 +507,123 @@ def sectors_set(ctx: Context, sectors=None, preset=None):
 
 
 def _set_workshop_phase(ctx: Context, step: int) -> dict:
-    i = rules.WORKSHOP_PHASES.index(ctx.workshop.phase) + step
-    if not 0 <= i < len(rules.WORKSHOP_PHASES):
-        raise CommandError("wrong_phase", f"The workshop is already at its {'last' if step > 0 else 'first'} phase.",
-                           phase=ctx.workshop.phase,
-                           allowed=list(rules.WORKSHOP_PHASES[:-1] if step > 0 else rules.WORKSHOP_PHASES[1:]))
-    before, ctx.workshop.phase = ctx.workshop.phase, rules.WORKSHOP_PHASES[i]
-    ctx.emit("workshop_updated", {"workshop": {"phase": ctx.workshop.phase}}, [ctx.everyone])
-    tallies.workshop_phase_changed(ctx, before)  # leaving the plenary closes its vote
-    ctx.audit("workshop_phase", phase=ctx.workshop.phase)
-    return {"phase": ctx.workshop.phase}
+    """Move the day one segment along its agenda, and do what entering that segment does (docs/agenda.md)."""
+    ws = ctx.workshop
+    i = ws.segment + step
+    if not 0 <= i < len(ws.agenda):
+        raise CommandError("wrong_phase", f"The workshop is already at its {'last' if step > 0 else 'first'} segment.",
+                           phase=ws.phase, segment=ws.segment)
+    was_open = tallies.hidden(ws, "plenary")
+    before_round = _round_index(ws)
+    ws.segment, ws.phase = i, rules.SEGMENT_PHASE[ws.agenda[i]]
+    entering = ws.agenda[i]
+    changes = {"phase": ws.phase, "segment": ws.segment}
+    if entering == "prioritise" and ws.plenary_vote_closed:
+        ws.plenary_vote_closed = False  # its dots open again
+        changes["plenary_vote_closed"] = False
+    ctx.emit("workshop_updated", {"workshop": changes}, [ctx.everyone])
+    if was_open and not tallies.hidden(ws, "plenary"):
+        tallies.show_plenary(ctx)  # leaving the prioritisation closes its dots
+    if _round_index(ws) != before_round:
+        _enter_round(ctx, forward=step > 0)
+    if entering == "prioritise" and step > 0 and ag.caucus(ws):
+        _caucus_barriers_to_plenary(ctx)
+    if entering == "solution_round" and step > 0:
+        _drafts_for_priorities(ctx)
+    ctx.audit("workshop_phase", phase=ws.phase, segment=ws.segment, kind=entering)
+    return {"phase": ws.phase, "segment": ws.segment}
+
+
+def _round_index(ws: Workshop) -> int:
+    """The index of the latest round segment at or before the current one (-1 before any)."""
+    return max((k for k in range(ws.segment + 1) if ws.agenda[k] in ag.ROUNDS), default=-1)
+
+
+def _rooms(ctx: Context) -> list[Room]:
+    return list(ctx.session.scalars(select(Room).where(Room.workshop_id == ctx.workshop.id).order_by(Room.number)))
+
+
+def _enter_round(ctx: Context, forward: bool) -> None:
+    """A new round of rooms: the rooms start it (going back: stand at its end) and take the round's
+    shape; then everyone is seated by the round's rule."""
+    phases = ag.room_phases(ctx.workshop)
+    # Going forward into a caucus round deals the rooms to the sectors by their numbers; a room keeps
+    # its sectors after the caucus, so going back seats the caucus as it was.
+    dealt = _caucus_shape(ctx) if ag.caucus(ctx.workshop) and forward else {}
+    for room in _rooms(ctx):
+        sectors = dealt.get(room.id, list(room.sectors or []))
+        # Forward, the rooms start the round; back, they are where the round ended when the day left it.
+        phase = phases[0] if forward else phases[-1]
+        if (phase, sectors) == (room.phase, room.sectors or []) and room.deadline is None:
+            continue
+        room.phase, room.sectors, room.deadline = phase, sectors, None
+        ctx.emit("room_updated", {"room": pj.room_view(room)}, [ctx.everyone])
+    seat_everyone(ctx)
+
+
+def _caucus_shape(ctx: Context) -> dict[int, list[str]]:
+    """The sectors each room gathers now, from how many people each sector has."""
+    counts = dict(ctx.session.execute(select(Participant.group, func.count()).where(
+        Participant.workshop_id == ctx.workshop.id, Participant.removed_at.is_(None)).group_by(Participant.group)).all())
+    sizes = [(x["key"], counts.get(x["key"], 0)) for x in sc.sector_views(ctx.session, ctx.workshop.id)]
+    return seating.caucus_rooms([r.id for r in _rooms(ctx)], sizes)
+
+
+def seat_everyone(ctx: Context) -> int:
+    """Seat every present person where the current round's rule puts them; returns how many moved."""
+    people = list(ctx.session.scalars(select(Participant).where(
+        Participant.workshop_id == ctx.workshop.id, Participant.removed_at.is_(None)).order_by(Participant.id)))
+    rooms = _rooms(ctx)
+    if ag.caucus(ctx.workshop):
+        target = seating.seat_caucus([(p.id, p.group) for p in people], {r.id: list(r.sectors or []) for r in rooms})
+    else:
+        sides = sc.sides(ctx.session, ctx.workshop.id)
+        target = seating.seat_mixed([(p.id, p.group, sides.get(p.group, "other")) for p in people],
+                                    [r.id for r in rooms])
+    by_id = {r.id: r for r in rooms}
+    moved = 0
+    for p in people:
+        if target[p.id] != p.room_id:
+            move_person(ctx, p, by_id[target[p.id]], why="seating")
+            moved += 1
+    return moved
+
+
+def _caucus_barriers_to_plenary(ctx: Context) -> None:
+    """Every caucus room's barriers (not strengths) come to the one board to be prioritised."""
+    ws = ctx.workshop
+    on_board = set(ctx.session.scalars(select(PlenaryItem.barrier_id).where(PlenaryItem.workshop_id == ws.id)))
+    rooms = {r.id: r.number for r in _rooms(ctx)}
+    barriers = ctx.session.scalars(select(Barrier).where(
+        Barrier.workshop_id == ws.id, Barrier.kind == "barrier", Barrier.withdrawn.is_(False),
+        Barrier.hidden.is_(False), Barrier.merged_into_id.is_(None)).order_by(Barrier.id))
+    items = [PlenaryItem(workshop_id=ws.id, room_id=b.room_id, barrier_id=b.id, text=b.text, room_votes=0,
+                         solutions=[], created_at=ctx.now)
+             for b in sorted(barriers, key=lambda b: (rooms[b.room_id], b.id)) if b.id not in on_board]
+    ctx.session.add_all(items)
+    ctx.session.flush()
+    for item in items:
+        ctx.emit("plenary_item_added", {"item": pj.plenary_view(item, 0)}, [ctx.everyone])
+
+
+def _drafts_for_priorities(ctx: Context) -> None:
+    """Each confirmed priority without a draft gets one, dealt to the rooms in rank order."""
+    ws = ctx.workshop
+    rooms = _rooms(ctx)
+    planned = set(ctx.session.scalars(select(PlanEntry.plenary_item_id).where(PlanEntry.workshop_id == ws.id)))
+    priorities = [i for i in ctx.session.scalars(select(PlenaryItem).where(
+        PlenaryItem.workshop_id == ws.id, PlenaryItem.priority.is_not(None)).order_by(PlenaryItem.priority))
+        if i.id not in planned]
+    position = ctx.session.scalar(select(func.max(PlanEntry.position)).where(PlanEntry.workshop_id == ws.id)) or 0
+    for k, item in enumerate(priorities):
+        fields = {name: "" for name in rules.PLAN_FIELDS}
+        fields.update(title=item.text, status="proposed")
+        entry = PlanEntry(workshop_id=ws.id, plenary_item_id=item.id, room_id=rooms[k % len(rooms)].id,
+                          fields=fields, versions={name: 1 for name in rules.PLAN_FIELDS},
+                          position=position + k + 1, created_at=ctx.now)
+        ctx.session.add(entry)
+        ctx.session.flush()
+        ctx.emit("plan_entry_created", {"entry": pj.plan_view(entry)}, [ctx.everyone])
 
 
 @command("workshop_advance", roles=("organiser",))
@@ -538,6 +681,12 @@ def participant_move(ctx: Context, participant_id, room_id):
     room = get_room(ctx, room_id)
     if p.room_id == room.id:
         raise CommandError("no_change", "This participant is already in that room.")
+    returned = move_person(ctx, p, room)
+    return {"participant": pj.participant_view(p), "returned_votes": returned}
+
+
+def move_person(ctx: Context, p: Participant, room: Room, why: str = "move") -> int:
+    """Seat `p` in `room` and tell everyone concerned; returns the dots given back."""
     old = p.room_id
     # Budgets count a person's dots across the workshop and a dot can be taken back only in
     # one's own room: the old room's dots come back now, or they could never be spent again.
@@ -551,6 +700,139 @@ def participant_move(ctx: Context, participant_id, room_id):
     ctx.emit("room_changed", {"room_id": room.id, "participants": view["participants"],
                               "barriers": view["barriers"], "solutions": view["solutions"],
                               "vote_progress": view["vote_progress"]}, [aud.participant(p.id)])
-    ctx.audit("move", participant_id=p.id, from_room=old, to_room=room.id, returned_votes=returned)
-    return {"participant": pj.participant_view(p), "returned_votes": returned}
+    ctx.audit(why, participant_id=p.id, from_room=old, to_room=room.id, returned_votes=returned)
+    return returned
 
+
+# -- the agenda (docs/agenda.md) -------------------------------------------------
+
+class AgendaSet(Payload):
+    agenda: list[Literal[rules.SEGMENT_KINDS]] | None = Field(default=None, max_length=rules.MAX_SEGMENTS)  # type: ignore[valid-type]
+    preset: Literal[tuple(rules.AGENDA_PRESETS)] | None = None  # type: ignore[valid-type]
+
+
+@command("agenda_set", roles=("organiser",), schema=AgendaSet)
+def agenda_set(ctx: Context, agenda=None, preset=None):
+    """Organiser sets the day's segments, or a preset's; the segments reached so far stay; heard by everyone."""
+    ws = ctx.workshop
+    if (agenda is None) == (preset is None):
+        raise CommandError("invalid", f"agenda: give the segments, or a preset ({', '.join(rules.AGENDA_PRESETS)}), "
+                           "one of the two")
+    wanted = ag.check(list(agenda) if agenda is not None else ag.preset(preset))
+    if wanted[:ws.segment + 1] != list(ws.agenda[:ws.segment + 1]):
+        raise CommandError("agenda_locked", "The day has already been through these segments: keep them as they were "
+                           f"({', '.join(ws.agenda[:ws.segment + 1])}) and change only what comes next.",
+                           reached=list(ws.agenda[:ws.segment + 1]))
+    if wanted == list(ws.agenda):
+        raise CommandError("no_change", "This is the workshop's agenda already.")
+    ws.agenda = wanted
+    ctx.emit("agenda_changed", {"agenda": wanted}, [ctx.everyone])
+    ctx.audit("agenda_set", agenda=wanted)
+    return {"agenda": wanted}
+
+
+@command("rooms_form", roles=("organiser",))
+def rooms_form(ctx: Context):
+    """Organiser seats everyone again by the current round's rule (caucus: by sector; else mixed); heard as moves are."""
+    ws = ctx.workshop
+    if ag.kind(ws) not in ag.ROUNDS:
+        raise CommandError("wrong_phase", "Rooms are formed during a round of rooms (breakout, caucus, solution_round).",
+                           segment=ag.kind(ws))
+    if ag.caucus(ws):
+        dealt = _caucus_shape(ctx)
+        for room in _rooms(ctx):
+            if dealt[room.id] != (room.sectors or []):
+                room.sectors = dealt[room.id]
+                ctx.emit("room_updated", {"room": pj.room_view(room)}, [ctx.everyone])
+    moved = seat_everyone(ctx)
+    if not moved and not ctx.events:
+        raise CommandError("no_change", "Everyone already sits where the rooms' rule puts them.")
+    ctx.audit("rooms_form", moved=moved)
+    return {"moved": moved}
+
+
+@command("plenary_vote_close", roles=("organiser",))
+def plenary_vote_close(ctx: Context):
+    """Organiser closes the dots of the prioritisation: the counts show on every screen; heard by everyone."""
+    ws = ctx.workshop
+    if ag.kind(ws) != "prioritise":
+        raise CommandError("wrong_phase", "The dots are closed during the prioritisation.", segment=ag.kind(ws))
+    if ws.plenary_vote_closed:
+        raise CommandError("already_closed", "The dots are already closed.")
+    was_hidden = tallies.hidden(ws, "plenary")
+    ws.plenary_vote_closed = True
+    ctx.emit("workshop_updated", {"workshop": {"plenary_vote_closed": True}}, [ctx.everyone])
+    if was_hidden:
+        tallies.show_plenary(ctx)
+    ctx.audit("plenary_vote_close")
+    return {}
+
+
+class PrioritiesConfirm(Payload):
+    item_ids: list[int] = Field(min_length=1, max_length=rules.MAX_PRIORITIES)
+
+
+@command("priorities_confirm", roles=("organiser",), schema=PrioritiesConfirm)
+def priorities_confirm(ctx: Context, item_ids):
+    """Organiser confirms the day's priorities, ranked (the first is 1), once the dots are closed; heard by everyone."""
+    ws = ctx.workshop
+    if ag.kind(ws) != "prioritise":
+        raise CommandError("wrong_phase", "Priorities are confirmed during the prioritisation.", segment=ag.kind(ws))
+    if not ws.plenary_vote_closed:
+        raise CommandError("vote_open", "Close the dots first, so that everyone sees the results you confirm.")
+    if len(set(item_ids)) != len(item_ids):
+        raise CommandError("invalid", "item_ids: each item may appear only once")
+    items = {i.id: i for i in ctx.session.scalars(select(PlenaryItem).where(PlenaryItem.workshop_id == ws.id))}
+    for item_id in item_ids:
+        if item_id not in items:
+            raise CommandError("not_found", f"There is no plenary item {item_id}.", item_id=item_id)
+        if items[item_id].merged_into_id is not None:
+            raise CommandError("merged", "This item was merged into another; confirm the merged item.",
+                               item_id=item_id)
+    ranks = {item_id: k + 1 for k, item_id in enumerate(item_ids)}
+    if all(items[i].priority == ranks.get(i) for i in items):
+        raise CommandError("no_change", "These are the confirmed priorities already.")
+    for i, item in items.items():
+        item.priority = ranks.get(i)
+    ctx.emit("priorities_set", {"priorities": {str(i): r for i, r in ranks.items()}}, [ctx.everyone])
+    ctx.audit("priorities_confirm", item_ids=list(item_ids))
+    return {"priorities": {str(i): r for i, r in ranks.items()}}
+
+
+PromptTexts = dict[str, text_field(rules.MAX_PROMPT_CHARS, allow_empty=True)]
+
+
+class Prompts(Payload):
+    strength: PromptTexts = Field(default_factory=dict)
+    barrier: PromptTexts = Field(default_factory=dict)
+    questions: dict[Literal[rules.GUIDING_FIELDS], PromptTexts] = Field(default_factory=dict)  # type: ignore[valid-type]
+
+
+class PromptsSet(Payload):
+    prompts: Prompts
+
+
+@command("prompts_set", roles=("organiser",), schema=PromptsSet)
+def prompts_set(ctx: Context, prompts):
+    """Organiser words the caucus prompts and the guiding questions in the workshop's languages (an empty text:
+    the catalogue's wording); heard by everyone."""
+    ws = ctx.workshop
+    given = prompts if isinstance(prompts, dict) else prompts.model_dump()
+    texts = [("strength", given.get("strength") or {}), ("barrier", given.get("barrier") or {})]
+    texts += [(f"questions.{f}", t) for f, t in (given.get("questions") or {}).items()]
+    for where, by_lang in texts:
+        for lang in by_lang:
+            if lang not in ws.languages:
+                raise CommandError("invalid", f"prompts.{where}.{lang}: this workshop's languages are "
+                                   f"{', '.join(ws.languages)}")
+    clean = {"strength": {k: v for k, v in (given.get("strength") or {}).items() if v},
+             "barrier": {k: v for k, v in (given.get("barrier") or {}).items() if v},
+             "questions": {f: {k: v for k, v in t.items() if v} for f, t in (given.get("questions") or {}).items()}}
+    clean["questions"] = {f: t for f, t in clean["questions"].items() if t}
+    clean = {k: v for k, v in clean.items() if v}
+    if clean == (ws.prompts or {}):
+        raise CommandError("no_change", "These are the workshop's prompts already.")
+    ws.prompts = clean
+    ctx.emit("workshop_updated", {"workshop": {"prompts": clean}}, [ctx.everyone])
+    ctx.audit("prompts_set")
+    return {"prompts": clean}

@@ -18,6 +18,8 @@ class Barrier(Base):
     # None for a shared barrier made by a merge.
     author_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id"))
     text: Mapped[str] = mapped_column(Text)
+    # barrier (what stands in the way of trust) or strength (what is working: caucus rounds)
+    kind: Mapped[str] = mapped_column(String(20), default="barrier")
     anonymous: Mapped[bool] = mapped_column(default=True)
     # Set on the originals when merged; the shared barrier keeps its members.
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("barriers.id"), index=True)

@@ -24,6 +24,8 @@ class PlenaryItem(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Merged on the plenary board (plenary_merge): the item it was folded into; null otherwise.
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("plenary_items.id"))
+    # A confirmed priority's rank (1..N; priorities_confirm); null otherwise.
+    priority: Mapped[int | None]
 
 
 class PlenaryMerge(Base):
@@ -52,6 +54,8 @@ class PlanEntry(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     workshop_id: Mapped[str] = mapped_column(ForeignKey("workshops.id"), index=True)
     plenary_item_id: Mapped[int | None] = mapped_column(ForeignKey("plenary_items.id"))
+    # The solution room drafting this priority (docs/agenda.md); null otherwise.
+    room_id: Mapped[int | None] = mapped_column(ForeignKey("rooms.id"))
     fields: Mapped[dict] = mapped_column(default=dict)    # name -> text
     versions: Mapped[dict] = mapped_column(default=dict)  # name -> int
     position: Mapped[int] = mapped_column(default=0)

@@ -23,8 +23,15 @@ class Workshop(Base):
     # Show per-item vote counts to participants and the projector while a vote is open
     # (off by default: no bandwagon voting; server/domain/tallies.py).
     live_tallies: Mapped[bool] = mapped_column(default=False)
-    # breakouts -> plenary -> action_plan -> closed
+    # breakouts -> plenary -> action_plan -> closed: what the agenda's current segment makes it.
     phase: Mapped[str] = mapped_column(String(20), default="breakouts")
+    # The day's segments in order (rules.SEGMENT_KINDS; docs/agenda.md) and the one it stands on.
+    agenda: Mapped[list] = mapped_column(default=lambda: ["breakout", "prioritise", "action_plan", "closing"])
+    segment: Mapped[int] = mapped_column(default=0)
+    # The prioritisation's dots are closed (set by plenary_vote_close; cleared entering a prioritise segment).
+    plenary_vote_closed: Mapped[bool] = mapped_column(default=False)
+    # The organiser's own wording of the caucus prompts and the guiding questions (docs/agenda.md).
+    prompts: Mapped[dict] = mapped_column(default=dict)
     paused: Mapped[bool] = mapped_column(default=False)
     pause_message: Mapped[str | None] = mapped_column(String(500))
     organiser_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
@@ -46,8 +53,10 @@ class Room(Base):
     workshop_id: Mapped[str] = mapped_column(ForeignKey("workshops.id"), index=True)
     number: Mapped[int]
     name: Mapped[str] = mapped_column(String(100))
-    # lobby -> brainstorm -> reveal -> vote -> solutions -> report_out
+    # lobby -> brainstorm -> reveal -> vote -> solutions -> report_out (the round's phases: rules.ROUND_PHASES)
     phase: Mapped[str] = mapped_column(String(20), default="lobby")
+    # In a caucus round, the keys of the sectors the room gathers; [] in a mixed round.
+    sectors: Mapped[list] = mapped_column(default=list)
     revealed: Mapped[bool] = mapped_column(default=False)
     deadline: Mapped[datetime | None]
     help_requested_at: Mapped[datetime | None]

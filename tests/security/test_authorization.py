@@ -223,6 +223,30 @@ def to_plenary(s):
     s.b.workshop_phase("plenary")
 
 
+def dots_closed(s):
+    plenary(s)
+    s.org.ok("plenary_vote_close")
+    s.other_organiser.ok("plenary_vote_close")  # so its refusal is about the items, not its own dots
+
+
+def all_in_room_a(s):
+    """Everyone of W in room A, so that seating the rooms again moves someone."""
+    with s.db.reading() as session:
+        away = list(session.scalars(select(Participant.id).where(
+            Participant.workshop_id == s.day.workshop_id, Participant.room_id != s.A,
+            Participant.removed_at.is_(None))))
+    for pid in away:
+        s.org.ok("participant_move", participant_id=pid, room_id=s.A)
+
+
+_agendas = itertools.count(1)
+
+
+def another_agenda() -> list[str]:
+    """The short day with more action-plan segments each call (the same agenda again is `no_change`)."""
+    return ["breakout", "prioritise", *["action_plan"] * (next(_agendas) % 9 + 1), "closing"]
+
+
 def newcomer(s):
     s.newcomer = s.b.person(0)
 
@@ -300,6 +324,12 @@ CASES: dict[str, Case] = {
                           {"other_organiser": FOREIGN}),
     # A new name for the first sector each time (the same list again is `no_change`).
     "sectors_set": Case(nothing, lambda s: {"sectors": renamed_sectors()}, {"other_organiser": [(OWN, {})]}),
+    "agenda_set": Case(nothing, lambda s: {"agenda": another_agenda()}, {"other_organiser": [(OWN, {})]}),
+    "prompts_set": Case(nothing, lambda s: {"prompts": {"barrier": {"en": f"What is in the way? {next(_agendas)}"}}},
+                        {"other_organiser": [(OWN, {})]}),
+    "rooms_form": Case(nothing, lambda s: {}, {"other_organiser": [(OWN, {})]}, fresh=all_in_room_a),
+    "plenary_vote_close": Case(to_plenary, lambda s: {}, {"other_organiser": [(OWN, {})]}),
+    "priorities_confirm": Case(dots_closed, lambda s: {"item_ids": s.items[:2]}, {"other_organiser": FOREIGN}),
     "workshop_update": Case(nothing, lambda s: {"title": "Hijacked"}, {"other_organiser": [(OWN, {})]}),
     "workshop_advance": Case(nothing, lambda s: {}, {"other_organiser": [(OWN, {})]}),
     "workshop_back": Case(to_plenary, lambda s: {}, {"other_organiser": [(OWN, {})]}),

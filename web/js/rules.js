@@ -4,6 +4,19 @@
 
 export const ROOM_PHASES = Object.freeze(["lobby", "brainstorm", "reveal", "vote", "solutions", "report_out"]);
 export const WORKSHOP_PHASES = Object.freeze(["breakouts", "plenary", "action_plan", "closed"]);
+// The agenda (docs/agenda.md): the kinds of segment a day is made of, the workshop phase each
+// stands in, and the room phases of each kind of round.
+export const SEGMENT_KINDS = Object.freeze(["breakout", "caucus", "prioritise", "solution_round", "report_out", "action_plan", "council", "closing"]);
+export const SEGMENT_PHASE = Object.freeze({"breakout": "breakouts", "caucus": "breakouts", "prioritise": "plenary", "solution_round": "breakouts", "report_out": "plenary", "action_plan": "action_plan", "council": "action_plan", "closing": "closed"});
+export const ROUND_PHASES = Object.freeze({"breakout": Object.freeze(["lobby", "brainstorm", "reveal", "vote", "solutions", "report_out"]), "caucus": Object.freeze(["lobby", "brainstorm", "reveal"]), "solution_round": Object.freeze(["lobby", "solutions", "report_out"])});
+export const AGENDA_PRESETS = Object.freeze({"short": Object.freeze(["breakout", "prioritise", "action_plan", "closing"]), "spcp": Object.freeze(["caucus", "prioritise", "solution_round", "report_out", "action_plan", "council", "closing"])});
+export const MIN_SEGMENTS = 2;
+export const MAX_SEGMENTS = 12;
+export const MAX_PRIORITIES = 12;
+export const DEFAULT_PRIORITIES = 5;
+// What a caucus room posts: what stands in the way of trust, and what is working.
+export const BARRIER_KINDS = Object.freeze(["barrier", "strength"]);
+export const MAX_PROMPT_CHARS = 300;
 // The sector keys of the `groups` preset, every workshop's sectors before sectors were named by
 // the organiser (server/domain/sectors.py); the reports still use these keys.
 export const GROUPS = Object.freeze(["law_enforcement", "community_member", "community_org", "government_other"]);
@@ -35,8 +48,12 @@ export const MAX_VOTE_BUDGET = 20;
 export const MAX_TIMER_SECS = 14400;
 export const MAX_MERGE_MEMBERS = 20;
 
-export const PLAN_FIELDS = Object.freeze(["title", "solution", "actions", "owner", "timeline", "resources", "success_measure", "status", "council_lead", "co_lead_law_enforcement", "co_lead_community"]);
+export const PLAN_FIELDS = Object.freeze(["title", "problem", "causes", "options", "solution", "actions", "owner", "timeline", "resources", "success_measure", "status", "council_lead", "co_lead_law_enforcement", "co_lead_community"]);
 export const PLAN_STATUSES = Object.freeze(["proposed", "agreed", "in_progress", "done", "dropped"]);
+// The guiding questions of a solution room, in the order it answers them (docs/agenda.md); the
+// fields a draft gained with them read as empty in entries made before.
+export const GUIDING_FIELDS = Object.freeze(["problem", "causes", "options", "solution", "actions", "owner", "timeline", "resources", "success_measure"]);
+export const NEW_PLAN_FIELDS = Object.freeze(["problem", "causes", "options"]);
 // An action's two co-leads: council members' participant ids (as text, "" for none), one per side.
 export const CO_LEAD_FIELDS = Object.freeze(["co_lead_law_enforcement", "co_lead_community"]);
 // Council roles: one co-chair from law enforcement, one from the community, and members.

@@ -11,6 +11,7 @@
 export const EVENT_TYPES = Object.freeze([
   "workshop_updated",
   "sectors_changed",
+  "agenda_changed",
   "room_updated",
   "participant_joined",
   "participant_moved",
@@ -43,6 +44,7 @@ export const EVENT_TYPES = Object.freeze([
   "plenary_item_withdrawn",
   "plenary_items_merged",
   "plenary_merge_undone",
+  "priorities_set",
   "plan_entry_created",
   "plan_entry_updated",
   "plan_note_added",
@@ -98,9 +100,15 @@ function hideOpenTallies(s) {
       if (room !== undefined && room !== null && room.phase === phase) item.votes = null;
     }
   }
-  if (s.workshop.phase === "plenary") {
+  if (plenaryVoteOpen(s.workshop)) {
     for (const item of Object.values(s.plenary || {})) item.votes = null;
   }
+}
+
+/** The prioritisation's dots are open (server/domain/agenda.py plenary_vote_open). */
+export function plenaryVoteOpen(ws) {
+  if (ws.agenda === undefined || ws.agenda === null) return ws.phase === "plenary"; // a state from before the agenda
+  return ws.agenda[ws.segment] === "prioritise" && !ws.plenary_vote_closed;
 }
 
 /** Apply events in order. */
@@ -143,6 +151,12 @@ function apply(s, t, d) {
       break;
     case "sectors_changed":
       s.sectors = d.sectors;
+      break;
+    case "agenda_changed":
+      s.workshop.agenda = d.agenda;
+      break;
+    case "priorities_set":
+      for (const [id, item] of Object.entries(s.plenary)) item.priority = d.priorities[id] ?? null;
       break;
     case "room_updated":
       s.rooms[String(d.room.id)] = d.room;
