@@ -62,13 +62,6 @@ MODERATION_ACTIONS = ("hide", "restore", "edit", "remove", "facilitator_revoke",
 REASON_ACTIONS = ("remove", "facilitator_revoke", "merge_object", "merge_objection_dismiss")
 
 
-# The guiding questions of a solution room, in the order they are asked (docs/agenda.md), and those of
-# them the plan had no field for before agendas.
-GUIDE_FIELDS = ("problem", "causes", "options", "solution", "actions", "owner", "timeline", "resources",
-                "success_measure")
-GUIDE_ONLY_FIELDS = ("problem", "causes", "options")
-
-
 class NotFound(Exception):
     pass
 
@@ -214,7 +207,7 @@ class Report:
     @property
     def guided(self) -> bool:
         """The plan was drafted in solution rooms: it shows the room and the guiding answers."""
-        return any(e["room_name"] or any(e["fields"].get(f) for f in GUIDE_ONLY_FIELDS) for e in self.plan)
+        return any(e["room_name"] or any(e["fields"].get(f) for f in rules.NEW_PLAN_FIELDS) for e in self.plan)
 
     @property
     def people(self) -> int:
@@ -488,7 +481,7 @@ def _solution_rooms(day: _Day) -> list[SolutionRoomRow]:
         if entries:
             out.append(SolutionRoomRow(day.room_name[r.id], [
                 {"rank": rank.get(e.plenary_item_id), "title": e.fields.get("title", ""),
-                 "fields": {f: e.fields.get(f, "") for f in GUIDE_FIELDS}} for e in entries]))
+                 "fields": {f: e.fields.get(f, "") for f in rules.GUIDING_FIELDS}} for e in entries]))
     return out
 
 
@@ -539,9 +532,8 @@ def _council(day: _Day) -> tuple[list[CouncilRow], dict[str, CouncilRow]]:
 
 def _plan(day: _Day, co_leads: dict[str, CouncilRow]) -> list[dict]:
     # Co-leads as everyone may see them (the name they chose to show, else role and group), never an id.
-    names = dict.fromkeys([*rules.PLAN_FIELDS, *GUIDE_ONLY_FIELDS])
     return [{"position": e.position, "room_name": day.room_name.get(e.room_id),
-             "fields": {f: e.fields.get(f, "") for f in names if f not in rules.CO_LEAD_FIELDS},
+             "fields": {f: e.fields.get(f, "") for f in rules.PLAN_FIELDS if f not in rules.CO_LEAD_FIELDS},
              "co_leads": {f: co_leads.get(e.fields.get(f, "")) for f in rules.CO_LEAD_FIELDS},
              "notes": day.notes.get(e.id, [])} for e in day.entries]
 

@@ -11,7 +11,7 @@ import io
 
 from ..domain import rules
 from .i18n import Labels
-from .model import GUIDE_ONLY_FIELDS, Report
+from .model import Report
 
 BOM = "\ufeff"
 # = + - @, their full-width forms (some spreadsheets fold them), and a tab or carriage return.
@@ -21,10 +21,10 @@ FORMULA_STARTS = tuple("=+-@\uff1d\uff0b\uff0d\uff20\t\r")
 def columns(report: Report) -> list[str]:
     """The plan's fields as columns; a plan drafted in solution rooms adds the room and the guiding
     questions' own fields after the title (a day without them keeps the columns it always had)."""
-    base = [f for f in rules.PLAN_FIELDS if f not in GUIDE_ONLY_FIELDS]
+    base = [f for f in rules.PLAN_FIELDS if f not in rules.NEW_PLAN_FIELDS]
     if not report.guided:
         return base
-    return [base[0], "solution_room", *GUIDE_ONLY_FIELDS, *base[1:]]
+    return [base[0], "solution_room", *rules.NEW_PLAN_FIELDS, *base[1:]]
 
 
 def plan_csv(report: Report, what: str, lang: str) -> bytes:
