@@ -106,6 +106,9 @@ def play(day, *, title="SPCP day — روز گفتگو") -> Played:
         clients.append(c)
         out.people[c.participant_id] = {"name": name, "sector": sector, "anonymous": anon}
     org.ok("workshop_update", date="2026-12-05", place="Erie Community Centre")
+    org.ok("prompts_set", prompts={"strength": {"en": "What already works between the police and your people?",
+                                                "fa": "چه چیزی میان پلیس و مردم شما همین حالا خوب پیش می‌رود؟"},
+                                   "questions": {"problem": {"en": "What is the problem, in one sentence?"}}})
     org.ok("rooms_form")  # the caucus rooms by sector, from the people who came
     state = org.snapshot()
     out.caucus_sectors = {r["id"]: list(r["sectors"]) for r in state["rooms"].values()}

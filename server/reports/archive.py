@@ -314,7 +314,7 @@ def _priority(item: dict, where: str) -> int | None:
     return rank
 
 
-def _agenda(w: dict, phase: str) -> dict:
+def _agenda(w: dict, phase: str, languages: list[str]) -> dict:
     """The workshop's agenda columns, checked: its segments, the one it stands on (which makes its phase),
     the prioritisation's dots closed or not, the organiser's prompts. A version-1 archive has none of them:
     its day is a `short` one, on the segment its phase is in (as migration 0008 did to every workshop)."""
@@ -336,28 +336,31 @@ def _agenda(w: dict, phase: str) -> dict:
         raise ArchiveError(f"workshop.phase: {phase!r} is not the phase of its segment {agenda[segment]!r}")
     prompts = _need(w, "prompts", dict, "workshop", optional=True) or {}
     return {"agenda": agenda, "segment": segment, "plenary_vote_closed": bool(w.get("plenary_vote_closed")),
-            "prompts": _prompts(prompts)}
+            "prompts": _prompts(prompts, languages)}
 
 
-def _prompts(prompts: dict) -> dict:
-    """The organiser's wording: {"strength"|"barrier": {lang: text}, "questions": {field: {lang: text}}}."""
-    def texts(value: Any, where: str) -> dict:
-        if not isinstance(value, dict) or not all(
-                lang in rules.KNOWN_LANGUAGES and isinstance(text, str) and len(text) <= rules.MAX_PROMPT_CHARS
-                for lang, text in value.items()):
-            raise ArchiveError(f"{where}: expected texts by language, at most {rules.MAX_PROMPT_CHARS} characters")
-        return dict(value)
+def _prompts(prompts: dict, languages: list[str]) -> dict:
+    """The organiser's wording, checked as `prompts_set` checks it: {"strength"|"barrier": {lang: text},
+    "questions": {field: {lang: text}}}, in the workshop's languages."""
+    from pydantic import ValidationError
 
-    out = {}
-    for name, value in prompts.items():
-        where = f"workshop.prompts.{name}"
-        if name in ("strength", "barrier"):
-            out[name] = texts(value, where)
-        elif name == "questions" and isinstance(value, dict) and set(value) <= set(rules.GUIDING_FIELDS):
-            out[name] = {f: texts(v, f"{where}.{f}") for f, v in value.items()}
-        else:
-            raise ArchiveError(f"{where}: unknown prompt")
-    return out
+    from ..domain.registry import validation_message
+    from ..domain.workshops import Prompts
+
+    try:
+        given = Prompts.model_validate(prompts).model_dump()
+    except ValidationError as err:
+        raise ArchiveError("; ".join(f"workshop.prompts.{x}" for x in validation_message(err).split("; "))) from None
+    texts = [("strength", given["strength"]), ("barrier", given["barrier"]),
+             *((f"questions.{f}", t) for f, t in given["questions"].items())]
+    for where, by_lang in texts:
+        if set(by_lang) - set(languages):
+            raise ArchiveError(f"workshop.prompts.{where}: not in the workshop's languages")
+    out = {"strength": {k: v for k, v in given["strength"].items() if v},
+           "barrier": {k: v for k, v in given["barrier"].items() if v},
+           "questions": {f: {k: v for k, v in t.items() if v} for f, t in given["questions"].items()}}
+    out["questions"] = {f: t for f, t in out["questions"].items() if t}
+    return {k: v for k, v in out.items() if v}
 
 
 def _list(data: dict, name: str) -> list:
@@ -395,7 +398,7 @@ def load(session: Session, data: dict) -> dict:
     session.flush()
     return {"workshop_id": ws.id, "title": ws.title, "join_code": ws.join_code, **tokens,
             "facilitators": facilitators, "languages": list(ws.languages), "vote_budget": ws.vote_budget,
-            "sectors": sectors}
+            "sectors": sectors, "agenda": list(ws.agenda)}
 
 
 def _load_sectors(w: dict, languages: list[str]) -> list[dict]:
@@ -443,7 +446,7 @@ def _load_workshop(session: Session, w: Any) -> tuple[Workshop, dict[str, str]]:
                   organiser_token_hash=auth.token_hash(organiser), display_token_hash=auth.token_hash(display),
                   progress_token=progress,
                   seq=_need(w, "seq", int, "workshop"), created_at=_when(w.get("created_at"), "workshop.created_at"),
-                  **_agenda(w, phase))
+                  **_agenda(w, phase, languages))
     if ws.display_language not in languages:
         raise ArchiveError("workshop.display_language: not one of the workshop's languages")
     session.add(ws)
