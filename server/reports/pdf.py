@@ -46,6 +46,7 @@ td.n { white-space: nowrap; }
 th.n { font-size: 7.5pt; }
 tr { break-inside: avoid; }
 .note { font-size: 8pt; color: #444; }
+.keep { break-after: avoid; }
 .sub { font-size: 8.5pt; color: #333; margin-inline-start: 4mm; }
 table.items td:first-child { width: 50%%; }
 table.ranked td:nth-child(2) { width: 50%%; }
@@ -185,10 +186,10 @@ def _agenda(t: Labels, report: Report) -> str:
 def _priorities(t: Labels, report: Report) -> str:
     if not report.priorities:
         return ""
-    rows = "".join(f'<tr><td class="n">{escape(t.number(p.rank))}</td><td>{_u(p.text)}<div class="note">{_u(p.room_name)}'
+    rows = "".join(f'<tr><td class="n">{p.rank}</td><td>{_u(p.text)}<div class="note">{_u(p.room_name)}'
                    f'</div>{_community_detail(t, p.support)}</td><td class="n">{p.votes}</td>{_split_row(p.support)}</tr>'
                    for p in report.priorities)
-    return (f'<h2>{escape(t("priorities"))}</h2><p class="note">{escape(t("priorities_intro"))}</p>'
+    return (f'<h2>{escape(t("priorities"))}</h2><p class="note keep">{escape(t("priorities_intro"))}</p>'
             f'<table class="ranked"><tr><th class="n">{escape(t("rank"))}</th><th>{escape(t("plenary_item"))}</th>'
             f'<th class="n">{escape(t("plenary_votes"))}</th>{_split_head(t)}</tr>{rows}</table>')
 
@@ -219,8 +220,15 @@ def _solution_rooms(t: Labels, report: Report) -> str:
             rows = "".join(f'<tr><td>{escape(t.field(name))}</td><td>{_u(value, "div")}</td></tr>'
                            for name, value in d["fields"].items() if value)
             body = f'<table>{rows}</table>' if rows else f'<p>{escape(t("none"))}</p>'
-            out.append(f'<div class="entry"><h3>{_u(c.draft_title(t, d))}</h3>{body}</div>')
+            out.append(f'<div class="entry"><h3>{_draft_title(t, d)}</h3>{body}</div>')
     return "".join(out)
+
+
+def _draft_title(t: Labels, draft: dict) -> str:
+    """ "Priority 1: <title>" in the report's words, the title (user text) isolated in its own direction."""
+    if draft["rank"] is None:
+        return _u(draft["title"])
+    return escape(t("priority_title", rank=t.number(draft["rank"]), title="\x00")).replace("\x00", _u(draft["title"]))
 
 
 def _room_title(t: Labels, name: str, sectors: list[str]) -> str:

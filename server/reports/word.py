@@ -157,7 +157,7 @@ def _priorities(w: Writer, report: Report) -> None:
     w.heading(t("priorities"), 1)
     w.para(t("priorities_intro"))
     w.table([t("rank"), t("plenary_item"), t("room"), t("plenary_votes"), *c.split_header(t)],
-            [[(t.number(p.rank), False), (p.text, True), (p.room_name, True), (str(p.votes), False), *_split(p.support)]
+            [[(str(p.rank), False), (p.text, True), (p.room_name, True), (str(p.votes), False), *_split(p.support)]
              for p in report.priorities])
 
 
