@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import zipfile
 
@@ -167,7 +168,7 @@ def test_the_plan_csv_has_the_solution_rooms_and_the_guiding_answers(spcp, lang)
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
     t = CATALOGUE[lang]
     head = rows[0]
-    assert head[:6] == [t["field_position"], CATALOGUE[lang].get("field_title") or head[1], t["field_solution_room"],
+    assert head[:6] == [t["field_position"], t["field_title"], t["field_solution_room"],
                         t["field_problem"], t["field_causes"], t["field_options"]]
     by_title = {r[1]: dict(zip(head, r, strict=True)) for r in rows[1:]}
     rooms = {r: n for n, r in enumerate(spcp.info.rooms, 1)}
@@ -202,6 +203,14 @@ def test_no_anonymous_author_in_any_export_of_the_day(spcp):
         for name in secret:
             assert plain(name) not in text, f"{name} appears in the {key} export"
     assert "Sgt. Halvard Brennan" in texts[("md", "report", "en")]  # a name shown by choice does appear
+    # The archive: an anonymous strength or barrier has no author; a named one keeps its author's key.
+    data = json.loads(spcp.get("json"))
+    key_of = {p["name"]: p["key"] for p in data["participants"]}
+    secret_keys = {key_of[n] for n in secret}
+    strengths = [b for b in data["barriers"] if b["kind"] == "strength"]
+    assert any(b["anonymous"] for b in strengths) and any("author" in b for b in strengths)
+    for post in data["barriers"]:
+        assert ("author" not in post) if post["anonymous"] else post["author"] not in secret_keys, post
 
 
 # -- a short day -------------------------------------------------------------------------------------
