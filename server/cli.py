@@ -25,7 +25,12 @@ REISSUE = ("organiser", "display", "facilitators", "all")
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command == "rehearse" and args.auto and not args.organiser_url:
+        parser.error("rehearse --auto needs --organiser-url (the organiser link printed by `workshop create`)")
+    if args.command == "rehearse" and args.organiser_url and not args.auto:
+        parser.error("rehearse --organiser-url is used only with --auto")
     if args.command == "serve":
         return serve(args.host, args.port if args.port is not None else config.default_port())
     if args.command == "rehearse":
@@ -146,6 +151,14 @@ def _add_rehearse(sub) -> None:
     p_reh.add_argument("--drop-rate", type=float, default=0.05,
                        help="chance per action that a phone drops off the network and comes back")
     p_reh.add_argument("--duration", type=float, default=None, help="stop after this many seconds (default: Ctrl-C)")
+    p_reh.add_argument("--auto", action="store_true",
+                       help="play the whole day: the organiser and the facilitators are simulated too (from "
+                            "--organiser-url), every segment of the agenda to closed; then every acknowledged "
+                            "post and vote is checked against the organiser's snapshot")
+    p_reh.add_argument("--organiser-url", help="the organiser link printed by `workshop create` (with --auto)")
+    p_reh.add_argument("--json", action="store_true", help="print one JSON object (the commentary goes to stderr)")
+    p_reh.add_argument("--verbose", action="store_true",
+                       help="with --auto: how long each phase waited for the phones, and slow organiser commands")
 
 
 def _add_bench(sub) -> None:

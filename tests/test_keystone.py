@@ -1064,6 +1064,25 @@ def test_agenda_day(ks):
     ks.finish()
 
 
+@covers("pulse_changed", "pulse_progress", "pulse_answered", commands=("pulse_open", "pulse_answer", "pulse_close"))
+def test_trust_pulse(ks):
+    """The trust pulse: asked, answered (each screen hears how many, the person that they did), closed."""
+    org = ks.org
+    ks.begin("trust_pulse")
+    pulse = ks.step("the organiser asks the start pulse", lambda: org.ok("pulse_open", label="start"),
+                    EVERYONE)["pulse"]["id"]
+    for who, value in ((ks.author, 2), (ks.peer, 4), (ks.other_room, 3), (ks.voter, 5)):
+        ks.step("an answer", lambda who=who, value=value: who.ok(
+            "pulse_answer", pulse_id=pulse, answers={"trust": value, "heard": 3}), EVERYONE)
+    assert ks.state["peer"]["me"]["pulses_answered"] == [pulse]
+    assert ks.state["display"]["pulses"][str(pulse)]["answered"] == 4
+    ks.step("once only", lambda: ks.peer.refused("pulse_answer", "already_answered", pulse_id=pulse,
+                                                 answers={"trust": 1}))
+    ks.step("the pulse closes: results", lambda: org.ok("pulse_close"), EVERYONE)
+    assert ks.state["council"]["pulses"][str(pulse)]["results"]["cells"]["all"]["n"] == 4
+    ks.finish()
+
+
 # -- the whole day: every command, every viewer ------------------------------------
 
 EVERY_COMMAND = (

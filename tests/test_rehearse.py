@@ -73,3 +73,134 @@ def test_simulated_people_follow_the_facilitator(live_server):
     state = fresh.fresh()
     fresh.close()
     assert len([b for b in state["barriers"].values() if not b["shared"]]) == summary["posts"], (state, out)
+
+
+# -- rehearse --auto: the whole day, the organiser and the facilitators simulated too ----------------
+
+SPCP_SECTORS = ("Faith:community,Youth:community,New Americans:community,Law enforcement:law_enforcement,"
+                "Business:other,Civil rights:community")
+AUTO_SECS = 240  # a ceiling for a stuck run, not a timing assertion
+GUIDING = ("problem", "causes", "options", "solution", "actions", "owner", "timeline", "resources",
+           "success_measure")
+
+
+def create(live_server, *extra: str, rooms: int = 3) -> dict:
+    out = subprocess.run([sys.executable, "-m", "server.cli", "workshop", "create", "--title", "Rehearsed day",
+                          "--rooms", str(rooms), "--vote-budget", "3", "--languages", "en,es,fa",
+                          "--base-url", live_server.url, "--json", *extra],
+                         env={**live_server.env, "ASYNC_MODE": "threading"}, capture_output=True, text=True,
+                         check=True, cwd=ROOT)
+    return json.loads(out.stdout)
+
+
+def rehearse_auto(live_server, ws: dict, participants: int, seed: int, *extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "server.cli", "rehearse", "--url", live_server.url,
+                           "--join-code", ws["join_code"], "--organiser-url", ws["organiser_url"],
+                           "--participants", str(participants), "--auto", "--pace", "12", "--seed", str(seed),
+                           "--drop-rate", "0.1", "--json", *extra],
+                          cwd=ROOT, capture_output=True, text=True, timeout=AUTO_SECS)
+
+
+def organiser_snapshot(live_server, ws: dict) -> dict:
+    organiser = Screen(live_server.url, ws["organiser_url"].split("#", 1)[1])
+    try:
+        return organiser.fresh()
+    finally:
+        organiser.close()
+
+
+def test_a_whole_spcp_day_plays_to_closed_with_nothing_lost(live_server):
+    ws = create(live_server, "--sectors", SPCP_SECTORS, "--agenda", "spcp", rooms=6)
+    run = rehearse_auto(live_server, ws, 40, 11)
+    assert run.returncode == 0, run.stderr[-4000:] + run.stdout
+    summary = json.loads(run.stdout)
+    assert summary["final_phase"] == "closed", summary
+    assert summary["lost"] == [] and summary["duplicates"] == 0 and summary["unanswered"] == 0, summary
+    assert summary["segments"] == ["caucus", "prioritise", "solution_round", "report_out", "action_plan",
+                                   "council", "closing"], summary
+    assert summary["participants"] == 40 and summary["joined"] == 40, summary
+    assert summary["posts"] >= 40 and summary["strengths"] >= 40, summary  # each phone posts both in the caucus
+    assert summary["votes_by_kind"].get("plenary", 0) >= 40, summary
+    assert summary["drops"] > 0, summary  # phones did drop and resend
+    state = organiser_snapshot(live_server, ws)
+    assert state["workshop"]["phase"] == "closed"
+    # The six named sectors: everyone joined with one of them, and the caucus seated them by sector.
+    keys = {s["key"] for s in state["sectors"]}
+    assert len(keys) == 6 and {p["group"] for p in state["participants"].values()} <= keys
+    # Every post once: the organiser's own fresh snapshot holds what the phones were told was stored.
+    posted = [b for b in state["barriers"].values() if not b["shared"]]
+    assert len([b for b in posted if b["kind"] == "strength"]) == summary["strengths"]
+    assert len([b for b in posted if b["kind"] == "barrier"]) == summary["posts"]
+    assert sum(i["votes"] for i in state["plenary"].values()) == summary["votes_by_kind"]["plenary"]
+    # Five priorities confirmed, each worked on by a solution room whose draft answers every guiding question.
+    ranks = sorted(i["priority"] for i in state["plenary"].values() if i["priority"])
+    assert ranks == [1, 2, 3, 4, 5]
+    drafts = [e for e in state["plan"].values() if e["room_id"] is not None]
+    assert len(drafts) == 5
+    assert all(e["fields"][f] for e in drafts for f in GUIDING), drafts
+
+
+def test_a_short_day_plays_to_closed_with_nothing_lost(live_server):
+    ws = create(live_server, "--agenda", "short")
+    run = rehearse_auto(live_server, ws, 12, 5)
+    assert run.returncode == 0, run.stderr[-4000:] + run.stdout
+    summary = json.loads(run.stdout)
+    assert summary["final_phase"] == "closed", summary
+    assert summary["lost"] == [] and summary["duplicates"] == 0 and summary["unanswered"] == 0, summary
+    assert summary["segments"] == ["breakout", "prioritise", "action_plan", "closing"], summary
+    assert summary["strengths"] == 0 and summary["posts"] >= 12 and summary["solutions"] > 0, summary
+    state = organiser_snapshot(live_server, ws)
+    assert state["workshop"]["phase"] == "closed"
+    # Each room's report-out reached the plenary board; the dots went on it; the priorities got plan entries.
+    assert {i["room_id"] for i in state["plenary"].values()} == {r["room_id"] for r in ws["rooms"]}
+    assert sum(i["votes"] for i in state["plenary"].values()) == summary["votes_by_kind"]["plenary"] > 0
+    priorities = {i["id"] for i in state["plenary"].values() if i["priority"]}
+    assert priorities and priorities == {e["plenary_item_id"] for e in state["plan"].values()}
+    posted = [b for b in state["barriers"].values() if not b["shared"]]
+    assert len(posted) == summary["posts"] and len(state["solutions"]) == summary["solutions"]
+
+
+def test_auto_without_the_organiser_link_is_a_usage_error(live_server):
+    ws = create(live_server)
+    run = subprocess.run([sys.executable, "-m", "server.cli", "rehearse", "--url", live_server.url,
+                          "--join-code", ws["join_code"], "--participants", "3", "--auto"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2, run
+    assert "--auto needs --organiser-url" in run.stderr
+
+
+@pytest.mark.parametrize("link", ["a facilitator's", "another workshop's organiser"])
+def test_auto_with_a_link_not_this_workshops_organisers_is_refused_before_anyone_joins(live_server, link):
+    ws = create(live_server)
+    if link == "a facilitator's":
+        wrong, why = ws["facilitator_urls"][0], "not an organiser link"
+    else:
+        wrong, why = create(live_server)["organiser_url"], "of different workshops"
+    run = rehearse_auto(live_server, {**ws, "organiser_url": wrong}, 3, 1)
+    assert run.returncode == 1, run
+    assert why in run.stderr
+    assert organiser_snapshot(live_server, ws)["participants"] == {}
+
+
+def test_the_final_check_names_what_was_lost_and_what_was_stored_twice():
+    """The check --auto ends with: an acknowledged post missing from the organiser's snapshot, or a
+    target holding fewer dots than were acknowledged, is lost; more stored than acknowledged, twice."""
+    from types import SimpleNamespace
+
+    from server.sim.day import lost_and_twice
+    phone = SimpleNamespace(label="phone0", sent={
+        "a": ("barrier_post", {"text": "x"}), "b": ("barrier_post", {"text": "y", "kind": "strength"}),
+        "c": ("vote_cast", {"target_type": "plenary", "target_id": 7}), "d": ("vote_cast", {"target_type": "barrier",
+                                                                                          "target_id": 1})},
+        acks={"a": {"ok": True, "result": {"barrier": {"id": 1}}}, "b": {"ok": True, "result": {"barrier": {"id": 2}}},
+              "c": {"ok": True, "result": {}}, "d": {"ok": False, "error": {"code": "wrong_phase"}}})
+    whole = {"barriers": {"1": {"shared": False, "votes": 0}, "2": {"shared": False, "votes": 0}}, "solutions": {},
+             "plenary": {"7": {"votes": 1}}}
+    assert lost_and_twice([phone], whole)["lost"] == []
+    assert lost_and_twice([phone], whole)["duplicates"] == 0
+    short = {**whole, "barriers": {"1": whole["barriers"]["1"]}, "plenary": {"7": {"votes": 0}}}
+    assert lost_and_twice([phone], short)["lost"] == [{"phone": "phone0", "post": "barrier:2"},
+                                                      {"vote": "plenary:7", "acknowledged": 1, "stored": 0}]
+    twice = {**whole, "barriers": {**whole["barriers"], "3": {"shared": False, "votes": 0}},
+             "plenary": {"7": {"votes": 2}}}
+    assert lost_and_twice([phone], twice)["duplicates"] == 2

@@ -341,6 +341,20 @@ def _priorities_set(s: dict, d: dict) -> None:
         item["priority"] = d["priorities"].get(item_id)
 
 
+def _pulse_changed(s: dict, d: dict) -> None:
+    s["pulses"][str(d["pulse"]["id"])] = d["pulse"]
+
+
+def _pulse_progress(s: dict, d: dict) -> None:
+    pulse = s["pulses"].get(str(d["pulse_id"]))
+    if pulse is not None:
+        pulse["answered"] = d["answered"]
+
+
+def _pulse_answered(s: dict, d: dict) -> None:
+    s["me"]["pulses_answered"] = _set_add(s["me"].get("pulses_answered", []), [d["pulse_id"]])
+
+
 def _plan_entry_created(s: dict, d: dict) -> None:
     s["plan"][str(d["entry"]["id"])] = d["entry"]
 
@@ -426,6 +440,9 @@ _HANDLERS = {
     "plenary_items_merged": _plenary_items_merged,
     "plenary_merge_undone": _plenary_items_merged,
     "priorities_set": _priorities_set,
+    "pulse_changed": _pulse_changed,
+    "pulse_progress": _pulse_progress,
+    "pulse_answered": _pulse_answered,
     "plan_entry_created": _plan_entry_created,
     "plan_entry_updated": _plan_entry_updated,
     "plan_note_added": _plan_note_added,

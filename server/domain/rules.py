@@ -22,6 +22,11 @@ DEFAULT_PRIORITIES = 5
 # What a caucus room posts: what stands in the way of trust, and what is working.
 BARRIER_KINDS = ("barrier", "strength")
 MAX_PROMPT_CHARS = 300
+# The trust pulse (docs/pulse.md): when it is asked, and its default questions (1-5 scale; the
+# wording is the catalogue's, pulse.question.<key>).
+PULSE_LABELS = ("start", "end")
+PULSE_QUESTIONS = ("trust", "heard", "together")
+MAX_PULSE_QUESTIONS = 5
 # The sector keys of the `groups` preset, every workshop's sectors before sectors were named by
 # the organiser (server/domain/sectors.py); the reports still use these keys.
 GROUPS = ("law_enforcement", "community_member", "community_org", "government_other")

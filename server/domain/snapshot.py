@@ -31,6 +31,7 @@ from .auth import Principal
 from .expiry import privacy_view
 from .notes import notes_by_entry
 from .objections import objection_views
+from .pulse_results import answered_by, pulse_views
 from .sectors import sector_views
 from .stats import room_stats
 
@@ -139,6 +140,7 @@ def _shared_part(rows: _Rows) -> dict:
         "plenary": _plenary(rows),
         "plan": _plan(rows),
         "council": _council(rows),
+        "pulses": pulse_views(rows.session, ws.id),  # the trust pulse: results only once closed
     }
 
 
@@ -243,6 +245,7 @@ def _participant_part(rows: _Rows, state: dict) -> None:
     state["me"]["volunteer"] = (pj.volunteer_view(rows.people[viewer.id], own.contact, own.consent, own.role)
                                 if own else None)
     state["objections"] = objection_views(session, viewer)  # their own (objections.py)
+    state["me"]["pulses_answered"] = answered_by(session, viewer.id)
     _progress_part(rows, state)
 
 

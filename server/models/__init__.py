@@ -4,6 +4,7 @@ from .board import Barrier, Merge, Solution, Vote
 from .log import AuditEntry, CommandRecord, Event
 from .people import CouncilVolunteer, Participant
 from .plenary import CouncilLink, PlanEntry, PlanNote, PlenaryItem, PlenaryMerge
+from .pulse import Pulse, PulseResponder, PulseTally
 from .workshop import FacilitatorInvite, Room, Sector, Workshop
 
 __all__ = [
@@ -21,6 +22,9 @@ __all__ = [
     "PlanNote",
     "PlenaryItem",
     "PlenaryMerge",
+    "Pulse",
+    "PulseResponder",
+    "PulseTally",
     "Room",
     "Sector",
     "Solution",

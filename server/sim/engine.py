@@ -206,10 +206,10 @@ class Device:
         self.acks[cid] = ack
         return ack
 
-    async def send_and_drop(self, name: str, payload: dict, pause: float) -> dict | None:
+    async def send_and_drop(self, name: str, payload: dict, pause: float, *, cid: str | None = None) -> dict | None:
         """The phone loses the network right after sending (the answer may or may not have
         been committed); it comes back, resyncs and resends the outbox with the same cid."""
-        cid = uuid.uuid4().hex
+        cid = cid or uuid.uuid4().hex
         self.outbox[cid] = (name, dict(payload))
         try:
             await self.sio.emit(name, {"cid": cid, **payload})

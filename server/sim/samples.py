@@ -160,6 +160,46 @@ SOLUTIONS = {
     ],
 }
 
+STRENGTHS = {
+    "en": [
+        "Some officers already coach youth football on weekends",
+        "Faith communities open their halls for neighbourhood meetings",
+        "The community liaison officer answers messages quickly",
+        "Local businesses sponsor the summer safety fair",
+        "Volunteers translate notices into several languages",
+        "The new complaint form is short and easy to find",
+        "Neighbourhood watch groups meet every month",
+        "Schools invite officers to career days",
+    ],
+    "es": [
+        "Algunos agentes entrenan a equipos juveniles los fines de semana",
+        "Las comunidades de fe abren sus salones para reuniones del barrio",
+        "El agente de enlace comunitario responde rápido los mensajes",
+        "Los comercios locales patrocinan la feria de seguridad de verano",
+        "Voluntarios traducen los avisos a varios idiomas",
+    ],
+    "fa": [
+        "برخی از مأموران آخر هفته‌ها به تیم‌های فوتبال نوجوانان کمک می‌کنند",
+        "جوامع دینی سالن‌های خود را برای جلسات محله باز می‌کنند",
+        "افسر رابط جامعه به پیام‌ها زود پاسخ می‌دهد",
+        "کسب‌وکارهای محلی از جشنواره ایمنی تابستان حمایت می‌کنند",
+        "داوطلبان اطلاعیه‌ها را به چند زبان ترجمه می‌کنند",
+    ],
+}
+
+# A solution room's answers to the guiding questions of its draft (plan entry fields), for `rehearse --auto`.
+PLAN_ANSWERS = {
+    "problem": "Residents and officers rarely meet outside of emergencies",
+    "causes": "Short postings, no shared spaces, meetings at hours people work",
+    "options": "Monthly listening sessions; a youth league; a liaison in each district",
+    "solution": "Hold a monthly listening session in each district, in the evening",
+    "actions": "Book venues; announce in three languages; report back each month",
+    "owner": "The district commander and the neighbourhood council",
+    "timeline": "First session within two months, then monthly",
+    "resources": "A meeting room, interpreters, light refreshments",
+    "success_measure": "Attendance, follow-ups closed, and a yearly trust survey",
+}
+
 GROUPS = ["law_enforcement", "community_member", "community_org", "government_other"]
 # Roughly a real SPCP room: community members the largest group, then police.
 GROUP_WEIGHTS = [3, 5, 2, 1]
@@ -174,3 +214,7 @@ def barrier_text(rng, language: str) -> str:
 
 def solution_text(rng, language: str) -> str:
     return rng.choice(SOLUTIONS.get(language) or SOLUTIONS["en"])
+
+
+def strength_text(rng, language: str) -> str:
+    return rng.choice(STRENGTHS.get(language) or STRENGTHS["en"])

@@ -229,6 +229,10 @@ def dots_closed(s):
     s.other_organiser.ok("plenary_vote_close")  # so its refusal is about the items, not its own dots
 
 
+def pulse_opened(s):
+    s.pulse = s.org.ok("pulse_open", label="start")["pulse"]["id"]
+
+
 def all_in_room_a(s):
     """Everyone of W in room A, so that seating the rooms again moves someone."""
     with s.db.reading() as session:
@@ -330,6 +334,10 @@ CASES: dict[str, Case] = {
     "rooms_form": Case(nothing, lambda s: {}, {"other_organiser": [(OWN, {})]}, fresh=all_in_room_a),
     "plenary_vote_close": Case(to_plenary, lambda s: {}, {"other_organiser": [(OWN, {})]}),
     "priorities_confirm": Case(dots_closed, lambda s: {"item_ids": s.items[:2]}, {"other_organiser": FOREIGN}),
+    "pulse_open": Case(nothing, lambda s: {"label": "start"}, {"other_organiser": [(OWN, {})]}),
+    "pulse_close": Case(pulse_opened, lambda s: {}, {"other_organiser": [(OWN, {})]}),
+    # Both of W's participants answer once; nobody else may.
+    "pulse_answer": Case(pulse_opened, lambda s: {"pulse_id": s.pulse, "answers": {"trust": 3}}),
     "workshop_update": Case(nothing, lambda s: {"title": "Hijacked"}, {"other_organiser": [(OWN, {})]}),
     "workshop_advance": Case(nothing, lambda s: {}, {"other_organiser": [(OWN, {})]}),
     "workshop_back": Case(to_plenary, lambda s: {}, {"other_organiser": [(OWN, {})]}),

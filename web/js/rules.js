@@ -17,6 +17,11 @@ export const DEFAULT_PRIORITIES = 5;
 // What a caucus room posts: what stands in the way of trust, and what is working.
 export const BARRIER_KINDS = Object.freeze(["barrier", "strength"]);
 export const MAX_PROMPT_CHARS = 300;
+// The trust pulse (docs/pulse.md): when it is asked, and its default questions (1-5 scale; the
+// wording is the catalogue's, pulse.question.<key>).
+export const PULSE_LABELS = Object.freeze(["start", "end"]);
+export const PULSE_QUESTIONS = Object.freeze(["trust", "heard", "together"]);
+export const MAX_PULSE_QUESTIONS = 5;
 // The sector keys of the `groups` preset, every workshop's sectors before sectors were named by
 // the organiser (server/domain/sectors.py); the reports still use these keys.
 export const GROUPS = Object.freeze(["law_enforcement", "community_member", "community_org", "government_other"]);

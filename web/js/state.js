@@ -45,6 +45,9 @@ export const EVENT_TYPES = Object.freeze([
   "plenary_items_merged",
   "plenary_merge_undone",
   "priorities_set",
+  "pulse_changed",
+  "pulse_progress",
+  "pulse_answered",
   "plan_entry_created",
   "plan_entry_updated",
   "plan_note_added",
@@ -157,6 +160,17 @@ function apply(s, t, d) {
       break;
     case "priorities_set":
       for (const [id, item] of Object.entries(s.plenary)) item.priority = d.priorities[id] ?? null;
+      break;
+    case "pulse_changed":
+      s.pulses[String(d.pulse.id)] = d.pulse;
+      break;
+    case "pulse_progress": {
+      const pulse = s.pulses[String(d.pulse_id)];
+      if (pulse !== undefined) pulse.answered = d.answered;
+      break;
+    }
+    case "pulse_answered":
+      s.me.pulses_answered = [...new Set([...(s.me.pulses_answered || []), d.pulse_id])].sort((a, b) => a - b);
       break;
     case "room_updated":
       s.rooms[String(d.room.id)] = d.room;
