@@ -41,6 +41,7 @@ POSTS = [
     (8, "barrier", "مترجم فارسی در کلانتری نیست"),
     (4, "barrier", "No interpreters at the front desk"),
     (7, "barrier", "Insulting text that the facilitator hides"),
+    (7, "strength", "A strength written in anger, hidden"),
 ]
 MERGED_STRENGTH = "Faith communities already work with the police"
 # The priorities the organiser confirms, in rank order (not the order of their dots).
@@ -82,6 +83,7 @@ class Played:
     posts: dict[int, dict] = field(default_factory=dict)       # barrier id -> text, kind, name, anonymous, room
     merged_id: int | None = None
     hidden_id: int | None = None
+    hidden_strength_id: int | None = None
     dots: dict[str, int] = field(default_factory=dict)         # plenary item text -> dots
     priority_ids: list[int] = field(default_factory=list)      # plenary item ids in rank order
     drafts: dict[int, dict] = field(default_factory=dict)      # rank -> plan entry id, room id
@@ -135,6 +137,9 @@ def play(day, *, title="SPCP day — روز گفتگو") -> Played:
                                 "room": room}
     out.hidden_id = by_text["Insulting text that the facilitator hides"]
     facs[out.posts[out.hidden_id]["room"]].ok("post_hide", kind="barrier", id=out.hidden_id, reason="Personal attack")
+    out.hidden_strength_id = by_text["A strength written in anger, hidden"]
+    facs[out.posts[out.hidden_strength_id]["room"]].ok("post_hide", kind="barrier", id=out.hidden_strength_id,
+                                                       reason="Off topic")
 
     org.ok("workshop_advance")  # prioritise: every caucus barrier on the one board
     items = {i["text"]: i["id"] for i in org.snapshot()["plenary"].values()}

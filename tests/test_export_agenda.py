@@ -85,7 +85,7 @@ def test_the_report_model_of_an_spcp_day(spcp):
     members = {POSTS[0][2], POSTS[1][2]}  # merged into MERGED_STRENGTH
     want: dict[int, list[str]] = {}
     for p in info.posts.values():
-        if p["kind"] == "strength" and p["text"] not in members:
+        if p["kind"] == "strength" and p["text"] not in members and p["text"] != "A strength written in anger, hidden":
             want.setdefault(p["room"], []).append(p["text"])
     want = {f"Room {rooms[r]}": (info.caucus_sectors[r], sorted(texts)) for r, texts in want.items()}
     assert [sorted(x.member_texts) for g in report.strengths for x in g.strengths if x.member_texts] == [
@@ -102,6 +102,10 @@ def test_the_report_model_of_an_spcp_day(spcp):
     # Each solution room's draft with the guiding answers.
     drafts = {d["rank"]: (r.room_name, d["fields"]) for r in report.solution_rooms for d in r.drafts}
     assert drafts == {rank: (f"Room {rooms[info.drafts[rank]['room']]}", ANSWERS[rank]) for rank in ANSWERS}
+    # A hidden strength is only counted, with its reason, as a strength.
+    assert report.hidden_strengths == 1 and report.moderation["hidden"]["barrier"] == 1
+    assert sorted((x["kind"], x["reason"]) for x in report.moderation["reasons"]) == [
+        ("barrier", "Personal attack"), ("strength", "Off topic")]
     # Nobody anonymous is named; a named author is.
     authors = {x.author_name for g in report.strengths for x in g.strengths}
     assert authors & {"Sgt. Halvard Brennan"} and not authors & info.secret_names
@@ -136,7 +140,8 @@ def test_the_report_has_the_agenda_strengths_priorities_and_solution_rooms(spcp,
     flat = " ".join(text.split())  # a label may wrap in a narrow PDF cell
     for name in ("field_problem", "field_causes", "field_options"):
         assert " ".join(plain(t[name]).split()) in flat
-    assert "Insulting text" not in text
+    assert "Insulting text" not in text and "written in anger" not in text
+    assert texts_in_order(text, [t["moderation"], t["hidden_barriers"], "1", t["hidden_strengths"], "1"])
 
 
 def test_the_pdf_priorities_show_their_dots(spcp):
