@@ -19,6 +19,7 @@ import pytest
 
 from server.domain import rules
 from server.reports import i18n as report_i18n
+from server.reports import model as report_model
 
 ROOT = Path(__file__).resolve().parents[1]
 WEB = ROOT / "web"
@@ -254,6 +255,9 @@ def test_every_label_the_exports_ask_for_is_in_every_language():
     asked |= {f"status_{s}" for s in rules.PLAN_STATUSES} | {f"group_{g}" for g in rules.GROUPS}
     asked |= {f"field_{f}" for f in rules.PLAN_FIELDS} | {f"role_{r}" for r in rules.COUNCIL_ROLES}
     asked |= {f"phase_{p}" for p in (*rules.ROOM_PHASES, *rules.WORKSHOP_PHASES)}
+    # The agenda's segments (docs/agenda.md), the timeline's lines, a plan's solution room.
+    asked |= {f"segment_{k}" for k in rules.SEGMENT_KINDS} | {"field_solution_room", "act_segment"}
+    asked |= {f"act_{a}" for a in report_model.TIMELINE_ACTIONS}
     for lang, labels in report_i18n.CATALOGUE.items():
         missing = sorted(asked - set(labels))
         assert not missing, f"{lang}: export labels missing from web/i18n/{lang}.json: {missing}"

@@ -48,10 +48,16 @@ from ..models import (
 from .model import NotFound
 
 FORMAT = "common-ground-archive"
-VERSION = 1
+# Version 2 adds the agenda (docs/agenda.md): the workshop's agenda, segment, plenary_vote_closed and prompts,
+# a room's sectors, a post's kind, a plenary item's priority, a plan entry's room. A version-1 archive (none
+# of them) reads as a `short` day; a server that reads version 1 only refuses a version-2 archive rather
+# than lose its strengths and priorities.
+VERSION = 2
+READS = (1, 2)
 # Audit detail fields that hold ids, and the kind of row they point to.
 AUDIT_REFS = {"room_id": "r", "from_room": "r", "to_room": "r", "shared_id": "b", "member_ids": "b",
-              "barrier_ids": "b", "barrier_id": "b", "participant_id": "p", "entry_id": "e", "item_id": "i"}
+              "barrier_ids": "b", "barrier_id": "b", "participant_id": "p", "entry_id": "e", "item_id": "i",
+              "item_ids": "i"}
 
 
 def _iso(dt: datetime | None) -> str | None:
@@ -65,13 +71,15 @@ def encode(data: dict) -> bytes:
 # -- export -----------------------------------------------------------------------------
 
 def dump(session: Session, workshop_id: str) -> dict:
+    from ..domain.sectors import sector_views
+
     ws = session.get(Workshop, workshop_id)
     if ws is None:
         raise NotFound(workshop_id)
     t = {name: list(session.scalars(select(model).where(model.workshop_id == ws.id).order_by(order)))
          for name, model, order, _, _ in TABLES}
     key = _Keys({prefix: t[name] for name, _, _, prefix, _ in TABLES if prefix})
-    return {"format": FORMAT, "version": VERSION, "exported_at": _iso(utcnow()), "workshop": _dump_workshop(ws),
+    return {"format": FORMAT, "version": VERSION, "exported_at": _iso(utcnow()), "workshop": _dump_workshop(ws, sector_views(session, ws.id)),
             **{name: write(key, t[name]) for name, _, _, _, write in TABLES}}
 
 
@@ -89,16 +97,20 @@ class _Keys:
         return i in self._keys[prefix]
 
 
-def _dump_workshop(ws: Workshop) -> dict:
+def _dump_workshop(ws: Workshop, sectors: list[dict]) -> dict:
     return {"title": ws.title, "date": ws.date, "place": ws.place, "languages": list(ws.languages),
             "display_language": ws.display_language, "join_code": ws.join_code,
             "vote_budget": ws.vote_budget, "live_tallies": ws.live_tallies, "phase": ws.phase,
-            "paused": ws.paused, "pause_message": ws.pause_message, "seq": ws.seq, "created_at": _iso(ws.created_at)}
+            "paused": ws.paused, "pause_message": ws.pause_message, "seq": ws.seq, "created_at": _iso(ws.created_at),
+            "agenda": list(ws.agenda), "segment": ws.segment, "plenary_vote_closed": ws.plenary_vote_closed,
+            "prompts": ws.prompts or {},
+            # [{key, names, side}]: a participant's "group" is one of these keys
+            "sectors": sectors}
 
 
 def _dump_rooms(key: _Keys, rooms: list[Room]) -> list[dict]:
     return [{"key": key("r", r.id), "number": r.number, "name": r.name, "phase": r.phase,
-             "revealed": r.revealed, "deadline": _iso(r.deadline),
+             "sectors": list(r.sectors or []), "revealed": r.revealed, "deadline": _iso(r.deadline),
              "help_requested_at": _iso(r.help_requested_at), "help_message": r.help_message} for r in rooms]
 
 
@@ -125,8 +137,8 @@ def _dump_post(key: _Keys, x: Barrier | Solution, prefix: str) -> dict:
 
 
 def _dump_barriers(key: _Keys, barriers: list[Barrier]) -> list[dict]:
-    return [{**_dump_post(key, b, "b"), "shared": b.is_shared, "merged_into": key("b", b.merged_into_id)}
-            for b in barriers]
+    return [{**_dump_post(key, b, "b"), "kind": b.kind, "shared": b.is_shared,
+             "merged_into": key("b", b.merged_into_id)} for b in barriers]
 
 
 def _dump_solutions(key: _Keys, solutions: list[Solution]) -> list[dict]:
@@ -157,7 +169,7 @@ def _dump_plenary(key: _Keys, plenary: list[PlenaryItem]) -> list[dict]:
              "text": i.text, "room_votes": i.room_votes,
              "solutions": [{"solution": key("s", s["id"]), "text": s["text"], "votes": s["votes"]}
                            for s in i.solutions],
-             "merged_into": key("i", i.merged_into_id),
+             "merged_into": key("i", i.merged_into_id), "priority": i.priority,
              "created_at": _iso(i.created_at)} for i in plenary]
 
 
@@ -171,7 +183,8 @@ def _co_lead_keys(key: _Keys, fields: dict) -> dict:
 
 
 def _dump_plan(key: _Keys, entries: list[PlanEntry]) -> list[dict]:
-    return [{"key": key("e", e.id), "plenary_item": key("i", e.plenary_item_id), "fields": _co_lead_keys(key, e.fields),
+    return [{"key": key("e", e.id), "plenary_item": key("i", e.plenary_item_id), "room": key("r", e.room_id),
+             "fields": _co_lead_keys(key, e.fields),
              "versions": dict(e.versions), "position": e.position, "created_at": _iso(e.created_at)}
             for e in entries]
 
@@ -252,9 +265,9 @@ def parse(raw: bytes | str) -> dict:
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ArchiveError("This file is not a Common Ground archive (its \"format\" is not "
                            f"{FORMAT!r}).")
-    if data.get("version") != VERSION:
-        raise ArchiveError(f"This archive is version {data.get('version')!r}; this server reads version {VERSION}. "
-                           "Export it again from a server of the same version.")
+    if data.get("version") not in READS:
+        raise ArchiveError(f"This archive is version {data.get('version')!r}; this server reads versions "
+                           f"{', '.join(map(str, READS))}. Export it again from a server of the same version.")
     return data
 
 
@@ -293,6 +306,63 @@ def _one_of(obj: Any, field: str, allowed: tuple[str, ...], where: str) -> str:
     return value
 
 
+def _priority(item: dict, where: str) -> int | None:
+    """A plenary item's rank as a confirmed priority (absent in version 1: none)."""
+    rank = _need(item, "priority", int, where, optional=True)
+    if rank is not None and not 1 <= rank <= rules.MAX_PRIORITIES:
+        raise ArchiveError(f"{where}.priority: out of range")
+    return rank
+
+
+def _agenda(w: dict, phase: str, languages: list[str]) -> dict:
+    """The workshop's agenda columns, checked: its segments, the one it stands on (which makes its phase),
+    the prioritisation's dots closed or not, the organiser's prompts. A version-1 archive has none of them:
+    its day is a `short` one, on the segment its phase is in (as migration 0008 did to every workshop)."""
+    from ..domain import agenda as ag
+
+    if w.get("agenda") is None:
+        short = ag.preset("short")
+        return {"agenda": short, "segment": next(n for n, k in enumerate(short) if rules.SEGMENT_PHASE[k] == phase),
+                "plenary_vote_closed": False, "prompts": {}}
+    agenda = _need(w, "agenda", list, "workshop")
+    try:
+        agenda = ag.check(agenda)
+    except CommandError as err:
+        raise ArchiveError(f"workshop.{err.message}") from None
+    segment = _need(w, "segment", int, "workshop")
+    if not 0 <= segment < len(agenda):
+        raise ArchiveError("workshop.segment: not a segment of its agenda")
+    if rules.SEGMENT_PHASE[agenda[segment]] != phase:
+        raise ArchiveError(f"workshop.phase: {phase!r} is not the phase of its segment {agenda[segment]!r}")
+    prompts = _need(w, "prompts", dict, "workshop", optional=True) or {}
+    return {"agenda": agenda, "segment": segment, "plenary_vote_closed": bool(w.get("plenary_vote_closed")),
+            "prompts": _prompts(prompts, languages)}
+
+
+def _prompts(prompts: dict, languages: list[str]) -> dict:
+    """The organiser's wording, checked as `prompts_set` checks it: {"strength"|"barrier": {lang: text},
+    "questions": {field: {lang: text}}}, in the workshop's languages."""
+    from pydantic import ValidationError
+
+    from ..domain.registry import validation_message
+    from ..domain.workshops import Prompts
+
+    try:
+        given = Prompts.model_validate(prompts).model_dump()
+    except ValidationError as err:
+        raise ArchiveError("; ".join(f"workshop.prompts.{x}" for x in validation_message(err).split("; "))) from None
+    texts = [("strength", given["strength"]), ("barrier", given["barrier"]),
+             *((f"questions.{f}", t) for f, t in given["questions"].items())]
+    for where, by_lang in texts:
+        if set(by_lang) - set(languages):
+            raise ArchiveError(f"workshop.prompts.{where}: not in the workshop's languages")
+    out = {"strength": {k: v for k, v in given["strength"].items() if v},
+           "barrier": {k: v for k, v in given["barrier"].items() if v},
+           "questions": {f: {k: v for k, v in t.items() if v} for f, t in given["questions"].items()}}
+    out["questions"] = {f: t for f, t in out["questions"].items() if t}
+    return {k: v for k, v in out.items() if v}
+
+
 def _list(data: dict, name: str) -> list:
     value = data.get(name, [])
     if not isinstance(value, list):
@@ -307,14 +377,12 @@ def load(session: Session, data: dict) -> dict:
     raises ArchiveError; the caller's transaction then rolls back, so a bad
     archive changes nothing.
     """
-    from ..domain.sectors import preset
     from ..domain.workshops import store_sectors
 
     ws, tokens = _load_workshop(session, data.get("workshop"))
-    # The archive's people belong to the four groups (checked below): the `groups` preset's sectors.
-    sectors = preset("groups", list(ws.languages))
+    sectors = _load_sectors(data["workshop"], list(ws.languages))
     store_sectors(session, ws.id, sectors)
-    into = _Import(session, ws)
+    into = _Import(session, ws, [x["key"] for x in sectors])
     room_names = into.rooms(_list(data, "rooms"))
     facilitators = into.facilitators(_list(data, "facilitators"), room_names)
     into.participants(_list(data, "participants"))
@@ -330,7 +398,24 @@ def load(session: Session, data: dict) -> dict:
     session.flush()
     return {"workshop_id": ws.id, "title": ws.title, "join_code": ws.join_code, **tokens,
             "facilitators": facilitators, "languages": list(ws.languages), "vote_budget": ws.vote_budget,
-            "sectors": sectors}
+            "sectors": sectors, "agenda": list(ws.agenda)}
+
+
+def _load_sectors(w: dict, languages: list[str]) -> list[dict]:
+    """The workshop's sectors, checked as `sectors_set` checks them, each with the key its people joined with;
+    an archive from before sectors has none: its people belong to the four groups, the `groups` preset."""
+    from ..domain import sectors as sc
+    from ..domain.workshops import clean_sectors
+
+    records = w.get("sectors")
+    if records is None:
+        return sc.preset("groups", languages)
+    if not isinstance(records, list) or not all(isinstance(x, dict) and x.get("key") for x in records):
+        raise ArchiveError("workshop.sectors: expected a list of sectors, each with its key")
+    try:
+        return sc.check(clean_sectors(records), languages)
+    except CommandError as err:
+        raise ArchiveError(f"workshop.{err.message}") from None
 
 
 def _load_workshop(session: Session, w: Any) -> tuple[Workshop, dict[str, str]]:
@@ -360,7 +445,8 @@ def _load_workshop(session: Session, w: Any) -> tuple[Workshop, dict[str, str]]:
                   pause_message=_need(w, "pause_message", str, "workshop", True),
                   organiser_token_hash=auth.token_hash(organiser), display_token_hash=auth.token_hash(display),
                   progress_token=progress,
-                  seq=_need(w, "seq", int, "workshop"), created_at=_when(w.get("created_at"), "workshop.created_at"))
+                  seq=_need(w, "seq", int, "workshop"), created_at=_when(w.get("created_at"), "workshop.created_at"),
+                  **_agenda(w, phase, languages))
     if ws.display_language not in languages:
         raise ArchiveError("workshop.display_language: not one of the workshop's languages")
     session.add(ws)
@@ -373,8 +459,8 @@ class _Import:
     reference points back (or, for merges on the board, is set once its section is in); `ids` maps
     each archive key to its new row's id."""
 
-    def __init__(self, session: Session, ws: Workshop):
-        self.session, self.ws = session, ws
+    def __init__(self, session: Session, ws: Workshop, sector_keys: list[str]):
+        self.session, self.ws, self.sector_keys = session, ws, sector_keys
         self.ids: dict[str, int] = {}
 
     def ref(self, value: Any, prefix: str, where: str, optional: bool = False) -> int | None:
@@ -403,8 +489,12 @@ class _Import:
             where = f"rooms[{n}]"
             k = self.new_key(r, "r", where)
             rphase = _one_of(r, "phase", rules.ROOM_PHASES, where)
+            sectors = _need(r, "sectors", list, where, optional=True) or []  # absent in version 1: none
+            if not all(x in self.sector_keys for x in sectors):
+                raise ArchiveError(f"{where}.sectors: not the workshop's sectors ({sectors!r})")
             room = self.add(Room(workshop_id=self.ws.id, number=_need(r, "number", int, where),
-                                 name=_need(r, "name", str, where), phase=rphase, revealed=bool(r.get("revealed")),
+                                 name=_need(r, "name", str, where), phase=rphase, sectors=list(sectors),
+                                 revealed=bool(r.get("revealed")),
                                  deadline=_dt(r.get("deadline"), where),
                                  help_requested_at=_dt(r.get("help_requested_at"), where),
                                  help_message=_need(r, "help_message", str, where, True)), k)
@@ -430,7 +520,7 @@ class _Import:
         for n, p in enumerate(records):
             where = f"participants[{n}]"
             k = self.new_key(p, "p", where)
-            group = _one_of(p, "group", rules.GROUPS, where)
+            group = _one_of(p, "group", tuple(self.sector_keys), where)  # one of the workshop's sectors
             # Participants get a fresh random token no one holds: they join again with the join code.
             self.add(Participant(workshop_id=self.ws.id, room_id=self.ref(p.get("room"), "r", where),
                                  display_name=_need(p, "name", str, where, True), group=group,
@@ -452,7 +542,9 @@ class _Import:
         for n, b in enumerate(records):
             where = f"barriers[{n}]"
             k = self.new_key(b, "b", where)
-            rows.append((self.add(Barrier(is_shared=bool(b.get("shared")), **self.post_fields(b, where)), k), b, where))
+            kind = _one_of(b, "kind", rules.BARRIER_KINDS, where) if "kind" in b else "barrier"
+            rows.append((self.add(Barrier(is_shared=bool(b.get("shared")), kind=kind, **self.post_fields(b, where)), k),
+                         b, where))
         for row, b, where in rows:  # merged_into may point forward
             row.merged_into_id = self.ref(b.get("merged_into"), "b", where, optional=True)
 
@@ -476,7 +568,7 @@ class _Import:
                 workshop_id=self.ws.id, room_id=self.ref(i.get("room"), "r", where),
                 barrier_id=self.ref(i.get("barrier"), "b", where), text=_need(i, "text", str, where),
                 room_votes=_need(i, "room_votes", int, where), solutions=sols,
-                created_at=_when(i.get("created_at"), where)), k), i, where))
+                priority=_priority(i, where), created_at=_when(i.get("created_at"), where)), k), i, where))
         for row, i, where in rows:  # merged on the plenary board; may point forward
             row.merged_into_id = self.ref(i.get("merged_into"), "i", where, optional=True)
 
@@ -521,6 +613,7 @@ class _Import:
                     fields[f] = str(self.ref(fields[f], "p", f"{where}.fields.{f}"))
             self.add(PlanEntry(workshop_id=self.ws.id,
                                plenary_item_id=self.ref(e.get("plenary_item"), "i", where, optional=True),
+                               room_id=self.ref(e.get("room"), "r", where, optional=True),
                                fields=fields, versions=versions, position=_need(e, "position", int, where),
                                created_at=_when(e.get("created_at"), where)), k)
 

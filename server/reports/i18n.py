@@ -125,6 +125,14 @@ class Labels:
     def role(self, r: str) -> str:
         return self._t.get(f"role_{r}", r)
 
+    def segment(self, kind: str) -> str:
+        """An agenda segment's name (docs/agenda.md)."""
+        return self._t.get(f"segment_{kind}", kind)
+
+    def sectors(self, keys: list[str]) -> str:
+        """Sectors named in this language, as a list ("Faith, Youth")."""
+        return self("list_sep").join(self.group(k) for k in keys)
+
     def number(self, n: int) -> str:
         """A number in this language's digits."""
         return str(n).translate(DIGITS[self.lang]) if self.lang in DIGITS else str(n)

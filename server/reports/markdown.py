@@ -33,8 +33,9 @@ def _plan(t: Labels, report: Report) -> list[str]:
     for e in report.plan:
         f = e["fields"]
         out += [f'### {e["position"]}. {_esc(f["title"])}', ""]
-        for name in ("solution", "actions", "owner", "timeline", "resources", "success_measure", "status",
-                     "council_lead"):
+        if e["room_name"]:
+            out.append(f'- **{t.field("solution_room")}:** {_esc(e["room_name"])}')
+        for name in c.PLAN_SHOWN:
             value = t.status(f[name]) if name == "status" else f[name]
             if value:
                 out.append(f'- **{t.field(name)}:** {_esc(value)}')
@@ -61,9 +62,59 @@ def _split(s: ag.Support) -> list[str]:
     return [_esc(x) for x in c.split_cells(s)]
 
 
+def _agenda(t: Labels, report: Report) -> list[str]:
+    if not report.agenda:
+        return []
+    out = [f'## {t("agenda")}', ""]
+    for n, kind in enumerate(report.agenda):
+        later = f' _({t("agenda_not_reached")})_' if c.not_reached(report, n) else ""
+        out.append(f'{n + 1}. {_esc(t.segment(kind))}{later}')
+    return out + [""]
+
+
+def _priorities(t: Labels, report: Report) -> list[str]:
+    if not report.priorities:
+        return []
+    out = [f'## {t("priorities")}', "", t("priorities_intro"), ""]
+    return out + _table([t("rank"), t("plenary_item"), t("room"), t("plenary_votes"), *c.split_header(t)],
+                        [[str(p.rank), _esc(p.text), _esc(p.room_name), str(p.votes), *_split(p.support)]
+                         for p in report.priorities])
+
+
+def _strengths(t: Labels, report: Report) -> list[str]:
+    if not report.strengths:
+        return []
+    out = [f'## {t("strengths")}', ""]
+    for g in report.strengths:
+        out += [f'### {_esc(c.room_title(t, g.room_name, g.sectors))}', ""]
+        for x in g.strengths:
+            by = f' — {t("by")} {_esc(x.author_name)}' if x.author_name else ""
+            out.append(f'- {_esc(x.text)}{by}')
+            if x.member_texts:
+                out.append(f'  - {t("merged_from")}: ' + " \\| ".join(_esc(m) for m in x.member_texts))
+        out.append("")
+    return out
+
+
+def _solution_rooms(t: Labels, report: Report) -> list[str]:
+    if not report.solution_rooms:
+        return []
+    out = [f'## {t("solution_rooms")}', ""]
+    for r in report.solution_rooms:
+        out += [f'### {_esc(r.room_name)}', ""]
+        for d in r.drafts:
+            out += [f'#### {_esc(c.draft_title(t, d))}', ""]
+            out += [f'- **{t.field(name)}:** {_esc(value)}' for name, value in d["fields"].items() if value]
+            if not any(d["fields"].values()):
+                out.append(t("none"))
+            out.append("")
+    return out
+
+
 def _report(t: Labels, report: Report) -> list[str]:
     groups = [t.group(g) for g in report.groups]
-    out = [f'## {t("participation")}', ""]
+    out = _agenda(t, report)
+    out += [f'## {t("participation")}', ""]
     out += _table([t("room"), *groups, t("total")],
                   [[_esc(r.name), *[str(r.sizes.get(g, 0)) for g in report.groups], str(r.people)] for r in report.rooms]
                   + [[f'**{t("total")}**', *[str(report.participation.get(g, 0)) for g in report.groups],
@@ -89,9 +140,11 @@ def _report(t: Labels, report: Report) -> list[str]:
                        for i in report.plenary])
     else:
         out += [t("none"), ""]
+    out += _priorities(t, report)
+    out += _strengths(t, report)
     out += [f'## {t("barriers")}', ""]
     for r in report.rooms:
-        out += [f'### {_esc(r.name)} · {t.phase(r.phase)} · {r.people} {t("people")}', ""]
+        out += [f'### {_esc(c.room_title(t, r.name, r.sectors))} · {t.phase(r.phase)} · {r.people} {t("people")}', ""]
         if not r.barriers:
             out += [t("none"), ""]
             continue
@@ -113,11 +166,10 @@ def _report(t: Labels, report: Report) -> list[str]:
                        + undone)
         out.append("")
     out += note
+    out += _solution_rooms(t, report)
     m = report.moderation
     out += [f'## {t("moderation")}', ""]
-    out += _table([t("moderation"), t("total")], [[t("hidden_barriers"), str(m["hidden"]["barrier"])],
-                                                 [t("hidden_solutions"), str(m["hidden"]["solution"])],
-                                                 [t("restored"), str(m["restored"])]])
+    out += _table([t("moderation"), t("total")], [[t(key), str(n)] for key, n in c.hidden_counts(report)])
     for x in m["reasons"]:
         out.append(f'- {_esc(x["reason"])} ({c.kind_label(t, x["kind"])}'
                    f'{", " + _esc(x["room_name"]) if x["room_name"] else ""})')

@@ -9,6 +9,11 @@ Privacy is settled here, once, so no renderer can get it wrong:
 * hidden posts appear only as counts and the facilitators' reasons, never
   with their text; withdrawn posts do not appear;
 * council volunteers' contact details are not in the report.
+
+A day that follows an agenda other than `short` (docs/agenda.md) adds its
+own sections: the agenda, the strengths the caucus rooms named (by room and
+its sectors), the priorities the plenary confirmed, and the solution rooms'
+drafts. A `short` day's report has none of them, as before agendas.
 """
 from __future__ import annotations
 
@@ -47,7 +52,9 @@ TIMELINE_ACTIONS = ("phase", "workshop_phase", "merge", "merge_undo", "hide", "r
                     "report_withdraw", "plan_create", "council_role", "pause", "resume", "edit", "remove",
                     "facilitator_revoke", "facilitator_invite_renew", "merge_object", "merge_objection_dismiss",
                     # the report says when the personal data was erased, and how (domain/purge.py)
-                    "purge", "expire")
+                    "purge", "expire",
+                    # the agenda (docs/agenda.md)
+                    "agenda_set", "rooms_form", "plenary_vote_close", "priorities_confirm")
 # Every facilitator and organiser action on people and posts, counted in the report's
 # moderation section (with the reasons given). No names: the report goes to everyone.
 MODERATION_ACTIONS = ("hide", "restore", "edit", "remove", "facilitator_revoke", "facilitator_invite_renew",
@@ -84,6 +91,39 @@ class BarrierRow:
 
 
 @dataclass
+class StrengthRow:
+    id: int
+    text: str
+    author_name: str | None
+    member_texts: list[str]
+
+
+@dataclass
+class StrengthGroup:
+    """The strengths one caucus room named, with the sectors the room gathered."""
+    room_name: str
+    sectors: list[str]                        # sector keys
+    strengths: list[StrengthRow]
+
+
+@dataclass
+class PriorityRow:
+    rank: int
+    id: int
+    text: str
+    room_name: str
+    votes: int
+    support: ag.Support
+
+
+@dataclass
+class SolutionRoomRow:
+    """One solution room's drafts, in rank order: {"rank", "title", "fields": {guiding field: text}}."""
+    room_name: str
+    drafts: list[dict]
+
+
+@dataclass
 class MergeRow:
     room_name: str
     shared_text: str
@@ -101,6 +141,7 @@ class RoomRow:
     sizes: dict[str, int]
     barriers: list[BarrierRow]
     merges: list[MergeRow]
+    sectors: list[str] = field(default_factory=list)  # the sector keys the room gathered in a caucus round
 
     @property
     def people(self) -> int:
@@ -155,6 +196,18 @@ class Report:
     agreement: ag.Agreement = field(repr=False, default=None)
     layout: ag.Layout = ag.DEFAULT_LAYOUT                # the workshop's sectors and the police side
     sector_names: dict[str, dict[str, str]] = field(default_factory=dict)  # key -> {lang: name}
+    # The agenda (docs/agenda.md): its segment kinds and the index the day reached; [] for a `short` day.
+    agenda: list[str] = field(default_factory=list)
+    segment: int = 0
+    strengths: list[StrengthGroup] = field(default_factory=list)
+    priorities: list[PriorityRow] = field(default_factory=list)
+    solution_rooms: list[SolutionRoomRow] = field(default_factory=list)
+    hidden_strengths: int = 0
+
+    @property
+    def guided(self) -> bool:
+        """The plan was drafted in solution rooms: it shows the room and the guiding answers."""
+        return any(e["room_name"] or any(e["fields"].get(f) for f in rules.NEW_PLAN_FIELDS) for e in self.plan)
 
     @property
     def people(self) -> int:
@@ -177,7 +230,10 @@ def build(session: Session, workshop_id: str, k: int = ag.DEFAULT_MIN_GROUP_SIZE
         moderation=_moderation(day), timeline=_timeline(day), plenary=_plenary_rows(day, agreement),
         common_ground=_common_ground(day, agreement), plan=_plan(day, co_leads), council=council,
         volunteers=len(day.volunteers), agreement=agreement, layout=day.layout,
-        sector_names={x["key"]: x["names"] for x in day.sectors})
+        sector_names={x["key"]: x["names"] for x in day.sectors},
+        agenda=[] if day.short else list(ws.agenda), segment=ws.segment, strengths=_strengths(day),
+        priorities=_priorities(day, agreement), solution_rooms=_solution_rooms(day),
+        hidden_strengths=sum(1 for b in day.barriers if b.kind == "strength" and b.hidden and not b.withdrawn))
 
 
 @dataclass
@@ -215,6 +271,17 @@ class _Day:
     def tally(self) -> Counter:
         """(target type, target id) -> dots."""
         return Counter((t, i) for _, t, i in self.votes)
+
+    @cached_property
+    def short(self) -> bool:
+        """The day follows the `short` agenda, the day of before agendas."""
+        return list(self.ws.agenda) == list(rules.AGENDA_PRESETS["short"])
+
+    @cached_property
+    def caucus_sectors(self) -> dict[int, list[str]]:
+        """Room id -> the sector keys the room gathered in the day's caucus round (a room keeps them
+        after the round; none on a day without one)."""
+        return {r.id: list(r.sectors) for r in self.rooms if r.sectors}
 
     @cached_property
     def top_plenary(self) -> list[PlenaryItem]:
@@ -275,7 +342,8 @@ def _room_rows(day: _Day, agreement: ag.Agreement) -> list[RoomRow]:
 
     room_rows = []
     for r in rooms:
-        top = [b for b in live_b if b.room_id == r.id and b.merged_into_id is None and not b.hidden]
+        top = [b for b in live_b if b.room_id == r.id and b.merged_into_id is None and not b.hidden
+               and b.kind != "strength"]
         rows = []
         for b in top:
             members = [m.text for m in live_b if m.merged_into_id == b.id and not m.hidden]
@@ -287,14 +355,15 @@ def _room_rows(day: _Day, agreement: ag.Agreement) -> list[RoomRow]:
         rows.sort(key=lambda b: (-b.votes, b.id))
         merge_rows = []
         for m in day.merges:
-            if m.room_id != r.id or m.shared_id not in by_id:
-                continue
+            if m.room_id != r.id or m.shared_id not in by_id or by_id[m.shared_id].kind == "strength":
+                continue  # a merge of strengths is told with the strengths
             member_texts = [by_id[i].text for i in m.member_ids if i in by_id and not by_id[i].hidden
                             and not by_id[i].withdrawn]
             merge_rows.append(MergeRow(room_name[r.id], by_id[m.shared_id].text, member_texts, m.returned_votes,
                                        m.undone_at is not None))
         sizes = agreement.sizes.get(r.id, {g: 0 for g in day.layout.groups})
-        room_rows.append(RoomRow(r.id, r.number, room_name[r.id], r.phase, dict(sizes), rows, merge_rows))
+        room_rows.append(RoomRow(r.id, r.number, room_name[r.id], r.phase, dict(sizes), rows, merge_rows,
+                                 day.caucus_sectors.get(r.id, [])))
     return room_rows
 
 
@@ -315,14 +384,18 @@ def _moderation(day: _Day) -> dict:
     audit, room_name = day.audit, day.room_name
     hidden = Counter()
     reasons = []
-    for kind, rows in (("barrier", day.barriers), ("solution", day.solutions)):
+    for kind, rows in (("barrier", [b for b in day.barriers if b.kind != "strength"]), ("solution", day.solutions)):
         for x in rows:
             if x.hidden and not x.withdrawn:
                 hidden[kind] += 1
     restored = sum(1 for a in audit if a.action == "restore")
+    strengths = {b.id for b in day.barriers if b.kind == "strength"}
     for a in audit:
         if a.action == "hide":
-            reasons.append({"kind": a.detail.get("kind"), "reason": a.detail.get("reason") or "",
+            kind = a.detail.get("kind")
+            if kind == "barrier" and a.detail.get("id") in strengths:
+                kind = "strength"
+            reasons.append({"kind": kind, "reason": a.detail.get("reason") or "",
                             "room_name": room_name.get(a.detail.get("room_id"))})
     # Every moderation action with its count, and the reasons given for removals, link
     # revokes and merge objections (never who was removed or who objected).
@@ -348,8 +421,11 @@ def _timeline(day: _Day) -> list[TimelineRow]:
         room_id = a.detail.get("room_id")
         if role == "facilitator" and room_id is None and ident.isdigit() and int(ident) in day.invites:
             room_id = day.invites[int(ident)].room_id
+        action, detail = a.action, _timeline_detail(a, day.people)
+        if action == "workshop_phase" and not day.short and a.detail.get("kind"):
+            action, detail = "segment", {"segment": a.detail["kind"]}  # the agenda's segment, not its phase
         timeline.append(TimelineRow(a.at, role if role in ("organiser", "facilitator", "participant") else "system",
-                                    day.room_name.get(room_id), a.action, _timeline_detail(a, day.people)))
+                                    day.room_name.get(room_id), action, detail))
     return timeline
 
 
@@ -362,6 +438,8 @@ def _timeline_detail(a: AuditEntry, people: dict[int, Participant]) -> dict:
         detail["count"] = len(a.detail.get("member_ids") or [])
     elif a.action == "report_push":
         detail["count"] = len(a.detail.get("barrier_ids") or [])
+    elif a.action == "priorities_confirm":
+        detail["count"] = len(a.detail.get("item_ids") or [])
     elif a.action in ("hide", "edit"):
         detail["kind"] = a.detail.get("kind")
     elif a.action == "council_role":
@@ -369,6 +447,42 @@ def _timeline_detail(a: AuditEntry, people: dict[int, Participant]) -> dict:
         detail["name"] = p.display_name if p else None
         detail["role"] = a.detail.get("role")
     return detail
+
+
+def _strengths(day: _Day) -> list[StrengthGroup]:
+    """The strengths by room, in the room's order, each with what was merged into it; hidden ones only counted."""
+    people = day.people
+    live = [b for b in day.live_b if b.kind == "strength" and not b.hidden]
+    out = []
+    for r in day.rooms:
+        rows = [StrengthRow(b.id, b.text, author_name(b.anonymous, people.get(b.author_id)),
+                            [m.text for m in live if m.merged_into_id == b.id])
+                for b in live if b.room_id == r.id and b.merged_into_id is None]
+        if rows:
+            out.append(StrengthGroup(day.room_name[r.id], day.caucus_sectors.get(r.id, []), rows))
+    return out
+
+
+def _priorities(day: _Day, agreement: ag.Agreement) -> list[PriorityRow]:
+    """The confirmed priorities in rank order, with their plenary dots and support."""
+    rows = [PriorityRow(i.priority, i.id, i.text, day.room_name.get(i.room_id, ""), day.tally[("plenary", i.id)],
+                        agreement.items[("plenary", i.id)])
+            for i in day.top_plenary if i.priority is not None]
+    return sorted(rows, key=lambda x: (x.rank, x.id))
+
+
+def _solution_rooms(day: _Day) -> list[SolutionRoomRow]:
+    """Each solution room's drafts (the plan entries dealt to it), in rank order, with the guiding answers."""
+    rank = {i.id: i.priority for i in day.plenary if i.priority is not None}
+    out = []
+    for r in day.rooms:
+        entries = [e for e in day.entries if e.room_id == r.id]
+        entries.sort(key=lambda e: (rank.get(e.plenary_item_id) or len(rank) + 1, e.position, e.id))
+        if entries:
+            out.append(SolutionRoomRow(day.room_name[r.id], [
+                {"rank": rank.get(e.plenary_item_id), "title": e.fields.get("title", ""),
+                 "fields": {f: e.fields.get(f, "") for f in rules.GUIDING_FIELDS}} for e in entries]))
+    return out
 
 
 def _plenary_rows(day: _Day, agreement: ag.Agreement) -> list[PlenaryRow]:
@@ -392,7 +506,7 @@ def _common_ground(day: _Day, agreement: ag.Agreement) -> list[dict]:
     """The shown posts and plenary items with any dots, ranked by agreement."""
     room_name = day.room_name
     texts = {("barrier", b.id): (b.text, room_name[b.room_id]) for b in day.live_b if not b.hidden
-             and b.merged_into_id is None}
+             and b.merged_into_id is None and b.kind != "strength"}
     texts.update({("solution", s.id): (s.text, room_name[s.room_id]) for s in day.live_s if not s.hidden})
     texts.update({("plenary", i.id): (i.text, room_name.get(i.room_id, "")) for i in day.top_plenary})
     common = []
@@ -418,7 +532,7 @@ def _council(day: _Day) -> tuple[list[CouncilRow], dict[str, CouncilRow]]:
 
 def _plan(day: _Day, co_leads: dict[str, CouncilRow]) -> list[dict]:
     # Co-leads as everyone may see them (the name they chose to show, else role and group), never an id.
-    return [{"position": e.position,
+    return [{"position": e.position, "room_name": day.room_name.get(e.room_id),
              "fields": {f: e.fields.get(f, "") for f in rules.PLAN_FIELDS if f not in rules.CO_LEAD_FIELDS},
              "co_leads": {f: co_leads.get(e.fields.get(f, "")) for f in rules.CO_LEAD_FIELDS},
              "notes": day.notes.get(e.id, [])} for e in day.entries]

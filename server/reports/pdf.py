@@ -46,8 +46,10 @@ td.n { white-space: nowrap; }
 th.n { font-size: 7.5pt; }
 tr { break-inside: avoid; }
 .note { font-size: 8pt; color: #444; }
+.keep { break-after: avoid; }
 .sub { font-size: 8.5pt; color: #333; margin-inline-start: 4mm; }
 table.items td:first-child { width: 50%%; }
+table.ranked td:nth-child(2) { width: 50%%; }
 .chart td { border: none; padding: 0.5mm 1.5mm; }
 .chart td.label { width: 35%%; }
 .chart td.bar { width: 1%%; }
@@ -124,8 +126,9 @@ def _plan(t: Labels, report: Report, heading: bool = True) -> str:
     for e in report.plan:
         f = e["fields"]
         rows = []
-        for name in ("solution", "actions", "owner", "timeline", "resources", "success_measure", "status",
-                     "council_lead"):
+        if e["room_name"]:
+            rows.append(f'<tr><td>{escape(t.field("solution_room"))}</td><td>{_u(e["room_name"], "div")}</td></tr>')
+        for name in c.PLAN_SHOWN:
             value = t.status(f[name]) if name == "status" else f[name]
             if value:
                 rows.append(f'<tr><td>{escape(t.field(name))}</td><td>{_u(value, "div")}</td></tr>')
@@ -170,8 +173,71 @@ def _community_detail(t: Labels, s: ag.Support) -> str:
     return f'<div class="note">{" · ".join(parts)}</div>' if parts else ""
 
 
+def _agenda(t: Labels, report: Report) -> str:
+    if not report.agenda:
+        return ""
+    items = "".join(f'<li>{escape(t.segment(kind))}'
+                    f'{" <span class=note>(" + escape(t("agenda_not_reached")) + ")</span>" if c.not_reached(report, n) else ""}'
+                    f'</li>' for n, kind in enumerate(report.agenda))
+    style = COUNTER_STYLES.get(t.lang, "decimal")
+    return f'<h2>{escape(t("agenda"))}</h2><ol style="list-style-type: {style}">{items}</ol>'
+
+
+def _priorities(t: Labels, report: Report) -> str:
+    if not report.priorities:
+        return ""
+    rows = "".join(f'<tr><td class="n">{p.rank}</td><td>{_u(p.text)}<div class="note">{_u(p.room_name)}'
+                   f'</div>{_community_detail(t, p.support)}</td><td class="n">{p.votes}</td>{_split_row(p.support)}</tr>'
+                   for p in report.priorities)
+    return (f'<h2>{escape(t("priorities"))}</h2><p class="note keep">{escape(t("priorities_intro"))}</p>'
+            f'<table class="ranked"><tr><th class="n">{escape(t("rank"))}</th><th>{escape(t("plenary_item"))}</th>'
+            f'<th class="n">{escape(t("plenary_votes"))}</th>{_split_head(t)}</tr>{rows}</table>')
+
+
+def _strengths(t: Labels, report: Report) -> str:
+    if not report.strengths:
+        return ""
+    out = [f'<h2>{escape(t("strengths"))}</h2>']
+    for g in report.strengths:
+        out.append(f'<h3>{_room_title(t, g.room_name, g.sectors)}</h3><table class="items">')
+        for x in g.strengths:
+            extra = f'<div class="note">{escape(t("by"))} {_u(x.author_name)}</div>' if x.author_name else ""
+            if x.member_texts:
+                extra += (f'<div class="note">{escape(t("merged_from"))}: '
+                          + " | ".join(_u(m) for m in x.member_texts) + "</div>")
+            out.append(f'<tr><td>{_u(x.text)}{extra}</td></tr>')
+        out.append("</table>")
+    return "".join(out)
+
+
+def _solution_rooms(t: Labels, report: Report) -> str:
+    if not report.solution_rooms:
+        return ""
+    out = [f'<h2>{escape(t("solution_rooms"))}</h2>']
+    for r in report.solution_rooms:
+        out.append(f'<h3>{_u(r.room_name)}</h3>')
+        for d in r.drafts:
+            rows = "".join(f'<tr><td>{escape(t.field(name))}</td><td>{_u(value, "div")}</td></tr>'
+                           for name, value in d["fields"].items() if value)
+            body = f'<table>{rows}</table>' if rows else f'<p>{escape(t("none"))}</p>'
+            out.append(f'<div class="entry"><h3>{_draft_title(t, d)}</h3>{body}</div>')
+    return "".join(out)
+
+
+def _draft_title(t: Labels, draft: dict) -> str:
+    """ "Priority 1: <title>" in the report's words, the title (user text) isolated in its own direction."""
+    if draft["rank"] is None:
+        return _u(draft["title"])
+    return escape(t("priority_title", rank=t.number(draft["rank"]), title="\x00")).replace("\x00", _u(draft["title"]))
+
+
+def _room_title(t: Labels, name: str, sectors: list[str]) -> str:
+    """A room's name (user text) with the sectors it gathered (the report's words)."""
+    return _u(name) + (f' — {escape(t.sectors(sectors))}' if sectors else "")
+
+
 def _report(t: Labels, report: Report) -> str:
-    out = []
+    out = [_agenda(t, report)]
     # participation
     out.append(f'<h2>{escape(t("participation"))}</h2>')
     head = "".join(f'<th class="n">{escape(t.group(g))}</th>' for g in report.groups)
@@ -216,11 +282,14 @@ def _report(t: Labels, report: Report) -> str:
                         f'<td class="n">{i.room_votes}</td><td class="n">{i.votes}</td>{_split_row(i.support)}</tr>')
         out.append(f'<table class="items"><tr><th>{escape(t("plenary_item"))}</th><th class="n">{escape(t("room_votes"))}</th>'
                    f'<th class="n">{escape(t("plenary_votes"))}</th>{_split_head(t)}</tr>{"".join(rows)}</table>')
+    out.append(_priorities(t, report))
+    out.append(_strengths(t, report))
 
     # rooms: barriers, solutions, merges
     out.append(f'<h2>{escape(t("barriers"))}</h2>')
     for r in report.rooms:
-        out.append(f'<h3>{_u(r.name)} · {escape(t.phase(r.phase))} · {r.people} {escape(t("people"))}</h3>')
+        out.append(f'<h3>{_room_title(t, r.name, r.sectors)} · {escape(t.phase(r.phase))} · {r.people} '
+                   f'{escape(t("people"))}</h3>')
         if not r.barriers:
             out.append(f'<p>{escape(t("none"))}</p>')
             continue
@@ -247,13 +316,13 @@ def _report(t: Labels, report: Report) -> str:
                 for m in r.merges)
             out.append(f'<p class="note"><strong>{escape(t("merges"))}</strong></p>{items}')
     out.append(note)
+    out.append(_solution_rooms(t, report))
 
     # moderation
     m = report.moderation
-    out.append(f'<h2>{escape(t("moderation"))}</h2><table>'
-               f'<tr><td>{escape(t("hidden_barriers"))}</td><td class="n">{m["hidden"]["barrier"]}</td></tr>'
-               f'<tr><td>{escape(t("hidden_solutions"))}</td><td class="n">{m["hidden"]["solution"]}</td></tr>'
-               f'<tr><td>{escape(t("restored"))}</td><td class="n">{m["restored"]}</td></tr></table>')
+    out.append(f'<h2>{escape(t("moderation"))}</h2><table>' + "".join(
+        f'<tr><td>{escape(t(key))}</td><td class="n">{n}</td></tr>' for key, n in c.hidden_counts(report))
+        + "</table>")
     if m["reasons"]:
         out.append(f'<h3>{escape(t("reasons"))}</h3>' + "".join(
             f'<div class="sub">• {_u(x["reason"])} <span class="note">({escape(c.kind_label(t, x["kind"]))}'

@@ -116,8 +116,9 @@ def _plan(w: Writer, report: Report) -> None:
         f = e["fields"]
         w.heading(f'{e["position"]}. {f["title"]}', 2, user=True)
         rows = []
-        for name in ("solution", "actions", "owner", "timeline", "resources", "success_measure", "status",
-                     "council_lead"):
+        if e["room_name"]:
+            rows.append([(t.field("solution_room"), False), (e["room_name"], True)])
+        for name in c.PLAN_SHOWN:
             value = t.status(f[name]) if name == "status" else f[name]
             if value:
                 rows.append([(t.field(name), False), (value, name != "status")])
@@ -139,8 +140,60 @@ def _plan(w: Writer, report: Report) -> None:
     w.para(f'{t("council_volunteers")}: {report.volunteers}')
 
 
+def _agenda(w: Writer, report: Report) -> None:
+    t = w.t
+    if not report.agenda:
+        return
+    w.heading(t("agenda"), 1)
+    for n, kind in enumerate(report.agenda):
+        later = f' ({t("agenda_not_reached")})' if c.not_reached(report, n) else ""
+        w.para(f'{t.number(n + 1)}. {t.segment(kind)}{later}')
+
+
+def _priorities(w: Writer, report: Report) -> None:
+    t = w.t
+    if not report.priorities:
+        return
+    w.heading(t("priorities"), 1)
+    w.para(t("priorities_intro"))
+    w.table([t("rank"), t("plenary_item"), t("room"), t("plenary_votes"), *c.split_header(t)],
+            [[(str(p.rank), False), (p.text, True), (p.room_name, True), (str(p.votes), False), *_split(p.support)]
+             for p in report.priorities])
+
+
+def _strengths(w: Writer, report: Report) -> None:
+    t = w.t
+    if not report.strengths:
+        return
+    w.heading(t("strengths"), 1)
+    for g in report.strengths:
+        w.heading(c.room_title(t, g.room_name, g.sectors), 2, user=True)
+        for x in g.strengths:
+            by = f' — {t("by")} {x.author_name}' if x.author_name else ""
+            w.para(f'{x.text}{by}', user=True, style="List Bullet")
+            if x.member_texts:
+                w.para(f'{t("merged_from")}: {" | ".join(x.member_texts)}', user=True, style="List Bullet 2")
+
+
+def _solution_rooms(w: Writer, report: Report) -> None:
+    t = w.t
+    if not report.solution_rooms:
+        return
+    w.heading(t("solution_rooms"), 1)
+    for r in report.solution_rooms:
+        w.heading(r.room_name, 2, user=True)
+        for d in r.drafts:
+            w.heading(c.draft_title(t, d), 3, user=True)
+            rows = [[(t.field(name), False), (value, True)] for name, value in d["fields"].items() if value]
+            if rows:
+                w.table([t("field_title"), d["title"]], rows)
+            else:
+                w.para(t("none"))
+
+
 def _report(w: Writer, report: Report) -> None:
     t = w.t
+    _agenda(w, report)
     w.heading(t("participation"), 1)
     w.table([t("room"), *[t.group(g) for g in report.groups], t("total")],
             [[(r.name, True), *[(str(r.sizes.get(g, 0)), False) for g in report.groups], (str(r.people), False)]
@@ -170,10 +223,12 @@ def _report(w: Writer, report: Report) -> None:
                   *_split(i.support)] for i in report.plenary])
     else:
         w.para(t("none"))
+    _priorities(w, report)
+    _strengths(w, report)
 
     w.heading(t("barriers"), 1)
     for r in report.rooms:
-        w.heading(f'{r.name} · {t.phase(r.phase)} · {r.people} {t("people")}', 2, user=True)
+        w.heading(f'{c.room_title(t, r.name, r.sectors)} · {t.phase(r.phase)} · {r.people} {t("people")}', 2, user=True)
         if not r.barriers:
             w.para(t("none"))
             continue
@@ -194,12 +249,11 @@ def _report(w: Writer, report: Report) -> None:
             w.para(f'{t("merges")}: {m.shared_text} ← {" | ".join(m.member_texts)}{undone}', user=True,
                    style="List Bullet")
     w.para(f'{t("split_note")} {t("suppressed_note", k=report.k)}')
+    _solution_rooms(w, report)
 
     m = report.moderation
     w.heading(t("moderation"), 1)
-    w.table([t("moderation"), t("total")], [[(t("hidden_barriers"), False), (str(m["hidden"]["barrier"]), False)],
-                                            [(t("hidden_solutions"), False), (str(m["hidden"]["solution"]), False)],
-                                            [(t("restored"), False), (str(m["restored"]), False)]])
+    w.table([t("moderation"), t("total")], [[(t(key), False), (str(n), False)] for key, n in c.hidden_counts(report)])
     for x in m["reasons"]:
         w.para(f'{x["reason"]} ({c.kind_label(t, x["kind"])}{", " + x["room_name"] if x["room_name"] else ""})',
                user=True, style="List Bullet")
