@@ -110,7 +110,8 @@ def _dump_workshop(ws: Workshop, sectors: list[dict]) -> dict:
 
 def _dump_rooms(key: _Keys, rooms: list[Room]) -> list[dict]:
     return [{"key": key("r", r.id), "number": r.number, "name": r.name, "phase": r.phase,
-             "sectors": list(r.sectors or []), "revealed": r.revealed, "deadline": _iso(r.deadline),
+             "sectors": list(r.sectors or []), "languages": list(r.languages or []), "revealed": r.revealed,
+             "deadline": _iso(r.deadline),
              "help_requested_at": _iso(r.help_requested_at), "help_message": r.help_message} for r in rooms]
 
 
@@ -492,8 +493,12 @@ class _Import:
             sectors = _need(r, "sectors", list, where, optional=True) or []  # absent in version 1: none
             if not all(x in self.sector_keys for x in sectors):
                 raise ArchiveError(f"{where}.sectors: not the workshop's sectors ({sectors!r})")
+            reads = _need(r, "languages", list, where, optional=True) or []  # absent before: not said
+            if not all(x in self.ws.languages for x in reads):
+                raise ArchiveError(f"{where}.languages: not the workshop's languages ({reads!r})")
             room = self.add(Room(workshop_id=self.ws.id, number=_need(r, "number", int, where),
                                  name=_need(r, "name", str, where), phase=rphase, sectors=list(sectors),
+                                 languages=list(reads),
                                  revealed=bool(r.get("revealed")),
                                  deadline=_dt(r.get("deadline"), where),
                                  help_requested_at=_dt(r.get("help_requested_at"), where),
