@@ -149,7 +149,7 @@ def test_the_members_elect_the_co_chairs_one_per_side(board):
                  participant_id=police[2].participant_id)
     board.refuse(police[0], "election_nominate", "not_member", election_id=eid,
                  participant_id=police[2].participant_id)
-    board.refuse(members[1], "election_nominate", "wrong_group", election_id=eid,
+    board.refuse(members[1], "election_nominate", "no_seat", election_id=eid,
                  participant_id=members[1].participant_id)
     nom = members[1].ok("election_nominate", election_id=eid, participant_id=police[1].participant_id)
     police[1].ok("election_nomination_answer", candidate_id=nom["candidate_id"], accept=True)
@@ -275,7 +275,7 @@ def test_nominate_and_answer_refusals(board):
     board.refuse(police[0], "election_nominate", "not_found", election_id=999999,
                  participant_id=police[0].participant_id)
     eid = board.org.ok("election_open", seats={"community_org": 0})["election"]["id"]
-    board.refuse(police[0], "election_nominate", "wrong_group", election_id=eid,
+    board.refuse(police[0], "election_nominate", "other_sector", election_id=eid,
                  participant_id=members[0].participant_id)
     board.refuse(ppl["org"], "election_nominate", "not_voter", election_id=eid,
                  participant_id=ppl["org"].participant_id)

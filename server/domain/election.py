@@ -229,7 +229,7 @@ def _constituency(ctx: Context, e: Election, me: Participant, nominee: Participa
         if me.group not in e.seats:
             raise CommandError("not_voter", "Your sector has no seat in this election.", group=me.group)
         if nominee.group != me.group:
-            raise CommandError("wrong_group", "You can nominate only someone of your own sector.",
+            raise CommandError("other_sector", "You can nominate only someone of your own sector.",
                                group=nominee.group)
         return me.group
     if council_role(ctx.session, me.id) is None:
@@ -238,7 +238,7 @@ def _constituency(ctx: Context, e: Election, me: Participant, nominee: Participa
         raise CommandError("not_member", "Only a council member can be a co-chair.", participant_id=nominee.id)
     side = _side(ctx, nominee)
     if side not in e.seats:
-        raise CommandError("wrong_group", "That side's co-chair is not elected in this ballot.", group=nominee.group)
+        raise CommandError("no_seat", "That side's co-chair is not elected in this ballot.", group=nominee.group)
     return side
 
 
