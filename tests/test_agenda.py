@@ -277,7 +277,8 @@ def test_agenda_set_refusals(board):
     board.refuse(org, "agenda_set", "invalid", agenda=["breakout", "closing"], preset="short")
     board.refuse(org, "agenda_set", "invalid")
     board.refuse(org, "agenda_set", "no_change", preset="short")
-    err = board.refuse(org, "agenda_set", "agenda_locked", preset="spcp")  # the day is in its breakout round
+    board.phase("brainstorm")  # the day has begun: its first round is no longer to change
+    err = board.refuse(org, "agenda_set", "agenda_locked", preset="spcp")
     assert err["details"]["reached"] == ["breakout"]
     board.refuse(board.fac, "agenda_set", "forbidden", preset="spcp")
     board.workshop_phase("plenary")
@@ -333,3 +334,18 @@ def test_the_draft_of_each_priority_is_a_plan_entry_with_its_room(spcp):
             PlanEntry.workshop_id == spcp.day.workshop_id).order_by(PlenaryItem.priority)).all()
     assert [r.priority for r in rows] == [1, 2, 3, 4]
     assert all(r.room_id in spcp.day.room_ids for r in rows)
+
+
+def test_before_the_day_begins_the_first_round_may_change_too(board):
+    """A short day switched to the SPCP agenda before any room left its lobby: caucus rooms at once."""
+    police = [board.day.join(group="law_enforcement") for _ in range(2)]
+    members = [board.day.join(group="community_member") for _ in range(2)]
+    board.day.drain()
+    assert bare(board.org.ok("agenda_set", preset="spcp"))["agenda"][0] == "caucus"
+    view = board.org.snapshot()
+    dealt = {r["id"]: r["sectors"] for r in view["rooms"].values()}
+    assert sorted(k for keys in dealt.values() for k in keys) == sorted(x["key"] for x in view["sectors"])
+    for p in police + members:
+        seat = view["participants"][str(p.participant_id)]
+        assert seat["group"] in dealt[seat["room_id"]]
+    assert any(e["type"] == "agenda_changed" for e in police[0].events())

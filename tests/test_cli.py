@@ -161,3 +161,24 @@ def test_the_console_script_is_installed():
     assert done.returncode == 0, done.stderr
     for word in ("serve", "workshop", "db"):
         assert word in done.stdout
+
+
+def test_workshop_create_takes_an_agenda(sqlite_env, capsys):
+    code, out = run(capsys, "workshop", "create", "--title", "SPCP", "--rooms", "3", "--sector-preset", "spcp",
+                    "--agenda", "spcp", "--json")
+    assert code == 0
+    made = json.loads(out)
+    assert made["agenda"] == ["caucus", "prioritise", "solution_round", "report_out", "action_plan", "council",
+                              "closing"]
+    app = make_app(sqlite_env)
+    try:
+        with app.extensions["common_ground_db"].reading() as s:
+            ws = s.get(Workshop, made["workshop_id"])
+            assert (ws.agenda, ws.segment, ws.phase) == (made["agenda"], 0, "breakouts")
+    finally:
+        app.extensions["common_ground_db"].dispose()
+    code, out = run(capsys, "workshop", "create", "--title", "Default", "--rooms", "1")
+    assert code == 0 and "Agenda:           breakout -> prioritise -> action_plan -> closing" in out
+    with pytest.raises(SystemExit) as done:
+        cli.main(["workshop", "create", "--title", "T", "--rooms", "1", "--agenda", "long"])
+    assert done.value.code == 2 and "invalid choice" in capsys.readouterr().err

@@ -69,7 +69,7 @@ SOLUTION_TEXTS = ["Hand out a card that explains every stop", "Monthly coffee wi
                   "برگزاری جلسات گفتگو با پلیس به زبان فارسی", "Publicar cada mes cuántas quejas se resolvieron",
                   "A community liaison officer for each school", "Train officers in de-escalation with residents"]
 VIEW_KEYS = {
-    "barrier": {"id", "room_id", "text", "author_name", "shared", "merged_into", "members", "hidden",
+    "barrier": {"id", "room_id", "kind", "text", "author_name", "shared", "merged_into", "members", "hidden",
                 "hidden_reason", "votes", "edited", "created_at"},
     "solution": {"id", "room_id", "barrier_id", "text", "author_name", "hidden", "hidden_reason", "votes",
                  "edited", "created_at"},
@@ -399,7 +399,7 @@ def test_full_day(day):
         # plenary items carry no author at all
         for item in screen.state["plenary"].values():
             assert set(item) == {"id", "room_id", "barrier_id", "text", "room_votes", "solutions", "votes",
-                                 "merged_into", "members"}
+                                 "merged_into", "members", "priority"}
     assert seen > 500
 
     # -- the projector: no posted text before the report-out, and then only what was pushed ---------

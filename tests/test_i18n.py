@@ -99,8 +99,28 @@ FAMILIES: dict[str, set[str] | None] = {
     "error.*": _server_error_codes() | {"network", "unknown"},
     "console.error.*": None,
     # The organiser's exports panel (web/js/exports.js; server/reports/ FORMATS and parts).
+    # The agenda (docs/agenda.md) on the organiser console and the projector (web/js/organiser.js, display.js).
+    "segment.*": set(rules.SEGMENT_KINDS),
+    "console.agenda.confirmBody.*": set(rules.SEGMENT_KINDS),
+    "console.agenda.reseatBody.*": set(rules.ROUND_PHASES),
+    "console.agenda.prompt.*": set(rules.BARRIER_KINDS),
+    "console.agenda.preset.*": set(rules.AGENDA_PRESETS),
+    "console.agenda.error.*": {"agenda_locked", "vote_open", "already_closed"},
+    "display.agenda.subtitle.*": {"caucus", "solution_round"},
+    "display.agenda.rooms.*": {"caucus", "solution_round"},
     "console.exports.format.*": {"pdf", "docx", "csv", "md", "json"},
     "console.exports.what.*": {"plan", "report", "archive"},
+    # The SPCP day's rooms (docs/agenda.md; web/js/room-agenda.js, web/js/participant.js).
+    "prompt.*": set(rules.BARRIER_KINDS),
+    "prompt.question.*": set(rules.GUIDING_FIELDS),
+    "room.agenda.caucus.*.title": set(rules.ROUND_PHASES["caucus"]),
+    "room.agenda.caucus.*.body": set(rules.ROUND_PHASES["caucus"]),
+    "room.agenda.solution.*.title": set(rules.ROUND_PHASES["solution_round"]),
+    "room.agenda.solution.*.body": set(rules.ROUND_PHASES["solution_round"]),
+    "room.agenda.list.empty_*": {"strength", "barrier"},
+    "room.agenda.segment.*": set(rules.SEGMENT_KINDS),
+    "room.agenda.mine.*": {"strength", "barrier"},
+    "room.agenda.post.*_button": {"strength", "barrier"},
 }
 
 

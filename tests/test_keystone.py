@@ -1017,14 +1017,14 @@ def test_agenda_day(ks):
     ks.step("and words the strengths prompt", lambda: org.ok(
         "prompts_set", prompts={"strength": {"en": "What already works?", "fa": "چه چیزی همین حالا کار می‌کند؟"}}),
         EVERYONE)
-    ks.step("a segment already reached cannot change", lambda: org.refused("agenda_set", "agenda_locked",
-                                                                           preset="spcp"))
     # Rooms dealt to the four groups by their numbers (police 2, members 2, organisations 1, other 0):
     # room A gathers police and organisations, room B members and the rest.
     ks.step("the caucus round: rooms by sector", lambda: org.ok("workshop_advance"), EVERYONE)
     assert ks.fresh("organiser")["rooms"][str(ks.room_a)]["sectors"] == ["law_enforcement", "community_org"]
     assert ks.fresh("other_room")["me"]["room_id"] == ks.room_a and ks.fresh("peer")["me"]["room_id"] == ks.room_b
     resync(ks, "other_room", "peer")
+    ks.step("a segment already reached cannot change", lambda: org.refused("agenda_set", "agenda_locked",
+                                                                           preset="spcp"))
     ks.step("seating again moves no one", lambda: org.refused("rooms_form", "no_change"))
     ks.step("room A brainstorms", lambda: ks.fac.ok("phase_advance", from_phase="lobby"), EVERYONE)
     ks.step("a strength", lambda: ks.post(ks.author, "The chief meets the imams monthly", kind="strength"),

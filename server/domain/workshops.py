@@ -719,14 +719,21 @@ def agenda_set(ctx: Context, agenda=None, preset=None):
         raise CommandError("invalid", f"agenda: give the segments, or a preset ({', '.join(rules.AGENDA_PRESETS)}), "
                            "one of the two")
     wanted = ag.check(list(agenda) if agenda is not None else ag.preset(preset))
-    if wanted[:ws.segment + 1] != list(ws.agenda[:ws.segment + 1]):
+    # Before the day begins (its first round, every room still in the lobby) the first segment may change too.
+    before_start = ws.segment == 0 and all(r.phase == "lobby" for r in _rooms(ctx))
+    kept = 0 if before_start else ws.segment + 1
+    if wanted[:kept] != list(ws.agenda[:kept]):
         raise CommandError("agenda_locked", "The day has already been through these segments: keep them as they were "
                            f"({', '.join(ws.agenda[:ws.segment + 1])}) and change only what comes next.",
                            reached=list(ws.agenda[:ws.segment + 1]))
     if wanted == list(ws.agenda):
         raise CommandError("no_change", "This is the workshop's agenda already.")
+    first_round = ag.round_kind(ws)
     ws.agenda = wanted
     ctx.emit("agenda_changed", {"agenda": wanted}, [ctx.everyone])
+    if ag.round_kind(ws) != first_round:
+        # The day opens with another kind of round now: the rooms take its shape and people their seats.
+        _enter_round(ctx, forward=True)
     ctx.audit("agenda_set", agenda=wanted)
     return {"agenda": wanted}
 

@@ -79,7 +79,25 @@ def unnamed_controls(context, page) -> list[str]:
 
 @pytest.mark.parametrize("surface,state,lang", AXE_CASES)
 def test_axe_and_names(browser, stager, axe_source, surface, state, lang):
-    context, page = open_surface(browser, stager.get(state), surface, lang, SURFACES[surface]["sizes"][0])
+    axe_and_names(browser, stager.get(state), axe_source, surface, state, lang)
+
+
+# An SPCP day (docs/agenda.md; tests/browser/stage_spcp.py): the organiser console in its caucus round, its
+# prioritisation (dots closed: the priorities to tick) and its solution round; the projector's report-out.
+SPCP_AXE_CASES = [pytest.param(surface, segment, lang, id=f"spcp-{surface}-{segment}-{lang}")
+                  for surface, segment in (("organiser", "caucus"), ("organiser", "prioritise"),
+                                           ("organiser", "solution"), ("projector", "report_out"))
+                  for lang in ("en", "fa")]
+
+
+@pytest.mark.parametrize("surface,segment,lang", SPCP_AXE_CASES)
+def test_spcp_axe_and_names(browser, live_server, axe_source, surface, segment, lang):
+    from tests.browser.stage_spcp import SpcpStager
+    axe_and_names(browser, SpcpStager(live_server).get(segment), axe_source, surface, f"spcp-{segment}", lang)
+
+
+def axe_and_names(browser, staged, axe_source, surface, state, lang):
+    context, page = open_surface(browser, staged, surface, lang, SURFACES[surface]["sizes"][0])
     try:
         page.evaluate(axe_source)
         violations = page.evaluate(RUN_AXE_JS, AXE_TAGS)
@@ -166,7 +184,18 @@ def contrast(a: str, b: str) -> float:
 
 @pytest.mark.parametrize("surface,state", KEYBOARD_CASES, ids=[f"{s}-{st}" for s, st in KEYBOARD_CASES])
 def test_keyboard(browser, stager, surface, state):
-    context, page = open_surface(browser, stager.get(state), surface, "en", SURFACES[surface]["sizes"][0])
+    keyboard(browser, stager.get(state), surface, state)
+
+
+@pytest.mark.parametrize("segment", ["prioritise", "solution"])
+def test_spcp_organiser_keyboard(browser, live_server, segment):
+    """An SPCP day's console: the agenda's buttons, the priorities to tick and confirm, the solution rooms."""
+    from tests.browser.stage_spcp import SpcpStager
+    keyboard(browser, SpcpStager(live_server).get(segment), "organiser", f"spcp-{segment}")
+
+
+def keyboard(browser, staged, surface, state):
+    context, page = open_surface(browser, staged, surface, "en", SURFACES[surface]["sizes"][0])
     try:
         page.evaluate(HELPERS_JS)
         page.evaluate("() => { document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); }")

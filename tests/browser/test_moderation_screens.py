@@ -87,7 +87,7 @@ def test_phone_never_sees_flags_and_keeps_its_own_posts(browser, screened, scree
         own = page.locator("li.post.is-mine").first
         expect(own).to_be_visible()
         assert page.locator(".flag-notice").count() == 0
-        own.scroll_into_view_if_needed()
+        _scroll_to(own)
         page.screenshot(path=str(screenshots_dir / f"moderation-phone-brainstorm-{lang}.png"), full_page=False)
     finally:
         context.close()

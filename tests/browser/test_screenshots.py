@@ -117,40 +117,72 @@ def test_layout(browser, stager, screenshots_dir, surface, state, lang):
     sizes = SURFACES[surface]["sizes"]
     staged = stager.get(state)
     context, page = open_surface(browser, staged, surface, lang, sizes[0])
-    problems: list[str] = []
     try:
-        for width, height in sizes:
-            page.set_viewport_size({"width": width, "height": height})
-            page.evaluate("() => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok)))")
-            where = f"{surface} {state} {lang} {width}x{height}"
-            page.screenshot(path=screenshots_dir / f"{surface}-{state}-{lang}-{width}x{height}.png",
-                            full_page=surface != "projector")
-            m = page.evaluate(OVERFLOW_JS)
-            if m["scrollWidth"] > m["innerWidth"]:
-                problems.append(f"{where}: scrolls sideways ({m['scrollWidth']} > {m['innerWidth']}): {m['culprits']}")
-            html = page.evaluate("({lang: document.documentElement.lang, dir: document.documentElement.dir})")
-            want_dir = "rtl" if lang == "fa" else "ltr"
-            if html != {"lang": lang, "dir": want_dir}:
-                problems.append(f"{where}: <html> is {html}, want lang={lang} dir={want_dir}")
-            raw = shown_keys(page)
-            if raw:
-                problems.append(f"{where}: catalogue keys shown instead of text: {sorted(set(raw))}")
-            junk = page.evaluate(JUNK_TEXT_JS)
-            if junk:
-                problems.append(f"{where}: a program's value shown as text: {junk}")
-            if surface in ("phone", "join"):
-                small = page.evaluate(SMALL_TARGETS_JS, MIN_TARGET_PX)
-                if small:
-                    problems.append(f"{where}: targets smaller than {MIN_TARGET_PX}px: {small}")
-            if surface == "projector":
-                if m["scrollHeight"] > m["innerHeight"]:
-                    problems.append(f"{where}: does not fit the screen ({m['scrollHeight']} > {m['innerHeight']})")
-                tiny = page.evaluate(SMALL_TEXT_JS, MIN_PROJECTOR_PX)
-                if tiny:
-                    problems.append(f"{where}: text smaller than {MIN_PROJECTOR_PX}px: {tiny}")
+        problems = layout_problems(page, screenshots_dir, surface, state, lang, sizes)
     finally:
         context.close()
     assert not problems, "\n".join(problems)
+
+
+# An SPCP day (docs/agenda.md; tests/browser/stage_spcp.py): the organiser console and the projector in
+# its caucus round, its prioritisation (dots closed), its solution round and (projector) its report-out.
+SPCP_SURFACES = {"organiser": ("caucus", "prioritise", "solution"),
+                 "projector": ("caucus", "prioritise", "solution", "report_out")}
+SPCP_CASES = [pytest.param(surface, segment, lang, id=f"spcp-{surface}-{segment}-{lang}")
+              for surface, segments in SPCP_SURFACES.items() for segment in segments for lang in LANGS]
+
+
+@pytest.fixture(scope="module")
+def spcp_stager(live_server):
+    from tests.browser.stage_spcp import SpcpStager
+    return SpcpStager(live_server)
+
+
+@pytest.mark.parametrize("surface,segment,lang", SPCP_CASES)
+def test_spcp_layout(browser, spcp_stager, screenshots_dir, surface, segment, lang):
+    sizes = SURFACES[surface]["sizes"]
+    staged = spcp_stager.get(segment)
+    context, page = open_surface(browser, staged, surface, lang, sizes[0])
+    try:
+        problems = layout_problems(page, screenshots_dir, surface, f"spcp-{segment}", lang, sizes)
+    finally:
+        context.close()
+    assert not problems, "\n".join(problems)
+
+
+def layout_problems(page, screenshots_dir, surface, state, lang, sizes) -> list[str]:
+    """Screenshots of `page` at each size, and what the checks above find wrong with it."""
+    problems: list[str] = []
+    for width, height in sizes:
+        page.set_viewport_size({"width": width, "height": height})
+        page.evaluate("() => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok)))")
+        where = f"{surface} {state} {lang} {width}x{height}"
+        page.screenshot(path=screenshots_dir / f"{surface}-{state}-{lang}-{width}x{height}.png",
+                        full_page=surface != "projector")
+        m = page.evaluate(OVERFLOW_JS)
+        if m["scrollWidth"] > m["innerWidth"]:
+            problems.append(f"{where}: scrolls sideways ({m['scrollWidth']} > {m['innerWidth']}): {m['culprits']}")
+        html = page.evaluate("({lang: document.documentElement.lang, dir: document.documentElement.dir})")
+        want_dir = "rtl" if lang == "fa" else "ltr"
+        if html != {"lang": lang, "dir": want_dir}:
+            problems.append(f"{where}: <html> is {html}, want lang={lang} dir={want_dir}")
+        raw = shown_keys(page)
+        if raw:
+            problems.append(f"{where}: catalogue keys shown instead of text: {sorted(set(raw))}")
+        junk = page.evaluate(JUNK_TEXT_JS)
+        if junk:
+            problems.append(f"{where}: a program's value shown as text: {junk}")
+        if surface in ("phone", "join"):
+            small = page.evaluate(SMALL_TARGETS_JS, MIN_TARGET_PX)
+            if small:
+                problems.append(f"{where}: targets smaller than {MIN_TARGET_PX}px: {small}")
+        if surface == "projector":
+            if m["scrollHeight"] > m["innerHeight"]:
+                problems.append(f"{where}: does not fit the screen ({m['scrollHeight']} > {m['innerHeight']})")
+            tiny = page.evaluate(SMALL_TEXT_JS, MIN_PROJECTOR_PX)
+            if tiny:
+                problems.append(f"{where}: text smaller than {MIN_PROJECTOR_PX}px: {tiny}")
+    return problems
 
 
 @pytest.mark.parametrize("lang", LANGS)

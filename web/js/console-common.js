@@ -9,8 +9,9 @@
 import * as i18n from "./i18n.js";
 import { el, userText, rerender, announce, draftInput } from "./dom.js";
 import { shownBarriers } from "./counts.js";
+import { roundKind, roomPhases, postKind, promptText, questionText, sectorName, roomDrafts, QUESTION_FIELDS } from "./room-agenda.js";
 import {
-  ROOM_PHASES, GROUPS, PLAN_FIELDS, CO_LEAD_FIELDS, PLAN_STATUSES, NOTE_PHASES, MAX_BARRIER_CHARS, MAX_SOLUTION_CHARS,
+  GROUPS, PLAN_FIELDS, CO_LEAD_FIELDS, PLAN_STATUSES, NOTE_PHASES, MAX_BARRIER_CHARS, MAX_SOLUTION_CHARS,
   MAX_REASON_CHARS, MAX_MESSAGE_CHARS, MAX_PLAN_FIELD_CHARS, MAX_NOTE_CHARS, MAX_TIMER_SECS,
 } from "./rules.js";
 
@@ -109,6 +110,7 @@ export const workshopPhaseName = (p) => t(`console.wphase.${p}`);
 export const groupName = (g) => t(`console.group.${g}`);
 export const statusName = (s) => t(`console.plan.status.${s}`);
 export const fieldName = (f) => t(`console.plan.field.${f}`);
+const fieldLabel = fieldName;
 /** A council role's name; older workshops may hold the single "co_chair" role. */
 export const councilRoleName = (r) => t(`console.council.role.${r}`);
 export const isCoChair = (r) => typeof r === "string" && r.startsWith("co_chair");
@@ -365,21 +367,34 @@ export function renderRoomPanel(state, roomId, ctx) {
   if (!room) return el("p", {}, t("console.room.missing"));
   const ui = ctx.ui;
   ui.selected = ui.selected || {};
-  const sel = (ui.selected[roomId] = ui.selected[roomId] || new Set());
   const roomArg = ctx.role === "organiser" ? { room_id: roomId } : {};
   const people = roomParticipants(state, roomId);
-  const barriers = topBarriers(state, roomId);
-  // Forget selections of barriers that are gone or no longer top-level.
-  for (const id of [...sel]) if (!barriers.some((b) => b.id === id && !b.hidden)) sel.delete(id);
-
+  const kind = roundKind(state);
   const idp = `r${roomId}`;
+  // The posts of one kind with their own selection: a merge takes posts of one kind only.
+  const postsOf = (postType, selKey, prefix) => {
+    const sel = (ui.selected[selKey] = ui.selected[selKey] || new Set());
+    const barriers = topBarriers(state, roomId).filter((b) => !postType || postKind(b) === postType);
+    // Forget selections of barriers that are gone or no longer top-level.
+    for (const id of [...sel]) if (!barriers.some((b) => b.id === id && !b.hidden)) sel.delete(id);
+    return postsSection(state, room, barriers, sel, ctx, roomArg, prefix, postType);
+  };
+  let mainPart;
+  if (kind === "caucus") {
+    mainPart = [postsOf("strength", `${roomId}:strength`, `${idp}-strength`), postsOf("barrier", roomId, idp)];
+  } else if (kind === "solution_round") {
+    mainPart = draftsSection(state, room, ctx, idp);
+  } else {
+    mainPart = postsOf(null, roomId, idp);
+  }
   return el("div", { class: "room-panel" },
     el("div", { class: "room-top" },
       phaseControls(state, room, ctx, roomArg, idp),
       timerControls(room, ctx, roomArg, idp)),
+    caucusLine(state, room),
     el("div", { class: "room-body" },
       el("div", { class: "room-main" },
-        postsSection(state, room, barriers, sel, ctx, roomArg, idp)),
+        mainPart),
       el("div", { class: "room-side" },
         ctx.role === "facilitator" ? helpControls(state, room, ctx) : organiserHelp(state, room, ctx),
         voteProgressLine(state, room, people),
@@ -397,10 +412,57 @@ function pendingPhaseTap(ctx, room) {
   return item ? { command: item.command, from: item.payload.from_phase } : null;
 }
 
+/** The workshop's sector keys in order (the four groups for a state from before sectors). */
+export function sectorKeys(state) {
+  const own = ((state && state.sectors) || []).map((x) => x.key);
+  return own.length ? own : [...GROUPS];
+}
+
+/** A sector's name in the console's language: one of the four groups by the console's own label
+ *  (as before sectors), else the organiser's name (isolated user text), else its name in the
+ *  workshop's first language. */
+export function sectorLabel(state, key) {
+  if (GROUPS.includes(key)) return el("span", {}, groupName(key));
+  const n = sectorName(state, key, lang);
+  return n.typed ? userText(n.text, "span") : el("span", {}, n.text);
+}
+
+/** The sectors a caucus room gathers, in the console's language. */
+function caucusLine(state, room) {
+  if (roundKind(state) !== "caucus" || !(room.sectors || []).length) return null;
+  const names = [];
+  for (const k of room.sectors) {
+    if (names.length) names.push(t("room.agenda.list_separator"));
+    names.push(sectorLabel(state, k)); // each name isolated, separators in the page's direction
+  }
+  return el("p", { class: "caucus-line", id: `r${room.id}-caucus` },
+    el("strong", {}, t("room.agenda.console.caucus")), " ", names);
+}
+
+// ---------------------------------------------------------------- a solution room's drafts
+
+/** The room's priorities as a form of the guiding questions (plan_entry_update, saved as typed). */
+function draftsSection(state, room, ctx, idp) {
+  const drafts = roomDrafts(state, room.id);
+  const writing = room.phase === "solutions";
+  return el("section", { class: "card drafts-card", aria: { labelledby: `${idp}-drafts-h` } },
+    el("div", { class: "posts-head" },
+      el("h2", { id: `${idp}-drafts-h` }, t("room.agenda.console.drafts", { count: drafts.length })),
+      el("span", { class: "hint" }, t(writing ? "room.agenda.console.draftsExplain" : "room.agenda.console.draftsClosed"))),
+    drafts.length
+      ? renderPlan(state, ctx, {
+        entries: drafts, fields: QUESTION_FIELDS, editable: writing ? QUESTION_FIELDS : [], open: writing,
+        label: (f) => questionText(state, f, lang, t), idPrefix: `${idp}-draft`, autosave: true, compact: true,
+      })
+      : el("p", { class: "empty" }, t("room.agenda.console.noDrafts")));
+}
+
 function phaseControls(state, room, ctx, roomArg, idp) {
-  const i = ROOM_PHASES.indexOf(room.phase);
-  const next = ROOM_PHASES[i + 1];
-  const prev = ROOM_PHASES[i - 1];
+  // The phases of the round the day stands on (docs/agenda.md); the server refuses any other.
+  const phases = roomPhases(roundKind(state));
+  const i = phases.indexOf(room.phase);
+  const next = i < 0 ? undefined : phases[i + 1];
+  const prev = i < 0 ? undefined : phases[i - 1];
   const label = roomName(room);
   // The phase these buttons were drawn for. The command names it (from_phase): the second tap of
   // a double tap, or a tap queued offline behind one that already ran, is refused (stale_phase).
@@ -440,7 +502,7 @@ function phaseControls(state, room, ctx, roomArg, idp) {
   const busy = (command) => pending && pending.command === command;
   return el("section", { class: "card phase-card", aria: { labelledby: `${idp}-phase-h` } },
     el("h2", { id: `${idp}-phase-h` }, t("console.phase.title")),
-    el("ol", { class: "stepper" }, ROOM_PHASES.map((p, k) => el("li", {
+    el("ol", { class: "stepper" }, phases.map((p, k) => el("li", {
       class: ["step", k < i && "done", k === i && "current"],
       aria: { current: k === i ? "step" : null },
     }, el("span", { class: "step-n" }, fmtNumber(k + 1)), el("span", { class: "step-name" }, phaseName(p))))),
@@ -454,7 +516,8 @@ function phaseControls(state, room, ctx, roomArg, idp) {
         busy("phase_advance") ? "…" : null)),
     pending ? el("p", { class: "hint phase-pending", role: "status", id: `${idp}-phase-pending` },
       t(offline ? "console.phase.queued" : "console.phase.sending")) : null,
-    room.revealed ? el("p", { class: "hint" }, t("console.reveal.done")) : el("p", { class: "hint" }, t("console.reveal.notYet")));
+    !phases.includes("reveal") ? null
+      : room.revealed ? el("p", { class: "hint" }, t("console.reveal.done")) : el("p", { class: "hint" }, t("console.reveal.notYet")));
 }
 
 function timerControls(room, ctx, roomArg, idp) {
@@ -526,19 +589,22 @@ function organiserHelp(state, room, ctx) {
 
 function peopleSection(state, people, ctx, room, idp) {
   const counts = groupCounts(people);
+  // The workshop's own sectors (an SPCP day's Faith, Youth, ...), and any key someone joined with.
+  const keys = sectorKeys(state);
+  for (const p of people) if (p.group && !keys.includes(p.group)) keys.push(p.group);
   const rooms = byId(state.rooms).sort((a, b) => a.number - b.number);
   const canMove = ctx.role === "organiser" && rooms.length > 1;
   const isOrganiser = ctx.role === "organiser";
   return el("section", { class: "card people-card", aria: { labelledby: `${idp}-people-h` } },
     el("h2", { id: `${idp}-people-h` }, t("console.people.title", { count: people.length })),
     people.length === 0 ? el("p", { class: "hint" }, t("console.people.none")) : null,
-    el("ul", { class: "group-list" }, GROUPS.map((g) => {
+    el("ul", { class: "group-list" }, keys.map((g) => {
       const members = people.filter((p) => p.group === g);
       const named = members.filter((p) => p.name);
       const unnamed = members.length - named.length;
       return el("li", { class: `group group-${g}` },
         el("div", { class: "group-head" },
-          el("span", { class: "group-name" }, groupName(g)),
+          el("span", { class: "group-name" }, sectorLabel(state, g)),
           el("span", { class: "count-pill" }, fmtNumber(counts[g] || 0))),
         members.length ? el("ul", { class: "names" },
           named.map((p) => el("li", {}, userText(p.name, "span", "name"),
@@ -639,6 +705,7 @@ function moveControl(p, rooms, ctx) {
 
 // How far the room's open vote has got, counts only (vote_progress, server/domain/tallies.py).
 function voteProgressLine(state, room, people) {
+  if (roundKind(state) !== "breakout") return null; // the SPCP rounds have no dots in the rooms
   const kind = room.phase === "vote" ? "barrier" : room.phase === "solutions" ? "solution" : null;
   const cell = kind && ((state.vote_progress || {})[String(room.id)] || {})[kind];
   if (!cell) return null;
@@ -648,7 +715,8 @@ function voteProgressLine(state, room, people) {
       left: fmtNumber(Math.max(total - cell.spent, 0)) }));
 }
 
-function postsSection(state, room, barriers, sel, ctx, roomArg, idp) {
+// `postType` is a caucus's kind of post (strength | barrier): its own list, title and merges.
+function postsSection(state, room, barriers, sel, ctx, roomArg, idp, postType = null) {
   const pushed = pushedBarrierIds(state);
   const canMerge = room.phase === "reveal" || room.phase === "vote";
   const canPush = room.phase === "report_out" && (state.workshop.phase === "breakouts" || state.workshop.phase === "plenary");
@@ -690,11 +758,15 @@ function postsSection(state, room, barriers, sel, ctx, roomArg, idp) {
     toolbar.push(el("p", { class: "hint" }, t("console.report.closed")));
   }
 
-  const card = (b) => barrierCard(state, room, b, { sel, selecting: selecting && !b.hidden && !pushed.has(b.id), pushed: pushed.get(b.id), solutions, ctx, roomArg, canMerge, canPush, totalVotes });
-  return el("section", { class: "card posts-card", aria: { labelledby: `${idp}-posts-h` } },
+  const dots = roundKind(state) === "breakout"; // a caucus has no dots in its rooms: no tallies
+  const card = (b) => barrierCard(state, room, b, { sel, selecting: selecting && !b.hidden && !pushed.has(b.id), pushed: pushed.get(b.id), solutions, ctx, roomArg, canMerge, canPush, totalVotes, dots });
+  return el("section", { class: ["card", "posts-card", postType && `posts-${postType}`], aria: { labelledby: `${idp}-posts-h` } },
     el("div", { class: "posts-head" },
-      el("h2", { id: `${idp}-posts-h` }, t("console.posts.title", { count: visible.length })),
-      el("span", { class: "hint" }, room.revealed ? t("console.posts.votes", { count: totalVotes }) : t("console.posts.unrevealedAll"))),
+      postType
+        ? el("h2", { id: `${idp}-posts-h` }, el("span", { dir: "auto" }, promptText(state, postType, lang, t)), " ",
+          el("span", { class: "count" }, t("room.agenda.console.count", { count: visible.length })))
+        : el("h2", { id: `${idp}-posts-h` }, t("console.posts.title", { count: visible.length })),
+      el("span", { class: "hint" }, room.revealed ? (dots ? t("console.posts.votes", { count: totalVotes }) : null) : t("console.posts.unrevealedAll"))),
     !room.revealed && barriers.some((b) => flagsOf(state, "barrier", b.id).length)
       ? el("p", { class: "flag-summary", id: `${idp}-flag-summary` }, t("console.flag.summary", { count: barriers.filter((b) => flagsOf(state, "barrier", b.id).length).length }))
       : null,
@@ -798,7 +870,7 @@ function barrierCard(state, room, b, o) {
         flagNotice(room, flags),
         b.hidden ? el("p", { class: "hidden-reason" }, t("console.hide.reasonShown"), " ", userText(b.hidden_reason || "", "span")) : null),
       actions.length ? el("div", { class: "barrier-actions" }, actions) : null,
-      el("div", { class: "tally", role: "img", aria: { label: t("console.posts.votesLabel", { count: b.votes || 0 }) } },
+      o.dots === false ? null : el("div", { class: "tally", role: "img", aria: { label: t("console.posts.votesLabel", { count: b.votes || 0 }) } },
         el("span", { class: "tally-n", aria: { hidden: "true" } }, fmtNumber(b.votes || 0)),
         el("span", { class: "tally-bar", aria: { hidden: "true" } }, barFill((b.votes || 0) / maxVotes)))),
     objectionNotice(state, room, b, o),
@@ -858,43 +930,56 @@ async function hidePost(ctx, kind, item) {
 
 // ---------------------------------------------------------------- action plan editor
 
+const AUTOSAVE_MS = 800;
+
 /**
  * The action plan: every entry, every field editable with its own version.
  * `editable` lists the fields this role edits; conflicts show the current value and let the
  * person retry with their text (against the new version) or take the other version.
  * ui.plan = {drafts: {"entry:field": text}, conflicts: {"entry:field": {mine, theirs, version}}, saving}
  */
-export function renderPlan(state, ctx, { editable = PLAN_FIELDS, entries = null, idPrefix = "plan" } = {}) {
+// A solution room's drafts (draftsSection) pass `fields` (the guiding questions), `label` (each
+// question's wording), `open` (the room is writing), `entries` in their rank order, `autosave`
+// (a field is saved when the typing pauses, so the room's phones follow the draft) and `compact`
+// (no status chip, no notes).
+export function renderPlan(state, ctx, {
+  editable = PLAN_FIELDS, entries = null, idPrefix = "plan", fields = PLAN_FIELDS, open: openArg = null, label = null,
+  autosave = false, compact = false,
+} = {}) {
   const ui = ctx.ui;
   ui.plan = ui.plan || { drafts: {}, conflicts: {}, bases: {}, status: {} };
-  const list = (entries || byId(state.plan)).sort((a, b) => (a.position - b.position) || a.id - b.id);
-  const open = state.workshop.phase === "plenary" || state.workshop.phase === "action_plan";
+  // A solution room's drafts come in their rank order; any other list in the plan's order.
+  const list = compact && entries ? [...entries] : (entries || byId(state.plan)).sort((a, b) => (a.position - b.position) || a.id - b.id);
+  const open = openArg ?? (state.workshop.phase === "plenary" || state.workshop.phase === "action_plan");
   // Notes come after the day's drafting: the organiser adds them from action_plan on, closed included.
   const notesOpen = ctx.role === "organiser" && NOTE_PHASES.includes(state.workshop.phase);
   if (!list.length) return el("p", { class: "empty" }, t("console.plan.empty"));
   return el("ol", { class: "plan-list" }, list.map((entry) => {
     const item = entry.plenary_item_id ? state.plenary[String(entry.plenary_item_id)] : null;
     const room = item ? state.rooms[String(item.room_id)] : null;
-    return el("li", { class: "plan-entry card" },
+    return el("li", { class: ["plan-entry", "card", compact && "is-draft"], dataset: { entry: String(entry.id) } },
       el("div", { class: "plan-entry-head" },
+        item && item.priority != null ? el("span", { class: "badge badge-rank" }, t("room.agenda.priority_n", { n: fmtNumber(item.priority) })) : null,
         el("h3", {}, userText(entry.fields.title || t("console.plan.untitled"), "span")),
-        room ? el("span", { class: "hint" }, t("console.plan.fromRoom", { room: roomName(room) })) : null,
-        el("span", { class: `status-chip status-${entry.fields.status || "proposed"}` }, statusName(entry.fields.status || "proposed"))),
-      el("div", { class: "plan-fields" }, PLAN_FIELDS.map((f) => planField(entry, f, ctx,
-        open && editable.includes(f) && (!CO_LEAD_FIELDS.includes(f) || ctx.role === "organiser"), idPrefix, state))),
-      planNotes(entry, idPrefix),
-      notesOpen ? noteForm(entry, ctx, idPrefix, { label: t("console.plan.noteAdd"), submit: t("console.plan.noteSubmit"), done: t("console.plan.noteAdded") }) : null);
+        room && !compact ? el("span", { class: "hint" }, t("console.plan.fromRoom", { room: roomName(room) })) : null,
+        compact ? null : el("span", { class: `status-chip status-${entry.fields.status || "proposed"}` }, statusName(entry.fields.status || "proposed"))),
+      el("div", { class: "plan-fields" }, fields.map((f) => planField(entry, f, ctx,
+        open && editable.includes(f) && (!CO_LEAD_FIELDS.includes(f) || ctx.role === "organiser"), idPrefix, state, { label, autosave }))),
+      compact ? null : planNotes(entry, idPrefix),
+      notesOpen && !compact ? noteForm(entry, ctx, idPrefix, { label: t("console.plan.noteAdd"), submit: t("console.plan.noteSubmit"), done: t("console.plan.noteAdded") }) : null);
   }));
 }
 
-function planField(entry, field, ctx, editable, idPrefix, state) {
+function planField(entry, field, ctx, editable, idPrefix, state, { label = null, autosave = false } = {}) {
+  const fieldName = label || fieldLabel;
   const key = `${entry.id}:${field}`;
   const p = ctx.ui.plan;
   const id = `${idPrefix}-${entry.id}-${field}`;
   const server = entry.fields[field] ?? "";
-  const version = entry.versions[field] ?? 0;
+  // A field an entry was made without (problem, causes, options before the agenda) is at version 1 on the server.
+  const version = entry.versions[field] ?? 1;
   const conflict = p.conflicts[key];
-  const wide = ["title", "actions", "resources", "success_measure", "solution"].includes(field);
+  const wide = ["title", "problem", "causes", "options", "actions", "resources", "success_measure", "solution"].includes(field);
   const coLead = CO_LEAD_FIELDS.includes(field);
   const member = (pid) => (pid ? (state.council || {})[String(pid)] || null : null);
   if (!editable && coLead) {
@@ -929,15 +1014,36 @@ function planField(entry, field, ctx, editable, idPrefix, state) {
       if (saving) saveBtn.setAttribute("aria-busy", "true"); else saveBtn.removeAttribute("aria-busy");
     }
   };
+  // Autosave: one timer per field (kept across redraws in ui.plan.timers), saving what the field
+  // holds then, from the version the typing started at; nothing while a save or a conflict is open.
+  p.timers = p.timers || {};
+  const later = (ms = AUTOSAVE_MS) => {
+    clearTimeout(p.timers[key]);
+    p.timers[key] = setTimeout(() => {
+      delete p.timers[key];
+      const now = entry.fields[field] ?? "";
+      const value = p.drafts[key];
+      if (value === undefined || value === now || p.conflicts[key] || p.status[key] === "saving") return;
+      save(value, p.bases[key] ?? (entry.versions[field] ?? 1));
+    }, ms);
+  };
   const save = async (value, baseVersion) => {
     p.saving = key;
     p.status[key] = "saving";
     showState();
-    const ack = await run({ ...ctx, quietConflicts: true }, "plan_entry_update", { entry_id: entry.id, field, value, version: baseVersion }, t("console.plan.saved", { field: fieldName(field) }));
+    const ack = await run({ ...ctx, quietConflicts: true }, "plan_entry_update", { entry_id: entry.id, field, value, version: baseVersion },
+      autosave ? null : t("console.plan.saved", { field: fieldName(field) }));  // autosave: the field's own "Saved" says it
     p.saving = null;
     p.status[key] = ack.ok ? "saved" : "error";
-    if (ack.ok) {
+    if (ack.ok && autosave && key in p.drafts && p.drafts[key] !== value) {
+      // Typed on while this was saving: what is in the field now is the next save, from the new version.
+      delete p.conflicts[key];
+      if (ack.result && ack.result.version != null) p.bases[key] = ack.result.version;
+      later();
+    } else if (ack.ok) {
       delete p.drafts[key]; delete p.conflicts[key]; delete p.bases[key];
+      // Typing on before the page is redrawn with the saved version starts from that version.
+      if (autosave && ack.result && ack.result.version != null) p.bases[key] = ack.result.version;
     } else if (ack.error && ack.error.code === "conflict") {
       const d = ack.error.details || {};
       p.conflicts[key] = { mine: value, theirs: d.current_value ?? "", version: d.current_version };
@@ -963,13 +1069,16 @@ function planField(entry, field, ctx, editable, idPrefix, state) {
     control.value = p.drafts[key] ?? server;
     control.addEventListener("change", () => { p.drafts[key] = control.value; save(control.value, version); });
   } else {
-    control = el(wide ? "textarea" : "input", { id, dir: "auto", maxlength: MAX_PLAN_FIELD_CHARS, rows: wide ? 2 : null, class: "plan-input" });
+    control = el(wide || autosave ? "textarea" : "input", { id, dir: "auto", maxlength: MAX_PLAN_FIELD_CHARS, rows: wide || autosave ? 2 : null, class: "plan-input" });
     control.value = p.drafts[key] ?? server;
     control.addEventListener("input", () => {
       p.drafts[key] = control.value;
       if (p.status[key] !== "saving") delete p.status[key];
       showState();
+      if (autosave) later();
     });
+    // A solution room's draft is saved when the typing pauses and when the field is left.
+    if (autosave) control.addEventListener("blur", () => later(0));
   }
   const instant = field === "status" || coLead;  // a choice saves at once
   const changed = !instant && key in p.drafts && p.drafts[key] !== server;

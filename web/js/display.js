@@ -6,6 +6,7 @@ import {
   workshopPhaseName, groupName, statusName, byId, fmtNumber, barFill, councilRoleName, isCoChair,
 } from "./console-common.js";
 import { GROUPS, ROOM_PHASES, CO_LEAD_FIELDS } from "./rules.js";
+import * as agenda from "./agenda.js";
 import { agreementTracker, agreementLine, agreementLegend } from "./agreement.js";
 import { createPage } from "./page.js";
 
@@ -64,43 +65,82 @@ function joinPanel() {
 function peoplePanel() {
   const people = byId(page.state.participants);
   const counts = groupCounts(people);
+  // The short day as before: the four groups. A day with an agenda: the workshop's own sectors.
+  const tiles = short() ? GROUPS.map((g) => ({ key: g, count: counts[g] || 0 })) : agenda.sectorCounts(page.state, people);
   return el("section", { class: "people", aria: { labelledby: "people-h" } },
     el("h2", { id: "people-h" }, t("display.people.title", { count: people.length })),
-    el("ul", { class: "group-tiles" }, GROUPS.map((g) => el("li", { class: `tile tile-${g}` },
-      el("span", { class: "tile-n" }, fmtNumber(counts[g] || 0)),
-      el("span", { class: "tile-label" }, groupName(g))))));
+    el("ul", { class: ["group-tiles", tiles.length > 4 && "group-tiles-many"] }, tiles.map((c) => el("li", { class: `tile tile-${c.key}` },
+      el("span", { class: "tile-n" }, fmtNumber(c.count)),
+      el("span", { class: "tile-label", dir: "auto" }, sectorName(c.key))))));
+}
+
+function peopleCount() {
+  const n = byId(page.state.participants).length;
+  return el("section", { class: "people" }, el("h2", {}, t("display.people.title", { count: n })));
+}
+
+const short = () => agenda.isShortDay(page.state.workshop);
+const segmentName = (kind) => t(`segment.${kind}`);
+
+/** A sector's name in the projector's language (the four groups: their labels). */
+function sectorName(key) {
+  return GROUPS.includes(key) ? groupName(key) : agenda.sectorText(page.state.sectors, key, currentLanguage());
 }
 
 function roomsPanel() {
   const rooms = byId(page.state.rooms).sort((a, b) => a.number - b.number);
+  const ws = page.state.workshop;
+  const phases = short() ? ROOM_PHASES : agenda.roundPhases(ws);
+  const solving = !short() && agenda.roundKind(ws) === "solution_round";
   const stats = page.state.stats || {};
   const size = rooms.length > 12 ? "rooms-tiny" : rooms.length > 6 ? "rooms-many" : "rooms-few";
   return el("section", { class: "rooms", aria: { labelledby: "rooms-h" } },
-    el("h2", { id: "rooms-h" }, t("display.rooms.title")),
+    el("h2", { id: "rooms-h" }, short() || agenda.roundKind(ws) === "breakout" ? t("display.rooms.title")
+      : t(`display.agenda.rooms.${agenda.roundKind(ws)}`)),
     el("ul", { class: ["room-grid", size] }, rooms.map((room) => {
       const s = stats[String(room.id)] || { barriers: 0, solutions: 0, votes: 0 };
       const n = byId(page.state.participants).filter((p) => p.room_id === room.id).length;
-      const k = ROOM_PHASES.indexOf(room.phase);
-      return el("li", { class: "room" },
+      const k = phases.indexOf(room.phase);
+      const sectors = (agenda.roundKind(ws) === "caucus" && room.sectors) || [];
+      return el("li", { class: "room", dataset: { roomId: room.id } },
         el("div", { class: "room-head" },
           el("span", { class: "room-name" }, roomName(room)),
           room.deadline ? el("span", { class: "room-timer", dataset: { deadline: room.deadline } }) : null),
+        sectors.length ? el("p", { class: "room-sectors" }, sectors.map((key, n) => [n ? t("common.separator") : "",
+          el("span", { dir: "auto" }, sectorName(key))])) : null,
         el("div", { class: "room-phase" }, phaseName(room.phase)),
-        el("ol", { class: "progress", aria: { label: t("display.rooms.progress", { step: k + 1, total: ROOM_PHASES.length }) } },
-          ROOM_PHASES.map((p, i) => el("li", { class: [i < k && "done", i === k && "current"] }))),
-        el("div", { class: "room-stats" },
+        el("ol", { class: ["progress", phases.length !== ROOM_PHASES.length && `progress-${phases.length}`], aria: { label: t("display.rooms.progress", { step: k + 1, total: phases.length }) } },
+          phases.map((p, i) => el("li", { class: [i < k && "done", i === k && "current"] }))),
+        solving ? roomPriorities(room) : el("div", { class: "room-stats" },
           el("span", {}, el("b", {}, fmtNumber(n)), " ", t("display.stats.people", { count: n })),
           el("span", {}, el("b", {}, fmtNumber(s.barriers)), " ", t("display.stats.barriers", { count: s.barriers })),
-          el("span", {}, el("b", {}, fmtNumber(s.votes)), " ", t("display.stats.votes", { count: s.votes }))));
+          // A caucus round has no dots in its rooms.
+          agenda.roundKind(ws) === "caucus" && !short() ? null
+            : el("span", {}, el("b", {}, fmtNumber(s.votes)), " ", t("display.stats.votes", { count: s.votes }))));
     })));
 }
 
+/** A solution room's drafts: the priorities it works on, in rank order. */
+function roomPriorities(room) {
+  const drafts = agenda.roomDrafts(page.state, room.id);
+  if (!drafts.length) return el("p", { class: "room-stats" }, t("display.agenda.noPriority"));
+  return el("ul", { class: "room-priorities" }, drafts.map((e) => {
+    const rank = agenda.draftRank(page.state, e);
+    return el("li", {},
+      rank != null ? el("span", { class: "prio-rank" }, fmtNumber(rank)) : null,
+      userText(e.fields.title || t("console.plan.untitled"), "span", "prio-text"));
+  }));
+}
+
 function breakoutsView() {
-  return el("div", { class: "view view-breakouts" },
-    titleBar(t("display.breakouts.subtitle")),
+  const kind = short() ? "breakout" : agenda.roundKind(page.state.workshop);
+  const subtitle = short() || kind === "breakout" ? t("display.breakouts.subtitle") : t(`display.agenda.subtitle.${kind}`);
+  return el("div", { class: ["view view-breakouts", !short() && `view-${kind}`] },
+    titleBar(subtitle),
     el("div", { class: "breakouts-grid" },
       joinPanel(),
-      el("div", { class: "breakouts-side" }, peoplePanel(), roomsPanel())));
+      // A solution round: the rooms and their priorities matter; the people by sector were seen in the caucus.
+      el("div", { class: "breakouts-side" }, kind === "solution_round" ? peopleCount() : peoplePanel(), roomsPanel())));
 }
 
 // ------------------------------------------------------------ plenary
@@ -146,8 +186,10 @@ function plenaryView() {
             solutions.length ? el("ul", { class: "board-solutions", aria: { label: t("display.plenary.solutions", { count: solutions.length }) } },
               solutions.map((s) => el("li", {}, userText(s.text, "span")))) : null,
             el("div", { class: "board-facts" },
-              el("p", { class: "board-meta" }, itemRooms(item).join(" + "), t("common.separator"),
-                t("display.plenary.roomVotes", { count: item.room_votes || 0 })),
+              // A caucus room casts no dots: after a caucus round only the rooms an item came from.
+              el("p", { class: "board-meta" }, itemRooms(item).join(" + "),
+                short() || agenda.roundKind(page.state.workshop) !== "caucus"
+                  ? [t("common.separator"), t("display.plenary.roomVotes", { count: item.room_votes || 0 })] : null),
               ctx.agreement && !hidden ? agreementLine(ctx.agreement.get(item.id), "board-agreement") : null)),
           hidden ? null : el("div", { class: "board-bar" },
             el("span", { class: "bar" }, barFill((item.votes || 0) / max)),
@@ -156,6 +198,45 @@ function plenaryView() {
     items.length ? el("div", { class: "board-foot" },
       hidden ? null : agreementLegend("board-legend"),
       el("p", { class: "page-indicator", hidden: true })) : null);
+}
+
+/** The confirmed priorities, ranked: what the solution rooms will work on. */
+function prioritiesView() {
+  const items = agenda.priorities(page.state);
+  return el("div", { class: "view view-priorities", dataset: { total: items.length } },
+    titleBar(t("display.agenda.prioritiesSubtitle", { count: items.length })),
+    el("ol", { class: "board pages priorities" }, items.map((item) => el("li", { class: "board-item page-row", dataset: { itemId: item.id } },
+      el("span", { class: "rank" }, fmtNumber(item.priority)),
+      el("div", { class: "board-text" },
+        el("p", { class: "board-title" }, userText(item.text, "span")),
+        el("p", { class: "board-meta" }, itemRooms(item).join(" + "))),
+      item.votes != null ? el("div", { class: "board-bar" },
+        el("span", { class: "board-votes" }, fmtNumber(item.votes)),
+        el("span", { class: "board-votes-label" }, t("display.agenda.dots", { count: item.votes }))) : null))),
+    el("div", { class: "board-foot" }, el("p", { class: "page-indicator", hidden: true })));
+}
+
+/** The report-out: each solution room's draft with the guiding questions it answered. */
+function draftsView() {
+  const rooms = byId(page.state.rooms).sort((a, b) => a.number - b.number);
+  const drafts = rooms.flatMap((room) => agenda.roomDrafts(page.state, room.id).map((e) => ({ room, e })));
+  return el("div", { class: "view view-drafts", dataset: { total: drafts.length } },
+    titleBar(t("display.agenda.reportSubtitle")),
+    drafts.length === 0 ? el("p", { class: "big-empty" }, t("display.agenda.noDrafts")) :
+      el("ol", { class: "pages drafts" }, drafts.map(({ room, e }) => {
+        const rank = agenda.draftRank(page.state, e);
+        const answered = agenda.guidingProgress(e).filter((q) => q.answered);
+        return el("li", { class: "draft page-row", dataset: { entryId: e.id } },
+          el("div", { class: "draft-head" },
+            rank != null ? el("span", { class: "rank" }, fmtNumber(rank)) : null,
+            el("h2", { class: "draft-title" }, userText(e.fields.title || t("console.plan.untitled"), "span")),
+            el("span", { class: "draft-room" }, roomName(room))),
+          answered.length ? el("dl", { class: "draft-answers" }, answered.map((q) => [
+            el("dt", {}, t(`console.plan.field.${q.field}`)),
+            el("dd", {}, userText(e.fields[q.field], "div", "cell-text"))]))
+            : el("p", { class: "draft-empty" }, t("display.agenda.draftEmpty")));
+      })),
+    el("p", { class: "more page-indicator", hidden: true }));
 }
 
 // ------------------------------------------------------------ paging
@@ -267,7 +348,7 @@ function titleBar(subtitle) {
       el("h1", { dir: "auto" }, ws.title),
       el("p", { class: "subtitle" }, subtitle)),
     el("div", { class: "title-side" },
-      el("span", { class: "phase-pill" }, workshopPhaseName(ws.phase)),
+      el("span", { class: "phase-pill" }, short() ? workshopPhaseName(ws.phase) : segmentName(agenda.currentKind(ws))),
       facts.length ? el("span", { class: "facts" }, facts.map((f, i) => [i ? t("common.separator") : "", userText(f, "span")])) : null));
 }
 
@@ -278,9 +359,14 @@ function draw() {
   }
   if (!page.state) return;
   const phase = page.state.workshop.phase;
-  if (lastPhase && lastPhase !== phase) announce(workshopPhaseName(phase));
-  lastPhase = phase;
-  const view = phase === "breakouts" ? breakoutsView() : phase === "plenary" ? plenaryView() : planView();
+  // What the day stands on: the short day by its phase (as before agendas), any other by its segment.
+  const where = short() ? phase : `${phase}:${agenda.segmentIndex(page.state.workshop)}`;
+  if (lastPhase && lastPhase !== where) announce(short() ? workshopPhaseName(phase) : segmentName(agenda.currentKind(page.state.workshop)));
+  lastPhase = where;
+  const kind = short() ? null : agenda.currentKind(page.state.workshop);
+  const view = kind === "prioritise" && agenda.priorities(page.state).length ? prioritiesView()
+    : kind === "report_out" ? draftsView()
+      : phase === "breakouts" ? breakoutsView() : phase === "plenary" ? plenaryView() : planView();
   screen.replaceChildren(view);
   if (printing) paging = null;
   else if (phase === "plenary") paginate(view, (n, pages) => t("display.page", { page: n, pages }));

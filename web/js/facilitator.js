@@ -6,6 +6,7 @@ import {
 import { el, rerender, announce, createToaster } from "./dom.js";
 import { createPage } from "./page.js";
 import { signOutButton } from "./device-links.js";
+import { namedSegment } from "./room-agenda.js";
 
 const LANG_KEY = "cg.console.lang";
 const header = document.getElementById("header");
@@ -52,7 +53,8 @@ function drawHeader() {
     role: t("console.facilitator.role"),
     title: state ? [
       el("h1", {}, el("span", { dir: "auto" }, state.workshop.title), t("common.separator"), roomName(room)),
-      el("span", { class: "hint" }, t("console.header.workshopPhase", { phase: workshopPhaseName(state.workshop.phase) }),
+      el("span", { class: "hint" }, t("console.header.workshopPhase", { phase: namedSegment(state)
+        ? t(`room.agenda.segment.${namedSegment(state)}`) : workshopPhaseName(state.workshop.phase) }),
         room ? [t("common.separator"), t("console.header.roomPhase", { phase: phaseName(room.phase) })] : null)] : null,
     tools: [statusBadge(status), pageLanguagePicker(LANG_KEY, page.render),
       token && status !== "signed_out" ? signOutButton("facilitator", token, page.signOut) : null],

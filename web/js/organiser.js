@@ -1,11 +1,15 @@
 // The organiser console (/o#TOKEN): every room at a glance, steering, plenary, action plan, council.
 import {
   takeToken, setLanguage, preferredLanguage, currentLanguage, t, renderRoomPanel, renderPlan, tickTimers,
-  timerAnnouncer, statusBadge, run, askDialog, roomName, roomParticipants, groupCounts, workshopPhaseName, phaseName,
+  timerAnnouncer, statusBadge, run, askDialog, roomName, roomParticipants, workshopPhaseName, phaseName,
   groupName, languageName, iso, byId, fmtNumber, fmtTime, countdown, barFill, councilRoleName, isCoChair,
-  renderHeader, pageLanguagePicker, accessNotice,
+  renderHeader, pageLanguagePicker, accessNotice, errorText,
 } from "./console-common.js";
-import { GROUPS, WORKSHOP_PHASES, COUNCIL_ROLES, MAX_MESSAGE_CHARS, MAX_PLAN_FIELD_CHARS } from "./rules.js";
+import {
+  GROUPS, WORKSHOP_PHASES, COUNCIL_ROLES, MAX_MESSAGE_CHARS, MAX_PLAN_FIELD_CHARS, SEGMENT_KINDS, MAX_PROMPT_CHARS,
+  DEFAULT_PRIORITIES, MAX_PRIORITIES, AGENDA_PRESETS,
+} from "./rules.js";
+import * as agenda from "./agenda.js";
 import { agreementTracker, agreementLine, agreementLegend } from "./agreement.js";
 import { exportsPanel } from "./exports.js";
 import { privacyPanel } from "./privacy.js";
@@ -19,7 +23,8 @@ const header = document.getElementById("header");
 const main = document.getElementById("main");
 const toast = createToaster(document.getElementById("toasts"), { dismiss: () => t("console.dialog.dismiss") });
 
-const ui = { drafts: {}, selected: {}, tab: null, steer: null, lastPhase: null };
+const ui = { drafts: {}, selected: {}, tab: null, steer: null, lastPhase: null,
+  agendaDraft: null, prioN: null, prioPick: null, prompts: null };
 // The page (web/js/page.js): state and status, redraws that wait for the finger, change notes, the clock.
 const page = createPage({ draw, changed: noteChanges, statusChanged: drawHeader, tick });
 const ctx = { conn: null, toast, ui, role: "organiser", refresh: () => page.schedule(), token: null, agreement: null,
@@ -39,15 +44,23 @@ function noteChanges(prev, next) {
     }
   }
   knownCalls = new Set(Object.keys(calls));
-  if (ui.lastPhase !== next.workshop.phase) {
-    ui.lastPhase = next.workshop.phase;
-    ui.tab = null; // follow the day: the natural tab of the new phase
+  // Follow the day: the natural tab of the new segment (of the new phase on the short day).
+  const where = `${next.workshop.phase}/${agenda.segmentIndex(next.workshop)}`;
+  if (ui.lastPhase !== where) {
+    ui.lastPhase = where;
+    ui.tab = null;
+    ui.prioPick = null;      // a new prioritisation ticks its own top N
+    ui.agendaDraft = null;   // an unsaved draft may now change a segment reached
   }
   ctx.agreement.update(next);
 }
 
 function defaultTab() {
-  return { breakouts: "rooms", plenary: "plenary", action_plan: "plan", closed: "plan" }[page.state.workshop.phase] || "rooms";
+  const ws = page.state.workshop;
+  if (!agenda.isShortDay(ws)) {
+    return { prioritise: "plenary", report_out: "plan", action_plan: "plan", council: "council", closing: "plan" }[agenda.currentKind(ws)] || "rooms";
+  }
+  return { breakouts: "rooms", plenary: "plenary", action_plan: "plan", closed: "plan" }[ws.phase] || "rooms";
 }
 
 /** The address phones use: the server's own (PUBLIC_URL or the LAN address `serve` found), not this tab's. */
@@ -65,7 +78,9 @@ function drawHeader() {
   renderHeader(header, {
     role: t("console.organiser.role"),
     title: page.state ? [el("h1", {}, userText(page.state.workshop.title, "span")),
-      el("span", { class: "hint" }, t("console.header.workshopPhase", { phase: workshopPhaseName(page.state.workshop.phase) }))] : null,
+      el("span", { class: "hint" }, agenda.isShortDay(page.state.workshop)
+        ? t("console.header.workshopPhase", { phase: workshopPhaseName(page.state.workshop.phase) })
+        : t("console.agenda.now", { segment: segmentName(agenda.currentKind(page.state.workshop)) }))] : null,
     tools: [statusBadge(page.status), pageLanguagePicker(LANG_KEY, page.render),
       ctx.token && page.status !== "signed_out" ? signOutButton("organiser", ctx.token, page.signOut) : null],
   });
@@ -115,18 +130,18 @@ function topBar() {
     try { await navigator.clipboard.writeText(link); announce(t("console.join.copied")); toast.show(t("console.join.copied")); }
     catch (_) { toast.show(t("console.join.copyFailed"), "error"); }
   };
-  return el("div", { class: "org-bar" },
+  return el("div", { class: ["org-bar", !agenda.isShortDay(ws) && "org-bar-3"] },
     el("section", { class: "card", aria: { labelledby: "join-h" } },
       el("h2", { id: "join-h" }, t("console.join.title")),
       el("p", { class: "join-code", aria: { label: t("console.join.codeLabel", { code: ws.join_code.split("").join(" ") }) } }, ws.join_code),
       el("p", { class: "join-link" }, el("a", { href: link, target: "_blank", rel: "noopener" }, link)),
       el("div", { class: "row" }, el("button", { type: "button", class: "btn btn-small", id: "copy-link", onclick: copy }, t("console.join.copy")))),
-    el("section", { class: "card", aria: { labelledby: "wphase-h" } },
+    agenda.isShortDay(ws) ? el("section", { class: "card", aria: { labelledby: "wphase-h" } },
       el("h2", { id: "wphase-h" }, t("console.wphase.title")),
       el("ol", { class: "wphase" }, WORKSHOP_PHASES.map((p, k) => el("li", { class: [k < i && "done", k === i && "current"], aria: { current: k === i ? "step" : null } }, workshopPhaseName(p)))),
       el("div", { class: "row" },
         el("button", { type: "button", class: "btn", id: "wback", disabled: !prev || Boolean(page.state.privacy), onclick: back }, prev ? t("console.wphase.back", { phase: workshopPhaseName(prev) }) : t("console.phase.atStart")),
-        el("button", { type: "button", class: "btn btn-primary", id: "wnext", disabled: !next, onclick: advance }, next ? t("console.wphase.next", { phase: workshopPhaseName(next) }) : t("console.phase.atEnd")))),
+        el("button", { type: "button", class: "btn btn-primary", id: "wnext", disabled: !next, onclick: advance }, next ? t("console.wphase.next", { phase: workshopPhaseName(next) }) : t("console.phase.atEnd")))) : null,
     el("section", { class: "card", aria: { labelledby: "pause-h" } },
       el("h2", { id: "pause-h" }, t("console.pause.title")),
       ws.paused
@@ -139,6 +154,182 @@ function topBar() {
       el("h2", { id: "disp-h" }, t("console.display.title")),
       el("label", { for: "display-lang", class: "label-text" }, t("console.display.langLabel")),
       langSelect));
+}
+
+// ------------------------------------------------------------ the agenda (docs/agenda.md)
+
+const segmentName = (kind) => t(`segment.${kind}`);
+
+/** Send a command and report the outcome as `run` does; a refusal of the agenda's own
+ *  (agenda_locked, vote_open, already_closed) is said in the console's words. */
+async function runAgenda(command, payload, okMessage) {
+  let ack;
+  try { ack = await ctx.conn.send(command, payload); } catch (err) {
+    ack = { ok: false, error: { code: "offline", message: String(err && err.message || err) } };
+  }
+  if (ack && ack.ok) { if (okMessage) announce(okMessage); return ack; }
+  const e = (ack && ack.error) || { code: "unknown" };
+  const own = AGENDA_ERRORS.includes(e.code) ? t(`console.agenda.error.${e.code}`) : null;
+  toast.show(own ? (e.message ? `${own} — ${e.message}` : own) : errorText(e), "error");
+  return ack || { ok: false, error: e };
+}
+
+const AGENDA_ERRORS = ["agenda_locked", "vote_open", "already_closed"];
+
+/** The day's segments with the current one marked, and the buttons that move the day. */
+function agendaStrip() {
+  const ws = page.state.workshop;
+  const list = agenda.agendaOf(ws);
+  const i = agenda.segmentIndex(ws);
+  const next = list[i + 1];
+  const prev = list[i - 1];
+  const move = async (command, kind, body) => {
+    const label = command === "workshop_advance" ? t("console.agenda.next", { segment: segmentName(kind) })
+      : t("console.agenda.back", { segment: segmentName(kind) });
+    const ok = await askDialog({ title: t("console.agenda.confirmTitle", { segment: segmentName(kind) }), body, confirm: label });
+    if (ok) runAgenda(command, {}, t("console.agenda.moved", { segment: segmentName(kind) }));
+  };
+  const editable = agenda.firstEditable(ws, page.state.rooms) < list.length - 1;
+  return el("section", { class: "card agenda-strip", aria: { labelledby: "agenda-strip-h" } },
+    el("h2", { id: "agenda-strip-h" }, t("console.agenda.title")),
+    el("ol", { class: "agenda-steps" }, list.map((kind, k) => el("li", {
+      class: [k < i && "done", k === i && "current"], aria: { current: k === i ? "step" : null } },
+    el("span", { class: "agenda-n", aria: { hidden: "true" } }, fmtNumber(k + 1)), " ", segmentName(kind)))),
+    el("div", { class: "row agenda-moves" },
+      el("button", { type: "button", class: "btn", id: "wback", disabled: !prev || Boolean(page.state.privacy),
+        onclick: () => move("workshop_back", prev, t("console.agenda.confirmBack")) },
+      prev ? t("console.agenda.back", { segment: segmentName(prev) }) : t("console.phase.atStart")),
+      el("button", { type: "button", class: "btn btn-primary", id: "wnext", disabled: !next,
+        onclick: () => move("workshop_advance", next, t(`console.agenda.confirmBody.${next}`)) },
+      next ? t("console.agenda.next", { segment: segmentName(next) }) : t("console.phase.atEnd")),
+      editable && ui.tab !== "agenda" ? el("button", { type: "button", class: "btn btn-quiet", id: "agenda-edit",
+        onclick: () => { ui.tab = "agenda"; page.render(); const h = document.getElementById("agenda-h"); if (h) h.focus(); } },
+      t("console.agenda.edit")) : null));
+}
+
+/** The agenda editor: a preset, or segments added, removed and reordered (only those not reached). */
+function agendaView() {
+  const ws = page.state.workshop;
+  const current = agenda.agendaOf(ws);
+  const from = agenda.firstEditable(ws, page.state.rooms);
+  const draft = ui.agendaDraft || current;
+  const changed = !agenda.sameAgenda(draft, current);
+  const setDraft = (next, focusId) => {
+    ui.agendaDraft = agenda.sameAgenda(next, current) ? null : next;
+    page.render();
+    const f = focusId && document.getElementById(focusId);
+    if (f && !f.disabled) f.focus();
+    else if (focusId) { const list = document.getElementById("agenda-list"); if (list) list.focus(); }
+  };
+  const save = async () => {
+    const ack = await runAgenda("agenda_set", { agenda: draft }, t("console.agenda.saved"));
+    if (ack.ok) { ui.agendaDraft = null; page.render(); }
+  };
+  const kinds = SEGMENT_KINDS;
+  const addSelect = el("select", { id: "agenda-add-kind", class: "select-small" },
+    kinds.filter((k) => k !== "closing").map((k) => el("option", { value: k }, segmentName(k))));
+  if (ui.addKind) addSelect.value = ui.addKind;
+  addSelect.addEventListener("change", () => { ui.addKind = addSelect.value; });
+  const locked = from >= current.length - 1;
+  return el("section", { class: "agenda-editor", aria: { labelledby: "agenda-h" } },
+    el("div", { class: "section-head" },
+      el("h2", { id: "agenda-h", tabindex: "-1" }, t("console.agenda.editorTitle")),
+      el("span", { class: "hint" }, t("console.agenda.editorHint"))),
+    locked ? el("p", { class: "card hint" }, t("console.agenda.allReached")) : null,
+    presetsCard(current, from),
+    el("div", { class: "card" },
+      el("h3", {}, t(changed ? "console.agenda.draftTitle" : "console.agenda.currentTitle")),
+      el("ol", { class: "agenda-edit-list", id: "agenda-list", tabindex: "-1" }, draft.map((kind, k) => {
+        const open = k >= from && kind !== "closing";
+        const name = segmentName(kind);
+        return el("li", { class: ["agenda-edit-row", k === agenda.segmentIndex(ws) && !changed && "current"] },
+          el("span", { class: "agenda-n" }, fmtNumber(k + 1)),
+          el("span", { class: "grow" }, name),
+          k < from ? el("span", { class: "hint" }, t(k === agenda.segmentIndex(ws) ? "console.agenda.isNow" : "console.agenda.isDone")) : null,
+          open ? el("span", { class: "agenda-row-tools" },
+            el("button", { type: "button", class: "btn btn-small", id: `agenda-up-${k}`, disabled: k - 1 < from,
+              aria: { label: t("console.agenda.upFor", { segment: name }) },
+              onclick: () => setDraft(agenda.moveSegment(draft, k, -1, from), `agenda-up-${k - 1}`) }, "↑"),
+            el("button", { type: "button", class: "btn btn-small", id: `agenda-down-${k}`, disabled: k + 1 >= draft.length - 1,
+              aria: { label: t("console.agenda.downFor", { segment: name }) },
+              onclick: () => setDraft(agenda.moveSegment(draft, k, 1, from), `agenda-down-${k + 1}`) }, "↓"),
+            el("button", { type: "button", class: "btn btn-small", id: `agenda-remove-${k}`,
+              aria: { label: t("console.agenda.removeFor", { segment: name }) },
+              onclick: () => setDraft(agenda.removeSegment(draft, k, from), `agenda-remove-${k}`) }, t("console.agenda.remove"))) : null);
+      })),
+      locked ? null : el("div", { class: "inline-form" },
+        el("label", { for: "agenda-add-kind" }, el("span", { class: "label-text" }, t("console.agenda.addLabel")), addSelect),
+        el("button", { type: "button", class: "btn", id: "agenda-add",
+          onclick: () => setDraft(agenda.addSegment(draft, addSelect.value), "agenda-add") }, t("console.agenda.add"))),
+      changed ? el("div", { class: "row" },
+        el("button", { type: "button", class: "btn btn-primary", id: "agenda-save", onclick: save }, t("console.agenda.save")),
+        el("button", { type: "button", class: "btn", id: "agenda-reset", onclick: () => setDraft(current, "agenda-list") }, t("console.agenda.reset"))) : null),
+    promptsEditor());
+}
+
+/** The presets (rules.AGENDA_PRESETS): one that would change a segment already reached (the one the day
+ *  stands on too: agenda_locked) cannot be chosen, and says why. */
+function presetsCard(current, from) {
+  const names = Object.keys(AGENDA_PRESETS);
+  const fits = (name) => agenda.sameAgenda(AGENDA_PRESETS[name].slice(0, from), current.slice(0, from));
+  const preset = async (name) => {
+    const ack = await runAgenda("agenda_set", { preset: name }, t("console.agenda.saved"));
+    if (ack.ok) { ui.agendaDraft = null; page.render(); }
+  };
+  const locked = names.filter((n) => !fits(n));
+  return el("div", { class: "card agenda-presets" },
+    el("h3", {}, t("console.agenda.presets")),
+    el("div", { class: "row" }, names.map((name) => {
+      const same = agenda.sameAgenda(AGENDA_PRESETS[name], current);
+      return el("button", { type: "button", class: "btn", id: `agenda-preset-${name}`, disabled: !fits(name),
+        aria: { pressed: String(same) }, onclick: () => preset(name) }, t(`console.agenda.preset.${name}`));
+    })),
+    el("p", { class: "hint" }, t("console.agenda.presetHint")),
+    locked.length ? el("p", { class: "hint", id: "agenda-preset-locked" },
+      t("console.agenda.presetLocked", { segment: segmentName(current[0]) })) : null);
+}
+
+/** The workshop's own wording of the two caucus prompts, per language (prompts_set); empty = the standard one. */
+function promptsEditor() {
+  const ws = page.state.workshop;
+  const saved = ws.prompts || {};
+  if (!ui.prompts) ui.prompts = { strength: { ...(saved.strength || {}) }, barrier: { ...(saved.barrier || {}) } };
+  const max = MAX_PROMPT_CHARS;
+  const field = (kind, lang) => {
+    const id = `prompt-${kind}-${lang}`;
+    const area = el("textarea", { id, rows: 2, maxlength: max, dir: "auto", lang, class: "prompt-input" });
+    area.value = ui.prompts[kind][lang] || "";
+    area.addEventListener("input", () => { ui.prompts[kind][lang] = area.value; });
+    return el("div", { class: "field" },
+      el("label", { for: id }, t(`console.agenda.prompt.${kind}`)), area);
+  };
+  const save = async (ev) => {
+    ev.preventDefault();
+    const clean = (m) => Object.fromEntries(Object.entries(m).map(([l, v]) => [l, v.trim()]).filter(([, v]) => v));
+    const prompts = { ...saved, strength: clean(ui.prompts.strength), barrier: clean(ui.prompts.barrier) };
+    const ack = await runAgenda("prompts_set", { prompts }, t("console.agenda.promptsSaved"));
+    if (ack.ok) { ui.prompts = null; page.render(); }
+  };
+  return el("details", { class: "card prompts-editor", open: ui.promptsOpen || null,
+    ontoggle: (ev) => { ui.promptsOpen = ev.target.open; } },
+  el("summary", { id: "prompts-summary" }, t("console.agenda.promptsTitle")),
+  el("p", { class: "hint" }, t("console.agenda.promptsHint")),
+  el("form", { onsubmit: save },
+    el("div", { class: "prompts-grid" }, ws.languages.map((lang) => el("fieldset", { class: "prompt-lang" },
+      el("legend", {}, languageName(lang)), field("strength", lang), field("barrier", lang)))),
+    el("button", { type: "submit", class: "btn btn-primary", id: "prompts-save" }, t("console.agenda.promptsSave"))));
+}
+
+/** A sector's name in the console's language (the workshop's own, else the four groups' labels). */
+function sectorName(key) {
+  return GROUPS.includes(key) ? groupName(key) : agenda.sectorText(page.state.sectors, key, currentLanguage());
+}
+
+const caucusSectors = (room) => (agenda.roundKind(page.state.workshop) === "caucus" && room.sectors) || [];
+
+/** The people of a list by sector: the workshop's sectors with people (every one of the four groups). */
+function sectorLines(people, all = false) {
+  return agenda.sectorCounts(page.state, people).filter((c) => all || c.count > 0);
 }
 
 // ------------------------------------------------------------ rooms
@@ -154,7 +345,6 @@ function roomStats(roomId) {
 
 function roomCard(room) {
   const people = roomParticipants(page.state, room.id);
-  const counts = groupCounts(people);
   const st = roomStats(room.id);
   const call = (page.state.help || {})[String(room.id)];
   const hid = `room-${room.id}-h`;
@@ -165,7 +355,14 @@ function roomCard(room) {
     el("div", { class: "room-card-head" },
       countdown(room.deadline),
       el("span", { class: "hint" }, t("console.people.title", { count: people.length }))),
-    el("dl", { class: "mini-groups" }, GROUPS.map((g) => [el("dt", {}, groupName(g)), el("dd", {}, fmtNumber(counts[g] || 0))])),
+    // The sectors a caucus room gathers (a mixed round's rooms gather every sector).
+    caucusSectors(room).length ? el("p", { class: "room-sectors" },
+      el("span", { class: "hint" }, t("console.agenda.roomSectors", { count: caucusSectors(room).length })), " ",
+      caucusSectors(room).map((k, n) => [n ? t("common.separator") : "", el("b", { dir: "auto" }, sectorName(k))])) : null,
+    el("dl", { class: "mini-groups" }, sectorLines(people, !page.state.sectors || page.state.sectors.length <= GROUPS.length)
+      .map((c) => [el("dt", { dir: "auto" }, sectorName(c.key)), el("dd", {}, fmtNumber(c.count))])),
+    agenda.roundKind(page.state.workshop) === "solution_round" && !agenda.isShortDay(page.state.workshop)
+      ? roomDraftsList(room) : null,
     el("div", { class: "stat-row" },
       el("span", {}, el("b", {}, fmtNumber(st.posts)), " ", t("console.stats.posts", { count: st.posts })),
       el("span", {}, el("b", {}, fmtNumber(st.solutions)), " ", t("console.stats.solutions", { count: st.solutions })),
@@ -178,6 +375,25 @@ function roomCard(room) {
     el("div", { class: "row" },
       el("button", { type: "button", class: "btn btn-primary", id: `steer-${room.id}`, onclick: () => { ui.steer = room.id; page.render(); main.focus(); } },
         t("console.rooms.steer", { room: roomName(room) }))));
+}
+
+/** A solution room's drafts: which priority, and which guiding questions are answered. */
+function roomDraftsList(room) {
+  const drafts = agenda.roomDrafts(page.state, room.id);
+  if (!drafts.length) return el("p", { class: "hint" }, t("console.agenda.noDrafts"));
+  return el("ul", { class: "room-drafts", aria: { label: t("console.agenda.draftsOf", { room: roomName(room) }) } }, drafts.map((e) => {
+    const rank = agenda.draftRank(page.state, e);
+    const progress = agenda.guidingProgress(e);
+    const done = progress.filter((q) => q.answered).length;
+    return el("li", { class: "room-draft", dataset: { entryId: e.id } },
+      el("p", { class: "room-draft-title" },
+        rank != null ? el("span", { class: "prio-badge" }, t("console.agenda.priorityN", { n: rank })) : null, " ",
+        userText(e.fields.title || t("console.plan.untitled"), "span")),
+      el("p", { class: "hint" }, t("console.agenda.answered", { done, count: progress.length })),
+      el("ol", { class: "question-dots" }, progress.map((q) => el("li", {
+        class: q.answered ? "answered" : null, title: t(`console.plan.field.${q.field}`) },
+      el("span", { class: "visually-hidden" }, `${t(`console.plan.field.${q.field}`)}: ${t(q.answered ? "console.agenda.qDone" : "console.agenda.qOpen")}`)))));
+  }));
 }
 
 function roomsView() {
@@ -198,12 +414,20 @@ function roomsView() {
       renderRoomPanel(page.state, room.id, ctx));
   }
   const total = byId(page.state.participants);
-  const counts = groupCounts(total);
+  const ws = page.state.workshop;
+  const round = agenda.isRound(agenda.currentKind(ws));
+  const reseat = async () => {
+    const ok = await askDialog({ title: t("console.agenda.reseatTitle"), body: t(`console.agenda.reseatBody.${agenda.roundKind(ws)}`),
+      confirm: t("console.agenda.reseat") });
+    if (ok) runAgenda("rooms_form", {}, t("console.agenda.reseated"));
+  };
   return el("section", { aria: { labelledby: "rooms-h" } },
     el("div", { class: "section-head" },
       el("h2", { id: "rooms-h" }, t("console.rooms.title", { count: rooms.length })),
       el("span", { class: "hint" }, t("console.people.title", { count: total.length }), " — ",
-        GROUPS.map((g) => `${groupName(g)} ${fmtNumber(counts[g] || 0)}`).join(t("common.separator")))),
+        sectorLines(total, !page.state.sectors || page.state.sectors.length <= GROUPS.length)
+          .map((c) => `${sectorName(c.key)} ${fmtNumber(c.count)}`).join(t("common.separator"))),
+      round && !agenda.isShortDay(ws) ? el("button", { type: "button", class: "btn", id: "rooms-form", onclick: reseat }, t("console.agenda.reseat")) : null),
     el("div", { class: "rooms-grid" }, rooms.map(roomCard)));
 }
 
@@ -254,11 +478,74 @@ function mergeControls(item, inPlan) {
   return { rooms: merged ? t("console.plenary.mergedFrom", { rooms: names.join(" + ") }) : null, pick, undo };
 }
 
+// Choosing the priorities once the dots are closed: the top N of the board are ticked (N = 5 unless
+// changed), the organiser adjusts and confirms them ranked as the board ranks them (priorities_confirm).
+function prioPicked() {
+  if (!ui.prioPick) {
+    const confirmed = agenda.priorities(page.state).map((i) => i.id);
+    ui.prioPick = confirmed.length ? confirmed : agenda.topIds(page.state, prioN());
+  }
+  const live = new Set(agenda.boardItems(page.state).map((i) => i.id));
+  ui.prioPick = ui.prioPick.filter((id) => live.has(id));
+  return ui.prioPick;
+}
+
+const prioN = () => ui.prioN || DEFAULT_PRIORITIES;
+const prioMax = () => MAX_PRIORITIES;
+
+function priorityPick(item) {
+  const picked = prioPicked();
+  const at = agenda.rankedIds(page.state, picked).indexOf(item.id);
+  return el("label", { class: "prio-pick" },
+    el("input", { type: "checkbox", class: "check", id: `prio-${item.id}`, checked: at >= 0,
+      onchange: (ev) => {
+        const set = new Set(prioPicked());
+        if (ev.target.checked) set.add(item.id); else set.delete(item.id);
+        ui.prioPick = [...set];
+        page.render();
+      } }),
+    el("span", {}, at >= 0 ? t("console.agenda.pickedN", { n: at + 1 }) : t("console.agenda.pick")));
+}
+
+function prioritiesBar() {
+  const picked = agenda.rankedIds(page.state, prioPicked());
+  const confirmed = agenda.priorities(page.state).map((i) => i.id);
+  const same = confirmed.length === picked.length && confirmed.every((id, k) => id === picked[k]);
+  const nInput = el("input", { type: "number", id: "prio-n", class: "num-input", min: 1, max: prioMax(), value: prioN(), inputmode: "numeric" });
+  const topN = (ev) => {
+    ev.preventDefault();
+    const n = Math.max(1, Math.min(prioMax(), Math.floor(Number(nInput.value)) || prioN()));
+    ui.prioN = n;
+    ui.prioPick = agenda.topIds(page.state, n);
+    page.render();
+    const f = document.getElementById("prio-n");
+    if (f) f.focus();
+  };
+  const confirm = async () => {
+    const ack = await runAgenda("priorities_confirm", { item_ids: picked }, t("console.agenda.prioritiesSet", { count: picked.length }));
+    if (ack.ok) page.render();
+  };
+  return el("div", { class: "card priorities-bar", role: "group", aria: { labelledby: "prio-h" } },
+    el("h3", { id: "prio-h" }, t("console.agenda.prioritiesTitle")),
+    el("p", { class: "hint" }, t("console.agenda.prioritiesHint")),
+    el("form", { class: "inline-form", onsubmit: topN },
+      el("label", { for: "prio-n" }, el("span", { class: "label-text" }, t("console.agenda.topNLabel")), nInput),
+      el("button", { type: "submit", class: "btn", id: "prio-top" }, t("console.agenda.topN"))),
+    el("div", { class: "row" },
+      el("button", { type: "button", class: "btn btn-primary", id: "prio-confirm", disabled: !picked.length || same, onclick: confirm },
+        t("console.agenda.confirmPriorities", { count: picked.length })),
+      confirmed.length ? el("span", { class: "hint", role: "status" }, t("console.agenda.prioritiesConfirmed", { count: confirmed.length })) : null));
+}
+
 function plenaryView() {
   const items = byId(page.state.plenary).filter((i) => i.merged_into == null)
     .sort((a, b) => (b.votes - a.votes) || (b.room_votes - a.room_votes) || a.id - b.id);
   const planned = new Set(byId(page.state.plan).map((e) => e.plenary_item_id).filter(Boolean));
   const planOpen = page.state.workshop.phase === "plenary" || page.state.workshop.phase === "action_plan";
+  // A day with a solution round ahead drafts its priorities there (one draft each): no entries by hand before.
+  const wsNow = page.state.workshop;
+  const afterCaucus = !agenda.isShortDay(wsNow) && agenda.roundKind(wsNow) === "caucus"; // caucus rooms cast no dots
+  const draftsAhead = !agenda.isShortDay(wsNow) && agenda.agendaOf(wsNow).slice(agenda.segmentIndex(wsNow)).includes("solution_round");
   const maxVotes = Math.max(1, ...items.map((i) => i.votes || 0));
   const maxRoom = Math.max(1, ...items.map((i) => i.room_votes || 0));
   const addTitle = async (ev) => {
@@ -272,18 +559,34 @@ function plenaryView() {
   const titleInput = el("input", { id: "new-entry-title", dir: "auto", maxlength: MAX_PLAN_FIELD_CHARS });
   titleInput.value = ui.drafts["new-entry-title"] || "";
   titleInput.addEventListener("input", () => { ui.drafts["new-entry-title"] = titleInput.value; });
+  const ws = page.state.workshop;
+  const prioritising = !agenda.isShortDay(ws) && agenda.currentKind(ws) === "prioritise";
+  const dotsClosed = Boolean(ws.plenary_vote_closed);
+  const picking = prioritising && dotsClosed;
+  const votingHint = prioritising ? t(dotsClosed ? "console.agenda.dotsClosed" : "console.plenary.votingOpen")
+    : page.state.workshop.phase === "plenary" ? t("console.plenary.votingOpen") : t("console.plenary.votingClosed");
+  const closeDots = async () => {
+    const ok = await askDialog({ title: t("console.agenda.closeDotsTitle"), body: t("console.agenda.closeDotsBody"),
+      confirm: t("console.agenda.closeDots") });
+    if (ok) runAgenda("plenary_vote_close", {}, t("console.agenda.dotsClosed"));
+  };
   return el("section", { aria: { labelledby: "plenary-h" } },
     el("div", { class: "section-head" },
       el("h2", { id: "plenary-h" }, t("console.plenary.title", { count: items.length })),
-      el("span", { class: "hint" }, page.state.workshop.phase === "plenary" ? t("console.plenary.votingOpen") : t("console.plenary.votingClosed"))),
+      el("span", { class: "hint" }, votingHint),
+      prioritising && !dotsClosed ? el("button", { type: "button", class: "btn btn-primary", id: "vote-close", onclick: closeDots },
+        t("console.agenda.closeDots")) : null),
     items.length === 0 ? el("p", { class: "empty card" }, t("console.plenary.empty")) : agreementLegend(),
+    picking && items.length ? prioritiesBar(items) : null,
     mergeBar(items),
     el("ol", { class: "plenary-list" }, items.map((item) => {
       const room = page.state.rooms[String(item.room_id)];
       const inPlan = planned.has(item.id);
       const m = mergeControls(item, inPlan);
-      return el("li", { class: "card plenary-item", dataset: { itemId: item.id } },
+      return el("li", { class: ["card plenary-item", item.priority != null && "is-priority"], dataset: { itemId: item.id } },
         el("div", {},
+          item.priority != null ? el("span", { class: "prio-badge" }, t("console.agenda.priorityN", { n: item.priority })) : null,
+          picking ? priorityPick(item) : null,
           el("p", { class: "plenary-text" }, userText(item.text, "span", "post-text")),
           el("p", { class: "hint" }, m.rooms || t("console.plan.fromRoom", { room: roomName(room) })),
           ctx.agreement ? agreementLine(ctx.agreement.get(item.id)) : null,
@@ -296,20 +599,20 @@ function plenaryView() {
           el("div", { class: "vote-line" },
             el("span", {}, t("console.plenary.plenaryVotes")), el("b", { class: "tally-n small" }, fmtNumber(item.votes || 0)),
             el("span", { class: "tally-bar", aria: { hidden: "true" } }, barFill((item.votes || 0) / maxVotes))),
-          el("div", { class: "vote-line room" },
+          afterCaucus ? null : el("div", { class: "vote-line room" },
             el("span", {}, t("console.plenary.roomVotes")), el("b", { class: "tally-n small" }, fmtNumber(item.room_votes || 0)),
             el("span", { class: "tally-bar", aria: { hidden: "true" } }, barFill((item.room_votes || 0) / maxRoom)))),
         el("div", { class: "plenary-actions" },
           inPlan ? el("span", { class: "badge badge-pushed" }, t("console.plenary.inPlan"))
-            : el("button", { type: "button", class: "btn btn-primary btn-small", id: `mkplan-${item.id}`, disabled: !planOpen,
+            : draftsAhead ? null : el("button", { type: "button", class: "btn btn-primary btn-small", id: `mkplan-${item.id}`, disabled: !planOpen,
               onclick: () => run(ctx, "plan_entry_create", { plenary_item_id: item.id }, t("console.plan.created")) }, t("console.plenary.toPlan")),
           m.pick, m.undo,
           !inPlan && !m.undo && (page.state.workshop.phase === "breakouts" || page.state.workshop.phase === "plenary")
             ? el("button", { type: "button", class: "btn btn-small btn-quiet", id: `pwithdraw-${item.id}`,
               onclick: () => run(ctx, "report_withdraw", { item_id: item.id }, t("console.report.withdrawn")) }, t("console.report.withdraw")) : null,
-          !planOpen ? el("span", { class: "hint" }, t("console.plenary.planLater")) : null));
+          !planOpen && !draftsAhead ? el("span", { class: "hint" }, t("console.plenary.planLater")) : null));
     })),
-    planOpen ? el("form", { class: "card inline-form", onsubmit: addTitle },
+    planOpen && !draftsAhead ? el("form", { class: "card inline-form", onsubmit: addTitle },
       el("label", { for: "new-entry-title", class: "grow" }, el("span", { class: "label-text" }, t("console.plan.newTitle")), titleInput),
       el("button", { type: "submit", class: "btn", id: "new-entry" }, t("console.plan.add"))) : null);
 }
@@ -498,15 +801,16 @@ function draw() {
     ["plan", t("console.nav.plan", { count: Object.keys(page.state.plan).length })],
     ["council", t("console.nav.council", { count: Object.keys(page.state.volunteers || {}).length })],
     ["links", t("console.nav.links")],
+    ["agenda", t("console.agenda.tab")],
   ];
   const nav = el("nav", { class: "tabs", aria: { label: t("console.nav.label") } }, tabs.map(([key, label]) =>
     el("button", { type: "button", class: "tab", id: `tab-${key}`, aria: { pressed: String(tab === key) },
       onclick: () => { ui.tab = key; if (key === "rooms" && tab === "rooms") ui.steer = null; page.render(); } },
     label, key === "rooms" && helpCount ? el("span", { class: "dot", aria: { label: t("console.help.openCalls", { count: helpCount }) } }, fmtNumber(helpCount)) : null)));
-  const body = { rooms: roomsView, plenary: plenaryView, plan: planView, council: councilView, links: linksView }[tab]();
+  const body = { rooms: roomsView, plenary: plenaryView, plan: planView, council: councilView, links: linksView, agenda: agendaView }[tab]();
   rerender(main, [
     page.state.workshop.paused ? el("div", { class: "paused-banner", role: "status" }, t("console.pause.isPaused")) : null,
-    topBar(), nav, body]);
+    topBar(), agenda.isShortDay(page.state.workshop) ? null : agendaStrip(), nav, body]);
   tickTimers(ctx, main);
 }
 

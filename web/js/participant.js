@@ -9,6 +9,9 @@ import { el, userText, clear, announce, createToaster } from "./dom.js";
 import { createPage } from "./page.js";
 import { shownBarriers } from "./counts.js";
 import {
+  segmentKind, roundKind, namedSegment, roomPhases, postKind, promptText, questionText, sectorName, roomDrafts, allDrafts, rankedPriorities, QUESTION_FIELDS,
+} from "./room-agenda.js";
+import {
   GROUPS, ROOM_PHASES, MAX_BARRIER_CHARS, MAX_SOLUTION_CHARS, MAX_NAME_CHARS, MAX_CONTACT_CHARS, MAX_REASON_CHARS,
   JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH,
 } from "./rules.js";
@@ -425,6 +428,7 @@ let ctx = null; // { code, info, session }
 const ui = {
   barrierText: "",
   barrierAnon: null,
+  strengthText: "", // a caucus round's second box (docs/agenda.md)
   solutionFor: null, // barrier id the composer is open for
   solutionText: "",
   solutionAnon: null,
@@ -451,7 +455,10 @@ function enterRoom(code, info, session) {
       const err = (ack && ack.error) || { code: "unknown" };
       if (item.command === "seat_code_issue") return; // asked in the background; asked again later
       // Give back what the person typed, so a refused post is never lost.
-      if (item.command === "barrier_post" && !ui.barrierText) ui.barrierText = item.payload.text || "";
+      if (item.command === "barrier_post") {
+        const textKey = item.payload.kind === "strength" ? "strengthText" : "barrierText";
+        if (!ui[textKey]) ui[textKey] = item.payload.text || "";
+      }
       if (item.command === "solution_post" && !ui.solutionText) {
         ui.solutionFor = item.payload.barrier_id;
         ui.solutionText = item.payload.text || "";
@@ -576,9 +583,13 @@ function renderTopbar() {
   const ws = page.state && page.state.workshop;
   const statusKey = page.status === "unauthorized" ? "status.unauthorized" : `status.${page.status}`;
   const left = timeLeft();
+  const caucus = page.state && roundKind(page.state) === "caucus";
+  const segment = page.state ? namedSegment(page.state) : null;
   const phaseLabel = ws && ws.phase !== "breakouts"
-    ? t(`workshop_phase.${ws.phase}`)
-    : room ? t(`phase.${room.phase}`) : "";
+    ? (segment ? t(`room.agenda.segment.${segment}`) : t(`workshop_phase.${ws.phase}`))
+    : room && caucus && room.phase === "brainstorm" ? t("room.agenda.caucus.phase_brainstorm")
+      : room && caucus && room.phase === "reveal" ? t("room.agenda.caucus.phase_reveal")
+        : room ? t(`phase.${room.phase}`) : "";
   topbar.append(...[
     el("div", { class: "topbar-row" },
       el("div", { class: "topbar-title" },
@@ -621,8 +632,11 @@ function drawRoom() {
   const sections = [];
   if (ws.phase === "breakouts") {
     if (room) sections.push(...roomSections(room));
+  } else if (ws.phase === "plenary" && segmentKind(page.state) === "report_out") {
+    sections.push(...reportOutSections());
   } else if (ws.phase === "plenary") {
-    sections.push(plenarySection(true));
+    sections.push(prioritiesSection());
+    sections.push(plenarySection(!ws.plenary_vote_closed));
   } else if (ws.phase === "action_plan") {
     sections.push(planSection());
   } else if (ws.phase === "closed") {
@@ -700,6 +714,9 @@ function renderUnauthorized() {
 }
 
 function roomSections(room) {
+  const kind = roundKind(page.state);
+  if (kind === "caucus") return caucusSections(room);
+  if (kind === "solution_round") return solutionRoundSections(room);
   const phase = room.phase;
   const out = [];
   out.push(phaseIntro(room));
@@ -710,15 +727,121 @@ function roomSections(room) {
   return out;
 }
 
-function phaseIntro(room) {
-  const idx = ROOM_PHASES.indexOf(room.phase);
-  const stepsText = t("phone.step", { n: idx + 1, total: ROOM_PHASES.length });
+// What the phase asks of the room: the short day's words, or a caucus's, or a solution round's.
+function introText(kind, phase) {
+  if (kind === "caucus") return [t(`room.agenda.caucus.${phase}.title`), t(`room.agenda.caucus.${phase}.body`)];
+  if (kind === "solution_round") return [t(`room.agenda.solution.${phase}.title`), t(`room.agenda.solution.${phase}.body`)];
+  return [t(`phone.intro.${phase}.title`), t(`phone.intro.${phase}.body`)];
+}
+
+function phaseIntro(room, { extra = null } = {}) {
+  const kind = roundKind(page.state);
+  const phases = roomPhases(kind);
+  const [title, body] = introText(kind, room.phase);
+  const idx = phases.indexOf(room.phase);
+  const stepsText = t("phone.step", { n: idx + 1, total: phases.length });
   const people = Object.values(page.state.participants).filter((p) => p.room_id === room.id).length;
   return el("section", { class: "intro", "aria-labelledby": "intro-title" },
-    el("p", { class: "step" }, stepsText),
-    el("h1", { id: "intro-title" }, t(`phone.intro.${room.phase}.title`)),
-    el("p", {}, t(`phone.intro.${room.phase}.body`)),
+    idx >= 0 ? el("p", { class: "step" }, stepsText) : null,
+    extra,
+    el("h1", { id: "intro-title" }, title),
+    el("p", {}, body),
     room.phase === "lobby" ? el("p", { class: "hint" }, t("phone.lobby.people", { count: people })) : null);
+}
+
+// ---- a caucus round: what is working, what stands in the way of trust (docs/agenda.md)
+
+// The room's sectors, named in the reading language (the organiser typed the names: user text).
+function caucusLine(room) {
+  if (!(room.sectors || []).length) return null;
+  return el("p", { class: "caucus-line" }, el("span", { class: "caucus-label" }, t("room.agenda.caucus_of")), " ", caucusNames(room));
+}
+
+function caucusNames(room) {
+  const names = (room.sectors || []).map((k) => {
+    const n = sectorName(page.state, k, currentLanguage(), (key) => (GROUPS.includes(key) ? t(`group.${key}`) : null));
+    return n.typed ? userText(n.text, "span", "sector-name") : el("span", { class: "sector-name" }, n.text);
+  });
+  const joined = [];
+  names.forEach((n, i) => { if (i) joined.push(t("room.agenda.list_separator")); joined.push(n); });
+  // A plain span: each name is isolated (dir=auto) and the separators take the page's direction
+  // (a <bdi> around them would guess its direction from the separators alone and read left to right).
+  return el("span", { class: "caucus-names" }, ...joined);
+}
+
+function caucusSections(room) {
+  const phase = room.phase;
+  const out = [phaseIntro(room, { extra: caucusLine(room) })];
+  if (phase === "brainstorm" || phase === "reveal") {
+    out.push(postBarrierSection("strength"));
+    out.push(postBarrierSection("barrier"));
+  }
+  if (phase === "brainstorm" && !room.revealed) {
+    out.push(myBarriersSection("strength"));
+    out.push(myBarriersSection("barrier"));
+  } else if (phase !== "lobby" || room.revealed) {
+    out.push(barrierListSection(room, "strength"));
+    out.push(barrierListSection(room, "barrier"));
+  }
+  return out;
+}
+
+// ---- a solution round: the room's priorities and their draft, as the facilitator writes it
+
+function solutionRoundSections(room) {
+  const drafts = roomDrafts(page.state, room.id);
+  return [
+    phaseIntro(room),
+    el("section", { class: "list-section", "aria-labelledby": "drafts-title" },
+      el("h2", { id: "drafts-title" }, t("room.agenda.drafts.title"), " ", el("span", { class: "count" }, formatNumber(drafts.length))),
+      el("p", { class: "hint" }, t("room.agenda.drafts.body")),
+      drafts.length
+        ? el("ol", { class: "post-list draft-list" }, drafts.map((e) => draftCard(e)))
+        : el("p", { class: "empty" }, t("room.agenda.drafts.empty"))),
+  ];
+}
+
+// One priority's draft, read-only: each guiding question and its answer so far.
+function draftCard(entry, { withRoom = false } = {}) {
+  const item = entry.plenary_item_id != null ? page.state.plenary[String(entry.plenary_item_id)] : null;
+  const rank = item && item.priority != null ? item.priority : null;
+  const room = withRoom && entry.room_id != null ? page.state.rooms[String(entry.room_id)] : null;
+  return el("li", { class: "post draft", "data-entry": String(entry.id) },
+    el("div", { class: "draft-head" },
+      rank !== null ? el("span", { class: "badge badge-rank" }, t("room.agenda.priority_n", { n: formatNumber(rank) })) : null,
+      userText(entry.fields.title || "", "h3", "draft-title"),
+      room ? el("p", { class: "meta" }, roomName(room)) : null),
+    el("dl", { class: "draft-answers" }, QUESTION_FIELDS.map((f) => {
+      const value = entry.fields[f] || "";
+      return [
+        el("dt", { dir: "auto" }, questionText(page.state, f, currentLanguage(), t)),
+        value ? el("dd", { "data-field": f }, userText(value, "p")) : el("dd", { class: "empty", "data-field": f }, t("room.agenda.drafts.unanswered")),
+      ];
+    })));
+}
+
+function prioritiesSection() {
+  const ranked = rankedPriorities(page.state);
+  if (!ranked.length) return null;
+  return el("section", { class: "list-section priorities", "aria-labelledby": "priorities-title" },
+    el("h2", { id: "priorities-title" }, t("room.agenda.priorities.title")),
+    el("p", {}, t("room.agenda.priorities.body")),
+    el("ol", { class: "post-list priority-list" }, ranked.map((it) => el("li", { class: "post priority" },
+      el("span", { class: "badge badge-rank" }, t("room.agenda.priority_n", { n: formatNumber(it.priority) })),
+      userText(it.text, "p")))));
+}
+
+function reportOutSections() {
+  const drafts = allDrafts(page.state);
+  return [
+    el("section", { class: "intro", "aria-labelledby": "intro-title" },
+      el("h1", { id: "intro-title" }, t("room.agenda.report.title")),
+      el("p", {}, t("room.agenda.report.body"))),
+    el("section", { class: "list-section", "aria-labelledby": "intro-title" },
+      drafts.length
+        ? el("ol", { class: "post-list draft-list" }, drafts.map((e) => draftCard(e, { withRoom: true })))
+        : el("p", { class: "empty" }, t("room.agenda.drafts.empty"))),
+  ];
 }
 
 // ---- posting a barrier
@@ -740,44 +863,54 @@ function charCounter(id, length, max) {
     t("phone.post.counter", { used: length, max }));
 }
 
-function postBarrierSection() {
-  const counterId = "barrier-counter";
+// `kind` is given in a caucus round only, which asks two things, each in its own box.
+function postBarrierSection(kind = null) {
+  const k = kind || "barrier";
+  const textKey = k === "strength" ? "strengthText" : "barrierText";
+  const counterId = `${k}-counter`;
   const textarea = el("textarea", {
-    id: "barrier-text", name: "text", rows: "4", dir: "auto", "data-key": "barrier-text",
-    "aria-describedby": `${counterId} barrier-hint`, maxlength: String(MAX_BARRIER_CHARS + 100),
+    id: `${k}-text`, name: "text", rows: kind ? "3" : "4", dir: "auto", "data-key": `${k}-text`,
+    "aria-labelledby": kind ? `post-${k}-title` : null,
+    "aria-describedby": `${counterId} ${k}-hint`, maxlength: String(MAX_BARRIER_CHARS + 100),
   });
-  textarea.value = ui.barrierText;
-  const counterWrap = el("div", { class: "counter-row" }, charCounter(counterId, [...ui.barrierText].length, MAX_BARRIER_CHARS));
-  const submit = el("button", { type: "submit", class: "btn-primary", "data-key": "barrier-submit" }, t("phone.post.button"));
+  textarea.value = ui[textKey];
+  const counterWrap = el("div", { class: "counter-row" }, charCounter(counterId, [...ui[textKey]].length, MAX_BARRIER_CHARS));
+  const submit = el("button", { type: "submit", class: "btn-primary", "data-key": `${k}-submit` },
+    kind ? t(`room.agenda.post.${k}_button`) : t("phone.post.button"));
   const updateCounter = () => {
-    ui.barrierText = textarea.value;
+    ui[textKey] = textarea.value;
     const len = [...textarea.value.trim()].length;
     clear(counterWrap).append(charCounter(counterId, len, MAX_BARRIER_CHARS));
     submit.disabled = len === 0 || len > MAX_BARRIER_CHARS;
   };
   textarea.addEventListener("input", updateCounter);
   const anon = ui.barrierAnon ?? page.state.me.anonymous;
-  const form = el("form", { class: "card post-form", novalidate: true, "aria-labelledby": "post-title" },
-    el("h2", { id: "post-title" }, t("phone.post.title")),
-    el("label", { for: "barrier-text" }, t("phone.post.label")),
-    el("span", { id: "barrier-hint", class: "hint" }, t("phone.post.hint", { max: MAX_BARRIER_CHARS })),
+  const titleId = kind ? `post-${k}-title` : "post-title";
+  const form = el("form", { class: ["card", "post-form", kind ? `post-form-${k}` : null], novalidate: true, "aria-labelledby": titleId },
+    kind
+      ? el("h2", { id: titleId, dir: "auto" }, promptText(page.state, k, currentLanguage(), t))
+      : el("h2", { id: titleId }, t("phone.post.title")),
+    // A caucus box is named by its question (the heading): no second label that says it again.
+    kind ? null : el("label", { for: `${k}-text` }, t("phone.post.label")),
+    el("span", { id: `${k}-hint`, class: "hint" }, kind ? t("room.agenda.post.hint", { max: MAX_BARRIER_CHARS }) : t("phone.post.hint", { max: MAX_BARRIER_CHARS })),
     textarea,
     counterWrap,
-    anonChoice("barrier-anon", anon, (v) => { ui.barrierAnon = v; }),
+    anonChoice(`${k}-anon`, anon, (v) => { ui.barrierAnon = v; }),
     el("div", { class: "form-actions" }, submit));
   form.addEventListener("submit", (e) => {
     e.preventDefault();
     const text = textarea.value.trim();
     if (!text || [...text].length > MAX_BARRIER_CHARS) return;
     const payload = { text };
+    if (kind) payload.kind = k;
     if (page.state.me.name) payload.anonymous = ui.barrierAnon ?? page.state.me.anonymous;
-    ui.barrierText = "";
+    ui[textKey] = "";
     textarea.value = "";
     updateCounter();
     send("barrier_post", payload);
     textarea.focus();
   });
-  submit.disabled = [...ui.barrierText.trim()].length === 0 || [...ui.barrierText.trim()].length > MAX_BARRIER_CHARS;
+  submit.disabled = [...ui[textKey].trim()].length === 0 || [...ui[textKey].trim()].length > MAX_BARRIER_CHARS;
   return form;
 }
 
@@ -847,7 +980,8 @@ function authorLine(kind, item) {
       ? null
       : item.author_name
         ? el("span", { class: "author" }, "— ", userText(item.author_name))
-        : item.shared ? el("span", { class: "author" }, t("phone.barrier.shared")) : el("span", { class: "author" }, t("phone.anonymous")));
+        : item.shared ? el("span", { class: "author" }, postKind(item) === "strength" ? t("room.agenda.shared_strength") : t("phone.barrier.shared"))
+          : el("span", { class: "author" }, t("phone.anonymous")));
 }
 
 // The author of a barrier merged into a shared one may object (merge_object): the facilitator
@@ -907,13 +1041,13 @@ function objectionBlock(shared, members, phase) {
   return form;
 }
 
-function withdrawButton(kind, id, text) {
+function withdrawButton(kind, id, text, { strength = false } = {}) {
   const cmd = kind === "barrier" ? "barrier_withdraw" : "solution_withdraw";
   const payloadKey = kind === "barrier" ? "barrier_id" : "solution_id";
   return el("button", {
     type: "button", class: "btn-quiet btn-small withdraw", "data-key": `withdraw-${kind}-${id}`,
     onclick: () => {
-      if (!window.confirm(t(`phone.${kind}.withdraw_confirm`))) return;
+      if (!window.confirm(strength ? t("room.agenda.strength_withdraw_confirm") : t(`phone.${kind}.withdraw_confirm`))) return;
       send(cmd, { [payloadKey]: id });
     },
   }, t("phone.withdraw"), el("span", { class: "visually-hidden" }, " — ", text));
@@ -925,12 +1059,18 @@ function waitingCard(text, label = "phone.waiting") {
     el("p", { class: "meta" }, el("span", { class: "badge badge-waiting" }, t(label))));
 }
 
-function myBarriersSection() {
-  const mine = Object.values(page.state.barriers).filter((b) => isMine("barrier", b.id)).sort(byCreated);
-  const waiting = pending("barrier_post");
-  return el("section", { class: "list-section", "aria-labelledby": "mine-title" },
-    el("h2", { id: "mine-title" }, t("phone.mine.title"), " ", el("span", { class: "count" }, formatNumber(mine.length + waiting.length))),
-    el("p", { class: "notice" }, t("phone.mine.private")),
+// Waiting posts of one kind (a caucus round's two boxes); every waiting post otherwise.
+function pendingPosts(kind) {
+  return pending("barrier_post", (p) => !kind || (p.kind || "barrier") === kind);
+}
+
+function myBarriersSection(kind = null) {
+  const mine = Object.values(page.state.barriers).filter((b) => isMine("barrier", b.id) && (!kind || postKind(b) === kind)).sort(byCreated);
+  const waiting = pendingPosts(kind);
+  const titleId = kind ? `mine-${kind}-title` : "mine-title";
+  return el("section", { class: ["list-section", kind ? `mine-${kind}` : null], "aria-labelledby": titleId },
+    el("h2", { id: titleId }, kind ? t(`room.agenda.mine.${kind}`) : t("phone.mine.title"), " ", el("span", { class: "count" }, formatNumber(mine.length + waiting.length))),
+    kind === "barrier" ? null : el("p", { class: "notice" }, t("phone.mine.private")),
     mine.length || waiting.length
       ? el("ul", { class: "post-list" },
         mine.map((b) => barrierCard(b, { phase: "brainstorm" })),
@@ -994,24 +1134,26 @@ function barrierCard(b, { phase, canVote = false, withSolutions = false } = {}) 
     (canVote || canWithdraw)
       ? el("div", { class: "post-actions" },
         canVote && !b.hidden ? voteButton("barrier", b) : null,
-        canWithdraw ? withdrawButton("barrier", b.id, b.text) : null)
+        canWithdraw ? withdrawButton("barrier", b.id, b.text, { strength: postKind(b) === "strength" }) : null)
       : null,
     withSolutions ? solutionsBlock(b, phase) : null);
 }
 
-function barrierListSection(room) {
+function barrierListSection(room, kind = null) {
   const phase = room.phase;
-  let list = Object.values(page.state.barriers).filter((b) => b.room_id === room.id && b.merged_into == null);
+  let list = Object.values(page.state.barriers).filter((b) => b.room_id === room.id && b.merged_into == null && (!kind || postKind(b) === kind));
   list = list.filter((b) => !b.hidden || isMine("barrier", b.id));
   const ranked = ["vote", "solutions", "report_out"].includes(phase);
   list.sort(ranked && phase !== "vote" ? byVotes : byCreated);
-  const waiting = pending("barrier_post");
+  const waiting = pendingPosts(kind);
   const canVote = phase === "vote";
   const withSolutions = phase === "solutions" || phase === "report_out";
   const titleKey = phase === "solutions" ? "phone.list.solutions_title" : phase === "vote" ? "phone.list.vote_title" : "phone.list.title";
-  return el("section", { class: "list-section", "aria-labelledby": "list-title" },
+  const titleId = kind ? `list-${kind}-title` : "list-title";
+  const counted = shownBarriers(page.state.barriers, room.id).filter((b) => !kind || postKind(b) === kind);
+  return el("section", { class: ["list-section", kind ? `list-${kind}` : null], "aria-labelledby": titleId },
     // The one count (counts.js): an author's own hidden post is listed for them, not counted.
-    el("h2", { id: "list-title" }, t(titleKey), " ", el("span", { class: "count" }, formatNumber(shownBarriers(page.state.barriers, room.id).length))),
+    el("h2", { id: titleId, dir: kind ? "auto" : null }, kind ? promptText(page.state, kind, currentLanguage(), t) : t(titleKey), " ", el("span", { class: "count" }, formatNumber(counted.length))),
     canVote ? el("div", { class: "votes-sticky" }, votesLeftBanner("barrier"), voteProgress("barrier", room)) : null,
     phase === "solutions" ? el("div", { class: "votes-sticky" }, votesLeftBanner("solution"), voteProgress("solution", room)) : null,
     canVote ? countsHiddenNote("barrier", room) : phase === "solutions" ? countsHiddenNote("solution", room) : null,
@@ -1020,7 +1162,7 @@ function barrierListSection(room) {
       ? el("ul", { class: "post-list" },
         list.map((b) => barrierCard(b, { phase, canVote, withSolutions })),
         (phase === "brainstorm" || phase === "reveal") ? waiting.map((i) => waitingCard(i.payload.text)) : null)
-      : el("p", { class: "empty" }, t("phone.list.empty")));
+      : el("p", { class: "empty" }, kind ? t(`room.agenda.list.empty_${kind}`) : t("phone.list.empty")));
 }
 
 // ---- solutions
@@ -1147,7 +1289,10 @@ function moveNotice() {
   if (moveAnnounced !== room.id) { moveAnnounced = room.id; announce(t("phone.move.title", { room: name })); }
   return el("section", { class: "card stack move-notice", "aria-labelledby": "move-title" },
     el("h2", { id: "move-title" }, t("phone.move.title", { room: name })),
-    el("p", {}, t("phone.move.body", { room: name })),
+    // The room to walk to, large enough to read at arm's length in a moving crowd.
+    el("p", { class: "move-room", "aria-hidden": "true" }, room.name && room.name !== `Room ${room.number}` ? userText(room.name, "span") : formatNumber(room.number)),
+    el("p", {}, ["caucus", "solution_round"].includes(segmentKind(page.state))
+      ? t("room.agenda.move.body", { room: name }) : t("phone.move.body", { room: name })),
     el("button", {
       type: "button", class: "btn-primary", "data-key": "move-ok",
       onclick: () => { store(movedKey(), room.id); page.render(); main.focus({ preventScroll: true }); },
@@ -1247,7 +1392,7 @@ function plenarySection(canVote) {
           el("div", { class: "post-head" },
             userText(it.text, "p"),
             tally(it.votes)),
-          el("p", { class: "meta" }, room ? roomName(room) : ""),
+          el("p", { class: "meta" }, room ? roomName(room) : "", room && (room.sectors || []).length ? [" · ", caucusNames(room)] : null),
           it.solutions && it.solutions.length
             // Each bullet in its own text's direction (an English solution in a Persian page starts at the left).
             ? el("ul", { class: "plenary-solutions" }, it.solutions.map((s) => el("li", { dir: "auto" }, userText(s.text))))

@@ -7,6 +7,8 @@ Create Date: 2026-12-13
 Every existing workshop gets the `short` agenda (the day of before: breakout, prioritise,
 action_plan, closing), standing on the segment its phase is in (docs/agenda.md).
 """
+import json
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -20,36 +22,29 @@ SEGMENT_OF_PHASE = {"breakouts": 0, "plenary": 1, "action_plan": 2, "closed": 3}
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('workshops', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('agenda', sa.JSON(), nullable=True))
-        batch_op.add_column(sa.Column('segment', sa.Integer(), nullable=False, server_default='0'))
-        batch_op.add_column(sa.Column('plenary_vote_closed', sa.Boolean(), nullable=False,
-                                      server_default=sa.false()))
-        batch_op.add_column(sa.Column('prompts', sa.JSON(), nullable=True))
-    with op.batch_alter_table('rooms', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('sectors', sa.JSON(), nullable=True))
-    with op.batch_alter_table('barriers', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('kind', sa.String(length=20), nullable=False, server_default='barrier'))
-    with op.batch_alter_table('plenary_items', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('priority', sa.Integer(), nullable=True))
-    with op.batch_alter_table('plan_entries', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('room_id', sa.Integer(), nullable=True))
-        batch_op.create_foreign_key(batch_op.f('fk_plan_entries_room_id_rooms'), 'rooms', ['room_id'], ['id'])
+    # Plain ADD COLUMN with a default (no table is rebuilt: SQLite could not drop a table other
+    # rows refer to while it checks foreign keys).
+    op.add_column('workshops', sa.Column('agenda', sa.JSON(), nullable=False,
+                                         server_default=sa.text("'" + json.dumps(SHORT) + "'")))
+    op.add_column('workshops', sa.Column('segment', sa.Integer(), nullable=False, server_default='0'))
+    op.add_column('workshops', sa.Column('plenary_vote_closed', sa.Boolean(), nullable=False,
+                                         server_default=sa.false()))
+    op.add_column('workshops', sa.Column('prompts', sa.JSON(), nullable=False, server_default=sa.text("'{}'")))
+    op.add_column('rooms', sa.Column('sectors', sa.JSON(), nullable=False, server_default=sa.text("'[]'")))
+    op.add_column('barriers', sa.Column('kind', sa.String(length=20), nullable=False, server_default='barrier'))
+    op.add_column('plenary_items', sa.Column('priority', sa.Integer(), nullable=True))
+    if op.get_bind().dialect.name == "sqlite":
+        # SQLite adds a column with its reference in one ALTER (no ALTER of constraints there).
+        op.execute("ALTER TABLE plan_entries ADD COLUMN room_id INTEGER "
+                   "CONSTRAINT fk_plan_entries_room_id_rooms REFERENCES rooms (id)")
+    else:
+        op.add_column('plan_entries', sa.Column('room_id', sa.Integer(), nullable=True))
+        op.create_foreign_key(op.f('fk_plan_entries_room_id_rooms'), 'plan_entries', 'rooms', ['room_id'], ['id'])
 
     bind = op.get_bind()
-    workshops = sa.table('workshops', sa.column('id', sa.String()), sa.column('phase', sa.String()),
-                         sa.column('agenda', sa.JSON()), sa.column('segment', sa.Integer()),
-                         sa.column('prompts', sa.JSON()))
-    for ws_id, phase in bind.execute(sa.select(workshops.c.id, workshops.c.phase)).all():
-        bind.execute(workshops.update().where(workshops.c.id == ws_id).values(
-            agenda=SHORT, segment=SEGMENT_OF_PHASE.get(phase, 0), prompts={}))
-    rooms = sa.table('rooms', sa.column('sectors', sa.JSON()))
-    bind.execute(rooms.update().values(sectors=[]))
-    with op.batch_alter_table('workshops', schema=None) as batch_op:
-        batch_op.alter_column('agenda', existing_type=sa.JSON(), nullable=False)
-        batch_op.alter_column('prompts', existing_type=sa.JSON(), nullable=False)
-    with op.batch_alter_table('rooms', schema=None) as batch_op:
-        batch_op.alter_column('sectors', existing_type=sa.JSON(), nullable=False)
+    workshops = sa.table('workshops', sa.column('phase', sa.String()), sa.column('segment', sa.Integer()))
+    for phase, segment in SEGMENT_OF_PHASE.items():
+        bind.execute(workshops.update().where(workshops.c.phase == phase).values(segment=segment))
 
 
 def downgrade() -> None:
