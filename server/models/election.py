@@ -3,7 +3,7 @@
 What is stored cannot tie a ballot to a person: a ballot is kept only as counts per candidate
 (`ElectionTally`, every row made at 0 when the ballot opens), and who has voted (`ElectionVoter`,
 so that a person votes once) is kept apart, with nothing (no time, no order) that links a voter
-to a count. Who nominated whom is not kept either.
+to a count. Who nominated whom is not stored with the candidate either.
 """
 from __future__ import annotations
 
