@@ -85,8 +85,14 @@ def test_a_sector_elects_its_seats_by_secret_ballot_and_they_join_the_council(bo
         police[0].participant_id: "member", members[0].participant_id: "member", members[1].participant_id: "member"}
     # The counts are never shown, to anyone.
     assert "votes" not in str(board.org.snapshot()["elections"]) and "count" not in str(closed)
-    # A member elected this way gets a council link as any member does.
+    # A member elected this way gets a council link and co-leads an action as any member does.
     assert board.org.ok("council_link_issue", participant_id=members[1].participant_id)["token"]
+    entry = board.org.ok("plan_entry_create", title="Quarterly listening sessions")["entry"]["id"]
+    board.org.ok("plan_entry_update", entry_id=entry, field="co_lead_community",
+                 value=str(members[1].participant_id), version=1)
+    # Someone not elected cannot.
+    board.refuse(board.org, "plan_entry_update", "not_member", entry_id=entry, field="co_lead_law_enforcement",
+                 value=str(police[2].participant_id), version=1)
 
 
 def test_a_tie_for_the_last_seat_goes_to_a_second_ballot_or_the_organiser_appoints(board):
@@ -205,6 +211,17 @@ def test_nothing_stored_ties_a_ballot_to_a_person(board):
     assert closed["results"]["law_enforcement"] == {"elected": [police[1].participant_id], "tied": [],
                                                     "open_seats": 0}
     assert "count" not in str(closed) and "votes" not in str(closed)
+    # Nor does any role's state, or what a resuming screen is sent.
+    for who in (board.org, board.fac, board.display, police[1]):
+        view = who.snapshot()["elections"][str(eid)]
+        assert set(view) == {"id", "kind", "round", "runoff_of", "status", "seats", "candidates", "voted",
+                             "results", "opened_at", "closed_at"}
+        assert all(set(c) == {"id", "participant_id", "name", "group", "constituency"}
+                   for c in view["candidates"].values())
+        resumed = who.sync(0)
+        for ev in resumed.get("events", []):
+            if ev["type"] in ("election_voted", "election_progress"):
+                assert set(ev["data"]) <= {"election_id", "voted"}, ev
 
 
 # -- refusals ---------------------------------------------------------------------------
