@@ -83,6 +83,11 @@ def test_a_sector_elects_its_seats_by_secret_ballot_and_they_join_the_council(bo
     seated = council(board)
     assert {int(k): v["role"] for k, v in seated.items()} == {
         police[0].participant_id: "member", members[0].participant_id: "member", members[1].participant_id: "member"}
+    # Audited as when the organiser seats someone (the report's timeline reads it).
+    with board.db.reading() as s:
+        seated_lines = sorted(a.detail["participant_id"] for a in s.scalars(select(AuditEntry).where(
+            AuditEntry.workshop_id == board.day.workshop_id, AuditEntry.action == "council_role")))
+    assert seated_lines == sorted(int(k) for k in seated)
     # The counts are never shown, to anyone.
     assert "votes" not in str(board.org.snapshot()["elections"]) and "count" not in str(closed)
     # A member elected this way gets a council link and co-leads an action as any member does.

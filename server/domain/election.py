@@ -91,6 +91,8 @@ def _seat(ctx: Context, p: Participant, role: str) -> None:
     v.role = role
     ctx.emit("council_role_set", {"participant_id": p.id, "role": role, "member": pj.council_member_view(p, role)},
              [ctx.everyone])
+    # The same audit line as council_role_set: the report's timeline and the archive read it alike.
+    ctx.audit("council_role", participant_id=p.id, role=role, elected=True)
 
 
 # -- the organiser -------------------------------------------------------------------
@@ -187,7 +189,9 @@ def election_close(ctx: Context, election_id):
                         CouncilVolunteer.participant_id != pid)):
                     _seat(ctx, ctx.session.get(Participant, holder.participant_id), "member")
                 _seat(ctx, p, seat)
-    ctx.audit("election_close", election_id=e.id, elected={c: r["elected"] for c, r in e.results.items()})
+    ctx.audit("election_close", election_id=e.id,
+              elected=sum(len(r["elected"]) for r in e.results.values()),
+              tied=sorted(c for c, r in e.results.items() if r["tied"]))
     return {"election": view}
 
 
