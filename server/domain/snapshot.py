@@ -100,6 +100,16 @@ def snapshot(session: Session, viewer: Principal) -> dict:
     return state
 
 
+def room_content(session: Session, viewer: Principal) -> dict:
+    """What a participant's screen needs on arriving in a room (`room_changed`): the room's people,
+    posts and vote progress, as their snapshot has them, without reading the rest of the day."""
+    rows = _read(session, viewer)
+    barriers, solutions = _board(rows)
+    state = {"participants": _participants(rows), "barriers": barriers, "solutions": solutions}
+    _progress_part(rows, state)
+    return state
+
+
 def _read(session: Session, viewer: Principal) -> _Rows:
     ws = session.get(Workshop, viewer.workshop_id)
     where = {"w": ws.id, "r": viewer.room_id}

@@ -33,7 +33,7 @@ from .common import barrier_payload, get_room
 from .errors import CommandError
 from .expiry import check_not_expired, expires_at, refuse_if_purged, ttl_days
 from .registry import Payload, clean_text, command, text_field, validation_message
-from .snapshot import help_view, snapshot
+from .snapshot import help_view, room_content
 
 Side = Literal[rules.SECTOR_SIDES]  # type: ignore[valid-type]
 
@@ -696,7 +696,7 @@ def move_person(ctx: Context, p: Participant, room: Room, why: str = "move") -> 
     ctx.emit("participant_moved", {"participant": pj.participant_view(p), "from_room_id": old},
              [aud.room(old), aud.room(room.id), ctx.organisers, ctx.display])
     # The person's own screen gets its new room's content in one event.
-    view = snapshot(ctx.session, auth.Principal("participant", ctx.workshop.id, p.id, room.id))
+    view = room_content(ctx.session, auth.Principal("participant", ctx.workshop.id, p.id, room.id))
     ctx.emit("room_changed", {"room_id": room.id, "participants": view["participants"],
                               "barriers": view["barriers"], "solutions": view["solutions"],
                               "vote_progress": view["vote_progress"]}, [aud.participant(p.id)])

@@ -250,6 +250,8 @@ def test_the_agenda_editor_saves_a_day_the_server_accepts_and_says_why_it_refuse
         # The caucus prompts in the workshop's own words (Persian only; English keeps the standard wording).
         console.locator("#prompts-summary").click()
         console.locator("#prompt-barrier-fa").fill("چه چیزی جلوی اعتماد میان پلیس و محله را می‌گیرد؟")
+        # And one guiding question of the solution rooms, typed in English.
+        console.locator("#question-causes-en").press_sequentially("Why does this keep happening here?")
         console.locator("#prompts-save").click()
         organiser = Client(live_server.url, spcp["organiser_url"].split("#", 1)[1])
         try:
@@ -258,7 +260,8 @@ def test_the_agenda_editor_saves_a_day_the_server_accepts_and_says_why_it_refuse
                     break
                 console.wait_for_timeout(100)
             assert organiser.state["workshop"]["prompts"] == {
-                "barrier": {"fa": "چه چیزی جلوی اعتماد میان پلیس و محله را می‌گیرد؟"}}
+                "barrier": {"fa": "چه چیزی جلوی اعتماد میان پلیس و محله را می‌گیرد؟"},
+                "questions": {"causes": {"en": "Why does this keep happening here?"}}}
         finally:
             organiser.close()
         expect(console.locator("#prompt-barrier-fa")).to_have_value("چه چیزی جلوی اعتماد میان پلیس و محله را می‌گیرد؟")

@@ -7,7 +7,7 @@ import {
 } from "./console-common.js";
 import {
   GROUPS, WORKSHOP_PHASES, COUNCIL_ROLES, MAX_MESSAGE_CHARS, MAX_PLAN_FIELD_CHARS, SEGMENT_KINDS, MAX_PROMPT_CHARS,
-  DEFAULT_PRIORITIES, MAX_PRIORITIES, AGENDA_PRESETS,
+  DEFAULT_PRIORITIES, MAX_PRIORITIES, AGENDA_PRESETS, GUIDING_FIELDS,
 } from "./rules.js";
 import * as agenda from "./agenda.js";
 import { agreementTracker, agreementLine, agreementLegend } from "./agreement.js";
@@ -289,34 +289,46 @@ function presetsCard(current, from) {
       t("console.agenda.presetLocked", { segment: segmentName(current[0]) })) : null);
 }
 
-/** The workshop's own wording of the two caucus prompts, per language (prompts_set); empty = the standard one. */
+/** The workshop's own wording of the two caucus prompts and of the solution rooms' guiding questions,
+ *  per language (prompts_set); an empty box keeps the standard wording. */
 function promptsEditor() {
   const ws = page.state.workshop;
   const saved = ws.prompts || {};
-  if (!ui.prompts) ui.prompts = { strength: { ...(saved.strength || {}) }, barrier: { ...(saved.barrier || {}) } };
+  if (!ui.prompts) {
+    const questions = Object.fromEntries(GUIDING_FIELDS.map((f) => [f, { ...((saved.questions || {})[f] || {}) }]));
+    ui.prompts = { strength: { ...(saved.strength || {}) }, barrier: { ...(saved.barrier || {}) }, questions };
+  }
   const max = MAX_PROMPT_CHARS;
-  const field = (kind, lang) => {
-    const id = `prompt-${kind}-${lang}`;
+  const box = (id, lang, get, set, label) => {
     const area = el("textarea", { id, rows: 2, maxlength: max, dir: "auto", lang, class: "prompt-input" });
-    area.value = ui.prompts[kind][lang] || "";
-    area.addEventListener("input", () => { ui.prompts[kind][lang] = area.value; });
-    return el("div", { class: "field" },
-      el("label", { for: id }, t(`console.agenda.prompt.${kind}`)), area);
+    area.value = get() || "";
+    area.addEventListener("input", () => set(area.value));
+    return el("div", { class: "field" }, el("label", { for: id }, label), area);
   };
+  const field = (kind, lang) => box(`prompt-${kind}-${lang}`, lang, () => ui.prompts[kind][lang],
+    (v) => { ui.prompts[kind][lang] = v; }, t(`console.agenda.prompt.${kind}`));
+  const question = (f, lang) => box(`question-${f}-${lang}`, lang, () => ui.prompts.questions[f][lang],
+    (v) => { ui.prompts.questions[f][lang] = v; }, t(`console.plan.field.${f}`));
   const save = async (ev) => {
     ev.preventDefault();
     const clean = (m) => Object.fromEntries(Object.entries(m).map(([l, v]) => [l, v.trim()]).filter(([, v]) => v));
-    const prompts = { ...saved, strength: clean(ui.prompts.strength), barrier: clean(ui.prompts.barrier) };
+    const questions = Object.fromEntries(GUIDING_FIELDS.map((f) => [f, clean(ui.prompts.questions[f])])
+      .filter(([, m]) => Object.keys(m).length));
+    const prompts = { strength: clean(ui.prompts.strength), barrier: clean(ui.prompts.barrier), questions };
     const ack = await runAgenda("prompts_set", { prompts }, t("console.agenda.promptsSaved"));
     if (ack.ok) { ui.prompts = null; page.render(); }
   };
+  const perLanguage = (inner) => el("div", { class: "prompts-grid" }, ws.languages.map((lang) =>
+    el("fieldset", { class: "prompt-lang" }, el("legend", {}, languageName(lang)), inner(lang))));
   return el("details", { class: "card prompts-editor", open: ui.promptsOpen || null,
     ontoggle: (ev) => { ui.promptsOpen = ev.target.open; } },
   el("summary", { id: "prompts-summary" }, t("console.agenda.promptsTitle")),
   el("p", { class: "hint" }, t("console.agenda.promptsHint")),
   el("form", { onsubmit: save },
-    el("div", { class: "prompts-grid" }, ws.languages.map((lang) => el("fieldset", { class: "prompt-lang" },
-      el("legend", {}, languageName(lang)), field("strength", lang), field("barrier", lang)))),
+    perLanguage((lang) => [field("strength", lang), field("barrier", lang)]),
+    el("h4", { id: "questions-h" }, t("console.agenda.questionsTitle")),
+    el("p", { class: "hint" }, t("console.agenda.questionsHint")),
+    perLanguage((lang) => GUIDING_FIELDS.map((f) => question(f, lang))),
     el("button", { type: "submit", class: "btn btn-primary", id: "prompts-save" }, t("console.agenda.promptsSave"))));
 }
 
