@@ -1085,6 +1085,80 @@ def test_trust_pulse(ks):
     ks.finish()
 
 
+@covers("election_changed", "election_candidate", "election_nomination", "election_progress", "election_voted",
+        "council_volunteered", "council_role_set",
+        commands=("election_open", "election_nominate", "election_nomination_answer", "election_ballot_open",
+                  "election_vote", "election_close", "election_runoff"))
+def test_council_election(ks):
+    """The council chosen by its sectors (docs/council-election.md): nominations the nominee accepts,
+    a secret ballot per sector, a tie and its second ballot, the elected on the council, then the
+    co-chairs elected by the members. Every screen hears the candidates, how many voted and who is
+    elected; the voter alone hears that they voted, the nominee alone of their nomination."""
+    org = ks.org
+    ks.begin("council_election")
+    ks.step("the day has a council segment", lambda: org.ok("agenda_set", agenda=["breakout", "council", "closing"]),
+            EVERYONE)
+    ks.step("the council segment", lambda: org.ok("workshop_advance"), EVERYONE)
+    eid = ks.step("seats: one for law enforcement, one for community members; nominations open", lambda: org.ok(
+        "election_open", seats={"law_enforcement": 1, "community_member": 1, "community_org": 0,
+                                "government_other": 0}), EVERYONE)["election"]["id"]
+    own = ks.step("an officer stands", lambda: ks.author.ok(
+        "election_nominate", election_id=eid, participant_id=ks.author.participant_id), EVERYONE)["candidate_id"]
+    nom = ks.step("and nominates a colleague: only the nominee hears it", lambda: ks.author.ok(
+        "election_nominate", election_id=eid, participant_id=ks.other_room.participant_id),
+        {"other_room"})["candidate_id"]
+    assert str(nom) in ks.state["other_room"]["me"]["nominations"]
+    ks.step("who accepts on their phone", lambda: ks.other_room.ok(
+        "election_nomination_answer", candidate_id=nom, accept=True), EVERYONE)
+    resident = ks.step("a community member stands", lambda: ks.peer.ok(
+        "election_nominate", election_id=eid, participant_id=ks.peer.participant_id), EVERYONE)["candidate_id"]
+    ks.step("not for another sector", lambda: ks.voter.refused(
+        "election_nominate", "not_voter", election_id=eid, participant_id=ks.voter.participant_id))
+    ks.step("the ballot opens", lambda: org.ok("election_ballot_open", election_id=eid), EVERYONE)
+    ks.step("the officers split", lambda: ks.author.ok("election_vote", election_id=eid, candidate_ids=[nom]),
+            EVERYONE)
+    ks.step("evenly", lambda: ks.other_room.ok("election_vote", election_id=eid, candidate_ids=[own]), EVERYONE)
+    ks.step("a community member votes", lambda: ks.peer.ok("election_vote", election_id=eid,
+                                                           candidate_ids=[resident]), EVERYONE)
+    ks.step("once only", lambda: ks.peer.refused("election_vote", "already_voted", election_id=eid,
+                                                 candidate_ids=[resident]))
+    ks.step("not for another sector's candidate", lambda: ks.b_peer.refused(
+        "election_vote", "not_candidate", election_id=eid, candidate_ids=[own]))
+    assert ks.state["display"]["elections"][str(eid)]["voted"] == {"law_enforcement": 2, "community_member": 1}
+    assert ks.state["peer"]["me"]["elections_voted"] == [eid]
+    ks.step("the ballot closes: the community member is elected, the officers tie", lambda: org.ok(
+        "election_close", election_id=eid), EVERYONE)
+    assert ks.state["council"]["council"][str(ks.peer.participant_id)]["role"] == "member"
+    second = ks.step("a second ballot between the tied officers", lambda: org.ok("election_runoff", election_id=eid),
+                     EVERYONE)["election"]
+    pick = next(int(k) for k, c in second["candidates"].items() if c["participant_id"] == ks.author.participant_id)
+    for who in (ks.author, ks.other_room):
+        ks.step("an officer votes again", lambda who=who: who.ok("election_vote", election_id=second["id"],
+                                                                 candidate_ids=[pick]), EVERYONE)
+    ks.step("the second ballot closes", lambda: org.ok("election_close", election_id=second["id"]), EVERYONE)
+    assert ks.state["display"]["council"][str(ks.author.participant_id)]["role"] == "member"
+    # The members elect the co-chairs.
+    chairs = ks.step("the co-chairs' nominations open", lambda: org.ok("election_open", kind="co_chairs"),
+                     EVERYONE)["election"]["id"]
+    police_chair = ks.step("an officer on the council stands", lambda: ks.author.ok(
+        "election_nominate", election_id=chairs, participant_id=ks.author.participant_id), EVERYONE)["candidate_id"]
+    community_chair = ks.step("a member nominates a community member", lambda: ks.b_peer.ok(
+        "election_nominate", election_id=chairs, participant_id=ks.peer.participant_id), {"peer"})["candidate_id"]
+    ks.step("who accepts", lambda: ks.peer.ok("election_nomination_answer", candidate_id=community_chair,
+                                              accept=True), EVERYONE)
+    ks.step("the members' ballot opens", lambda: org.ok("election_ballot_open", election_id=chairs), EVERYONE)
+    for who in (ks.author, ks.peer, ks.b_peer):
+        ks.step("a member votes", lambda who=who: who.ok("election_vote", election_id=chairs,
+                                                         candidate_ids=[police_chair, community_chair]), EVERYONE)
+    ks.step("only members vote", lambda: ks.other_room.refused("election_vote", "not_voter", election_id=chairs,
+                                                               candidate_ids=[police_chair]))
+    ks.step("the co-chairs are elected", lambda: org.ok("election_close", election_id=chairs), EVERYONE)
+    roles = {k: v["role"] for k, v in ks.state["council"]["council"].items()}
+    assert roles[str(ks.author.participant_id)] == "co_chair_law_enforcement"
+    assert roles[str(ks.peer.participant_id)] == "co_chair_community"
+    ks.finish()
+
+
 # -- the whole day: every command, every viewer ------------------------------------
 
 EVERY_COMMAND = (

@@ -64,6 +64,7 @@ ERASED_FIELDS: tuple[dict, ...] = tuple({"path": path, "value": value} for path,
     (["solutions", "*", "author_name"], None),
     (["solutions", "*", "hidden_reason"], None),
     (["plan", "*", "notes", "*", "author", "name"], None),
+    (["elections", "*", "candidates", "*", "name"], None),
     (["objections", "*", "reason"], ""),
 ))
 

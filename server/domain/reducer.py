@@ -355,6 +355,34 @@ def _pulse_answered(s: dict, d: dict) -> None:
     s["me"]["pulses_answered"] = _set_add(s["me"].get("pulses_answered", []), [d["pulse_id"]])
 
 
+def _election_changed(s: dict, d: dict) -> None:
+    s["elections"][str(d["election"]["id"])] = d["election"]
+
+
+def _election_candidate(s: dict, d: dict) -> None:
+    election = s["elections"].get(str(d["election_id"]))
+    if election is not None:
+        election["candidates"][str(d["candidate"]["id"])] = d["candidate"]
+
+
+def _election_nomination(s: dict, d: dict) -> None:
+    nominations = s["me"].setdefault("nominations", {})
+    if d["pending"]:
+        nominations[str(d["nomination"]["id"])] = d["nomination"]
+    else:
+        nominations.pop(str(d["nomination"]["id"]), None)
+
+
+def _election_progress(s: dict, d: dict) -> None:
+    election = s["elections"].get(str(d["election_id"]))
+    if election is not None:
+        election["voted"] = d["voted"]
+
+
+def _election_voted(s: dict, d: dict) -> None:
+    s["me"]["elections_voted"] = _set_add(s["me"].get("elections_voted", []), [d["election_id"]])
+
+
 def _plan_entry_created(s: dict, d: dict) -> None:
     s["plan"][str(d["entry"]["id"])] = d["entry"]
 
@@ -443,6 +471,11 @@ _HANDLERS = {
     "pulse_changed": _pulse_changed,
     "pulse_progress": _pulse_progress,
     "pulse_answered": _pulse_answered,
+    "election_changed": _election_changed,
+    "election_candidate": _election_candidate,
+    "election_nomination": _election_nomination,
+    "election_progress": _election_progress,
+    "election_voted": _election_voted,
     "plan_entry_created": _plan_entry_created,
     "plan_entry_updated": _plan_entry_updated,
     "plan_note_added": _plan_note_added,

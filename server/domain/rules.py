@@ -27,6 +27,14 @@ MAX_PROMPT_CHARS = 300
 PULSE_LABELS = ("start", "end")
 PULSE_QUESTIONS = ("trust", "heard", "together")
 MAX_PULSE_QUESTIONS = 5
+# The council elected by its sectors (docs/council-election.md): the ballots, their steps, the
+# seats per sector (default 1), and the two co-chair seats the members elect, one per side.
+ELECTION_KINDS = ("sectors", "co_chairs")
+ELECTION_STAGES = ("nominating", "voting", "closed")
+DEFAULT_SECTOR_SEATS = 1
+MAX_SECTOR_SEATS = 5
+CO_CHAIR_SIDES = ("law_enforcement", "community")
+MAX_BALLOT_CHOICES = 12
 # The sector keys of the `groups` preset, every workshop's sectors before sectors were named by
 # the organiser (server/domain/sectors.py); the reports still use these keys.
 GROUPS = ("law_enforcement", "community_member", "community_org", "government_other")

@@ -28,6 +28,7 @@ from ..models import (
 from . import pii, tallies
 from . import projection as pj
 from .auth import Principal
+from .election_results import election_views, nominations_of, voted_by
 from .expiry import privacy_view
 from .notes import notes_by_entry
 from .objections import objection_views
@@ -151,6 +152,7 @@ def _shared_part(rows: _Rows) -> dict:
         "plan": _plan(rows),
         "council": _council(rows),
         "pulses": pulse_views(rows.session, ws.id),  # the trust pulse: results only once closed
+        "elections": election_views(rows.session, ws.id),  # the council's ballots: never a count per candidate
     }
 
 
@@ -256,6 +258,8 @@ def _participant_part(rows: _Rows, state: dict) -> None:
                                 if own else None)
     state["objections"] = objection_views(session, viewer)  # their own (objections.py)
     state["me"]["pulses_answered"] = answered_by(session, viewer.id)
+    state["me"]["elections_voted"] = voted_by(session, viewer.id)
+    state["me"]["nominations"] = nominations_of(session, viewer.id)  # waiting for their answer
     _progress_part(rows, state)
 
 

@@ -1,6 +1,7 @@
 """SQLAlchemy 2.x typed models, one module per aggregate."""
 from .base import Base, utcnow
 from .board import Barrier, Merge, Solution, Vote
+from .election import Election, ElectionCandidate, ElectionTally, ElectionVoter
 from .log import AuditEntry, CommandRecord, Event
 from .people import CouncilVolunteer, Participant
 from .plenary import CouncilLink, PlanEntry, PlanNote, PlenaryItem, PlenaryMerge
@@ -14,6 +15,10 @@ __all__ = [
     "CommandRecord",
     "CouncilLink",
     "CouncilVolunteer",
+    "Election",
+    "ElectionCandidate",
+    "ElectionTally",
+    "ElectionVoter",
     "Event",
     "FacilitatorInvite",
     "Merge",

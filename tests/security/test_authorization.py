@@ -233,6 +233,52 @@ def pulse_opened(s):
     s.pulse = s.org.ok("pulse_open", label="start")["pulse"]["id"]
 
 
+def council_segment(s):
+    """The day reaches its council segment, where the council is elected (docs/council-election.md)."""
+    s.org.ok("agenda_set", agenda=["breakout", "council", "closing"])
+    s.org.ok("workshop_advance")
+
+
+def nominations_open(s):
+    council_segment(s)
+    s.election = s.org.ok("election_open")["election"]["id"]
+
+
+def nominated(s):
+    """Room A's other participant nominates the victim, who has not answered yet."""
+    nominations_open(s)
+    s.candidate = s.participant.ok("election_nominate", election_id=s.election,
+                                   participant_id=s.author.participant_id)["candidate_id"]
+
+
+def ballot_open(s):
+    nominations_open(s)
+    s.candidate = s.author.ok("election_nominate", election_id=s.election,
+                              participant_id=s.author.participant_id)["candidate_id"]
+    s.org.ok("election_ballot_open", election_id=s.election)
+
+
+def ballot_tied(s):
+    """Two candidates with a vote each: a tie for the seat."""
+    nominations_open(s)
+    own = {}
+    for who in (s.author, s.participant):
+        own[who] = who.ok("election_nominate", election_id=s.election, participant_id=who.participant_id)["candidate_id"]
+    s.org.ok("election_ballot_open", election_id=s.election)
+    for who in (s.author, s.participant):
+        who.ok("election_vote", election_id=s.election, candidate_ids=[own[who]])
+    s.org.ok("election_close", election_id=s.election)
+
+
+def newcomer_of_room_a(s):
+    s.newcomer = s.b.person(0)
+
+
+def nominations_and_a_newcomer(s):
+    nominations_open(s)
+    newcomer_of_room_a(s)
+
+
 def all_in_room_a(s):
     """Everyone of W in room A, so that seating the rooms again moves someone."""
     with s.db.reading() as session:
@@ -345,6 +391,24 @@ CASES: dict[str, Case] = {
     "pulse_close": Case(pulse_opened, lambda s: {}, {"other_organiser": [(OWN, {})]}),
     # Both of W's participants answer once; nobody else may.
     "pulse_answer": Case(pulse_opened, lambda s: {"pulse_id": s.pulse, "answers": {"trust": 3}}),
+    # The council elected by its sectors (docs/council-election.md); the other organiser's day is not
+    # in its council segment, and it cannot name W's election.
+    "election_open": Case(council_segment, lambda s: {}, {"other_organiser": [(OWN, {})]}),
+    "election_ballot_open": Case(nominated, lambda s: {"election_id": s.election}, {"other_organiser": FOREIGN},
+                                 fresh=lambda s: s.author.send("election_nomination_answer",
+                                                               candidate_id=s.candidate, accept=True)),
+    "election_close": Case(ballot_open, lambda s: {"election_id": s.election}, {"other_organiser": FOREIGN}),
+    "election_runoff": Case(ballot_tied, lambda s: {"election_id": s.election}, {"other_organiser": FOREIGN}),
+    # Each of W's participants nominates a newcomer of their sector; only participants nominate.
+    "election_nominate": Case(nominations_and_a_newcomer, lambda s: {"election_id": s.election,
+                                                           "participant_id": s.newcomer.participant_id},
+                              fresh=newcomer_of_room_a),
+    # Only the nominee answers their nomination.
+    "election_nomination_answer": Case(nominated, lambda s: {"candidate_id": s.candidate, "accept": True},
+                                       {"participant": [("not_found", {})],
+                                        "other_participant": [("not_found", {})]}),
+    # Each of W's participants (one sector) votes once, secretly.
+    "election_vote": Case(ballot_open, lambda s: {"election_id": s.election, "candidate_ids": [s.candidate]}),
     "workshop_update": Case(nothing, lambda s: {"title": "Hijacked"}, {"other_organiser": [(OWN, {})]}),
     "workshop_advance": Case(nothing, lambda s: {}, {"other_organiser": [(OWN, {})]}),
     "workshop_back": Case(to_plenary, lambda s: {}, {"other_organiser": [(OWN, {})]}),

@@ -22,6 +22,14 @@ export const MAX_PROMPT_CHARS = 300;
 export const PULSE_LABELS = Object.freeze(["start", "end"]);
 export const PULSE_QUESTIONS = Object.freeze(["trust", "heard", "together"]);
 export const MAX_PULSE_QUESTIONS = 5;
+// The council elected by its sectors (docs/council-election.md): the ballots, their steps, the
+// seats per sector (default 1), and the two co-chair seats the members elect, one per side.
+export const ELECTION_KINDS = Object.freeze(["sectors", "co_chairs"]);
+export const ELECTION_STAGES = Object.freeze(["nominating", "voting", "closed"]);
+export const DEFAULT_SECTOR_SEATS = 1;
+export const MAX_SECTOR_SEATS = 5;
+export const CO_CHAIR_SIDES = Object.freeze(["law_enforcement", "community"]);
+export const MAX_BALLOT_CHOICES = 12;
 // The sector keys of the `groups` preset, every workshop's sectors before sectors were named by
 // the organiser (server/domain/sectors.py); the reports still use these keys.
 export const GROUPS = Object.freeze(["law_enforcement", "community_member", "community_org", "government_other"]);

@@ -48,6 +48,11 @@ export const EVENT_TYPES = Object.freeze([
   "pulse_changed",
   "pulse_progress",
   "pulse_answered",
+  "election_changed",
+  "election_candidate",
+  "election_nomination",
+  "election_progress",
+  "election_voted",
   "plan_entry_created",
   "plan_entry_updated",
   "plan_note_added",
@@ -171,6 +176,27 @@ function apply(s, t, d) {
     }
     case "pulse_answered":
       s.me.pulses_answered = [...new Set([...(s.me.pulses_answered || []), d.pulse_id])].sort((a, b) => a - b);
+      break;
+    case "election_changed":
+      s.elections[String(d.election.id)] = d.election;
+      break;
+    case "election_candidate": {
+      const election = s.elections[String(d.election_id)];
+      if (election !== undefined) election.candidates[String(d.candidate.id)] = d.candidate;
+      break;
+    }
+    case "election_nomination":
+      if (s.me.nominations === undefined) s.me.nominations = {};
+      if (d.pending) s.me.nominations[String(d.nomination.id)] = d.nomination;
+      else delete s.me.nominations[String(d.nomination.id)];
+      break;
+    case "election_progress": {
+      const election = s.elections[String(d.election_id)];
+      if (election !== undefined) election.voted = d.voted;
+      break;
+    }
+    case "election_voted":
+      s.me.elections_voted = [...new Set([...(s.me.elections_voted || []), d.election_id])].sort((a, b) => a - b);
       break;
     case "room_updated":
       s.rooms[String(d.room.id)] = d.room;
