@@ -80,4 +80,6 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from .http import bp
     app.register_blueprint(bp)
+    from .closing_http import bp as closing_bp  # the report back to the room, the follow-up pulse
+    app.register_blueprint(closing_bp)
     return app

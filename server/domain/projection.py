@@ -25,7 +25,14 @@ def workshop_view(ws: Workshop) -> dict:
         "paused": ws.paused, "pause_message": ws.pause_message, "live_tallies": ws.live_tallies,
         "agenda": list(ws.agenda), "segment": ws.segment, "plenary_vote_closed": ws.plenary_vote_closed,
         "prompts": dict(ws.prompts or {}),
+        # The progress link, for every phone's closing card: only once the day is closed (closing_token).
+        "progress_token": closing_token(ws),
     }
+
+
+def closing_token(ws: Workshop) -> str | None:
+    """The progress token every screen may hold once the day is `closed` (the closing card's links), else None."""
+    return ws.progress_token if ws.phase == "closed" else None
 
 
 def room_view(room: Room) -> dict:

@@ -97,6 +97,8 @@ def pulse_answer(ctx: Context, pulse_id, answers):
     pulse = ctx.session.get(Pulse, pulse_id)
     if pulse is None or pulse.workshop_id != ctx.workshop.id:
         raise CommandError("not_found", "There is no such pulse.")
+    if pulse.label not in rules.PULSE_LABELS:  # a follow-up pulse: once per device, from its public link
+        raise CommandError("not_found", "This pulse is answered from its public link (the progress page).")
     if pulse.closed_at is not None:
         raise CommandError("not_open", "This pulse is closed.")
     keys = {q["key"] for q in pulse.questions}

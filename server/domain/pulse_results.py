@@ -8,7 +8,7 @@ from collections import defaultdict
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..models import Pulse, PulseResponder, PulseTally
+from ..models import Pulse, PulseDevice, PulseResponder, PulseTally
 from . import agreement as ag
 from . import projection as pj
 from .sectors import sides as sector_sides
@@ -17,9 +17,13 @@ K = ag.DEFAULT_MIN_GROUP_SIZE
 
 
 def responders(session: Session, pulse_id: int) -> dict[str, int]:
-    """How many people of each sector answered."""
-    return dict(session.execute(select(PulseResponder.sector, func.count()).where(
-        PulseResponder.pulse_id == pulse_id).group_by(PulseResponder.sector)).all())
+    """How many people of each sector answered (on the day: participants; after it: devices)."""
+    out: dict[str, int] = {}
+    for table in (PulseResponder, PulseDevice):
+        for sector, n in session.execute(select(table.sector, func.count()).where(
+                table.pulse_id == pulse_id).group_by(table.sector)).all():
+            out[sector] = out.get(sector, 0) + n
+    return out
 
 
 def results(session: Session, pulse: Pulse) -> dict:

@@ -541,6 +541,8 @@ def _set_workshop_phase(ctx: Context, step: int) -> dict:
     ws.segment, ws.phase = i, rules.SEGMENT_PHASE[ws.agenda[i]]
     entering = ws.agenda[i]
     changes = {"phase": ws.phase, "segment": ws.segment}
+    if "closed" in (ws.phase, rules.SEGMENT_PHASE[ws.agenda[i - step]]):
+        changes["progress_token"] = pj.closing_token(ws)  # the closing card's links come and go with `closed`
     if entering == "prioritise" and ws.plenary_vote_closed:
         ws.plenary_vote_closed = False  # its dots open again
         changes["plenary_vote_closed"] = False

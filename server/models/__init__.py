@@ -5,7 +5,7 @@ from .election import Election, ElectionCandidate, ElectionTally, ElectionVoter
 from .log import AuditEntry, CommandRecord, Event
 from .people import CouncilVolunteer, Participant
 from .plenary import CouncilLink, PlanEntry, PlanNote, PlenaryItem, PlenaryMerge
-from .pulse import Pulse, PulseResponder, PulseTally
+from .pulse import Pulse, PulseDevice, PulseResponder, PulseTally
 from .workshop import FacilitatorInvite, Room, Sector, Workshop
 
 __all__ = [
@@ -28,6 +28,7 @@ __all__ = [
     "PlenaryItem",
     "PlenaryMerge",
     "Pulse",
+    "PulseDevice",
     "PulseResponder",
     "PulseTally",
     "Room",

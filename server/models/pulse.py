@@ -54,3 +54,17 @@ class PulseResponder(Base):
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"))
     # The responder's sector when they answered: the sizes that decide which cells may be shown.
     sector: Mapped[str] = mapped_column(String(30))
+
+
+class PulseDevice(Base):
+    """A device answered a follow-up pulse (docs/pulse.md, "After the day"): only a hash of the key the
+    device keeps, so it answers once; no time, nothing that links it to a count, no participant."""
+
+    __tablename__ = "pulse_devices"
+    __table_args__ = (UniqueConstraint("pulse_id", "device_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pulse_id: Mapped[int] = mapped_column(ForeignKey("pulses.id"), index=True)
+    device_hash: Mapped[str] = mapped_column(String(64))
+    # The side the respondent chose: the sizes that decide which cells may be shown.
+    sector: Mapped[str] = mapped_column(String(30))
