@@ -1085,6 +1085,33 @@ def test_trust_pulse(ks):
     ks.finish()
 
 
+@covers("workshop_updated", "pulse_changed", "pulse_progress", commands=("followup_open", "followup_close"))
+def test_after_the_day(ks):
+    """The day closes: every screen gets the progress link for its closing card (and loses it if the day
+    goes back); a council member's link asks a follow-up pulse, a device answers it from the public page
+    (every screen hears how many), the organiser closes it."""
+    org = ks.org
+    for _ in range(2):
+        org.ok("workshop_advance")  # action plan
+    ks.begin("after_the_day")
+    ks.step("the day closes: the progress link reaches every screen", lambda: org.ok("workshop_advance"), EVERYONE)
+    token = ks.day.created["progress_token"]
+    assert ks.state["peer"]["workshop"]["progress_token"] == token
+    ks.step("back to the plan: the link goes", lambda: org.ok("workshop_back"), EVERYONE)
+    assert ks.state["peer"]["workshop"]["progress_token"] is None
+    ks.step("closed again", lambda: org.ok("workshop_advance"), EVERYONE)
+    pulse = ks.step("a council member asks a follow-up pulse", lambda: ks.council.ok("followup_open"),
+                    EVERYONE)["pulse"]["id"]
+    ks.step("a device answers it from the public page", lambda: ks.day.http.post(
+        "/api/progress/pulse", json={"pulse_id": pulse, "sector": "community_member", "answers": {"trust": 4},
+                                     "device_key": "k" * 32},
+        headers={"Authorization": f"Bearer {token}"}).get_json(), EVERYONE)
+    assert ks.state["display"]["pulses"][str(pulse)]["answered"] == 1
+    ks.step("the organiser closes it", lambda: org.ok("followup_close"), EVERYONE)
+    assert ks.state["council"]["pulses"][str(pulse)]["label"] == "followup-1"
+    ks.finish()
+
+
 @covers("election_changed", "election_candidate", "election_nomination", "election_progress", "election_voted",
         "council_volunteered", "council_role_set",
         commands=("election_open", "election_nominate", "election_nomination_answer", "election_ballot_open",

@@ -233,6 +233,16 @@ def pulse_opened(s):
     s.pulse = s.org.ok("pulse_open", label="start")["pulse"]["id"]
 
 
+def followup_closed(s):
+    """No follow-up pulse open, so the organiser may ask one."""
+    s.org.send("followup_close")
+
+
+def followup_opened(s):
+    closed(s)
+    s.org.ok("followup_open")
+
+
 def council_segment(s):
     """The day reaches its council segment, where the council is elected (docs/council-election.md)."""
     s.org.ok("agenda_set", agenda=["breakout", "council", "closing"])
@@ -391,6 +401,10 @@ CASES: dict[str, Case] = {
     "pulse_close": Case(pulse_opened, lambda s: {}, {"other_organiser": [(OWN, {})]}),
     # Both of W's participants answer once; nobody else may.
     "pulse_answer": Case(pulse_opened, lambda s: {"pulse_id": s.pulse, "answers": {"trust": 3}}),
+    # After the day (docs/pulse.md): the other organiser's day is not closed.
+    "followup_open": Case(closed, lambda s: {}, {"other_organiser": [("wrong_phase", {})]},
+                          fresh=lambda s: followup_closed(s)),
+    "followup_close": Case(followup_opened, lambda s: {}, {"other_organiser": [("not_open", {})]}),
     # The council elected by its sectors (docs/council-election.md); the other organiser's day is not
     # in its council segment, and it cannot name W's election.
     "election_open": Case(council_segment, lambda s: {}, {"other_organiser": [(OWN, {})]}),
