@@ -9,6 +9,7 @@ import { el, userText, clear, announce, createToaster } from "./dom.js";
 import { createPage } from "./page.js";
 import { shownBarriers } from "./counts.js";
 import { phonePulseCard, pulseRefusalShown } from "./pulse-view.js";
+import { closingCard } from "./closing-view.js";
 import {
   segmentKind, roundKind, namedSegment, roomPhases, postKind, promptText, questionText, sectorName, roomDrafts, allDrafts, rankedPriorities, QUESTION_FIELDS,
 } from "./room-agenda.js";
@@ -642,9 +643,8 @@ function drawRoom() {
   } else if (ws.phase === "action_plan") {
     sections.push(planSection());
   } else if (ws.phase === "closed") {
-    sections.push(el("section", { class: "card stack" },
-      el("h2", {}, t("phone.closed.title")),
-      el("p", {}, t("phone.closed.body"))));
+    // Thanks, the report without names and the progress link, each with its QR (web/js/closing-view.js).
+    sections.push(closingCard({ workshop: ws, lang: currentLanguage() }));
     sections.push(planSection());
   }
   sections.push(seatSection());

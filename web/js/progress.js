@@ -12,6 +12,7 @@ import {
   pageLanguagePicker, pageNotice,
 } from "./console-common.js";
 import { createPage } from "./page.js";
+import { createTrend } from "./followup-view.js";
 
 const LANG_KEY = "cg.progress.lang";
 const POLL_MS = 30000;
@@ -23,6 +24,8 @@ const token = decodeURIComponent(location.pathname.split("/")[2] || "");
 // The page (web/js/page.js): its state is the last answer of GET /api/progress, its status
 // loading | ok | failed | unauthorized.
 const page = createPage({ draw, status: "loading" });
+// The trust pulse over time, by side (start, end, each follow-up): web/js/followup-view.js.
+const trend = createTrend(token, () => page.render());
 let updatedAt = null;
 let loading = false;
 
@@ -41,6 +44,7 @@ async function load(manual = false) {
       page.state = await resp.json();
       page.status = "ok";
       updatedAt = new Date().toISOString();
+      trend.load();
       if (manual) announce(t("progress.updated", { time: fmtTime(updatedAt) }));
     }
   } catch (_) {
@@ -110,7 +114,8 @@ function draw() {
     entries.length
       ? el("ol", { class: "plan-list after-list", aria: { labelledby: "progress-h" } }, entries.map(entryCard))
       : el("p", { class: "empty card" }, t("progress.empty")),
-  ]);
+    trend.section(),
+  ].filter(Boolean));
 }
 
 async function start() {

@@ -8,9 +8,13 @@ export const CELLS = Object.freeze(["all", "side:police", "side:community"]);
 // The projector shows a pulse's results for this long after it closes, then the day's own view.
 export const RESULTS_ON_PROJECTOR_MS = 10 * 60 * 1000;
 
-/** The workshop's pulses, oldest first. */
+// The day's pulses; a follow-up pulse after the day (`followup-<n>`) is answered from its public link
+// and drawn by web/js/followup-view.js, never by the phone's card or the projector.
+export const DAY_LABELS = Object.freeze(["start", "end"]);
+
+/** The workshop's pulses of the day, oldest first. */
 export function pulseList(state) {
-  return Object.values((state && state.pulses) || {}).sort((a, b) => a.id - b.id);
+  return Object.values((state && state.pulses) || {}).filter((p) => DAY_LABELS.includes(p.label)).sort((a, b) => a.id - b.id);
 }
 
 /** The pulse open now, or null (at most one is open). */

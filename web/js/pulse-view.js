@@ -15,6 +15,7 @@ import {
   SCALE, CELLS, pulseList, openPulse, pulseByLabel, questionText, phonePulse, answerPayload, resultRows,
   projectorPulse, shares,
 } from "./pulse-model.js";
+import { followupPanel } from "./followup-view.js";
 
 const statement = (q) => questionText(q, currentLanguage(), t, hasKey);
 const digit = (n) => formatNumber(n);
@@ -173,6 +174,7 @@ const consoleUi = { resultsOpen: true }; // the results folded away stay folded 
 export function pulsePanel({ state, run, ask }) {
   const open = openPulse(state);
   const dayClosed = state.workshop.phase === "closed";
+  if (dayClosed) return followupPanel({ state, run, ask }); // after the day: the follow-up pulse (followup-view.js)
   const askFor = async (label) => {
     const ok = await ask({ title: t(`pulse.console.confirm_open.${label}`), body: t("pulse.console.confirm_open_body"),
       confirm: t("pulse.console.confirm_open_button") });
