@@ -80,6 +80,8 @@ def test_the_public_report_has_no_names_and_is_there_only_once_the_day_is_closed
     b.workshop_phase("action_plan")
     b.org.ok("council_role_set", participant_id=named.participant_id, role="co_chair_law_enforcement")
     b.org.ok("council_role_set", participant_id=other.participant_id, role="co_chair_community")
+    entry = b.org.ok("plan_entry_create", title="Explain every stop")["entry"]["id"]
+    b.org.ok("plan_entry_update", entry_id=entry, field="owner", value="Persephone Vale and the precinct", version=1)
     http, token = b.day.http, b.day.created["progress_token"]
     # Before the day is over: no report.
     resp = http.get(f"/progress/{token}/report.md")
@@ -94,6 +96,7 @@ def test_the_public_report_has_no_names_and_is_there_only_once_the_day_is_closed
         assert md.status_code == 200 and md.headers["Cache-Control"] == "no-store"
         text = md.get_data(as_text=True)
         assert "Stops are never explained" in text and "Nobody calls back" in text
+        assert "— and the precinct" in text  # the owner typed as a person's name
         assert "Bartholomew" not in text and "Persephone" not in text and "@example.org" not in text
     pdf = http.get(f"/progress/{token}/report.pdf?lang=fa")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"

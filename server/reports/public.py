@@ -10,12 +10,14 @@ It is served to anyone holding the workshop's progress link once the day is `clo
 Names are removed in two passes, so a section added to the report later cannot bring one back:
 1. every field that holds a person's name, by its name (`author_name`, a council row's `name`, a
    `name`/`display_name` in a person's dict: an author, a co-lead, a timeline line);
-2. any other string in the model that *is* a participant's shown name (or ends in it, as
-   "Name (sector)") is blanked, except post texts, which are what people wrote.
+2. every other string in the model, the texts people wrote included, has each participant's shown
+   name (as a whole word) replaced by "—": an action's owner typed as a person's name, a note or a
+   post that names someone who took part.
 """
 from __future__ import annotations
 
 import dataclasses
+import re
 
 from sqlalchemy import select
 
@@ -29,28 +31,25 @@ NAME_FIELDS = frozenset({"author_name", "display_name", "name_shown"})
 # Dicts that describe a person: their `name` goes.
 PERSON_KEYS = frozenset({"author", "co_lead", "co_leads", "member", "members", "candidate", "candidates",
                          "council", "elected", "detail", "by"})
-# What people wrote: kept as written.
-TEXT_FIELDS = frozenset({"text", "shared_text", "member_texts", "title", "fields", "texts"})
+# Values that are keys and codes, never names (a sector key, a status, a phase).
+CODE_FIELDS = frozenset({"kind", "status", "phase", "role", "group", "action", "actor", "lang", "id"})
+NAMED = "—"  # what stands where a name was
 FORMATS = ("pdf", "docx", "md")
 
 
 class _Blanker:
     def __init__(self, names: set[str]):
-        self.names = {n for n in names if n}
+        names = sorted({n.strip() for n in names if n and len(n.strip()) >= 2}, key=len, reverse=True)
+        self.pattern = re.compile("|".join(rf"(?<!\w){re.escape(n)}(?!\w)" for n in names)) if names else None
         self.seen: set[int] = set()
 
     def value(self, key: str | None, v, person: bool = False):
         if key in NAME_FIELDS or (person and key == "name"):
             return None if isinstance(v, str) else v
-        if key in TEXT_FIELDS:
-            return v
         if isinstance(v, str):
-            return None if self._is_name(v) else v
+            return v if key in CODE_FIELDS or self.pattern is None else self.pattern.sub(NAMED, v)
         self.walk(v, person=key in PERSON_KEYS)
         return v
-
-    def _is_name(self, s: str) -> bool:
-        return s in self.names or any(s.startswith(n + " (") for n in self.names)
 
     def walk(self, obj, person: bool = False) -> None:
         if id(obj) in self.seen or obj is None or isinstance(obj, (str, int, float, bool)):

@@ -21,12 +21,26 @@ export function closingLinks(token, lang) {
   };
 }
 
+// The phone redraws on every event: the QR images are kept across redraws (by their address), so
+// they neither flicker nor load again.
+const qrImages = new Map();
+
+function qrImage(src, alt) {
+  let img = qrImages.get(src);
+  if (!img) {
+    img = el("img", { class: "closing-qr", src, alt, width: "168", height: "168" });
+    qrImages.set(src, img);
+  }
+  img.alt = alt; // the language may have changed
+  return img;
+}
+
 function linkBlock(id, title, hint, href, label, qrSrc, qrAlt) {
   return el("div", { class: "closing-link", id },
     el("h3", {}, title),
     el("p", { class: "hint" }, hint),
     el("a", { class: "btn btn-primary closing-open", href, target: "_blank", rel: "noopener noreferrer" }, label),
-    el("img", { class: "closing-qr", src: qrSrc, alt: qrAlt, width: "168", height: "168", loading: "lazy" }));
+    qrImage(qrSrc, qrAlt));
 }
 
 /** The card that takes the room's place once the day is closed. */

@@ -114,6 +114,13 @@ function languagePicker() {
   return el("div", { class: "lang-switch" }, el("label", { for: "followup-lang", class: "visually-hidden" }, t("common.language")), select);
 }
 
+/** A choice made: the note asking for it goes (without a redraw, which would move the focus). */
+function clearError() {
+  ui.error = null;
+  const note = main.querySelector(".followup-error");
+  if (note) note.remove();
+}
+
 function sectorName(s) {
   const names = s.names || {};
   return names[currentLanguage()] || names.en || Object.values(names)[0] || s.key;
@@ -126,7 +133,7 @@ function question(q) {
     el("div", { class: "followup-scale" },
       SCALE.map((v) => el("label", {},
         el("input", { type: "radio", name, value: String(v), checked: ui.choices[q.key] === v,
-          onchange: () => { ui.choices[q.key] = v; } }),
+          onchange: () => { ui.choices[q.key] = v; clearError(); } }),
         el("span", {}, new Intl.NumberFormat(currentLanguage()).format(v)),
         el("span", { class: "hint" }, t(`pulse.scale.${v}`))))));
 }
@@ -152,7 +159,7 @@ function draw() {
         el("legend", {}, t("followup.sector")),
         pulse.sectors.map((s) => el("label", {},
           el("input", { type: "radio", name: "sector", value: s.key, checked: ui.sector === s.key,
-            onchange: () => { ui.sector = s.key; } }),
+            onchange: () => { ui.sector = s.key; clearError(); } }),
           userText(sectorName(s), "span")))),
       el("p", { class: "hint" }, t("pulse.scale.legend")),
       pulse.questions.map(question),
