@@ -261,7 +261,9 @@ def test_workshop_advance_and_back_walk_the_day(board):
         assert board.org.ok("workshop_advance")["phase"] == expected
         events = p.events()
         assert [e["type"] for e in events] == ["workshop_updated"]
-        assert events[0]["data"]["workshop"] == {"phase": expected, "segment": segment}
+        # Entering `closed` also gives every screen the progress link (the phones' closing card).
+        token = {"progress_token": board.day.created["progress_token"]} if expected == "closed" else {}
+        assert events[0]["data"]["workshop"] == {"phase": expected, "segment": segment, **token}
         seen.append(board.display.snapshot()["workshop"]["phase"])
     assert seen == ["plenary", "action_plan", "closed"]
     assert board.day.join_http().status_code == 409  # a closed workshop takes no one new
