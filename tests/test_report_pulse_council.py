@@ -162,3 +162,40 @@ def test_a_day_without_pulse_or_election_has_neither_section(tmp_path):
     finally:
         d.close()
         app.extensions["common_ground_db"].dispose()
+
+
+# -- the JSON archive ---------------------------------------------------------------------------
+
+def test_the_archive_carries_the_published_pulse_and_the_election_outcome_only(day):
+    from server.models import Participant
+    from server.reports import archive
+
+    raw = export(day.db, day.info.workshop_id, "json").data
+    data = json.loads(raw)
+    pub = published(day)
+    assert [p["label"] for p in data["pulses"]] == ["start", "end"]
+    for p in data["pulses"]:
+        # Exactly what results() publishes: the shown cells, each of at least K people; no sector's count.
+        assert p["cells"] == pub[p["label"]]["cells"] and p["n"] == pub[p["label"]]["n"]
+        assert all(cell["n"] >= K for cell in p["cells"].values())
+        assert set(p) == {"label", "questions", "opened_at", "closed_at", "n", "cells"}
+    assert "side:police" not in data["pulses"][1]["cells"]
+    # The election: who each sector elected, by archive key; no candidates, no counts, no voters.
+    keys = {x["key"]: x for x in data["participants"]}
+    sectors = next(e for e in data["elections"] if e["kind"] == "sectors")
+    assert set(sectors) == {"kind", "round", "seats", "closed_at", "results"}
+    assert keys[sectors["results"]["faith"]["elected"][0]]["group"] == "faith"
+    assert len(sectors["results"]["youth"]["tied"]) == 2 and sectors["results"]["youth"]["elected"] == []
+    for word in ("count", "votes", "voter", "candidate", "tall"):
+        assert word not in json.dumps(data["elections"]), word
+    assert "responder" not in json.dumps(data["pulses"]) and "tall" not in json.dumps(data["pulses"])
+    # It imports; the council's seats come back (with `council`), the pulses do not (docs/pulse.md).
+    with day.db.transaction() as s:
+        new = archive.load(s, archive.parse(raw))
+    with day.db.reading() as s:
+        assert s.query(Pulse).filter_by(workshop_id=new["workshop_id"]).count() == 0
+        report = build(s, new["workshop_id"])
+        assert report.pulse is None
+        seated = {m.name for m in report.council}
+        assert {PEOPLE[i][0] for i in (0, 3, 8, 9)} <= seated
+        assert s.query(Participant).filter_by(workshop_id=new["workshop_id"]).count() == len(PEOPLE)
