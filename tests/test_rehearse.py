@@ -138,6 +138,19 @@ def test_a_whole_spcp_day_plays_to_closed_with_nothing_lost(live_server):
     drafts = [e for e in state["plan"].values() if e["room_id"] is not None]
     assert len(drafts) == 5
     assert all(e["fields"][f] for e in drafts for f in GUIDING), drafts
+    # The trust pulse at the start and at the end: every phone answered each once, and each closed.
+    assert summary["pulses"] == {"start": 40, "end": 40}, summary
+    pulses = {p["label"]: p for p in state["pulses"].values()}
+    assert {k: (p["answered"], p["closed_at"] is not None) for k, p in pulses.items()} == {
+        "start": (40, True), "end": (40, True)}
+    assert summary["pulse_answers"] == 80, summary
+    # The council: every sector elected (or, after a tie, was given) a member; the members chose co-chairs.
+    council = state["council"].values()
+    assert {m["group"] for m in council} == keys, state["council"]
+    assert all(summary["council"]["sectors"][k] for k in keys), summary["council"]
+    assert {m["role"] for m in council} >= {"co_chair_law_enforcement", "co_chair_community"}, state["council"]
+    sectors_ballot = next(e for e in state["elections"].values() if e["kind"] == "sectors" and e["round"] == 1)
+    assert sectors_ballot["status"] == "closed" and set(sectors_ballot["seats"]) == keys
 
 
 def test_a_short_day_plays_to_closed_with_nothing_lost(live_server):
@@ -148,6 +161,7 @@ def test_a_short_day_plays_to_closed_with_nothing_lost(live_server):
     assert summary["final_phase"] == "closed", summary
     assert summary["lost"] == [] and summary["duplicates"] == 0 and summary["unanswered"] == 0, summary
     assert summary["segments"] == ["breakout", "prioritise", "action_plan", "closing"], summary
+    assert summary["pulses"] == {} and summary["council"] == {}, summary  # no pulse, no election on a short day
     assert summary["strengths"] == 0 and summary["posts"] >= 12 and summary["solutions"] > 0, summary
     state = organiser_snapshot(live_server, ws)
     assert state["workshop"]["phase"] == "closed"
