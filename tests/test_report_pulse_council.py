@@ -80,6 +80,8 @@ def test_the_model_holds_only_the_published_means_of_everyone_and_each_side(day)
     # fewer than K, so the police side is held back (and whatever else results() holds back with it).
     assert set(pulse.sizes["start"]) == {"all", "side:police", "side:community"}
     assert "side:police" not in pulse.sizes["end"]
+    # ... and the community side with it: everyone less the community would give the two officers away.
+    assert pulse.sizes["end"] == {"all": 9}
     for label_ in ("start", "end"):
         for cell in CELLS:
             assert (cell in pulse.sizes[label_]) == (cell in pub[label_]["cells"])
@@ -199,3 +201,39 @@ def test_the_archive_carries_the_published_pulse_and_the_election_outcome_only(d
         seated = {m.name for m in report.council}
         assert {PEOPLE[i][0] for i in (0, 3, 8, 9)} <= seated
         assert s.query(Participant).filter_by(workshop_id=new["workshop_id"]).count() == len(PEOPLE)
+
+
+def test_after_the_erasure_the_council_section_names_nobody(tmp_path):
+    """The personal data erased (workshop_purge): the council still has its seats, elected or appointed,
+    but no name, in the model and in every format."""
+    app = make_app(f"sqlite:///{tmp_path / 'erased.sqlite3'}")
+    d = Day(app)
+    try:
+        info = play_with_pulse_and_council(d)
+        org = next(c for c in d.clients if c.role == "organiser")
+        org.ok("workshop_advance")  # closing
+        org.ok("workshop_purge")
+        with d.db.reading() as s:
+            report = build(s, info.workshop_id)
+        seats = [x for _k, xs in report.election.sectors for x in xs]
+        assert seats and all(x.name is None for x in seats)
+        assert {x.how for x in seats} == {"elected", "appointed"}
+        assert all(x.name is None for _r, x in report.election.co_chairs)
+        assert report.pulse.answered == {"start": 10, "end": 9}  # the pulse has no names to lose
+        for fmt in FORMATS:
+            data = export(d.db, info.workshop_id, fmt, "report", "en").data
+            if fmt == "docx":  # the election's two tables
+                heads = {label("en", "report.election_sector"), label("en", "report.election_co_chair")}
+                election = plain("\n".join(cell.text for table in docx_text(data)[0].tables
+                                           if table.rows[0].cells[0].text in heads
+                                           for row in table.rows for cell in row.cells))
+            else:
+                text = pdf_text(data) if fmt == "pdf" else data.decode()
+                election = plain(text).split(plain(label("en", "report.election_title")))[1]
+                election = election.split(plain(label("en", "report.moderation")))[0]
+            assert plain(label("en", "report.no_name")) in election, fmt
+            for name, *_ in PEOPLE:
+                assert not name or plain(name) not in election, (fmt, name)
+    finally:
+        d.close()
+        app.extensions["common_ground_db"].dispose()

@@ -67,10 +67,11 @@ def election_sector_rows(t: Labels, election) -> list[tuple[str, str, str]]:
     return rows
 
 
-def election_co_chair_rows(t: Labels, election) -> list[tuple[str, str, str]]:
-    """(co-chair role, name with their sector, how)."""
-    rows = []
-    for role, seat in election.co_chairs:
-        name = seat_name(t, seat) + (f" · {t.group(seat.group)}" if seat else "")
-        rows.append((t.role(role), name, seat_how(t, seat)))
-    return rows
+def election_co_chair_rows(t: Labels, election) -> list[tuple[str, str, str, str]]:
+    """(co-chair role, name, their sector ("" for nobody), how)."""
+    return [(t.role(role), seat_name(t, seat), t.group(seat.group) if seat else "", seat_how(t, seat))
+            for role, seat in election.co_chairs]
+
+
+def with_sector(name: str, sector: str) -> str:
+    return f"{name} · {sector}" if sector else name

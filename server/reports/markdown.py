@@ -132,7 +132,8 @@ def _election(t: Labels, report: Report) -> list[str]:
                   [[_esc(x) for x in row] for row in ds.election_sector_rows(t, election)])
     out += [f'### {t("election_co_chairs")}', ""]
     return out + _table([t("election_co_chair"), t("election_member"), t("election_how")],
-                        [[_esc(x) for x in row] for row in ds.election_co_chair_rows(t, election)])
+                        [[_esc(role), _esc(ds.with_sector(name, sector)), _esc(how)]
+                         for role, name, sector, how in ds.election_co_chair_rows(t, election)])
 
 
 def _report(t: Labels, report: Report) -> list[str]:

@@ -259,12 +259,13 @@ def _election(t: Labels, report: Report) -> str:
         return ""
 
     def table(first: str, rows) -> str:
-        body = "".join(f'<tr><td>{escape(a)}</td><td>{_u(name)}</td><td>{escape(how)}</td></tr>'
-                       for a, name, how in rows)
+        # the name (user text) in its own direction, the sector in the report's words after it
+        body = "".join(f'<tr><td>{escape(a)}</td><td>{_u(name)}{" · " + escape(sector) if sector else ""}</td>'
+                       f'<td>{escape(how)}</td></tr>' for a, name, sector, how in rows)
         return (f'<table><tr><th>{escape(first)}</th><th>{escape(t("election_member"))}</th>'
                 f'<th>{escape(t("election_how"))}</th></tr>{body}</table>')
     return (f'<h2>{escape(t("election_title"))}</h2><p class="note keep">{escape(t("election_intro"))}</p>'
-            + table(t("election_sector"), ds.election_sector_rows(t, election))
+            + table(t("election_sector"), [(a, name, "", how) for a, name, how in ds.election_sector_rows(t, election)])
             + f'<h3>{escape(t("election_co_chairs"))}</h3>'
             + table(t("election_co_chair"), ds.election_co_chair_rows(t, election)))
 

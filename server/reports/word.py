@@ -215,7 +215,8 @@ def _election(w: Writer, report: Report) -> None:
             [[(sector, False), (name, True), (how, False)] for sector, name, how in ds.election_sector_rows(t, election)])
     w.heading(t("election_co_chairs"), 2)
     w.table([t("election_co_chair"), t("election_member"), t("election_how")],
-            [[(role, False), (name, True), (how, False)] for role, name, how in ds.election_co_chair_rows(t, election)])
+            [[(role, False), (ds.with_sector(name, sector), True), (how, False)]
+             for role, name, sector, how in ds.election_co_chair_rows(t, election)])
 
 
 def _report(w: Writer, report: Report) -> None:
