@@ -218,3 +218,57 @@ def test_the_final_check_names_what_was_lost_and_what_was_stored_twice():
     twice = {**whole, "barriers": {**whole["barriers"], "3": {"shared": False, "votes": 0}},
              "plenary": {"7": {"votes": 2}}}
     assert lost_and_twice([phone], twice)["duplicates"] == 2
+
+
+def test_a_simulated_phone_answers_a_pulse_once_and_votes_only_in_its_own_sector():
+    """The phone's choices (rehearse.py): an open pulse it has not answered, once (not again while the
+    first answer waits, nor after); stand where it means to; vote for candidates of its own sector,
+    as many as the seats; a co-chairs' ballot only as a council member."""
+    import random
+    from types import SimpleNamespace
+
+    from server.sim.rehearse import Rehearsal
+
+    r = Rehearsal("http://x", "CODE", 1, seed=3)
+    phone = SimpleNamespace(person=SimpleNamespace(group="youth"), info={"participant_id": 7}, sent={}, acks={},
+                            stands=True)
+    rng = random.Random(1)
+    pulse = {"id": 1, "closed_at": None, "questions": [{"key": "trust"}, {"key": "heard"}]}
+    st = {"me": {"participant_id": 7, "pulses_answered": [], "elections_voted": []}, "pulses": {"1": pulse},
+          "sectors": [{"key": "youth", "side": "community"}, {"key": "law_enforcement", "side": "law_enforcement"}],
+          "council": {}, "elections": {}}
+    kind, name, payload = r._pulse_or_ballot(st, phone, rng)
+    assert (kind, name, payload["pulse_id"], set(payload["answers"])) == ("pulse_answers", "pulse_answer", 1,
+                                                                          {"trust", "heard"})
+    assert all(1 <= v <= 5 for v in payload["answers"].values())
+    phone.sent["c1"] = (name, payload)  # sent, not answered yet: not again
+    assert r._pulse_or_ballot(st, phone, rng) is None
+    phone.acks["c1"] = {"ok": False, "error": {"code": "already_answered"}}
+    st["me"]["pulses_answered"] = [1]  # answered on the server meanwhile
+    assert r._pulse_or_ballot(st, phone, rng) is None
+    pulse["closed_at"] = "2026-12-06T09:00:00"
+    # The sectors' election: stands, once.
+    e = {"id": 4, "kind": "sectors", "round": 1, "status": "nominating", "seats": {"youth": 1, "law_enforcement": 1},
+         "candidates": {}}
+    st["elections"] = {"4": e}
+    assert r._pulse_or_ballot(st, phone, rng)[1:] == ("election_nominate", {"election_id": 4, "participant_id": 7})
+    e["candidates"] = {"1": {"id": 1, "participant_id": 7, "constituency": "youth"}}
+    assert r._pulse_or_ballot(st, phone, rng) is None
+    # The ballot: only its own sector's candidates, as many as the seats.
+    e["status"] = "voting"
+    e["candidates"].update({"2": {"id": 2, "participant_id": 8, "constituency": "youth"},
+                            "3": {"id": 3, "participant_id": 9, "constituency": "law_enforcement"}})
+    for seed in range(10):
+        vote = r._pulse_or_ballot(st, phone, random.Random(seed))
+        assert vote[1] == "election_vote" and len(vote[2]["candidate_ids"]) == 1
+        assert vote[2]["candidate_ids"][0] in (1, 2)
+    st["me"]["elections_voted"] = [4]
+    assert r._pulse_or_ballot(st, phone, rng) is None
+    # The co-chairs' ballot: not a member, nothing; a member votes one per side.
+    c = {"id": 5, "kind": "co_chairs", "round": 1, "status": "voting", "seats": {"law_enforcement": 1, "community": 1},
+         "candidates": {"6": {"id": 6, "participant_id": 9, "constituency": "law_enforcement"},
+                        "7": {"id": 7, "participant_id": 8, "constituency": "community"}}}
+    st["elections"]["5"] = c
+    assert r._pulse_or_ballot(st, phone, rng) is None
+    st["council"] = {"7": {"participant_id": 7, "group": "youth", "role": "member"}}
+    assert r._pulse_or_ballot(st, phone, rng)[2] == {"election_id": 5, "candidate_ids": [7, 6]}

@@ -5,7 +5,10 @@ keeps its screen's state from the events it receives (the same reducer as the
 phones) and follows its room's phase as the facilitator moves it: posts
 barriers in the brainstorm, votes in the vote, proposes solutions and votes on
 them in the solutions phase, votes on the plenary board; in a caucus round it
-posts strengths as well as barriers. Now and then a phone loses the network
+posts strengths as well as barriers. Whenever the trust pulse is open it
+answers it, once, each statement 1-5 from its seed; in a council election it
+stands (the first of each sector, and a few others), votes for candidates of
+its own sector, and, once on the council, stands and votes for the co-chairs. Now and then a phone loses the network
 right after sending, comes back, resyncs and resends with the same cid. Runs
 until Ctrl-C, --duration, or the workshop closes.
 
