@@ -243,3 +243,35 @@ def test_nothing_stored_ties_a_followup_answer_to_a_device(board):
     assert len(stored) == 1 and device not in stored[0][0]
     assert device not in logged and device not in records and "answers" not in logged
     assert set(Base.metadata.tables["pulse_devices"].c.keys()) == {"id", "pulse_id", "device_hash", "sector"}
+
+
+def test_the_public_report_of_a_day_with_an_election_names_no_one(tmp_path):
+    """The SPCP day with a trust pulse and a council elected by its sectors (tests/pulse_council_day.py):
+    the organiser's report names the elected and the co-chairs; the report back to the room names no one,
+    in md and docx, in English and Persian, yet keeps the pulse and the seats by sector."""
+    from server.reports import export
+    from server.reports.public import public_export
+
+    from .agenda_day import PEOPLE
+    from .conftest import Day, make_app
+    from .pulse_council_day import play_with_pulse_and_council
+    from .test_exports import docx_text, plain
+
+    app = make_app(f"sqlite:///{tmp_path / 'day.sqlite3'}")
+    day = Day(app)
+    try:
+        info = play_with_pulse_and_council(day)
+        names = [name for name, *_ in PEOPLE if name]
+        own = export(day.db, info.workshop_id, "md", "report", "en").data.decode("utf-8")
+        assert "Sgt. Halvard Brennan" in own and "Miriam Okafor-Lindqvist" in own  # the control
+        for lang in ("en", "fa"):
+            md = plain(public_export(day.db, info.workshop_id, "md", lang).data.decode("utf-8"))
+            docx = plain(docx_text(public_export(day.db, info.workshop_id, "docx", lang).data)[1])
+            for text in (md, docx):
+                leaked = [n for n in names if n in text]
+                assert not leaked, f"{lang}: the report back to the room names {leaked}"
+        md = public_export(day.db, info.workshop_id, "md", "en").data.decode("utf-8")
+        assert "Trust pulse" in md and "Council" in md
+    finally:
+        day.close()
+        app.extensions["common_ground_db"].dispose()

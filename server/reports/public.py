@@ -56,13 +56,16 @@ class _Blanker:
             return
         self.seen.add(id(obj))
         if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-            is_person = type(obj).__name__ == "CouncilRow" or person
+            names = {f.name for f in dataclasses.fields(obj)}
+            # A council row, an elected seat: a person is a name with a sector.
+            is_person = person or {"name", "group"} <= names
             for f in dataclasses.fields(obj):
                 old = getattr(obj, f.name)
                 new = self.value(f.name, old, is_person)
                 if new is not old:
                     object.__setattr__(obj, f.name, new)
         elif isinstance(obj, dict):
+            person = person or {"name", "group"} <= set(obj)
             for k in list(obj):
                 old = obj[k]
                 new = self.value(k if isinstance(k, str) else None, old, person)
