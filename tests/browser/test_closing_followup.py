@@ -146,3 +146,34 @@ def test_a_followup_pulse_answered_on_a_phone_in_persian_and_the_trend_on_the_pr
             page.locator(".trend-section").screenshot(path=str(screenshots_dir / f"followup-trend-{lang}.png"))
         finally:
             context.close()
+
+
+def test_the_organiser_asks_a_followup_pulse_after_the_day_and_sees_its_link(browser, live_server, screenshots_dir):
+    """After the day the console's pulse card becomes the follow-up card: ask one (confirmed), its public
+    link and QR code, how many answered, close it (confirmed), the trend."""
+    from playwright.sync_api import expect
+    staged = stage(live_server, "council")   # closed
+    context, org = open_page(browser, staged.organiser_url, (1280, 900), "en", {"cg.console.lang": "en"})
+    try:
+        expect(org.locator("#header .conn-online")).to_be_visible()
+        panel = org.get_by_role("region", name="Follow-up pulse")
+        panel.get_by_role("button", name="Ask a follow-up pulse").click()
+        org.get_by_role("dialog").get_by_role("button", name="Ask a follow-up pulse").click()
+        expect(panel.get_by_role("status")).to_contain_text("Follow-up 1 is open")
+        link = panel.get_by_role("link", name="Answer the follow-up pulse")
+        expect(link).to_have_attribute("href", staged.progress_url.replace(staged.url, "") + "/pulse")
+        console = Client(staged.url, token(staged.organiser_url))
+        try:
+            pulse_id = next(p for p in console.state["pulses"].values() if p["closed_at"] is None)["id"]
+        finally:
+            console.close()
+        assert _answer(staged, pulse_id, "law_enforcement", 4).status_code == 200
+        expect(panel.get_by_role("status")).to_contain_text("1 answered")
+        panel.screenshot(path=str(screenshots_dir / "followup-organiser-open-en.png"))
+        panel.get_by_role("button", name="Close the follow-up pulse").click()
+        org.get_by_role("dialog").get_by_role("button", name="Close the follow-up pulse").click()
+        expect(panel.get_by_role("button", name="Ask a follow-up pulse")).to_be_visible()
+        expect(panel.locator("#pulse-trend th.trend-col")).to_have_count(1)
+        expect(panel.locator("#pulse-trend")).to_contain_text("too few to show")
+    finally:
+        context.close()
