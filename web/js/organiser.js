@@ -18,6 +18,7 @@ import { createPage } from "./page.js";
 import { signOutButton } from "./device-links.js";
 import { shownBarriers } from "./counts.js";
 import { pulsePanel } from "./pulse-view.js";
+import { electionPanel } from "./election-view.js";
 
 const LANG_KEY = "cg.console.lang";
 const header = document.getElementById("header");
@@ -711,6 +712,7 @@ function councilView() {
       el("h2", { id: "council-h" }, t("console.council.title")),
       el("span", { class: "hint" }, t("console.council.summary", { count: council.length, chairs: council.filter((m) => isCoChair(m.role)).length }))),
     issuedLinkCard(),
+    electionPanel({ state: page.state, conn: ctx.conn, toast, ask: askDialog }), // the council election (web/js/election-view.js)
     vols.length === 0 ? el("p", { class: "empty card" }, t("console.council.empty")) :
       el("div", { class: "card table-scroll" }, el("table", { class: "council-table" },
         el("caption", { class: "visually-hidden" }, t("console.council.title")),
