@@ -271,7 +271,7 @@ function resultsBlock(state, kind, variant) {
   const first = chainOf(state, kind)[0];
   const labels = labelsByPerson(state, kind);
   return el("ul", { class: ["election-results", `election-results-${variant}`] }, rows.map((r) => el("li", { class: "election-result" },
-    constituencyNode(state, first, r.constituency, "h3", "election-result-head"),
+    constituencyNode(state, first, r.constituency, variant === "console" ? "h5" : "h3", "election-result-head"),
     r.elected.length ? el("p", { class: "election-elected" }, el("strong", {}, t("election.elected"), t("election.ui.colon")), " ",
       nameList(r.elected.map((pid) => labels[pid] || personLabel(state, kind, pid)))) : null,
     r.status === "tied" ? el("p", { class: "election-tie" }, t("election.ui.tie", { count: r.open_seats }), " ",
@@ -402,7 +402,8 @@ function kindBlock(state, kind, conn, toast, ask) {
         onclick: () => run("election_open", { kind: "co_chairs" }, t("election.ui.console.opened")) }, t("election.ui.console.open_co_chairs")));
     }
   } else {
-    parts.push(el("p", { class: "election-stage", role: "status" }, el("strong", {}, stageTitle(e))));
+    parts.push(el("p", { class: "election-stage", role: "status" }, el("strong", {}, t(STAGES[e.status])),
+      e.round > 1 ? [t("common.separator"), t("election.ui.second_ballot")] : null));
     if (e.status !== "closed") parts.push(ballotTable(state, e));
     if (e.status === "nominating") {
       const any = Object.keys(e.candidates || {}).length > 0;
@@ -424,7 +425,7 @@ function kindBlock(state, kind, conn, toast, ask) {
     }
     const rows = combinedResults(state, kind);
     if (rows) {
-      parts.push(el("h3", {}, t("election.ui.console.results")));
+      parts.push(el("h4", { class: "election-results-title" }, t("election.ui.console.results")));
       parts.push(resultsBlock(state, kind, "console"));
       const tied = rows.filter((r) => r.status === "tied");
       if (tied.length && e.status === "closed") {

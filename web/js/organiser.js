@@ -3,7 +3,7 @@ import {
   takeToken, setLanguage, preferredLanguage, currentLanguage, t, renderRoomPanel, renderPlan, tickTimers,
   timerAnnouncer, statusBadge, run, askDialog, roomName, roomParticipants, workshopPhaseName, phaseName,
   groupName, languageName, iso, byId, fmtNumber, fmtTime, countdown, barFill, councilRoleName, isCoChair,
-  renderHeader, pageLanguagePicker, accessNotice, errorText,
+  renderHeader, pageLanguagePicker, accessNotice, errorText, sectorLabel,
 } from "./console-common.js";
 import {
   GROUPS, WORKSHOP_PHASES, COUNCIL_ROLES, MAX_MESSAGE_CHARS, MAX_PLAN_FIELD_CHARS, SEGMENT_KINDS, MAX_PROMPT_CHARS,
@@ -752,7 +752,7 @@ function councilView() {
             el("td", {}, v.name ? userText(v.name, "span") : el("span", { class: "hint" }, who),
               unreachable ? el("p", { class: "help-open", id: `unreachable-${v.participant_id}`, role: "status" },
                 t("console.council.unreachable")) : null),
-            el("td", {}, groupName(v.group)),
+            el("td", {}, sectorLabel(page.state, v.group)), // a workshop's own sectors by their names
             el("td", {}, v.consent && v.contact ? userText(v.contact, "span") : el("span", { class: "hint" }, t(v.consent ? "console.council.noContact" : "console.council.noConsent"))),
             el("td", {}, select),
             el("td", {}, linkCell));
