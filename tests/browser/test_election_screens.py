@@ -302,3 +302,107 @@ def test_the_sectors_elect_their_council_on_phones_a_tie_goes_to_a_second_ballot
             c.close()
         for c in contexts:
             c.close()
+
+
+SPCP_PEOPLE = [  # (sector, name or None, language): the seven SPCP sectors, one room each side of the day
+    ("youth", "امید", "fa"), ("law_enforcement", "Officer Diaz", "en"), ("youth", "Ana", "en"), ("youth", None, "fa"),
+    ("faith", "Pastor Ruth", "en"), ("faith", None, "fa"), ("new_americans", "لیلا", "fa"), ("new_americans", "Kofi", "en"),
+    ("law_enforcement", "Sgt. Okafor", "en"), ("social_services", "Dana", "en"), ("civil_rights", None, "en"),
+    ("business", "Mr. Park", "en"),
+]
+
+
+@pytest.mark.parametrize("lang", ["fa", "en"])
+def test_election_screens_with_seven_sectors(browser, live_server, screenshots_dir, axe_source, lang):
+    """The SPCP preset's seven sectors on every surface, in Persian and English: nominations, the
+    ballot (Youth has two seats: up to two ticks), the results; a vote tapped offline and given
+    meanwhile on another device says "you have voted" when it arrives, and counts once."""
+    from playwright.sync_api import expect
+
+    from server.cli import _links
+    from server.db import Database
+    from server.domain.workshops import create_workshop
+
+    db = Database(live_server.env["DATABASE_URL"])
+    try:
+        made = create_workshop(db, title="روز همکاری پلیس و مردم" if lang == "fa" else "Westside SPCP day", rooms=2,
+                               languages=["en", "es", "fa"], sector_preset="spcp", agenda=["breakout", "council", "closing"])
+    finally:
+        db.engine.dispose()
+    links = {**_links(live_server.url, made), "url": live_server.url}
+    people = [_join(live_server.url, links["join_code"], g, n, la) for g, n, la in SPCP_PEOPLE]
+    org_client = Client(live_server.url, token(links["organiser_url"]))
+    clients = {i: Client(live_server.url, p["token"]) for i, p in enumerate(people)}
+    contexts = []
+    try:
+        org_client.ok("workshop_advance")
+        if lang != "en":
+            org_client.ok("workshop_update", display_language=lang)
+        eid = org_client.ok("election_open", seats={"youth": 2, "business": 0})["election"]["id"]
+        for i in (0, 2, 3, 4, 5, 6, 7, 8, 9, 10):
+            clients[i].ok("election_nominate", election_id=eid, participant_id=people[i]["participant_id"])
+        org_ctx, org = open_page(browser, links["organiser_url"], TABLET, lang, {"cg.console.lang": lang})
+        disp_ctx, disp = open_page(browser, links["display_url"], PROJECTOR, lang)
+        contexts += [org_ctx, disp_ctx]
+        expect(disp.locator(".view-election-nominating .election-sector")).to_have_count(6)
+        check_and_shoot(disp, screenshots_dir, f"projector-7-nominating-{lang}", axe_source)
+        check_and_shoot(org, screenshots_dir, f"organiser-7-nominating-{lang}", axe_source, full_page=True)
+
+        org_client.ok("election_ballot_open", election_id=eid)
+        youth_ctx, youth = open_phone(browser, links, people[0], lang)
+        contexts.append(youth_ctx)
+        ballot = youth.locator(".election-ballot")
+        expect(ballot.get_by_role("checkbox")).to_have_count(3)
+        boxes = ballot.get_by_role("checkbox")
+        boxes.nth(0).tap()
+        boxes.nth(1).tap()
+        boxes.nth(2).tap()   # a third tick is not taken: two seats
+        expect(ballot.locator("input:checked")).to_have_count(2)
+        check_and_shoot(youth, screenshots_dir, f"phone-7-ballot-{lang}", axe_source, full_page=True)
+        youth.locator(".election-send").tap()
+        expect(youth.locator("#main .election-thanks")).to_be_visible()
+
+        # Officer Diaz votes offline; meanwhile the same seat votes on another device.
+        frames: list[str] = []
+        police_ctx, police = open_phone(browser, links, people[1], lang, frames)
+        contexts.append(police_ctx)
+        police_ctx.set_offline(True)
+        expect(police.locator("#topbar .conn-offline")).to_be_visible()
+        police.locator(".election-opt").first.tap()
+        police.locator(".election-send").tap()
+        expect(police.locator("#main .election-waiting")).to_be_visible()
+        e = org_client.sync()["elections"][str(eid)]
+        okafor = next(int(c) for c, v in e["candidates"].items() if v["name"] == "Sgt. Okafor")
+        clients[1].ok("election_vote", election_id=eid, candidate_ids=[okafor])
+        police_ctx.set_offline(False)
+        expect(police.locator("#topbar .conn-online")).to_be_visible()
+        expect(police.locator("#main .election-thanks:not(.election-waiting)")).to_be_visible()
+        expect(police.locator("#toasts")).to_be_empty()
+        for _ in range(100):   # the outbox sends the queued vote once back online (its answer: already voted)
+            if frames:
+                break
+            police.wait_for_timeout(100)
+        police.wait_for_timeout(300)
+        assert len(frames) == 1, frames
+        expect(police.locator("#toasts")).to_be_empty()
+        assert org_client.sync()["elections"][str(eid)]["voted"]["law_enforcement"] == 1
+
+        for i in (2, 4, 5, 6, 9):
+            cands = org_client.sync()["elections"][str(eid)]["candidates"].values()
+            mine = [int(c["id"]) for c in cands if c["participant_id"] == people[i]["participant_id"]]
+            clients[i].ok("election_vote", election_id=eid, candidate_ids=mine)
+        expect(disp.locator(".view-election-voting")).to_be_visible()
+        check_and_shoot(disp, screenshots_dir, f"projector-7-voting-{lang}", axe_source)
+        check_and_shoot(org, screenshots_dir, f"organiser-7-voting-{lang}", axe_source, full_page=True)
+        org_client.ok("election_close", election_id=eid)
+        expect(disp.locator(".view-election-council")).to_be_visible()
+        check_and_shoot(disp, screenshots_dir, f"projector-7-council-{lang}", axe_source)
+        check_and_shoot(org, screenshots_dir, f"organiser-7-results-{lang}", axe_source, full_page=True)
+        expect(youth.locator(".election-results-card")).to_be_visible()
+        check_and_shoot(youth, screenshots_dir, f"phone-7-results-{lang}", axe_source, full_page=True)
+    finally:
+        org_client.close()
+        for c in clients.values():
+            c.close()
+        for c in contexts:
+            c.close()

@@ -488,21 +488,21 @@ function projectorBallot(state, election) {
 function councilIntro(state) {
   const members = Object.values(state.council || {});
   const chairs = ["co_chair_law_enforcement", "co_chair_community"].map((r) => members.find((m) => m.role === r)).filter(Boolean);
-  const keys = sectorOrder(state, [...new Set(members.map((m) => m.group))]);
   const ties = (combinedResults(state, "sectors") || []).filter((r) => r.status === "tied" || r.status === "runoff");
+  const tiedKeys = ties.map((r) => r.constituency);
+  const keys = sectorOrder(state, [...new Set([...members.map((m) => m.group), ...tiedKeys])]);
   return el("div", { class: "election-council" },
     chairs.length ? el("div", { class: "election-chairs" }, chairs.map((m) => el("div", { class: "election-chair" },
       el("span", { class: "election-chair-role" }, t(m.role === "co_chair_law_enforcement" ? "election.ui.display.chair_law_enforcement" : "election.ui.display.chair_community")),
       nameNode(memberLabel(state, m), "election-chair-name"),
       el("span", { class: "election-chair-sector" }, sectorText(state, m.group))))) : null,
-    el("ul", { class: ["election-grid", keys.length + ties.length > 4 && "election-grid-many"] },
-      keys.map((k) => el("li", { class: "election-sector" },
+    el("ul", { class: ["election-grid", keys.length > 4 && "election-grid-many"] }, keys.map((k) => {
+      const here = members.filter((m) => m.group === k).sort((a, b) => a.participant_id - b.participant_id);
+      return el("li", { class: ["election-sector", tiedKeys.includes(k) && "election-sector-tied"] },
         constituencyNode(state, { kind: "sectors" }, k, "h2", "election-sector-name"),
-        el("ul", { class: "election-names" }, members.filter((m) => m.group === k).sort((a, b) => a.participant_id - b.participant_id)
-          .map((m) => el("li", {}, nameNode(memberLabel(state, m))))))),
-      ties.filter((r) => !keys.includes(r.constituency)).map((r) => el("li", { class: "election-sector election-sector-tied" },
-        constituencyNode(state, { kind: "sectors" }, r.constituency, "h2", "election-sector-name"),
-        el("p", { class: "election-none" }, t("election.ui.display.tied"))))));
+        here.length ? el("ul", { class: "election-names" }, here.map((m) => el("li", {}, nameNode(memberLabel(state, m))))) : null,
+        tiedKeys.includes(k) ? el("p", { class: "election-none" }, t("election.ui.display.tied")) : null);
+    })));
 }
 
 /** The projector's election view in the council segment, or null: the day's own view is shown. */
