@@ -400,6 +400,16 @@ def test_election_screens_with_seven_sectors(browser, live_server, screenshots_d
         check_and_shoot(org, screenshots_dir, f"organiser-7-results-{lang}", axe_source, full_page=True)
         expect(youth.locator(".election-results-card")).to_be_visible()
         check_and_shoot(youth, screenshots_dir, f"phone-7-results-{lang}", axe_source, full_page=True)
+        # Faith is tied (Pastor Ruth and an unnamed member, a vote each): the organiser appoints one.
+        faith = disp.locator(".election-sector").first
+        expect(faith.locator(".election-none")).to_be_visible()   # "Tied: to be decided"
+        expect(faith.locator(".election-names")).to_have_count(0)
+        org.locator(f"#election-appoint-{people[4]['participant_id']}").click()
+        expect(faith.locator(".election-names")).to_have_text("Pastor Ruth")
+        expect(faith.locator(".election-none")).to_have_count(0)
+        expect(org.locator(".election-appointed")).to_contain_text("Pastor Ruth")
+        expect(org.locator(".election-tie-actions")).to_have_count(0)
+        assert org_client.sync()["council"][str(people[4]["participant_id"])]["role"] == "member"
     finally:
         org_client.close()
         for c in clients.values():

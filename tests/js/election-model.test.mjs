@@ -3,7 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 
 import {
-  phoneSteps, nomineesFor, toggleChoice, ballotPayload, combinedResults, candidateLabels, ballotStep, pendingNominations,
+  phoneSteps, nomineesFor, openTies, toggleChoice, ballotPayload, combinedResults, candidateLabels, ballotStep, pendingNominations,
   myConstituencies,
 } from "../../web/js/election-model.js";
 
@@ -103,4 +103,22 @@ test("a candidate with no name is called by their sector, numbered when there ar
   assert.deepEqual(labels[11], { text: "a youth member 1", typed: false });
   assert.deepEqual(labels[12], { text: "a youth member 2", typed: false });
   assert.deepEqual(labels[13], { text: "a faith member", typed: false });
+});
+
+test("a tie the organiser filled by appointment is no longer open", () => {
+  const first = election(1, { status: "closed", seats: { youth: 1 }, results: { youth: { elected: [], tied: [2, 3], open_seats: 1 } } });
+  assert.equal(openTies(state([first]), "sectors").length, 1);
+  const appointed = state([first], {}, { council: { 3: { participant_id: 3, group: "youth", role: "member", name: null } } });
+  assert.equal(openTies(appointed, "sectors").length, 0);
+  const chairs = election(2, { kind: "co_chairs", status: "closed", seats: { community: 1 }, results: { community: { elected: [], tied: [2, 3], open_seats: 1 } } });
+  const members = { 2: { participant_id: 2, group: "youth", role: "member" }, 3: { participant_id: 3, group: "youth", role: "member" } };
+  assert.equal(openTies(state([chairs], {}, { council: members }), "co_chairs").length, 1);
+  assert.equal(openTies(state([chairs], {}, { council: { ...members, 3: { ...members[3], role: "co_chair_community" } } }), "co_chairs").length, 0);
+});
+
+test("what asks something of the phone comes before results", () => {
+  const sectors = election(1, { status: "closed", results: { youth: { elected: [1], tied: [], open_seats: 0 } } });
+  const chairs = election(2, { kind: "co_chairs", status: "nominating", seats: { law_enforcement: 1, community: 1 } });
+  const s = state([sectors, chairs], {}, { council: { 1: { participant_id: 1, group: "youth", role: "member", name: "Omid" } } });
+  assert.deepEqual(phoneSteps(s, []).map((x) => [x.election.id, x.step]), [[2, "nominate"], [1, "results"]]);
 });

@@ -162,6 +162,20 @@ export function combinedResults(state, kind) {
   });
 }
 
+/** A tied seat the organiser has filled by hand (council_role_set) is no longer open: a sector's
+ *  tie once as many of the tied sit on the council as seats were open; a co-chair's once the seat
+ *  has a holder. */
+export function tieSettled(state, kind, row) {
+  const council = (state && state.council) || {};
+  if (kind === "co_chairs") return Object.values(council).some((m) => m.role === `co_chair_${row.constituency}`);
+  return row.tied.filter((pid) => council[String(pid)]).length >= row.open_seats;
+}
+
+/** The rows of combinedResults still tied: neither a second ballot nor an appointment decided them. */
+export function openTies(state, kind) {
+  return (combinedResults(state, kind) || []).filter((r) => r.status === "tied" && !tieSettled(state, kind, r));
+}
+
 /** Constituency keys in the workshop's sector order (co-chairs: law enforcement first). */
 export function sectorOrder(state, keys, kind = "sectors") {
   if (kind === "co_chairs") return ["law_enforcement", "community"].filter((k) => keys.includes(k));
@@ -226,5 +240,7 @@ export function phoneSteps(state, outbox, known = new Set()) {
       steps.push({ election: e, step: "results" });
     }
   }
-  return steps;
+  // What asks something of this person first; results and "no vote here" after.
+  const later = (x) => (x.step === "results" || x.step === "no_vote" ? 1 : 0);
+  return steps.map((x, i) => [x, i]).sort((a, b) => later(a[0]) - later(b[0]) || a[1] - b[1]).map(([x]) => x);
 }

@@ -17,7 +17,7 @@ import { sectorName } from "./room-agenda.js";
 import * as agenda from "./agenda.js";
 import {
   chainOf, latest, inCouncilSegment, myConstituencies, candidatesOf, myCandidacy, nomineesFor, waitingVote,
-  toggleChoice, ballotPayload, combinedResults, sectorOrder, candidateLabels, electorateSize, phoneSteps,
+  toggleChoice, ballotPayload, combinedResults, sectorOrder, candidateLabels, electorateSize, phoneSteps, tieSettled, openTies,
 } from "./election-model.js";
 
 const digit = (n) => formatNumber(n);
@@ -265,6 +265,11 @@ function ballotCard(state, election, step, outbox, send, redraw) {
         disabled: !payload, onclick: sendNow }, t("election.ui.phone.send"))));
 }
 
+function appointedIn(state, kind, row, pid) {
+  const m = (state.council || {})[String(pid)];
+  return Boolean(m) && (kind === "sectors" || m.role === `co_chair_${row.constituency}`);
+}
+
 function resultsBlock(state, kind, variant) {
   const rows = combinedResults(state, kind);
   if (!rows) return null;
@@ -274,8 +279,11 @@ function resultsBlock(state, kind, variant) {
     constituencyNode(state, first, r.constituency, variant === "console" ? "h5" : "h3", "election-result-head"),
     r.elected.length ? el("p", { class: "election-elected" }, el("strong", {}, t("election.elected"), t("election.ui.colon")), " ",
       nameList(r.elected.map((pid) => labels[pid] || personLabel(state, kind, pid)))) : null,
-    r.status === "tied" ? el("p", { class: "election-tie" }, t("election.ui.tie", { count: r.open_seats }), " ",
-      nameList(r.tied.map((pid) => labels[pid] || personLabel(state, kind, pid))))
+    r.status === "tied" && tieSettled(state, kind, r) ? el("p", { class: "election-appointed" }, el("strong", {}, t("election.ui.appointed"), t("election.ui.colon")), " ",
+      nameList(r.tied.filter((pid) => appointedIn(state, kind, r, pid)).map((pid) => labels[pid] || personLabel(state, kind, pid))))
+    : r.status === "tied" ? [el("p", { class: "election-tie" }, t("election.ui.tie", { count: r.open_seats }), " ",
+      nameList(r.tied.map((pid) => labels[pid] || personLabel(state, kind, pid)))),
+    variant === "phone" ? el("p", { class: "hint" }, t("election.ui.tie_next")) : null]
       : r.status === "runoff" ? el("p", { class: "election-tie" }, t("election.ui.runoff_on", { count: r.open_seats || 1 }), " ",
         nameList(r.tied.map((pid) => labels[pid] || personLabel(state, kind, pid))))
         : !r.elected.length ? el("p", { class: "hint" }, t("election.ui.nobody_stood")) : null)));
@@ -427,7 +435,7 @@ function kindBlock(state, kind, conn, toast, ask) {
     if (rows) {
       parts.push(el("h4", { class: "election-results-title" }, t("election.ui.console.results")));
       parts.push(resultsBlock(state, kind, "console"));
-      const tied = rows.filter((r) => r.status === "tied");
+      const tied = openTies(state, kind);
       if (tied.length && e.status === "closed") {
         const labels = labelsByPerson(state, kind);
         parts.push(el("div", { class: "election-tie-actions" },
@@ -488,7 +496,7 @@ function projectorBallot(state, election) {
 function councilIntro(state) {
   const members = Object.values(state.council || {});
   const chairs = ["co_chair_law_enforcement", "co_chair_community"].map((r) => members.find((m) => m.role === r)).filter(Boolean);
-  const ties = (combinedResults(state, "sectors") || []).filter((r) => r.status === "tied" || r.status === "runoff");
+  const ties = [...openTies(state, "sectors"), ...(combinedResults(state, "sectors") || []).filter((r) => r.status === "runoff")];
   const tiedKeys = ties.map((r) => r.constituency);
   const keys = sectorOrder(state, [...new Set([...members.map((m) => m.group), ...tiedKeys])]);
   return el("div", { class: "election-council" },
