@@ -245,6 +245,9 @@ def test_the_sectors_elect_their_council_on_phones_a_tie_goes_to_a_second_ballot
         expect(panel.locator(".election-elected")).to_contain_text("Officer Diaz")
         expect(omid.locator(".election-tie")).to_contain_text("آرای برابر برای ۱ کرسی:")
         check_and_shoot(org, screenshots_dir, "organiser-tie-en", axe_source, full_page=True)
+        # The council tab's table names a workshop's own sectors (it showed "console.group.youth").
+        expect(org.locator(".council-table")).to_contain_text("Youth")
+        expect(org.locator(".council-table")).not_to_contain_text("console.group")
         # A second ballot between the tied: only Youth votes again.
         panel.get_by_role("button", name="Run a second ballot").click()
         runoff = omid.get_by_role("group", name="برگهٔ رأی شما: جوانان")
