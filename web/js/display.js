@@ -10,6 +10,7 @@ import * as agenda from "./agenda.js";
 import { agreementTracker, agreementLine, agreementLegend } from "./agreement.js";
 import { createPage } from "./page.js";
 import { projectorPulseView } from "./pulse-view.js";
+import { projectorElectionView } from "./election-view.js";
 
 const screen = document.getElementById("screen");
 const connBadge = document.getElementById("conn");
@@ -367,11 +368,13 @@ function draw() {
   const kind = short() ? null : agenda.currentKind(page.state.workshop);
   // The trust pulse while it is open, and its results for a while after it closes (web/js/pulse-view.js).
   const pulse = projectorPulseView(page.state, { now: page.conn ? page.conn.serverNow() : Date.now(), redraw: page.schedule });
-  const view = pulse || (kind === "prioritise" && agenda.priorities(page.state).length ? prioritiesView()
+  // The council election in the council segment (web/js/election-view.js): candidates, then the council.
+  const election = pulse ? null : projectorElectionView(page.state, titleBar);
+  const view = pulse || election || (kind === "prioritise" && agenda.priorities(page.state).length ? prioritiesView()
     : kind === "report_out" ? draftsView()
       : phase === "breakouts" ? breakoutsView() : phase === "plenary" ? plenaryView() : planView());
   screen.replaceChildren(view);
-  if (printing || pulse) paging = null;
+  if (printing || pulse || election) paging = null;
   else if (phase === "plenary") paginate(view, (n, pages) => t("display.page", { page: n, pages }));
   else if (phase !== "breakouts") paginate(view, (n, pages) => t("display.plan.page", { page: n, pages, count: Number(view.dataset.total) }));
   else fit(view);

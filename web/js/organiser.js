@@ -3,7 +3,7 @@ import {
   takeToken, setLanguage, preferredLanguage, currentLanguage, t, renderRoomPanel, renderPlan, tickTimers,
   timerAnnouncer, statusBadge, run, askDialog, roomName, roomParticipants, workshopPhaseName, phaseName,
   groupName, languageName, iso, byId, fmtNumber, fmtTime, countdown, barFill, councilRoleName, isCoChair,
-  renderHeader, pageLanguagePicker, accessNotice, errorText,
+  renderHeader, pageLanguagePicker, accessNotice, errorText, sectorLabel,
 } from "./console-common.js";
 import {
   GROUPS, WORKSHOP_PHASES, COUNCIL_ROLES, MAX_MESSAGE_CHARS, MAX_PLAN_FIELD_CHARS, SEGMENT_KINDS, MAX_PROMPT_CHARS,
@@ -18,6 +18,7 @@ import { createPage } from "./page.js";
 import { signOutButton } from "./device-links.js";
 import { shownBarriers } from "./counts.js";
 import { pulsePanel } from "./pulse-view.js";
+import { electionPanel } from "./election-view.js";
 
 const LANG_KEY = "cg.console.lang";
 const header = document.getElementById("header");
@@ -711,6 +712,7 @@ function councilView() {
       el("h2", { id: "council-h" }, t("console.council.title")),
       el("span", { class: "hint" }, t("console.council.summary", { count: council.length, chairs: council.filter((m) => isCoChair(m.role)).length }))),
     issuedLinkCard(),
+    electionPanel({ state: page.state, conn: ctx.conn, toast, ask: askDialog }), // the council election (web/js/election-view.js)
     vols.length === 0 ? el("p", { class: "empty card" }, t("console.council.empty")) :
       el("div", { class: "card table-scroll" }, el("table", { class: "council-table" },
         el("caption", { class: "visually-hidden" }, t("console.council.title")),
@@ -750,7 +752,7 @@ function councilView() {
             el("td", {}, v.name ? userText(v.name, "span") : el("span", { class: "hint" }, who),
               unreachable ? el("p", { class: "help-open", id: `unreachable-${v.participant_id}`, role: "status" },
                 t("console.council.unreachable")) : null),
-            el("td", {}, groupName(v.group)),
+            el("td", {}, sectorLabel(page.state, v.group)), // a workshop's own sectors by their names
             el("td", {}, v.consent && v.contact ? userText(v.contact, "span") : el("span", { class: "hint" }, t(v.consent ? "console.council.noContact" : "console.council.noConsent"))),
             el("td", {}, select),
             el("td", {}, linkCell));

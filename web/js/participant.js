@@ -9,7 +9,11 @@ import { el, userText, clear, announce, createToaster } from "./dom.js";
 import { createPage } from "./page.js";
 import { shownBarriers } from "./counts.js";
 import { phonePulseCard, pulseRefusalShown } from "./pulse-view.js";
+<<<<<<< HEAD
 import { closingCard } from "./closing-view.js";
+=======
+import { phoneElectionCard, electionRefusalShown } from "./election-view.js";
+>>>>>>> main
 import {
   segmentKind, roundKind, namedSegment, roomPhases, postKind, promptText, questionText, sectorName, roomDrafts, allDrafts, rankedPriorities, QUESTION_FIELDS,
 } from "./room-agenda.js";
@@ -457,6 +461,7 @@ function enterRoom(code, info, session) {
       const err = (ack && ack.error) || { code: "unknown" };
       if (item.command === "seat_code_issue") return; // asked in the background; asked again later
       if (pulseRefusalShown(item, err)) { page.schedule(); return; } // the pulse card says "thank you"
+      if (electionRefusalShown(item, err)) { page.schedule(); return; } // the ballot says "you have voted"
       // Give back what the person typed, so a refused post is never lost.
       if (item.command === "barrier_post") {
         const textKey = item.payload.kind === "strength" ? "strengthText" : "barrierText";
@@ -651,7 +656,9 @@ function drawRoom() {
   sections.push(volunteerSection());
   // The trust pulse, when one is open (web/js/pulse-view.js): a card at the top, put off with "Later".
   const pulse = phonePulseCard({ state: page.state, outbox: page.outbox, send, redraw: page.render });
-  clear(main).append(...[pulse, moveNotice(), ...sections].filter(Boolean)); // append(null) would write "null"
+  // The council election (web/js/election-view.js): its cards in the council segment, a ballot whenever open.
+  const election = phoneElectionCard({ state: page.state, outbox: page.outbox, send, redraw: page.render });
+  clear(main).append(...[pulse, ...election, moveNotice(), ...sections].filter(Boolean)); // append(null) would write "null"
   // Scrolling a control into view (keyboard focus, a find) stops below the sticky bars, not under them.
   const sticky = main.querySelector(".votes-sticky");
   document.documentElement.style.setProperty("--sticky-h", `${sticky ? sticky.offsetHeight : 0}px`);
