@@ -9,11 +9,8 @@ import { el, userText, clear, announce, createToaster } from "./dom.js";
 import { createPage } from "./page.js";
 import { shownBarriers } from "./counts.js";
 import { phonePulseCard, pulseRefusalShown } from "./pulse-view.js";
-<<<<<<< HEAD
-import { closingCard } from "./closing-view.js";
-=======
 import { phoneElectionCard, electionRefusalShown } from "./election-view.js";
->>>>>>> main
+import { closingCard } from "./closing-view.js";
 import {
   segmentKind, roundKind, namedSegment, roomPhases, postKind, promptText, questionText, sectorName, roomDrafts, allDrafts, rankedPriorities, QUESTION_FIELDS,
 } from "./room-agenda.js";
