@@ -113,11 +113,11 @@ def first_difference(a, b, path="state"):
 ISO_RE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?\+00:00$")
 
 
-def scrub(fixture: dict, workshop_id: str, join_code: str) -> dict:
+def scrub(fixture: dict, workshop_id: str, join_code: str, progress_token: str = "") -> dict:
     """Replace the run's random parts with stable stand-ins, consistently within one file.
 
     Every timestamp becomes a fixed time numbered in order of first appearance,
-    the workshop id and join code become constants. The mapping is one-to-one,
+    the workshop id, join code and progress token (carried once the day is closed) become constants. The mapping is one-to-one,
     so the reducer property still holds on the scrubbed file.
     """
     times: dict[str, str] = {}
@@ -132,6 +132,8 @@ def scrub(fixture: dict, workshop_id: str, join_code: str) -> dict:
                 return "0123456789abcdef"
             if x == join_code:
                 return "ABCDEF"
+            if progress_token and x == progress_token:
+                return "progress-token-0123456789abcdef"
             if ISO_RE.match(x):
                 if x not in times:
                     n = len(times)
@@ -319,7 +321,8 @@ class Keystone:
         for key, role in VIEWERS.items():
             after = {**self.last[key], "seq": self.state[key]["seq"]}  # the client's cursor, see module doc
             fixture = scrub({"name": self.scenario, "viewer": role, "before": self.start[key],
-                             "events": self.log[key], "after": after}, created["workshop_id"], created["join_code"])
+                             "events": self.log[key], "after": after}, created["workshop_id"], created["join_code"],
+                            created["progress_token"])
             assert reducer.apply_all(fixture["before"], fixture["events"]) == fixture["after"]
             path = FIXTURES / f"{self.scenario}__{key}.json"
             path.write_text(json.dumps(fixture, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
