@@ -177,3 +177,20 @@ def test_the_organiser_asks_a_followup_pulse_after_the_day_and_sees_its_link(bro
         expect(panel.locator("#pulse-trend")).to_contain_text("too few to show")
     finally:
         context.close()
+
+
+def test_a_council_member_asks_a_followup_pulse_from_their_own_page(browser, live_server, screenshots_dir):
+    """The community co-chair's own page (/council/<token>), in Persian, once the day is closed."""
+    from playwright.sync_api import expect
+    staged = stage(live_server, "council")
+    context, page = open_page(browser, staged.council_url, (1024, 900), "fa", {"cg.council.lang": "fa"})
+    try:
+        panel = page.get_by_role("region", name="نبض پیگیری")
+        expect(panel).to_be_visible()
+        panel.get_by_role("button", name="پرسیدن نبض پیگیری").click()
+        page.get_by_role("dialog").get_by_role("button", name="پرسیدن نبض پیگیری").click()
+        expect(panel.get_by_role("status")).to_contain_text("پیگیری ۱ باز است")
+        expect(panel.get_by_role("link", name="پاسخ به نبض پیگیری")).to_be_visible()
+        panel.screenshot(path=str(screenshots_dir / "followup-council-fa.png"))
+    finally:
+        context.close()

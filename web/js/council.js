@@ -9,9 +9,10 @@
 import { el, userText, rerender, announce, createToaster } from "./dom.js";
 import {
   setLanguage, preferredLanguage, t, statusBadge, run, statusName, fieldName, fmtNumber, byId, personLabel, planNotes,
-  noteForm, isCoChair, renderHeader, pageLanguagePicker, pageNotice,
+  noteForm, isCoChair, renderHeader, pageLanguagePicker, pageNotice, askDialog,
 } from "./console-common.js";
 import { createPage } from "./page.js";
+import { followupPanel } from "./followup-view.js";
 import { CO_LEAD_FIELDS, PLAN_STATUSES, COUNCIL_PHASES } from "./rules.js";
 
 const LANG_KEY = "cg.council.lang";
@@ -112,7 +113,11 @@ function draw() {
     entries.length
       ? el("ol", { class: "plan-list after-list", aria: { labelledby: "council-h" } }, entries.map(entryCard))
       : el("p", { class: "empty card" }, t("progress.empty")),
-  ]);
+    // After the day, the council can ask the trust pulse again (web/js/followup-view.js).
+    page.state.workshop.phase === "closed"
+      ? followupPanel({ state: page.state, run: (command, payload, done) => run(ctx, command, payload, done), ask: askDialog })
+      : null,
+  ].filter(Boolean));
 }
 
 async function start() {
