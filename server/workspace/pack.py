@@ -32,6 +32,7 @@ h2 { font-size: 16pt; margin: 0 0 3mm 0; }
 .meta { text-align: center; color: #333; }
 .private { border: 1pt solid #a33; padding: 2mm 3mm; color: #700; }
 ol { margin: 2mm 0; padding-inline-start: 8mm; }
+html[lang="fa"] ol { list-style-type: persian; }
 table { border-collapse: collapse; width: 100%%; }
 th, td { border: 0.5pt solid #888; padding: 2.5mm 2mm; text-align: start; }
 th { background: #eef1f5; }
