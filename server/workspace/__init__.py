@@ -21,7 +21,7 @@ def init_app(app) -> None:
         secure = app.config["ENV"] == "production" or (app.config.get("PUBLIC_URL") or "").startswith("https:")
     elif isinstance(secure, str):
         secure = secure.lower() not in ("0", "off", "false", "no")
-    hours = int(app.config.get("WORKSPACE_SESSION_HOURS", 12))
+    hours = int(app.config.get("WORKSPACE_SESSION_HOURS", os.environ.get("WORKSPACE_SESSION_HOURS", 12)))
     app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_SECURE=bool(secure),
                       SESSION_COOKIE_NAME="cg_session", PERMANENT_SESSION_LIFETIME=timedelta(hours=hours),
                       WORKSPACE_SESSION_HOURS=hours, REMEMBER_COOKIE_HTTPONLY=True,
