@@ -283,6 +283,47 @@ def test_a_facilitator_link_can_be_reissued_from_the_workshop_page(app):
     assert post(client, f"/workshops/{ws_id}/reissue", {"kind": "everything"}).status_code == 400
 
 
+def test_editing_the_workshop_before_the_day_changes_it_for_every_screen(app):
+    client = signed_in(app)
+    ws_id = create(client)
+    page = f"/workshops/{ws_id}"
+    resp = post(client, f"{page}/edit", {"title": "Eastside trust day, second edition", "date": "2027-04-01",
+                                         "place": "Town hall"}, page)
+    assert "notice=edited" in resp.headers["Location"]
+    with db(app).reading() as s:
+        ws = s.get(Workshop, ws_id)
+        assert (ws.title, ws.date, ws.place) == ("Eastside trust day, second edition", "2027-04-01", "Town hall")
+        assert s.scalar(select(AuditEntry.action).where(AuditEntry.workshop_id == ws_id,
+                                                        AuditEntry.action == "workshop_update"))
+    assert "edited the workshop" in client.get(page).get_data(as_text=True)
+    refused = post(client, f"{page}/edit", {"title": "", "date": "", "place": ""}, page)
+    assert refused.status_code == 400
+    with db(app).reading() as s:
+        assert s.get(Workshop, ws_id).title == "Eastside trust day, second edition"
+    other = signed_in(app, "ben@example.org")
+    assert post(other, f"{page}/edit", {"title": "Mine now"}).status_code == 404
+
+
+def test_purging_the_workshop_deletes_its_kept_links(app):
+    from server.domain import dispatch
+    from server.models import KeptLink
+    client = signed_in(app)
+    ws_id = create(client, agenda="short", sector_preset="groups")
+    organiser = auth.Principal("organiser", ws_id)
+    for n in range(10):
+        with db(app).reading() as s:
+            if s.get(Workshop, ws_id).phase == "closed":
+                break
+        dispatch(db(app), organiser, "workshop_advance", {"cid": f"adv-{n}"})
+    with db(app).reading() as s:
+        assert s.scalar(select(KeptLink.id).where(KeptLink.workshop_id == ws_id)) is not None
+    dispatch(db(app), organiser, "workshop_purge", {"cid": "purge"})
+    with db(app).reading() as s:
+        assert s.scalar(select(KeptLink.id).where(KeptLink.workshop_id == ws_id)) is None
+    page = client.get(f"/workshops/{ws_id}").get_data(as_text=True)
+    assert "http://testserver/o#" not in page and "Edit the workshop" not in page
+
+
 def test_a_co_organiser_sees_the_workshop_until_removed(app):
     ana = signed_in(app)
     ws_id = create(ana)

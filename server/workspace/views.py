@@ -8,6 +8,7 @@ exist (404).
 from __future__ import annotations
 
 import time
+import uuid
 from urllib.parse import urlsplit
 
 from flask import (
@@ -29,7 +30,8 @@ from wtforms import ValidationError
 
 from .. import ratelimit
 from ..domain import agenda as ag
-from ..domain import rules
+from ..domain import dispatch, rules
+from ..domain.auth import Principal
 from ..domain.errors import CommandError
 from ..domain.sectors import PRESETS
 from ..domain.workshops import create_workshop
@@ -302,6 +304,7 @@ def workshop(workshop_id: str):
         trail = list(s.scalars(select(WorkspaceAudit).where(WorkspaceAudit.workshop_id == ws.id)
                                .order_by(WorkspaceAudit.id.desc()).limit(100)))
         info = {"id": ws.id, "title": ws.title, "date": ws.date, "place": ws.place, "join_code": ws.join_code,
+                "closed": ws.phase == "closed", "live_tallies": ws.live_tallies,
                 "languages": list(ws.languages), "segment": ag.kind(ws), "agenda": list(ws.agenda),
                 "join_url": f"{base}/j/{ws.join_code}", "progress_url": f"{base}/progress/{ws.progress_token}"}
     return _page("workspace/workshop.html", ws=info, role=role, links=links, organisers=organisers, trail=trail,
@@ -326,6 +329,31 @@ def reissue(workshop_id: str):
     with _db().transaction() as s:
         audit(s, "link_reissue", workshop_id, link=kind, **({"room_id": room_id} if kind == "facilitator" else {}))
     return redirect(url_for("workspace.workshop", workshop_id=workshop_id, notice=f"reissued_{kind}") + "#links")
+
+
+@bp.post("/workshops/<workshop_id>/edit")
+@login_required
+def edit(workshop_id: str):
+    """Title, date, place and live tallies, through the console's own command (`workshop_update`): every open
+    screen hears the change."""
+    with _db().reading() as s:
+        ws, _role = _organised(s, workshop_id)
+        closed = ws.phase == "closed"
+    if closed:
+        abort(409)
+    f = request.form
+    payload = {"cid": f"workspace-{uuid.uuid4().hex}", "title": f.get("title", ""), "date": f.get("date", ""),
+               "place": f.get("place", ""), "live_tallies": f.get("live_tallies") == "on"}
+    try:
+        dispatch(_db(), Principal("organiser", workshop_id), "workshop_update", payload)
+    except CommandError as err:
+        if err.code == "no_change":
+            return redirect(url_for("workspace.workshop", workshop_id=workshop_id) + "#edit")
+        return _page("workspace/message.html", 400, title=g.t("workspace.edit.title"), body=err.message,
+                     back=url_for("workspace.workshop", workshop_id=workshop_id))
+    with _db().transaction() as s:
+        audit(s, "workshop_edit", workshop_id)
+    return redirect(url_for("workspace.workshop", workshop_id=workshop_id, notice="edited"))
 
 
 @bp.post("/workshops/<workshop_id>/organisers")
