@@ -460,3 +460,23 @@ def test_audit_json_detail_is_plain(app):
         rows = list(s.scalars(select(WorkspaceAudit)))
     assert [r.action for r in rows] == ["sign_in", "workshop_create"]
     json.dumps([r.detail for r in rows])
+
+
+def test_the_whole_path_on_each_database(db_url):
+    """Sign in, create, re-issue, add a co-organiser, the pack: on SQLite and on PostgreSQL."""
+    app = make_app(db_url)
+    try:
+        ana = signed_in(app, f"ana-{id(app)}@example.org")
+        ws_id = create(ana)
+        assert post(ana, f"/workshops/{ws_id}/reissue", {"kind": "organiser"}, f"/workshops/{ws_id}").status_code == 302
+        ben_email = f"ben-{id(app)}@example.org"
+        ben = signed_in(app, ben_email)
+        post(ana, f"/workshops/{ws_id}/organisers", {"email": ben_email}, f"/workshops/{ws_id}")
+        page = ben.get(f"/workshops/{ws_id}").get_data(as_text=True)
+        assert "New organiser link" not in page and "http://testserver/o#" in page
+        with db(app).reading() as s:
+            code = s.get(Workshop, ws_id).join_code
+        pdf = ben.get(f"/workshops/{ws_id}/pack-es.pdf")
+        assert code in "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
+    finally:
+        app.extensions["common_ground_db"].dispose()
