@@ -79,6 +79,24 @@ def test_workshops_without_a_session_goes_to_login(app):
     assert resp.status_code == 302 and "/login" in resp.headers["Location"]
 
 
+def test_signing_in_returns_to_the_workshop_page_asked_for_but_never_to_another_site(app):
+    account(app)
+    client = app.test_client()
+    resp = client.get("/workshops/abc123")
+    assert resp.status_code == 302 and "next=/workshops/abc123" in resp.headers["Location"]
+    page = client.get("/login?next=/workshops/abc123").get_data(as_text=True)
+    assert 'name="next" value="/workshops/abc123"' in page
+    done = client.post("/login", data={"email": "ana@example.org", "password": PASSWORD, "csrf_token": csrf(page),
+                                       "next": "/workshops/abc123"})
+    assert done.headers["Location"].endswith("/workshops/abc123")
+    other = app.test_client()
+    page = other.get("/login?next=//evil.example/workshops").get_data(as_text=True)
+    assert 'name="next"' not in page
+    done = other.post("/login", data={"email": "ana@example.org", "password": PASSWORD, "csrf_token": csrf(page),
+                                      "next": "//evil.example"})
+    assert done.headers["Location"].endswith("/workshops") and "evil" not in done.headers["Location"]
+
+
 def test_the_session_cookie_is_httponly_and_samesite(app):
     client = signed_in(app)
     cookie = client.get_cookie("cg_session")

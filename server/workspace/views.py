@@ -7,6 +7,7 @@ exist (404).
 """
 from __future__ import annotations
 
+import re
 import time
 import uuid
 from urllib.parse import urlsplit
@@ -111,7 +112,14 @@ def audit(s, action: str, workshop_id: str | None = None, **detail) -> None:
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("workspace.dashboard"))
-    return _page("workspace/login.html", email="")
+    return _page("workspace/login.html", email="", next=_next(request.args.get("next")))
+
+
+def _next(target: str | None) -> str | None:
+    """Where to go after signing in: a workspace page of this site only (never another site's address)."""
+    if target and re.fullmatch(r"/workshops(/[A-Za-z0-9_-]+)?", target):
+        return target
+    return None
 
 
 @bp.post("/login")
@@ -124,7 +132,7 @@ def login_post():
         limits.check("login_failures", address)
         limits.check("login_failures_account", who)
     except CommandError as err:
-        resp = _page("workspace/login.html", 429, email=email,
+        resp = _page("workspace/login.html", 429, email=email, next=_next(request.form.get("next")),
                      error=g.t("workspace.login.too_many", s=err.details["retry_after"]))
         resp.headers["Retry-After"] = str(err.details["retry_after"])
         return resp
@@ -132,14 +140,15 @@ def login_post():
     if acct is None:
         limits.note("login_failures", address)
         limits.note("login_failures_account", who)
-        return _page("workspace/login.html", 401, email=email, error=g.t("workspace.login.wrong"))
+        return _page("workspace/login.html", 401, email=email, error=g.t("workspace.login.wrong"),
+                     next=_next(request.form.get("next")))
     session.clear()  # a new session (and a new CSRF token) at every sign-in
     session.permanent = True
     session["signed_at"] = int(time.time())
     login_user(Login(acct))
     with _db().transaction() as s:
         s.add(WorkspaceAudit(account_id=acct.id, email=acct.email, action="sign_in", detail={}))
-    return redirect(url_for("workspace.dashboard"))
+    return redirect(_next(request.form.get("next")) or url_for("workspace.dashboard"))
 
 
 @bp.post("/logout")

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.browser
 PASSWORD = "a long organiser password"
 CATALOGUES = {lang: json.loads((ROOT / "web" / "i18n" / f"{lang}.json").read_text(encoding="utf-8"))
               for lang in ("en", "fa")}
-SIZES = {"phone": (390, 844), "laptop": (1280, 800)}
+SIZES = {"phone": (390, 844), "tablet": (768, 1024), "laptop": (1280, 800)}
 
 
 def user_add(live_server, email: str) -> None:
