@@ -54,7 +54,7 @@ def create(db, email: str, password: str | None, admin: bool = False) -> dict:
     hashed = hash_password(password) if password is not None else None
     with db.transaction() as s:
         if by_email(s, email) is not None:
-            raise CommandError("exists", f"An account with the email {email} exists already.")
+            raise CommandError("conflict", f"An account with the email {email} exists already.")
         acct = Account(email=email, password_hash=hashed, is_admin=bool(admin), session_version=1)
         s.add(acct)
         s.flush()
