@@ -498,3 +498,14 @@ def test_the_whole_path_on_each_database(db_url):
         assert code in "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
     finally:
         app.extensions["common_ground_db"].dispose()
+
+
+def test_the_pack_prints_in_the_export_workers_and_says_when_they_are_all_busy(app):
+    from server.reports.worker import RenderPool
+    client = signed_in(app)
+    ws_id = create(client)
+    app.extensions["common_ground_renderers"] = RenderPool(0, 0)  # no place free: every export waits its turn
+    resp = client.get(f"/workshops/{ws_id}/pack-en.pdf")
+    assert resp.status_code == 503 and int(resp.headers["Retry-After"]) > 0
+    with db(app).reading() as s:
+        assert s.scalar(select(WorkspaceAudit.id).where(WorkspaceAudit.action == "pack_export")) is None

@@ -9,7 +9,7 @@ from html import escape
 import segno
 
 from ..domain import sectors as sc
-from ..reports.pdf import FONTS, _u, fonts_only
+from ..reports.pdf import FONTS, _u
 from .i18n import T
 
 SIGN_IN_ROWS = 14
@@ -89,8 +89,11 @@ def html(session, ws, base: str, links: dict, lang: str) -> str:
     return "".join(out)
 
 
-def render(session, ws, base: str, links: dict, lang: str) -> bytes:
-    from weasyprint import HTML
-    return HTML(string=html(session, ws, base, links, lang), base_url=str(FONTS),
-                url_fetcher=fonts_only()).write_pdf()
-
+def render(session, ws, base: str, links: dict, lang: str, render_with=None) -> bytes:
+    """The pack's PDF. `render_with` is the server's render pool (server/reports/worker.py: off the event loop,
+    like the reports' PDFs); without it the PDF is printed here."""
+    page = html(session, ws, base, links, lang)
+    if render_with is not None:
+        return render_with("html_pdf", page, "pack", lang)
+    from ..reports import render as print_here
+    return print_here("html_pdf", page, "pack", lang)

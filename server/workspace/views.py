@@ -37,6 +37,7 @@ from ..domain.errors import CommandError
 from ..domain.sectors import PRESETS
 from ..domain.workshops import create_workshop
 from ..models import Account, Participant, Room, Workshop, WorkshopOrganiser, WorkspaceAudit
+from ..reports import worker
 from . import accounts, i18n, pack
 from . import links as kept
 
@@ -409,12 +410,21 @@ def pack_pdf(workshop_id: str, lang: str):
         ws, _role = _organised(s, workshop_id)
         if lang not in ws.languages:
             abort(404)
-        data = pack.render(s, ws, _base(), kept.workshop_links(s, _secret(), _base(), ws), lang)
+        page = pack.html(s, ws, _base(), kept.workshop_links(s, _secret(), _base(), ws), lang)
+        code = ws.join_code
+    try:
+        # Printed in a worker process, off the event loop, like the reports' PDFs (server/reports/worker.py).
+        data = worker.pool(current_app).render("html_pdf", page, "pack", lang)
+    except CommandError as err:  # `busy`: as many exports as the pool takes are being prepared
+        resp = _page("workspace/message.html", 503, title=g.t("workspace.pack.title"), body=err.message,
+                     back=url_for("workspace.workshop", workshop_id=workshop_id))
+        resp.headers["Retry-After"] = str(err.details.get("retry_after", 10))
+        return resp
     with _db().transaction() as s:
         audit(s, "pack_export", workshop_id, lang=lang)
     resp = make_response(data)
     resp.headers["Content-Type"] = "application/pdf"
-    resp.headers["Content-Disposition"] = f'attachment; filename="pack-{ws.join_code}-{lang}.pdf"'
+    resp.headers["Content-Disposition"] = f'attachment; filename="pack-{code}-{lang}.pdf"'
     return resp
 
 
