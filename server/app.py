@@ -80,4 +80,6 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from .http import bp
     app.register_blueprint(bp)
+    from .workspace import init_app as workspace
+    workspace(app)  # the organiser workspace: accounts, dashboard (server/workspace/, docs/workspace.md)
     return app

@@ -1,4 +1,5 @@
 """SQLAlchemy 2.x typed models, one module per aggregate."""
+from .accounts import Account, KeptLink, WorkshopOrganiser, WorkspaceAudit
 from .base import Base, utcnow
 from .board import Barrier, Merge, Solution, Vote
 from .election import Election, ElectionCandidate, ElectionTally, ElectionVoter
@@ -9,6 +10,7 @@ from .pulse import Pulse, PulseResponder, PulseTally
 from .workshop import FacilitatorInvite, Room, Sector, Workshop
 
 __all__ = [
+    "Account",
     "AuditEntry",
     "Barrier",
     "Base",
@@ -21,6 +23,7 @@ __all__ = [
     "ElectionVoter",
     "Event",
     "FacilitatorInvite",
+    "KeptLink",
     "Merge",
     "Participant",
     "PlanEntry",
@@ -35,5 +38,7 @@ __all__ = [
     "Solution",
     "Vote",
     "Workshop",
+    "WorkshopOrganiser",
+    "WorkspaceAudit",
     "utcnow",
 ]
