@@ -80,4 +80,6 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from .http import bp
     app.register_blueprint(bp)
+    from .meetings_http import bp as meetings_bp  # the council's meetings as .ics (after the day)
+    app.register_blueprint(meetings_bp)
     return app
