@@ -21,7 +21,7 @@ _KINDS = ("organiser", "facilitator", "council")
 def _room(room: Room | None, sectors: dict[str, dict]) -> dict | None:
     if room is None:
         return None
-    return {"name": room.name, "sectors": [{"key": k, "names": sectors[k]["names"]} for k in room.sectors or []
+    return {"name": room.name, "number": room.number, "sectors": [{"key": k, "names": sectors[k]["names"]} for k in room.sectors or []
                                            if k in sectors]}
 
 

@@ -91,7 +91,8 @@ MAX_NOTE_CHARS = 1000
 MAX_MEETING_PLACE_CHARS = 200
 MAX_MEETING_AGENDA_CHARS = 2000
 MAX_MEETING_MINUTES_CHARS = 10000
-MIN_MEETING_MINUTES, MAX_MEETING_MINUTES = 15, 720  # how long a meeting lasts
+MIN_MEETING_MINUTES = 15  # how long a meeting lasts
+MAX_MEETING_MINUTES = 720
 # An action is overdue when its due date has passed and its status is not one of these.
 PLAN_CLOSED_STATUSES = ("done", "dropped")
 

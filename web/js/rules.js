@@ -84,6 +84,8 @@ export const MAX_NOTE_CHARS = 1000;
 export const MAX_MEETING_PLACE_CHARS = 200;
 export const MAX_MEETING_AGENDA_CHARS = 2000;
 export const MAX_MEETING_MINUTES_CHARS = 10000;
+export const MIN_MEETING_MINUTES = 15;  // how long a meeting lasts
+export const MAX_MEETING_MINUTES = 720;
 // An action is overdue when its due date has passed and its status is not one of these.
 export const PLAN_CLOSED_STATUSES = Object.freeze(["done", "dropped"]);
 
