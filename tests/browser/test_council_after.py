@@ -84,9 +84,9 @@ def test_a_co_chair_schedules_a_meeting_and_the_progress_page_shows_it_with_over
             expect(history.locator(".history-list .history-status")).to_have_count(2)  # agreed, then in progress
             expect(history.locator(".history-list .history-due")).to_have_count(1)
             expect(history.locator(".history-list .history-note")).to_have_count(2)
-            expect(history.locator(".history-today .status-chip")).to_have_class("status-chip status-in_progress")
+            expect(history.locator(".history-today .history-chip")).to_have_class("history-chip status-in_progress")
             if words["in_progress"]:
-                expect(history.locator(".history-today .status-chip")).to_have_text(words["in_progress"])
+                expect(history.locator(".history-today .history-chip")).to_have_text(words["in_progress"])
             page.screenshot(path=str(screenshots_dir / f"council-after-progress-{lang}-{name}.png"), full_page=True)
             if name == "tablet":
                 # The .ics downloads and parses: the meeting at 18:30 Chicago time, where and what.

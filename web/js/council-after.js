@@ -200,5 +200,6 @@ export function historyDetails(entry, idPrefix = "progress") {
     el("h4", {}, t("council.after.since")),
     el("ol", { class: "history-list" }, (entry.history || []).map(historyRow)),
     el("p", { class: "history-today" }, t("council.after.today"), " ",
-      el("span", { class: `status-chip status-${s}` }, statusName(s))));
+      // Not `status-chip`: the card's own chip is the one to find by that name.
+      el("span", { class: `history-chip status-${s}` }, statusName(s))));
 }
