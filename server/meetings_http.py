@@ -7,7 +7,7 @@ The token is in the path, as in the page's own address, so a calendar app (or a 
 can fetch it; like the pages, it is never cached, every response sends Referrer-Policy:
 no-referrer, `serve` writes no access log, and nginx logs /progress/ and /council/ without their
 path. An unknown or revoked token, or a meeting of another workshop, is 404 (nothing to tell
-apart). Reads only: server/domain/meetings.py builds the file.
+apart). Reads only: server/domain/meeting_views.py builds the file.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from .domain import auth, council, meetings
+from .domain import auth, council, meeting_views
 from .domain.errors import CommandError
 from .models import CouncilMeeting, Workshop
 
@@ -36,7 +36,7 @@ def _answer(workshop_id: str | None, meeting_id: int):
         m = s.get(CouncilMeeting, meeting_id)
         if m is None or m.workshop_id != workshop_id:
             return _not_found()
-        body = meetings.ics(s.get(Workshop, workshop_id), m, urlsplit(request.host_url).hostname or "")
+        body = meeting_views.ics(s.get(Workshop, workshop_id), m, urlsplit(request.host_url).hostname or "")
     resp = Response(body, mimetype="text/calendar")
     resp.headers["Content-Disposition"] = f'attachment; filename="meeting-{meeting_id}.ics"'
     resp.headers["Cache-Control"] = "no-store"

@@ -9,7 +9,7 @@ import icalendar
 import pytest
 from sqlalchemy import select
 
-from server.domain import meetings
+from server.domain import meeting_views
 from server.models import AuditEntry
 
 from .test_council import (
@@ -153,11 +153,11 @@ def test_due_dates_by_the_organiser_and_a_co_chair_and_overdue(b):
     body = {e["id"]: e for e in progress(b)["entries"]}
     assert body[b.e1]["due"] == "2020-01-31" and body[b.e2]["due"] == "2099-12-31"
     today = date(2026, 12, 6)
-    assert meetings.is_overdue({"due": "2020-01-31", "status": "in_progress"}, today)
-    assert not meetings.is_overdue({"due": "2020-01-31", "status": "done"}, today)
-    assert not meetings.is_overdue({"due": "2020-01-31", "status": "dropped"}, today)
-    assert not meetings.is_overdue({"due": "2026-12-06", "status": "agreed"}, today)
-    assert not meetings.is_overdue({"due": "", "status": "agreed"}, today)
+    assert meeting_views.is_overdue({"due": "2020-01-31", "status": "in_progress"}, today)
+    assert not meeting_views.is_overdue({"due": "2020-01-31", "status": "done"}, today)
+    assert not meeting_views.is_overdue({"due": "2020-01-31", "status": "dropped"}, today)
+    assert not meeting_views.is_overdue({"due": "2026-12-06", "status": "agreed"}, today)
+    assert not meeting_views.is_overdue({"due": "", "status": "agreed"}, today)
     b.chair_page.ok("plan_due_set", entry_id=b.e1, due="", version=2)
     assert b.org.snapshot()["plan"][str(b.e1)]["fields"]["due"] == ""
 

@@ -29,7 +29,7 @@ from ..models import (
     Workshop,
 )
 from . import audiences as aud
-from . import auth, common, history, rules
+from . import auth, common, history, meeting_views, rules
 from . import projection as pj
 from . import sectors as sc
 from .commands import Context
@@ -233,7 +233,6 @@ def progress_workshop(session: Session, token: str) -> Workshop | None:
 
 def progress_view(session: Session, ws: Workshop) -> dict:
     """The read-only progress page: the plan, status, co-leads and notes. No ids of people, no contacts."""
-    from . import meetings  # meetings.py builds on this module
     notes = notes_by_entry(session, ws.id)
     rows = list(session.scalars(select(PlanEntry).where(PlanEntry.workshop_id == ws.id)
                                 .order_by(PlanEntry.position, PlanEntry.id)))
@@ -255,4 +254,4 @@ def progress_view(session: Session, ws: Workshop) -> dict:
         })
     return {"workshop": {"title": ws.title, "date": ws.date, "place": ws.place, "languages": list(ws.languages),
                          "display_language": ws.display_language, "phase": ws.phase},
-            "entries": entries, "meetings": meetings.meeting_list(session, ws.id)}
+            "entries": entries, "meetings": meeting_views.meeting_list(session, ws.id)}

@@ -30,7 +30,7 @@ from . import projection as pj
 from .auth import Principal
 from .election_results import election_views, nominations_of, voted_by
 from .expiry import privacy_view
-from .meetings import meetings_view
+from .meeting_views import meetings_view
 from .notes import notes_by_entry
 from .objections import objection_views
 from .pulse_results import answered_by, pulse_views
