@@ -138,6 +138,19 @@ def test_a_whole_spcp_day_plays_to_closed_with_nothing_lost(live_server):
     drafts = [e for e in state["plan"].values() if e["room_id"] is not None]
     assert len(drafts) == 5
     assert all(e["fields"][f] for e in drafts for f in GUIDING), drafts
+    # The trust pulse at the start and at the end: every phone answered each once, and each closed.
+    assert summary["pulses"] == {"start": 40, "end": 40}, summary
+    pulses = {p["label"]: p for p in state["pulses"].values()}
+    assert {k: (p["answered"], p["closed_at"] is not None) for k, p in pulses.items()} == {
+        "start": (40, True), "end": (40, True)}
+    assert summary["pulse_answers"] == 80, summary
+    # The council: every sector elected (or, after a tie, was given) a member; the members chose co-chairs.
+    council = state["council"].values()
+    assert {m["group"] for m in council} == keys, state["council"]
+    assert all(summary["council"]["sectors"][k] for k in keys), summary["council"]
+    assert {m["role"] for m in council} >= {"co_chair_law_enforcement", "co_chair_community"}, state["council"]
+    sectors_ballot = next(e for e in state["elections"].values() if e["kind"] == "sectors" and e["round"] == 1)
+    assert sectors_ballot["status"] == "closed" and set(sectors_ballot["seats"]) == keys
 
 
 def test_a_short_day_plays_to_closed_with_nothing_lost(live_server):
@@ -148,6 +161,7 @@ def test_a_short_day_plays_to_closed_with_nothing_lost(live_server):
     assert summary["final_phase"] == "closed", summary
     assert summary["lost"] == [] and summary["duplicates"] == 0 and summary["unanswered"] == 0, summary
     assert summary["segments"] == ["breakout", "prioritise", "action_plan", "closing"], summary
+    assert summary["pulses"] == {} and summary["council"] == {}, summary  # no pulse, no election on a short day
     assert summary["strengths"] == 0 and summary["posts"] >= 12 and summary["solutions"] > 0, summary
     state = organiser_snapshot(live_server, ws)
     assert state["workshop"]["phase"] == "closed"
@@ -204,3 +218,57 @@ def test_the_final_check_names_what_was_lost_and_what_was_stored_twice():
     twice = {**whole, "barriers": {**whole["barriers"], "3": {"shared": False, "votes": 0}},
              "plenary": {"7": {"votes": 2}}}
     assert lost_and_twice([phone], twice)["duplicates"] == 2
+
+
+def test_a_simulated_phone_answers_a_pulse_once_and_votes_only_in_its_own_sector():
+    """The phone's choices (rehearse.py): an open pulse it has not answered, once (not again while the
+    first answer waits, nor after); stand where it means to; vote for candidates of its own sector,
+    as many as the seats; a co-chairs' ballot only as a council member."""
+    import random
+    from types import SimpleNamespace
+
+    from server.sim.rehearse import Rehearsal
+
+    r = Rehearsal("http://x", "CODE", 1, seed=3)
+    phone = SimpleNamespace(person=SimpleNamespace(group="youth"), info={"participant_id": 7}, sent={}, acks={},
+                            stands=True)
+    rng = random.Random(1)
+    pulse = {"id": 1, "closed_at": None, "questions": [{"key": "trust"}, {"key": "heard"}]}
+    st = {"me": {"participant_id": 7, "pulses_answered": [], "elections_voted": []}, "pulses": {"1": pulse},
+          "sectors": [{"key": "youth", "side": "community"}, {"key": "law_enforcement", "side": "law_enforcement"}],
+          "council": {}, "elections": {}}
+    kind, name, payload = r._pulse_or_ballot(st, phone, rng)
+    assert (kind, name, payload["pulse_id"], set(payload["answers"])) == ("pulse_answers", "pulse_answer", 1,
+                                                                          {"trust", "heard"})
+    assert all(1 <= v <= 5 for v in payload["answers"].values())
+    phone.sent["c1"] = (name, payload)  # sent, not answered yet: not again
+    assert r._pulse_or_ballot(st, phone, rng) is None
+    phone.acks["c1"] = {"ok": False, "error": {"code": "already_answered"}}
+    st["me"]["pulses_answered"] = [1]  # answered on the server meanwhile
+    assert r._pulse_or_ballot(st, phone, rng) is None
+    pulse["closed_at"] = "2026-12-06T09:00:00"
+    # The sectors' election: stands, once.
+    e = {"id": 4, "kind": "sectors", "round": 1, "status": "nominating", "seats": {"youth": 1, "law_enforcement": 1},
+         "candidates": {}}
+    st["elections"] = {"4": e}
+    assert r._pulse_or_ballot(st, phone, rng)[1:] == ("election_nominate", {"election_id": 4, "participant_id": 7})
+    e["candidates"] = {"1": {"id": 1, "participant_id": 7, "constituency": "youth"}}
+    assert r._pulse_or_ballot(st, phone, rng) is None
+    # The ballot: only its own sector's candidates, as many as the seats.
+    e["status"] = "voting"
+    e["candidates"].update({"2": {"id": 2, "participant_id": 8, "constituency": "youth"},
+                            "3": {"id": 3, "participant_id": 9, "constituency": "law_enforcement"}})
+    for seed in range(10):
+        vote = r._pulse_or_ballot(st, phone, random.Random(seed))
+        assert vote[1] == "election_vote" and len(vote[2]["candidate_ids"]) == 1
+        assert vote[2]["candidate_ids"][0] in (1, 2)
+    st["me"]["elections_voted"] = [4]
+    assert r._pulse_or_ballot(st, phone, rng) is None
+    # The co-chairs' ballot: not a member, nothing; a member votes one per side.
+    c = {"id": 5, "kind": "co_chairs", "round": 1, "status": "voting", "seats": {"law_enforcement": 1, "community": 1},
+         "candidates": {"6": {"id": 6, "participant_id": 9, "constituency": "law_enforcement"},
+                        "7": {"id": 7, "participant_id": 8, "constituency": "community"}}}
+    st["elections"]["5"] = c
+    assert r._pulse_or_ballot(st, phone, rng) is None
+    st["council"] = {"7": {"participant_id": 7, "group": "youth", "role": "member"}}
+    assert r._pulse_or_ballot(st, phone, rng)[2] == {"election_id": 5, "candidate_ids": [7, 6]}

@@ -11,7 +11,13 @@ loads into any server with fresh ids. What it deliberately leaves out:
   author's key, which is how the name is shown);
 * the text of withdrawn posts (their authors took them back);
 * the event log, which holds the private `authorship` events; the imported
-  workshop starts a fresh log at the original sequence number.
+  workshop starts a fresh log at the original sequence number;
+* the trust pulse's answers: `pulses` holds each closed pulse's published
+  results only (the cells the small-group rule shows, as the projector showed
+  them), never the counts per sector or who answered; the council's ballots:
+  `elections` holds who each constituency elected, never a candidate list, a
+  count or a voter. Both are for reading; `load` does not bring them back
+  (docs/pulse.md says why).
 
 Votes keep their voter's key: the dot budget, "one dot per item" and the
 splits by group of the report depend on it. The archive is therefore as
@@ -80,7 +86,35 @@ def dump(session: Session, workshop_id: str) -> dict:
          for name, model, order, _, _ in TABLES}
     key = _Keys({prefix: t[name] for name, _, _, prefix, _ in TABLES if prefix})
     return {"format": FORMAT, "version": VERSION, "exported_at": _iso(utcnow()), "workshop": _dump_workshop(ws, sector_views(session, ws.id)),
-            **{name: write(key, t[name]) for name, _, _, _, write in TABLES}}
+            **{name: write(key, t[name]) for name, _, _, _, write in TABLES},
+            "pulses": _dump_pulses(session, ws.id), "elections": _dump_elections(session, key, ws.id)}
+
+
+def _dump_pulses(session: Session, workshop_id: str) -> list[dict]:
+    """The closed trust pulses as they were published (pulse_results.results: the cells the small-group
+    rule shows), never the counts per sector nor who answered: nothing ties an answer to a person.
+    Not read back by `load` (docs/pulse.md: an imported day has no pulse)."""
+    from ..domain.pulse_results import results
+    from ..models import Pulse
+
+    return [{"label": p.label, "questions": [dict(q) for q in p.questions], "opened_at": _iso(p.opened_at),
+             "closed_at": _iso(p.closed_at), **results(session, p)}
+            for p in session.scalars(select(Pulse).where(Pulse.workshop_id == workshop_id,
+                                                         Pulse.closed_at.is_not(None)).order_by(Pulse.id))]
+
+
+def _dump_elections(session: Session, key: _Keys, workshop_id: str) -> list[dict]:
+    """The council's ballots as their outcome: who each constituency elected (participant keys) and
+    who tied; never a candidate list, a count or a voter. Not read back by `load`: the council's
+    seats come back with `council` (docs/council-election.md)."""
+    from ..models import Election
+
+    return [{"kind": e.kind, "round": e.round, "seats": dict(e.seats), "closed_at": _iso(e.closed_at),
+             "results": {c: {"elected": [key("p", i) for i in r.get("elected") or []],
+                             "tied": [key("p", i) for i in r.get("tied") or []]}
+                         for c, r in (e.results or {}).items()}}
+            for e in session.scalars(select(Election).where(Election.workshop_id == workshop_id,
+                                                            Election.status == "closed").order_by(Election.id))]
 
 
 class _Keys:

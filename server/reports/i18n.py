@@ -15,6 +15,7 @@ import re
 
 from ..config import web_root
 from ..domain import agreement as ag
+from ..domain import rules
 
 RTL_LANGUAGES = ("fa", "ar", "ur", "he")
 
@@ -47,6 +48,13 @@ SHARED = {
     "phase_report_out": "phase.report_out",
     "phase_plenary": "workshop_phase.plenary",
     "phase_action_plan": "workshop_phase.action_plan",
+    # the trust pulse (docs/pulse.md): as the projector says it
+    "pulse_label_start": "pulse.label.start",
+    "pulse_label_end": "pulse.label.end",
+    "pulse_cell_all": "pulse.cell.all",
+    "pulse_cell_police": "pulse.cell.police",
+    "pulse_cell_community": "pulse.cell.community",
+    **{f"pulse_question_{key}": f"pulse.question.{key}" for key in rules.PULSE_QUESTIONS},
 }
 
 
@@ -132,6 +140,10 @@ class Labels:
     def sectors(self, keys: list[str]) -> str:
         """Sectors named in this language, as a list ("Faith, Youth")."""
         return self("list_sep").join(self.group(k) for k in keys)
+
+    def pulse_question(self, key: str) -> str | None:
+        """A default pulse statement's wording in this language (None for a question of the organiser's own)."""
+        return self._t.get(f"pulse_question_{key}") or CATALOGUE["en"].get(f"pulse_question_{key}")
 
     def number(self, n: int) -> str:
         """A number in this language's digits."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 from ..domain import agreement as ag
 from ..domain import rules
 from . import common as c
+from . import day_sections as ds
 from .i18n import Labels
 from .model import Report
 
@@ -111,9 +112,34 @@ def _solution_rooms(t: Labels, report: Report) -> list[str]:
     return out
 
 
+def _pulse(t: Labels, report: Report) -> list[str]:
+    pulse = report.pulse
+    if pulse is None:
+        return []
+    out = [f'## {t("pulse_title")}', "", t("pulse_intro"), "", _esc(ds.pulse_answered(t, pulse)), ""]
+    for s in pulse.statements:
+        out += [f'### {_esc(ds.statement_text(t, s))}', ""]
+        out += _table(ds.pulse_header(t, pulse), [[_esc(x) for x in row] for row in ds.pulse_rows(t, pulse, s)])
+    return out + [f'_{_esc(ds.pulse_note(t, report.k))}_', ""]
+
+
+def _election(t: Labels, report: Report) -> list[str]:
+    election = report.election
+    if election is None:
+        return []
+    out = [f'## {t("election_title")}', "", t("election_intro"), ""]
+    out += _table([t("election_sector"), t("election_member"), t("election_how")],
+                  [[_esc(x) for x in row] for row in ds.election_sector_rows(t, election)])
+    out += [f'### {t("election_co_chairs")}', ""]
+    return out + _table([t("election_co_chair"), t("election_member"), t("election_how")],
+                        [[_esc(role), _esc(ds.with_sector(name, sector)), _esc(how)]
+                         for role, name, sector, how in ds.election_co_chair_rows(t, election)])
+
+
 def _report(t: Labels, report: Report) -> list[str]:
     groups = [t.group(g) for g in report.groups]
     out = _agenda(t, report)
+    out += _pulse(t, report)
     out += [f'## {t("participation")}', ""]
     out += _table([t("room"), *groups, t("total")],
                   [[_esc(r.name), *[str(r.sizes.get(g, 0)) for g in report.groups], str(r.people)] for r in report.rooms]
@@ -167,6 +193,7 @@ def _report(t: Labels, report: Report) -> list[str]:
         out.append("")
     out += note
     out += _solution_rooms(t, report)
+    out += _election(t, report)
     m = report.moderation
     out += [f'## {t("moderation")}', ""]
     out += _table([t("moderation"), t("total")], [[t(key), str(n)] for key, n in c.hidden_counts(report)])

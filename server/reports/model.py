@@ -14,6 +14,9 @@ A day that follows an agenda other than `short` (docs/agenda.md) adds its
 own sections: the agenda, the strengths the caucus rooms named (by room and
 its sectors), the priorities the plenary confirmed, and the solution rooms'
 drafts. A `short` day's report has none of them, as before agendas.
+
+A day with a trust pulse or a council election adds them too (day_results.py): the
+pulse's published means only, the council's seats and how they were filled.
 """
 from __future__ import annotations
 
@@ -45,6 +48,7 @@ from ..models import (
     Workshop,
     utcnow,
 )
+from .day_results import ElectionReport, PulseReport, election_report, pulse_report
 from .i18n import Labels
 
 # Audit actions that make the timeline (plan field edits and moves are too fine-grained).
@@ -203,6 +207,9 @@ class Report:
     priorities: list[PriorityRow] = field(default_factory=list)
     solution_rooms: list[SolutionRoomRow] = field(default_factory=list)
     hidden_strengths: int = 0
+    # The trust pulse's published results and the council's election (day_results.py); None on a day without.
+    pulse: PulseReport | None = None
+    election: ElectionReport | None = None
 
     @property
     def guided(self) -> bool:
@@ -233,7 +240,9 @@ def build(session: Session, workshop_id: str, k: int = ag.DEFAULT_MIN_GROUP_SIZE
         sector_names={x["key"]: x["names"] for x in day.sectors},
         agenda=[] if day.short else list(ws.agenda), segment=ws.segment, strengths=_strengths(day),
         priorities=_priorities(day, agreement), solution_rooms=_solution_rooms(day),
-        hidden_strengths=sum(1 for b in day.barriers if b.kind == "strength" and b.hidden and not b.withdrawn))
+        hidden_strengths=sum(1 for b in day.barriers if b.kind == "strength" and b.hidden and not b.withdrawn),
+        pulse=pulse_report(session, ws.id),
+        election=election_report(session, ws.id, [x["key"] for x in day.sectors]))
 
 
 @dataclass

@@ -20,6 +20,7 @@ from pathlib import Path
 from ..domain import agreement as ag
 from ..domain import rules
 from . import common as c
+from . import day_sections as ds
 from .i18n import COUNTER_STYLES, Labels, text_dir
 from .model import Report
 
@@ -236,8 +237,41 @@ def _room_title(t: Labels, name: str, sectors: list[str]) -> str:
     return _u(name) + (f' — {escape(t.sectors(sectors))}' if sectors else "")
 
 
+def _pulse(t: Labels, report: Report) -> str:
+    pulse = report.pulse
+    if pulse is None:
+        return ""
+    head = "".join(f'<th{" class=n" if n else ""}>{escape(x)}</th>' for n, x in enumerate(ds.pulse_header(t, pulse)))
+    out = [f'<h2>{escape(t("pulse_title"))}</h2><p class="note keep">{escape(t("pulse_intro"))}</p>'
+           f'<p>{escape(ds.pulse_answered(t, pulse))}</p>']
+    for s in pulse.statements:
+        rows = "".join(f'<tr><td>{escape(row[0])}</td>' + "".join(f'<td class="n">{_u(x)}</td>' for x in row[1:])
+                       + "</tr>" for row in ds.pulse_rows(t, pulse, s))
+        out.append(f'<div class="entry"><h3>{_u(ds.statement_text(t, s))}</h3><table>'
+                   f'<tr>{head}</tr>{rows}</table></div>')
+    out.append(f'<p class="note">{escape(ds.pulse_note(t, report.k))}</p>')
+    return "".join(out)
+
+
+def _election(t: Labels, report: Report) -> str:
+    election = report.election
+    if election is None:
+        return ""
+
+    def table(first: str, rows) -> str:
+        # the name (user text) in its own direction, the sector in the report's words after it
+        body = "".join(f'<tr><td>{escape(a)}</td><td>{_u(name)}{" · " + escape(sector) if sector else ""}</td>'
+                       f'<td>{escape(how)}</td></tr>' for a, name, sector, how in rows)
+        return (f'<table><tr><th>{escape(first)}</th><th>{escape(t("election_member"))}</th>'
+                f'<th>{escape(t("election_how"))}</th></tr>{body}</table>')
+    return (f'<h2>{escape(t("election_title"))}</h2><p class="note keep">{escape(t("election_intro"))}</p>'
+            + table(t("election_sector"), [(a, name, "", how) for a, name, how in ds.election_sector_rows(t, election)])
+            + f'<h3>{escape(t("election_co_chairs"))}</h3>'
+            + table(t("election_co_chair"), ds.election_co_chair_rows(t, election)))
+
+
 def _report(t: Labels, report: Report) -> str:
-    out = [_agenda(t, report)]
+    out = [_agenda(t, report), _pulse(t, report)]
     # participation
     out.append(f'<h2>{escape(t("participation"))}</h2>')
     head = "".join(f'<th class="n">{escape(t.group(g))}</th>' for g in report.groups)
@@ -317,6 +351,7 @@ def _report(t: Labels, report: Report) -> str:
             out.append(f'<p class="note"><strong>{escape(t("merges"))}</strong></p>{items}')
     out.append(note)
     out.append(_solution_rooms(t, report))
+    out.append(_election(t, report))
 
     # moderation
     m = report.moderation

@@ -19,6 +19,7 @@ from docx.shared import Pt
 from ..domain import agreement as ag
 from ..domain import rules
 from . import common as c
+from . import day_sections as ds
 from .i18n import Labels, text_dir
 from .model import Report
 
@@ -191,9 +192,37 @@ def _solution_rooms(w: Writer, report: Report) -> None:
                 w.para(t("none"))
 
 
+def _pulse(w: Writer, report: Report) -> None:
+    t, pulse = w.t, report.pulse
+    if pulse is None:
+        return
+    w.heading(t("pulse_title"), 1)
+    w.para(t("pulse_intro"))
+    w.para(ds.pulse_answered(t, pulse))
+    for s in pulse.statements:
+        w.heading(ds.statement_text(t, s), 2, user=True)
+        w.table(ds.pulse_header(t, pulse), [[(x, False) for x in row] for row in ds.pulse_rows(t, pulse, s)])
+    w.para(ds.pulse_note(t, report.k))
+
+
+def _election(w: Writer, report: Report) -> None:
+    t, election = w.t, report.election
+    if election is None:
+        return
+    w.heading(t("election_title"), 1)
+    w.para(t("election_intro"))
+    w.table([t("election_sector"), t("election_member"), t("election_how")],
+            [[(sector, False), (name, True), (how, False)] for sector, name, how in ds.election_sector_rows(t, election)])
+    w.heading(t("election_co_chairs"), 2)
+    w.table([t("election_co_chair"), t("election_member"), t("election_how")],
+            [[(role, False), (ds.with_sector(name, sector), True), (how, False)]
+             for role, name, sector, how in ds.election_co_chair_rows(t, election)])
+
+
 def _report(w: Writer, report: Report) -> None:
     t = w.t
     _agenda(w, report)
+    _pulse(w, report)
     w.heading(t("participation"), 1)
     w.table([t("room"), *[t.group(g) for g in report.groups], t("total")],
             [[(r.name, True), *[(str(r.sizes.get(g, 0)), False) for g in report.groups], (str(r.people), False)]
@@ -250,6 +279,7 @@ def _report(w: Writer, report: Report) -> None:
                    style="List Bullet")
     w.para(f'{t("split_note")} {t("suppressed_note", k=report.k)}')
     _solution_rooms(w, report)
+    _election(w, report)
 
     m = report.moderation
     w.heading(t("moderation"), 1)

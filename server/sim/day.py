@@ -14,8 +14,15 @@ time, to `closed`:
   (plenary_vote_close) and confirms the top five (priorities_confirm);
 - `action_plan`: a plan entry for each priority that has none yet (the short
   day has no solution round), its guiding answers filled in;
-- `report_out`, `council`: a short pause;
-then `workshop_advance`, until the workshop is `closed`.
+- `report_out`: a short pause;
+- `council`: the sectors' election (one seat per sector; the phones stand, then
+  vote for candidates of their own sector; a second ballot on a tie, else the
+  organiser appoints one of the tied), then the co-chairs' election among the
+  members (docs/council-election.md);
+then `workshop_advance`, until the workshop is `closed`. On a day whose agenda
+has a council segment (the SPCP day) the trust pulse is asked too
+(docs/pulse.md): `start` at the beginning of the first segment, `end` in the
+last segment before `closing`; each is closed once every phone answered.
 
 In every phase it waits until each phone has seen it and has nothing more to
 do there (Rehearsal.settled), or until a time limit scaled by --pace.
@@ -62,7 +69,15 @@ def settle_key(state: dict, room_id: int | None) -> tuple:
     ws = state["workshop"]
     room = state.get("rooms", {}).get(str(room_id)) if room_id is not None else None
     return (ws["phase"], ws.get("segment"), bool(ws.get("plenary_vote_closed")), bool(ws.get("paused")),
-            room_id, room["phase"] if room else None)
+            room_id, room["phase"] if room else None,
+            # the trust pulse and the council's ballots: a phone has seen each one open, or close
+            tuple(sorted((k, p["closed_at"] is None) for k, p in (state.get("pulses") or {}).items())),
+            tuple(sorted((k, e["status"]) for k, e in (state.get("elections") or {}).items())))
+
+
+def plays_pulse_and_election(workshop: dict) -> bool:
+    """The trust pulse and the council election are played on a day whose agenda has a council segment."""
+    return "council" in (workshop.get("agenda") or [])
 
 
 class Director:
@@ -74,6 +89,8 @@ class Director:
         self.refused: Counter = Counter()
         self.played: list[str] = []
         self.commands: Counter = Counter()
+        self.pulses: dict[str, int] = {}    # label -> how many answered when it closed
+        self.council: dict = {}             # {"sectors": {sector: [participant id]}, "co_chairs": {...}}
 
     @property
     def limit(self) -> float:
@@ -191,7 +208,7 @@ class Director:
     # -- the day ------------------------------------------------------------------------------
     async def run(self) -> list[str]:
         await self.wait_joined()
-        for _ in range(MAX_SEGMENTS):
+        for n in range(MAX_SEGMENTS):
             ws = (await self.refresh())["workshop"]
             if ws["phase"] == "closed":
                 break
@@ -199,7 +216,13 @@ class Director:
             self.r.say(f"  {time.monotonic() - self.r.started:5.1f} s  segment {ws.get('segment', len(self.played))}: "
                        f"{kind} (workshop {ws['phase']})")
             self.played.append(kind)
+            pulsing = plays_pulse_and_election(ws)
+            if pulsing and n == 0:
+                await self.pulse("start")
             await self.play(kind)
+            agenda = ws.get("agenda") or []
+            if pulsing and ws.get("segment") == len(agenda) - 2 and agenda[-1] == "closing":
+                await self.pulse("end")
             ack = await self.send("workshop_advance")
             if not ack.get("ok"):
                 raise RuntimeError(f"workshop_advance refused: {ack.get('error')}")
@@ -215,9 +238,81 @@ class Director:
             await self.prioritise()
         elif kind == "action_plan":
             await self.action_plan()
+        elif kind == "council" and plays_pulse_and_election(self.dev.state["workshop"]):
+            await self.elect()
         else:  # report_out, council and any other: the room listens a moment
             await self.settle(kind)
             await asyncio.sleep(PAUSE_SECS / self.r.pace)
+
+    # -- the trust pulse and the council election ----------------------------------------
+    def _present(self, state: dict) -> int:
+        """The simulated people still in the workshop."""
+        return sum(1 for p in self.r.phones if p.info.get("participant_id") is not None
+                   and str(p.info["participant_id"]) in state.get("participants", {}))
+
+    async def pulse(self, label: str) -> None:
+        """Ask the pulse, wait until every phone answered (or the time limit), close it."""
+        ack = await self.send("pulse_open", {"label": label})
+        if not ack.get("ok"):
+            return
+        pid = str(ack["result"]["pulse"]["id"])
+        deadline = time.monotonic() + self.limit
+        while time.monotonic() < deadline:
+            state = await self.refresh()
+            if (state.get("pulses", {}).get(pid) or {}).get("answered", 0) >= self._present(state):
+                break
+            await asyncio.sleep(0.2)
+        else:
+            self.r.say(f"  the {label} pulse: not every phone had answered after {self.limit:.0f} s; closing it")
+            self.r.stats["settle_timeouts"] += 1
+        ack = await self.send("pulse_close")
+        if ack.get("ok"):
+            self.pulses[label] = ack["result"]["pulse"]["answered"]
+
+    async def _ballot(self, election_id: int, what: str) -> dict:
+        """Open the ballot of an election taking nominations (once the phones have stood), let the
+        phones vote, close it; a second ballot on a tie; the organiser appoints one of those tied
+        again. Returns the results of the last ballot, merged with the first's."""
+        await self.settle(f"{what}: standing")
+        ack = await self.send("election_ballot_open", {"election_id": election_id})
+        if not ack.get("ok"):
+            return {}
+        await self.settle(f"{what}: voting")
+        ack = await self.send("election_close", {"election_id": election_id})
+        if not ack.get("ok"):
+            return {}
+        results = dict(ack["result"]["election"]["results"] or {})
+        if any(r["tied"] for r in results.values()):
+            ack = await self.send("election_runoff", {"election_id": election_id})
+            if ack.get("ok"):
+                second = ack["result"]["election"]["id"]
+                await self.settle(f"{what}: second ballot")
+                ack = await self.send("election_close", {"election_id": second})
+                if ack.get("ok"):
+                    results.update(ack["result"]["election"]["results"] or {})
+        return results
+
+    async def elect(self) -> None:
+        """The sectors elect their seats, then the members the co-chairs; a tie left is appointed."""
+        ack = await self.send("election_open", {})
+        if ack.get("ok"):
+            results = await self._ballot(ack["result"]["election"]["id"], "council election")
+            for _sector, r in sorted(results.items()):
+                for pid in r["tied"][:r["open_seats"]]:
+                    await self.send("council_role_set", {"participant_id": pid, "role": "member"})
+        ack = await self.send("election_open", {"kind": "co_chairs"})
+        if ack.get("ok"):
+            results = await self._ballot(ack["result"]["election"]["id"], "co-chairs' election")
+            for side, r in sorted(results.items()):
+                if r["tied"]:
+                    await self.send("council_role_set", {"participant_id": r["tied"][0], "role": f"co_chair_{side}"})
+        state = await self.refresh()
+        members = state.get("council", {}).values()
+        self.council = {
+            "sectors": {s["key"]: sorted(m["participant_id"] for m in members if m["group"] == s["key"])
+                        for s in state.get("sectors", [])},
+            "co_chairs": {m["role"]: m["participant_id"] for m in members if m["role"] != "member"}}
+        await asyncio.sleep(PAUSE_SECS / self.r.pace)
 
     async def round(self, kind: str) -> None:
         phases = ROUND_PHASES[kind]

@@ -5,7 +5,10 @@ keeps its screen's state from the events it receives (the same reducer as the
 phones) and follows its room's phase as the facilitator moves it: posts
 barriers in the brainstorm, votes in the vote, proposes solutions and votes on
 them in the solutions phase, votes on the plenary board; in a caucus round it
-posts strengths as well as barriers. Now and then a phone loses the network
+posts strengths as well as barriers. Whenever the trust pulse is open it
+answers it, once, each statement 1-5 from its seed; in a council election it
+stands (the first of each sector, and a few others), votes for candidates of
+its own sector, and, once on the council, stands and votes for the co-chairs. Now and then a phone loses the network
 right after sending, comes back, resyncs and resends with the same cid. Runs
 until Ctrl-C, --duration, or the workshop closes.
 
@@ -77,6 +80,8 @@ class Rehearsal:
                 phone = Phone(self.url, person, http=http, label=f"phone{i}", keep_state=True, record=False)
                 phone.sent = {}  # cid -> (command, payload): every send, for the final check
                 phone.settled = None  # settle_key of the moment it had nothing more to do in
+                # Stands for the council: the first of each sector, and a few others.
+                phone.stands = not any(p.person.group == person.group for p in self.phones) or self.rng.random() < 0.15
                 self.phones.append(phone)
             started = self.started = time.monotonic()
             tasks = [asyncio.create_task(self._person(p, random.Random(self.rng.random()), i))
@@ -121,6 +126,8 @@ class Rehearsal:
                         "plenary_items": len(state.get("plenary", {})),
                         "priorities": sum(1 for i in state.get("plenary", {}).values() if i.get("priority")),
                         "plan_entries": len(state.get("plan", {})),
+                        "pulses": dict(self._director.pulses),
+                        "council": self._director.council,
                         "organiser_commands": dict(self._director.commands),
                         "organiser_refused": dict(self._director.refused)})
 
@@ -224,7 +231,59 @@ class Rehearsal:
             n += ack is None or bool(ack.get("ok"))
         return n
 
+    @staticmethod
+    def _sent(phone: Phone, name: str, key: str, value) -> bool:
+        """This phone sent `name` with payload[key] == value, answered yes or not answered yet."""
+        for cid, (sent, payload) in phone.sent.items():
+            if sent == name and payload.get(key) == value:
+                ack = phone.acks.get(cid)
+                if ack is None or ack.get("ok"):
+                    return True
+        return False
+
+    def _pulse_or_ballot(self, st: dict, phone: Phone, rng: random.Random):
+        """The trust pulse (answered once, its values drawn from this phone's seed) and the council's
+        ballots (stand, vote for candidates of one's own sector; council members: the co-chairs)."""
+        me = st.get("me", {})
+        pid = me.get("participant_id") or phone.info.get("participant_id")
+        for pulse in sorted((st.get("pulses") or {}).values(), key=lambda x: x["id"]):
+            if pulse["closed_at"] is None and pulse["id"] not in me.get("pulses_answered", []) \
+                    and not self._sent(phone, "pulse_answer", "pulse_id", pulse["id"]):
+                return "pulse_answers", "pulse_answer", {
+                    "pulse_id": pulse["id"], "answers": {q["key"]: rng.randint(1, 5) for q in pulse["questions"]}}
+        group = phone.person.group
+        side = next((s["side"] for s in st.get("sectors", []) if s["key"] == group), None)
+        member = str(pid) in (st.get("council") or {})
+        for e in sorted((st.get("elections") or {}).values(), key=lambda x: x["id"]):
+            mine = group if e["kind"] == "sectors" else ("law_enforcement" if side == "law_enforcement"
+                                                         else "community")
+            if e["kind"] == "co_chairs" and not member:
+                continue
+            candidates = list(e["candidates"].values())
+            if e["status"] == "nominating" and e["seats"].get(mine) and e["round"] == 1 \
+                    and not any(c["participant_id"] == pid for c in candidates) \
+                    and not self._sent(phone, "election_nominate", "election_id", e["id"]):
+                wants = phone.stands if e["kind"] == "sectors" else not any(
+                    c["constituency"] == mine for c in candidates)
+                if wants:
+                    return "stood", "election_nominate", {"election_id": e["id"], "participant_id": pid}
+            if e["status"] == "voting" and e["id"] not in me.get("elections_voted", []) \
+                    and not self._sent(phone, "election_vote", "election_id", e["id"]):
+                if e["kind"] == "sectors":
+                    choices = [c for c in candidates if c["constituency"] == group]
+                    picked = rng.sample(choices, min(len(choices), e["seats"].get(group, 0)))
+                else:
+                    picked = [rng.choice([c for c in candidates if c["constituency"] == side_])
+                              for side_ in sorted(e["seats"]) if any(c["constituency"] == side_ for c in candidates)]
+                if picked:
+                    return "ballots", "election_vote", {"election_id": e["id"],
+                                                        "candidate_ids": [c["id"] for c in picked]}
+        return None
+
     def _decide(self, st: dict, phone: Phone, rng: random.Random, wants: dict):
+        pulse_or_ballot = self._pulse_or_ballot(st, phone, rng)
+        if pulse_or_ballot is not None:
+            return pulse_or_ballot
         ws = st["workshop"]
         budget = ws["vote_budget"]
         my_votes = st.get("my_votes", [])

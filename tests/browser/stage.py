@@ -316,17 +316,20 @@ def stage(live_server, state: str) -> Staged:
 
 
 class Stager:
-    """One staged workshop per state, made on first use and shared by every test (and module)."""
+    """One staged workshop per state, made on first use and shared by every test (and module).
 
-    _cache: ClassVar[dict[tuple[str, str], Staged]] = {}
+    A subclass stages other days with its own `make` (tests/browser/stage_spcp.py)."""
+
+    _cache: ClassVar[dict[tuple[str, str, str], Staged]] = {}
+    make = staticmethod(stage)
 
     def __init__(self, live_server):
         self.live_server = live_server
 
     def get(self, state: str) -> Staged:
-        key = (self.live_server.url, state)
+        key = (self.live_server.url, type(self).__name__, state)
         if key not in self._cache:
-            self._cache[key] = stage(self.live_server, state)
+            self._cache[key] = self.make(self.live_server, state)
         return self._cache[key]
 
 

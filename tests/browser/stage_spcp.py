@@ -15,9 +15,7 @@ SEGMENTS, in the order of the day:
 """
 from __future__ import annotations
 
-from typing import ClassVar
-
-from tests.browser.stage import Client, Staged, _join
+from tests.browser.stage import Client, Staged, Stager, _join
 
 SEGMENTS = ("caucus", "prioritise", "solution", "report_out")
 
@@ -152,16 +150,7 @@ def stage_spcp(live_server, segment: str) -> Staged:
             c.close()
 
 
-class SpcpStager:
+class SpcpStager(Stager):
     """One staged SPCP workshop per segment, made on first use and shared by every test."""
 
-    _cache: ClassVar[dict[tuple[str, str], Staged]] = {}
-
-    def __init__(self, live_server):
-        self.live_server = live_server
-
-    def get(self, segment: str) -> Staged:
-        key = (self.live_server.url, segment)
-        if key not in self._cache:
-            self._cache[key] = stage_spcp(self.live_server, segment)
-        return self._cache[key]
+    make = staticmethod(stage_spcp)

@@ -7,15 +7,14 @@ closing; nothing acknowledged is lost. Screenshots of each segment go to the scr
 from __future__ import annotations
 
 import json
-import secrets
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-import requests
 
 from tests.browser.stage import Client
+from tests.browser.stage import _join as join
 
 pytestmark = pytest.mark.browser
 
@@ -32,11 +31,8 @@ def _t(lang: str, key: str) -> str:
 
 
 def _join(url: str, code: str, sector: str, lang: str) -> dict:
-    device_key = secrets.token_urlsafe(32)
-    resp = requests.post(f"{url}/api/join", json={"code": code, "group": sector, "language": lang,
-                                                  "device_key": device_key, "anonymous": True}, timeout=10)
-    assert resp.status_code == 200, resp.text
-    return {**resp.json(), "device_key": device_key}
+    """A phone joins anonymously with its sector and a device key (stage._join)."""
+    return join(url, code, sector, None, lang)
 
 
 def _page(browser, url: str, size: tuple[int, int], lang: str, storage: dict, phone: bool = False):

@@ -13,15 +13,14 @@ from __future__ import annotations
 
 import json
 import re
-import secrets
 
 import pytest
-import requests
 
 from server.db import Database
 from server.domain.sectors import PRESETS
 from server.domain.workshops import create_workshop
 from tests.browser.stage import Client
+from tests.browser.stage import _join as join
 from tests.browser.test_accessibility import AXE_TAGS, FAILING_IMPACTS, RUN_AXE_JS, unnamed_controls
 
 pytestmark = pytest.mark.browser
@@ -47,11 +46,8 @@ def _spcp_workshop(live_server) -> dict:
 
 
 def _join(url: str, code: str, sector: str, lang: str) -> dict:
-    device_key = secrets.token_urlsafe(32)
-    resp = requests.post(f"{url}/api/join", json={"code": code, "group": sector, "language": lang,
-                                                  "device_key": device_key, "anonymous": True}, timeout=10)
-    assert resp.status_code == 200, resp.text
-    return {**resp.json(), "device_key": device_key}
+    """A phone joins anonymously with its sector and a device key (stage._join)."""
+    return join(url, code, sector, None, lang)
 
 
 def _accessible(context, page, axe_source, where: str) -> None:
