@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.stage import MERGE_TEXT, Client, open_surface, stage
+from tests.browser.test_screenshots import MIN_TARGET_PX, OVERFLOW_JS, SMALL_TARGETS_JS
 
 pytestmark = pytest.mark.browser
 
@@ -57,6 +58,9 @@ def test_a_co_chair_schedules_a_meeting_and_the_progress_page_shows_it_with_over
         expect(card.locator(".badge-overdue")).to_have_text(words["overdue"])
         meeting.scroll_into_view_if_needed()
         page.screenshot(path=str(screenshots_dir / f"council-after-council-{lang}-phone.png"), full_page=True)
+        assert not page.evaluate(SMALL_TARGETS_JS, MIN_TARGET_PX), "targets too small on the phone"
+        m = page.evaluate(OVERFLOW_JS)
+        assert m["scrollWidth"] <= m["innerWidth"], f"the council page scrolls sideways: {m['culprits']}"
         page.set_viewport_size({"width": TABLET[0], "height": TABLET[1]})
         page.screenshot(path=str(screenshots_dir / f"council-after-council-{lang}-tablet.png"), full_page=True)
         council_ics = page.locator(".after-meetings .ics-link").get_attribute("href")
@@ -88,6 +92,9 @@ def test_a_co_chair_schedules_a_meeting_and_the_progress_page_shows_it_with_over
             if words["in_progress"]:
                 expect(history.locator(".history-today .history-chip")).to_have_text(words["in_progress"])
             page.screenshot(path=str(screenshots_dir / f"council-after-progress-{lang}-{name}.png"), full_page=True)
+            assert not page.evaluate(SMALL_TARGETS_JS, MIN_TARGET_PX), f"targets too small ({name})"
+            m = page.evaluate(OVERFLOW_JS)
+            assert m["scrollWidth"] <= m["innerWidth"], f"the progress page scrolls sideways ({name}): {m['culprits']}"
             if name == "tablet":
                 # The .ics downloads and parses: the meeting at 18:30 Chicago time, where and what.
                 with page.expect_download() as dl:
