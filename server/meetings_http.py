@@ -11,9 +11,7 @@ apart). Reads only: server/domain/meeting_views.py builds the file.
 """
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify
 
 from .domain import auth, council, meeting_views
 from .domain.errors import CommandError
@@ -36,7 +34,7 @@ def _answer(workshop_id: str | None, meeting_id: int):
         m = s.get(CouncilMeeting, meeting_id)
         if m is None or m.workshop_id != workshop_id:
             return _not_found()
-        body = meeting_views.ics(s.get(Workshop, workshop_id), m, urlsplit(request.host_url).hostname or "")
+        body = meeting_views.ics(s.get(Workshop, workshop_id), m)
     resp = Response(body, mimetype="text/calendar")
     resp.headers["Content-Disposition"] = f'attachment; filename="meeting-{meeting_id}.ics"'
     resp.headers["Cache-Control"] = "no-store"

@@ -113,7 +113,8 @@ def test_ics_from_the_progress_link_and_the_council_link(b):
     assert str(ev["location"]) == "Library, room 2" and "Trust workshop" in str(ev["summary"])
     assert "Listening sessions" in str(ev["description"]) and "monthly release" in str(ev["description"])
     uid = str(ev["uid"])
-    assert uid.startswith(f"meeting-{m['id']}-")
+    assert uid == f"meeting-{m['id']}-{b.day.workshop_id}@common-ground"
+    assert [str(z["tzid"]) for z in cal.walk("VTIMEZONE")] == ["America/Chicago"]
     # The same meeting through a council member's own link: the same event.
     page_token = link_for(b, b.org_member)
     again = http.get(f"/council/{page_token}/meetings/{m['id']}.ics")

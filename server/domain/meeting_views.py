@@ -69,8 +69,10 @@ def is_overdue(fields: dict, today: date) -> bool:
 
 # -- iCalendar -------------------------------------------------------------------
 
-def ics(ws: Workshop, m: CouncilMeeting, host: str) -> bytes:
-    """One meeting as an iCalendar file: DTSTART with its TZID (and a VTIMEZONE), DTEND, a stable UID."""
+def ics(ws: Workshop, m: CouncilMeeting) -> bytes:
+    """One meeting as an iCalendar file: DTSTART with its TZID (and a VTIMEZONE), DTEND, and a UID that stays
+    the same whichever address served it (the workshop's random id and the meeting's), so a calendar
+    that imports it twice updates one event."""
     tz = ZoneInfo(m.timezone)
     start = datetime.fromisoformat(m.starts_at).replace(tzinfo=tz)
     cal = Calendar()
@@ -79,7 +81,7 @@ def ics(ws: Workshop, m: CouncilMeeting, host: str) -> bytes:
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
     ev = Event()
-    ev.add("uid", f"meeting-{m.id}-{ws.id}@{host or 'common-ground'}")
+    ev.add("uid", f"meeting-{m.id}-{ws.id}@common-ground")
     ev.add("dtstamp", datetime.now(UTC))
     ev.add("dtstart", start)
     ev.add("dtend", start + timedelta(minutes=m.duration_minutes))
