@@ -94,6 +94,11 @@ def test_a_co_chair_schedules_a_meeting_and_the_progress_page_shows_it_with_over
             expect(history.locator(".history-list .history-due")).to_have_count(1)
             expect(history.locator(".history-list .history-note")).to_have_count(2)
             expect(history.locator(".history-today .history-chip")).to_have_class("history-chip status-in_progress")
+            # It stays open when the page reads the plan again (every 30 s, or "Refresh").
+            page.evaluate("() => { window.drawnBefore = document.querySelector('#main .after-list'); }")
+            page.locator("#refresh").click()
+            page.wait_for_function("() => document.querySelector('#main .after-list') !== window.drawnBefore")
+            expect(history.locator(".history-origin")).to_be_visible()
             if words["in_progress"]:
                 expect(history.locator(".history-today .history-chip")).to_have_text(words["in_progress"])
             page.screenshot(path=str(screenshots_dir / f"council-after-progress-{lang}-{name}.png"), full_page=True)

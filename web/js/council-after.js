@@ -15,6 +15,16 @@ import { isOverdue, splitMeetings } from "./council-after-model.js";
 import { GROUPS, MIN_MEETING_MINUTES, MAX_MEETING_MINUTES, MAX_MEETING_PLACE_CHARS,
   MAX_MEETING_AGENDA_CHARS, MAX_MEETING_MINUTES_CHARS } from "./rules.js";
 
+// The boxes opened by the reader (an action's history, the meeting form) stay open when the page
+// draws again: the progress page re-reads every 30 s, the council page on every live event.
+const opened = new Set();
+
+function keptOpen(details) {
+  if (opened.has(details.id)) details.open = true;
+  details.addEventListener("toggle", () => { if (details.open) opened.add(details.id); else opened.delete(details.id); });
+  return details;
+}
+
 function fmtDay(due) {
   // A date without a time: read at noon UTC so no time zone moves it to another day.
   return fmtDate(`${due}T12:00:00Z`);
@@ -112,7 +122,7 @@ function scheduleForm(ctx, idPrefix) {
     step: 15, value: 60, class: "plan-input", inputmode: "numeric" });
   const place = el("input", { id: id("place"), type: "text", dir: "auto", maxlength: MAX_MEETING_PLACE_CHARS, class: "plan-input" });
   const agendaText = el("textarea", { id: id("agenda"), dir: "auto", rows: 3, maxlength: MAX_MEETING_AGENDA_CHARS, class: "plan-input" });
-  return el("details", { class: "card meeting-new", id: id("box") },
+  return keptOpen(el("details", { class: "card meeting-new", id: id("box") },
     el("summary", { id: id("open") }, t("meeting.schedule")),
     el("form", { class: "meeting-form", onsubmit: async (ev) => {
       ev.preventDefault();
@@ -131,7 +141,7 @@ function scheduleForm(ctx, idPrefix) {
     zoneList,
     field("place", t("meeting.place"), place),
     field("agenda", t("meeting.agenda"), agendaText),
-    el("button", { type: "submit", class: "btn btn-primary", id: id("submit") }, t("meeting.scheduleSubmit"))));
+    el("button", { type: "submit", class: "btn btn-primary", id: id("submit") }, t("meeting.scheduleSubmit")))));
 }
 
 /**
@@ -193,7 +203,7 @@ function historyRow(h) {
 /** An expandable history: where the action came from, what happened since, where it stands today. */
 export function historyDetails(entry, idPrefix = "progress") {
   const s = entry.fields.status || "proposed";
-  return el("details", { class: "action-history", id: `${idPrefix}-${entry.id}-history` },
+  return keptOpen(el("details", { class: "action-history", id: `${idPrefix}-${entry.id}-history` },
     el("summary", { id: `${idPrefix}-${entry.id}-history-open` }, t("council.after.history")),
     el("h4", {}, t("council.after.origin")),
     el("ul", { class: "history-origin" }, originRows(entry.origin)),
@@ -201,5 +211,5 @@ export function historyDetails(entry, idPrefix = "progress") {
     el("ol", { class: "history-list" }, (entry.history || []).map(historyRow)),
     el("p", { class: "history-today" }, t("council.after.today"), " ",
       // Not `status-chip`: the card's own chip is the one to find by that name.
-      el("span", { class: `history-chip status-${s}` }, statusName(s))));
+      el("span", { class: `history-chip status-${s}` }, statusName(s)))));
 }
