@@ -82,4 +82,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(bp)
     from .workspace import init_app as workspace
     workspace(app)  # the organiser workspace: accounts, dashboard (server/workspace/, docs/workspace.md)
+    from .meetings_http import bp as meetings_bp  # the council's meetings as .ics (after the day)
+    app.register_blueprint(meetings_bp)
     return app

@@ -4,6 +4,7 @@ from .base import Base, utcnow
 from .board import Barrier, Merge, Solution, Vote
 from .election import Election, ElectionCandidate, ElectionTally, ElectionVoter
 from .log import AuditEntry, CommandRecord, Event
+from .meetings import CouncilMeeting
 from .people import CouncilVolunteer, Participant
 from .plenary import CouncilLink, PlanEntry, PlanNote, PlenaryItem, PlenaryMerge
 from .pulse import Pulse, PulseResponder, PulseTally
@@ -16,6 +17,7 @@ __all__ = [
     "Base",
     "CommandRecord",
     "CouncilLink",
+    "CouncilMeeting",
     "CouncilVolunteer",
     "Election",
     "ElectionCandidate",
