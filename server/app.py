@@ -80,6 +80,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from .http import bp
     app.register_blueprint(bp)
+    from .workspace import init_app as workspace
+    workspace(app)  # the organiser workspace: accounts, dashboard (server/workspace/, docs/workspace.md)
+    from .meetings_http import bp as meetings_bp  # the council's meetings as .ics (after the day)
+    app.register_blueprint(meetings_bp)
     from .closing_http import bp as closing_bp  # the report back to the room, the follow-up pulse
     app.register_blueprint(closing_bp)
     return app

@@ -52,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
         return purge(args)
     if args.command == "expire":
         return expire(args)
+    if args.command == "user":
+        return user(args)
     return database(args.action)
 
 
@@ -60,7 +62,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="common-ground", description="Common Ground workshop server")
     sub = parser.add_subparsers(dest="command", required=True)
     for add in (_add_serve, _add_workshop, _add_links, _add_export, _add_import, _add_rehearse, _add_bench,
-                _add_purge, _add_expire, _add_db):  # in the order `--help` lists them
+                _add_purge, _add_expire, _add_user, _add_db):  # in the order `--help` lists them
         add(sub)
     return parser
 
@@ -188,6 +190,21 @@ def _add_expire(sub) -> None:
     p_expire = sub.add_parser("expire", help="erase the personal data of workshops older than TOKEN_TTL_DAYS "
                               "(for cron; `serve` also does it when it starts)")
     p_expire.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def _add_user(sub) -> None:
+    p_user = sub.add_parser("user", help="organiser accounts of the workspace (/workshops in a browser)")
+    u_sub = p_user.add_subparsers(dest="action", required=True)
+    p_add = u_sub.add_parser("add", help="create an account; without --password-stdin it prints a set-password link")
+    p_add.add_argument("email")
+    p_add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    p_add.add_argument("--admin", action="store_true", help="may create accounts from the web (/accounts)")
+    p_add.add_argument("--base-url", help=BASE_URL_HELP)
+    p_add.add_argument("--port", type=int, default=None, help=PORT_HELP)
+    p_reset = u_sub.add_parser("reset", help="print a password reset link for an account (no mail server needed)")
+    p_reset.add_argument("email")
+    p_reset.add_argument("--base-url", help=BASE_URL_HELP)
+    p_reset.add_argument("--port", type=int, default=None, help=PORT_HELP)
 
 
 def _add_db(sub) -> None:
@@ -640,6 +657,36 @@ def expire(args) -> int:
     for d in done:
         print(f"Erased the personal data of workshop {d['workshop_id']} ({d['title']}).")
     print(f"{len(done)} workshop(s) expired (older than {days} days).")
+    return 0
+
+
+def user(args) -> int:
+    """`user add EMAIL [--password-stdin] [--admin]`, `user reset EMAIL`: accounts of the workspace."""
+    from . import create_app
+    from .domain.errors import CommandError
+    from .workspace import accounts
+
+    app = create_app()
+    db = app.extensions["common_ground_db"]
+    try:
+        if args.action == "add":
+            password = None
+            if args.password_stdin:
+                password = sys.stdin.readline().rstrip("\r\n")
+            made = accounts.create(db, args.email, password, admin=args.admin)
+            print(f"Account created: {made['email']}{' (admin)' if made['admin'] else ''}")
+            token = made.get("reset_token")
+        else:
+            token = accounts.reset_link(db, args.email)
+        if token:
+            print(f"Set-password link (works once, for {accounts.RESET_HOURS} hours; send it privately):")
+            print(f"  {_base_url(args, app)}/reset/{token}")
+        if args.action == "add":
+            print(f"Sign in at {_base_url(args, app)}/login")
+    except CommandError as err:
+        return _refuse(err, False)
+    finally:
+        db.dispose()
     return 0
 
 

@@ -82,6 +82,9 @@ DEFAULT_LIMITS = {
     "posts": Limit(12, 60),
     # per connection: every command and sync
     "messages": Limit(100, 10),
+    # the organiser workspace's sign-in (server/workspace/): wrong passwords per client address and per account
+    "login_failures": Limit(30, 900),
+    "login_failures_account": Limit(10, 900),
 }
 POST_COMMANDS = frozenset({"barrier_post", "solution_post"})
 LOCAL_ONLY = frozenset({"messages"})
@@ -95,6 +98,8 @@ MESSAGES = {
                               "or ask your facilitator.",
     "posts": "You are posting very fast. Wait {s} s before posting again.",
     "messages": "This device is sending too fast. Wait {s} s.",
+    "login_failures": "Too many wrong passwords from this network. Try again in {s} s.",
+    "login_failures_account": "Too many wrong passwords for this account. Try again in {s} s.",
 }
 
 

@@ -377,7 +377,7 @@ def test_progress_page_and_api(council):
     # No participant data: no ids, no contacts, no participants, no posts.
     blob = json.dumps(body)
     assert "secret-" not in blob and "participant" not in blob
-    assert set(body) == {"ok", "workshop", "entries"}
+    assert set(body) == {"ok", "workshop", "entries", "meetings"}
     for path in (f"/progress/{token}", f"/council/{token}"):
         page = http.get(path)
         assert page.status_code == 200 and b"<script type=\"module\"" in page.data

@@ -83,7 +83,7 @@ def test_join_gives_a_token_that_connects(day):
     me = client.snapshot()["me"]
     assert me == {"role": "participant", "room_id": body["room_id"], "participant_id": body["participant_id"],
                   "name": "Ana", "group": "law_enforcement", "language": "fa", "anonymous": False,
-                  "volunteer": None, "pulses_answered": []}
+                  "volunteer": None, "pulses_answered": [], "elections_voted": [], "nominations": {}}
     # A dashed, lower-case code works too; no name means always anonymous.
     resp = day.join_http(code=day.created["join_code"].lower()[:3] + "-" + day.created["join_code"].lower()[3:],
                          anonymous=False)

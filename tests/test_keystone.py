@@ -812,6 +812,34 @@ def test_council(ks):
     ks.finish()
 
 
+@covers("meeting_changed", "plan_entry_updated", commands=("meeting_schedule", "meeting_minutes_set", "plan_due_set"))
+def test_council_after_the_day(ks):
+    """Meetings and due dates (docs/council.md): the council viewer, made a co-chair, schedules a meeting and
+    gives an action a due date through their own link; the organiser records the minutes; everyone hears it."""
+    ks.org.ok("workshop_advance")
+    ks.org.ok("workshop_advance")
+    entry = ks.org.ok("plan_entry_create", title="Quarterly listening sessions")["entry"]["id"]
+    ks.org.ok("council_role_set", participant_id=ks.b_peer.participant_id, role="co_chair_community")
+    ks.begin("council_after_the_day")
+    meeting = ks.step("the co-chair schedules a meeting", lambda: ks.council.ok(
+        "meeting_schedule", starts_at="2027-01-14T18:30", timezone="America/Chicago", duration_minutes=90,
+        place="Library, room 2", agenda="Stop data: first release"), EVERYONE)["meeting"]
+    ks.step("a time zone that does not exist", lambda: ks.org.refused(
+        "meeting_schedule", "invalid", starts_at="2027-01-14T18:30", timezone="Mars/Olympus"))
+    ks.step("the organiser records the minutes", lambda: ks.org.ok(
+        "meeting_minutes_set", meeting_id=meeting["id"], minutes="Agreed a monthly release.", version=1), EVERYONE)
+    ks.step("minutes from an old version", lambda: ks.council.refused(
+        "meeting_minutes_set", "conflict", meeting_id=meeting["id"], minutes="Stale", version=1))
+    ks.step("the co-chair sets a due date", lambda: ks.council.ok(
+        "plan_due_set", entry_id=entry, due="2020-01-31", version=1), EVERYONE)
+    ks.step("the day closes", lambda: ks.org.ok("workshop_advance"), EVERYONE)
+    ks.step("the organiser moves it", lambda: ks.org.ok("plan_due_set", entry_id=entry, due="2027-03-31", version=2),
+            EVERYONE)
+    assert ks.state["peer"]["meetings"][str(meeting["id"])]["minutes"] == "Agreed a monthly release."
+    assert ks.state["display"]["plan"][str(entry)]["fields"]["due"] == "2027-03-31"
+    ks.finish()
+
+
 @covers("help_called", "help_cleared")
 def test_help_calls(ks):
     ks.begin("help_calls")

@@ -29,7 +29,7 @@ from ..models import (
     Workshop,
 )
 from . import audiences as aud
-from . import auth, common, rules
+from . import auth, common, history, meeting_views, rules
 from . import projection as pj
 from . import sectors as sc
 from .commands import Context
@@ -234,17 +234,24 @@ def progress_workshop(session: Session, token: str) -> Workshop | None:
 def progress_view(session: Session, ws: Workshop) -> dict:
     """The read-only progress page: the plan, status, co-leads and notes. No ids of people, no contacts."""
     notes = notes_by_entry(session, ws.id)
+    rows = list(session.scalars(select(PlanEntry).where(PlanEntry.workshop_id == ws.id)
+                                .order_by(PlanEntry.position, PlanEntry.id)))
+    # After the day (meetings.py, history.py): due dates, where each action came from and what happened since.
+    origins, changes = history.origins(session, ws.id, rows), history.changes(session, ws.id)
     entries = []
-    for e in session.scalars(select(PlanEntry).where(PlanEntry.workshop_id == ws.id)
-                             .order_by(PlanEntry.position, PlanEntry.id)):
+    for e in rows:
         f = e.fields
+        entry_notes = [{k: v for k, v in n.items() if k != "entry_id"} for n in notes.get(e.id, [])]
         entries.append({
             "id": e.id, "position": e.position,
             "fields": {name: f.get(name, "") for name in rules.PLAN_FIELDS if name not in rules.CO_LEAD_FIELDS},
             "co_leads": {name.removeprefix("co_lead_"): person_label(session, f.get(name, ""))
                          for name in rules.CO_LEAD_FIELDS},
-            "notes": [{k: v for k, v in n.items() if k != "entry_id"} for n in notes.get(e.id, [])],
+            "notes": entry_notes,
+            "due": f.get("due", ""),
+            "origin": origins[e.id],
+            "history": history.timeline(changes.get(e.id, []), entry_notes),
         })
     return {"workshop": {"title": ws.title, "date": ws.date, "place": ws.place, "languages": list(ws.languages),
                          "display_language": ws.display_language, "phase": ws.phase},
-            "entries": entries}
+            "entries": entries, "meetings": meeting_views.meeting_list(session, ws.id)}

@@ -114,6 +114,8 @@ def erase(ctx: Context, action: str) -> dict:
     # and the idempotency records. This command's own events and record are written after this.
     s.execute(delete(Event).where(Event.workshop_id == ws.id))
     s.execute(delete(CommandRecord).where(CommandRecord.workshop_id == ws.id))
+    # The links the organiser workspace kept for its organisers (server/workspace/links.py).
+    s.execute(delete(models.KeptLink).where(models.KeptLink.workshop_id == ws.id))
     s.flush()
     if cut:
         ctx.emit("access_ended", {"reason": "", "erased": True}, cut)

@@ -400,6 +400,10 @@ def _plan_note_added(s: dict, d: dict) -> None:
         entry["notes"].append(d["note"])
 
 
+def _meeting_changed(s: dict, d: dict) -> None:
+    s["meetings"][str(d["meeting"]["id"])] = d["meeting"]
+
+
 def _council_link_changed(s: dict, d: dict) -> None:
     if _role(s) == "organiser":
         if d["active"]:
@@ -479,6 +483,7 @@ _HANDLERS = {
     "plan_entry_created": _plan_entry_created,
     "plan_entry_updated": _plan_entry_updated,
     "plan_note_added": _plan_note_added,
+    "meeting_changed": _meeting_changed,
     "council_link_changed": _council_link_changed,
     "council_volunteered": _council_volunteered,
     "council_role_set": _council_role_set,

@@ -87,6 +87,14 @@ COUNCIL_EDITABLE_FIELDS = ("status",)
 COUNCIL_PHASES = ("action_plan", "closed")
 NOTE_PHASES = ("action_plan", "closed")
 MAX_NOTE_CHARS = 1000
+# The council's meetings after the day and an action's due date (server/domain/meetings.py).
+MAX_MEETING_PLACE_CHARS = 200
+MAX_MEETING_AGENDA_CHARS = 2000
+MAX_MEETING_MINUTES_CHARS = 10000
+MIN_MEETING_MINUTES = 15  # how long a meeting lasts
+MAX_MEETING_MINUTES = 720
+# An action is overdue when its due date has passed and its status is not one of these.
+PLAN_CLOSED_STATUSES = ("done", "dropped")
 
 # Phases in which each room command is allowed.
 BARRIER_POST_PHASES = ("brainstorm", "reveal")

@@ -30,6 +30,7 @@ from . import projection as pj
 from .auth import Principal
 from .election_results import election_views, nominations_of, voted_by
 from .expiry import privacy_view
+from .meeting_views import meetings_view
 from .notes import notes_by_entry
 from .objections import objection_views
 from .pulse_results import answered_by, pulse_views
@@ -153,6 +154,7 @@ def _shared_part(rows: _Rows) -> dict:
         "council": _council(rows),
         "pulses": pulse_views(rows.session, ws.id),  # the trust pulse: results only once closed
         "elections": election_views(rows.session, ws.id),  # the council's ballots: never a count per candidate
+        "meetings": meetings_view(rows.session, ws.id),  # the council's meetings after the day (meetings.py)
     }
 
 

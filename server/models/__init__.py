@@ -1,19 +1,23 @@
 """SQLAlchemy 2.x typed models, one module per aggregate."""
+from .accounts import Account, KeptLink, WorkshopOrganiser, WorkspaceAudit
 from .base import Base, utcnow
 from .board import Barrier, Merge, Solution, Vote
 from .election import Election, ElectionCandidate, ElectionTally, ElectionVoter
 from .log import AuditEntry, CommandRecord, Event
+from .meetings import CouncilMeeting
 from .people import CouncilVolunteer, Participant
 from .plenary import CouncilLink, PlanEntry, PlanNote, PlenaryItem, PlenaryMerge
 from .pulse import Pulse, PulseDevice, PulseResponder, PulseTally
 from .workshop import FacilitatorInvite, Room, Sector, Workshop
 
 __all__ = [
+    "Account",
     "AuditEntry",
     "Barrier",
     "Base",
     "CommandRecord",
     "CouncilLink",
+    "CouncilMeeting",
     "CouncilVolunteer",
     "Election",
     "ElectionCandidate",
@@ -21,6 +25,7 @@ __all__ = [
     "ElectionVoter",
     "Event",
     "FacilitatorInvite",
+    "KeptLink",
     "Merge",
     "Participant",
     "PlanEntry",
@@ -36,5 +41,7 @@ __all__ = [
     "Solution",
     "Vote",
     "Workshop",
+    "WorkshopOrganiser",
+    "WorkspaceAudit",
     "utcnow",
 ]

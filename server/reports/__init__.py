@@ -53,6 +53,9 @@ def check(fmt: str, what: str, lang: str) -> None:
 def render(fmt: str, report, what: str, lang: str) -> bytes:
     """The file of one format from the data model: pure, no database (worker.py runs it in a worker process)."""
     from . import markdown, pdf, tables, word
+    if fmt == "html_pdf":  # a page written as HTML already (the workspace's printed pack, server/workspace/pack.py)
+        from weasyprint import HTML
+        return HTML(string=report, base_url=str(pdf.FONTS), url_fetcher=pdf.fonts_only()).write_pdf()
     return {"pdf": pdf.render, "docx": word.render, "csv": tables.plan_csv, "md": markdown.render}[fmt](
         report, what, lang)
 

@@ -37,7 +37,7 @@ from pathlib import Path
 
 from ..domain.errors import CommandError
 
-OFFLOADED = ("pdf", "docx")
+OFFLOADED = ("pdf", "docx", "html_pdf")  # html_pdf: the workspace's printed pack (server/workspace/pack.py)
 RENDER_TIMEOUT_SECS = 300
 RETRY_AFTER_SECS = 10
 PACKAGE_PARENT = Path(__file__).resolve().parents[2]  # where `server` is imported from

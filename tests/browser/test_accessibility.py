@@ -203,14 +203,18 @@ def keyboard(browser, staged, surface, state):
         assert controls, f"no controls found on {surface} {state}"
         baseline = {c["key"]: c["sig"] for c in controls}
         reached: dict[str, dict] = {}
-        for _ in range(len(controls) + 20):
+        last = None
+        for _ in range(3 * len(controls) + 20):
             page.keyboard.press("Tab")
             focused = page.evaluate(FOCUSED_JS)
             if focused is None:
                 continue    # past the last control: the next Tab starts again at the top
+            if focused["key"] == last:
+                continue    # a date or time input: Tab walks its day, month and year first
             if focused["key"] in reached:
                 break       # wrapped around
             reached[focused["key"]] = focused
+            last = focused["key"]
     finally:
         context.close()
 

@@ -215,6 +215,14 @@ def plan_after_the_day(s):
     s.other_organiser.ok("workshop_advance")
 
 
+def meeting_scheduled(s):
+    """A council meeting in W once its plan exists (docs/council.md); the other organiser's day has its plan too,
+    so its refusal is about W's meeting, not its own phase."""
+    plan_after_the_day(s)
+    s.other_organiser.ok("workshop_advance")
+    s.meeting = s.org.ok("meeting_schedule", starts_at="2027-01-14T18:30", timezone="America/Chicago")["meeting"]["id"]
+
+
 def paused(s):
     s.org.ok("workshop_pause", message="Break")
 
@@ -388,6 +396,14 @@ CASES: dict[str, Case] = {
                                 {"other_organiser": [("not_found", {})]}, fresh=council_link),
     "plan_note_add": Case(plan_after_the_day, lambda s: {"entry_id": s.entry, "text": "Met with the chief"},
                           {"other_organiser": FOREIGN}),
+    # The council's work after the day (server/domain/meetings.py): the organiser (and a co-chair's link).
+    "meeting_schedule": Case(meeting_scheduled, lambda s: {"starts_at": "2027-02-11T18:30", "timezone": "Europe/London",
+                                                           "place": "Library", "agenda": "Stop data"},
+                             {"other_organiser": [(OWN, {})]}),
+    "meeting_minutes_set": Case(meeting_scheduled, lambda s: {"meeting_id": s.meeting, "minutes": "Agreed", "version": 1},
+                                {"other_organiser": FOREIGN}),
+    "plan_due_set": Case(meeting_scheduled, lambda s: {"entry_id": s.entry, "due": "2027-01-31", "version": 1},
+                         {"other_organiser": FOREIGN}),
     # A new name for the first sector each time (the same list again is `no_change`).
     "sectors_set": Case(nothing, lambda s: {"sectors": renamed_sectors()}, {"other_organiser": [(OWN, {})]}),
     "agenda_set": Case(nothing, lambda s: {"agenda": another_agenda()}, {"other_organiser": [(OWN, {})]}),

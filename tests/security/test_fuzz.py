@@ -51,6 +51,7 @@ from server.models import (
     AuditEntry,
     Barrier,
     CommandRecord,
+    CouncilMeeting,
     Event,
     Merge,
     Participant,
@@ -159,7 +160,7 @@ class FuzzDay(RuleBasedStateMachine):
             view = snapshot(s, self.principals["organiser"])
             counts = {m.__tablename__: s.scalar(select(func.count()).select_from(m).where(m.workshop_id == self.ws))
                       for m in (Event, CommandRecord, AuditEntry, Vote, Barrier, Solution, PlenaryItem, PlanEntry,
-                                Merge, Participant)}
+                                Merge, Participant, CouncilMeeting)}
             foreign = s.get(Workshop, self.principals["foreign"].workshop_id).seq
         return view, counts, foreign
 
@@ -191,6 +192,12 @@ class FuzzDay(RuleBasedStateMachine):
             "consent": lambda: data.draw(st.booleans()),
             "anonymous": lambda: data.draw(st.sampled_from([None, True, False])),
             "display_language": lambda: pick(["en", "fa", "de", None]),
+            # The council after the day (server/domain/meetings.py).
+            "meeting_id": lambda: pick(self.ids(CouncilMeeting) + [0]),
+            "starts_at": lambda: pick(["2027-01-14T18:30", "2027-02-30T10:00", "tomorrow", "2027-03-28T01:30"]),
+            "timezone": lambda: pick(["America/Chicago", "Asia/Tehran", "UTC", "Mars/Olympus", ""]),
+            "duration_minutes": lambda: pick([60, 90, 5, 721]),
+            "due": lambda: pick(["2027-01-31", "", "2020-02-30", "31/01/2027"]),
         }
         if name == "id":
             return pick(self.ids(Barrier) + self.ids(Solution) + [0])

@@ -12,6 +12,7 @@ import {
   noteForm, isCoChair, renderHeader, pageLanguagePicker, pageNotice, askDialog,
 } from "./console-common.js";
 import { createPage } from "./page.js";
+import { dueLine, dueForm, meetingsSection } from "./council-after.js";
 import { followupPanel } from "./followup-view.js";
 import { CO_LEAD_FIELDS, PLAN_STATUSES, COUNCIL_PHASES } from "./rules.js";
 
@@ -89,6 +90,9 @@ function entryCard(entry) {
       CO_LEAD_FIELDS.map((name) => el("div", { class: "plan-field" },
         el("span", { class: "field-label" }, fieldName(name)),
         el("p", { class: "field-value" }, personLabel(member(f[name])))))),
+    dueLine(entry),
+    // Due dates: the co-chairs (and the organiser) set them; members read them.
+    editable && isCoChair(m.role) ? dueForm(entry, ctx, "council") : null,
     planNotes(entry, "council"),
     editable ? noteForm(entry, ctx, "council", { label: t("council.noteLabel"), submit: t("council.noteSubmit"), done: t("council.noteAdded") })
       : (COUNCIL_PHASES.includes(page.state.workshop.phase) ? el("p", { class: "hint" }, t("council.readOnly")) : null));
@@ -113,6 +117,11 @@ function draw() {
     entries.length
       ? el("ol", { class: "plan-list after-list", aria: { labelledby: "council-h" } }, entries.map(entryCard))
       : el("p", { class: "empty card" }, t("progress.empty")),
+    // The council's meetings: the co-chairs schedule them and record their minutes.
+    meetingsSection(byId(page.state.meetings), {
+      idPrefix: "council", ctx, lead: open && isCoChair(m.role),
+      icsHref: (x) => `/council/${encodeURIComponent(token)}/meetings/${x.id}.ics`,
+    }),
     // After the day, the council can ask the trust pulse again (web/js/followup-view.js).
     page.state.workshop.phase === "closed"
       ? followupPanel({ state: page.state, run: (command, payload, done) => run(ctx, command, payload, done), ask: askDialog })

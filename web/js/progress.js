@@ -12,6 +12,7 @@ import {
   pageLanguagePicker, pageNotice,
 } from "./console-common.js";
 import { createPage } from "./page.js";
+import { dueLine, historyDetails, meetingsSection } from "./council-after.js";
 import { createTrend } from "./followup-view.js";
 
 const LANG_KEY = "cg.progress.lang";
@@ -86,7 +87,9 @@ function entryCard(entry) {
         el("span", { class: "field-label" }, fieldName(name)),
         userText(f[name], "p", "field-value"))),
       coLeads(entry)),
-    planNotes({ id: entry.id, notes: entry.notes }, "progress"));
+    dueLine(entry),
+    planNotes({ id: entry.id, notes: entry.notes }, "progress"),
+    historyDetails(entry, "progress"));
 }
 
 function draw() {
@@ -114,6 +117,11 @@ function draw() {
     entries.length
       ? el("ol", { class: "plan-list after-list", aria: { labelledby: "progress-h" } }, entries.map(entryCard))
       : el("p", { class: "empty card" }, t("progress.empty")),
+    // The council's meetings, each with its .ics (a link keyed by this page's own token).
+    meetingsSection(data.meetings || [], {
+      idPrefix: "progress",
+      icsHref: (m) => `/progress/${encodeURIComponent(token)}/meetings/${m.id}.ics`,
+    }),
     trend.section(),
   ].filter(Boolean));
 }

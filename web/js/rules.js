@@ -80,6 +80,14 @@ export const COUNCIL_EDITABLE_FIELDS = Object.freeze(["status"]);
 export const COUNCIL_PHASES = Object.freeze(["action_plan", "closed"]);
 export const NOTE_PHASES = Object.freeze(["action_plan", "closed"]);
 export const MAX_NOTE_CHARS = 1000;
+// The council's meetings after the day and an action's due date (server/domain/meetings.py).
+export const MAX_MEETING_PLACE_CHARS = 200;
+export const MAX_MEETING_AGENDA_CHARS = 2000;
+export const MAX_MEETING_MINUTES_CHARS = 10000;
+export const MIN_MEETING_MINUTES = 15;  // how long a meeting lasts
+export const MAX_MEETING_MINUTES = 720;
+// An action is overdue when its due date has passed and its status is not one of these.
+export const PLAN_CLOSED_STATUSES = Object.freeze(["done", "dropped"]);
 
 // Phases in which each room command is allowed.
 export const BARRIER_POST_PHASES = Object.freeze(["brainstorm", "reveal"]);

@@ -56,6 +56,7 @@ export const EVENT_TYPES = Object.freeze([
   "plan_entry_created",
   "plan_entry_updated",
   "plan_note_added",
+  "meeting_changed",
   "council_link_changed",
   "council_volunteered",
   "council_role_set",
@@ -385,6 +386,9 @@ function apply(s, t, d) {
       if (entry !== undefined && entry !== null) entry.notes.push(d.note);
       break;
     }
+    case "meeting_changed":
+      s.meetings[String(d.meeting.id)] = d.meeting;
+      break;
     case "council_link_changed":
       if (role === "organiser") {
         if (d.active) s.council_links[String(d.participant_id)] = true;

@@ -1,0 +1,165 @@
+"""The organiser workspace in Chromium, as a new organiser's first morning (issue 17; docs/workspace.md), in
+English and in Persian (right to left): sign in, create a workshop, open every link from its page, re-issue
+the projector link (the old projector's screen is told), add a co-organiser who then sees the workshop,
+download the printed pack (a PDF holding the join code). Every page is checked with axe, and photographed
+at phone and laptop sizes (test-artifacts/screenshots/workspace-*.png)."""
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import uuid
+
+import pytest
+from pypdf import PdfReader
+
+from tests.browser.test_accessibility import AXE_TAGS, FAILING_IMPACTS, RUN_AXE_JS, unnamed_controls
+from tests.live_server import CLI, ROOT
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "a long organiser password"
+CATALOGUES = {lang: json.loads((ROOT / "web" / "i18n" / f"{lang}.json").read_text(encoding="utf-8"))
+              for lang in ("en", "fa")}
+SIZES = {"phone": (390, 844), "tablet": (768, 1024), "laptop": (1280, 800)}
+
+
+def user_add(live_server, email: str) -> None:
+    subprocess.run(CLI + ["user", "add", email, "--password-stdin"], input=PASSWORD + "\n", text=True, check=True,
+                   env={**live_server.env, "ASYNC_MODE": "threading"}, capture_output=True, cwd=ROOT)
+
+
+def check_axe(context, page, axe_source, what: str) -> None:
+    page.evaluate(axe_source)
+    violations = page.evaluate(RUN_AXE_JS, AXE_TAGS)
+    serious = [v for v in violations if v["impact"] in FAILING_IMPACTS]
+    assert not serious, f"axe on {what}: {json.dumps(serious, indent=1, ensure_ascii=False)}"
+    assert not unnamed_controls(context, page), f"unnamed controls on {what}"
+
+
+def shoot(page, screenshots_dir, name: str) -> None:
+    for size, (w, h) in SIZES.items():
+        page.set_viewport_size({"width": w, "height": h})
+        page.screenshot(path=str(screenshots_dir / f"workspace-{name}-{size}.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 800})
+
+
+def sign_in(browser, live_server, email: str, lang: str):
+    t = CATALOGUES[lang]
+    context = browser.new_context(locale=lang, accept_downloads=True, viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/workshops")
+    assert page.url.startswith(f"{live_server.url}/login")
+    page.goto(f"{live_server.url}/login?lang={lang}")
+    page.get_by_label(t["workspace.login.email"]).fill(email)
+    page.get_by_label(t["workspace.login.password"]).fill(PASSWORD)
+    page.get_by_role("button", name=t["workspace.login.submit"]).click()
+    page.wait_for_url(f"{live_server.url}/workshops")
+    return context, page
+
+
+def body_has(page, text: str, timeout: int = 20000) -> None:
+    page.wait_for_function("(s) => document.body && document.body.innerText.includes(s)", arg=text, timeout=timeout)
+
+
+@pytest.mark.parametrize("lang", ["en", "fa"])
+def test_an_organisers_first_morning(browser, live_server, axe_source, screenshots_dir, tmp_path, lang):
+    t = CATALOGUES[lang]
+    owner, co = f"owner-{uuid.uuid4().hex[:6]}@example.org", f"co-{uuid.uuid4().hex[:6]}@example.org"
+    user_add(live_server, owner)
+    user_add(live_server, co)
+
+    # The login page in the chosen language: right to left in Persian.
+    context = browser.new_context(locale=lang)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/login?lang={lang}")
+    assert page.get_attribute("html", "dir") == ("rtl" if lang == "fa" else "ltr")
+    check_axe(context, page, axe_source, f"login {lang}")
+    shoot(page, screenshots_dir, f"login-{lang}")
+    page.get_by_label(t["workspace.login.email"]).fill(owner)
+    page.get_by_label(t["workspace.login.password"]).fill("not the password at all")
+    page.get_by_role("button", name=t["workspace.login.submit"]).click()
+    body_has(page, t["workspace.login.wrong"])
+    context.close()
+
+    context, page = sign_in(browser, live_server, owner, lang)
+    check_axe(context, page, axe_source, f"empty dashboard {lang}")
+
+    # A new workshop: the SPCP agenda and sectors.
+    page.get_by_role("link", name=t["workspace.new.link"]).click()
+    title = "Eastside trust day" if lang == "en" else "روز اعتماد شرق شهر"
+    page.get_by_label(t["workspace.new.field.title"]).fill(title)
+    page.get_by_label(t["workspace.new.field.place"]).fill("Central library")
+    page.get_by_label(t["workspace.new.field.rooms"]).fill("2")
+    page.get_by_label(t["workspace.new.agenda.spcp"], exact=True).check()
+    page.get_by_label(t["workspace.new.preset.spcp"], exact=True).check()
+    check_axe(context, page, axe_source, f"new workshop {lang}")
+    shoot(page, screenshots_dir, f"new-{lang}")
+    page.get_by_role("button", name=t["workspace.new.submit"]).click()
+    page.wait_for_url("**/workshops/*")
+    code = page.locator("#join-code").inner_text().strip()
+    assert len(code) == 6
+    body_has(page, t["workspace.created"])
+    check_axe(context, page, axe_source, f"workshop page {lang}")
+    shoot(page, screenshots_dir, f"workshop-{lang}")
+    workshop_url = page.url.split("?")[0]
+
+    # Every link opens from the workshop's page: console, projector, each room's facilitator.
+    opened = {}
+    rows = page.locator("#links li.ws-link")
+    assert rows.count() == 4
+    for i in range(rows.count()):
+        row = rows.nth(i)
+        kind = row.get_attribute("data-kind") + (row.get_attribute("data-room") or "")
+        with context.expect_page() as new:
+            row.get_by_role("link").click()
+        opened[kind] = new.value
+        opened[kind].wait_for_load_state()
+    body_has(opened["display"], code)  # the projector shows the join code
+    for kind, p in opened.items():  # each screen opens its workshop (the pages drop the token from the address)
+        body_has(p, title)
+        p.screenshot(path=str(screenshots_dir / f"workspace-opened-{kind}-{lang}.png"))
+    old_projector = opened["display"]
+
+    # Re-issue the projector link: the old projector's screen is told, the new link opens a projector.
+    old_url = old_projector.url
+    page.bring_to_front()
+    page.locator('li.ws-link[data-kind="display"]').get_by_role("button", name=t["workspace.links.reissue"]).click()
+    body_has(page, t["workspace.notice.reissued_display"])
+    shown = {CATALOGUES[x]["display.unauthorized"] for x in CATALOGUES}
+    old_projector.wait_for_function("(texts) => texts.some((s) => document.body.innerText.includes(s))",
+                                    arg=list(shown), timeout=20000)
+    new_url = page.locator('li.ws-link[data-kind="display"] input.ws-url').input_value()
+    assert new_url != old_url
+    with context.expect_page() as new:
+        page.locator('li.ws-link[data-kind="display"]').get_by_role("link").click()
+    body_has(new.value, code)
+    old_projector.screenshot(path=str(screenshots_dir / f"workspace-old-projector-{lang}.png"))
+    for p in context.pages[1:]:
+        p.close()
+
+    # A co-organiser, added by email, sees the workshop on their dashboard.
+    page.get_by_label(t["workspace.team.email"]).fill(co)
+    page.get_by_role("button", name=t["workspace.team.add"]).click()
+    body_has(page, t["workspace.notice.added"])
+    co_context, co_page = sign_in(browser, live_server, co, lang)
+    body_has(co_page, code)
+    check_axe(co_context, co_page, axe_source, f"dashboard {lang}")
+    shoot(co_page, screenshots_dir, f"dashboard-{lang}")
+    co_page.locator(f'a[href="{workshop_url.replace(live_server.url, "")}"]').click()
+    body_has(co_page, code)
+    co_context.close()
+
+    # The printed pack in the page's language: a PDF whose text holds the join code.
+    pack_link = page.locator(f'#pack a[href$="/pack-{lang}.pdf"]')
+    with page.expect_download() as dl:
+        pack_link.click()
+    path = tmp_path / f"pack-{lang}.pdf"
+    dl.value.save_as(path)
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(path.read_bytes())).pages)
+    assert code in text
+    page.reload()
+    body_has(page, t["workspace.audit.pack_export"])
+    body_has(page, t["workspace.audit.organiser_add"])
+    shoot(page, screenshots_dir, f"workshop-after-{lang}")
+    context.close()
