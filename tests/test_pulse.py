@@ -104,7 +104,7 @@ def test_pulse_answer_refusals(board):
     board.org.ok("pulse_close")
     board.refuse(q, "pulse_answer", "not_open", pulse_id=pulse["id"], answers={"trust": 4})
     with board.db.reading() as s:
-        assert s.scalar(select(PulseResponder.participant_id)) == p.participant_id
+        assert s.scalar(select(PulseResponder.participant_id).where(PulseResponder.pulse_id == pulse["id"])) == p.participant_id
 
 
 def test_pulse_open_with_questions_of_ones_own(board):
