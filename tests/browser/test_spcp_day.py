@@ -15,6 +15,7 @@ import pytest
 
 from tests.browser.stage import Client
 from tests.browser.stage import _join as join
+from tests.live_server import LiveServer
 
 pytestmark = pytest.mark.browser
 
@@ -24,6 +25,15 @@ SECTORS = ("Faith:community,Youth:community,New Americans:community,Law enforcem
            "Business:other,Civil rights:community")
 SEGMENTS = ["caucus", "prioritise", "solution_round", "report_out", "action_plan", "council", "closing"]
 DAY_SECS = 300  # a ceiling for a stuck run, not a timing assertion
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory):
+    """A server of its own: forty people join from this one address, which would use up the shared
+    browser server's join limit per network for the tests after it."""
+    server = LiveServer(tmp_path_factory.mktemp("spcp-day"))
+    yield server
+    server.stop()
 
 
 def _t(lang: str, key: str) -> str:

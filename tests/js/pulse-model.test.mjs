@@ -81,6 +81,12 @@ test("the projector: the open pulse; a closed one for a while; start and end sid
   const end = pulse(2, "end", { closed: "2026-12-06T16:00:00Z" });
   const both = projectorPulse(state([end, start]), Date.parse("2026-12-06T16:01:00Z"));
   assert.deepEqual(both.pulses.map((p) => p.label), ["start", "end"]);
+  // Once the day moves to another segment, the day's own view comes back before the time is up.
+  const seen = () => 0;
+  const moved = { ...state([start]), workshop: { segment: 1 } };
+  assert.equal(projectorPulse(moved, t0 + 1000, RESULTS_ON_PROJECTOR_MS, seen), null);
+  assert.equal(projectorPulse({ ...moved, workshop: { segment: 0 } }, t0 + 1000, RESULTS_ON_PROJECTOR_MS, seen).kind,
+    "results");
   // The end pulse open: it is shown, not the start's results.
   assert.equal(projectorPulse(state([start, pulse(2, "end")]), t0 + 1000).pulse.id, 2);
 });

@@ -94,10 +94,12 @@ export function resultRows(pulse) {
 
 /**
  * What the projector shows of the pulse at server time `now` (ms): null (the day's own view),
- * {kind: "open", pulse}, or {kind: "results", pulses: [start?, end?], until}: a pulse closed
+ * {kind: "open", pulse}, or {kind: "results", pulses: [start?, end?], until, lastId}: a pulse closed
  * less than RESULTS_ON_PROJECTOR_MS ago, beside the other one when both are closed (before/after).
+ * `seenIn(lastId)`: the segment the day stood on when this screen first saw that pulse closed; once
+ * the day has moved to another segment, the day's own view comes back (the organiser moved on).
  */
-export function projectorPulse(state, now, holdMs = RESULTS_ON_PROJECTOR_MS) {
+export function projectorPulse(state, now, holdMs = RESULTS_ON_PROJECTOR_MS, seenIn = () => undefined) {
   const open = openPulse(state);
   if (open) return { kind: "open", pulse: open };
   const closed = pulseList(state).filter((p) => p.closed_at);
@@ -105,10 +107,13 @@ export function projectorPulse(state, now, holdMs = RESULTS_ON_PROJECTOR_MS) {
   const last = closed.reduce((a, b) => (Date.parse(b.closed_at) >= Date.parse(a.closed_at) ? b : a));
   const until = Date.parse(last.closed_at) + holdMs;
   if (!(now < until)) return null;
+  const segment = state && state.workshop ? state.workshop.segment : undefined;
+  const seen = seenIn(last.id, segment);
+  if (seen !== undefined && seen !== segment) return null;
   const start = pulseByLabel(state, "start");
   const end = pulseByLabel(state, "end");
   const pulses = [start, end].filter((p) => p && p.closed_at);
-  return { kind: "results", pulses: pulses.length ? pulses : [last], until };
+  return { kind: "results", pulses: pulses.length ? pulses : [last], until, lastId: last.id };
 }
 
 /** Each count's share of the largest (0..1), for the shade of its box. */

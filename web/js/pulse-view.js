@@ -214,8 +214,15 @@ export function pulsePanel({ state, run, ask }) {
 let projectorTimer = 0;
 
 /** The projector's pulse view, or null: the day's own view is shown (display.js draws it). */
+// The segment this screen was on when it first saw each pulse closed (its results give way to the
+// day's own view as soon as the organiser moves the day on).
+const closedSeenIn = new Map();
+
 export function projectorPulseView(state, { now, redraw }) {
-  const shown = projectorPulse(state, now);
+  const shown = projectorPulse(state, now, undefined, (id, segment) => {
+    if (!closedSeenIn.has(id)) closedSeenIn.set(id, segment);
+    return closedSeenIn.get(id);
+  });
   clearTimeout(projectorTimer);
   if (!shown) return null;
   if (shown.kind === "results") projectorTimer = setTimeout(redraw, Math.max(0, shown.until - now) + 100);
