@@ -421,3 +421,15 @@ def open_surface(browser, staged: Staged, surface: str, lang: str, size: tuple[i
     expect(page.locator("html")).to_have_attribute("lang", lang)
     page.evaluate("document.fonts.ready.then(() => true)")
     return context, page
+
+
+def scroll_to(locator, tries: int = 5) -> None:
+    """A person scrolls to it; again when the phone's redraw replaced the element mid-scroll (the
+    page redraws whole when an event arrives)."""
+    for attempt in range(tries):
+        try:
+            locator.scroll_into_view_if_needed()
+            return
+        except Exception as err:  # playwright Error: "Element is not attached to the DOM"
+            if "not attached" not in str(err) or attempt == tries - 1:
+                raise

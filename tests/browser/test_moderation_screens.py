@@ -13,7 +13,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.stage import Client, open_surface, stage
+from tests.browser.stage import Client, open_surface, scroll_to, stage
 from tests.browser.test_accessibility import AXE_TAGS, FAILING_IMPACTS, RUN_AXE_JS
 
 pytestmark = pytest.mark.browser
@@ -87,7 +87,7 @@ def test_phone_never_sees_flags_and_keeps_its_own_posts(browser, screened, scree
         own = page.locator("li.post.is-mine").first
         expect(own).to_be_visible()
         assert page.locator(".flag-notice").count() == 0
-        _scroll_to(own)
+        scroll_to(own)
         page.screenshot(path=str(screenshots_dir / f"moderation-phone-brainstorm-{lang}.png"), full_page=False)
     finally:
         context.close()
@@ -114,18 +114,6 @@ def test_facilitator_sees_the_objection_on_the_shared_barrier(browser, objected,
             context.close()
 
 
-def _scroll_to(locator, tries: int = 5) -> None:
-    """Scroll to it again when the phone's redraw replaced the element mid-scroll (the page redraws
-    whole when an event arrives)."""
-    for attempt in range(tries):
-        try:
-            locator.scroll_into_view_if_needed()
-            return
-        except Exception as err:  # playwright Error: "Element is not attached to the DOM"
-            if "not attached" not in str(err) or attempt == tries - 1:
-                raise
-
-
 def test_phone_objects_and_the_facilitator_keeps_the_merge(browser, live_server, screenshots_dir,
                                                            axe_source):
     staged = stage(live_server, "reveal")
@@ -139,11 +127,11 @@ def test_phone_objects_and_the_facilitator_keeps_the_merge(browser, live_server,
             button = page.locator(f'[data-key="object-{shared}"]')
             if lang == "fa":
                 expect(page.locator(".objection-status")).to_be_visible()
-                _scroll_to(page.locator(".objection-status"))
+                scroll_to(page.locator(".objection-status"))
                 page.screenshot(path=str(screenshots_dir / f"moderation-phone-objected-{lang}.png"), full_page=False)
                 continue
             expect(button).to_be_visible()
-            _scroll_to(button)
+            scroll_to(button)
             page.screenshot(path=str(screenshots_dir / f"moderation-phone-object-button-{lang}.png"), full_page=False)
             button.click()
             area = page.locator(f"#object-text-{shared}")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from .stage import ROOM1_POSTS, Client, open_surface, stage
+from .stage import ROOM1_POSTS, Client, open_surface, scroll_to, stage
 
 pytestmark = pytest.mark.browser
 
@@ -19,7 +19,7 @@ ARRIVAL_MS = 1500
 
 
 def press_while_a_tally_arrives(page, button, other: Client, target_id: int) -> None:
-    button.scroll_into_view_if_needed()  # a person scrolls to the button before pressing it
+    scroll_to(button)  # a person scrolls to the button before pressing it (again if a redraw replaced it)
     box = button.bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.mouse.down()
