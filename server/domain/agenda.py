@@ -17,13 +17,16 @@ def kind(ws) -> str:
     return ws.agenda[ws.segment]
 
 
+def round_index(ws) -> int:
+    """The index of the latest round segment at or before the current one (-1 before any round)."""
+    return max((k for k in range(ws.segment + 1) if ws.agenda[k] in ROUNDS), default=-1)
+
+
 def round_kind(ws) -> str:
     """The kind of the latest round at or before the current segment (the rooms' shape now);
     `breakout` before any round."""
-    for k in reversed(ws.agenda[:ws.segment + 1]):
-        if k in ROUNDS:
-            return k
-    return "breakout"
+    i = round_index(ws)
+    return ws.agenda[i] if i >= 0 else "breakout"
 
 
 def room_phases(ws) -> tuple[str, ...]:

@@ -537,7 +537,7 @@ def _set_workshop_phase(ctx: Context, step: int) -> dict:
         raise CommandError("wrong_phase", f"The workshop is already at its {'last' if step > 0 else 'first'} segment.",
                            phase=ws.phase, segment=ws.segment)
     was_open = tallies.hidden(ws, "plenary")
-    before_round = _round_index(ws)
+    before_round = ag.round_index(ws)
     ws.segment, ws.phase = i, rules.SEGMENT_PHASE[ws.agenda[i]]
     entering = ws.agenda[i]
     changes = {"phase": ws.phase, "segment": ws.segment}
@@ -549,7 +549,7 @@ def _set_workshop_phase(ctx: Context, step: int) -> dict:
     ctx.emit("workshop_updated", {"workshop": changes}, [ctx.everyone])
     if was_open and not tallies.hidden(ws, "plenary"):
         tallies.show_plenary(ctx)  # leaving the prioritisation closes its dots
-    if _round_index(ws) != before_round:
+    if ag.round_index(ws) != before_round:
         _enter_round(ctx, forward=step > 0)
     if entering == "prioritise" and step > 0 and ag.caucus(ws):
         _caucus_barriers_to_plenary(ctx)
@@ -557,11 +557,6 @@ def _set_workshop_phase(ctx: Context, step: int) -> dict:
         _drafts_for_priorities(ctx)
     ctx.audit("workshop_phase", phase=ws.phase, segment=ws.segment, kind=entering)
     return {"phase": ws.phase, "segment": ws.segment}
-
-
-def _round_index(ws: Workshop) -> int:
-    """The index of the latest round segment at or before the current one (-1 before any)."""
-    return max((k for k in range(ws.segment + 1) if ws.agenda[k] in ag.ROUNDS), default=-1)
 
 
 def _rooms(ctx: Context) -> list[Room]:
