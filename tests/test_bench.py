@@ -58,3 +58,68 @@ def test_simulated_phones_wait_as_long_as_real_ones():
     js = (Path(__file__).resolve().parent.parent / "web" / "js" / "connection.js").read_text()
     ms = {name: int(v) for name, v in re.findall(r"const (ACK_TIMEOUT_MS|SYNC_TIMEOUT_MS) = (\d+);", js)}
     assert ms == {"ACK_TIMEOUT_MS": engine.CALL_TIMEOUT * 1000, "SYNC_TIMEOUT_MS": engine.SYNC_TIMEOUT * 1000}
+
+
+def test_cpu_hogs_start_and_stop():
+    """`--cpu-hog N`: N busy processes run while the hogs are up and are gone after stop()."""
+    import os
+
+    hogs = bench.CpuHogs(2).start()
+    try:
+        pids = [p.pid for p in hogs.procs]
+        assert hogs.alive() == 2
+        assert all(os.path.exists(f"/proc/{pid}") for pid in pids)
+    finally:
+        cpu = hogs.stop()
+    assert hogs.alive() == 0 and hogs.procs == []
+    assert cpu >= 0
+    for pid in pids:  # reaped: no process (nor zombie) left with these ids from us
+        try:
+            os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            pass
+        else:
+            raise AssertionError(f"hog {pid} still a child of this process")
+    assert bench.CpuHogs(0).start().alive() == 0
+
+
+def test_bench_runs_the_hogs_beside_the_server_and_the_baseline(monkeypatch, tmp_path):
+    """The hogs are up for the app's run and the baseline's alike, stopped after, and `cpu_hog`
+    is in the JSON (bench.run with the servers and the phones replaced; no timing)."""
+    seen = []
+
+    class FakeServers:
+        def __init__(self, processes, database, async_mode, tmp, baseline=False):
+            self.urls, self.baseline = ["http://127.0.0.1:1"], baseline
+
+        def wait_ready(self):
+            pass
+
+        def create_workshop(self, rooms):
+            return {"rooms": rooms}
+
+        def stop(self):
+            pass
+
+    hogs_made = []
+    real_hogs = bench.CpuHogs
+
+    def hogs(n):
+        hogs_made.append(real_hogs(n))
+        return hogs_made[-1]
+
+    def orchestrate(fn, args, urls, wss, baseline, servers):
+        seen.append((baseline, hogs_made[0].alive()))
+        return {"fanout_ms": {"p50": 1.0, "p99": 2.0}, "fanout_live_ms": {}, "connect": {}, "missed_live_deliveries": 0,
+                "acked": 0, "lost": 0, "duplicates": 0}
+
+    monkeypatch.setattr(bench, "Servers", FakeServers)
+    monkeypatch.setattr(bench, "CpuHogs", hogs)
+    monkeypatch.setattr(bench, "run_async", orchestrate)
+    args = argparse.Namespace(participants=10, rooms=1, json=True, url=None, processes=1, baseline=True,
+                              async_mode="eventlet", database="sqlite", client_processes=1, seed=3, window=4.0,
+                              profile=None, cpu_hog=2)
+    out = bench.run(args)
+    assert seen == [(False, 2), (True, 2)]
+    assert hogs_made[0].alive() == 0 and hogs_made[0].procs == []
+    assert out["cpu_hog"] == 2 and out["cpu_hog_cpu_s"] >= 0

@@ -98,6 +98,51 @@ def pct(values: list[float]) -> dict:
     return {"p50": at(0.50), "p95": at(0.95), "p99": at(0.99), "max": round(v[-1], 1), "n": len(v)}
 
 
+# -- CPU contention ------------------------------------------------------------------
+
+# A busy process: a pure CPU loop, no memory growth, no I/O (killed by CpuHogs.stop()).
+HOG_CODE = "while True:\n    pass\n"
+
+
+class CpuHogs:
+    """N busy processes beside the server(s) for the whole run (`--cpu-hog N`): a laptop at a venue
+    shares its cores with a projector browser, a hosted service with other workshops.
+
+    Each is its own process (`python -c 'while True: pass'`), so it competes for a core as a
+    separate program would; stop() kills them by their own process ids and reports their CPU."""
+
+    def __init__(self, n: int):
+        self.n = max(0, int(n or 0))
+        self.procs: list[subprocess.Popen] = []
+        self.cpu_s = 0.0
+
+    def start(self) -> CpuHogs:
+        for _ in range(self.n):
+            self.procs.append(subprocess.Popen([sys.executable, "-c", HOG_CODE], stdin=subprocess.DEVNULL,
+                                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        return self
+
+    def alive(self) -> int:
+        return sum(1 for p in self.procs if p.poll() is None)
+
+    def stop(self) -> float:
+        """Stop every hog; their CPU seconds in all (read from /proc just before)."""
+        self.cpu_s += sum(proc_usage(p.pid)["cpu_s"] for p in self.procs if p.poll() is None)
+        for p in self.procs:
+            if p.poll() is None:
+                p.kill()
+        for p in self.procs:
+            p.wait()
+        self.procs = []
+        return round(self.cpu_s, 2)
+
+    def __enter__(self) -> CpuHogs:
+        return self.start()
+
+    def __exit__(self, *_exc) -> None:
+        self.stop()
+
+
 # -- servers -------------------------------------------------------------------------
 
 class Servers:
@@ -804,6 +849,10 @@ def run(args) -> dict:
     tmp = Path(tempfile.mkdtemp(prefix="cg-bench-"))
     out: dict = {"participants": args.participants, "rooms": args.rooms}
     database = args.database or ("postgres" if args.processes > 1 else "sqlite")
+    hogs = CpuHogs(getattr(args, "cpu_hog", 0))
+    if hogs.n:
+        _progress(f"{hogs.n} busy process(es) beside the server for the whole run (--cpu-hog)")
+    hogs.start()
     try:
         servers = None
         if args.url:
@@ -851,6 +900,11 @@ def run(args) -> dict:
     except BaseException:
         print(f"benchmark failed; server logs kept in {tmp}", file=sys.stderr)
         raise
+    finally:
+        hog_cpu_s = hogs.stop()
+    # Busy processes beside the server and the baseline alike, for the whole run (0: none).
+    out["cpu_hog"] = hogs.n
+    out["cpu_hog_cpu_s"] = hog_cpu_s
     shutil.rmtree(tmp, ignore_errors=True)
     return out
 
