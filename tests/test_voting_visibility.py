@@ -124,6 +124,31 @@ def test_progress_counts_people_with_dots_left(board):
     assert set(other.snapshot()["vote_progress"]) == {str(board.room_b)}
 
 
+def test_the_progress_event_counts_as_the_snapshot_does(board):
+    """A vote's `vote_progress` (one prebuilt statement for one room and kind, tallies.room_progress)
+    carries the same counts as the snapshot (tallies.progress), spent budgets and other rooms included."""
+    a, b = board.person(0), board.person(0)
+    board.phase("brainstorm")
+    ids = [board.post(a, f"Barrier {i}") for i in range(3)]
+    board.phase("vote")
+    board.day.drain()
+
+    heard: list[dict] = []
+
+    def last_progress():
+        heard.extend(e["data"] for e in board.display.events() if e["type"] == "vote_progress"
+                     and e["data"]["room_id"] == board.room)
+        return {"voted": heard[-1]["voted"], "spent": heard[-1]["spent"]}
+
+    for voter, target in ((a, ids[0]), (b, ids[0]), (a, ids[1]), (a, ids[2]), (b, ids[1]), (b, ids[2])):
+        voter.ok("vote_cast", target_type="barrier", target_id=target)
+        snap = board.fac.snapshot()["vote_progress"][str(board.room)]["barrier"]
+        assert last_progress() == snap
+    assert last_progress() == {"voted": 2, "spent": 2}
+    a.ok("vote_withdraw", target_type="barrier", target_id=ids[0])
+    assert last_progress() == {"voted": 2, "spent": 1} == board.fac.snapshot()["vote_progress"][str(board.room)]["barrier"]
+
+
 def test_no_role_but_the_voter_learns_who_voted_for_what(board):
     """Anonymity of the ballot: no event or snapshot ties a person to an item, except the voter's own."""
     voter, peer, other_room = board.person(0), board.person(0), board.person(1)

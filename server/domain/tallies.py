@@ -25,7 +25,7 @@ left (`spent`), per room and kind (`vote_progress`). Neither says who voted for 
 """
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.orm import Session
 
 from ..models import Barrier, PlenaryItem, Room, Solution, Vote, Workshop
@@ -131,10 +131,30 @@ def progress(session: Session, ws: Workshop, room_ids: list[int]) -> dict[str, d
     return out
 
 
+def _room_progress_query(kind: str):
+    """{voted, spent} of one room and one kind in one round trip: what progress() counts for it."""
+    model = _ITEMS[kind]
+    per_person = (select(func.count().label("dots"))
+                  .select_from(Vote).join(model, (Vote.target_type == kind) & (Vote.target_id == model.id))
+                  .where(model.room_id == bindparam("room_id")).group_by(Vote.participant_id).subquery())
+    return select(func.count(), func.coalesce(func.sum(case((per_person.c.dots >= bindparam("budget"), 1), else_=0)), 0))
+
+
+# Built once: a first or last dot runs one of them (building the statement on every vote cost more
+# than running it, a quarter of the server's time in a vote storm: docs/benchmarks.md, issue 18).
+_ROOM_PROGRESS = {kind: _room_progress_query(kind) for kind in ROOM_KINDS}
+
+
+def room_progress(session: Session, ws: Workshop, room_id: int, kind: str) -> dict[str, int]:
+    """progress()'s cell of one room and one kind."""
+    voted, spent = session.execute(_ROOM_PROGRESS[kind], {"room_id": room_id, "budget": ws.vote_budget}).one()
+    return {"voted": int(voted), "spent": int(spent)}
+
+
 def emit_progress(ctx, room_id: int, kind: str) -> None:
     """The room's progress for `kind` may have changed: the room and the projector hear it."""
     if kind not in ROOM_KINDS:
         return
     ctx.session.flush()
-    cell = progress(ctx.session, ctx.workshop, [room_id])[str(room_id)][kind]
+    cell = room_progress(ctx.session, ctx.workshop, room_id, kind)
     ctx.emit("vote_progress", {"room_id": room_id, "target_type": kind, **cell}, [aud.room(room_id), ctx.display])
