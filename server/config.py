@@ -34,7 +34,7 @@ def from_env(instance_path: str) -> dict:
     env = os.environ
     db_url = env.get("DATABASE_URL") or "sqlite:///" + str(Path(instance_path) / "common-ground.sqlite3")
     return {
-        "DATABASE_URL": normalise_db_url(db_url),
+        "DATABASE_URL": normalise_db_url(db_url, async_mode(env.get("ASYNC_MODE"))),
         "REDIS_URL": env.get("REDIS_URL") or None,
         # Redis pub/sub channels are not scoped by database number: processes of
         # one deployment share a channel; separate deployments (or test runs) on
@@ -132,17 +132,32 @@ def _min_group(value: str | None) -> int:
                          str(FLOOR_MIN_GROUP_SIZE))
 
 
-def normalise_db_url(url: str) -> str:
-    """Pick a driver that cooperates with eventlet for PostgreSQL.
+def normalise_db_url(url: str, mode: str | None = None) -> str:
+    """Pick a PostgreSQL driver that cooperates with the async mode, for `postgresql://` URLs.
 
-    psycopg 3 blocks the eventlet hub while a query runs; pg8000 is pure Python
-    and uses the (green) socket module, so a slow query for one client does not
-    stall the others.
+    eventlet and gevent (the server): psycopg2, a C driver, whose waits yield to the event
+    loop through a green wait callback (server/green.py, installed by create_app); it costs
+    about half the CPU per command of pg8000 (docs/benchmarks.md, issue 18). Without
+    psycopg2 installed, and for every other mode (threading: the CLI, the tests), pg8000:
+    pure Python on the (green) socket module. psycopg 3 would block the event loop while a
+    query runs. A URL that names its driver (`postgresql+pg8000://`, `postgresql+psycopg2://`)
+    is kept as it is.
     """
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+pg8000://" + url[len(prefix):]
+            return f"postgresql+{_pg_driver(mode)}://" + url[len(prefix):]
     return url
+
+
+def _pg_driver(mode: str | None) -> str:
+    from .green import GREEN_MODES
+    if mode in GREEN_MODES:
+        try:
+            import psycopg2  # noqa: F401
+        except ImportError:
+            return "pg8000"
+        return "psycopg2"
+    return "pg8000"
 
 
 # -- the address phones use ----------------------------------------------------------

@@ -148,7 +148,8 @@ class CpuHogs:
 class Servers:
     """The server process(es) the benchmark starts and stops."""
 
-    def __init__(self, processes: int, database: str, async_mode: str, tmp: Path, baseline: bool = False):
+    def __init__(self, processes: int, database: str, async_mode: str, tmp: Path, baseline: bool = False,
+                 pg_driver: str | None = None):
         self.tmp = tmp
         self.procs: list[subprocess.Popen] = []
         self.urls: list[str] = []
@@ -172,7 +173,9 @@ class Servers:
             admin = pg8000.native.Connection(user, host=host, port=int(port), database="postgres", timeout=10)
             admin.run(f"CREATE DATABASE {self.pg_name}")
             admin.close()
-            env["DATABASE_URL"] = f"postgresql://{user}@{host}:{port}/{self.pg_name}"
+            # postgresql:// lets the server pick its driver (server/config.py); --pg-driver names one
+            scheme = f"postgresql+{pg_driver}" if pg_driver else "postgresql"
+            env["DATABASE_URL"] = f"{scheme}://{user}@{host}:{port}/{self.pg_name}"
         else:
             env["DATABASE_URL"] = f"sqlite:///{tmp / 'bench.sqlite3'}"
         if processes > 1:
@@ -866,7 +869,8 @@ def run(args) -> dict:
                        "--base-url", args.url, "--json", *TALLIES], env={**os.environ, "ASYNC_MODE": "threading"},
                 cwd=ROOT, check=True, capture_output=True, text=True).stdout) for k in split_rooms(args.rooms)]
         else:
-            servers = Servers(args.processes, database, args.async_mode, tmp)
+            servers = Servers(args.processes, database, args.async_mode, tmp,
+                              pg_driver=getattr(args, "pg_driver", None))
         try:
             if servers:
                 servers.wait_ready()
@@ -876,7 +880,9 @@ def run(args) -> dict:
             out.update({"database": "url" if args.url else database, "async_mode": args.async_mode,
                         "sqlite_synchronous": (os.environ.get("SQLITE_SYNCHRONOUS") or "full").lower()
                         if database == "sqlite" and not args.url else None,
-                        "loadavg_start": load0, "nofile": nofile, "cores": os.cpu_count()})
+                        "loadavg_start": load0, "nofile": nofile, "cores": os.cpu_count(),
+                        "pg_driver": (getattr(args, "pg_driver", None) or "server's choice")
+                        if database == "postgres" and not args.url else None})
         finally:
             if servers:
                 servers.stop()

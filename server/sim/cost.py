@@ -1,6 +1,7 @@
 """The server's own cost of one command, without sockets (docs/benchmarks.md).
 
     python -m server.sim.cost [--db sqlite|URL] [--participants 100] [--rooms 10] [--json]
+                              [--async-mode eventlet|gevent]
 
 Builds a workshop in-process (the domain's `dispatch`, exactly what a socket
 handler runs), brings every room to the vote, then times every participant
@@ -9,6 +10,10 @@ and a `join` burst and a `sync` per phone before that. For each command kind it
 reports CPU milliseconds per command (`time.process_time`, so other processes
 on the machine matter less than for wall time) and SQL statements per command
 (counted on the engine). No timing is asserted anywhere: these are figures.
+
+`--async-mode eventlet` (or gevent) monkey-patches the process first and picks the
+PostgreSQL driver as the server does (server/config.py: psycopg2 with its green wait
+callback, server/green.py), so a `postgresql://` URL costs what it costs in the server.
 """
 from __future__ import annotations
 
@@ -118,16 +123,53 @@ def run(url: str, participants: int = 100, rooms: int = 10, budget: int = 3, see
             "nproc": os.cpu_count(), "loadavg": os.getloadavg(), "commands": meter.figures()}
 
 
-def main(argv=None) -> int:
+# Monkey-patching has to come before anything else is imported: `--async-mode` runs the
+# command again in a fresh interpreter that patches first (as `common-ground serve` does).
+_BOOTSTRAP = """
+import sys, warnings
+mode = sys.argv[1]
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    if mode == "eventlet":
+        import eventlet
+        eventlet.monkey_patch()
+    else:
+        from gevent import monkey
+        monkey.patch_all()
+from server.sim.cost import main
+raise SystemExit(main(sys.argv[2:], patched=mode))
+"""
+
+
+def _green_url(mode: str, url: str) -> str:
+    """The URL with the server's driver for `mode`, its green wait callback installed (server/green.py)."""
+    from .. import green
+    from ..config import normalise_db_url
+    url = normalise_db_url(url, mode)
+    green.install(mode, url)
+    return url
+
+
+def main(argv=None, patched: str | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m server.sim.cost", description=__doc__.splitlines()[0])
     ap.add_argument("--db", default="sqlite", help="'sqlite' (a temporary file) or a database URL")
     ap.add_argument("--participants", type=int, default=100)
     ap.add_argument("--rooms", type=int, default=10)
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--async-mode", choices=["eventlet", "gevent"],
+                    help="monkey-patch first and pick the PostgreSQL driver as the server does")
     args = ap.parse_args(argv)
+    if args.async_mode and patched != args.async_mode:
+        import subprocess
+        import sys
+        argv = sys.argv[1:] if argv is None else list(argv)
+        return subprocess.run([sys.executable, "-c", _BOOTSTRAP, args.async_mode, *argv]).returncode
+    if args.async_mode and args.db != "sqlite":
+        args.db = _green_url(args.async_mode, args.db)
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{tmp}/cost.sqlite3" if args.db == "sqlite" else args.db
         out = run(url, args.participants, args.rooms)
+    out["async_mode"] = patched
     if args.json:
         print(json.dumps(out, indent=2))
     else:

@@ -26,7 +26,7 @@ def test_serve_monkey_patches_before_the_driver_is_imported():
     """`common-ground serve` calls eventlet.monkey_patch() before importing the app; nothing
     that opens sockets (pg8000, redis, SQLAlchemy, Socket.IO) may be loaded before that."""
     probe = ("import sys, server.cli; "
-             "print(','.join(m for m in ('pg8000', 'sqlalchemy', 'redis', 'socketio', 'flask', 'eventlet') "
+             "print(','.join(m for m in ('pg8000', 'psycopg2', 'sqlalchemy', 'redis', 'socketio', 'flask', 'eventlet') "
              "if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.strip() == "", f"imported before serve() could monkey-patch: {out.stdout}"
