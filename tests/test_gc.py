@@ -45,6 +45,27 @@ def test_an_event_context_is_not_routed_and_a_page_still_is(app):
         assert ctx.request.routing_exception is not None  # an unknown page is still a 404
 
 
+def test_an_event_context_takes_the_connection_session_without_opening_the_cookie(day, monkeypatch):
+    """Each event's request context used to open Flask's cookie session (parse the cookies,
+    build a signing serializer) only for Flask-SocketIO to replace it with the connection's
+    own: the connection's session is taken at once now (server/app.py, issue 18)."""
+    from flask.sessions import SecureCookieSessionInterface
+    phone = day.join()
+    opened: list[str] = []
+    real = SecureCookieSessionInterface.open_session
+
+    def counting(self, app, request):
+        opened.append(request.path)
+        return real(self, app, request)
+    monkeypatch.setattr(SecureCookieSessionInterface, "open_session", counting)
+    for _ in range(5):
+        assert phone.sync()["ok"]  # the principal remembered at connect is in the connection's session
+    assert phone.send("vote_cast", target_type="barrier", target_id=999)["error"]["code"] != "unauthorized"
+    assert opened == []
+    assert day.app.test_client().get("/healthz").status_code == 200  # a page still opens its cookie session
+    assert opened == ["/healthz"]
+
+
 def _environ(app, path):
     from werkzeug.test import EnvironBuilder
     return EnvironBuilder(path=path).get_environ()
