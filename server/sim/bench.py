@@ -776,6 +776,9 @@ async def _orchestrate(args, urls: list[str], wss: list[dict] | None, baseline: 
         # 1. connect burst
         usage0 = servers.usage() if servers else []
         result["connect"], phone_rooms = await _connect_burst(workers, wss, args.window)
+        if servers:  # the servers' CPU for the burst: joins, handshakes, first snapshots
+            result["connect_cpu_s"] = round(sum(u1["cpu_s"] - u0["cpu_s"]
+                                                for u0, u1 in zip(usage0, servers.usage(), strict=False)), 2)
         if not baseline:
             _progress(f"connect burst done: {result['connect']['joined']} joined, all in "
                       f"{result['connect']['all_in_s']} s")
