@@ -115,6 +115,13 @@ def store_events(session: Session, events: list[Event]) -> None:
              "audience": e.audience, "at": e.at} for e in events])
 
 
+def store_batch(session: Session, ws: Workshop, start_seq: int, events: list[Event]) -> None:
+    """A batch's events in one INSERT, and the workshop's new seq once (the row is locked)."""
+    store_events(session, events)
+    if ws.seq != start_seq:
+        session.execute(_SET_SEQ, {"ws_id": ws.id, "new_seq": ws.seq})
+
+
 @dataclass
 class Outcome:
     result: dict
@@ -310,9 +317,7 @@ def _transaction(db: Database, jobs: list[_Job]) -> list[Outcome]:
                 if len(jobs) > 1:
                     session.flush()  # the next command reads what this one changed through the ORM
             index = None
-            store_events(session, events)
-            if ws.seq != start_seq:
-                session.execute(_SET_SEQ, {"ws_id": ws.id, "new_seq": ws.seq})
+            store_batch(session, ws, start_seq, events)
             if records:
                 session.execute(_RECORDS.insert(), records)
             session.flush()

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import secrets
+import time
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Literal
 
@@ -28,7 +30,7 @@ from . import auth, rules, seating, tallies
 from . import projection as pj
 from . import sectors as sc
 from .board import return_room_dots
-from .commands import Context, Outcome, lock_workshop
+from .commands import Context, Outcome, lock_workshop, store_batch
 from .common import barrier_payload, get_room
 from .errors import CommandError
 from .expiry import check_not_expired, expires_at, refuse_if_purged, ttl_days
@@ -216,19 +218,119 @@ class JoinPayload(Payload):
 
 
 def join(db: Database, payload: dict) -> tuple[dict, list[Event]]:
-    """A phone joins with the code: becomes a participant in a balanced room."""
+    """A phone joins with the code: becomes a participant in a balanced room.
+
+    Joins of one workshop queue for its lock like commands (domain/commands.py, group commit):
+    whoever holds it runs every join waiting at that moment in one transaction, each with
+    exactly the outcome it would have had alone (a refused one is run again alone, the others
+    together: _joins_together). A connect burst of two thousand phones was a write
+    transaction per phone (docs/benchmarks.md, issue 18)."""
     try:
         data = JoinPayload.model_validate(payload if isinstance(payload, dict) else {})
     except ValidationError as err:
         raise CommandError("invalid", validation_message(err)) from None
     token = auth.device_token(data.device_key) if data.device_key else auth.new_token()
     ws_id = workshop_by_code(db, data.code)
+    job = _JoinJob(data, token)
+    waiting = db.command_queue(join_queue(ws_id))
+    waiting.append(job)
     with db.workshop_lock(ws_id):
-        joined, events = _join_locked(db, ws_id, data, token)
-        # Published like a command's events: in sequence order, under the workshop's lock.
-        if events:
-            db.publish(Outcome(joined, events))
-    return joined, events
+        if not job.done:
+            # As in commands.execute: under eventlet or gevent a SQLite transaction never yields,
+            # so this pause lets the joins that have arrived queue behind this one.
+            time.sleep(0)
+        while not job.done and waiting:
+            _run_joins(db, ws_id, waiting)
+        if not job.done:  # a leader took it and then died (its green thread was killed): run it now
+            _joins_together(db, ws_id, [job])
+    error, job.error = job.error, None  # the job is in the error's traceback: no reference cycle
+    if error is not None:
+        raise error
+    return job.result
+
+
+def join_queue(ws_id: str) -> str:
+    """The key of a workshop's queue of waiting joins (Database.command_queue; commands use the id)."""
+    return f"join:{ws_id}"
+
+
+# Joins that wait for a workshop's lock run together, at most this many in one transaction.
+MAX_JOIN_BATCH = 64
+
+
+@dataclass
+class _JoinJob:
+    """One join waiting to run: filled in by whichever caller runs it (itself or the batch's leader)."""
+    data: JoinPayload
+    token: str
+    result: tuple[dict, list[Event]] | None = None
+    error: Exception | None = None
+    done: bool = False
+
+
+class _JoinFailed(Exception):
+    """Join number `index` of a transaction raised `error` (index None: the lock or the commit did)."""
+
+    def __init__(self, index: int | None, error: Exception):
+        super().__init__(index, error)
+        self.index = index
+        self.error = error
+
+
+def _run_joins(db: Database, ws_id: str, waiting) -> None:
+    jobs: list[_JoinJob] = []
+    while len(jobs) < MAX_JOIN_BATCH:
+        try:
+            jobs.append(waiting.popleft())
+        except IndexError:
+            break
+    if jobs:
+        _joins_together(db, ws_id, jobs)
+
+
+def _joins_together(db: Database, ws_id: str, jobs: list[_JoinJob]) -> None:
+    """Run the joins in one transaction; if one raises, nothing of the batch is stored: the ones
+    before it run again together, it runs alone (and gets its refusal as if it had been alone),
+    and the rest continue the same way. Committed joins are published in order, under the lock."""
+    while jobs:
+        try:
+            results = _join_transaction(db, ws_id, jobs)
+        except _JoinFailed as failed:
+            if len(jobs) == 1:
+                jobs[0].error, jobs[0].done = failed.error, True
+                return
+            if failed.index is None:  # the lock or the commit failed: each alone says why
+                for job in jobs:
+                    _joins_together(db, ws_id, [job])
+                return
+            _joins_together(db, ws_id, jobs[:failed.index])
+            _joins_together(db, ws_id, [jobs[failed.index]])
+            jobs = jobs[failed.index + 1:]
+            continue
+        for job, (joined, events) in zip(jobs, results, strict=True):
+            job.result, job.done = (joined, events), True
+            if events:  # published like a command's events: in sequence order, under the workshop's lock
+                db.publish(Outcome(joined, events))
+        return
+
+
+def _join_transaction(db: Database, ws_id: str, jobs: list[_JoinJob]) -> list[tuple[dict, list[Event]]]:
+    results: list[tuple[dict, list[Event]]] = []
+    index: int | None = None
+    try:
+        with db.transaction() as s:
+            ws = lock_open_workshop(s, ws_id)
+            start_seq = ws.seq
+            events: list[Event] = []
+            for index, job in enumerate(jobs):  # noqa: B007  (index names the failed join in _JoinFailed)
+                joined, new = _join_one(s, ws, job.data, job.token)
+                results.append((joined, new))
+                events.extend(new)
+            index = None
+            store_batch(s, ws, start_seq, events)
+    except Exception as err:
+        raise _JoinFailed(index, err) from err
+    return results
 
 
 def workshop_by_code(db: Database, join_code: str) -> str:
@@ -249,36 +351,35 @@ def lock_open_workshop(s, ws_id: str) -> Workshop:
     return ws
 
 
-def _join_locked(db: Database, ws_id: str, data: JoinPayload, token: str) -> tuple[dict, list[Event]]:
-    with db.transaction() as s:
-        ws = lock_open_workshop(s, ws_id)
-        lang = data.language.lower()
-        if lang not in ws.languages:
-            raise CommandError("invalid", f"language: this workshop offers {', '.join(ws.languages)}")
-        if data.device_key and auth.is_token(s, data.device_key):
-            # Someone else's link (read off a screen or over a shoulder) used as a device key.
+def _join_one(s: Session, ws: Workshop, data: JoinPayload, token: str) -> tuple[dict, list[Event]]:
+    """One join inside a batch's transaction (the workshop locked): its answer and its events,
+    numbered but not yet stored (_join_transaction stores a batch's events in one INSERT)."""
+    lang = data.language.lower()
+    if lang not in ws.languages:
+        raise CommandError("invalid", f"language: this workshop offers {', '.join(ws.languages)}")
+    if data.device_key and auth.is_token(s, data.device_key):
+        # Someone else's link (read off a screen or over a shoulder) used as a device key.
+        raise CommandError("unauthorized", "This device key cannot join this workshop.")
+    existing = s.scalar(select(Participant).where(Participant.token_hash == auth.token_hash(token)))
+    if existing is not None:
+        if existing.workshop_id != ws.id or existing.removed_at is not None:
             raise CommandError("unauthorized", "This device key cannot join this workshop.")
-        existing = s.scalar(select(Participant).where(Participant.token_hash == auth.token_hash(token)))
-        if existing is not None:
-            if existing.workshop_id != ws.id or existing.removed_at is not None:
-                raise CommandError("unauthorized", "This device key cannot join this workshop.")
-            return _joined(existing, token), []
-        sides = sc.sides(s, ws.id)
-        if data.group not in sides:
-            # The sectors may have changed since the join page read them: `details.sectors` has the keys now.
-            raise CommandError("invalid", f"group: {data.group!r} is not a sector of this workshop; "
-                               f"its sectors: {', '.join(sides)}", sectors=list(sides))
-        room_id = pick_room(s, ws, data.group, sides, lang)
-        p = Participant(workshop_id=ws.id, room_id=room_id, display_name=data.name or None, group=data.group,
-                        language=lang, anonymous=data.anonymous if data.name else True,
-                        token_hash=auth.token_hash(token))
-        s.add(p)
-        s.flush()
-        ctx = Context(s, auth.Principal("participant", ws.id, p.id, room_id), ws, utcnow())
-        ctx.emit("participant_joined", {"participant": pj.participant_view(p)},
-                 [aud.room(room_id), ctx.organisers, ctx.display])
-        events = ctx.finish()
-        return _joined(p, token), events
+        return _joined(existing, token), []
+    sides = sc.sides(s, ws.id)
+    if data.group not in sides:
+        # The sectors may have changed since the join page read them: `details.sectors` has the keys now.
+        raise CommandError("invalid", f"group: {data.group!r} is not a sector of this workshop; "
+                           f"its sectors: {', '.join(sides)}", sectors=list(sides))
+    room_id = pick_room(s, ws, data.group, sides, lang)
+    p = Participant(workshop_id=ws.id, room_id=room_id, display_name=data.name or None, group=data.group,
+                    language=lang, anonymous=data.anonymous if data.name else True,
+                    token_hash=auth.token_hash(token))
+    s.add(p)
+    s.flush()
+    ctx = Context(s, auth.Principal("participant", ws.id, p.id, room_id), ws, utcnow())
+    ctx.emit("participant_joined", {"participant": pj.participant_view(p)},
+             [aud.room(room_id), ctx.organisers, ctx.display])
+    return _joined(p, token), ctx.numbered()
 
 
 def _joined(p: Participant, token: str) -> dict:
