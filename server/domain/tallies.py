@@ -109,12 +109,19 @@ def live_tallies_on(ctx) -> None:
 
 # -- progress: counts of people, never of items ----------------------------------------
 
-def _progress_rows(session: Session, kind: str, where):
+def _progress_rows_query(kind: str):
+    """(room_id, dots) per person with dots on the given rooms' items of this kind."""
     model = _ITEMS[kind]
     per_person = (select(model.room_id.label("room_id"), Vote.participant_id, func.count().label("dots"))
                   .select_from(Vote).join(model, (Vote.target_type == kind) & (Vote.target_id == model.id))
-                  .where(where(model)).group_by(model.room_id, Vote.participant_id).subquery())
-    return session.execute(select(per_person.c.room_id, per_person.c.dots))
+                  .where(model.room_id.in_(bindparam("room_ids", expanding=True)))
+                  .group_by(model.room_id, Vote.participant_id).subquery())
+    return select(per_person.c.room_id, per_person.c.dots)
+
+
+# Built once: every snapshot reads them (building the statement cost more than running it, a
+# quarter of a participant's snapshot: docs/benchmarks.md, issue 18).
+_PROGRESS_ROWS = {kind: _progress_rows_query(kind) for kind in ROOM_KINDS}
 
 
 def progress(session: Session, ws: Workshop, room_ids: list[int]) -> dict[str, dict]:
@@ -124,7 +131,7 @@ def progress(session: Session, ws: Workshop, room_ids: list[int]) -> dict[str, d
     if not room_ids:
         return out
     for kind in ROOM_KINDS:
-        for room_id, dots in _progress_rows(session, kind, lambda m: m.room_id.in_(room_ids)):
+        for room_id, dots in session.execute(_PROGRESS_ROWS[kind], {"room_ids": list(room_ids)}):
             cell = out[str(room_id)][kind]
             cell["voted"] += 1
             cell["spent"] += dots >= ws.vote_budget
