@@ -134,6 +134,41 @@ def test_waiting_votes_commit_together_in_sequence_order(board):
         assert _stored_votes(board, p.participant_id) == 1
 
 
+def test_an_overloaded_workshop_refuses_new_participant_commands_until_the_queue_drains(board, monkeypatch):
+    """More than MAX_WAITING commands waiting: a new participant command is refused rate_limited with
+    retry_after (nothing stored; the phone's outbox resends it with the same cid), a staff command
+    still queues, and once the queue drains the resend is applied (issue 18)."""
+    from server.domain import commands as domain_commands
+    monkeypatch.setattr(domain_commands, "MAX_WAITING", 3)
+    people = _people(board, 4)
+    bids = _vote_room(board, people)
+    late = _principal(board, people[3])
+    with Queued(board) as q:
+        for i in range(3):
+            q.send(_principal(board, people[i]), "vote_cast", f"v{i}", target_type="barrier", target_id=bids[0])
+        answer: list = []
+
+        def send_late():
+            try:
+                answer.append(dispatch(board.db, late, "vote_cast",
+                                       {"cid": "late", "target_type": "barrier", "target_id": bids[0]}))
+            except CommandError as err:
+                answer.append(err)
+        t = threading.Thread(target=send_late)
+        t.start()
+        t.join(5)
+        assert answer, "the command queued behind the lock instead of being refused at once"
+        assert answer[0].code == "rate_limited"
+        assert answer[0].details == {"retry_after": domain_commands.BUSY_RETRY_AFTER_SECS, "retryable": True}
+        staff = q.send(Principal("organiser", board.day.workshop_id), "timer_set", "staff",
+                       room_id=board.room, seconds=60)  # queued beyond the bound: staff are never shed
+    assert [r.result["votes"] for r in q.results[:3]] == [1, 2, 3]
+    assert not isinstance(q.results[staff], CommandError), q.results[staff]
+    assert _stored_votes(board, people[3].participant_id) == 0  # the refused one changed nothing
+    again = dispatch(board.db, late, "vote_cast", {"cid": "late", "target_type": "barrier", "target_id": bids[0]})
+    assert again.result["votes"] == 4 and not again.repeated
+
+
 def test_a_refusal_in_a_batch_is_that_command_alone(board):
     people = _people(board, 5)
     bids = _vote_room(board, people)

@@ -152,6 +152,12 @@ def check_client_id(client_id: Any) -> str:
 # A storm's commands of one workshop wait for its lock; whoever gets it runs every participant
 # command waiting in one transaction (group commit), at most this many.
 MAX_BATCH = 64
+# Overload: with this many commands of one workshop already waiting in this process (several
+# seconds of work), a new participant command is refused `rate_limited` with `retry_after`
+# instead of queueing without bound; the phone's outbox sends it again with the same cid
+# (web/js/outbox.js). Staff commands always queue: the facilitators keep steering (issue 18).
+MAX_WAITING = 500
+BUSY_RETRY_AFTER_SECS = 2
 
 
 @dataclass
@@ -187,6 +193,9 @@ def execute(db: Database, principal: auth.Principal, name: str, client_id: str,
     check_client_id(client_id)
     job = _Job(principal, name, client_id, fn)
     waiting = db.command_queue(principal.workshop_id)
+    if job.batchable and len(waiting) >= MAX_WAITING:
+        raise CommandError("rate_limited", "The server is busy right now; this will be sent again in a moment.",
+                           retry_after=BUSY_RETRY_AFTER_SECS, retryable=True)
     waiting.append(job)
     with db.workshop_lock(principal.workshop_id):
         if not job.done:
