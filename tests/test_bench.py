@@ -89,7 +89,7 @@ def test_bench_runs_the_hogs_beside_the_server_and_the_baseline(monkeypatch, tmp
     seen = []
 
     class FakeServers:
-        def __init__(self, processes, database, async_mode, tmp, baseline=False):
+        def __init__(self, processes, database, async_mode, tmp, baseline=False, **_options):
             self.urls, self.baseline = ["http://127.0.0.1:1"], baseline
 
         def wait_ready(self):
