@@ -32,6 +32,7 @@ from .common import (
 )
 from .errors import CommandError
 from .registry import Payload, command, text_field
+from .stats import room_stats_columns, stats_view
 
 
 def _author(ctx: Context) -> Participant:
@@ -271,6 +272,42 @@ _TALLY = select(func.count()).select_from(_VOTES).where(_VOTES.c.target_type == 
                                                         _VOTES.c.target_id == bindparam("target_id"))
 
 
+def _after_vote_query(kind: str, progress: bool):
+    """Everything a vote on one of a room's items sends, counted in one statement: the item's tally,
+    the room's room_stats and (a first or last dot) its vote_progress for this kind (three round
+    trips before: issue 18)."""
+    tally = select(func.count()).select_from(_VOTES).where(
+        _VOTES.c.target_type == bindparam("target_type"), _VOTES.c.target_id == bindparam("target_id")).scalar_subquery()
+    return select(tally, *room_stats_columns(), *(tallies.room_progress_columns(kind) if progress else ()))
+
+
+# Built once (barrier and solution votes, with and without the progress counts):
+# parameters target_type, target_id, room_id and, with progress, budget.
+_AFTER_VOTE = {(kind, progress): _after_vote_query(kind, progress) for kind in _ITEMS for progress in (False, True)}
+
+
+def _vote_events(ctx: Context, target_type: str, target_id: int, audience: list[str], room_id: int | None,
+                 change: dict, progress_changed: bool) -> int:
+    """The events of a vote or a withdrawal, in their order: tally, my_votes, then (a room's item)
+    room_stats and, when someone's first dot came or last dot went, vote_progress. Returns the tally."""
+    if room_id is None:  # the plenary board: no room counts
+        n = _tally(ctx, target_type, target_id, audience)
+        ctx.emit("my_votes", change, [aud.participant(ctx.principal.id)])
+        return n
+    params = {"target_type": target_type, "target_id": target_id, "room_id": room_id}
+    if progress_changed:
+        params["budget"] = ctx.workshop.vote_budget
+    n, barriers, solutions, votes, *progress = ctx.session.execute(
+        _AFTER_VOTE[target_type, progress_changed], params).one()
+    ctx.emit("tally", {"target_type": target_type, "target_id": target_id, "votes": n}, audience)
+    ctx.emit("my_votes", change, [aud.participant(ctx.principal.id)])
+    ctx.emit("room_stats", stats_view(room_id, barriers, solutions, votes), [ctx.display])
+    if progress_changed:
+        voted, spent = progress
+        tallies.emit_progress(ctx, room_id, target_type, {"voted": int(voted), "spent": int(spent)})
+    return n
+
+
 def _vote_target(ctx: Context, target_type: str, target_id: int) -> tuple[list[str], int | None]:
     """Check the item can take votes now; return the audience for its tally and its room.
 
@@ -337,12 +374,10 @@ def vote_cast(ctx: Context, target_type, target_id):
                            "withdraw one to vote again.", budget=ctx.workshop.vote_budget)
     ctx.session.execute(_ADD_VOTE, {"workshop_id": ctx.workshop.id, "participant_id": ctx.principal.id,
                                     "target_type": target_type, "target_id": target_id, "created_at": ctx.now})
-    n = _tally(ctx, target_type, target_id, audience)
-    ctx.emit("my_votes", {"add": [f"{target_type}:{target_id}"], "remove": []}, [aud.participant(ctx.principal.id)])
-    if room_id is not None:
-        emit_stats(ctx, room_id)
-        if len(mine) in (0, ctx.workshop.vote_budget - 1):  # a first dot, or the last one: the counts change
-            tallies.emit_progress(ctx, room_id, target_type)
+    # a first dot, or the last one: the progress counts change
+    n = _vote_events(ctx, target_type, target_id, audience, room_id,
+                     {"add": [f"{target_type}:{target_id}"], "remove": []},
+                     len(mine) in (0, ctx.workshop.vote_budget - 1))
     return {"votes": _shown(ctx, n), "remaining": ctx.workshop.vote_budget - len(mine) - 1}
 
 
@@ -355,12 +390,10 @@ def vote_withdraw(ctx: Context, target_type, target_id):
         raise CommandError("not_voted", "You have not voted for this item.")
     ctx.session.execute(_DROP_VOTE, {"participant_id": ctx.principal.id, "target_type": target_type,
                                      "target_id": target_id})
-    n = _tally(ctx, target_type, target_id, audience)
-    ctx.emit("my_votes", {"add": [], "remove": [f"{target_type}:{target_id}"]}, [aud.participant(ctx.principal.id)])
-    if room_id is not None:
-        emit_stats(ctx, room_id)
-        if len(mine) in (1, ctx.workshop.vote_budget):  # the last dot back, or the first of a spent budget
-            tallies.emit_progress(ctx, room_id, target_type)
+    # the last dot back, or the first of a spent budget: the progress counts change
+    n = _vote_events(ctx, target_type, target_id, audience, room_id,
+                     {"add": [], "remove": [f"{target_type}:{target_id}"]},
+                     len(mine) in (1, ctx.workshop.vote_budget))
     return {"votes": _shown(ctx, n), "remaining": ctx.workshop.vote_budget - (len(mine) - 1)}
 
 

@@ -10,11 +10,13 @@ from sqlalchemy.orm import Session
 from ..models import Barrier, Solution, Vote
 
 
-def _room_stats_query():
+def room_stats_columns():
+    """The three counts of room_stats as scalar subqueries of the parameter `room_id` (also read
+    together with a vote's other counts in one statement: board._AFTER_VOTE)."""
     room = bindparam("room_id")
     barrier_ids = select(Barrier.id).where(Barrier.room_id == room)
     solution_ids = select(Solution.id).where(Solution.room_id == room)
-    return select(
+    return (
         # The one count of barriers (the facilitator's list, the phone's, the export): visible
         # after merging. A merged group counts once; hidden and withdrawn posts not at all.
         select(func.count()).select_from(Barrier).where(
@@ -30,10 +32,13 @@ def _room_stats_query():
 
 # Built once: this runs after every vote and post, and building the statement
 # cost more than running it (py-spy under the vote storm, docs/benchmarks.md).
-_ROOM_STATS = _room_stats_query()
+_ROOM_STATS = select(*room_stats_columns())
 
 
 def room_stats(session: Session, room_id: int) -> dict:
     """Counts the projector shows per room; no text, no authors (one round trip)."""
-    barriers, solutions, votes = session.execute(_ROOM_STATS, {"room_id": room_id}).one()
+    return stats_view(room_id, *session.execute(_ROOM_STATS, {"room_id": room_id}).one())
+
+
+def stats_view(room_id: int, barriers: int, solutions: int, votes: int) -> dict:
     return {"room_id": room_id, "barriers": barriers, "solutions": solutions, "votes": votes}

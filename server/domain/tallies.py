@@ -138,13 +138,20 @@ def progress(session: Session, ws: Workshop, room_ids: list[int]) -> dict[str, d
     return out
 
 
-def _room_progress_query(kind: str):
-    """{voted, spent} of one room and one kind in one round trip: what progress() counts for it."""
+def room_progress_columns(kind: str):
+    """{voted, spent} of one room (parameter `room_id`) and one kind as two scalar subqueries,
+    the vote budget as the parameter `budget`: what progress() counts for that room."""
     model = _ITEMS[kind]
     per_person = (select(func.count().label("dots"))
                   .select_from(Vote).join(model, (Vote.target_type == kind) & (Vote.target_id == model.id))
                   .where(model.room_id == bindparam("room_id")).group_by(Vote.participant_id).subquery())
-    return select(func.count(), func.coalesce(func.sum(case((per_person.c.dots >= bindparam("budget"), 1), else_=0)), 0))
+    return (select(func.count()).select_from(per_person).scalar_subquery(),
+            select(func.coalesce(func.sum(case((per_person.c.dots >= bindparam("budget"), 1), else_=0)), 0))
+            .select_from(per_person).scalar_subquery())
+
+
+def _room_progress_query(kind: str):
+    return select(*room_progress_columns(kind))
 
 
 # Built once: a first or last dot runs one of them (building the statement on every vote cost more
@@ -158,10 +165,12 @@ def room_progress(session: Session, ws: Workshop, room_id: int, kind: str) -> di
     return {"voted": int(voted), "spent": int(spent)}
 
 
-def emit_progress(ctx, room_id: int, kind: str) -> None:
-    """The room's progress for `kind` may have changed: the room and the projector hear it."""
+def emit_progress(ctx, room_id: int, kind: str, cell: dict | None = None) -> None:
+    """The room's progress for `kind` may have changed: the room and the projector hear it
+    (`cell`: its counts when the caller has read them already, board._AFTER_VOTE)."""
     if kind not in ROOM_KINDS:
         return
-    ctx.session.flush()
-    cell = room_progress(ctx.session, ctx.workshop, room_id, kind)
+    if cell is None:
+        ctx.session.flush()
+        cell = room_progress(ctx.session, ctx.workshop, room_id, kind)
     ctx.emit("vote_progress", {"room_id": room_id, "target_type": kind, **cell}, [aud.room(room_id), ctx.display])
