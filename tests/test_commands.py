@@ -154,6 +154,8 @@ COVERED = {
     "election_nomination_answer": (
         "test_election::test_a_sector_elects_its_seats_by_secret_ballot_and_they_join_the_council",
         "test_election::test_nominate_and_answer_refusals"),
+    "election_withdraw": ("test_election::test_a_candidate_withdraws_while_nominations_are_open",
+                          "test_election::test_withdraw_refusals"),
     "election_vote": ("test_election::test_a_sector_elects_its_seats_by_secret_ballot_and_they_join_the_council",
                       "test_election::test_vote_refusals"),
     "sectors_set": ("test_sectors::test_sectors_set_renames_reorders_adds_and_everyone_hears_it",

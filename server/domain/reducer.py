@@ -383,6 +383,19 @@ def _election_voted(s: dict, d: dict) -> None:
     s["me"]["elections_voted"] = _set_add(s["me"].get("elections_voted", []), [d["election_id"]])
 
 
+def _sector_people(s: dict, d: dict) -> None:
+    # Whom one may nominate while the sectors' nominations are open: one's sector's named people.
+    s["sector_people"] = d["people"]
+
+
+def _sector_person(s: dict, d: dict) -> None:
+    people = s.setdefault("sector_people", {})
+    if d["person"] is None:
+        people.pop(str(d["participant_id"]), None)
+    else:
+        people[str(d["participant_id"])] = d["person"]
+
+
 def _plan_entry_created(s: dict, d: dict) -> None:
     s["plan"][str(d["entry"]["id"])] = d["entry"]
 
@@ -480,6 +493,8 @@ _HANDLERS = {
     "election_nomination": _election_nomination,
     "election_progress": _election_progress,
     "election_voted": _election_voted,
+    "sector_people": _sector_people,
+    "sector_person": _sector_person,
     "plan_entry_created": _plan_entry_created,
     "plan_entry_updated": _plan_entry_updated,
     "plan_note_added": _plan_note_added,

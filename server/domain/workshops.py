@@ -24,7 +24,7 @@ from ..models import (
 )
 from . import agenda as ag
 from . import audiences as aud
-from . import auth, rules, seating, tallies
+from . import auth, election, rules, seating, tallies
 from . import projection as pj
 from . import sectors as sc
 from .board import return_room_dots
@@ -277,6 +277,7 @@ def _join_locked(db: Database, ws_id: str, data: JoinPayload, token: str) -> tup
         ctx = Context(s, auth.Principal("participant", ws.id, p.id, room_id), ws, utcnow())
         ctx.emit("participant_joined", {"participant": pj.participant_view(p)},
                  [aud.room(room_id), ctx.organisers, ctx.display])
+        election.person_arrived(ctx, p)  # on their sector's list of names, while nominations are open
         events = ctx.finish()
         return _joined(p, token), events
 

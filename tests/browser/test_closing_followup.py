@@ -137,12 +137,17 @@ def test_a_followup_pulse_answered_on_a_phone_in_persian_and_the_trend_on_the_pr
         try:
             table = page.locator("#pulse-trend")
             expect(table).to_be_visible()
-            expect(table.locator("th.trend-col")).to_have_count(3)
-            labels = table.locator("th.trend-col").evaluate_all("els => els.map(e => e.dataset.label)")
+            # A card per statement, a row per pulse (start, end, the follow-up), a column per side.
+            first = table.locator(".trend-card").first
+            expect(first.locator("th.trend-col")).to_have_count(3)
+            labels = first.locator("th.trend-col").evaluate_all("els => els.map(e => e.dataset.label)")
             assert labels == ["start", "end", "followup-1"]
-            police_trust = table.locator("tbody").first.locator("tr.trend-side-police td.trend-mean")
+            police_trust = first.locator("td.trend-side-police")
             expected = ["2.0", "3.0", "4.0"] if lang == "en" else ["۲٫۰", "۳٫۰", "۴٫۰"]
             expect(police_trust).to_have_text(expected)
+            # Nothing scrolls sideways, on a phone too.
+            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+            assert table.evaluate("t => t.scrollWidth <= t.clientWidth + 1")
             page.locator(".trend-section").screenshot(path=str(screenshots_dir / f"followup-trend-{lang}.png"))
         finally:
             context.close()
@@ -173,7 +178,7 @@ def test_the_organiser_asks_a_followup_pulse_after_the_day_and_sees_its_link(bro
         panel.get_by_role("button", name="Close the follow-up pulse").click()
         org.get_by_role("dialog").get_by_role("button", name="Close the follow-up pulse").click()
         expect(panel.get_by_role("button", name="Ask a follow-up pulse")).to_be_visible()
-        expect(panel.locator("#pulse-trend th.trend-col")).to_have_count(1)
+        expect(panel.locator("#pulse-trend .trend-card").first.locator("th.trend-col")).to_have_count(1)
         expect(panel.locator("#pulse-trend")).to_contain_text("too few to show")
     finally:
         context.close()

@@ -288,6 +288,13 @@ def ballot_tied(s):
     s.org.ok("election_close", election_id=s.election)
 
 
+def both_stand(s):
+    """Room A's two participants stand: each may withdraw their own candidacy."""
+    nominations_open(s)
+    for who in (s.author, s.participant):
+        who.ok("election_nominate", election_id=s.election, participant_id=who.participant_id)
+
+
 def newcomer_of_room_a(s):
     s.newcomer = s.b.person(0)
 
@@ -437,6 +444,9 @@ CASES: dict[str, Case] = {
     "election_nomination_answer": Case(nominated, lambda s: {"candidate_id": s.candidate, "accept": True},
                                        {"participant": [("not_found", {})],
                                         "other_participant": [("not_found", {})]}),
+    # A candidate withdraws their own candidacy; room B's participant, who never stood, has none to withdraw.
+    "election_withdraw": Case(both_stand, lambda s: {"election_id": s.election},
+                              {"other_participant": [("not_candidate", {})]}),
     # Each of W's participants (one sector) votes once, secretly.
     "election_vote": Case(ballot_open, lambda s: {"election_id": s.election, "candidate_ids": [s.candidate]}),
     "workshop_update": Case(nothing, lambda s: {"title": "Hijacked"}, {"other_organiser": [(OWN, {})]}),

@@ -964,7 +964,7 @@ const AUTOSAVE_MS = 800;
 // (no status chip, no notes).
 export function renderPlan(state, ctx, {
   editable = PLAN_FIELDS, entries = null, idPrefix = "plan", fields = PLAN_FIELDS, open: openArg = null, label = null,
-  autosave = false, compact = false,
+  autosave = false, compact = false, after = null,
 } = {}) {
   const ui = ctx.ui;
   ui.plan = ui.plan || { drafts: {}, conflicts: {}, bases: {}, status: {} };
@@ -985,6 +985,8 @@ export function renderPlan(state, ctx, {
         compact ? null : el("span", { class: `status-chip status-${entry.fields.status || "proposed"}` }, statusName(entry.fields.status || "proposed"))),
       el("div", { class: "plan-fields" }, fields.map((f) => planField(entry, f, ctx,
         open && editable.includes(f) && (!CO_LEAD_FIELDS.includes(f) || ctx.role === "organiser"), idPrefix, state, { label, autosave }))),
+      // What a page adds under an entry's fields (the organiser's due dates: web/js/council-after.js).
+      after && !compact ? after(entry) : null,
       compact ? null : planNotes(entry, idPrefix),
       notesOpen && !compact ? noteForm(entry, ctx, idPrefix, { label: t("console.plan.noteAdd"), submit: t("console.plan.noteSubmit"), done: t("console.plan.noteAdded") }) : null);
   }));

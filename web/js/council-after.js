@@ -102,8 +102,9 @@ function meetingCard(m, { icsHref, lead, ctx, idPrefix }) {
     m.minutes ? el("div", { class: "plan-field meeting-minutes" }, el("span", { class: "field-label" }, t("meeting.minutes")),
       userText(m.minutes, "p", "field-value")) : null,
     minutesForm,
-    el("a", { class: "btn btn-small ics-link", href: icsHref(m), download: `meeting-${m.id}.ics`,
-      id: `${idPrefix}-meeting-${m.id}-ics` }, t("meeting.ics")));
+    // No link to offer (the organiser's console before it knows the progress link): no .ics button.
+    icsHref(m) ? el("a", { class: "btn btn-small ics-link", href: icsHref(m), download: `meeting-${m.id}.ics`,
+      id: `${idPrefix}-meeting-${m.id}-ics` }, t("meeting.ics")) : null);
 }
 
 function scheduleForm(ctx, idPrefix) {

@@ -53,6 +53,8 @@ export const EVENT_TYPES = Object.freeze([
   "election_nomination",
   "election_progress",
   "election_voted",
+  "sector_people",
+  "sector_person",
   "plan_entry_created",
   "plan_entry_updated",
   "plan_note_added",
@@ -198,6 +200,14 @@ function apply(s, t, d) {
     }
     case "election_voted":
       s.me.elections_voted = [...new Set([...(s.me.elections_voted || []), d.election_id])].sort((a, b) => a - b);
+      break;
+    case "sector_people":
+      s.sector_people = d.people;
+      break;
+    case "sector_person":
+      if (s.sector_people === undefined) s.sector_people = {};
+      if (d.person === null) delete s.sector_people[String(d.participant_id)];
+      else s.sector_people[String(d.participant_id)] = d.person;
       break;
     case "room_updated":
       s.rooms[String(d.room.id)] = d.room;
