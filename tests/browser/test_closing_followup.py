@@ -132,7 +132,8 @@ def test_a_followup_pulse_answered_on_a_phone_in_persian_and_the_trend_on_the_pr
     assert closed["results"]["cells"]["side:community"]["questions"]["trust"]["mean"] == 5.0
 
     # The progress page: the trend by side, start, end and the follow-up.
-    for lang, size in (("en", (1024, 900)), ("fa", PHONE)):
+    # Tablet, phone (both languages) and a projector: a card per statement, nothing scrolls sideways.
+    for lang, size in (("en", (1024, 900)), ("fa", PHONE), ("en", PHONE), ("fa", (1920, 1080))):
         context, page = open_page(browser, staged.progress_url, size, lang, {"cg.progress.lang": lang}, phone=size == PHONE)
         try:
             table = page.locator("#pulse-trend")
@@ -148,7 +149,11 @@ def test_a_followup_pulse_answered_on_a_phone_in_persian_and_the_trend_on_the_pr
             # Nothing scrolls sideways, on a phone too.
             assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
             assert table.evaluate("t => t.scrollWidth <= t.clientWidth + 1")
-            page.locator(".trend-section").screenshot(path=str(screenshots_dir / f"followup-trend-{lang}.png"))
+            # The section alone, from the whole page (an element shot would have the sticky header over it).
+            box = page.locator(".trend-section").bounding_box()
+            top = page.evaluate("scrollY")
+            page.screenshot(path=str(screenshots_dir / f"followup-trend-{lang}-{size[0]}x{size[1]}.png"), full_page=True,
+                            clip={"x": 0, "y": box["y"] + top, "width": size[0], "height": box["height"]})
         finally:
             context.close()
 
