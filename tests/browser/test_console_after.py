@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.stage import Client, open_surface, stage
+from tests.browser.test_accessibility import AXE_TAGS, FAILING_IMPACTS, RUN_AXE_JS
 from tests.browser.test_screenshots import OVERFLOW_JS
 
 pytestmark = pytest.mark.browser
@@ -28,7 +29,7 @@ TABLET, PHONE, PROJECTOR = (1024, 768), (390, 844), (1920, 1080)
 
 @pytest.mark.parametrize("lang", ["en", "fa"])
 def test_the_organiser_schedules_a_meeting_and_sets_a_due_date_in_the_console(browser, live_server, screenshots_dir,
-                                                                           tmp_path: Path, lang):
+                                                                           axe_source, tmp_path: Path, lang):
     staged = stage(live_server, "action_plan")   # a workshop of its own: this test changes it
     words = WORDS[lang]
     context, page = open_surface(browser, staged, "organiser", lang, TABLET)
@@ -88,6 +89,9 @@ def test_the_organiser_schedules_a_meeting_and_sets_a_due_date_in_the_console(br
         assert state["plan"][entry]["fields"]["due"] == "2031-03-31"
         [m] = state["meetings"].values()
         assert m["timezone"] == "America/Chicago" and m["minutes"].startswith("Agreed")
+        page.evaluate(axe_source)
+        serious = [v for v in page.evaluate(RUN_AXE_JS, AXE_TAGS) if v["impact"] in FAILING_IMPACTS]
+        assert not serious, f"serious axe violations in the plan tab: {serious}"
         for size, name in ((TABLET, "tablet"), (PHONE, "phone"), (PROJECTOR, "projector")):
             page.set_viewport_size({"width": size[0], "height": size[1]})
             page.evaluate("document.fonts.ready.then(() => true)")

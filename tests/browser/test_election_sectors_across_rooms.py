@@ -107,6 +107,9 @@ def test_a_sectors_people_in_different_rooms_nominate_each_other_by_keyboard(bro
         expect(picker_en.locator("option")).to_have_count(3)
         expect(kira.get_by_text("Everyone of your sector who gave a name, in any room.")).to_be_visible()
         check_and_shoot(kira, screenshots_dir, "across-rooms-candidate-en", axe_source, full_page=True)
+        kira.set_viewport_size({"width": 1024, "height": 768})   # a tablet passed round the room
+        check_and_shoot(kira, screenshots_dir, "across-rooms-candidate-en-tablet", axe_source)
+        kira.set_viewport_size({"width": 390, "height": 844})
         choose_by_keyboard(kira, picker_en, "Omid")
         press(kira, kira.get_by_role("button", name="Nominate", exact=True))
         ask_fa = omid.get_by_role("region", name="شما برای شورا معرفی شده‌اید. آیا می‌پذیرید؟")
