@@ -9,6 +9,7 @@
 import * as i18n from "./i18n.js";
 import { el, userText, rerender, announce, draftInput } from "./dom.js";
 import { shownBarriers } from "./counts.js";
+import { knownSectorName } from "./sector-names.js";
 import { roundKind, roomPhases, postKind, promptText, questionText, sectorName, roomDrafts, QUESTION_FIELDS } from "./room-agenda.js";
 import {
   GROUPS, PLAN_FIELDS, CO_LEAD_FIELDS, PLAN_STATUSES, NOTE_PHASES, MAX_BARRIER_CHARS, MAX_SOLUTION_CHARS,
@@ -107,7 +108,8 @@ export function fmtCountdown(ms) {
 
 export const phaseName = (p) => t(`console.phase.${p}`);
 export const workshopPhaseName = (p) => t(`console.wphase.${p}`);
-export const groupName = (g) => t(`console.group.${g}`);
+/** One of the four groups by the console's label; a named sector by its name (sector-names.js); else the key. */
+export const groupName = (g) => (GROUPS.includes(g) ? t(`console.group.${g}`) : knownSectorName(g, i18n.currentLanguage()) || g);
 export const statusName = (s) => t(`console.plan.status.${s}`);
 export const fieldName = (f) => t(`console.plan.field.${f}`);
 const fieldLabel = fieldName;

@@ -491,7 +491,8 @@ function projectorBallot(state, election) {
   const labels = candidateLabels(election, unnamedFor(state));
   const keys = sectorOrder(state, Object.keys(election.seats || {}), election.kind);
   const voting = election.status === "voting";
-  const MAX_SHOWN = 5;
+  // Two rows of cards (more than four constituencies) hold three names each, the rest as "and N more".
+  const MAX_SHOWN = keys.length > 4 ? 3 : 5;
   return el("ul", { class: ["election-grid", keys.length > 4 && "election-grid-many"] }, keys.map((k) => {
     const list = candidatesOf(election, k);
     const electorate = election.kind === "co_chairs" ? "council" : k;

@@ -12,7 +12,7 @@ import { phonePulseCard, pulseRefusalShown } from "./pulse-view.js";
 import { phoneElectionCard, electionRefusalShown } from "./election-view.js";
 import { closingCard } from "./closing-view.js";
 import {
-  segmentKind, roundKind, namedSegment, roomPhases, postKind, promptText, questionText, sectorName, roomDrafts, allDrafts, rankedPriorities, QUESTION_FIELDS,
+  segmentKind, ROUND_KINDS, roundKind, namedSegment, roomPhases, postKind, promptText, questionText, sectorName, roomDrafts, allDrafts, rankedPriorities, QUESTION_FIELDS,
 } from "./room-agenda.js";
 import {
   GROUPS, ROOM_PHASES, MAX_BARRIER_CHARS, MAX_SOLUTION_CHARS, MAX_NAME_CHARS, MAX_CONTACT_CHARS, MAX_REASON_CHARS,
@@ -1290,6 +1290,8 @@ let moveAnnounced = null;
 function moveNotice() {
   const room = myRoom();
   if (!room) return null;
+  // Outside a round of rooms (the plenary, the council, the closing) there is no room to walk to.
+  if (!ROUND_KINDS.includes(segmentKind(page.state))) return null;
   const seen = load(movedKey());
   if (seen === null) { store(movedKey(), room.id); return null; }
   if (seen === room.id) return null;
