@@ -162,6 +162,7 @@ function nominateCard(state, election, outbox, send, redraw) {
     if (withdrawing || !mine) return;
     send("election_withdraw", { election_id: election.id });
     announce(t("election.pick_withdrawn"));
+    focusLater(`election-stand-${election.id}`);  // once off the ballot, "I will stand" takes the focus
     redraw();
   };
   const pickId = `election-pick-${election.id}`;
@@ -201,9 +202,10 @@ function nominateCard(state, election, outbox, send, redraw) {
       withdrawing ? t("election.pick_withdraw_waiting") : t("election.pick_withdraw")))
       : el("div", { class: "election-stand" },
         el("p", { class: "hint", id: `election-stand-hint-${election.id}` }, sectors ? t("election.ui.phone.stand_hint") : t("election.ui.phone.stand_hint_co_chair")),
-        el("button", { type: "button", class: "btn-primary", "data-key": `election-stand-${election.id}`, disabled: standing,
+        takeFocus(el("button", { type: "button", class: "btn-primary", id: `election-stand-${election.id}`,
+          "data-key": `election-stand-${election.id}`, disabled: standing,
           "aria-describedby": `election-stand-hint-${election.id}`, onclick: stand },
-        standing ? t("election.ui.phone.stand_waiting") : t("election.ui.phone.stand"))),
+        standing ? t("election.ui.phone.stand_waiting") : t("election.ui.phone.stand")))),
     el("form", { class: "election-nominate", onsubmit: nominate },
       el("label", { for: pickId }, sectors ? t("election.ui.phone.nominate_label") : t("election.ui.phone.nominate_label_co_chair")),
       sectors && nominees.length ? el("p", { class: "hint", id: `${pickId}-hint` }, t("election.pick_hint")) : null,
