@@ -262,7 +262,9 @@ def _join_locked(db: Database, ws_id: str, data: JoinPayload, token: str) -> tup
         ws = lock_open_workshop(s, ws_id)
         lang = data.language.lower()
         if lang not in ws.languages:
-            raise CommandError("invalid", f"language: this workshop offers {', '.join(ws.languages)}")
+            # The languages may have changed since the join page read them: `details.languages` has them now.
+            raise CommandError("invalid", f"language: this workshop offers {', '.join(ws.languages)}",
+                               languages=list(ws.languages))
         if data.device_key and auth.is_token(s, data.device_key):
             # Someone else's link (read off a screen or over a shoulder) used as a device key.
             raise CommandError("unauthorized", "This device key cannot join this workshop.")
