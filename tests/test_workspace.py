@@ -397,7 +397,7 @@ def test_language_and_dot_refusals_are_shown_and_change_nothing(app):
     assert resp.status_code == 400 and "unknown language" in resp.get_data(as_text=True)
     resp = _edit(client, ws_id, title="Eastside trust day", languages="en, es")
     html = resp.get_data(as_text=True)
-    assert resp.status_code == 409 and "People joined reading fa" in html and 'role="alert"' in html
+    assert resp.status_code == 409 and "People joined reading Persian" in html and 'role="alert"' in html
     assert 'value="en, es"' in html  # what was typed stays in the form
     resp = _edit(client, ws_id, title="Eastside trust day", vote_budget="many")
     assert resp.status_code == 400 and "whole number" in resp.get_data(as_text=True)

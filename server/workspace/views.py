@@ -368,12 +368,14 @@ def _edit_page(workshop_id: str, status: int = 200, error: tuple[str, str] | Non
         ws, _role = _organised(s, workshop_id)
         view = _edit_view(s, ws)
     return _page("workspace/edit.html", status, ws=view, error=error, form=form or {}, sides=rules.SECTOR_SIDES,
-                 presets=tuple(PRESETS), agendas=tuple(rules.AGENDA_PRESETS), notice=request.args.get("notice"))
+                 presets=tuple(PRESETS), agendas=tuple(rules.AGENDA_PRESETS), notice=request.args.get("notice"),
+                 known_languages=rules.KNOWN_LANGUAGES)
 
 
 def _refusal(err: CommandError) -> str:
     if err.code in EDIT_ERRORS:
-        langs = ", ".join(err.details.get("languages") or [])
+        langs = ", ".join(g.t(f"console.language.{x}") if g.t.has(f"console.language.{x}") else x
+                          for x in err.details.get("languages") or [])
         return g.t(f"workspace.edit_error.{err.code}", languages=langs)
     return err.message
 

@@ -241,6 +241,8 @@ def test_an_organiser_edits_languages_rooms_and_agenda_before_the_day(browser, l
     phone.locator('input[name="group"]').first.check()
     phone.locator('form.join-form button[type="submit"]').click()
     phone.wait_for_selector("#join-name", state="detached", timeout=20000)
+    phone.wait_for_selector("p.loading", state="detached", timeout=20000)  # in the room, in Persian
+    assert phone.get_attribute("html", "lang") == "fa"
     phone.screenshot(path=str(screenshots_dir / f"workspace-edit-phone-joined-{lang}.png"))
 
     # Someone reads Persian now: dropping it is refused at the form, and nothing changes.
@@ -249,9 +251,9 @@ def test_an_organiser_edits_languages_rooms_and_agenda_before_the_day(browser, l
     alert = page.locator("#edit-details-error")
     alert.wait_for(timeout=20000)
     assert alert.get_attribute("role") == "alert"
-    assert t["workspace.edit_error.language_in_use"].format(languages="fa") in alert.inner_text()
+    assert t["workspace.edit_error.language_in_use"].format(languages=t["console.language.fa"]) in alert.inner_text()
     page.screenshot(path=str(screenshots_dir / f"workspace-edit-refused-{lang}.png"), full_page=True)
-    page.goto(page.url.split("?")[0])
+    page.goto(page.url.split("#")[0].split("?")[0])
     assert page.get_by_label(t["workspace.new.field.languages"]).input_value() == "en, fa, ar"
 
     # Rooms: a third room; its facilitator link is on the workshop's page.
