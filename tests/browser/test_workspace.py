@@ -203,6 +203,9 @@ def test_an_organiser_edits_languages_rooms_and_agenda_before_the_day(browser, l
     fac = context.new_page()
     fac.goto(fac_url)
     fac.wait_for_selector('input[id$="-reads-es"]', timeout=20000)
+    console = context.new_page()
+    console.goto(page.locator('li.ws-link[data-kind="organiser"] input.ws-url').input_value())
+    console.wait_for_function("() => document.querySelectorAll('article.room-card').length === 2", timeout=20000)
     phone_context = browser.new_context(locale=lang, viewport={"width": 390, "height": 844})
     phone = phone_context.new_page()
     phone.goto(f"{live_server.url}/j/{code}")
@@ -260,6 +263,9 @@ def test_an_organiser_edits_languages_rooms_and_agenda_before_the_day(browser, l
     type_into(page, page.get_by_label(t["workspace.edit_rooms.count"]), "3")
     page.keyboard.press("Enter")
     body_has(page, t["workspace.notice.edited"])
+    # The organiser's console shows the new room at once.
+    console.wait_for_function("() => document.querySelectorAll('article.room-card').length === 3", timeout=20000)
+    console.screenshot(path=str(screenshots_dir / f"workspace-edit-console-rooms-{lang}.png"), full_page=True)
 
     # The agenda: the SPCP day, chosen with the arrow keys in the radio group.
     page.get_by_label(t["workspace.new.agenda.short"], exact=True).focus()
