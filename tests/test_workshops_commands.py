@@ -541,3 +541,26 @@ def test_participant_move_refusals(board):
     board.refuse(board.org, "participant_move", "not_found", participant_id=stranger["participant_id"], room_id=board.room_b)
     with board.db.reading() as s:
         assert s.scalar(select(Workshop.seq).where(Workshop.id == other.workshop_id)) == 1
+
+
+def test_rooms_set_before_a_caucus_day_deals_the_rooms_to_the_sectors_again(day):
+    from .board import Board
+    day.create(rooms=2, agenda="spcp", sector_preset="spcp")
+    board = Board(day)
+    faith = day.join(group="faith")
+    police = day.join(group="law_enforcement")
+    before = {r["id"]: r["sectors"] for r in board.org.snapshot()["rooms"].values()}
+    assert sorted(k for keys in before.values() for k in keys) == sorted(
+        ["faith", "youth", "new_americans", "law_enforcement", "social_services", "business", "civil_rights"])
+    res = board.org.ok("rooms_set", count=7)
+    rooms = board.org.snapshot()["rooms"]
+    # Seven rooms for seven sectors: one each, and each person sits in their sector's room.
+    assert sorted(len(r["sectors"]) for r in rooms.values()) == [1] * 7 and len(res["added"]) == 5
+    seat = {r["sectors"][0]: int(rid) for rid, r in rooms.items()}
+    people = board.org.snapshot()["participants"]
+    assert people[str(faith.participant_id)]["room_id"] == seat["faith"]
+    assert people[str(police.participant_id)]["room_id"] == seat["law_enforcement"]
+    board.org.ok("rooms_set", count=1)
+    rooms = board.org.snapshot()["rooms"]
+    assert len(rooms) == 1 and len(next(iter(rooms.values()))["sectors"]) == 7
+    assert {p["room_id"] for p in board.org.snapshot()["participants"].values()} == {int(next(iter(rooms)))}
