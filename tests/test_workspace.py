@@ -472,7 +472,8 @@ def test_room_refusals_are_shown_and_change_nothing(app):
 
 def test_the_agenda_and_its_refusal_from_the_edit_page(app):
     client = signed_in(app)
-    ws_id = create(client)  # the SPCP day
+    ws_id = create(client)  # the SPCP day: its preset is the one chosen on the page
+    assert re.search(r'value="spcp" checked', client.get(f"/workshops/{ws_id}/edit").get_data(as_text=True))
     assert _edit(client, ws_id, "/agenda", agenda="short").status_code == 302
     assert _ws(app, ws_id).agenda == ["breakout", "prioritise", "action_plan", "closing"]
     assert _edit(client, ws_id, "/agenda", agenda="long").status_code == 400

@@ -368,8 +368,8 @@ def _edit_page(workshop_id: str, status: int = 200, error: tuple[str, str] | Non
         ws, _role = _organised(s, workshop_id)
         view = _edit_view(s, ws)
     return _page("workspace/edit.html", status, ws=view, error=error, form=form or {}, sides=rules.SECTOR_SIDES,
-                 presets=tuple(PRESETS), agendas=tuple(rules.AGENDA_PRESETS), notice=request.args.get("notice"),
-                 known_languages=rules.KNOWN_LANGUAGES)
+                 presets=tuple(PRESETS), notice=request.args.get("notice"),
+                 agendas={k: list(v) for k, v in rules.AGENDA_PRESETS.items()}, known_languages=rules.KNOWN_LANGUAGES)
 
 
 def _refusal(err: CommandError) -> str:
