@@ -282,5 +282,14 @@ def test_an_organiser_edits_languages_rooms_and_agenda_before_the_day(browser, l
     assert rows.nth(2).locator("input.ws-url").input_value().startswith(f"{live_server.url}/f#")
     for what in ("details", "rooms", "agenda"):
         body_has(page, t[f"workspace.edit_what.{what}"])
+
+    # A co-organiser with no account yet: one is made, and its set-password link is shown to hand over.
+    newcomer = f"new-{uuid.uuid4().hex[:6]}@example.org"
+    type_into(page, page.get_by_label(t["workspace.team.email"]), newcomer)
+    page.keyboard.press("Enter")
+    link = page.get_by_label(t["workspace.edit_invite.link"].format(email=newcomer))
+    assert "/reset/" in link.input_value()
+    check_axe(context, page, axe_source, f"invited co-organiser {lang}")
+    page.locator("#team").screenshot(path=str(screenshots_dir / f"workspace-edit-invited-{lang}.png"))
     phone_context.close()
     context.close()
