@@ -73,6 +73,8 @@ COVERED = {
                          "test_plenary_commands::test_council_role_set_refusals"),
     "workshop_update": ("test_workshops_commands::test_workshop_update_reaches_everyone",
                         "test_workshops_commands::test_workshop_update_refusals"),
+    "rooms_set": ("test_workshops_commands::test_rooms_set_adds_and_removes_rooms_before_the_day",
+                  "test_workshops_commands::test_rooms_set_refusals"),
     "workshop_advance": ("test_workshops_commands::test_workshop_advance_and_back_walk_the_day",
                          "test_workshops_commands::test_workshop_advance_refusals"),
     "workshop_back": ("test_workshops_commands::test_workshop_advance_and_back_walk_the_day",

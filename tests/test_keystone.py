@@ -391,6 +391,33 @@ def test_participants_join(ks):
     ks.finish()
 
 
+@covers("room_added", "room_removed", "participant_joined", "participant_moved", "workshop_updated", "sectors_changed",
+        commands=("rooms_set", "workshop_update"))
+def test_rooms_and_languages_before_the_day(ks):
+    ks.begin("rooms_and_languages_before_the_day")
+    added = ks.step("a third room", lambda: ks.org.ok("rooms_set", count=3), EVERYONE)["added"]
+    assert [r["number"] for r in ks.state["council"]["rooms"].values()] == [1, 2, 3]
+    # Room A has two people of the community side, room B one, the new room none: a community member sits there.
+    joined = ks.step("someone joins the new room", lambda: ks.day.join(group="community_member", connect=False),
+                     {"organiser", "display"})
+    assert joined["room_id"] == added[0]
+    ks.step("the third room goes again: its person sits in room B", lambda: ks.org.ok("rooms_set", count=2),
+            EVERYONE)
+    assert ks.state["organiser"]["participants"][str(joined["participant_id"])]["room_id"] == ks.room_b
+    assert str(added[0]) not in ks.state["display"]["stats"]
+    ks.step("an Arabic-speaking table joins the day", lambda: ks.org.ok(
+        "workshop_update", languages=["en", "es", "fa", "ar"]), EVERYONE)
+    assert ks.state["peer"]["sectors"][0]["names"]["ar"] == "Law enforcement"
+    ks.step("four dots each", lambda: ks.org.ok("workshop_update", vote_budget=4), EVERYONE)
+    ks.step("a language people read stays", lambda: ks.org.refused(
+        "workshop_update", "language_in_use", languages=["en", "es"]))
+    ks.step("room A starts the day", lambda: ks.fac.ok("phase_advance", from_phase="lobby"), EVERYONE)
+    ks.step("the day has begun: the rooms stay", lambda: ks.org.refused("rooms_set", "wrong_phase", count=3))
+    ks.step("and so do the languages", lambda: ks.org.refused(
+        "workshop_update", "wrong_phase", languages=["en", "es", "fa"]))
+    ks.finish()
+
+
 def sector_list(ks, **changes) -> list[dict]:
     """The workshop's sectors as `sectors_set` takes them, with `changes` (key -> new fields, or None to drop)."""
     out = []

@@ -125,6 +125,22 @@ def _room_updated(s: dict, d: dict) -> None:
     s["rooms"][str(d["room"]["id"])] = d["room"]
 
 
+def _room_added(s: dict, d: dict) -> None:
+    room_id = str(d["room"]["id"])
+    s["rooms"][room_id] = d["room"]
+    if "stats" in s:
+        s["stats"][room_id] = d["stats"]
+    if _role(s) in ("organiser", "display") and "vote_progress" in s:
+        s["vote_progress"][room_id] = d["vote_progress"]
+
+
+def _room_removed(s: dict, d: dict) -> None:
+    room_id = str(d["room_id"])
+    for coll in ("rooms", "stats", "vote_progress", "help"):
+        if coll in s:
+            s[coll].pop(room_id, None)
+
+
 def _participant_joined(s: dict, d: dict) -> None:
     p = d["participant"]
     if _role(s) in ("organiser", "display") or s["me"].get("room_id") == p["room_id"]:
@@ -453,6 +469,8 @@ _HANDLERS = {
     "sectors_changed": _sectors_changed,
     "room_updated": _room_updated,
     "agenda_changed": _agenda_changed,
+    "room_added": _room_added,
+    "room_removed": _room_removed,
     "participant_joined": _participant_joined,
     "participant_moved": _participant_moved,
     "room_changed": _room_changed,

@@ -399,6 +399,20 @@ function showJoinForm(code, info, draft = {}) {
     submit.textContent = t("phone.join.submit");
     if (!answer || !answer.ok) {
       const errCode = (answer && answer.error && answer.error.code) || "unknown";
+      const details = (answer && answer.error && answer.error.details) || {};
+      if (errCode === "invalid" && (details.languages || details.sectors)) {
+        // The organiser changed the workshop's languages or sectors since this page read them: read them again.
+        const fresh = await fetchWorkshop(code);
+        if (fresh && typeof fresh === "object") {
+          store(infoKey(code), fresh);
+          showJoinForm(code, fresh, { ...d, language: fresh.languages.includes(d.language) ? d.language : "" });
+          const box = main.querySelector("#join-error");
+          box.textContent = t("error.choices_changed");
+          box.hidden = false;
+          box.setAttribute("role", "alert");
+          return;
+        }
+      }
       errorBox.textContent = hasKey(`error.${errCode}`) ? t(`error.${errCode}`) : t("error.unknown");
       errorBox.hidden = false;
       errorBox.setAttribute("role", "alert");
@@ -1369,6 +1383,20 @@ function rejoinForm(code, info) {
     submit.disabled = false;
     if (!answer || !answer.ok) {
       const errCode = (answer && answer.error && answer.error.code) || "unknown";
+      const details = (answer && answer.error && answer.error.details) || {};
+      if (errCode === "invalid" && (details.languages || details.sectors)) {
+        // The organiser changed the workshop's languages or sectors since this page read them: read them again.
+        const fresh = await fetchWorkshop(code);
+        if (fresh && typeof fresh === "object") {
+          store(infoKey(code), fresh);
+          showJoinForm(code, fresh, { ...d, language: fresh.languages.includes(d.language) ? d.language : "" });
+          const box = main.querySelector("#join-error");
+          box.textContent = t("error.choices_changed");
+          box.hidden = false;
+          box.setAttribute("role", "alert");
+          return;
+        }
+      }
       errorBox.textContent = errCode === "not_found" ? t("phone.rejoin.not_found")
         : hasKey(`error.${errCode}`) ? t(`error.${errCode}`) : t("error.unknown");
       errorBox.hidden = false;

@@ -13,6 +13,8 @@ export const EVENT_TYPES = Object.freeze([
   "sectors_changed",
   "agenda_changed",
   "room_updated",
+  "room_added",
+  "room_removed",
   "participant_joined",
   "participant_moved",
   "room_changed",
@@ -211,6 +213,18 @@ function apply(s, t, d) {
       break;
     case "room_updated":
       s.rooms[String(d.room.id)] = d.room;
+      break;
+    case "room_added": {
+      const id = String(d.room.id);
+      s.rooms[id] = d.room;
+      if (has(s, "stats")) s.stats[id] = d.stats;
+      if ((role === "organiser" || role === "display") && has(s, "vote_progress")) s.vote_progress[id] = d.vote_progress;
+      break;
+    }
+    case "room_removed":
+      for (const coll of ["rooms", "stats", "vote_progress", "help"]) {
+        if (has(s, coll)) delete s[coll][String(d.room_id)];
+      }
       break;
     case "participant_joined": {
       const p = d.participant;
