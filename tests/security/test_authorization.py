@@ -315,6 +315,7 @@ def all_in_room_a(s):
 
 
 _agendas = itertools.count(1)
+_room_counts = itertools.count(3)
 _language_sets = itertools.cycle([["en"], ["es"], ["en", "es"]])
 
 
@@ -417,6 +418,8 @@ CASES: dict[str, Case] = {
     "prompts_set": Case(nothing, lambda s: {"prompts": {"barrier": {"en": f"What is in the way? {next(_agendas)}"}}},
                         {"other_organiser": [(OWN, {})]}),
     "room_languages_set": Case(nothing, lambda s: {"room_id": s.A, "languages": another_languages()}, ROOM_CMD),
+    # One more room each time (the same count again is `no_change`): before the day, organisers only.
+    "rooms_set": Case(nothing, lambda s: {"count": next(_room_counts)}, {"other_organiser": [(OWN, {})]}),
     "rooms_form": Case(nothing, lambda s: {}, {"other_organiser": [(OWN, {})]}, fresh=all_in_room_a),
     "plenary_vote_close": Case(to_plenary, lambda s: {}, {"other_organiser": [(OWN, {})]}),
     "priorities_confirm": Case(dots_closed, lambda s: {"item_ids": s.items[:2]}, {"other_organiser": FOREIGN}),

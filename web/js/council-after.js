@@ -140,7 +140,7 @@ function scheduleForm(ctx, idPrefix) {
       field("date", t("meeting.date"), day), field("time", t("meeting.time"), time),
       field("tz", t("meeting.timezone"), tz), field("length", t("meeting.length"), length)),
     zoneList,
-    field("place", t("meeting.place"), place),
+    field("place", t("meeting.placeField"), place),
     field("agenda", t("meeting.agenda"), agendaText),
     el("button", { type: "submit", class: "btn btn-primary", id: id("submit") }, t("meeting.scheduleSubmit")))));
 }
