@@ -73,6 +73,8 @@ COVERED = {
                          "test_plenary_commands::test_council_role_set_refusals"),
     "workshop_update": ("test_workshops_commands::test_workshop_update_reaches_everyone",
                         "test_workshops_commands::test_workshop_update_refusals"),
+    "rooms_set": ("test_workshops_commands::test_rooms_set_adds_and_removes_rooms_before_the_day",
+                  "test_workshops_commands::test_rooms_set_refusals"),
     "workshop_advance": ("test_workshops_commands::test_workshop_advance_and_back_walk_the_day",
                          "test_workshops_commands::test_workshop_advance_refusals"),
     "workshop_back": ("test_workshops_commands::test_workshop_advance_and_back_walk_the_day",
@@ -154,6 +156,8 @@ COVERED = {
     "election_nomination_answer": (
         "test_election::test_a_sector_elects_its_seats_by_secret_ballot_and_they_join_the_council",
         "test_election::test_nominate_and_answer_refusals"),
+    "election_withdraw": ("test_election::test_a_candidate_withdraws_while_nominations_are_open",
+                          "test_election::test_withdraw_refusals"),
     "election_vote": ("test_election::test_a_sector_elects_its_seats_by_secret_ballot_and_they_join_the_council",
                       "test_election::test_vote_refusals"),
     "sectors_set": ("test_sectors::test_sectors_set_renames_reorders_adds_and_everyone_hears_it",

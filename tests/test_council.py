@@ -377,7 +377,11 @@ def test_progress_page_and_api(council):
     # No participant data: no ids, no contacts, no participants, no posts.
     blob = json.dumps(body)
     assert "secret-" not in blob and "participant" not in blob
-    assert set(body) == {"ok", "workshop", "entries", "meetings"}
+    assert set(body) == {"ok", "workshop", "entries", "meetings", "sectors"}
+    # The workshop's sectors, so that a co-lead's sector shows by its name (an SPCP day's are named).
+    assert [s["key"] for s in body["sectors"]] == ["law_enforcement", "community_member", "community_org",
+                                                  "government_other"]
+    assert set(body["sectors"][0]) == {"key", "names", "side"}
     for path in (f"/progress/{token}", f"/council/{token}"):
         page = http.get(path)
         assert page.status_code == 200 and b"<script type=\"module\"" in page.data

@@ -344,3 +344,85 @@ def test_vote_refusals(board):
     with board.db.reading() as s:
         assert list(s.scalars(select(ElectionVoter.participant_id).where(ElectionVoter.election_id == eid))) == [
             police[2].participant_id]
+
+
+def test_a_sectors_phones_know_its_named_people_whatever_their_room_while_nominations_are_open(board):
+    """On an SPCP day the council segment follows mixed rooms: a sector's people are spread over the
+    rooms, so each phone of a seated sector hears its sector's named people (not the nameless, not
+    another sector's) while nominations are open, and nominates across rooms."""
+    ppl = crowd(board)
+    police, members = ppl["police"], ppl["members"]
+    nameless = board.person(1, group="law_enforcement")
+    assert police[0].snapshot()["sector_people"] == {}  # nothing before the nominations open
+    eid = board.org.ok("election_open", seats={"community_member": 0, "community_org": 0})["election"]["id"]
+    names = {str(p.participant_id): {"id": p.participant_id, "name": f"Officer {i}"} for i, p in enumerate(police)}
+    # police[0] sits in room A, police[1] in room B: each knows the other by name.
+    assert police[0].room_id != police[1].room_id
+    assert police[0].snapshot()["sector_people"] == names
+    assert str(police[1].participant_id) not in police[0].snapshot()["participants"]
+    assert nameless.snapshot()["sector_people"] == names  # a nameless person still sees the named
+    assert members[0].snapshot()["sector_people"] == {}  # no seat: no list
+    assert ppl["org"].snapshot()["sector_people"] == {}
+    assert "sector_people" not in board.org.snapshot() and "sector_people" not in board.display.snapshot()
+    # Who else heard it: the officers' phones only.
+    for who in (members[0], ppl["org"]):
+        assert "sector_people" not in types(who)
+    with board.db.reading() as s:
+        audiences = [e.audience for e in s.scalars(select(Event).where(
+            Event.type == "sector_people", Event.workshop_id == board.day.workshop_id))]
+    assert [sorted(a) for a in audiences] == [sorted(f"p:{p.participant_id}" for p in (*police, nameless))]
+    # Across rooms: the server takes it, the nominee answers on their phone.
+    nom = police[0].ok("election_nominate", election_id=eid, participant_id=police[1].participant_id)
+    police[1].ok("election_nomination_answer", candidate_id=nom["candidate_id"], accept=True)
+    # A named officer joins (heard by the officers), is removed (heard again); the lists follow.
+    police[0].events()
+    members[0].events()
+    late = board.person(0, name="Officer Late", group="law_enforcement", anonymous=False)
+    assert "sector_person" in types(police[0]) and "sector_person" not in types(members[0])
+    assert police[1].snapshot()["sector_people"][str(late.participant_id)] == {"id": late.participant_id,
+                                                                                "name": "Officer Late"}
+    board.org.ok("participant_remove", participant_id=late.participant_id, reason="left")
+    assert "sector_person" in types(police[0])
+    assert police[1].snapshot()["sector_people"] == names
+    # Nominations close: the lists go.
+    board.org.ok("election_ballot_open", election_id=eid)
+    assert "sector_people" in types(police[0])
+    assert police[0].snapshot()["sector_people"] == {}
+
+
+def test_a_candidate_withdraws_while_nominations_are_open(board):
+    ppl = crowd(board)
+    police = ppl["police"]
+    eid = board.org.ok("election_open")["election"]["id"]
+    mine = stand(police[0], eid)
+    stand(police[1], eid)
+    board.day.drain()
+    assert police[0].ok("election_withdraw", election_id=eid)["election_id"] == eid
+    view = board.display.snapshot()["elections"][str(eid)]
+    assert str(mine) not in view["candidates"] and len(view["candidates"]) == 1
+    assert "election_changed" in types(police[2]) and "election_changed" in types(board.display)
+    # Standing made them a volunteer: that stays (the organiser may still ask them).
+    assert str(police[0].participant_id) in board.org.snapshot()["volunteers"]
+    # They may come forward again, or be nominated again.
+    again = police[1].ok("election_nominate", election_id=eid, participant_id=police[0].participant_id)
+    assert again["status"] == "nominated"
+    police[0].ok("election_nomination_answer", candidate_id=again["candidate_id"], accept=True)
+    assert str(again["candidate_id"]) in board.display.snapshot()["elections"][str(eid)]["candidates"]
+
+
+def test_withdraw_refusals(board):
+    ppl = crowd(board)
+    police = ppl["police"]
+    board.refuse(police[0], "election_withdraw", "not_found", election_id=999999)
+    eid = board.org.ok("election_open")["election"]["id"]
+    board.refuse(police[0], "election_withdraw", "not_candidate", election_id=eid)  # never stood
+    nom = police[0].ok("election_nominate", election_id=eid, participant_id=police[1].participant_id)
+    board.refuse(police[1], "election_withdraw", "not_candidate", election_id=eid)  # asked, not accepted: decline
+    board.refuse(board.org, "election_withdraw", "forbidden", election_id=eid)
+    police[1].ok("election_nomination_answer", candidate_id=nom["candidate_id"], accept=True)
+    # Past the council segment, nominations still open: refused, as nominating is.
+    board.org.ok("workshop_advance")
+    board.refuse(police[1], "election_withdraw", "wrong_phase", election_id=eid)
+    board.org.ok("workshop_back")
+    board.org.ok("election_ballot_open", election_id=eid)
+    board.refuse(police[1], "election_withdraw", "wrong_stage", election_id=eid)

@@ -391,6 +391,33 @@ def test_participants_join(ks):
     ks.finish()
 
 
+@covers("room_added", "room_removed", "participant_joined", "participant_moved", "workshop_updated", "sectors_changed",
+        commands=("rooms_set", "workshop_update"))
+def test_rooms_and_languages_before_the_day(ks):
+    ks.begin("rooms_and_languages_before_the_day")
+    added = ks.step("a third room", lambda: ks.org.ok("rooms_set", count=3), EVERYONE)["added"]
+    assert [r["number"] for r in ks.state["council"]["rooms"].values()] == [1, 2, 3]
+    # Room A has two people of the community side, room B one, the new room none: a community member sits there.
+    joined = ks.step("someone joins the new room", lambda: ks.day.join(group="community_member", connect=False),
+                     {"organiser", "display"})
+    assert joined["room_id"] == added[0]
+    ks.step("the third room goes again: its person sits in room B", lambda: ks.org.ok("rooms_set", count=2),
+            EVERYONE)
+    assert ks.state["organiser"]["participants"][str(joined["participant_id"])]["room_id"] == ks.room_b
+    assert str(added[0]) not in ks.state["display"]["stats"]
+    ks.step("an Arabic-speaking table joins the day", lambda: ks.org.ok(
+        "workshop_update", languages=["en", "es", "fa", "ar"]), EVERYONE)
+    assert ks.state["peer"]["sectors"][0]["names"]["ar"] == "Law enforcement"
+    ks.step("four dots each", lambda: ks.org.ok("workshop_update", vote_budget=4), EVERYONE)
+    ks.step("a language people read stays", lambda: ks.org.refused(
+        "workshop_update", "language_in_use", languages=["en", "es"]))
+    ks.step("room A starts the day", lambda: ks.fac.ok("phase_advance", from_phase="lobby"), EVERYONE)
+    ks.step("the day has begun: the rooms stay", lambda: ks.org.refused("rooms_set", "wrong_phase", count=3))
+    ks.step("and so do the languages", lambda: ks.org.refused(
+        "workshop_update", "wrong_phase", languages=["en", "es", "fa"]))
+    ks.finish()
+
+
 def sector_list(ks, **changes) -> list[dict]:
     """The workshop's sectors as `sectors_set` takes them, with `changes` (key -> new fields, or None to drop)."""
     out = []
@@ -1144,9 +1171,10 @@ def test_after_the_day(ks):
 
 
 @covers("election_changed", "election_candidate", "election_nomination", "election_progress", "election_voted",
-        "council_volunteered", "council_role_set",
-        commands=("election_open", "election_nominate", "election_nomination_answer", "election_ballot_open",
-                  "election_vote", "election_close", "election_runoff"))
+        "council_volunteered", "council_role_set", "sector_people", "sector_person",
+        commands=("election_open", "election_nominate", "election_nomination_answer", "election_withdraw",
+                  "election_ballot_open", "election_vote", "election_close", "election_runoff",
+                  "participant_remove"))
 def test_council_election(ks):
     """The council chosen by its sectors (docs/council-election.md): nominations the nominee accepts,
     a secret ballot per sector, a tie and its second ballot, the elected on the council, then the
@@ -1160,6 +1188,21 @@ def test_council_election(ks):
     eid = ks.step("seats: one for law enforcement, one for community members; nominations open", lambda: org.ok(
         "election_open", seats={"law_enforcement": 1, "community_member": 1, "community_org": 0,
                                 "government_other": 0}), EVERYONE)["election"]["id"]
+    # Each seated sector's phones hear the named people of their sector, whatever their room.
+    police = {str(c.participant_id) for c in (ks.author, ks.other_room)}
+    assert set(ks.state["author"]["sector_people"]) == police
+    assert ks.state["author"]["sector_people"] == ks.state["other_room"]["sector_people"]
+    assert set(ks.state["peer"]["sector_people"]) == {str(ks.peer.participant_id)}  # b_peer gave no name
+    joined = ks.step("a named officer joins room B: the officers' phones hear of them", lambda: ks.day.join(
+        name="Cpl. Reyes", group="law_enforcement", connect=False), ROOM_B | {"display", "author", "other_room"})
+    assert joined["room_id"] == ks.room_b
+    assert ks.state["author"]["sector_people"][str(joined["participant_id"])]["name"] == "Cpl. Reyes"
+    ks.step("a nameless officer joins: on nobody's list", lambda: ks.day.join(group="law_enforcement", connect=False),
+            ROOM_A | {"display"})
+    ks.step("the named officer is removed: off the officers' lists", lambda: ks.org.ok(
+        "participant_remove", participant_id=joined["participant_id"], reason="left early"),
+        ROOM_B | {"display", "author", "other_room"})
+    assert set(ks.state["other_room"]["sector_people"]) == police
     own = ks.step("an officer stands", lambda: ks.author.ok(
         "election_nominate", election_id=eid, participant_id=ks.author.participant_id), EVERYONE)["candidate_id"]
     nom = ks.step("and nominates a colleague: only the nominee hears it", lambda: ks.author.ok(
@@ -1170,9 +1213,16 @@ def test_council_election(ks):
         "election_nomination_answer", candidate_id=nom, accept=True), EVERYONE)
     resident = ks.step("a community member stands", lambda: ks.peer.ok(
         "election_nominate", election_id=eid, participant_id=ks.peer.participant_id), EVERYONE)["candidate_id"]
+    ks.step("and withdraws", lambda: ks.peer.ok("election_withdraw", election_id=eid), EVERYONE)
+    ks.step("only a candidate withdraws", lambda: ks.voter.refused("election_withdraw", "not_candidate",
+                                                                    election_id=eid))
+    resident = ks.step("then stands again", lambda: ks.peer.ok(
+        "election_nominate", election_id=eid, participant_id=ks.peer.participant_id), EVERYONE)["candidate_id"]
     ks.step("not for another sector", lambda: ks.voter.refused(
         "election_nominate", "not_voter", election_id=eid, participant_id=ks.voter.participant_id))
     ks.step("the ballot opens", lambda: org.ok("election_ballot_open", election_id=eid), EVERYONE)
+    assert ks.state["author"]["sector_people"] == {} and ks.state["peer"]["sector_people"] == {}
+    ks.step("too late to withdraw", lambda: ks.peer.refused("election_withdraw", "wrong_stage", election_id=eid))
     ks.step("the officers split", lambda: ks.author.ok("election_vote", election_id=eid, candidate_ids=[nom]),
             EVERYONE)
     ks.step("evenly", lambda: ks.other_room.ok("election_vote", election_id=eid, candidate_ids=[own]), EVERYONE)

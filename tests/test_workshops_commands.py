@@ -248,9 +248,125 @@ def test_workshop_update_refusals(board):
     board.refuse(board.org, "workshop_update", "invalid", title="")
     board.refuse(board.org, "workshop_update", "invalid", title="x" * (rules.MAX_TITLE_CHARS + 1))
     board.refuse(board.org, "workshop_update", "invalid", title=7)
-    board.refuse(board.org, "workshop_update", "invalid", vote_budget=9)
+    board.refuse(board.org, "workshop_update", "invalid", vote_budget=0)
+    board.refuse(board.org, "workshop_update", "invalid", vote_budget=rules.MAX_VOTE_BUDGET + 1)
+    board.refuse(board.org, "workshop_update", "invalid", languages=[])
+    board.refuse(board.org, "workshop_update", "invalid", colour="red")
     board.refuse(board.fac, "workshop_update", "forbidden", title="Mine now")
     board.refuse(p, "workshop_update", "forbidden", title="Mine now")
+
+
+def test_workshop_update_languages_before_the_day(board):
+    p = board.person(0, language="es")
+    board.org.ok("room_languages_set", room_id=board.room, languages=["fa", "es"])
+    board.org.ok("prompts_set", prompts={"barrier": {"fa": "مانع", "en": "What stands in the way?"}})
+    board.day.drain()
+    res = board.org.ok("workshop_update", languages=["es", "en", "ar"])
+    # The first language is the projector's; the room's facilitator reads only the workshop's languages now.
+    assert res["workshop"]["languages"] == ["es", "en", "ar"] and res["workshop"]["display_language"] == "es"
+    for viewer in (p, board.display, board.fac_b):
+        events = viewer.events()
+        assert [e["type"] for e in events] == ["sectors_changed", "room_updated", "workshop_updated"]
+        assert events[-1]["data"]["workshop"] == {"languages": ["es", "en", "ar"], "display_language": "es",
+                                                  "prompts": {"barrier": {"en": "What stands in the way?"}}}
+        state = viewer.snapshot()
+        assert state["workshop"]["languages"] == ["es", "en", "ar"]
+        assert state["rooms"][str(board.room)]["languages"] == ["es"]
+        police = state["sectors"][0]
+        # A preset sector has no Arabic name of its own: its English one, to rename.
+        assert police["names"] == {"es": "Fuerzas del orden", "en": "Law enforcement", "ar": "Law enforcement"}
+    # The phones' join page offers the new languages, and a join in one of them is taken.
+    assert board.day.http.get(f"/api/workshops/{board.day.created['join_code']}").get_json()["languages"] == [
+        "es", "en", "ar"]
+    assert board.day.join_http(language="ar").status_code == 200
+    refused = board.day.join_http(language="fa")  # a join page read before the change
+    assert refused.status_code == 400 and refused.get_json()["error"]["details"]["languages"] == ["es", "en", "ar"]
+    # Together with the projector's language, which must be one of the new ones.
+    res = board.org.ok("workshop_update", languages=["en", "es", "ar"], display_language="ar")
+    assert res["workshop"]["display_language"] == "ar"
+
+
+def test_workshop_update_languages_refusals(board):
+    board.person(0, language="fa")
+    err = board.refuse(board.org, "workshop_update", "invalid", languages=["en", "de"])
+    assert "de" in err["message"]
+    err = board.refuse(board.org, "workshop_update", "language_in_use", languages=["en", "es"])
+    assert err["details"]["languages"] == ["fa"]
+    board.refuse(board.org, "workshop_update", "invalid", languages=["en", "fa"], display_language="es")
+    board.refuse(board.org, "workshop_update", "no_change", languages=["en", "es", "fa"])
+    board.refuse(board.fac, "workshop_update", "forbidden", languages=["en", "fa"])
+    board.phase("brainstorm")  # the day has begun in room A
+    err = board.refuse(board.org, "workshop_update", "wrong_phase", languages=["en", "fa"])
+    assert "before the day" in err["message"]
+    board.phase("lobby")
+    board.org.ok("pulse_open", label="start")
+    board.refuse(board.org, "workshop_update", "wrong_phase", languages=["en", "fa"])
+
+
+def test_workshop_update_vote_budget_until_the_first_dot(board):
+    a = board.person(0)
+    peer = board.person(0)
+    board.day.drain()
+    assert board.org.ok("workshop_update", vote_budget=5)["workshop"]["vote_budget"] == 5
+    for viewer in (a, board.display, board.fac_b):
+        assert [e["data"] for e in viewer.events()] == [{"workshop": {"vote_budget": 5}}]
+        assert viewer.snapshot()["workshop"]["vote_budget"] == 5
+    board.phase("brainstorm")
+    bid = board.post(a, "Stops are never explained")
+    board.phase("vote")
+    assert peer.ok("vote_cast", target_type="barrier", target_id=bid)["remaining"] == 4
+    err = board.refuse(board.org, "workshop_update", "votes_cast", vote_budget=3)
+    assert err["details"]["vote_budget"] == 5
+    board.refuse(board.org, "workshop_update", "no_change", vote_budget=5)  # the same number is no change
+
+
+def test_rooms_set_adds_and_removes_rooms_before_the_day(board):
+    p = board.person(1)
+    board.day.drain()
+    res = board.org.ok("rooms_set", count=4)
+    assert res["rooms"] == 4 and len(res["added"]) == 2
+    assert [f["number"] for f in res["facilitators"]] == [3, 4]
+    for viewer in (p, board.display, board.fac, board.org):
+        events = viewer.events()
+        assert [e["type"] for e in events] == ["room_added", "room_added"]
+        assert [r["number"] for r in viewer.snapshot()["rooms"].values()] == [1, 2, 3, 4]
+    assert set(board.display.snapshot()["stats"]) == {str(r) for r in [board.room, board.room_b, *res["added"]]}
+    # Each new room's facilitator link works (its token is in the ack only).
+    third = res["facilitators"][0]
+    fac3 = board.day._client(third["token"], "facilitator", room_id=third["room_id"])
+    assert fac3.snapshot()["me"]["room_id"] == third["room_id"]
+    # Someone sits in a new room; taking the last two rooms away seats them in one that stays.
+    joined = board.day.join(connect=True)
+    board.org.ok("participant_move", participant_id=joined.participant_id, room_id=third["room_id"])
+    board.day.drain()
+    res2 = board.org.ok("rooms_set", count=2)
+    assert sorted(res2["removed"]) == sorted(res["added"]) and res2["facilitators"] == []
+    assert [e["type"] for e in fac3.events()][:2] == ["participant_moved", "access_ended"]  # then cut
+    assert not fac3.sio.is_connected()
+    moved = joined.events()
+    assert [e["type"] for e in moved][:2] == ["participant_moved", "room_changed"]
+    state = board.org.snapshot()
+    assert set(state["rooms"]) == {str(board.room), str(board.room_b)}
+    assert state["participants"][str(joined.participant_id)]["room_id"] in (board.room, board.room_b)
+    assert [e["type"] for e in board.display.events()][-2:] == ["room_removed", "room_removed"]
+    assert board.day.facilitator(0).snapshot()["me"]["room_id"] == board.room
+
+
+def test_rooms_set_refusals(board):
+    a = board.person(0)
+    board.refuse(board.org, "rooms_set", "no_change", count=2)
+    board.refuse(board.org, "rooms_set", "invalid", count=0)
+    board.refuse(board.org, "rooms_set", "invalid", count=rules.MAX_ROOMS + 1)
+    board.refuse(board.org, "rooms_set", "invalid")
+    board.refuse(board.fac, "rooms_set", "forbidden", count=3)
+    board.refuse(a, "rooms_set", "forbidden", count=3)
+    board.phase("brainstorm", room_index=1)
+    board.post(board.person(1), "Nobody explains a stop")
+    err = board.refuse(board.org, "rooms_set", "wrong_phase", count=3)
+    assert "before the day" in err["message"]
+    board.phase("lobby", room_index=1)
+    err = board.refuse(board.org, "rooms_set", "room_in_use", count=1)  # room B has a post
+    assert err["details"]["room_ids"] == [board.room_b]
 
 
 def test_workshop_advance_and_back_walk_the_day(board):
@@ -426,3 +542,26 @@ def test_participant_move_refusals(board):
     board.refuse(board.org, "participant_move", "not_found", participant_id=stranger["participant_id"], room_id=board.room_b)
     with board.db.reading() as s:
         assert s.scalar(select(Workshop.seq).where(Workshop.id == other.workshop_id)) == 1
+
+
+def test_rooms_set_before_a_caucus_day_deals_the_rooms_to_the_sectors_again(day):
+    from .board import Board
+    day.create(rooms=2, agenda="spcp", sector_preset="spcp")
+    board = Board(day)
+    faith = day.join(group="faith")
+    police = day.join(group="law_enforcement")
+    before = {r["id"]: r["sectors"] for r in board.org.snapshot()["rooms"].values()}
+    assert sorted(k for keys in before.values() for k in keys) == sorted(
+        ["faith", "youth", "new_americans", "law_enforcement", "social_services", "business", "civil_rights"])
+    res = board.org.ok("rooms_set", count=7)
+    rooms = board.org.snapshot()["rooms"]
+    # Seven rooms for seven sectors: one each, and each person sits in their sector's room.
+    assert sorted(len(r["sectors"]) for r in rooms.values()) == [1] * 7 and len(res["added"]) == 5
+    seat = {r["sectors"][0]: int(rid) for rid, r in rooms.items()}
+    people = board.org.snapshot()["participants"]
+    assert people[str(faith.participant_id)]["room_id"] == seat["faith"]
+    assert people[str(police.participant_id)]["room_id"] == seat["law_enforcement"]
+    board.org.ok("rooms_set", count=1)
+    rooms = board.org.snapshot()["rooms"]
+    assert len(rooms) == 1 and len(next(iter(rooms.values()))["sectors"]) == 7
+    assert {p["room_id"] for p in board.org.snapshot()["participants"].values()} == {int(next(iter(rooms)))}

@@ -7,15 +7,16 @@ from __future__ import annotations
 import io
 import json
 import re
+import uuid
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from server import cli
 from server.domain import auth
 from server.domain.errors import CommandError
-from server.models import AuditEntry, Sector, Workshop, WorkspaceAudit
+from server.models import Account, AuditEntry, KeptLink, Participant, Room, Sector, Workshop, WorkspaceAudit
 from server.workspace import accounts, views
 
 from .conftest import make_app
@@ -322,6 +323,193 @@ def test_editing_the_workshop_before_the_day_changes_it_for_every_screen(app):
     assert post(other, f"{page}/edit", {"title": "Mine now"}).status_code == 404
 
 
+def _edit(client, ws_id, path="", **data):
+    return post(client, f"/workshops/{ws_id}/edit{path}", data, f"/workshops/{ws_id}/edit")
+
+
+def _ws(app, ws_id) -> Workshop:
+    with db(app).reading() as s:
+        ws = s.get(Workshop, ws_id)
+        s.expunge(ws)
+        return ws
+
+
+def _rooms(app, ws_id) -> list[int]:
+    with db(app).reading() as s:
+        return list(s.scalars(select(Room.number).where(Room.workshop_id == ws_id).order_by(Room.number)))
+
+
+def _join(app, ws_id, language="en", group="community_member") -> dict:
+    resp = app.test_client().post("/api/join", json={"code": _ws(app, ws_id).join_code, "group": group,
+                                                     "language": language})
+    assert resp.status_code == 200, resp.get_json()
+    return resp.get_json()
+
+
+def _org(app, ws_id, name, **payload):
+    from server.domain import dispatch
+    return dispatch(db(app), auth.Principal("organiser", ws_id), name, {"cid": uuid.uuid4().hex, **payload}).result
+
+
+def test_the_edit_page_has_every_field_labelled(app):
+    client = signed_in(app)
+    ws_id = create(client)
+    assert f'href="/workshops/{ws_id}/edit"' in client.get(f"/workshops/{ws_id}").get_data(as_text=True)
+    html = client.get(f"/workshops/{ws_id}/edit").get_data(as_text=True)
+    for field in ("edit-title", "edit-date", "edit-place", "edit-languages", "edit-budget", "edit-live",
+                  "edit-room-count", "edit-agenda-short", "edit-agenda-spcp", "edit-preset-groups",
+                  "sector-0-name-fa", "sector-0-side", "sector-7-name-en"):
+        assert f'<label for="{field}">' in html, field
+    assert html.count('name="csrf_token"') == 6  # sign out, details, rooms, agenda, sector list, sector preset
+    other = signed_in(app, "ben@example.org")
+    assert other.get(f"/workshops/{ws_id}/edit").status_code == 404
+    for path in ("", "/rooms", "/agenda", "/sectors"):
+        assert post(other, f"/workshops/{ws_id}/edit{path}", {"rooms": "3"}).status_code == 404
+
+
+def test_languages_and_dots_change_before_the_day_for_every_screen(app):
+    client = signed_in(app)
+    ws_id = create(client)
+    resp = _edit(client, ws_id, title="Eastside trust day", date="2027-03-14", place="Library", languages="es, en ,ar",
+                 vote_budget="5")
+    assert resp.status_code == 302 and "notice=edited" in resp.headers["Location"]
+    ws = _ws(app, ws_id)
+    assert (ws.languages, ws.display_language, ws.vote_budget) == (["es", "en", "ar"], "es", 5)
+    with db(app).reading() as s:
+        names = s.scalars(select(Sector.names).where(Sector.workshop_id == ws_id)).first()
+        assert set(names) == {"es", "en", "ar"}
+        event = s.scalar(select(AuditEntry).where(AuditEntry.workshop_id == ws_id,
+                                                  AuditEntry.action == "workshop_update"))
+        assert event.detail["fields"] == ["display_language", "languages", "vote_budget"]
+        entry = s.scalar(select(WorkspaceAudit).where(WorkspaceAudit.action == "workshop_edit"))
+        assert entry.detail == {"what": "details"}
+    assert "edited the workshop (details)" in client.get(f"/workshops/{ws_id}").get_data(as_text=True)
+    # The pack is offered in the new languages.
+    assert f"/workshops/{ws_id}/pack-ar.pdf" in client.get(f"/workshops/{ws_id}").get_data(as_text=True)
+
+
+def test_language_and_dot_refusals_are_shown_and_change_nothing(app):
+    client = signed_in(app)
+    ws_id = create(client, agenda="short", sector_preset="groups")
+    _join(app, ws_id, language="fa")
+    before = _ws(app, ws_id)
+    resp = _edit(client, ws_id, title="Eastside trust day", languages="en, de")
+    assert resp.status_code == 400 and "unknown language" in resp.get_data(as_text=True)
+    resp = _edit(client, ws_id, title="Eastside trust day", languages="en, es")
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 409 and "People joined reading Persian" in html and 'role="alert"' in html
+    assert 'value="en, es"' in html  # what was typed stays in the form
+    resp = _edit(client, ws_id, title="Eastside trust day", vote_budget="many")
+    assert resp.status_code == 400 and "whole number" in resp.get_data(as_text=True)
+    # Once the day has begun, the languages stay.
+    _org(app, ws_id, "phase_advance", room_id=_room_ids(app, ws_id)[0], from_phase="lobby")
+    resp = _edit(client, ws_id, title="Eastside trust day", languages="en, es, fa, ar")
+    assert resp.status_code == 409 and "The day has begun" in resp.get_data(as_text=True)
+    assert "disabled" in client.get(f"/workshops/{ws_id}/edit").get_data(as_text=True)
+    # Once a dot is cast, the dots stay.
+    ids = _room_ids(app, ws_id)
+    person = _join(app, ws_id)
+    with db(app).reading() as s:
+        seat = s.get(Participant, person["participant_id"]).room_id
+    if seat != ids[0]:
+        _org(app, ws_id, "participant_move", participant_id=person["participant_id"], room_id=ids[0])
+    from server.domain import dispatch
+    me = auth.Principal("participant", ws_id, person["participant_id"], ids[0])
+    bid = dispatch(db(app), me, "barrier_post", {"cid": "b1", "text": "No interpreters"}).result["barrier"]["id"]
+    _org(app, ws_id, "phase_advance", room_id=ids[0], from_phase="brainstorm")
+    _org(app, ws_id, "phase_advance", room_id=ids[0], from_phase="reveal")
+    dispatch(db(app), me, "vote_cast", {"cid": "v1", "target_type": "barrier", "target_id": bid})
+    resp = _edit(client, ws_id, title="Eastside trust day", vote_budget="4")
+    assert resp.status_code == 409 and "Dots have been cast already" in resp.get_data(as_text=True)
+    after = _ws(app, ws_id)
+    assert (after.languages, after.vote_budget) == (before.languages, before.vote_budget)
+
+
+def _room_ids(app, ws_id) -> list[int]:
+    with db(app).reading() as s:
+        return list(s.scalars(select(Room.id).where(Room.workshop_id == ws_id).order_by(Room.number)))
+
+
+def test_rooms_are_added_with_their_facilitator_links_and_removed_before_the_day(app):
+    client = signed_in(app)
+    ws_id = create(client, agenda="short", sector_preset="groups")
+    resp = _edit(client, ws_id, "/rooms", rooms="4")
+    assert resp.status_code == 302 and _rooms(app, ws_id) == [1, 2, 3, 4]
+    page = client.get(f"/workshops/{ws_id}").get_data(as_text=True)
+    assert len(set(re.findall(r"http://testserver/f#[\w-]+", page))) == 4  # the new rooms' links, kept
+    _join(app, ws_id)
+    resp = _edit(client, ws_id, "/rooms", rooms="1")
+    assert resp.status_code == 302 and _rooms(app, ws_id) == [1]
+    with db(app).reading() as s:
+        assert s.scalar(select(func.count()).select_from(Participant).where(
+            Participant.workshop_id == ws_id, Participant.room_id == _room_ids(app, ws_id)[0])) == 1
+        assert s.scalar(select(func.count()).select_from(KeptLink).where(
+            KeptLink.workshop_id == ws_id, KeptLink.kind == "facilitator")) == 1
+        assert [e.detail for e in s.scalars(select(WorkspaceAudit).where(
+            WorkspaceAudit.action == "workshop_edit").order_by(WorkspaceAudit.id))] == [
+            {"what": "rooms", "rooms": 4}, {"what": "rooms", "rooms": 1}]
+    assert len(set(re.findall(r"http://testserver/f#[\w-]+", client.get(f"/workshops/{ws_id}").get_data(
+        as_text=True)))) == 1
+
+
+def test_room_refusals_are_shown_and_change_nothing(app):
+    client = signed_in(app)
+    ws_id = create(client, agenda="short", sector_preset="groups")
+    resp = _edit(client, ws_id, "/rooms", rooms="2")
+    assert resp.status_code == 400 and "nothing to change" in resp.get_data(as_text=True)
+    assert _edit(client, ws_id, "/rooms", rooms="two").status_code == 400
+    resp = _edit(client, ws_id, "/rooms", rooms="99")
+    assert resp.status_code == 400 and "count" in resp.get_data(as_text=True)
+    # Without its CSRF token the form is refused.
+    assert client.post(f"/workshops/{ws_id}/edit/rooms", data={"rooms": "3"}).status_code == 400
+    _org(app, ws_id, "phase_advance", room_id=_room_ids(app, ws_id)[1], from_phase="lobby")
+    resp = _edit(client, ws_id, "/rooms", rooms="3")
+    assert resp.status_code == 409 and "The day has begun" in resp.get_data(as_text=True)
+    assert _rooms(app, ws_id) == [1, 2]
+    with db(app).reading() as s:
+        assert s.scalar(select(WorkspaceAudit.id).where(WorkspaceAudit.action == "workshop_edit")) is None
+
+
+def test_the_agenda_and_its_refusal_from_the_edit_page(app):
+    client = signed_in(app)
+    ws_id = create(client)  # the SPCP day: its preset is the one chosen on the page
+    assert re.search(r'value="spcp" checked', client.get(f"/workshops/{ws_id}/edit").get_data(as_text=True))
+    assert _edit(client, ws_id, "/agenda", agenda="short").status_code == 302
+    assert _ws(app, ws_id).agenda == ["breakout", "prioritise", "action_plan", "closing"]
+    assert _edit(client, ws_id, "/agenda", agenda="long").status_code == 400
+    _org(app, ws_id, "workshop_advance")  # the day reaches the prioritisation
+    resp = _edit(client, ws_id, "/agenda", agenda="spcp")
+    assert resp.status_code == 409 and "already been through" in resp.get_data(as_text=True)
+    assert _ws(app, ws_id).agenda == ["breakout", "prioritise", "action_plan", "closing"]
+
+
+def test_sectors_from_a_preset_or_edited_as_a_list_and_their_refusal(app):
+    client = signed_in(app)
+    ws_id = create(client, agenda="short", sector_preset="spcp")
+    assert _edit(client, ws_id, "/sectors", mode="preset", sector_preset="groups").status_code == 302
+
+    def keys():
+        with db(app).reading() as s:
+            return list(s.scalars(select(Sector.key).where(Sector.workshop_id == ws_id).order_by(Sector.position)))
+    assert keys() == ["law_enforcement", "community_member", "community_org", "government_other"]
+    rows = {"sector_count": "5", "mode": "list"}
+    for i, key in enumerate(keys()):
+        rows.update({f"sector-{i}-key": key, f"sector-{i}-side": "community" if i else "law_enforcement",
+                     **{f"sector-{i}-name-{lang}": f"{key} {lang}" for lang in ("en", "es", "fa")}})
+    rows.update({"sector-3-remove": "on", "sector-4-name-en": "Youth", "sector-4-side": "community"})
+    assert _edit(client, ws_id, "/sectors", **rows).status_code == 302
+    assert keys() == ["law_enforcement", "community_member", "community_org", "youth"]
+    with db(app).reading() as s:
+        youth = s.scalar(select(Sector).where(Sector.workshop_id == ws_id, Sector.key == "youth"))
+        assert youth.names == {"en": "Youth", "es": "Youth", "fa": "Youth"} and youth.side == "community"
+    _join(app, ws_id, group="youth")
+    rows2 = {k: v for k, v in rows.items() if not k.startswith("sector-4") and k != "sector-3-remove"}
+    rows2.update({"sector-3-key": "youth", "sector-3-remove": "on"})
+    resp = _edit(client, ws_id, "/sectors", **rows2)
+    assert resp.status_code == 409 and "rename it instead" in resp.get_data(as_text=True)
+    assert keys() == ["law_enforcement", "community_member", "community_org", "youth"]
+
+
 def test_purging_the_workshop_deletes_its_kept_links(app):
     from server.domain import dispatch
     from server.models import KeptLink
@@ -362,13 +550,39 @@ def test_a_co_organiser_sees_the_workshop_until_removed(app):
     assert "added a co-organiser" in trail and "removed a co-organiser" in trail
 
 
-def test_adding_an_email_without_an_account_says_so_and_adds_nobody(app):
+def test_adding_an_email_without_an_account_makes_one_and_shows_its_set_password_link(app):
     ana = signed_in(app)
     ws_id = create(ana)
-    resp = post(ana, f"/workshops/{ws_id}/organisers", {"email": "nobody@example.org"}, f"/workshops/{ws_id}")
-    assert "notice=no_account" in resp.headers["Location"]
-    page = ana.get(resp.headers["Location"]).get_data(as_text=True)
-    assert "nobody@example.org" not in page
+    page = f"/workshops/{ws_id}"
+    resp = post(ana, f"{page}/organisers", {"email": "New.Person@example.org"}, page)
+    assert resp.status_code == 200
+    html = resp.get_data(as_text=True)
+    link = re.search(r'value="(http://testserver/reset/[^"]+)"', html).group(1)
+    assert "new.person@example.org had no account" in html
+    with db(app).reading() as s:
+        acct = accounts.by_email(s, "new.person@example.org")
+        assert acct is not None and acct.password_hash is None  # no password until the link is used
+        entry = s.scalar(select(WorkspaceAudit).where(WorkspaceAudit.action == "organiser_add"))
+        assert entry.detail == {"email": "new.person@example.org", "invited": True}
+    assert link not in ana.get(page).get_data(as_text=True)  # shown once
+    assert "(new account)" in ana.get(page).get_data(as_text=True)
+    # The link sets the password, once; then they sign in and see the workshop.
+    newcomer = app.test_client()
+    form = newcomer.get(link.removeprefix("http://testserver")).get_data(as_text=True)
+    newcomer.post(link.removeprefix("http://testserver"),
+                  data={"password": PASSWORD, "password2": PASSWORD, "csrf_token": csrf(form)})
+    login = newcomer.get("/login").get_data(as_text=True)
+    newcomer.post("/login", data={"email": "new.person@example.org", "password": PASSWORD, "csrf_token": csrf(login)})
+    assert "Eastside trust day" in newcomer.get("/workshops").get_data(as_text=True)
+
+
+def test_adding_a_malformed_email_says_why_and_makes_nobody(app):
+    ana = signed_in(app)
+    ws_id = create(ana)
+    resp = post(ana, f"/workshops/{ws_id}/organisers", {"email": "not an email"}, f"/workshops/{ws_id}")
+    assert resp.status_code == 400 and "not an email address" in resp.get_data(as_text=True)
+    with db(app).reading() as s:
+        assert s.scalar(select(func.count()).select_from(Account)) == 1
 
 
 def test_the_owner_cannot_be_removed(app):

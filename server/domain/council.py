@@ -254,4 +254,5 @@ def progress_view(session: Session, ws: Workshop) -> dict:
         })
     return {"workshop": {"title": ws.title, "date": ws.date, "place": ws.place, "languages": list(ws.languages),
                          "display_language": ws.display_language, "phase": ws.phase},
-            "entries": entries, "meetings": meeting_views.meeting_list(session, ws.id)}
+            "entries": entries, "meetings": meeting_views.meeting_list(session, ws.id),
+            "sectors": sc.sector_views(session, ws.id)}  # the names a co-lead's sector shows under

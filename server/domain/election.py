@@ -26,7 +26,17 @@ from . import projection as pj
 from . import sectors as sc
 from .commands import Context
 from .council import council_role
-from .election_results import candidate_view, count, election_view, nomination_view, voted
+from .election_results import (
+    candidate_view,
+    count,
+    election_view,
+    nominating,
+    nomination_view,
+    person_view,
+    sector_members,
+    sector_people,
+    voted,
+)
 from .errors import CommandError
 from .registry import Payload, command
 
@@ -95,6 +105,43 @@ def _seat(ctx: Context, p: Participant, role: str) -> None:
     ctx.audit("council_role", participant_id=p.id, role=role, elected=True)
 
 
+# -- whom a sector's people may nominate (whatever their room) -----------------------------
+
+def _sector_audience(ctx: Context, group: str, but: int | None = None) -> list[str]:
+    """The phones of a sector's present people: what the sector's list of names goes to, and nobody else."""
+    return [aud.participant(p.id) for p in sector_members(ctx.session, ctx.workshop.id, group) if p.id != but]
+
+
+def _tell_sectors(ctx: Context, e: Election) -> None:
+    """Each seated sector's people get the list of their sector's named people (nominations open),
+    or an empty one (nominations closed): `sector_people`, to that sector's phones only."""
+    ctx.session.flush()
+    for group in e.seats:
+        audience = _sector_audience(ctx, group)
+        if audience:
+            ctx.emit("sector_people", {"people": sector_people(ctx.session, ctx.workshop.id, group)}, audience)
+
+
+def person_arrived(ctx: Context, p: Participant) -> None:
+    """A named person joined while the sectors' nominations are open: their sector's others hear them."""
+    e = nominating(ctx.session, ctx.workshop.id)
+    if e is None or p.group not in e.seats or not p.display_name:
+        return
+    audience = _sector_audience(ctx, p.group, but=p.id)
+    if audience:
+        ctx.emit("sector_person", {"participant_id": p.id, "person": person_view(p)}, audience)
+
+
+def person_left(ctx: Context, p: Participant) -> None:
+    """A named person was removed while the sectors' nominations are open: off their sector's lists."""
+    e = nominating(ctx.session, ctx.workshop.id)
+    if e is None or p.group not in e.seats or not p.display_name:
+        return
+    audience = _sector_audience(ctx, p.group, but=p.id)
+    if audience:
+        ctx.emit("sector_person", {"participant_id": p.id, "person": None}, audience)
+
+
 # -- the organiser -------------------------------------------------------------------
 
 class ElectionOpen(Payload):
@@ -133,6 +180,8 @@ def election_open(ctx: Context, kind="sectors", seats=None):
     e = Election(workshop_id=ws.id, kind=kind, round=1, status="nominating", seats=table, opened_at=ctx.now)
     ctx.session.add(e)
     view = _changed(ctx, e)
+    if kind == "sectors":
+        _tell_sectors(ctx, e)
     ctx.audit("election_open", election_id=e.id, kind=kind, seats=table)
     return {"election": view}
 
@@ -161,6 +210,8 @@ def election_ballot_open(ctx: Context, election_id):
     e.status = "voting"
     _tallies_at_zero(ctx, e)
     view = _changed(ctx, e)
+    if e.kind == "sectors":
+        _tell_sectors(ctx, e)  # nominations closed: the lists of names go
     ctx.audit("election_ballot_open", election_id=e.id)
     return {"election": view}
 
@@ -298,6 +349,24 @@ def election_nomination_answer(ctx: Context, candidate_id, accept):
         _volunteer(ctx, me)
         ctx.emit("election_candidate", {"election_id": e.id, "candidate": candidate_view(c, me)}, [ctx.everyone])
     return {"candidate_id": c.id, "status": c.status}
+
+
+@command("election_withdraw", roles=("participant",), schema=ElectionRef)
+def election_withdraw(ctx: Context, election_id):
+    """A candidate withdraws from a ballot while nominations are open (off the ballot: heard by everyone); they may stand, or be nominated, again."""
+    e = _election(ctx, election_id)
+    c = ctx.session.scalar(select(ElectionCandidate).where(ElectionCandidate.election_id == e.id,
+                                                           ElectionCandidate.participant_id == ctx.principal.id,
+                                                           ElectionCandidate.status == "accepted"))
+    if c is None:
+        raise CommandError("not_candidate", "You are not a candidate in this election.")
+    _stage(e, "nominating", "Nominations are closed: the ballot is set.")
+    _in_council_segment(ctx, "withdraw")
+    # The row goes: a withdrawn candidacy leaves nothing behind, and the person may come forward again.
+    # Standing made them a volunteer (council_volunteered); that stays, as the organiser's list had it.
+    ctx.session.delete(c)
+    _changed(ctx, e)
+    return {"election_id": e.id}
 
 
 class Ballot(ElectionRef):

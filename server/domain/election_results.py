@@ -82,6 +82,35 @@ def voted_by(session: Session, participant_id: int) -> list[int]:
         ElectionVoter.participant_id == participant_id)))
 
 
+def nominating(session: Session, workshop_id: str) -> Election | None:
+    """The sectors' election while it takes nominations (its first ballot), or None."""
+    return session.scalar(select(Election).where(Election.workshop_id == workshop_id, Election.kind == "sectors",
+                                                 Election.runoff_of.is_(None), Election.status == "nominating"))
+
+
+def person_view(p: Participant) -> dict:
+    """One of a sector's people as the others of that sector see them while nominations are open:
+    the name the person chose to show, nothing else."""
+    return {"id": p.id, "name": p.display_name}
+
+
+def sector_members(session: Session, workshop_id: str, group: str) -> list[Participant]:
+    """The present people of a sector (named or not), oldest first."""
+    return list(session.scalars(select(Participant).where(
+        Participant.workshop_id == workshop_id, Participant.group == group, Participant.removed_at.is_(None))
+        .order_by(Participant.id)))
+
+
+def sector_people(session: Session, workshop_id: str, group: str | None) -> dict[str, dict]:
+    """Whom a person of `group` may nominate, by name, while the sectors' nominations are open and
+    the sector has a seat (docs/council-election.md): the present people of the sector who gave a
+    name; nobody who joined without one. Empty otherwise."""
+    e = nominating(session, workshop_id)
+    if e is None or group not in e.seats:
+        return {}
+    return {str(p.id): person_view(p) for p in sector_members(session, workshop_id, group) if p.display_name}
+
+
 def nominations_of(session: Session, participant_id: int) -> dict[str, dict]:
     """This person's nominations still waiting for their answer."""
     return {str(c.id): nomination_view(c) for c in session.scalars(select(ElectionCandidate).where(

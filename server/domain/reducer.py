@@ -125,6 +125,22 @@ def _room_updated(s: dict, d: dict) -> None:
     s["rooms"][str(d["room"]["id"])] = d["room"]
 
 
+def _room_added(s: dict, d: dict) -> None:
+    room_id = str(d["room"]["id"])
+    s["rooms"][room_id] = d["room"]
+    if "stats" in s:
+        s["stats"][room_id] = d["stats"]
+    if _role(s) in ("organiser", "display") and "vote_progress" in s:
+        s["vote_progress"][room_id] = d["vote_progress"]
+
+
+def _room_removed(s: dict, d: dict) -> None:
+    room_id = str(d["room_id"])
+    for coll in ("rooms", "stats", "vote_progress", "help"):
+        if coll in s:
+            s[coll].pop(room_id, None)
+
+
 def _participant_joined(s: dict, d: dict) -> None:
     p = d["participant"]
     if _role(s) in ("organiser", "display") or s["me"].get("room_id") == p["room_id"]:
@@ -383,6 +399,19 @@ def _election_voted(s: dict, d: dict) -> None:
     s["me"]["elections_voted"] = _set_add(s["me"].get("elections_voted", []), [d["election_id"]])
 
 
+def _sector_people(s: dict, d: dict) -> None:
+    # Whom one may nominate while the sectors' nominations are open: one's sector's named people.
+    s["sector_people"] = d["people"]
+
+
+def _sector_person(s: dict, d: dict) -> None:
+    people = s.setdefault("sector_people", {})
+    if d["person"] is None:
+        people.pop(str(d["participant_id"]), None)
+    else:
+        people[str(d["participant_id"])] = d["person"]
+
+
 def _plan_entry_created(s: dict, d: dict) -> None:
     s["plan"][str(d["entry"]["id"])] = d["entry"]
 
@@ -440,6 +469,8 @@ _HANDLERS = {
     "sectors_changed": _sectors_changed,
     "room_updated": _room_updated,
     "agenda_changed": _agenda_changed,
+    "room_added": _room_added,
+    "room_removed": _room_removed,
     "participant_joined": _participant_joined,
     "participant_moved": _participant_moved,
     "room_changed": _room_changed,
@@ -480,6 +511,8 @@ _HANDLERS = {
     "election_nomination": _election_nomination,
     "election_progress": _election_progress,
     "election_voted": _election_voted,
+    "sector_people": _sector_people,
+    "sector_person": _sector_person,
     "plan_entry_created": _plan_entry_created,
     "plan_entry_updated": _plan_entry_updated,
     "plan_note_added": _plan_note_added,

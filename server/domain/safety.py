@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from ..models import AuditEntry, Barrier, CouncilVolunteer, FacilitatorInvite, Participant, Room, Solution
 from . import audiences as aud
-from . import auth, council, pii, rules
+from . import auth, council, election, pii, rules
 from . import projection as pj
 from .board import _moderated, emit_flags, reason_audience
 from .commands import Context
@@ -53,6 +53,7 @@ def participant_remove(ctx: Context, participant_id, reason):
         council.leave_council(ctx, p)
     ctx.emit("participant_removed", {"participant_id": p.id, "room_id": p.room_id},
              [aud.room(p.room_id), ctx.organisers, ctx.display])
+    election.person_left(ctx, p)  # off their sector's list of names, while nominations are open
     # Their posts stay, without their name (projection.author_name): every screen showing one
     # hears which posts lose it. No person in this event: only posts that showed the name anyway.
     for audience, ids in sorted(named.items()):

@@ -28,7 +28,7 @@ from ..models import (
 from . import pii, tallies
 from . import projection as pj
 from .auth import Principal
-from .election_results import election_views, nominations_of, voted_by
+from .election_results import election_views, nominations_of, sector_people, voted_by
 from .expiry import privacy_view
 from .meeting_views import meetings_view
 from .notes import notes_by_entry
@@ -262,6 +262,8 @@ def _participant_part(rows: _Rows, state: dict) -> None:
     state["me"]["pulses_answered"] = answered_by(session, viewer.id)
     state["me"]["elections_voted"] = voted_by(session, viewer.id)
     state["me"]["nominations"] = nominations_of(session, viewer.id)  # waiting for their answer
+    # While the sectors' nominations are open: the named people of one's own sector, whatever their room.
+    state["sector_people"] = sector_people(session, rows.ws.id, rows.people[viewer.id].group)
     _progress_part(rows, state)
 
 

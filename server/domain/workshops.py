@@ -16,17 +16,21 @@ from ..models import (
     Barrier,
     Event,
     FacilitatorInvite,
+    KeptLink,
     Participant,
     PlanEntry,
     PlenaryItem,
+    Pulse,
     Room,
     Sector,
+    Solution,
+    Vote,
     Workshop,
     utcnow,
 )
 from . import agenda as ag
 from . import audiences as aud
-from . import auth, rules, seating, tallies
+from . import auth, election, rules, seating, tallies
 from . import projection as pj
 from . import sectors as sc
 from .board import return_room_dots
@@ -36,6 +40,7 @@ from .errors import CommandError
 from .expiry import check_not_expired, expires_at, refuse_if_purged, ttl_days
 from .registry import Payload, clean_text, command, text_field, validation_message
 from .snapshot import help_view, room_content
+from .stats import room_stats
 
 Side = Literal[rules.SECTOR_SIDES]  # type: ignore[valid-type]
 
@@ -181,7 +186,8 @@ def public_info(db: Database, code: str) -> dict:
                 "retention_days": days, "expires_at": end.isoformat() if end else None}
 
 
-def pick_room(session: Session, ws: Workshop, group: str, sides: dict[str, str], language: str | None = None) -> int:
+def pick_room(session: Session, ws: Workshop, group: str, sides: dict[str, str], language: str | None = None,
+              among: list[int] | None = None) -> int:
     """Balanced assignment: the room with fewest people of this sector's side, then fewest people.
 
     `sides`: the workshop's sector key -> side (`law_enforcement`, `community`, `other`); with the
@@ -189,7 +195,8 @@ def pick_room(session: Session, ws: Workshop, group: str, sides: dict[str, str],
     side_groups = [key for key, side in sides.items() if side == sides.get(group)]
     if ag.caucus(ws):
         # A caucus round: the least full room gathering this sector (any room if none does).
-        rooms = list(session.scalars(select(Room).where(Room.workshop_id == ws.id).order_by(Room.number)))
+        rooms = [r for r in session.scalars(select(Room).where(Room.workshop_id == ws.id).order_by(Room.number))
+                 if among is None or r.id in among]
         mine = [r for r in rooms if group in (r.sectors or [])] or rooms
         sizes = dict(session.execute(select(Participant.room_id, func.count()).where(
             Participant.workshop_id == ws.id, Participant.removed_at.is_(None)).group_by(Participant.room_id)).all())
@@ -200,7 +207,8 @@ def pick_room(session: Session, ws: Workshop, group: str, sides: dict[str, str],
                func.count(case((Participant.group.in_(side_groups), Participant.id))), Room.languages)
         .select_from(Room)
         .outerjoin(Participant, (Participant.room_id == Room.id) & Participant.removed_at.is_(None))
-        .where(Room.workshop_id == ws.id).group_by(Room.id, Room.number)).all()
+        .where(Room.workshop_id == ws.id, *([Room.id.in_(among)] if among is not None else []))
+        .group_by(Room.id, Room.number)).all()
     # Fewest of this side, then a room whose facilitator reads the person's language (where rooms
     # say so: room_languages_set), then fewest people.
     return min(rows, key=lambda r: (r[3], 1 if r[4] and language not in r[4] else 0, r[2], r[1]))[0]
@@ -356,7 +364,9 @@ def _join_one(s: Session, ws: Workshop, data: JoinPayload, token: str) -> tuple[
     numbered but not yet stored (_join_transaction stores a batch's events in one INSERT)."""
     lang = data.language.lower()
     if lang not in ws.languages:
-        raise CommandError("invalid", f"language: this workshop offers {', '.join(ws.languages)}")
+        # The languages may have changed since the join page read them: `details.languages` has them now.
+        raise CommandError("invalid", f"language: this workshop offers {', '.join(ws.languages)}",
+                           languages=list(ws.languages))
     if data.device_key and auth.is_token(s, data.device_key):
         # Someone else's link (read off a screen or over a shoulder) used as a device key.
         raise CommandError("unauthorized", "This device key cannot join this workshop.")
@@ -379,6 +389,7 @@ def _join_one(s: Session, ws: Workshop, data: JoinPayload, token: str) -> tuple[
     ctx = Context(s, auth.Principal("participant", ws.id, p.id, room_id), ws, utcnow())
     ctx.emit("participant_joined", {"participant": pj.participant_view(p)},
              [aud.room(room_id), ctx.organisers, ctx.display])
+    election.person_arrived(ctx, p)  # on their sector's list of names, while nominations are open
     return _joined(p, token), ctx.numbered()
 
 
@@ -560,14 +571,96 @@ class WorkshopUpdate(Payload):
     place: text_field(200, allow_empty=True) | None = None
     display_language: str | None = Field(default=None, max_length=16)
     live_tallies: bool | None = None
+    # Before the day begins only: the workshop's languages (the first is the projector's) ...
+    languages: list[str] | None = Field(default=None, min_length=1, max_length=len(rules.KNOWN_LANGUAGES))
+    # ... and, until the first dot is cast, each person's dots.
+    vote_budget: int | None = Field(default=None, ge=1, le=rules.MAX_VOTE_BUDGET)
+
+
+def before_the_day(ctx: Context) -> bool:
+    """The day has not begun: its first segment, every room still in the lobby (agenda_set's test too)."""
+    return ctx.workshop.segment == 0 and ctx.workshop.phase != "closed" and all(
+        r.phase == "lobby" for r in _rooms(ctx))
+
+
+def _check_new_languages(ctx: Context, languages: list[str]) -> list[str]:
+    """The workshop's new languages, or a refusal: before the day only, and none that someone joined with."""
+    ws = ctx.workshop
+    wanted = check_languages([str(x)[:16] for x in languages])
+    if wanted == list(ws.languages):
+        return wanted
+    if not before_the_day(ctx):
+        raise CommandError("wrong_phase", "The workshop's languages are chosen before the day begins (every room "
+                           "still in the lobby).", segment=ag.kind(ws))
+    if ctx.session.scalar(select(Pulse.id).where(Pulse.workshop_id == ws.id).limit(1)) is not None:
+        raise CommandError("wrong_phase", "A trust pulse has been asked in the workshop's languages already: "
+                           "they cannot change now.", segment=ag.kind(ws))
+    spoken = set(ctx.session.scalars(select(Participant.language).where(
+        Participant.workshop_id == ws.id, Participant.removed_at.is_(None)).distinct()))
+    dropped = sorted(spoken - set(wanted))
+    if dropped:
+        raise CommandError("language_in_use", f"People joined reading {', '.join(dropped)}: keep "
+                           f"{'it' if len(dropped) == 1 else 'them'} among the workshop's languages.",
+                           languages=dropped)
+    return wanted
+
+
+def _sectors_in(ctx: Context, languages: list[str]) -> list[dict]:
+    """The workshop's sectors named in `languages`: a new language takes a preset sector's own name there,
+    else the name in the workshop's first language (the organiser renames it with sectors_set)."""
+    first = ctx.workshop.languages[0]
+    named = {key: names for preset in sc.PRESETS.values() for key, _side, names in preset}
+    out = []
+    for x in sc.sector_views(ctx.session, ctx.workshop.id):
+        names = {}
+        for lang in languages:
+            preset = named.get(x["key"])
+            names[lang] = x["names"].get(lang) or (preset.get(lang) if preset else None) or x["names"][first]
+        out.append({"key": x["key"], "names": names, "side": x["side"]})
+    return sc.check(out, languages, existing=[x["key"] for x in out])
+
+
+def _change_languages(ctx: Context, languages: list[str], changes: dict) -> None:
+    """The languages change: the sectors get names in the new ones, the rooms' facilitators read only the
+    workshop's, the prompts keep their wording in the languages that stay."""
+    ws = ctx.workshop
+    sectors = _sectors_in(ctx, languages)
+    ws.languages = list(languages)
+    changes["languages"] = list(languages)
+    if sectors != sc.sector_views(ctx.session, ws.id):
+        store_sectors(ctx.session, ws.id, sectors)
+        ctx.emit("sectors_changed", {"sectors": sectors}, [ctx.everyone])
+    for room in _rooms(ctx):
+        reads = [lang for lang in languages if lang in (room.languages or [])]
+        if reads != list(room.languages or []):
+            room.languages = reads
+            ctx.emit("room_updated", {"room": pj.room_view(room)}, [ctx.everyone])
+    prompts = ws.prompts or {}
+    kept = {k: {lang: v for lang, v in prompts.get(k, {}).items() if lang in languages} for k in ("strength", "barrier")}
+    kept["questions"] = {f: {lang: v for lang, v in t.items() if lang in languages}
+                         for f, t in (prompts.get("questions") or {}).items()}
+    kept["questions"] = {f: t for f, t in kept["questions"].items() if t}
+    kept = {k: v for k, v in kept.items() if v}
+    if kept != prompts:
+        ws.prompts = kept
+        changes["prompts"] = kept
 
 
 @command("workshop_update", roles=("organiser",), schema=WorkshopUpdate)
-def workshop_update(ctx: Context, title=None, date=None, place=None, display_language=None, live_tallies=None):
-    """Organiser edits the title, date, place or the projector's language; heard by everyone."""
+def workshop_update(ctx: Context, title=None, date=None, place=None, display_language=None, live_tallies=None,
+                    languages=None, vote_budget=None):
+    """Organiser edits the title, date, place, the projector's language, live tallies; before the day its
+    languages, and until the first dot each person's dots; heard by everyone."""
     ws = ctx.workshop
-    if display_language is not None and display_language not in ws.languages:
-        raise CommandError("invalid", f"display_language: must be one of {', '.join(ws.languages)}")
+    langs = _check_new_languages(ctx, languages) if languages is not None else list(ws.languages)
+    if display_language is not None and display_language not in langs:
+        raise CommandError("invalid", f"display_language: must be one of {', '.join(langs)}")
+    if languages is not None and langs != list(ws.languages) and display_language is None:
+        display_language = langs[0]  # the first language is the projector's
+    if vote_budget is not None and vote_budget != ws.vote_budget and ctx.session.scalar(
+            select(Vote.id).where(Vote.workshop_id == ws.id).limit(1)) is not None:
+        raise CommandError("votes_cast", "Dots have been cast already: the number of dots each person has "
+                           "cannot change now.", vote_budget=ws.vote_budget)
     # Only a field given with a new value is a change; nothing to change (an empty payload too) is no_change.
     changes = {}
     for key, value in (("title", title), ("date", date), ("place", place), ("display_language", display_language)):
@@ -575,8 +668,12 @@ def workshop_update(ctx: Context, title=None, date=None, place=None, display_lan
             changes[key] = value or None  # an empty date or place clears it
     if live_tallies is not None and live_tallies != ws.live_tallies:
         changes["live_tallies"] = live_tallies
-    if not changes:
+    if vote_budget is not None and vote_budget != ws.vote_budget:
+        changes["vote_budget"] = vote_budget
+    if not changes and langs == list(ws.languages):
         raise CommandError("no_change", "There is nothing to change: give a field with a new value.")
+    if langs != list(ws.languages):
+        _change_languages(ctx, langs, changes)
     for key, value in changes.items():
         setattr(ws, key, value)
     ctx.emit("workshop_updated", {"workshop": changes}, [ctx.everyone])
@@ -584,6 +681,87 @@ def workshop_update(ctx: Context, title=None, date=None, place=None, display_lan
         tallies.live_tallies_on(ctx)  # open votes' counts go out now (turning it off: the reducers hide them)
     ctx.audit("workshop_update", fields=sorted(changes))
     return {"workshop": pj.workshop_view(ws)}
+
+
+class RoomsSet(Payload):
+    count: int = Field(ge=1, le=rules.MAX_ROOMS)
+
+
+@command("rooms_set", roles=("organiser",), schema=RoomsSet)
+def rooms_set(ctx: Context, count):
+    """Organiser sets how many rooms the day has, before it begins: new rooms get a facilitator link each
+    (their tokens in the ack only); the last rooms go, their people seated in the others by the round's
+    rule and their facilitator links cut; heard by everyone."""
+    ws = ctx.workshop
+    rooms = _rooms(ctx)
+    if count == len(rooms):
+        raise CommandError("no_change", f"The workshop has {count} rooms already.")
+    if not before_the_day(ctx):
+        raise CommandError("wrong_phase", "Rooms are added or removed before the day begins (every room still in "
+                           "the lobby).", segment=ag.kind(ws))
+    made, tokens = [], []
+    top = max((r.number for r in rooms), default=0)
+    for n in range(top + 1, top + 1 + count - len(rooms)):
+        room = Room(workshop_id=ws.id, number=n, name=f"Room {n}", sectors=[], languages=[], phase="lobby")
+        ctx.session.add(room)
+        ctx.session.flush()
+        made.append(room)
+        token = auth.new_token()
+        inv = FacilitatorInvite(workshop_id=ws.id, room_id=room.id, token_hash=auth.token_hash(token))
+        ctx.session.add(inv)
+        tokens.append({"room_id": room.id, "number": n, "token": token})
+    ctx.session.flush()
+    for room in made:
+        ctx.emit("room_added", {"room": pj.room_view(room), "stats": room_stats(ctx.session, room.id),
+                                "vote_progress": tallies.progress(ctx.session, ws, [room.id])[str(room.id)]},
+                 [ctx.everyone])
+    going = rooms[count:] if count < len(rooms) else []
+    if going:
+        _remove_rooms(ctx, going, rooms[:count])
+    if ag.caucus(ws):
+        # A caucus round: the rooms are dealt to the sectors again, and everyone takes their seat.
+        dealt = _caucus_shape(ctx)
+        for room in _rooms(ctx):
+            if dealt[room.id] != (room.sectors or []):
+                room.sectors = dealt[room.id]
+                ctx.emit("room_updated", {"room": pj.room_view(room)}, [ctx.everyone])
+        seat_everyone(ctx)
+    ctx.audit("rooms_set", count=count, added=[r.id for r in made], removed=[r.id for r in going])
+    ctx.secrets["facilitators"] = tokens  # the new rooms' links: in this ack only
+    return {"rooms": count, "added": [r.id for r in made], "removed": [r.id for r in going]}
+
+
+def _remove_rooms(ctx: Context, going: list[Room], staying: list[Room]) -> None:
+    ws = ctx.workshop
+    ids = [r.id for r in going]
+    for model in (Barrier, Solution, PlenaryItem, PlanEntry):
+        if ctx.session.scalar(select(model.id).where(model.room_id.in_(ids)).limit(1)) is not None:
+            raise CommandError("room_in_use", "Something was written in this room already: it cannot be removed.",
+                               room_ids=ids)
+    people = list(ctx.session.scalars(select(Participant).where(Participant.room_id.in_(ids)).order_by(Participant.id)))
+    # Each person takes the seat a join would give them among the rooms that stay (a caucus is seated
+    # again by its rule afterwards).
+    sides = sc.sides(ctx.session, ws.id)
+    by_id = {r.id: r for r in staying}
+    for p in people:
+        if p.removed_at is None:
+            move_person(ctx, p, by_id[pick_room(ctx.session, ws, p.group, sides, p.language, among=list(by_id))],
+                        why="seating")
+    for p in people:
+        if p.room_id in ids:
+            p.room_id = staying[0].id  # someone removed from the day: in no view, their row stays
+    ctx.session.flush()
+    for inv in ctx.session.scalars(select(FacilitatorInvite).where(FacilitatorInvite.room_id.in_(ids))
+                                   .order_by(FacilitatorInvite.id)):
+        if inv.revoked_at is None:
+            ctx.emit("access_ended", {"reason": ""}, [aud.facilitator_link(inv.id)])
+            ctx.disconnect.append(aud.facilitator_link(inv.id))
+    ctx.session.execute(delete(FacilitatorInvite).where(FacilitatorInvite.room_id.in_(ids)))
+    ctx.session.execute(delete(KeptLink).where(KeptLink.room_id.in_(ids)))
+    for room in going:
+        ctx.session.delete(room)
+        ctx.emit("room_removed", {"room_id": room.id}, [ctx.everyone])
+    ctx.session.flush()
 
 
 class SectorsSet(Payload):

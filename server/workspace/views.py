@@ -34,9 +34,9 @@ from ..domain import agenda as ag
 from ..domain import dispatch, rules
 from ..domain.auth import Principal
 from ..domain.errors import CommandError
-from ..domain.sectors import PRESETS
+from ..domain.sectors import PRESETS, sector_views
 from ..domain.workshops import create_workshop
-from ..models import Account, Participant, Room, Workshop, WorkshopOrganiser, WorkspaceAudit
+from ..models import Account, Participant, Room, Vote, Workshop, WorkshopOrganiser, WorkspaceAudit
 from ..reports import worker
 from . import accounts, i18n, pack
 from . import links as kept
@@ -304,6 +304,10 @@ def _organised(s, workshop_id: str) -> tuple[Workshop, str]:
 @bp.get("/workshops/<workshop_id>")
 @login_required
 def workshop(workshop_id: str):
+    return _workshop_page(workshop_id)
+
+
+def _workshop_page(workshop_id: str, status: int = 200, **extra):
     with _db().reading() as s:
         ws, role = _organised(s, workshop_id)
         base = _base()
@@ -317,8 +321,8 @@ def workshop(workshop_id: str):
                 "closed": ws.phase == "closed", "live_tallies": ws.live_tallies,
                 "languages": list(ws.languages), "segment": ag.kind(ws), "agenda": list(ws.agenda),
                 "join_url": f"{base}/j/{ws.join_code}", "progress_url": f"{base}/progress/{ws.progress_token}"}
-    return _page("workspace/workshop.html", ws=info, role=role, links=links, organisers=organisers, trail=trail,
-                 created=request.args.get("created") == "1", notice=request.args.get("notice"))
+    return _page("workspace/workshop.html", status, ws=info, role=role, links=links, organisers=organisers,
+                 trail=trail, created=request.args.get("created") == "1", notice=request.args.get("notice"), **extra)
 
 
 @bp.post("/workshops/<workshop_id>/reissue")
@@ -341,44 +345,160 @@ def reissue(workshop_id: str):
     return redirect(url_for("workspace.workshop", workshop_id=workshop_id, notice=f"reissued_{kind}") + "#links")
 
 
-@bp.post("/workshops/<workshop_id>/edit")
-@login_required
-def edit(workshop_id: str):
-    """Title, date, place and live tallies, through the console's own command (`workshop_update`): every open
-    screen hears the change."""
+# -- editing a workshop: its own page, one form per domain command ----------------------------------------
+
+# Refusals the Edit page words itself (workspace.edit_error.<code>); any other shows the domain's message.
+EDIT_ERRORS = ("wrong_phase", "language_in_use", "votes_cast", "room_in_use", "agenda_locked", "sector_in_use",
+               "no_change", "closed")
+
+
+def _edit_view(s, ws: Workshop) -> dict:
+    rooms = list(s.scalars(select(Room).where(Room.workshop_id == ws.id).order_by(Room.number)))
+    return {"id": ws.id, "title": ws.title, "date": ws.date, "place": ws.place, "live_tallies": ws.live_tallies,
+            "languages": list(ws.languages), "vote_budget": ws.vote_budget, "rooms": len(rooms),
+            "agenda": list(ws.agenda), "segment": ag.kind(ws), "closed": ws.phase == "closed",
+            "before_day": ws.segment == 0 and ws.phase != "closed" and all(r.phase == "lobby" for r in rooms),
+            "votes_cast": s.scalar(select(Vote.id).where(Vote.workshop_id == ws.id).limit(1)) is not None,
+            "sectors": sector_views(s, ws.id)}
+
+
+def _edit_page(workshop_id: str, status: int = 200, error: tuple[str, str] | None = None, form: dict | None = None):
+    """The Edit page; `error` = (which form, readable message) shown at that form, changing nothing."""
+    with _db().reading() as s:
+        ws, _role = _organised(s, workshop_id)
+        view = _edit_view(s, ws)
+    return _page("workspace/edit.html", status, ws=view, error=error, form=form or {}, sides=rules.SECTOR_SIDES,
+                 presets=tuple(PRESETS), notice=request.args.get("notice"),
+                 agendas={k: list(v) for k, v in rules.AGENDA_PRESETS.items()}, known_languages=rules.KNOWN_LANGUAGES)
+
+
+def _refusal(err: CommandError) -> str:
+    if err.code in EDIT_ERRORS:
+        langs = ", ".join(g.t(f"console.language.{x}") if g.t.has(f"console.language.{x}") else x
+                          for x in err.details.get("languages") or [])
+        return g.t(f"workspace.edit_error.{err.code}", languages=langs)
+    return err.message
+
+
+def _run_edit(workshop_id: str, which: str, command: str, payload: dict, form: dict | None = None, **audit_detail):
+    """Run one of the console's commands for the workshop; audited; a refusal is shown at its form."""
     with _db().reading() as s:
         ws, _role = _organised(s, workshop_id)
         closed = ws.phase == "closed"
     if closed:
-        abort(409)
-    f = request.form
-    payload = {"cid": f"workspace-{uuid.uuid4().hex}", "title": f.get("title", ""), "date": f.get("date", ""),
-               "place": f.get("place", ""), "live_tallies": f.get("live_tallies") == "on"}
+        return _edit_page(workshop_id, 409, (which, _refusal(CommandError("closed", ""))), form)
     try:
-        dispatch(_db(), Principal("organiser", workshop_id), "workshop_update", payload)
+        outcome = dispatch(_db(), Principal("organiser", workshop_id), command,
+                           {"cid": f"workspace-{uuid.uuid4().hex}", **payload})
     except CommandError as err:
-        if err.code == "no_change":
-            return redirect(url_for("workspace.workshop", workshop_id=workshop_id) + "#edit")
-        return _page("workspace/message.html", 400, title=g.t("workspace.edit.title"), body=err.message,
-                     back=url_for("workspace.workshop", workshop_id=workshop_id))
+        return _edit_page(workshop_id, 409 if err.code in EDIT_ERRORS and err.code != "no_change" else 400,
+                          (which, _refusal(err)), form)
+    if command == "rooms_set":
+        with _db().transaction() as s:
+            for f in outcome.result.get("facilitators", []):
+                kept.keep(s, _secret(), workshop_id, "facilitator", f["token"], f["room_id"])
     with _db().transaction() as s:
-        audit(s, "workshop_edit", workshop_id)
-    return redirect(url_for("workspace.workshop", workshop_id=workshop_id, notice="edited"))
+        audit(s, "workshop_edit", workshop_id, what=which, **audit_detail)
+    return redirect(url_for("workspace.edit_page", workshop_id=workshop_id, notice="edited") + f"#edit-{which}")
+
+
+@bp.get("/workshops/<workshop_id>/edit")
+@login_required
+def edit_page(workshop_id: str):
+    return _edit_page(workshop_id)
+
+
+@bp.post("/workshops/<workshop_id>/edit")
+@login_required
+def edit(workshop_id: str):
+    """Title, date, place, live tallies, languages and dots per person, through the console's own command
+    (`workshop_update`): every open screen hears the change."""
+    f = request.form
+    payload = {"title": f.get("title", ""), "date": f.get("date", ""), "place": f.get("place", ""),
+               "live_tallies": f.get("live_tallies") == "on"}
+    form = dict(payload)
+    if "languages" in f:  # absent once the day has begun (the field is disabled)
+        form["languages"] = f.get("languages", "")
+        payload["languages"] = [x for x in f.get("languages", "").replace(" ", ",").split(",") if x][:20]
+    if "vote_budget" in f:
+        form["vote_budget"] = f.get("vote_budget", "")
+        try:
+            payload["vote_budget"] = int(f.get("vote_budget", ""))
+        except ValueError:
+            return _edit_page(workshop_id, 400, ("details", g.t("workspace.edit_error.number")), form)
+    return _run_edit(workshop_id, "details", "workshop_update", payload, form)
+
+
+@bp.post("/workshops/<workshop_id>/edit/rooms")
+@login_required
+def edit_rooms(workshop_id: str):
+    try:
+        count = int(request.form.get("rooms", ""))
+    except ValueError:
+        return _edit_page(workshop_id, 400, ("rooms", g.t("workspace.edit_error.number")))
+    return _run_edit(workshop_id, "rooms", "rooms_set", {"count": count}, rooms=count)
+
+
+@bp.post("/workshops/<workshop_id>/edit/agenda")
+@login_required
+def edit_agenda(workshop_id: str):
+    preset = request.form.get("agenda", "")
+    return _run_edit(workshop_id, "agenda", "agenda_set", {"preset": preset}, agenda=preset)
+
+
+@bp.post("/workshops/<workshop_id>/edit/sectors")
+@login_required
+def edit_sectors(workshop_id: str):
+    """A preset's sectors, or the list as edited: each row's names in the workshop's languages and its side;
+    a row marked to remove is left out; the empty row at the end adds a sector when it has a name."""
+    f = request.form
+    if f.get("mode") == "preset":
+        preset = f.get("sector_preset", "")
+        return _run_edit(workshop_id, "sectors", "sectors_set", {"preset": preset}, preset=preset)
+    with _db().reading() as s:
+        ws, _role = _organised(s, workshop_id)
+        langs = list(ws.languages)
+    sectors = []
+    for i in range(min(f.get("sector_count", 0, type=int), rules.MAX_SECTORS + 1)):
+        names = {lang: f.get(f"sector-{i}-name-{lang}", "").strip()[:200] for lang in langs}
+        key = f.get(f"sector-{i}-key", "") or None
+        if f.get(f"sector-{i}-remove") == "on" or (key is None and not any(names.values())):
+            continue
+        if key is None:
+            # A new sector named in one language only: that name in every language (renamed later).
+            given = next(v for v in names.values() if v)
+            names = {lang: v or given for lang, v in names.items()}
+        sectors.append({**({"key": key} if key else {}), "names": names, "side": f.get(f"sector-{i}-side", "")})
+    return _run_edit(workshop_id, "sectors", "sectors_set", {"sectors": sectors})
 
 
 @bp.post("/workshops/<workshop_id>/organisers")
 @login_required
 def add_organiser(workshop_id: str):
+    """A co-organiser by email. Someone without an account gets one, without a password: the page shows the
+    one-time set-password link (48 hours, as `common-ground user add` without a password) to hand over."""
     email = request.form.get("email", "").strip().lower()
+    with _db().reading() as s:
+        _organised(s, workshop_id)
+        known = accounts.by_email(s, email) is not None
+    invited = None
+    if not known:
+        try:
+            made = accounts.create(_db(), email, None)
+        except CommandError as err:
+            return _workshop_page(workshop_id, 400, team_error=err.message)
+        invited = {"email": made["email"],
+                   "url": f"{_base()}{url_for('workspace.reset', token=made['reset_token'])}"}
     with _db().transaction() as s:
         _organised(s, workshop_id)
         acct = accounts.by_email(s, email)
-        if acct is None:
-            return redirect(url_for("workspace.workshop", workshop_id=workshop_id, notice="no_account") + "#team")
         if s.scalar(select(WorkshopOrganiser.id).where(WorkshopOrganiser.workshop_id == workshop_id,
                                                       WorkshopOrganiser.account_id == acct.id)) is None:
             s.add(WorkshopOrganiser(workshop_id=workshop_id, account_id=acct.id, role="co_organiser"))
-            audit(s, "organiser_add", workshop_id, email=acct.email)
+            audit(s, "organiser_add", workshop_id, email=acct.email, **({"invited": True} if invited else {}))
+    if invited:
+        # Shown on this answer only (the link is not stored): a reload does not show it again.
+        return _workshop_page(workshop_id, invited=invited)
     return redirect(url_for("workspace.workshop", workshop_id=workshop_id, notice="added") + "#team")
 
 

@@ -132,18 +132,28 @@ def test_a_followup_pulse_answered_on_a_phone_in_persian_and_the_trend_on_the_pr
     assert closed["results"]["cells"]["side:community"]["questions"]["trust"]["mean"] == 5.0
 
     # The progress page: the trend by side, start, end and the follow-up.
-    for lang, size in (("en", (1024, 900)), ("fa", PHONE)):
+    # Tablet, phone (both languages) and a projector: a card per statement, nothing scrolls sideways.
+    for lang, size in (("en", (1024, 900)), ("fa", PHONE), ("en", PHONE), ("fa", (1920, 1080))):
         context, page = open_page(browser, staged.progress_url, size, lang, {"cg.progress.lang": lang}, phone=size == PHONE)
         try:
             table = page.locator("#pulse-trend")
             expect(table).to_be_visible()
-            expect(table.locator("th.trend-col")).to_have_count(3)
-            labels = table.locator("th.trend-col").evaluate_all("els => els.map(e => e.dataset.label)")
+            # A card per statement, a row per pulse (start, end, the follow-up), a column per side.
+            first = table.locator(".trend-card").first
+            expect(first.locator("th.trend-col")).to_have_count(3)
+            labels = first.locator("th.trend-col").evaluate_all("els => els.map(e => e.dataset.label)")
             assert labels == ["start", "end", "followup-1"]
-            police_trust = table.locator("tbody").first.locator("tr.trend-side-police td.trend-mean")
+            police_trust = first.locator("td.trend-side-police")
             expected = ["2.0", "3.0", "4.0"] if lang == "en" else ["۲٫۰", "۳٫۰", "۴٫۰"]
             expect(police_trust).to_have_text(expected)
-            page.locator(".trend-section").screenshot(path=str(screenshots_dir / f"followup-trend-{lang}.png"))
+            # Nothing scrolls sideways, on a phone too.
+            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+            assert table.evaluate("t => t.scrollWidth <= t.clientWidth + 1")
+            # The section alone, from the whole page (an element shot would have the sticky header over it).
+            box = page.locator(".trend-section").bounding_box()
+            top = page.evaluate("scrollY")
+            page.screenshot(path=str(screenshots_dir / f"followup-trend-{lang}-{size[0]}x{size[1]}.png"), full_page=True,
+                            clip={"x": 0, "y": box["y"] + top, "width": size[0], "height": box["height"]})
         finally:
             context.close()
 
@@ -173,7 +183,7 @@ def test_the_organiser_asks_a_followup_pulse_after_the_day_and_sees_its_link(bro
         panel.get_by_role("button", name="Close the follow-up pulse").click()
         org.get_by_role("dialog").get_by_role("button", name="Close the follow-up pulse").click()
         expect(panel.get_by_role("button", name="Ask a follow-up pulse")).to_be_visible()
-        expect(panel.locator("#pulse-trend th.trend-col")).to_have_count(1)
+        expect(panel.locator("#pulse-trend .trend-card").first.locator("th.trend-col")).to_have_count(1)
         expect(panel.locator("#pulse-trend")).to_contain_text("too few to show")
     finally:
         context.close()

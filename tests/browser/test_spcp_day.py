@@ -7,6 +7,7 @@ closing; nothing acknowledged is lost. Screenshots of each segment go to the scr
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -23,6 +24,9 @@ ROOT = Path(__file__).resolve().parents[2]
 I18N = ROOT / "web" / "i18n"
 SECTORS = ("Faith:community,Youth:community,New Americans:community,Law enforcement:law_enforcement,"
            "Business:other,Civil rights:community")
+# A catalogue key shown as text: "console.group.faith", "segment.closing", "election.ui.display.more".
+CATALOGUE_KEY = re.compile(r"\b(?:console|display|phone|room|election|pulse|council|segment|group|closing|common)"
+                           r"(?:\.[a-z][a-z0-9_]*)+\b")
 SEGMENTS = ["caucus", "prioritise", "solution_round", "report_out", "action_plan", "council", "closing"]
 DAY_SECS = 300  # a ceiling for a stuck run, not a timing assertion
 
@@ -121,6 +125,14 @@ def test_a_forty_person_spcp_day_runs_end_to_end_on_every_screen(live_server, br
         expect(pages["phone_en"].locator("body")).to_contain_text(_t("en", "segment.closing"))
         for name, page in pages.items():
             page.screenshot(path=str(screenshots_dir / f"spcp-day-end-{name}.png"), full_page=True)
+        # No screen shows a catalogue key instead of words (a named sector's council seat on the
+        # projector read "console.group.new_americans"), and no phone still asks its person to walk to
+        # the solution room they were seated in once the day has left the rooms.
+        for name, page in pages.items():
+            keys = CATALOGUE_KEY.findall(page.locator("body").inner_text())
+            assert not keys, f"{name} shows catalogue keys: {keys}"
+        for name in ("phone_fa", "phone_en"):
+            expect(pages[name].locator(".move-notice")).to_have_count(0)
     finally:
         if run is not None and run.poll() is None:
             run.kill()

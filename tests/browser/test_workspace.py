@@ -163,3 +163,133 @@ def test_an_organisers_first_morning(browser, live_server, axe_source, screensho
     body_has(page, t["workspace.audit.organiser_add"])
     shoot(page, screenshots_dir, f"workshop-after-{lang}")
     context.close()
+
+
+EDIT_SIZES = {"phone": (390, 844), "tablet": (1024, 768)}
+
+
+def type_into(page, locator, text: str) -> None:
+    """Focus a field and type over what it holds, as someone at a keyboard does."""
+    locator.focus()
+    page.keyboard.press("Control+A")
+    page.keyboard.type(text)
+
+
+@pytest.mark.parametrize("lang", ["en", "fa"])
+def test_an_organiser_edits_languages_rooms_and_agenda_before_the_day(browser, live_server, axe_source,
+                                                                      screenshots_dir, lang):
+    """Before the day, by keyboard: the languages (the facilitator's "languages I read" and a phone's join
+    page follow), the rooms (the new room's facilitator link is on the workshop's page) and the agenda; a
+    refusal (a language someone joined with) is shown at its form and changes nothing."""
+    t = CATALOGUES[lang]
+    owner = f"edit-{uuid.uuid4().hex[:6]}@example.org"
+    user_add(live_server, owner)
+    context, page = sign_in(browser, live_server, owner, lang)
+
+    # A workshop in English, Spanish and Persian, two rooms, the short day, typed in.
+    page.get_by_role("link", name=t["workspace.new.link"]).focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/workshops/new")
+    type_into(page, page.get_by_label(t["workspace.new.field.title"]), "Westside trust day")
+    type_into(page, page.get_by_label(t["workspace.new.field.rooms"]), "2")
+    page.get_by_role("button", name=t["workspace.new.submit"]).focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/workshops/*")
+    code = page.locator("#join-code").inner_text().strip()
+    workshop_url = page.url.split("?")[0]
+
+    # The facilitator of room 1 has their screen open; a phone has the join page open.
+    fac_url = page.locator('li.ws-link[data-kind="facilitator"] input.ws-url').first.input_value()
+    fac = context.new_page()
+    fac.goto(fac_url)
+    fac.wait_for_selector('input[id$="-reads-es"]', timeout=20000)
+    console = context.new_page()
+    console.goto(page.locator('li.ws-link[data-kind="organiser"] input.ws-url').input_value())
+    console.wait_for_function("() => document.querySelectorAll('article.room-card').length === 2", timeout=20000)
+    phone_context = browser.new_context(locale=lang, viewport={"width": 390, "height": 844})
+    phone = phone_context.new_page()
+    phone.goto(f"{live_server.url}/j/{code}")
+    phone.wait_for_selector('input[name="language"][value="es"]', timeout=20000)
+
+    # The Edit page: every field labelled, axe clean, photographed.
+    page.get_by_role("link", name=t["workspace.edit.title"]).focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/edit")
+    check_axe(context, page, axe_source, f"edit page {lang}")
+    for size, (w, h) in EDIT_SIZES.items():
+        page.set_viewport_size({"width": w, "height": h})
+        page.screenshot(path=str(screenshots_dir / f"workspace-edit-{lang}-{size}.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 800})
+
+    # Languages: Spanish out, Arabic in; Enter in the field saves the details form.
+    type_into(page, page.get_by_label(t["workspace.new.field.languages"]), "en, fa, ar")
+    page.keyboard.press("Enter")
+    body_has(page, t["workspace.notice.edited"])
+    assert page.get_by_label(t["workspace.new.field.languages"]).input_value() == "en, fa, ar"
+    fac.wait_for_selector('input[id$="-reads-ar"]', timeout=20000)  # "languages I read" follows at once
+    assert fac.locator('input[id$="-reads-es"]').count() == 0
+
+    # The phone chose Spanish before the change: its join is refused, it reads the languages again and says so.
+    # (Choosing Spanish also turns the phone's page into Spanish.)
+    phone.locator('input[name="language"][value="es"]').check()
+    phone.locator('input[name="group"]').first.check()
+    phone.locator('form.join-form button[type="submit"]').click()
+    said = [json.loads((ROOT / "web" / "i18n" / f"{x}.json").read_text(encoding="utf-8"))["error.choices_changed"]
+            for x in ("en", "es", "fa")]
+    phone.wait_for_function("(texts) => texts.some((s) => document.body.innerText.includes(s))", arg=said,
+                            timeout=20000)
+    assert phone.locator('input[name="language"][value="es"]').count() == 0
+    assert phone.locator('input[name="language"][value="ar"]').count() == 1
+    phone.locator('input[name="language"][value="fa"]').check()
+    phone.locator('input[name="group"]').first.check()
+    phone.locator('form.join-form button[type="submit"]').click()
+    phone.wait_for_selector("#join-name", state="detached", timeout=20000)
+    phone.wait_for_selector("p.loading", state="detached", timeout=20000)  # in the room, in Persian
+    assert phone.get_attribute("html", "lang") == "fa"
+    phone.screenshot(path=str(screenshots_dir / f"workspace-edit-phone-joined-{lang}.png"))
+
+    # Someone reads Persian now: dropping it is refused at the form, and nothing changes.
+    type_into(page, page.get_by_label(t["workspace.new.field.languages"]), "en, ar")
+    page.keyboard.press("Enter")
+    alert = page.locator("#edit-details-error")
+    alert.wait_for(timeout=20000)
+    assert alert.get_attribute("role") == "alert"
+    assert t["workspace.edit_error.language_in_use"].format(languages=t["console.language.fa"]) in alert.inner_text()
+    page.screenshot(path=str(screenshots_dir / f"workspace-edit-refused-{lang}.png"), full_page=True)
+    page.goto(page.url.split("#")[0].split("?")[0])
+    assert page.get_by_label(t["workspace.new.field.languages"]).input_value() == "en, fa, ar"
+
+    # Rooms: a third room; its facilitator link is on the workshop's page.
+    type_into(page, page.get_by_label(t["workspace.edit_rooms.count"]), "3")
+    page.keyboard.press("Enter")
+    body_has(page, t["workspace.notice.edited"])
+    # The organiser's console shows the new room at once.
+    console.wait_for_function("() => document.querySelectorAll('article.room-card').length === 3", timeout=20000)
+    console.screenshot(path=str(screenshots_dir / f"workspace-edit-console-rooms-{lang}.png"), full_page=True)
+
+    # The agenda: the SPCP day, chosen with the arrow keys in the radio group.
+    page.get_by_label(t["workspace.new.agenda.short"], exact=True).focus()
+    page.keyboard.press("ArrowDown")
+    assert page.get_by_label(t["workspace.new.agenda.spcp"], exact=True).is_checked()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    body_has(page, t["workspace.notice.edited"])
+    body_has(page, t["segment.caucus"])
+
+    page.goto(workshop_url)
+    rows = page.locator('#links li.ws-link[data-kind="facilitator"]')
+    assert rows.count() == 3
+    assert rows.nth(2).locator("input.ws-url").input_value().startswith(f"{live_server.url}/f#")
+    for what in ("details", "rooms", "agenda"):
+        body_has(page, t[f"workspace.edit_what.{what}"])
+
+    # A co-organiser with no account yet: one is made, and its set-password link is shown to hand over.
+    newcomer = f"new-{uuid.uuid4().hex[:6]}@example.org"
+    type_into(page, page.get_by_label(t["workspace.team.email"]), newcomer)
+    page.keyboard.press("Enter")
+    link = page.get_by_label(t["workspace.edit_invite.link"].format(email=newcomer))
+    assert "/reset/" in link.input_value()
+    check_axe(context, page, axe_source, f"invited co-organiser {lang}")
+    page.locator("#team").screenshot(path=str(screenshots_dir / f"workspace-edit-invited-{lang}.png"))
+    phone_context.close()
+    context.close()

@@ -37,6 +37,16 @@ test("a phone nominates only named people of its own sector, never itself or a c
   assert.deepEqual(phoneSteps(state([noSeat]), []), []);
 });
 
+test("a phone nominates its sector's named people in other rooms (sector_people), by name", () => {
+  const e = election(1);
+  // Kira (7) and Noor (8) sit in other rooms: the phone knows them only from sector_people.
+  const s = state([e], {}, { sector_people: { 1: { id: 1, name: "Omid" }, 2: { id: 2, name: "Ana" }, 7: { id: 7, name: "Kira" }, 8: { id: 8, name: "Noor" } } });
+  assert.deepEqual(nomineesFor(s, e).map((p) => [p.id, p.name]), [[2, "Ana"], [5, "Bea"], [7, "Kira"], [8, "Noor"]]);
+  assert.deepEqual(nomineesFor(s, e, new Set([7])).map((p) => p.id), [2, 5, 8]);
+  const taken = election(1, { candidates: [cand(10, 8, "youth", "Noor")] });
+  assert.deepEqual(nomineesFor({ ...s, elections: { 1: taken } }, taken).map((p) => p.id), [2, 5, 7]);
+});
+
 test("the phone's steps: a nomination to answer, nominating, the ballot, waiting, voted, results", () => {
   const nominating = election(1);
   const s = state([nominating], { nominations: { 11: { id: 11, election_id: 1, constituency: "youth" } } });

@@ -288,6 +288,13 @@ def ballot_tied(s):
     s.org.ok("election_close", election_id=s.election)
 
 
+def both_stand(s):
+    """Room A's two participants stand: each may withdraw their own candidacy."""
+    nominations_open(s)
+    for who in (s.author, s.participant):
+        who.ok("election_nominate", election_id=s.election, participant_id=who.participant_id)
+
+
 def newcomer_of_room_a(s):
     s.newcomer = s.b.person(0)
 
@@ -308,6 +315,7 @@ def all_in_room_a(s):
 
 
 _agendas = itertools.count(1)
+_room_counts = itertools.count(3)
 _language_sets = itertools.cycle([["en"], ["es"], ["en", "es"]])
 
 
@@ -410,6 +418,8 @@ CASES: dict[str, Case] = {
     "prompts_set": Case(nothing, lambda s: {"prompts": {"barrier": {"en": f"What is in the way? {next(_agendas)}"}}},
                         {"other_organiser": [(OWN, {})]}),
     "room_languages_set": Case(nothing, lambda s: {"room_id": s.A, "languages": another_languages()}, ROOM_CMD),
+    # One more room each time (the same count again is `no_change`): before the day, organisers only.
+    "rooms_set": Case(nothing, lambda s: {"count": next(_room_counts)}, {"other_organiser": [(OWN, {})]}),
     "rooms_form": Case(nothing, lambda s: {}, {"other_organiser": [(OWN, {})]}, fresh=all_in_room_a),
     "plenary_vote_close": Case(to_plenary, lambda s: {}, {"other_organiser": [(OWN, {})]}),
     "priorities_confirm": Case(dots_closed, lambda s: {"item_ids": s.items[:2]}, {"other_organiser": FOREIGN}),
@@ -437,6 +447,9 @@ CASES: dict[str, Case] = {
     "election_nomination_answer": Case(nominated, lambda s: {"candidate_id": s.candidate, "accept": True},
                                        {"participant": [("not_found", {})],
                                         "other_participant": [("not_found", {})]}),
+    # A candidate withdraws their own candidacy; room B's participant, who never stood, has none to withdraw.
+    "election_withdraw": Case(both_stand, lambda s: {"election_id": s.election},
+                              {"other_participant": [("not_candidate", {})]}),
     # Each of W's participants (one sector) votes once, secretly.
     "election_vote": Case(ballot_open, lambda s: {"election_id": s.election, "candidate_ids": [s.candidate]}),
     "workshop_update": Case(nothing, lambda s: {"title": "Hijacked"}, {"other_organiser": [(OWN, {})]}),

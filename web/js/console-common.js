@@ -9,6 +9,7 @@
 import * as i18n from "./i18n.js";
 import { el, userText, rerender, announce, draftInput } from "./dom.js";
 import { shownBarriers } from "./counts.js";
+import { knownSectorName } from "./sector-names.js";
 import { roundKind, roomPhases, postKind, promptText, questionText, sectorName, roomDrafts, QUESTION_FIELDS } from "./room-agenda.js";
 import {
   GROUPS, PLAN_FIELDS, CO_LEAD_FIELDS, PLAN_STATUSES, NOTE_PHASES, MAX_BARRIER_CHARS, MAX_SOLUTION_CHARS,
@@ -107,7 +108,8 @@ export function fmtCountdown(ms) {
 
 export const phaseName = (p) => t(`console.phase.${p}`);
 export const workshopPhaseName = (p) => t(`console.wphase.${p}`);
-export const groupName = (g) => t(`console.group.${g}`);
+/** One of the four groups by the console's label; a named sector by its name (sector-names.js); else the key. */
+export const groupName = (g) => (GROUPS.includes(g) ? t(`console.group.${g}`) : knownSectorName(g, i18n.currentLanguage()) || g);
 export const statusName = (s) => t(`console.plan.status.${s}`);
 export const fieldName = (f) => t(`console.plan.field.${f}`);
 const fieldLabel = fieldName;
@@ -964,7 +966,7 @@ const AUTOSAVE_MS = 800;
 // (no status chip, no notes).
 export function renderPlan(state, ctx, {
   editable = PLAN_FIELDS, entries = null, idPrefix = "plan", fields = PLAN_FIELDS, open: openArg = null, label = null,
-  autosave = false, compact = false,
+  autosave = false, compact = false, after = null,
 } = {}) {
   const ui = ctx.ui;
   ui.plan = ui.plan || { drafts: {}, conflicts: {}, bases: {}, status: {} };
@@ -985,6 +987,8 @@ export function renderPlan(state, ctx, {
         compact ? null : el("span", { class: `status-chip status-${entry.fields.status || "proposed"}` }, statusName(entry.fields.status || "proposed"))),
       el("div", { class: "plan-fields" }, fields.map((f) => planField(entry, f, ctx,
         open && editable.includes(f) && (!CO_LEAD_FIELDS.includes(f) || ctx.role === "organiser"), idPrefix, state, { label, autosave }))),
+      // What a page adds under an entry's fields (the organiser's due dates: web/js/council-after.js).
+      after && !compact ? after(entry) : null,
       compact ? null : planNotes(entry, idPrefix),
       notesOpen && !compact ? noteForm(entry, ctx, idPrefix, { label: t("console.plan.noteAdd"), submit: t("console.plan.noteSubmit"), done: t("console.plan.noteAdded") }) : null);
   }));

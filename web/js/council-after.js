@@ -102,8 +102,9 @@ function meetingCard(m, { icsHref, lead, ctx, idPrefix }) {
     m.minutes ? el("div", { class: "plan-field meeting-minutes" }, el("span", { class: "field-label" }, t("meeting.minutes")),
       userText(m.minutes, "p", "field-value")) : null,
     minutesForm,
-    el("a", { class: "btn btn-small ics-link", href: icsHref(m), download: `meeting-${m.id}.ics`,
-      id: `${idPrefix}-meeting-${m.id}-ics` }, t("meeting.ics")));
+    // No link to offer (the organiser's console before it knows the progress link): no .ics button.
+    icsHref(m) ? el("a", { class: "btn btn-small ics-link", href: icsHref(m), download: `meeting-${m.id}.ics`,
+      id: `${idPrefix}-meeting-${m.id}-ics` }, t("meeting.ics")) : null);
 }
 
 function scheduleForm(ctx, idPrefix) {
@@ -139,7 +140,7 @@ function scheduleForm(ctx, idPrefix) {
       field("date", t("meeting.date"), day), field("time", t("meeting.time"), time),
       field("tz", t("meeting.timezone"), tz), field("length", t("meeting.length"), length)),
     zoneList,
-    field("place", t("meeting.place"), place),
+    field("place", t("meeting.placeField"), place),
     field("agenda", t("meeting.agenda"), agendaText),
     el("button", { type: "submit", class: "btn btn-primary", id: id("submit") }, t("meeting.scheduleSubmit")))));
 }

@@ -59,9 +59,10 @@ export function myCandidacy(state, election) {
   return Object.values(election.candidates || {}).find((c) => c.participant_id === pid) || null;
 }
 
-/** The people this phone may nominate, by name (the phone knows those of its own room): sectors,
- *  the named people of one's own sector; co-chairs, the council's members of a side with a seat.
- *  Not oneself (one stands instead), not a candidate already, not one nominated from here. */
+/** The people this phone may nominate, by name: sectors, the named people of one's own sector,
+ *  whatever their room (`state.sector_people`, sent while nominations are open; the phone's own
+ *  room's people too, should a snapshot predate it); co-chairs, the council's members of a side
+ *  with a seat. Not oneself (one stands instead), not a candidate already, not one nominated from here. */
 export function nomineesFor(state, election, asked = new Set()) {
   const me = (state && state.me) || {};
   const taken = new Set(Object.values(election.candidates || {}).map((c) => c.participant_id));
@@ -69,9 +70,11 @@ export function nomineesFor(state, election, asked = new Set()) {
   const named = (a, b) => String(a.name).localeCompare(String(b.name)) || a.id - b.id;
   if (election.kind === "sectors") {
     if (!me.group || !(election.seats || {})[me.group]) return [];
-    return Object.values(state.participants || {})
-      .filter((p) => p.group === me.group && p.name && free(p.id))
-      .map((p) => ({ id: p.id, name: p.name, group: p.group })).sort(named);
+    const people = {};
+    for (const p of Object.values(state.participants || {})) if (p.group === me.group && p.name) people[p.id] = p.name;
+    for (const p of Object.values(state.sector_people || {})) if (p.name) people[p.id] = p.name;
+    return Object.entries(people).map(([id, name]) => ({ id: Number(id), name, group: me.group }))
+      .filter((p) => free(p.id)).sort(named);
   }
   if (!isMember(state, me.participant_id)) return [];
   return Object.values(state.council || {})

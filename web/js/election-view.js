@@ -146,6 +146,7 @@ function nominateCard(state, election, outbox, send, redraw) {
   const mine = myCandidacy(state, election);
   const standing = outbox.some((i) => i.command === "election_nominate" && i.payload.election_id === election.id
     && i.payload.participant_id === me.participant_id);
+  const withdrawing = outbox.some((i) => i.command === "election_withdraw" && i.payload.election_id === election.id);
   const asked = phone.asked[election.id] || (phone.asked[election.id] = {});
   const nominees = nomineesFor(state, election, new Set(Object.keys(asked).map(Number)));
   const sectors = election.kind === "sectors";
@@ -155,6 +156,13 @@ function nominateCard(state, election, outbox, send, redraw) {
     if (standing || mine) return;
     send("election_nominate", { election_id: election.id, participant_id: me.participant_id });
     focusLater("election-you-stand");
+    redraw();
+  };
+  const withdraw = () => {
+    if (withdrawing || !mine) return;
+    send("election_withdraw", { election_id: election.id });
+    announce(t("election.pick_withdrawn"));
+    focusLater(`election-stand-${election.id}`);  // once off the ballot, "I will stand" takes the focus
     redraw();
   };
   const pickId = `election-pick-${election.id}`;
@@ -184,24 +192,31 @@ function nominateCard(state, election, outbox, send, redraw) {
   return el("section", { class: ["card", "election-card"], aria: { labelledby: h } },
     el("h2", { id: h }, stageTitle(election)),
     el("p", {}, seatsLine),
-    mine ? takeFocus(el("p", { class: "election-you", id: "election-you-stand", tabindex: "-1", role: "status" },
-      t("election.ui.phone.you_stand"), " ",
-      mine.name ? t("election.ui.phone.shown_as_name", { name: mine.name }) : t("election.ui.phone.shown_as", { who: labels[mine.id].text })))
+    mine ? el("div", { class: "election-stand" },
+      takeFocus(el("p", { class: "election-you", id: "election-you-stand", tabindex: "-1", role: "status" },
+        t("election.ui.phone.you_stand"), " ",
+        mine.name ? t("election.ui.phone.shown_as_name", { name: mine.name }) : t("election.ui.phone.shown_as", { who: labels[mine.id].text }))),
+      el("p", { class: "hint", id: `election-withdraw-hint-${election.id}` }, t("election.pick_withdraw_hint")),
+      el("button", { type: "button", class: "btn-secondary", "data-key": `election-withdraw-${election.id}`, disabled: withdrawing,
+        "aria-describedby": `election-withdraw-hint-${election.id}`, onclick: withdraw },
+      withdrawing ? t("election.pick_withdraw_waiting") : t("election.pick_withdraw")))
       : el("div", { class: "election-stand" },
         el("p", { class: "hint", id: `election-stand-hint-${election.id}` }, sectors ? t("election.ui.phone.stand_hint") : t("election.ui.phone.stand_hint_co_chair")),
-        el("button", { type: "button", class: "btn-primary", "data-key": `election-stand-${election.id}`, disabled: standing,
+        takeFocus(el("button", { type: "button", class: "btn-primary", id: `election-stand-${election.id}`,
+          "data-key": `election-stand-${election.id}`, disabled: standing,
           "aria-describedby": `election-stand-hint-${election.id}`, onclick: stand },
-        standing ? t("election.ui.phone.stand_waiting") : t("election.ui.phone.stand"))),
+        standing ? t("election.ui.phone.stand_waiting") : t("election.ui.phone.stand")))),
     el("form", { class: "election-nominate", onsubmit: nominate },
       el("label", { for: pickId }, sectors ? t("election.ui.phone.nominate_label") : t("election.ui.phone.nominate_label_co_chair")),
+      sectors && nominees.length ? el("p", { class: "hint", id: `${pickId}-hint` }, t("election.pick_hint")) : null,
       nominees.length
         ? el("div", { class: "election-pick-row" },
-          el("select", { id: pickId, "data-key": pickId, onchange: (e) => { phone.pick[election.id] = e.target.value; redraw(); } },
+          el("select", { id: pickId, "data-key": pickId, "aria-describedby": sectors ? `${pickId}-hint` : null, onchange: (e) => { phone.pick[election.id] = e.target.value; redraw(); } },
             el("option", { value: "", selected: !chosenNominee }, t("election.ui.phone.pick")),
             nominees.map((n) => el("option", { value: String(n.id), selected: chosenNominee && chosenNominee.id === n.id, dir: "auto" },
               n.name || unnamedFor(state)(n.group, null)))),
           el("button", { type: "submit", class: "btn-secondary", "data-key": `${pickId}-go`, disabled: !chosenNominee }, t("election.ui.phone.nominate")))
-        : el("p", { class: "hint", id: pickId }, sectors ? t("election.ui.phone.nobody_to_nominate") : t("election.ui.phone.nobody_to_nominate_co_chair"))),
+        : el("p", { class: "hint", id: pickId }, sectors ? t("election.pick_nobody") : t("election.ui.phone.nobody_to_nominate_co_chair"))),
     askedNames.length ? takeFocus(el("p", { class: "election-asked", id: `election-asked-${election.id}`, tabindex: "-1", role: "status" },
       t("election.ui.phone.asked"), " ", nameList(askedNames.map((n) => ({ text: n, typed: true }))))) : null,
     ballot);
@@ -478,7 +493,8 @@ function projectorBallot(state, election) {
   const labels = candidateLabels(election, unnamedFor(state));
   const keys = sectorOrder(state, Object.keys(election.seats || {}), election.kind);
   const voting = election.status === "voting";
-  const MAX_SHOWN = 5;
+  // Two rows of cards (more than four constituencies) hold three names each, the rest as "and N more".
+  const MAX_SHOWN = keys.length > 4 ? 3 : 5;
   return el("ul", { class: ["election-grid", keys.length > 4 && "election-grid-many"] }, keys.map((k) => {
     const list = candidatesOf(election, k);
     const electorate = election.kind === "co_chairs" ? "council" : k;

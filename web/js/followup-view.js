@@ -3,7 +3,7 @@
 // Only the cells the server shows are drawn (server/domain/pulse_results.py): a side held back by
 // the small-group rule reads "too few to show". Styles: web/css/closing.css.
 //
-//   trendTable(pulses)                      a statement × side row, a column per pulse
+//   trendTable(pulses)                      a card per statement: a row per pulse, a column per side
 //   followupPanel({ state, run, ask })      pulse-view.js pulsePanel, once the day is closed (organiser)
 //   createTrend(token, redraw)              progress.js: {load(), section()} from GET /api/progress/pulse
 
@@ -39,32 +39,36 @@ function fmtMean(mean) {
   return new Intl.NumberFormat(currentLanguage(), { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(mean);
 }
 
-/** One table: a row per statement and side, a column per closed pulse (its average, and how many). */
+/**
+ * The trend, one card per statement (so it reads on a phone without scrolling sideways, and on a
+ * projector): a row per closed pulse (its name and how many answered), a column per side (its
+ * average, or "too few to show").
+ */
 export function trendTable(pulses) {
   const ordered = trendOrder(pulses.filter((p) => p.results));
   const keys = [];
   const questions = {};
   for (const p of ordered) for (const q of p.questions) if (!questions[q.key]) { questions[q.key] = q; keys.push(q.key); }
   const statement = (q) => questionText(q, currentLanguage(), t, hasKey);
-  return el("div", { class: "trend-scroll" },
-    el("table", { class: "trend-table", id: "pulse-trend" },
-      el("caption", { class: "visually-hidden" }, t("followup.trend.caption")),
-      el("thead", {}, el("tr", {},
-        el("td", { colspan: "2" }),
-        ordered.map((p) => el("th", { scope: "col", class: "trend-col", "data-label": p.label }, pulseName(p),
-          el("span", { class: "trend-n" }, t("pulse.answered", { count: p.results.n })))))),
-      keys.map((key) => el("tbody", {},
-        CELLS.map((cell, ci) => el("tr", { class: `trend-${cell.replace(":", "-")}` },
-          ci === 0 ? el("th", { scope: "rowgroup", rowspan: String(CELLS.length), class: "trend-statement" },
-            userText(statement(questions[key]), "span")) : null,
-          el("th", { scope: "row", class: "trend-side" }, t(`pulse.cell.${cell.replace("side:", "")}`)),
-          ordered.map((p) => {
+  const side = (cell) => t(`pulse.cell.${cell.replace("side:", "")}`);
+  return el("div", { class: "trend-cards", id: "pulse-trend", role: "group", aria: { label: t("followup.trend.caption") } },
+    keys.map((key, ki) => el("section", { class: "trend-card", aria: { labelledby: `trend-q-${ki}` } },
+      el("h3", { class: "trend-statement", id: `trend-q-${ki}` }, userText(statement(questions[key]), "span")),
+      el("table", { class: "trend-table", aria: { labelledby: `trend-q-${ki}` } },
+        el("thead", {}, el("tr", {},
+          el("td", { class: "trend-corner" }),
+          CELLS.map((cell) => el("th", { scope: "col", class: `trend-side trend-${cell.replace(":", "-")}` }, side(cell))))),
+        el("tbody", {}, ordered.map((p) => el("tr", { class: "trend-row", "data-label": p.label },
+          el("th", { scope: "row", class: "trend-col", "data-label": p.label }, pulseName(p),
+            el("span", { class: "trend-n" }, t("pulse.answered", { count: p.results.n }))),
+          CELLS.map((cell) => {
+            const cls = `trend-${cell.replace(":", "-")}`;
             const c = (p.results.cells || {})[cell];
             const r = c && c.questions && c.questions[key];
-            if (!p.questions.some((q) => q.key === key)) return el("td", { class: "trend-too-few" }, "—");
-            if (!r) return el("td", { class: "trend-too-few" }, t("pulse.too_few"));
-            return el("td", { class: "trend-mean" }, fmtMean(r.mean));
-          })))))));
+            if (!p.questions.some((q) => q.key === key)) return el("td", { class: ["trend-too-few", cls] }, "—");
+            if (!r) return el("td", { class: ["trend-too-few", cls] }, t("pulse.too_few"));
+            return el("td", { class: ["trend-mean", cls] }, fmtMean(r.mean));
+          }))))))));
 }
 
 function sharePublicLink(token) {

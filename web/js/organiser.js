@@ -7,7 +7,7 @@ import {
 } from "./console-common.js";
 import {
   GROUPS, WORKSHOP_PHASES, COUNCIL_ROLES, MAX_MESSAGE_CHARS, MAX_PLAN_FIELD_CHARS, SEGMENT_KINDS, MAX_PROMPT_CHARS,
-  DEFAULT_PRIORITIES, MAX_PRIORITIES, AGENDA_PRESETS, GUIDING_FIELDS,
+  DEFAULT_PRIORITIES, MAX_PRIORITIES, AGENDA_PRESETS, GUIDING_FIELDS, COUNCIL_PHASES,
 } from "./rules.js";
 import * as agenda from "./agenda.js";
 import { agreementTracker, agreementLine, agreementLegend } from "./agreement.js";
@@ -19,6 +19,7 @@ import { signOutButton } from "./device-links.js";
 import { shownBarriers } from "./counts.js";
 import { pulsePanel } from "./pulse-view.js";
 import { electionPanel } from "./election-view.js";
+import { dueLine, dueForm, meetingsSection } from "./council-after.js";
 
 const LANG_KEY = "cg.console.lang";
 const header = document.getElementById("header");
@@ -631,7 +632,19 @@ function plenaryView() {
       el("button", { type: "submit", class: "btn", id: "new-entry" }, t("console.plan.add"))) : null);
 }
 
+/** A meeting's .ics, through the progress link (the same file the progress page offers); null until the
+ *  console has read that link (GET /api/workshops/<id>/links, as the council tab does). */
+function meetingIcs(m) {
+  if (!ui.progress) loadProgressLink();
+  const url = ui.progress && ui.progress.url;
+  if (!url) return null;
+  try { return `${new URL(url, window.location.href).pathname}/meetings/${m.id}.ics`; } catch (_) { return null; }
+}
+
 function planView() {
+  // Once the plan is drafted (action_plan, closed) the organiser, as the co-chairs on their page, gives
+  // each action a due date and schedules the council's meetings (web/js/council-after.js; meetings.py).
+  const afterDay = COUNCIL_PHASES.includes(page.state.workshop.phase);
   return el("section", { class: "plan-section", aria: { labelledby: "plan-h" } },
     el("div", { class: "section-head" },
       el("h2", { id: "plan-h" }, t("console.plan.title")),
@@ -641,7 +654,9 @@ function planView() {
     page.state.workshop.phase === "closed" ? exportsPanel(page.state, ctx) : null,
     // After the exports: erase the day's personal data (web/js/privacy.js).
     page.state.workshop.phase === "closed" ? privacyPanel(page.state, ctx) : null,
-    renderPlan(page.state, ctx),
+    afterDay ? el("p", { class: "hint" }, t("organiser.after_hint")) : null,
+    renderPlan(page.state, ctx, { after: (entry) => [dueLine(entry), afterDay ? dueForm(entry, ctx, "plan") : null] }),
+    afterDay ? meetingsSection(byId(page.state.meetings), { idPrefix: "organiser", ctx, lead: true, icsHref: meetingIcs }) : null,
     page.state.workshop.phase !== "closed" ? exportsPanel(page.state, ctx) : null);
 }
 

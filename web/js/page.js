@@ -22,6 +22,7 @@
 import { connect } from "./connection.js";
 import { pressGuard } from "./dom.js";
 import { noteWorkshop, forgetToken } from "./device-links.js";
+import { knowSectors } from "./sector-names.js";
 
 export function createPage({ draw, changed = () => {}, statusChanged = () => {}, tick = null, guardPresses = true,
   status = "syncing" }) {
@@ -55,6 +56,7 @@ export function createPage({ draw, changed = () => {}, statusChanged = () => {},
   function setState(next) {
     const prev = page.state;
     page.state = next;
+    if (next && typeof next === "object") knowSectors(next.sectors);
     changed(prev, next);
     schedule();
   }

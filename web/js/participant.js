@@ -12,7 +12,7 @@ import { phonePulseCard, pulseRefusalShown } from "./pulse-view.js";
 import { phoneElectionCard, electionRefusalShown } from "./election-view.js";
 import { closingCard } from "./closing-view.js";
 import {
-  segmentKind, roundKind, namedSegment, roomPhases, postKind, promptText, questionText, sectorName, roomDrafts, allDrafts, rankedPriorities, QUESTION_FIELDS,
+  segmentKind, ROUND_KINDS, roundKind, namedSegment, roomPhases, postKind, promptText, questionText, sectorName, roomDrafts, allDrafts, rankedPriorities, QUESTION_FIELDS,
 } from "./room-agenda.js";
 import {
   GROUPS, ROOM_PHASES, MAX_BARRIER_CHARS, MAX_SOLUTION_CHARS, MAX_NAME_CHARS, MAX_CONTACT_CHARS, MAX_REASON_CHARS,
@@ -399,6 +399,20 @@ function showJoinForm(code, info, draft = {}) {
     submit.textContent = t("phone.join.submit");
     if (!answer || !answer.ok) {
       const errCode = (answer && answer.error && answer.error.code) || "unknown";
+      const details = (answer && answer.error && answer.error.details) || {};
+      if (errCode === "invalid" && (details.languages || details.sectors)) {
+        // The organiser changed the workshop's languages or sectors since this page read them: read them again.
+        const fresh = await fetchWorkshop(code);
+        if (fresh && typeof fresh === "object") {
+          store(infoKey(code), fresh);
+          showJoinForm(code, fresh, { ...d, language: fresh.languages.includes(d.language) ? d.language : "" });
+          const box = main.querySelector("#join-error");
+          box.textContent = t("error.choices_changed");
+          box.hidden = false;
+          box.setAttribute("role", "alert");
+          return;
+        }
+      }
       errorBox.textContent = hasKey(`error.${errCode}`) ? t(`error.${errCode}`) : t("error.unknown");
       errorBox.hidden = false;
       errorBox.setAttribute("role", "alert");
@@ -1290,6 +1304,8 @@ let moveAnnounced = null;
 function moveNotice() {
   const room = myRoom();
   if (!room) return null;
+  // Outside a round of rooms (the plenary, the council, the closing) there is no room to walk to.
+  if (!ROUND_KINDS.includes(segmentKind(page.state))) return null;
   const seen = load(movedKey());
   if (seen === null) { store(movedKey(), room.id); return null; }
   if (seen === room.id) return null;
@@ -1367,6 +1383,20 @@ function rejoinForm(code, info) {
     submit.disabled = false;
     if (!answer || !answer.ok) {
       const errCode = (answer && answer.error && answer.error.code) || "unknown";
+      const details = (answer && answer.error && answer.error.details) || {};
+      if (errCode === "invalid" && (details.languages || details.sectors)) {
+        // The organiser changed the workshop's languages or sectors since this page read them: read them again.
+        const fresh = await fetchWorkshop(code);
+        if (fresh && typeof fresh === "object") {
+          store(infoKey(code), fresh);
+          showJoinForm(code, fresh, { ...d, language: fresh.languages.includes(d.language) ? d.language : "" });
+          const box = main.querySelector("#join-error");
+          box.textContent = t("error.choices_changed");
+          box.hidden = false;
+          box.setAttribute("role", "alert");
+          return;
+        }
+      }
       errorBox.textContent = errCode === "not_found" ? t("phone.rejoin.not_found")
         : hasKey(`error.${errCode}`) ? t(`error.${errCode}`) : t("error.unknown");
       errorBox.hidden = false;

@@ -248,7 +248,10 @@ export function projectorPulseView(state, { now, redraw }) {
           el("p", { class: "pulse-open-join" }, t("pulse.display.join", { code: ws.join_code })))));
   }
   const pulses = shown.pulses;
-  return el("div", { class: ["view", "view-pulse", "view-pulse-results", pulses[0].questions.length > 3 && "pulse-many"] },
+  // Compact rows where they would not fit a 1080p screen: more than three statements, or three
+  // side by side with a second pulse (its two-line head takes a row's height).
+  const many = pulses[0].questions.length > 3 || (pulses.length > 1 && pulses[0].questions.length > 2);
+  return el("div", { class: ["view", "view-pulse", "view-pulse-results", many && "pulse-many"] },
     bar(pulses.length > 1 ? t("pulse.display.before_after") : t(`pulse.display.results.${pulses[0].label}`)),
     el("div", { class: "pulse-results-wrap" }, resultsTable(pulses, "projector")),
     el("p", { class: "pulse-open-legend" }, t("pulse.scale.legend"), t("common.separator"), t("pulse.display.too_few_note")));

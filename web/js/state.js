@@ -13,6 +13,8 @@ export const EVENT_TYPES = Object.freeze([
   "sectors_changed",
   "agenda_changed",
   "room_updated",
+  "room_added",
+  "room_removed",
   "participant_joined",
   "participant_moved",
   "room_changed",
@@ -53,6 +55,8 @@ export const EVENT_TYPES = Object.freeze([
   "election_nomination",
   "election_progress",
   "election_voted",
+  "sector_people",
+  "sector_person",
   "plan_entry_created",
   "plan_entry_updated",
   "plan_note_added",
@@ -199,8 +203,28 @@ function apply(s, t, d) {
     case "election_voted":
       s.me.elections_voted = [...new Set([...(s.me.elections_voted || []), d.election_id])].sort((a, b) => a - b);
       break;
+    case "sector_people":
+      s.sector_people = d.people;
+      break;
+    case "sector_person":
+      if (s.sector_people === undefined) s.sector_people = {};
+      if (d.person === null) delete s.sector_people[String(d.participant_id)];
+      else s.sector_people[String(d.participant_id)] = d.person;
+      break;
     case "room_updated":
       s.rooms[String(d.room.id)] = d.room;
+      break;
+    case "room_added": {
+      const id = String(d.room.id);
+      s.rooms[id] = d.room;
+      if (has(s, "stats")) s.stats[id] = d.stats;
+      if ((role === "organiser" || role === "display") && has(s, "vote_progress")) s.vote_progress[id] = d.vote_progress;
+      break;
+    }
+    case "room_removed":
+      for (const coll of ["rooms", "stats", "vote_progress", "help"]) {
+        if (has(s, coll)) delete s[coll][String(d.room_id)];
+      }
       break;
     case "participant_joined": {
       const p = d.participant;
