@@ -400,19 +400,7 @@ function showJoinForm(code, info, draft = {}) {
     if (!answer || !answer.ok) {
       const errCode = (answer && answer.error && answer.error.code) || "unknown";
       const details = (answer && answer.error && answer.error.details) || {};
-      if (errCode === "invalid" && (details.languages || details.sectors)) {
-        // The organiser changed the workshop's languages or sectors since this page read them: read them again.
-        const fresh = await fetchWorkshop(code);
-        if (fresh && typeof fresh === "object") {
-          store(infoKey(code), fresh);
-          showJoinForm(code, fresh, { ...d, language: fresh.languages.includes(d.language) ? d.language : "" });
-          const box = main.querySelector("#join-error");
-          box.textContent = t("error.choices_changed");
-          box.hidden = false;
-          box.setAttribute("role", "alert");
-          return;
-        }
-      }
+      if (errCode === "invalid" && (details.languages || details.sectors) && await offerNewChoices(code, d)) return;
       errorBox.textContent = hasKey(`error.${errCode}`) ? t(`error.${errCode}`) : t("error.unknown");
       errorBox.hidden = false;
       errorBox.setAttribute("role", "alert");
@@ -1346,6 +1334,21 @@ function seatSection() {
   return slot;
 }
 
+/** A join refused because the organiser changed the workshop's languages or sectors since this page read
+ *  them: read the workshop again and show the join form with its new choices (what was typed kept).
+ *  False when the workshop could not be read (the caller shows the refusal as it is). */
+async function offerNewChoices(code, d) {
+  const fresh = await fetchWorkshop(code);
+  if (!fresh || typeof fresh !== "object") return false;
+  store(infoKey(code), fresh);
+  showJoinForm(code, fresh, { ...d, language: fresh.languages.includes(d.language) ? d.language : "" });
+  const box = main.querySelector("#join-error");
+  box.textContent = t("error.choices_changed");
+  box.hidden = false;
+  box.setAttribute("role", "alert");
+  return true;
+}
+
 function seatCard(code) {
   return el("details", { class: "card seat-code" },
     el("summary", {}, t("phone.seat.title")),
@@ -1383,20 +1386,6 @@ function rejoinForm(code, info) {
     submit.disabled = false;
     if (!answer || !answer.ok) {
       const errCode = (answer && answer.error && answer.error.code) || "unknown";
-      const details = (answer && answer.error && answer.error.details) || {};
-      if (errCode === "invalid" && (details.languages || details.sectors)) {
-        // The organiser changed the workshop's languages or sectors since this page read them: read them again.
-        const fresh = await fetchWorkshop(code);
-        if (fresh && typeof fresh === "object") {
-          store(infoKey(code), fresh);
-          showJoinForm(code, fresh, { ...d, language: fresh.languages.includes(d.language) ? d.language : "" });
-          const box = main.querySelector("#join-error");
-          box.textContent = t("error.choices_changed");
-          box.hidden = false;
-          box.setAttribute("role", "alert");
-          return;
-        }
-      }
       errorBox.textContent = errCode === "not_found" ? t("phone.rejoin.not_found")
         : hasKey(`error.${errCode}`) ? t(`error.${errCode}`) : t("error.unknown");
       errorBox.hidden = false;
