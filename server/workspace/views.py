@@ -257,7 +257,7 @@ def _form_defaults() -> dict:
 @login_required
 def new_workshop():
     return _page("workspace/new.html", form=_form_defaults(), presets=tuple(PRESETS),
-                 agendas=tuple(rules.AGENDA_PRESETS))
+                 agendas=tuple(rules.AGENDA_PRESETS), known_languages=rules.KNOWN_LANGUAGES)
 
 
 @bp.post("/workshops/new")
@@ -281,7 +281,7 @@ def create():
                                   agenda=form["agenda"])
     except CommandError as err:
         return _page("workspace/new.html", 400, form=form, presets=tuple(PRESETS),
-                     agendas=tuple(rules.AGENDA_PRESETS), error=err.message)
+                     agendas=tuple(rules.AGENDA_PRESETS), known_languages=rules.KNOWN_LANGUAGES, error=err.message)
     kept.keep_created(_db(), _secret(), created)
     with _db().transaction() as s:
         s.add(WorkshopOrganiser(workshop_id=created["workshop_id"], account_id=current_user.id, role="owner"))
