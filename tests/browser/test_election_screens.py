@@ -13,6 +13,7 @@ surface in English and Persian at phone, tablet and projector sizes
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
@@ -187,7 +188,14 @@ def test_the_sectors_elect_their_council_on_phones_a_tie_goes_to_a_second_ballot
         picker.select_option(label="Ana")
         omid.get_by_role("button", name="معرفی", exact=True).tap()
         expect(omid.locator("#main").get_by_role("status").filter(has_text="Ana")).to_be_visible()
-        nomination = clients[2].sync()["me"]["nominations"]
+        # The phone says whom it asked at the tap, before the server has answered (failed once in CI when
+        # Ana's sync came first): wait for the nomination to reach her.
+        nomination = {}
+        deadline = time.monotonic() + 20
+        while not nomination and time.monotonic() < deadline:
+            nomination = clients[2].sync()["me"]["nominations"]
+            if not nomination:
+                time.sleep(0.2)
         assert len(nomination) == 1
         clients[2].ok("election_nomination_answer", candidate_id=int(next(iter(nomination))), accept=True)
         clients[3].ok("election_nominate", election_id=eid, participant_id=people[3]["participant_id"])
