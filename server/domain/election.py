@@ -124,22 +124,23 @@ def _tell_sectors(ctx: Context, e: Election) -> None:
 
 def person_arrived(ctx: Context, p: Participant) -> None:
     """A named person joined while the sectors' nominations are open: their sector's others hear them."""
-    e = nominating(ctx.session, ctx.workshop.id)
-    if e is None or p.group not in e.seats or not p.display_name:
-        return
-    audience = _sector_audience(ctx, p.group, but=p.id)
-    if audience:
-        ctx.emit("sector_person", {"participant_id": p.id, "person": person_view(p)}, audience)
+    _tell_sector(ctx, p, person_view(p))
 
 
 def person_left(ctx: Context, p: Participant) -> None:
     """A named person was removed while the sectors' nominations are open: off their sector's lists."""
+    _tell_sector(ctx, p, None)
+
+
+def _tell_sector(ctx: Context, p: Participant, person: dict | None) -> None:
+    """`sector_person` to the others of p's sector, only while a sectors election takes nominations with a
+    seat for it, and only for a person with a name (the nameless are never listed)."""
     e = nominating(ctx.session, ctx.workshop.id)
     if e is None or p.group not in e.seats or not p.display_name:
         return
     audience = _sector_audience(ctx, p.group, but=p.id)
     if audience:
-        ctx.emit("sector_person", {"participant_id": p.id, "person": None}, audience)
+        ctx.emit("sector_person", {"participant_id": p.id, "person": person}, audience)
 
 
 # -- the organiser -------------------------------------------------------------------

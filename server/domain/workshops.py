@@ -720,11 +720,7 @@ def rooms_set(ctx: Context, count):
         _remove_rooms(ctx, going, rooms[:count])
     if ag.caucus(ws):
         # A caucus round: the rooms are dealt to the sectors again, and everyone takes their seat.
-        dealt = _caucus_shape(ctx)
-        for room in _rooms(ctx):
-            if dealt[room.id] != (room.sectors or []):
-                room.sectors = dealt[room.id]
-                ctx.emit("room_updated", {"room": pj.room_view(room)}, [ctx.everyone])
+        _deal_caucus_rooms(ctx)
         seat_everyone(ctx)
     ctx.audit("rooms_set", count=count, added=[r.id for r in made], removed=[r.id for r in going])
     ctx.secrets["facilitators"] = tokens  # the new rooms' links: in this ack only
@@ -1037,6 +1033,16 @@ def agenda_set(ctx: Context, agenda=None, preset=None):
     return {"agenda": wanted}
 
 
+def _deal_caucus_rooms(ctx: Context) -> None:
+    """Deal the rooms to the sectors again by their numbers (a caucus round); each room whose sectors change
+    is heard as `room_updated`."""
+    dealt = _caucus_shape(ctx)
+    for room in _rooms(ctx):
+        if dealt[room.id] != (room.sectors or []):
+            room.sectors = dealt[room.id]
+            ctx.emit("room_updated", {"room": pj.room_view(room)}, [ctx.everyone])
+
+
 @command("rooms_form", roles=("organiser",))
 def rooms_form(ctx: Context):
     """Organiser seats everyone again by the current round's rule (caucus: by sector; else mixed); heard as moves are."""
@@ -1045,11 +1051,7 @@ def rooms_form(ctx: Context):
         raise CommandError("wrong_phase", "Rooms are formed during a round of rooms (breakout, caucus, solution_round).",
                            segment=ag.kind(ws))
     if ag.caucus(ws):
-        dealt = _caucus_shape(ctx)
-        for room in _rooms(ctx):
-            if dealt[room.id] != (room.sectors or []):
-                room.sectors = dealt[room.id]
-                ctx.emit("room_updated", {"room": pj.room_view(room)}, [ctx.everyone])
+        _deal_caucus_rooms(ctx)
     moved = seat_everyone(ctx)
     if not moved and not ctx.events:
         raise CommandError("no_change", "Everyone already sits where the rooms' rule puts them.")
