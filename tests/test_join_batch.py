@@ -14,7 +14,9 @@ from sqlalchemy import event, func, select
 
 from server.domain import workshops
 from server.domain.errors import CommandError
-from server.models import Event, Participant, Workshop
+from server.models import Event, Participant, Room, Workshop
+
+from .board import types
 
 
 class QueuedJoins:
@@ -160,6 +162,62 @@ def test_joins_to_a_closed_workshop_are_all_refused(day):
             q.join()
     assert [getattr(r, "code", None) for r in q.results] == ["closed"] * 3
     assert _people(day) == before
+
+
+def _mix(i: int) -> dict:
+    """The i-th of a varied crowd: three sectors (two sides), three languages, some with names."""
+    return {"group": ("law_enforcement", "community_member", "community_org", "community_member")[i % 4],
+            "language": ("en", "es", "fa", "en", "en")[i % 5],
+            **({"name": f"Person {i}", "anonymous": False} if i % 3 == 0 else {})}
+
+
+def test_a_batch_seats_everyone_where_joins_one_at_a_time_would(day):
+    """A batch counts the rooms once and then counts on (workshops._HeadCount): every person of it
+    must land in the room the per-join count would have chosen, rooms' languages included."""
+    day.create(rooms=3)
+    code = day.created["join_code"]
+    alone = workshops.create_workshop(day.db, title="Alone", rooms=3, languages=["en", "es", "fa"])
+    for made in (day.created, alone):  # the second room's facilitator reads Spanish only; the third Persian
+        rooms = [f["room_id"] for f in made["facilitators"]]
+        with day.db.transaction() as s:
+            for rid, langs in zip(rooms[1:], (["es"], ["fa"]), strict=True):
+                s.get(Room, rid).languages = langs
+    numbers = {}
+    with day.db.reading() as s:
+        numbers = {r.id: r.number for r in s.scalars(select(Room))}
+    for i in range(4):  # some already seated before the burst
+        workshops.join(day.db, {"code": code, "language": "en", **_mix(100 + i)})
+        workshops.join(day.db, {"code": alone["join_code"], "language": "en", **_mix(100 + i)})
+    one_by_one = [numbers[workshops.join(day.db, {"code": alone["join_code"], **_mix(i)})[0]["room_id"]]
+                  for i in range(30)]
+    with QueuedJoins(day) as q:
+        for i in range(30):
+            q.join(**_mix(i))
+    assert q.commits == 1
+    assert [numbers[r[0]["room_id"]] for r in q.results] == one_by_one
+    assert len(set(one_by_one)) == 3
+
+
+def test_named_people_of_a_batch_are_heard_by_their_sector_while_nominations_are_open(board):
+    """The open nominations are read once per batch: each named officer of it is still told to the
+    officers' phones (sector_person), the nameless and the other sectors as before."""
+    from .test_election import crowd
+    ppl = crowd(board)
+    board.org.ok("election_open", seats={"community_member": 0, "community_org": 0})
+    ppl["police"][0].events()
+    ppl["members"][0].events()
+    with QueuedJoins(board.day) as q:
+        q.join(group="law_enforcement", name="Officer A", anonymous=False)
+        q.join(group="law_enforcement")  # nameless: never listed
+        q.join(group="community_member", name="Resident A", anonymous=False)  # no seat: no list
+        q.join(group="law_enforcement", name="Officer B", anonymous=False)
+    assert q.commits == 1
+    told = [[e.type for e in r[1]] for r in q.results]
+    assert told == [["participant_joined", "sector_person"], ["participant_joined"],
+                    ["participant_joined"], ["participant_joined", "sector_person"]]
+    people = ppl["police"][1].snapshot()["sector_people"]
+    assert {p["name"] for p in people.values()} >= {"Officer A", "Officer B"}
+    assert "sector_person" not in types(ppl["members"][0])
 
 
 @pytest.mark.parametrize("limit", [3])

@@ -122,9 +122,16 @@ def _tell_sectors(ctx: Context, e: Election) -> None:
             ctx.emit("sector_people", {"people": sector_people(ctx.session, ctx.workshop.id, group)}, audience)
 
 
-def person_arrived(ctx: Context, p: Participant) -> None:
-    """A named person joined while the sectors' nominations are open: their sector's others hear them."""
-    _tell_sector(ctx, p, person_view(p))
+# person_arrived's `nominations` before anyone asked the database (a batch of joins asks once).
+NOT_READ = object()
+
+
+def person_arrived(ctx: Context, p: Participant, nominations=NOT_READ):
+    """A named person joined while the sectors' nominations are open: their sector's others hear them.
+
+    Returns the open nominations (an Election or None; NOT_READ if there was no need to ask), for the
+    next join of the same batch to pass back in."""
+    return _tell_sector(ctx, p, person_view(p), nominations)
 
 
 def person_left(ctx: Context, p: Participant) -> None:
@@ -132,15 +139,19 @@ def person_left(ctx: Context, p: Participant) -> None:
     _tell_sector(ctx, p, None)
 
 
-def _tell_sector(ctx: Context, p: Participant, person: dict | None) -> None:
+def _tell_sector(ctx: Context, p: Participant, person: dict | None, e=NOT_READ):
     """`sector_person` to the others of p's sector, only while a sectors election takes nominations with a
-    seat for it, and only for a person with a name (the nameless are never listed)."""
-    e = nominating(ctx.session, ctx.workshop.id)
-    if e is None or p.group not in e.seats or not p.display_name:
-        return
+    seat for it, and only for a person with a name (the nameless are never listed). Returns `e`."""
+    if not p.display_name:
+        return e
+    if e is NOT_READ:
+        e = nominating(ctx.session, ctx.workshop.id)
+    if e is None or p.group not in e.seats:
+        return e
     audience = _sector_audience(ctx, p.group, but=p.id)
     if audience:
         ctx.emit("sector_person", {"participant_id": p.id, "person": person}, audience)
+    return e
 
 
 # -- the organiser -------------------------------------------------------------------

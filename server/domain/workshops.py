@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Literal
 
 from pydantic import Field, TypeAdapter, ValidationError
-from sqlalchemy import case, delete, func, select
+from sqlalchemy import bindparam, case, delete, func, select
 from sqlalchemy.orm import Session
 
 from ..db import Database
@@ -187,11 +187,12 @@ def public_info(db: Database, code: str) -> dict:
 
 
 def pick_room(session: Session, ws: Workshop, group: str, sides: dict[str, str], language: str | None = None,
-              among: list[int] | None = None) -> int:
+              among: list[int] | None = None, heads: _HeadCount | None = None) -> int:
     """Balanced assignment: the room with fewest people of this sector's side, then fewest people.
 
     `sides`: the workshop's sector key -> side (`law_enforcement`, `community`, `other`); with the
-    `groups` preset: police, community members and organisations, government/other, as before sectors."""
+    `groups` preset: police, community members and organisations, government/other, as before sectors.
+    `heads`: a batch of joins' head-count (read once for the batch, kept up to date as it seats people)."""
     side_groups = [key for key, side in sides.items() if side == sides.get(group)]
     if ag.caucus(ws):
         # A caucus round: the least full room gathering this sector (any room if none does).
@@ -201,17 +202,52 @@ def pick_room(session: Session, ws: Workshop, group: str, sides: dict[str, str],
         sizes = dict(session.execute(select(Participant.room_id, func.count()).where(
             Participant.workshop_id == ws.id, Participant.removed_at.is_(None)).group_by(Participant.room_id)).all())
         return min(mine, key=lambda r: (sizes.get(r.id, 0), r.number)).id
-    # One query, counts only (it runs on every join of a connect burst: docs/benchmarks.md).
-    rows = session.execute(
-        select(Room.id, Room.number, func.count(Participant.id),
-               func.count(case((Participant.group.in_(side_groups), Participant.id))), Room.languages)
-        .select_from(Room)
-        .outerjoin(Participant, (Participant.room_id == Room.id) & Participant.removed_at.is_(None))
-        .where(Room.workshop_id == ws.id, *([Room.id.in_(among)] if among is not None else []))
-        .group_by(Room.id, Room.number)).all()
+    if heads is not None and among is None:
+        rows = heads.rows(side_groups)
+    else:
+        # One query, counts only (it runs on every move of a re-seating: docs/benchmarks.md).
+        rows = session.execute(
+            select(Room.id, Room.number, func.count(Participant.id),
+                   func.count(case((Participant.group.in_(side_groups), Participant.id))), Room.languages)
+            .select_from(Room)
+            .outerjoin(Participant, (Participant.room_id == Room.id) & Participant.removed_at.is_(None))
+            .where(Room.workshop_id == ws.id, *([Room.id.in_(among)] if among is not None else []))
+            .group_by(Room.id, Room.number)).all()
     # Fewest of this side, then a room whose facilitator reads the person's language (where rooms
     # say so: room_languages_set), then fewest people.
     return min(rows, key=lambda r: (r[3], 1 if r[4] and language not in r[4] else 0, r[2], r[1]))[0]
+
+
+_ROOMS_OF = select(Room.id, Room.number, Room.languages).where(Room.workshop_id == bindparam("w"))
+_HEADS_OF = (select(Participant.room_id, Participant.group, func.count())
+             .where(Participant.workshop_id == bindparam("w"), Participant.removed_at.is_(None))
+             .group_by(Participant.room_id, Participant.group))
+
+
+class _HeadCount:
+    """Who sits where, by sector, for one batch of joins: read in two queries when the batch starts and
+    counted on as it seats people, so each join picks its room from exactly the numbers the per-join
+    query would give (pick_room), without the query (it counted every participant of the workshop, on
+    every join of a connect burst: docs/benchmarks.md, issue 18)."""
+
+    def __init__(self, session: Session, ws_id: str):
+        self.rooms = [tuple(r) for r in session.execute(_ROOMS_OF, {"w": ws_id})]
+        self.counts: dict[tuple[int, str], int] = {
+            (room_id, group): n for room_id, group, n in session.execute(_HEADS_OF, {"w": ws_id})}
+
+    def rows(self, side_groups: list[str]) -> list[tuple]:
+        """(id, number, everyone, this side, languages) per room, as pick_room's query returns them."""
+        total: dict[int, int] = {}
+        side: dict[int, int] = {}
+        wanted = set(side_groups)
+        for (room_id, group), n in self.counts.items():
+            total[room_id] = total.get(room_id, 0) + n
+            if group in wanted:
+                side[room_id] = side.get(room_id, 0) + n
+        return [(rid, number, total.get(rid, 0), side.get(rid, 0), langs) for rid, number, langs in self.rooms]
+
+    def seated(self, room_id: int, group: str) -> None:
+        self.counts[(room_id, group)] = self.counts.get((room_id, group), 0) + 1
 
 
 class JoinPayload(Payload):
@@ -317,8 +353,8 @@ def _joins_together(db: Database, ws_id: str, jobs: list[_JoinJob]) -> None:
             continue
         for job, (joined, events) in zip(jobs, results, strict=True):
             job.result, job.done = (joined, events), True
-            if events:  # published like a command's events: in sequence order, under the workshop's lock
-                db.publish(Outcome(joined, events))
+        # Published like a group commit's events: in sequence order, together, under the workshop's lock.
+        db.publish(*(Outcome(joined, events) for joined, events in results if events))
         return
 
 
@@ -330,8 +366,9 @@ def _join_transaction(db: Database, ws_id: str, jobs: list[_JoinJob]) -> list[tu
             ws = lock_open_workshop(s, ws_id)
             start_seq = ws.seq
             events: list[Event] = []
+            batch = _JoinBatch(s, ws)
             for index, job in enumerate(jobs):  # noqa: B007  (index names the failed join in _JoinFailed)
-                joined, new = _join_one(s, ws, job.data, job.token)
+                joined, new = _join_one(s, ws, job.data, job.token, batch)
                 results.append((joined, new))
                 events.extend(new)
             index = None
@@ -359,7 +396,30 @@ def lock_open_workshop(s, ws_id: str) -> Workshop:
     return ws
 
 
-def _join_one(s: Session, ws: Workshop, data: JoinPayload, token: str) -> tuple[dict, list[Event]]:
+class _JoinBatch:
+    """What every join of one batch reads alike, read once for the batch (the workshop is locked, and
+    nothing but these joins changes it meanwhile): the sectors' sides, the open nominations, the
+    rooms' head-count (kept up to date as the batch seats people)."""
+
+    def __init__(self, s: Session, ws: Workshop):
+        self.session, self.ws = s, ws
+        self._sides: dict[str, str] | None = None
+        self._heads: _HeadCount | None = None
+        self.nominations = election.NOT_READ
+
+    def sides(self) -> dict[str, str]:
+        if self._sides is None:
+            self._sides = sc.sides(self.session, self.ws.id)
+        return self._sides
+
+    def heads(self) -> _HeadCount:
+        if self._heads is None:
+            self._heads = _HeadCount(self.session, self.ws.id)
+        return self._heads
+
+
+def _join_one(s: Session, ws: Workshop, data: JoinPayload, token: str,
+              batch: _JoinBatch) -> tuple[dict, list[Event]]:
     """One join inside a batch's transaction (the workshop locked): its answer and its events,
     numbered but not yet stored (_join_transaction stores a batch's events in one INSERT)."""
     lang = data.language.lower()
@@ -375,21 +435,24 @@ def _join_one(s: Session, ws: Workshop, data: JoinPayload, token: str) -> tuple[
         if existing.workshop_id != ws.id or existing.removed_at is not None:
             raise CommandError("unauthorized", "This device key cannot join this workshop.")
         return _joined(existing, token), []
-    sides = sc.sides(s, ws.id)
+    sides = batch.sides()
     if data.group not in sides:
         # The sectors may have changed since the join page read them: `details.sectors` has the keys now.
         raise CommandError("invalid", f"group: {data.group!r} is not a sector of this workshop; "
                            f"its sectors: {', '.join(sides)}", sectors=list(sides))
-    room_id = pick_room(s, ws, data.group, sides, lang)
+    heads = batch.heads()
+    room_id = pick_room(s, ws, data.group, sides, lang, heads=heads)
     p = Participant(workshop_id=ws.id, room_id=room_id, display_name=data.name or None, group=data.group,
                     language=lang, anonymous=data.anonymous if data.name else True,
                     token_hash=auth.token_hash(token))
     s.add(p)
     s.flush()
+    heads.seated(room_id, data.group)
     ctx = Context(s, auth.Principal("participant", ws.id, p.id, room_id), ws, utcnow())
     ctx.emit("participant_joined", {"participant": pj.participant_view(p)},
              [aud.room(room_id), ctx.organisers, ctx.display])
-    election.person_arrived(ctx, p)  # on their sector's list of names, while nominations are open
+    # On their sector's list of names, while nominations are open (read once per batch).
+    batch.nominations = election.person_arrived(ctx, p, batch.nominations)
     return _joined(p, token), ctx.numbered()
 
 
