@@ -68,14 +68,21 @@ class Database:
                 queue = self._queues.setdefault(workshop_id, deque())
         return queue
 
-    def publish(self, outcome) -> None:
-        """Hand a committed outcome to the publisher; a failure there is logged, never undoes the commit."""
-        if self.publisher is None:
+    def publish(self, *outcomes) -> None:
+        """Hand committed outcomes (in sequence order) to the publisher; a failure there is logged,
+        never undoes the commit. A publisher with a `together` attribute (broadcast.publish) takes a
+        group commit's outcomes in one call; any other is called once per outcome."""
+        if self.publisher is None or not outcomes:
             return
+        together = getattr(self.publisher, "together", None)
         try:
-            self.publisher(outcome)
-        except Exception:  # the command is stored: clients that missed it catch up with `sync`
-            logging.getLogger(__name__).exception("publishing seq %s failed", outcome.result.get("seq"))
+            if together is not None:
+                together(list(outcomes))
+            else:
+                for outcome in outcomes:
+                    self.publisher(outcome)
+        except Exception:  # the commands are stored: clients that missed them catch up with `sync`
+            logging.getLogger(__name__).exception("publishing seq %s failed", outcomes[-1].result.get("seq"))
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

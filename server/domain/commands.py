@@ -277,7 +277,9 @@ def _run_together(db: Database, jobs: list[_Job]) -> None:
             jobs = jobs[failed.index + 1:]
             continue
         for job, outcome in zip(jobs, outcomes, strict=True):
-            _settle(db, job, outcome)
+            job.outcome, job.done = outcome, True
+        # The batch's events together (one message between processes: events/broadcast.py).
+        db.publish(*(o for o in outcomes if o.events or o.disconnect))
         return
 
 

@@ -77,6 +77,24 @@ class ObservedRedisManager(socketio.RedisManager):
             self.emit(RESYNC, {"reason": "message_queue"}, namespace="/")
         return result
 
+    # -- many events in one message -------------------------------------------
+    def emit_events(self, event: str, items: list[tuple[dict, list[str]]], namespace: str = "/") -> None:
+        """Emit each (data, rooms) to this process's clients now, and publish them all as one message.
+
+        python-socketio publishes one message per emit, and every process's listener decodes each
+        one. The batch travels as a `close_room` message with a marker (as disconnect_room does), so
+        the listener's own dispatch brings it to _handle_close_room; the order within it, and
+        between messages on the one channel, is kept."""
+        if not items:
+            return
+        self._emit_locally(event, items, namespace)
+        self._publish({"method": "close_room", "room": None, "namespace": namespace, "host_id": self.host_id,
+                       "cg_events": {"event": event, "items": [[data, rooms] for data, rooms in items]}})
+
+    def _emit_locally(self, event: str, items, namespace: str) -> None:
+        for data, rooms in items:
+            self.server.emit(event, data, to=rooms, namespace=namespace, ignore_queue=True)
+
     # -- cutting connections ------------------------------------------------
     def disconnect_room(self, room: str, namespace: str = "/") -> None:
         """Disconnect every member of `room` on every process (a removed person, a revoked link).
@@ -91,7 +109,10 @@ class ObservedRedisManager(socketio.RedisManager):
         self._publish(message)  # the others
 
     def _handle_close_room(self, message):
-        if message.get("cg_disconnect"):
+        if message.get("cg_events"):  # another process's events (emit_events)
+            batch = message["cg_events"]
+            self._emit_locally(batch["event"], batch["items"], message.get("namespace") or "/")
+        elif message.get("cg_disconnect"):
             disconnect_local(self.server, message.get("room"), message.get("namespace") or "/")
         else:
             super()._handle_close_room(message)

@@ -74,6 +74,45 @@ def test_processes_share_a_room_and_seq_stays_gap_free(fleet, pg_url, redis_env)
         s.close()
 
 
+def test_a_commands_events_cross_to_the_other_process_as_one_message(fleet, pg_url, redis_env):
+    """A vote makes three or four events (tally, my_votes, room_stats, vote_progress); they reach
+    the other process's screens as ONE message on the Redis channel (events/broadcast.py), not one
+    per event, and arrive there in order."""
+    import json
+
+    import redis
+    a, b = fleet.start(2, {"DATABASE_URL": pg_url, **redis_env})
+    w = make_workshop(pg_url, a.url, rooms=1, budget=3)
+    fac = Screen(a.url, token(w["facilitator_urls"][0]), "facilitator@A")
+    voter = Screen(a.url, join(a.url, w["join_code"], "community_member")["token"], "voter@A")
+    other = Screen(b.url, join(b.url, w["join_code"], "law_enforcement")["token"], "phone@B")
+    display = Screen(b.url, token(w["display_url"]), "display@B")
+    fac.ok("phase_advance", from_phase="lobby")
+    barrier = voter.ok("barrier_post", text="Nobody explains stops")["barrier"]["id"]
+    fac.ok("phase_advance", from_phase="brainstorm")
+    fac.ok("phase_advance", from_phase="reveal")  # the vote
+    wait_until(lambda: all(s.converged() for s in (fac, voter, other, display)), "screens settled",
+               explain=lambda: differences([fac, voter, other, display]))
+    listener = redis.Redis.from_url(redis_env["REDIS_URL"]).pubsub()
+    listener.subscribe(redis_env["REDIS_CHANNEL"])
+    assert listener.get_message(timeout=5)["type"] == "subscribe"
+    seq = voter.ok("vote_cast", target_type="barrier", target_id=barrier)["seq"]
+    messages = []
+    while (m := listener.get_message(timeout=2)) is not None:
+        if m["type"] == "message":
+            messages.append(json.loads(m["data"]))
+    listener.close()
+    assert len(messages) == 1, [m.get("method") for m in messages]
+    items = messages[0]["cg_events"]["items"]
+    types = [data["type"] for data, _rooms in items]
+    assert types[:3] == ["tally", "my_votes", "room_stats"] and len(types) in (3, 4)
+    assert [data["seq"] for data, _rooms in items] == list(range(seq - len(items) + 1, seq + 1))
+    wait_until(lambda: other.converged() and display.converged(), "process B's screens have the vote",
+               explain=lambda: differences([other, display]))
+    for s in (fac, voter, other, display):
+        s.close()
+
+
 # -- nginx ---------------------------------------------------------------------------------
 
 class Nginx:
