@@ -363,8 +363,10 @@ def test_vote_cast_refusals(board):
     board.refuse(author, "vote_cast", "merged", target_type="barrier", target_id=ids[4])
     board.fac.ok("post_hide", kind="barrier", id=ids[3], reason="Repeated")
     board.refuse(author, "vote_cast", "hidden", target_type="barrier", target_id=ids[3])
-    board.refuse(author, "vote_cast", "not_found", target_type="barrier", target_id=theirs)
-    board.refuse(author, "vote_cast", "not_found", target_type="barrier", target_id=987654)
+    err = board.refuse(author, "vote_cast", "not_found", target_type="barrier", target_id=theirs)
+    assert err["message"] == "There is no such barrier in this room."
+    err = board.refuse(author, "vote_cast", "not_found", target_type="barrier", target_id=987654)
+    assert err["message"] == "There is no such barrier."
     board.refuse(author, "vote_cast", "invalid", target_type="barrier", target_id=str(merged))
     board.refuse(author, "vote_cast", "invalid", target_type="comment", target_id=merged)
     board.refuse(author, "vote_cast", "invalid", target_type="barrier")

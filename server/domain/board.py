@@ -256,11 +256,26 @@ class VoteRef(Payload):
 # once, no ORM objects loaded or flushed (docs/benchmarks.md, "Where the time goes").
 _ROOMS, _VOTES, _PLENARY = Room.__table__, Vote.__table__, PlenaryItem.__table__
 _ITEMS = {"barrier": Barrier.__table__, "solution": Solution.__table__}
-_ROOM_ROW = select(_ROOMS.c.workshop_id, _ROOMS.c.phase).where(_ROOMS.c.id == bindparam("id"))
-_ITEM_ROW = {
-    kind: select(t.c.workshop_id, t.c.room_id, t.c.withdrawn, t.c.hidden,
-                 t.c.merged_into_id if kind == "barrier" else literal(None)).where(t.c.id == bindparam("id"))
-    for kind, t in _ITEMS.items()}
+
+
+def _room_vote_row(kind: str):
+    """Everything a dot on one of a room's items is checked against, in one statement (three before,
+    issue 18): the voter's room (its workshop and phase), the item (NULLs when there is none), how many
+    dots of this kind the voter has given, and whether one of them is on this item.
+    Parameters: room, id (the item), participant_id, target_type."""
+    t = _ITEMS[kind]
+    mine = _VOTES.c.participant_id == bindparam("participant_id"), _VOTES.c.target_type == bindparam("target_type")
+    spent = select(func.count()).select_from(_VOTES).where(*mine).scalar_subquery()
+    given = select(func.count()).select_from(_VOTES).where(*mine, _VOTES.c.target_id == bindparam("id")).scalar_subquery()
+    merged = t.c.merged_into_id if kind == "barrier" else literal(None)
+    return (select(_ROOMS.c.workshop_id.label("room_workshop"), _ROOMS.c.phase, t.c.workshop_id, t.c.room_id,
+                   t.c.withdrawn, t.c.hidden, merged.label("merged_into_id"), spent.label("spent"),
+                   given.label("given"))
+            .select_from(_ROOMS.outerjoin(t, t.c.id == bindparam("id")))
+            .where(_ROOMS.c.id == bindparam("room")))
+
+
+_ROOM_VOTE_ROW = {kind: _room_vote_row(kind) for kind in _ITEMS}
 _PLENARY_ROW = select(_PLENARY.c.workshop_id, _PLENARY.c.merged_into_id).where(_PLENARY.c.id == bindparam("id"))
 _MINE = select(_VOTES.c.target_id).where(_VOTES.c.participant_id == bindparam("participant_id"),
                                          _VOTES.c.target_type == bindparam("target_type"))
@@ -308,8 +323,9 @@ def _vote_events(ctx: Context, target_type: str, target_id: int, audience: list[
     return n
 
 
-def _vote_target(ctx: Context, target_type: str, target_id: int) -> tuple[list[str], int | None]:
-    """Check the item can take votes now; return the audience for its tally and its room.
+def _vote_target(ctx: Context, target_type: str, target_id: int) -> tuple[list[str], int | None, int, bool]:
+    """Check the item can take votes now; return the audience for its tally, its room, how many
+    dots of this kind the voter has given and whether one of them is on this item.
 
     The same checks, codes and messages as get_room / get_barrier / get_solution (common.py)."""
     run = ctx.session.execute
@@ -322,27 +338,28 @@ def _vote_target(ctx: Context, target_type: str, target_id: int) -> tuple[list[s
             raise CommandError("not_found", "There is no such plenary item.")
         if item.merged_into_id is not None:
             raise CommandError("merged", "This item was merged on the plenary board; vote on the merged item.")
-        return tallies.tally_audience(ctx, "plenary", None), None
+        mine = _my_votes(ctx, "plenary")
+        return tallies.tally_audience(ctx, "plenary", None), None, len(mine), target_id in mine
     room_id = ctx.principal.room_id
-    room = run(_ROOM_ROW, {"id": room_id}).first()
-    if room is None or room.workshop_id != ctx.workshop.id:
+    row = run(_ROOM_VOTE_ROW[target_type], {"room": room_id, "id": target_id, "participant_id": ctx.principal.id,
+                                            "target_type": target_type}).first()
+    if row is None or row.room_workshop != ctx.workshop.id:
         raise CommandError("not_found", "There is no such room in this workshop.")
     barrier = target_type == "barrier"
     if barrier:
-        require_phase(room, rules.BARRIER_VOTE_PHASES, "vote on barriers")
+        require_phase(row, rules.BARRIER_VOTE_PHASES, "vote on barriers")
     else:
-        require_phase(room, rules.SOLUTION_PHASES, "vote on solutions")
-    item = run(_ITEM_ROW[target_type], {"id": target_id}).first()
+        require_phase(row, rules.SOLUTION_PHASES, "vote on solutions")
     what = "barrier" if barrier else "solution"
-    if item is None or item.workshop_id != ctx.workshop.id or item.withdrawn:
+    if row.workshop_id is None or row.workshop_id != ctx.workshop.id or row.withdrawn:
         raise CommandError("not_found", f"There is no such {what}.")
-    if item.room_id != room_id:
+    if row.room_id != room_id:
         raise CommandError("not_found", f"There is no such {what} in this room.")
-    if barrier and item[4] is not None:
+    if barrier and row.merged_into_id is not None:
         raise CommandError("merged", "This barrier was merged; vote on the shared barrier.")
-    if item.hidden:
+    if row.hidden:
         raise CommandError("hidden", "This post has been hidden by the facilitator.")
-    return tallies.tally_audience(ctx, target_type, room_id, room.phase), room_id
+    return tallies.tally_audience(ctx, target_type, room_id, row.phase), room_id, row.spent, bool(row.given)
 
 
 def _tally(ctx: Context, target_type: str, target_id: int, audience: list[str]) -> int:
@@ -365,11 +382,10 @@ def _my_votes(ctx: Context, target_type: str) -> list[int]:
 @command("vote_cast", roles=("participant",), schema=VoteRef)
 def vote_cast(ctx: Context, target_type, target_id):
     """Participant gives one dot to a barrier, solution or plenary item; the tally is heard by the room (plenary: everyone)."""
-    audience, room_id = _vote_target(ctx, target_type, target_id)
-    mine = _my_votes(ctx, target_type)
-    if target_id in mine:
+    audience, room_id, spent, given = _vote_target(ctx, target_type, target_id)
+    if given:
         raise CommandError("already_voted", "You have already given this item your dot.")
-    if len(mine) >= ctx.workshop.vote_budget:
+    if spent >= ctx.workshop.vote_budget:
         raise CommandError("budget_spent", f"You have used all {ctx.workshop.vote_budget} of your votes; "
                            "withdraw one to vote again.", budget=ctx.workshop.vote_budget)
     ctx.session.execute(_ADD_VOTE, {"workshop_id": ctx.workshop.id, "participant_id": ctx.principal.id,
@@ -377,24 +393,23 @@ def vote_cast(ctx: Context, target_type, target_id):
     # a first dot, or the last one: the progress counts change
     n = _vote_events(ctx, target_type, target_id, audience, room_id,
                      {"add": [f"{target_type}:{target_id}"], "remove": []},
-                     len(mine) in (0, ctx.workshop.vote_budget - 1))
-    return {"votes": _shown(ctx, n), "remaining": ctx.workshop.vote_budget - len(mine) - 1}
+                     spent in (0, ctx.workshop.vote_budget - 1))
+    return {"votes": _shown(ctx, n), "remaining": ctx.workshop.vote_budget - spent - 1}
 
 
 @command("vote_withdraw", roles=("participant",), schema=VoteRef)
 def vote_withdraw(ctx: Context, target_type, target_id):
     """Participant takes a dot back; the tally is heard by the room (plenary: everyone)."""
-    audience, room_id = _vote_target(ctx, target_type, target_id)
-    mine = _my_votes(ctx, target_type)
-    if target_id not in mine:
+    audience, room_id, spent, given = _vote_target(ctx, target_type, target_id)
+    if not given:
         raise CommandError("not_voted", "You have not voted for this item.")
     ctx.session.execute(_DROP_VOTE, {"participant_id": ctx.principal.id, "target_type": target_type,
                                      "target_id": target_id})
     # the last dot back, or the first of a spent budget: the progress counts change
     n = _vote_events(ctx, target_type, target_id, audience, room_id,
                      {"add": [], "remove": [f"{target_type}:{target_id}"]},
-                     len(mine) in (1, ctx.workshop.vote_budget))
-    return {"votes": _shown(ctx, n), "remaining": ctx.workshop.vote_budget - (len(mine) - 1)}
+                     spent in (1, ctx.workshop.vote_budget))
+    return {"votes": _shown(ctx, n), "remaining": ctx.workshop.vote_budget - (spent - 1)}
 
 
 def return_room_dots(ctx: Context, participant_id: int, room_id: int) -> int:
