@@ -41,6 +41,8 @@ class Database:
         # lock (domain/commands.py). The Socket.IO app sets it to broadcast (server/app.py);
         # without it (the CLI, tests of the domain) callers send Outcome.events themselves.
         self.publisher: Callable | None = None
+        # Join codes found, code -> workshop id (domain/workshops.workshop_by_code: a code never changes).
+        self.join_codes: dict[str, str] = {}
         # Session.info carries the settings the domain needs without Flask (TOKEN_TTL_DAYS: domain/expiry.py).
         self.token_ttl_days = token_ttl_days
         self._sessions = sessionmaker(self.engine, expire_on_commit=False, info={"token_ttl_days": token_ttl_days})

@@ -280,3 +280,28 @@ def test_green_threads_that_join_at_once_share_transactions(tmp_path):
     ran = json.loads(out.stdout.strip().splitlines()[-1])
     assert len(set(ran["ids"])) == 40
     assert ran["commits"] <= 5, ran["commits"]
+
+
+def test_a_join_code_once_found_is_not_asked_again_and_an_unknown_one_always_is(day):
+    """workshop_by_code keeps the codes it found (a workshop keeps its code for good); a code it did
+    not find is asked again each time, so a workshop made meanwhile (by another process) is found."""
+    from server.db import Database
+    other = Database(day.db.url)  # another process: its own engine and memory
+    statements = []
+    event.listen(other.engine, "before_cursor_execute", lambda *a: statements.append(1))
+    try:
+        code = day.created["join_code"]
+        assert workshops.workshop_by_code(other, code.lower()) == day.workshop_id
+        asked = len(statements)
+        assert asked >= 1
+        assert workshops.workshop_by_code(other, f" {code} ") == day.workshop_id
+        assert len(statements) == asked  # answered from memory
+        for _ in range(2):
+            with pytest.raises(CommandError) as err:
+                workshops.workshop_by_code(other, "ZZZZ99")
+            assert err.value.code == "not_found"
+        assert len(statements) > asked + 1  # asked both times
+        late = workshops.create_workshop(day.db, title="Made meanwhile", rooms=1)
+        assert workshops.workshop_by_code(other, late["join_code"]) == late["workshop_id"]
+    finally:
+        other.dispose()

@@ -378,12 +378,30 @@ def _join_transaction(db: Database, ws_id: str, jobs: list[_JoinJob]) -> list[tu
     return results
 
 
+_BY_CODE = select(Workshop.id).where(Workshop.join_code == bindparam("code"))
+# Join codes this process has found (code -> workshop id), at most this many kept.
+CODES_KEPT = 4096
+
+
 def workshop_by_code(db: Database, join_code: str) -> str:
-    """The id of the workshop a join code names (join, and rejoin with a seat code), or `not_found`."""
+    """The id of the workshop a join code names (join, and rejoin with a seat code), or `not_found`.
+
+    A workshop keeps its code and its row for good (erasure blanks the people, never the row), so a
+    code once found is kept in this process (Database.join_codes): a connect burst asked the database
+    the same question two thousand times (docs/benchmarks.md, issue 18). A code not found is asked
+    again every time (another process may have just created it); whether the workshop still takes
+    people is checked under its lock (lock_open_workshop)."""
+    code = normalise_code(join_code)
+    ws_id = db.join_codes.get(code)
+    if ws_id is not None:
+        return ws_id
     with db.reading() as s:
-        ws_id = s.scalar(select(Workshop.id).where(Workshop.join_code == normalise_code(join_code)))
+        ws_id = s.scalar(_BY_CODE, {"code": code})
     if ws_id is None:
         raise CommandError("not_found", "No workshop has this join code. Check the code on the screen.")
+    if len(db.join_codes) >= CODES_KEPT:
+        db.join_codes.clear()
+    db.join_codes[code] = ws_id
     return ws_id
 
 
