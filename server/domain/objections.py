@@ -27,9 +27,10 @@ OBJECTOR = "participant"  # the audit actor of an objection: no participant id
 
 
 # Built once: every participant's, facilitator's and organiser's snapshot reads it.
+OBJECTION_ACTIONS = (OBJECT_ACTION, DISMISS_ACTION)
 _OBJECTION_ENTRIES = select(AuditEntry).where(
     AuditEntry.workshop_id == bindparam("workshop_id"),
-    AuditEntry.action.in_((OBJECT_ACTION, DISMISS_ACTION))).order_by(AuditEntry.id)
+    AuditEntry.action.in_(OBJECTION_ACTIONS)).order_by(AuditEntry.id)
 
 
 def _objection_entries(session: Session, workshop_id: str) -> list[AuditEntry]:

@@ -10,16 +10,20 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy import bindparam, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..models import (
+    AuditEntry,
     Barrier,
     CouncilLink,
+    CouncilMeeting,
     CouncilVolunteer,
+    Election,
     Participant,
     PlanEntry,
     PlenaryItem,
+    Pulse,
     Room,
     Solution,
     Vote,
@@ -32,7 +36,7 @@ from .election_results import election_views, nominations_of, sector_people, vot
 from .expiry import privacy_view
 from .meeting_views import meetings_view
 from .notes import notes_by_entry
-from .objections import objection_views
+from .objections import OBJECTION_ACTIONS, objection_views
 from .pulse_results import answered_by, pulse_views
 from .sectors import sector_views
 from .stats import room_stats
@@ -52,6 +56,14 @@ _PEOPLE = select(Participant).where(Participant.workshop_id == _W, Participant.r
 _ROOM_PEOPLE = _PEOPLE.where(or_(Participant.room_id == _R, Participant.id.in_(bindparam("named", expanding=True))))
 _PLENARY = select(PlenaryItem).where(PlenaryItem.workshop_id == _W)
 _PLAN = select(PlanEntry).where(PlanEntry.workshop_id == _W)
+# What the workshop holds at all, in one statement: a snapshot skips the reads of what there is none of
+# (a morning's connect burst has no posts, dots, pulses or elections yet: a dozen reads per phone; issue 18).
+_PRESENT = select(*(exists().where(column == _W).label(name) for name, column in (
+    ("barriers", Barrier.workshop_id), ("solutions", Solution.workshop_id), ("votes", Vote.workshop_id),
+    ("volunteers", CouncilVolunteer.workshop_id), ("plenary", PlenaryItem.workshop_id),
+    ("plan", PlanEntry.workshop_id), ("pulses", Pulse.workshop_id), ("elections", Election.workshop_id),
+    ("meetings", CouncilMeeting.workshop_id))),
+    exists().where(AuditEntry.workshop_id == _W, AuditEntry.action.in_(OBJECTION_ACTIONS)).label("objections"))
 _MY_VOTES = select(Vote.target_type, Vote.target_id).where(Vote.participant_id == _P)
 _MY_BARRIERS = select(Barrier.id).where(Barrier.author_id == _P, Barrier.withdrawn.is_(False))
 _MY_SOLUTIONS = select(Solution.id).where(Solution.author_id == _P, Solution.withdrawn.is_(False))
@@ -78,6 +90,7 @@ class _Rows:
     volunteers: list[CouncilVolunteer]
     people: dict[int, Participant]
     counts: dict[tuple[str, int], int]
+    present: set[str]  # the kinds of rows the workshop has any of (_PRESENT)
     rooms_by_id: dict[int, Room] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -114,6 +127,7 @@ def room_content(session: Session, viewer: Principal) -> dict:
 def _read(session: Session, viewer: Principal) -> _Rows:
     ws = session.get(Workshop, viewer.workshop_id)
     where = {"w": ws.id, "r": viewer.room_id}
+    present = {name for name, there in session.execute(_PRESENT, where).one()._mapping.items() if there}
     rooms = list(session.scalars(_ROOMS, where))
     role = viewer.role
     # A phone or a facilitator sees one room's board: read only that room's posts, and
@@ -121,9 +135,11 @@ def _read(session: Session, viewer: Principal) -> _Rows:
     # not the whole workshop for every reconnecting phone (docs/benchmarks.md).
     in_room = role in ("participant", "facilitator")
     boards = role in _BOARDS
-    barriers = list(session.scalars(_ROOM_BARRIERS if in_room else _BARRIERS, where)) if boards else []
-    solutions = list(session.scalars(_ROOM_SOLUTIONS if in_room else _SOLUTIONS, where)) if boards else []
-    volunteers = list(session.scalars(_VOLUNTEERS, where))
+    barriers = list(session.scalars(_ROOM_BARRIERS if in_room else _BARRIERS, where)) \
+        if boards and "barriers" in present else []
+    solutions = list(session.scalars(_ROOM_SOLUTIONS if in_room else _SOLUTIONS, where)) \
+        if boards and "solutions" in present else []
+    volunteers = list(session.scalars(_VOLUNTEERS, where)) if "volunteers" in present else []
     if in_room:
         named = {b.author_id for b in barriers} | {x.author_id for x in solutions} \
             | {v.participant_id for v in volunteers} | ({viewer.id} if role == "participant" else set())
@@ -131,7 +147,8 @@ def _read(session: Session, viewer: Principal) -> _Rows:
     else:
         people_rows = session.scalars(_PEOPLE, where)
     people = {p.id: p for p in people_rows}
-    return _Rows(session, viewer, ws, rooms, barriers, solutions, volunteers, people, vote_counts(session, ws.id))
+    counts = vote_counts(session, ws.id) if "votes" in present else {}
+    return _Rows(session, viewer, ws, rooms, barriers, solutions, volunteers, people, counts, present)
 
 
 def _shared_part(rows: _Rows) -> dict:
@@ -149,12 +166,15 @@ def _shared_part(rows: _Rows) -> dict:
         "solutions": solutions,
         "my_votes": [],
         "mine": [],
-        "plenary": _plenary(rows),
-        "plan": _plan(rows),
+        "plenary": _plenary(rows) if "plenary" in rows.present else {},
+        "plan": _plan(rows) if "plan" in rows.present else {},
         "council": _council(rows),
-        "pulses": pulse_views(rows.session, ws.id),  # the trust pulse: results only once closed
-        "elections": election_views(rows.session, ws.id),  # the council's ballots: never a count per candidate
-        "meetings": meetings_view(rows.session, ws.id),  # the council's meetings after the day (meetings.py)
+        # The trust pulse: results only once closed.
+        "pulses": pulse_views(rows.session, ws.id) if "pulses" in rows.present else {},
+        # The council's ballots: never a count per candidate.
+        "elections": election_views(rows.session, ws.id) if "elections" in rows.present else {},
+        # The council's meetings after the day (meetings.py).
+        "meetings": meetings_view(rows.session, ws.id) if "meetings" in rows.present else {},
     }
 
 
@@ -241,7 +261,8 @@ def _staff_part(rows: _Rows, state: dict) -> None:
             found = pii.flags(item["text"])
             if found:
                 state["flags"][pj.post_key(kind, item["id"])] = found
-    state["objections"] = objection_views(rows.session, rows.viewer)  # merge objections (objections.py)
+    # Merge objections (objections.py).
+    state["objections"] = objection_views(rows.session, rows.viewer) if "objections" in rows.present else {}
     organiser = rows.role == "organiser"
     state["help"] = {str(r.id): help_view(r) for r in rows.rooms if r.help_requested_at is not None
                      and (organiser or r.id == rows.viewer.room_id)}
@@ -249,21 +270,23 @@ def _staff_part(rows: _Rows, state: dict) -> None:
 
 
 def _participant_part(rows: _Rows, state: dict) -> None:
-    session, viewer = rows.session, rows.viewer
+    session, viewer, present = rows.session, rows.viewer, rows.present
     me = {"p": viewer.id}
-    state["my_votes"] = sorted(f"{t}:{i}" for t, i in session.execute(_MY_VOTES, me))
-    mine = [f"barrier:{i}" for i in session.scalars(_MY_BARRIERS, me)]
-    mine += [f"solution:{i}" for i in session.scalars(_MY_SOLUTIONS, me)]
+    state["my_votes"] = sorted(f"{t}:{i}" for t, i in session.execute(_MY_VOTES, me)) if "votes" in present else []
+    mine = [f"barrier:{i}" for i in session.scalars(_MY_BARRIERS, me)] if "barriers" in present else []
+    mine += [f"solution:{i}" for i in session.scalars(_MY_SOLUTIONS, me)] if "solutions" in present else []
     state["mine"] = sorted(mine)
     own = next((v for v in rows.volunteers if v.participant_id == viewer.id), None)
     state["me"]["volunteer"] = (pj.volunteer_view(rows.people[viewer.id], own.contact, own.consent, own.role)
                                 if own else None)
-    state["objections"] = objection_views(session, viewer)  # their own (objections.py)
-    state["me"]["pulses_answered"] = answered_by(session, viewer.id)
-    state["me"]["elections_voted"] = voted_by(session, viewer.id)
-    state["me"]["nominations"] = nominations_of(session, viewer.id)  # waiting for their answer
+    # Their own objections (objections.py).
+    state["objections"] = objection_views(session, viewer) if "objections" in present else {}
+    state["me"]["pulses_answered"] = answered_by(session, viewer.id) if "pulses" in present else []
+    elections = "elections" in present
+    state["me"]["elections_voted"] = voted_by(session, viewer.id) if elections else []
+    state["me"]["nominations"] = nominations_of(session, viewer.id) if elections else {}  # waiting for their answer
     # While the sectors' nominations are open: the named people of one's own sector, whatever their room.
-    state["sector_people"] = sector_people(session, rows.ws.id, rows.people[viewer.id].group)
+    state["sector_people"] = sector_people(session, rows.ws.id, rows.people[viewer.id].group) if elections else {}
     _progress_part(rows, state)
 
 
