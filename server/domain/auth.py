@@ -193,5 +193,9 @@ def _check_erased(row) -> None:
                            "this link no longer works.")
 
 
+_ROOM_IDS = select(Room.id).where(Room.workshop_id == bindparam("w")).order_by(Room.number)
+
+
 def room_ids(session: Session, workshop_id: str) -> list[int]:
-    return list(session.scalars(select(Room.id).where(Room.workshop_id == workshop_id).order_by(Room.number)))
+    """The workshop's rooms in order (every connect and sync asks: built once)."""
+    return list(session.scalars(_ROOM_IDS, {"w": workshop_id}))
