@@ -1,6 +1,8 @@
 """Draw the benchmark figure (docs/benchmarks.svg) by hand: no plotting library.
 
-    python -m server.sim.plot docs/benchmarks.svg RESULT.json [RESULT.json ...]
+    python -m server.sim.plot [--target-ms MS] [--title TEXT] docs/benchmarks.svg RESULT.json [RESULT.json ...]
+
+A result's optional "label" (added to a saved JSON by hand: "before", "after") heads its group.
 
 One group of bars per run (fan-out p50, p95, p99, on a log scale), with the
 150 ms target as a line.
@@ -15,9 +17,9 @@ from pathlib import Path
 COLOURS = {"p50": "#4c78a8", "p95": "#f58518", "p99": "#e45756"}
 
 
-def svg(results: list[dict], target_ms: float = 150.0) -> str:
+def svg(results: list[dict], target_ms: float = 150.0, title: str | None = None) -> str:
     height, left, bottom, top = 400, 70, 80, 30
-    width = max(980, left + 20 + 112 * len(results))  # room for each group's three label lines
+    width = max(980, left + 20 + 150 * len(results))  # room for each group's three label lines
     plot_h = height - bottom - top
     lo, hi = 1.0, 1_000_000.0
 
@@ -29,7 +31,7 @@ def svg(results: list[dict], target_ms: float = 150.0) -> str:
            f'font-family="sans-serif" font-size="12">',
            f'<rect width="{width}" height="{height}" fill="white"/>',
            f'<text x="{width / 2}" y="18" text-anchor="middle" font-size="14">'
-           'Vote fan-out: send → event at every room member and the projector (ms, log scale)</text>']
+           f'{title or "Vote fan-out: send → event at every room member and the projector (ms, log scale)"}</text>']
     for ms in (1, 10, 100, 1000, 10000, 100000, 1000000):
         out.append(f'<line x1="{left}" x2="{width - 10}" y1="{y(ms):.1f}" y2="{y(ms):.1f}" stroke="#ddd"/>')
         out.append(f'<text x="{left - 6}" y="{y(ms) + 4:.1f}" text-anchor="end">{ms:,}</text>')
@@ -59,14 +61,21 @@ def svg(results: list[dict], target_ms: float = 150.0) -> str:
             out.append(f'<line x1="{x0 - 3:.1f}" x2="{x0 + 3 * bar_w + 1:.1f}" y1="{y(base):.1f}" y2="{y(base):.1f}" '
                        f'stroke="black" stroke-width="3"><title>baseline p99 {base} ms</title></line>')
         label = f"{r['participants']} / {r['rooms']}{' *' if partial else ''}"
+        if r.get("label"):  # a note added to a saved result (e.g. "before", "after")
+            label = f"{r['label']}: {label}"
         procs = r.get("server_processes", 1)
         db = {"postgres": "pg"}.get(r.get("database", ""), r.get("database", ""))
         sub = f"{procs} proc, {db}" + (" (normal)" if r.get("sqlite_synchronous") == "normal" else "")
         cx = left + i * group_w + group_w / 2
         out.append(f'<text x="{cx:.1f}" y="{height - bottom + 16}" text-anchor="middle">{label}</text>')
         out.append(f'<text x="{cx:.1f}" y="{height - bottom + 30}" text-anchor="middle" fill="#555">{sub}</text>')
+        extra = [r.get("async_mode", "")]
+        if r.get("workshops") and r.get("stagger_s"):
+            extra.append(f"{r['workshops']} ws staggered")
+        if r.get("cpu_hog"):
+            extra.append(f"{r['cpu_hog']} CPU hogs")
         out.append(f'<text x="{cx:.1f}" y="{height - bottom + 44}" text-anchor="middle" fill="#555">'
-                   f'{r.get("async_mode", "")}</text>')
+                   f'{", ".join(e for e in extra if e)}</text>')
     for j, key in enumerate(("p50", "p95", "p99")):
         out.append(f'<rect x="{left + j * 70}" y="{height - 22}" width="12" height="12" fill="{COLOURS[key]}"/>')
         out.append(f'<text x="{left + j * 70 + 16}" y="{height - 12}">{key}</text>')
@@ -83,11 +92,17 @@ def svg(results: list[dict], target_ms: float = 150.0) -> str:
 
 
 def main(argv=None) -> int:
-    argv = argv if argv is not None else sys.argv[1:]
+    argv = list(argv if argv is not None else sys.argv[1:])
+    options = {}
+    for flag in ("--target-ms", "--title"):
+        if flag in argv:
+            i = argv.index(flag)
+            options[flag] = argv[i + 1]
+            del argv[i:i + 2]
     dest, files = argv[0], argv[1:]
     results = [json.loads(Path(f).read_text()) for f in files]
     with open(dest, "w") as fh:
-        fh.write(svg(results))
+        fh.write(svg(results, float(options.get("--target-ms", 150.0)), options.get("--title")))
     return 0
 
 
