@@ -65,6 +65,7 @@ DEFAULT_STAGGER_SECS = 60.0
 # A phone that has not seen its room go to the vote this long after its workshop's offset asks (sync):
 # it may have missed the event while dropped.
 VOTE_OPEN_WAIT_SECS = 30.0
+VOTE_OPEN_ASKS = 10  # then the run fails (an organiser that cannot open its rooms fails it sooner)
 
 
 def _free_port() -> int:
@@ -395,13 +396,18 @@ class _ClientSide:
             return start
         room = p.info["room_id"]
         opened = self._opened(room)
-        while not opened.is_set():
+        for _ in range(VOTE_OPEN_ASKS):
+            if opened.is_set():
+                break
             try:
                 await asyncio.wait_for(opened.wait(), VOTE_OPEN_WAIT_SECS)
             except TimeoutError:  # the event may have come while this phone was dropped: ask
                 state = (await _robust_sync(p))["state"]
-                if state["rooms"].get(str(room), {}).get("phase") == "vote":
+                if state.get("rooms", {}).get(str(room), {}).get("phase") == "vote":
                     opened.set()
+        if not opened.is_set():
+            raise RuntimeError(f"room {room} was not opened for the vote within "
+                               f"{VOTE_OPEN_ASKS * VOTE_OPEN_WAIT_SECS:g} s of its workshop's offset")
         if len(self.barriers.get(idx, [])) < BUDGET:
             await self._ask_barriers(idx, p)
         return time.monotonic()
