@@ -37,8 +37,12 @@ def main(argv: list[str] | None = None) -> int:
         from .sim.rehearse import main as rehearse
         return rehearse(args)
     if args.command == "bench":
-        from .sim.bench import main as bench
-        return bench(args)
+        from .sim import bench
+        try:
+            bench.day_plan(args)  # settles --rooms/--stagger; a national day that cannot be laid out is refused
+        except ValueError as exc:
+            parser.error(f"bench: {exc}")
+        return bench.main(args)
     os.environ.setdefault("ASYNC_MODE", "threading")
     if args.command == "workshop":
         return create_workshop(args)
@@ -166,7 +170,8 @@ def _add_rehearse(sub) -> None:
 def _add_bench(sub) -> None:
     p_bench = sub.add_parser("bench", help="benchmark: connect burst and vote storm with simulated phones")
     p_bench.add_argument("--participants", type=int, default=100)
-    p_bench.add_argument("--rooms", type=int, default=10)
+    p_bench.add_argument("--rooms", type=int, default=None,
+                         help="rooms in all (default: 10; with --workshops, --participants / 10)")
     p_bench.add_argument("--json", action="store_true", help="print one JSON object")
     p_bench.add_argument("--url", help="target a running server (its DATABASE_URL must be in this environment)")
     p_bench.add_argument("--processes", type=int, default=1, help="server processes (2+: PostgreSQL and Redis)")
@@ -182,6 +187,12 @@ def _add_bench(sub) -> None:
     p_bench.add_argument("--cpu-hog", type=int, default=0, metavar="N",
                          help="N busy processes (pure CPU loops) beside the server for the whole run, "
                               "the baseline's included")
+    p_bench.add_argument("--workshops", type=int, default=None, metavar="N",
+                         help="a national day: the phones and rooms spread over N workshops (at most 50 rooms "
+                              "each), whose joins and votes are staggered over --stagger s")
+    p_bench.add_argument("--stagger", type=float, default=None, metavar="SECONDS",
+                         help="with --workshops: each workshop starts its joins and its vote at its own offset "
+                              "within this period (default: 60 with several workshops, 0 with one)")
 
 
 def _add_purge(sub) -> None:

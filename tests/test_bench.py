@@ -1,9 +1,15 @@
 """A small benchmark run (50 phones, 5 rooms) as a correctness check: every
-acknowledged vote is stored once and delivered once. Never asserts timing."""
+acknowledged vote is stored once and delivered once; a small national day
+(--workshops) likewise, with its storms staggered. Never asserts timing."""
 from __future__ import annotations
 
 import argparse
+import os
+import socket
 
+import pytest
+
+from server.cli import main as cli
 from server.sim import bench
 
 
@@ -21,6 +27,7 @@ def test_small_bench_loses_nothing_and_duplicates_nothing():
     assert result["missed_live_deliveries"] == 0, result
     assert result["fanout_ms"]["n"] == 150
     assert result["server"][0]["rss_mb"] > 0 and result["cpu_s"] > 0
+    assert "storm_starts" not in result and "stagger_s" not in result  # one burst, one storm: no national day
 
 
 def test_run_async_works_inside_a_running_event_loop():
@@ -123,3 +130,109 @@ def test_bench_runs_the_hogs_beside_the_server_and_the_baseline(monkeypatch, tmp
     assert seen == [(False, 2), (True, 2)]
     assert hogs_made[0].alive() == 0 and hogs_made[0].procs == []
     assert out["cpu_hog"] == 2 and out["cpu_hog_cpu_s"] >= 0
+
+
+# -- a national day (--workshops): each workshop's joins and vote at its own offset -----------------
+
+def _day_args(**options) -> argparse.Namespace:
+    base = {"participants": 60, "rooms": None, "json": True, "url": None, "processes": 1, "baseline": False,
+            "async_mode": "eventlet", "database": None, "client_processes": 1, "seed": 3, "window": 3.0,
+            "profile": None, "cpu_hog": 0, "workshops": 3, "stagger": 6.0}
+    return argparse.Namespace(**{**base, **options})
+
+
+def _assert_a_staggered_day(result: dict, workshops: int, phones: int, stagger: float) -> None:
+    """Every vote acknowledged and stored once, and each workshop's storm began at its own offset."""
+    assert result["workshops"] == workshops and result["stagger_s"] == stagger, result
+    assert result["connect"]["connected"] == phones, result
+    assert result["expected"] == phones * bench.BUDGET
+    assert result["acked"] == result["expected"], result
+    assert result["lost"] == 0 and result["duplicates"] == 0, result
+    assert result["stored_votes"] == result["expected"], result
+    offsets, starts, opened = result["storm_offsets"], result["storm_starts"], result["vote_opened"]
+    assert len(offsets) == len(starts) == len(opened) == workshops, result
+    assert offsets == sorted(offsets) and offsets[0] >= 0 and offsets[-1] < stagger, offsets
+    for w in range(workshops):
+        # its organiser opened the vote at its offset, and its phones voted only then
+        assert opened[w] >= offsets[w] and starts[w] >= offsets[w], (w, result)
+        if w:  # staggered: it began after the previous workshop's offset, not in one storm
+            assert starts[w] > offsets[w - 1], (w, result)
+    p99s = result["fanout_p99_by_workshop_ms"]
+    assert len(p99s) == workshops and None not in p99s, result
+    assert result["fanout_p99_by_workshop_max_ms"] == max(p99s)
+    assert 1 <= result["storms_at_once_max"] <= workshops
+
+
+def test_a_small_national_day_staggers_the_storms_and_loses_nothing():
+    """--workshops 3 --participants 60 --stagger 6 --window 3 --baseline: 6 rooms (participants / 10),
+    2 per workshop; each organiser opens its vote at its own offset and its phones storm from then.
+    The bare server gets the same staggered storm (it has no phases: from each offset)."""
+    result = bench.run(_day_args(baseline=True))
+    assert result["rooms"] == 6 and result["rooms_by_workshop"] == [2, 2, 2], result
+    _assert_a_staggered_day(result, workshops=3, phones=60, stagger=6.0)
+    assert result["missed_live_deliveries"] == 0, result
+    assert result["baseline_acked"] == 180, result
+    offsets, starts = result["storm_offsets"], result["baseline_storm_starts"]
+    assert all(start >= offset for start, offset in zip(starts, offsets)), result
+    assert result["baseline_fanout_p99_by_workshop_max_ms"] is not None, result
+
+
+def test_a_national_day_is_laid_out_from_the_arguments():
+    """Defaults (rooms = participants / 10, a 60 s stagger) and the offsets: one per workshop, in
+    order, within the stagger, the same for the same --seed."""
+    args = _day_args(participants=3200, workshops=40, stagger=None, seed=1)
+    day = bench.day_plan(args)
+    assert args.rooms == 320 and day.rooms == [8] * 40
+    assert day.stagger == args.stagger == bench.DEFAULT_STAGGER_SECS
+    assert day.offsets == sorted(day.offsets) and len(set(day.offsets)) == 40
+    assert all(60 * w / 40 <= o < 60 * (w + 1) / 40 for w, o in enumerate(day.offsets))
+    assert bench.day_plan(_day_args(participants=3200, workshops=40, stagger=None, seed=1)).offsets == day.offsets
+    assert bench.day_plan(_day_args(participants=3200, workshops=40, stagger=None, seed=2)).offsets != day.offsets
+    assert bench.day_plan(_day_args(participants=100, rooms=7, workshops=3)).rooms == [3, 2, 2]
+    assert bench.day_plan(_day_args(workshops=1, stagger=None)).stagger == 0.0
+    assert bench.day_plan(_day_args(workshops=None, stagger=None)) is None  # one burst, one storm
+
+
+@pytest.mark.parametrize(("argv", "says"), [
+    (["--workshops", "10", "--participants", "50"], "needs at least one room per workshop, but there are 5 rooms"),
+    (["--workshops", "2", "--participants", "2000", "--rooms", "120"], "give --workshops 3 or more"),
+    (["--workshops", "3", "--participants", "30", "--rooms", "9"], "every room needs at least 4 phones"),
+    (["--workshops", "0"], "--workshops must be 1 or more"),
+    (["--workshops", "2", "--stagger", "-1"], "--stagger must be 0 or more seconds"),
+    (["--stagger", "30"], "--stagger is used only with --workshops"),
+])
+def test_a_national_day_that_cannot_be_laid_out_is_refused(argv, says, capsys, monkeypatch):
+    """Refused by the command line (exit 2, the reason on stderr) before any server starts."""
+    monkeypatch.setattr(bench, "run", lambda args: pytest.fail("a refused national day must not run"))
+    with pytest.raises(SystemExit) as refused:
+        cli(["bench", *argv])
+    assert refused.value.code == 2
+    assert says in capsys.readouterr().err
+
+
+def _pg_and_redis_or_skip() -> None:
+    """The machine's PostgreSQL (bench.PG_ADMIN) and Redis (bench.REDIS); a skip without them,
+    a failure with CI=true (as tests/conftest.py does)."""
+    import pg8000.native
+    user, hostport = bench.PG_ADMIN.split("@")
+    host, port = hostport.split(":")
+    redis = bench.REDIS.split("://", 1)[1].split("/", 1)[0]
+    try:
+        pg8000.native.Connection(user, host=host, port=int(port), database="postgres", timeout=5).close()
+        with socket.create_connection((redis.split(":")[0], int(redis.split(":")[1])), timeout=2) as s:
+            s.sendall(b"PING\r\n")
+            assert s.recv(16).startswith(b"+PONG")
+    except Exception as exc:  # noqa: BLE001 - any failure means "not here"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"PostgreSQL and Redis are required in CI: {exc}")
+        pytest.skip(f"PostgreSQL at {bench.PG_ADMIN} or Redis at {bench.REDIS} not reachable: {exc}")
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+def test_a_small_national_day_on_two_processes_loses_nothing():
+    """The same on two server processes (PostgreSQL, Redis): phones of one workshop are on both."""
+    _pg_and_redis_or_skip()
+    result = bench.run(_day_args(participants=40, workshops=2, stagger=4.0, processes=2))
+    assert result["database"] == "postgres" and result["server_processes"] == 2, result
+    _assert_a_staggered_day(result, workshops=2, phones=40, stagger=4.0)

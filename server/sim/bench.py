@@ -1,6 +1,7 @@
 """`common-ground bench`: a connect burst and a vote storm against real servers.
 
     common-ground bench --participants 1000 --rooms 100 --json [--baseline] [--processes 2]
+    common-ground bench --workshops 40 --participants 3200 --processes 2 --json   (a national day)
 
 1. Starts its own `common-ground serve` process(es) (or targets --url): one
    process on SQLite, or --processes P on a PostgreSQL database it creates and
@@ -16,6 +17,12 @@
    plus events delivered twice to one device).
 Clients run in several processes (--client-processes) so the client side is
 not the bottleneck; server CPU and RSS are read from /proc.
+
+A national day (--workshops N, `NationalDay`): the rooms and phones are spread
+over N workshops, and each workshop's day is shifted by its own offset within
+--stagger s: its phones join within their own window, its organiser reveals its
+rooms and opens the vote at its offset, and its phones vote once they see it
+open. All phones stay connected throughout; only a few workshops storm at once.
 """
 from __future__ import annotations
 
@@ -50,6 +57,15 @@ POSTERS_PER_ROOM = 4
 # Barrier posts in flight at once per client process while seeding (setup before the storm).
 SEED_IN_FLIGHT = 25
 GRACE_SECS = 3.0
+# A workshop has at most 50 rooms (server/domain/rules.py MAX_ROOMS).
+MAX_ROOMS_PER_WORKSHOP = 50
+# A national day's default stagger with several workshops (docs/benchmarks.md, "## Benchmark"):
+# with 40 workshops and a 10 s window about 40 x 10 / 60 = 7 storms overlap at any moment.
+DEFAULT_STAGGER_SECS = 60.0
+# A phone that has not seen its room go to the vote this long after its workshop's offset asks (sync):
+# it may have missed the event while dropped.
+VOTE_OPEN_WAIT_SECS = 30.0
+VOTE_OPEN_ASKS = 10  # then the run fails (an organiser that cannot open its rooms fails it sooner)
 
 
 def _free_port() -> int:
@@ -277,22 +293,33 @@ class _ClientSide:
         self.phones: dict[int, Any] = {}
         self.barriers: dict[int, list[int]] = {}  # phone -> the barriers it may vote on
         self.sends: list[dict] = []
+        self.ws_of = {spec["index"]: spec["ws"] for spec in specs}  # phone -> its workshop (index)
+        self.vote_open: dict[int, asyncio.Event] = {}  # room -> set once a phone saw it go to the vote
+
+    def _opened(self, room: int) -> asyncio.Event:
+        return self.vote_open.setdefault(room, asyncio.Event())
 
     def _track(self, phone, idx):
         def on(ev):
             if ev.get("type") == "barriers_revealed":
                 self.barriers[idx] = [b["id"] for b in ev["data"]["barriers"] if not b["merged_into"]]
+            elif ev.get("type") == "room_updated":
+                room = (ev.get("data") or {}).get("room") or {}
+                if room.get("phase") == "vote":
+                    self._opened(room["id"]).set()
         phone.listeners.append(on)
 
-    async def burst(self, codes, t0, window):
-        """Every phone joins and connects at a random moment of the window."""
+    async def burst(self, codes, t0, window, offsets=None):
+        """Every phone joins and connects at a random moment of the window (of its workshop's
+        window, starting at its offset, on a national day)."""
         from .engine import Device, Person, Phone
         rng, http, phones = self.rng, self.http, self.phones
         lat, fails = {}, []
 
         async def one(spec):
             idx = spec["index"]
-            await asyncio.sleep(max(0.0, t0 + rng.uniform(0, window) - time.monotonic()))
+            window_opens = t0 + (offsets[spec["ws"]] if offsets else 0.0)
+            await asyncio.sleep(max(0.0, window_opens + rng.uniform(0, window) - time.monotonic()))
             start = time.monotonic()
             try:
                 if self.baseline:
@@ -347,25 +374,59 @@ class _ClientSide:
             if self.baseline:
                 self.barriers[i] = list(range(1, POSTERS_PER_ROOM + 1))
             elif len(self.barriers.get(i, [])) < BUDGET:
-                ack = await _robust_sync(p)
-                room = p.info["room_id"]
-                self.barriers[i] = [int(k) for k, b in ack["state"]["barriers"].items()
-                                    if b["room_id"] == room and not b["merged_into"]]
+                await self._ask_barriers(i, p)
                 missing += 1
-                if len(self.barriers[i]) < BUDGET:
-                    raise RuntimeError(f"room {room} has {len(self.barriers[i])} barriers to vote on, fewer than "
-                                       f"the budget of {BUDGET} (seeding posts failed)")
         return {"resynced": missing}
 
-    async def storm(self, t0, window):
-        """Every phone casts its whole budget at random moments of the window, resending when unanswered."""
+    async def _ask_barriers(self, idx, p) -> None:
+        """The barriers this phone may vote on, from a fresh snapshot (it missed the reveal)."""
+        ack = await _robust_sync(p)
+        room = p.info["room_id"]
+        self.barriers[idx] = [int(k) for k, b in ack["state"]["barriers"].items()
+                              if b["room_id"] == room and not b["merged_into"]]
+        if len(self.barriers[idx]) < BUDGET:
+            raise RuntimeError(f"room {room} has {len(self.barriers[idx])} barriers to vote on, fewer than "
+                               f"the budget of {BUDGET} (seeding posts failed)")
+
+    async def _vote_opens(self, idx, p, start: float) -> float:
+        """National day: from its workshop's offset, wait until this phone's room is in the vote
+        (the organiser opens it then) and its barriers are known; the moment it can vote."""
+        await asyncio.sleep(max(0.0, start - time.monotonic()))
+        if self.baseline:  # the bare server has no phases: its rooms vote from the offset
+            return start
+        room = p.info["room_id"]
+        opened = self._opened(room)
+        for _ in range(VOTE_OPEN_ASKS):
+            if opened.is_set():
+                break
+            try:
+                await asyncio.wait_for(opened.wait(), VOTE_OPEN_WAIT_SECS)
+            except TimeoutError:  # the event may have come while this phone was dropped: ask
+                state = (await _robust_sync(p))["state"]
+                if state.get("rooms", {}).get(str(room), {}).get("phase") == "vote":
+                    opened.set()
+        if not opened.is_set():
+            raise RuntimeError(f"room {room} was not opened for the vote within "
+                               f"{VOTE_OPEN_ASKS * VOTE_OPEN_WAIT_SECS:g} s of its workshop's offset")
+        if len(self.barriers.get(idx, [])) < BUDGET:
+            await self._ask_barriers(idx, p)
+        return time.monotonic()
+
+    async def storm(self, t0, window, offsets=None):
+        """Every phone casts its whole budget at random moments of the window, resending when unanswered.
+
+        National day (`offsets`, one per workshop): a phone's window starts once its room is in
+        the vote, which its organiser opens at its workshop's offset after t0."""
         rng, sends = self.rng, self.sends
 
         async def one(idx, p):
             times = sorted(rng.uniform(0, window) for _ in range(BUDGET))
+            start = t0
+            if offsets is not None:
+                start = await self._vote_opens(idx, p, t0 + offsets[self.ws_of[idx]])
             targets = rng.sample(self.barriers[idx], BUDGET)
             for at, target in zip(times, targets, strict=False):
-                await asyncio.sleep(max(0.0, t0 + at - time.monotonic()))
+                await asyncio.sleep(max(0.0, start + at - time.monotonic()))
                 sent = time.monotonic()
                 cid = uuid.uuid4().hex
                 ack = await p.send("vote_cast", {"target_type": "barrier", "target_id": target}, cid=cid)
@@ -379,8 +440,8 @@ class _ClientSide:
                     except Exception:  # noqa: BLE001 - try again
                         await asyncio.sleep(1)
                     ack = p.acks.get(cid)
-                sends.append({"phone": idx, "room": p.info["room_id"], "target": target, "sent": sent,
-                              "resent": resent,
+                sends.append({"phone": idx, "room": p.info["room_id"], "ws": self.ws_of[idx], "target": target,
+                              "sent": sent, "resent": resent,
                               "acked": time.monotonic(), "ok": bool(ack and ack.get("ok")),
                               "seq": (ack or {}).get("result", {}).get("seq"),
                               "error": None if ack and ack.get("ok") else (ack or {}).get("error", {"code": "no_ack"})})
@@ -529,6 +590,8 @@ class _Storm:
     usage_before: list[dict]
     usage_after: list[dict]
     client_cpu_s: float
+    # National day: when each workshop's rooms were all in the vote (s after t0; None for the baseline)
+    vote_opened: list[float] | None = None
 
 
 def _staff(urls: list[str], wss: list[dict] | None, rooms: int, baseline: bool, http) -> _Staff:
@@ -571,10 +634,12 @@ async def _connect_screens(staff: _Staff) -> None:
     await asyncio.gather(*(tablet(f) for f in staff.facs.values()))
 
 
-async def _connect_burst(workers: Workers, wss: list[dict] | None, window: float) -> tuple[dict, dict[int, int]]:
-    """Every phone joins and connects within the window: the burst's figures, and each phone's room."""
+async def _connect_burst(workers: Workers, wss: list[dict] | None, window: float,
+                         offsets: list[float] | None = None) -> tuple[dict, dict[int, int]]:
+    """Every phone joins and connects within the window (its workshop's, from its offset, on a
+    national day): the burst's figures, and each phone's room."""
     t0 = time.monotonic() + 1.0
-    burst = await workers.ask("burst", [ws["join_code"] for ws in wss] if wss else [], t0, window * 0.8)
+    burst = await workers.ask("burst", [ws["join_code"] for ws in wss] if wss else [], t0, window * 0.8, offsets)
     lat = [x for b in burst for x in b["latency_ms"]]
     failed = [f for b in burst for f in b["failed"]]
     phone_rooms = {int(i): r for b in burst for i, r in b["rooms"].items()}
@@ -610,25 +675,51 @@ async def _open_vote(staff: _Staff, participants: int) -> None:
     await asyncio.sleep(1.0 + participants / 1000)
 
 
-def _start_profiler(args, servers: Servers | None):
-    """py-spy recording the first server through the storm (--profile), or None."""
+async def _open_votes_staggered(staff: _Staff, t0: float, offsets: list[float]) -> list[float]:
+    """National day: each organiser, at its workshop's offset, reveals its rooms and opens the vote
+    (room by room, as facilitators would); when each workshop's last room was in the vote."""
+    rooms_of: dict[int, list[int]] = {}
+    for rid, w in staff.room_ws.items():
+        rooms_of.setdefault(w, []).append(rid)
+
+    async def workshop(w: int) -> float:
+        await asyncio.sleep(max(0.0, t0 + offsets[w] - time.monotonic()))
+        for rid in rooms_of.get(w, []):
+            for phase in ("brainstorm", "reveal"):  # to the reveal, then the vote
+                await _steer(staff.organisers[w], rid, phase)
+        return round(time.monotonic() - t0, 2)
+    return list(await asyncio.gather(*(workshop(w) for w in range(len(offsets)))))
+
+
+def _start_profiler(args, servers: Servers | None, span: float):
+    """py-spy recording the first server through the storm (--profile) for `span` s, or None."""
     if not (args.profile and servers):
         return None
     fmt = "raw" if args.profile.endswith(".txt") else "flamegraph"
     pyspy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
     return subprocess.Popen([pyspy, "record", "-p", str(servers.procs[0].pid), "-d",
-                             str(int(args.window + 3)), "-o", args.profile, "-f", fmt, "-r", "200"],
+                             str(int(span + 3)), "-o", args.profile, "-f", fmt, "-r", "200"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-async def _vote_storm(args, workers: Workers, servers: Servers | None) -> _Storm:
-    """Every phone spends its whole budget within the window; the servers' and clients' usage around it."""
+async def _vote_storm(args, workers: Workers, servers: Servers | None, day: NationalDay | None = None,
+                      staff: _Staff | None = None) -> _Storm:
+    """Every phone spends its whole budget within the window (on a national day, each workshop
+    from its offset, once its organiser has opened the vote); the servers' and clients' usage
+    around it."""
     usage1 = servers.usage() if servers else []
     load_before = loadavg()
     wcpu0 = workers.cpu_s()
-    profiler = _start_profiler(args, servers)
+    profiler = _start_profiler(args, servers, args.window + (day.stagger if day else 0.0))
     t0 = time.monotonic() + 1.0
-    storm = await workers.ask("storm", t0, args.window)
+    opened = None
+    if day is None:
+        storm = await workers.ask("storm", t0, args.window)
+    elif staff and staff.organisers:
+        storm, opened = await asyncio.gather(workers.ask("storm", t0, args.window, day.offsets),
+                                             _open_votes_staggered(staff, t0, day.offsets))
+    else:  # the baseline: no phases to open
+        storm = await workers.ask("storm", t0, args.window, day.offsets)
     storm_end = max(s["done_at"] for s in storm)
     await asyncio.sleep(GRACE_SECS)
     usage2 = servers.usage() if servers else []
@@ -636,7 +727,7 @@ async def _vote_storm(args, workers: Workers, servers: Servers | None) -> _Storm
     if profiler:
         profiler.wait(timeout=60)
     return _Storm(t0=t0, end=storm_end, load_before=load_before, usage_before=usage1, usage_after=usage2,
-                  client_cpu_s=client_cpu_s)
+                  client_cpu_s=client_cpu_s, vote_opened=opened)
 
 
 async def _collect_sends(workers: Workers) -> tuple[list[dict], dict[int, dict]]:
@@ -709,6 +800,33 @@ def _storm_figures(sends: list[dict], devices: dict[int, dict], staff: _Staff, s
     }
 
 
+def _day_figures(day: NationalDay, sends: list[dict], devices: dict[int, dict], staff: _Staff,
+                 storm: _Storm) -> dict:
+    """A national day's own figures: the planned offsets, when each workshop's storm really began
+    and ended (s after the storm period's start), how many workshops stormed at once at most, and
+    each workshop's fan-out p99 (so one slow workshop is not hidden among the others)."""
+    by_ws: dict[int, list[dict]] = {}
+    for s in sends:
+        by_ws.setdefault(s["ws"], []).append(s)
+    spans = {w: (min(s["sent"] for s in ss) - storm.t0, max(s["sent"] for s in ss) - storm.t0)
+             for w, ss in by_ws.items()}
+    p99s = [_fanout([s for s in by_ws.get(w, []) if s["ok"]], devices, staff)["fanout_ms"]["p99"]
+            for w in range(len(day.rooms))]
+    # the most workshops between their first and last send at one moment (a start counts before an end)
+    edges = sorted([(a, -1) for a, _ in spans.values()] + [(b, 1) for _, b in spans.values()])
+    at_once = most = 0
+    for _, step in edges:
+        at_once -= step
+        most = max(most, at_once)
+    return {"stagger_s": day.stagger, "rooms_by_workshop": day.rooms, "storm_offsets": day.offsets,
+            "vote_opened": storm.vote_opened,
+            "storm_starts": [round(spans[w][0], 2) if w in spans else None for w in range(len(day.rooms))],
+            "storm_ends": [round(spans[w][1], 2) if w in spans else None for w in range(len(day.rooms))],
+            "storms_at_once_max": most,
+            "fanout_p99_by_workshop_ms": p99s,
+            "fanout_p99_by_workshop_max_ms": max((x for x in p99s if x is not None), default=None)}
+
+
 def _delivered_twice(devices: dict[int, dict], staff: _Staff) -> int:
     """Events that reached one device twice (phones, projectors, tablets)."""
     return sum(d["duplicates"] for d in devices.values()) + sum(d.duplicates for d in staff.displays) + \
@@ -757,10 +875,17 @@ async def _hang_up(devices: list, http) -> None:
 async def _orchestrate(args, urls: list[str], wss: list[dict] | None, baseline: bool,
                        servers: Servers | None) -> dict:
     from .engine import new_session
+    day = day_plan(args)
     n, rooms = args.participants, args.rooms
-    # A workshop has at most 50 rooms: more rooms means several workshops on the server(s).
-    n_ws = len(wss) if wss else 1
-    specs = [{"index": i, "url": urls[i % len(urls)], "room": (i % rooms) + 1, "ws": i % n_ws} for i in range(n)]
+    if day:  # phone i takes room slot i % rooms, and the slot's workshop (the baseline's too)
+        n_ws, ws_of = len(day.rooms), day.workshop_of_slots()
+        specs = [{"index": i, "url": urls[i % len(urls)], "room": (i % rooms) + 1, "ws": ws_of[i % rooms]}
+                 for i in range(n)]
+    else:
+        # A workshop has at most 50 rooms: more rooms means several workshops on the server(s).
+        n_ws = len(wss) if wss else 1
+        specs = [{"index": i, "url": urls[i % len(urls)], "room": (i % rooms) + 1, "ws": i % n_ws}
+                 for i in range(n)]
     workers_n = args.client_processes or max(1, min(4, n // 250))
     workers = Workers(workers_n, specs, args.seed, baseline)
     http = new_session()
@@ -775,7 +900,8 @@ async def _orchestrate(args, urls: list[str], wss: list[dict] | None, baseline: 
         _progress("workshops ready, tablets and projectors connected")
         # 1. connect burst
         usage0 = servers.usage() if servers else []
-        result["connect"], phone_rooms = await _connect_burst(workers, wss, args.window)
+        result["connect"], phone_rooms = await _connect_burst(workers, wss, args.window,
+                                                              day.offsets if day else None)
         if servers:  # the servers' CPU for the burst: joins, handshakes, first snapshots
             result["connect_cpu_s"] = round(sum(u1["cpu_s"] - u0["cpu_s"]
                                                 for u0, u1 in zip(usage0, servers.usage(), strict=False)), 2)
@@ -784,16 +910,21 @@ async def _orchestrate(args, urls: list[str], wss: list[dict] | None, baseline: 
                       f"{result['connect']['all_in_s']} s")
             # 2. barriers to vote on: four posters per room
             result.update(await _seed_barriers(workers, phone_rooms))
-            await _open_vote(staff, n)
-        await workers.ask("prepare")
+            if not day:  # a national day's organisers open the vote in the storm period, each at its offset
+                await _open_vote(staff, n)
+        if baseline or not day:
+            await workers.ask("prepare")
 
-        _progress("barriers seeded, every room in the vote")
+        _progress("barriers seeded, every room in the vote" if not day else
+                  f"barriers seeded; {n_ws} workshops open their votes over {day.stagger:g} s")
         # 3. vote storm
-        storm = await _vote_storm(args, workers, servers)
+        storm = await _vote_storm(args, workers, servers, day, staff)
         result["client_cpu_s_storm"] = storm.client_cpu_s
         sends, devices = await _collect_sends(workers)
         delivered_twice = _delivered_twice(devices, staff)
         result.update(_storm_figures(sends, devices, staff, storm, expected=len(phone_rooms) * BUDGET))
+        if day:
+            result.update(_day_figures(day, sends, devices, staff, storm))
 
         _progress("vote storm done")
         # 4. correctness against the stored state
@@ -814,10 +945,65 @@ async def _orchestrate(args, urls: list[str], wss: list[dict] | None, baseline: 
     return result
 
 
-def split_rooms(rooms: int, most: int = 50) -> list[int]:
+def split_rooms(rooms: int, most: int = MAX_ROOMS_PER_WORKSHOP) -> list[int]:
     """Rooms per workshop: a workshop has at most 50 (server/domain/rules.py MAX_ROOMS)."""
     k = -(-rooms // most)
-    return [rooms // k + (1 if i < rooms % k else 0) for i in range(k)]
+    return _spread(rooms, k)
+
+
+def _spread(rooms: int, workshops: int) -> list[int]:
+    """`rooms` over `workshops` as evenly as can be (the first ones take one more)."""
+    return [rooms // workshops + (1 if i < rooms % workshops else 0) for i in range(workshops)]
+
+
+@dataclass
+class NationalDay:
+    """`--workshops N`: the rooms of each workshop, and each workshop's offset within the
+    stagger period (the same offset for its joins and for its vote)."""
+    rooms: list[int]
+    offsets: list[float]
+    stagger: float
+
+    def workshop_of_slots(self) -> list[int]:
+        """Room slot (0 .. rooms-1, as phone i takes slot i % rooms) -> its workshop."""
+        return [w for w, k in enumerate(self.rooms) for _ in range(k)]
+
+
+def day_plan(args) -> NationalDay | None:
+    """The national day asked for by --workshops (None without it), after settling the defaults
+    (--rooms: participants/10, --stagger: 60 s with several workshops) on `args`.
+
+    Raises ValueError, worded for the command line, for a combination that cannot be laid out."""
+    n = getattr(args, "workshops", None)
+    stagger = getattr(args, "stagger", None)
+    if args.rooms is None:
+        args.rooms = args.participants // 10 if n else 10
+    if n is None:
+        if stagger is not None:
+            raise ValueError("--stagger is used only with --workshops")
+        return None
+    if n < 1:
+        raise ValueError(f"--workshops must be 1 or more, not {n}")
+    if stagger is None:
+        stagger = args.stagger = DEFAULT_STAGGER_SECS if n > 1 else 0.0
+    if stagger < 0:
+        raise ValueError(f"--stagger must be 0 or more seconds, not {stagger:g}")
+    rooms = args.rooms
+    if rooms < n:
+        raise ValueError(f"--workshops {n} needs at least one room per workshop, but there are {rooms} rooms "
+                         "(--rooms, by default --participants / 10)")
+    per = _spread(rooms, n)
+    if per[0] > MAX_ROOMS_PER_WORKSHOP:
+        raise ValueError(f"{rooms} rooms in {n} workshops puts {per[0]} rooms in one, and a workshop has at most "
+                         f"{MAX_ROOMS_PER_WORKSHOP}: give --workshops {-(-rooms // MAX_ROOMS_PER_WORKSHOP)} or more")
+    if args.participants < POSTERS_PER_ROOM * rooms:
+        raise ValueError(f"{args.participants} phones in {rooms} rooms: every room needs at least "
+                         f"{POSTERS_PER_ROOM} phones (they post the barriers its vote needs)")
+    # One slot of stagger/N per workshop, in order, each offset at a random point of its slot:
+    # deterministic from --seed, and workshop w always starts after workshop w-1.
+    rng = random.Random(args.seed)
+    offsets = [round(stagger * (w + rng.random()) / n, 3) for w in range(n)]
+    return NationalDay(rooms=per, offsets=offsets, stagger=float(stagger))
 
 
 def run_async(fn, *args):
@@ -851,6 +1037,8 @@ def run_async(fn, *args):
 
 
 def run(args) -> dict:
+    day = day_plan(args)  # settles --rooms and --stagger; refuses a national day that cannot be laid out
+    layout = day.rooms if day else split_rooms(args.rooms)
     nofile = raise_nofile()
     tmp = Path(tempfile.mkdtemp(prefix="cg-bench-"))
     out: dict = {"participants": args.participants, "rooms": args.rooms}
@@ -870,14 +1058,14 @@ def run(args) -> dict:
             wss = [json.loads(subprocess.run(
                 CLI + ["workshop", "create", "--title", "Benchmark", "--rooms", str(k), "--vote-budget", str(BUDGET),
                        "--base-url", args.url, "--json", *TALLIES], env={**os.environ, "ASYNC_MODE": "threading"},
-                cwd=ROOT, check=True, capture_output=True, text=True).stdout) for k in split_rooms(args.rooms)]
+                cwd=ROOT, check=True, capture_output=True, text=True).stdout) for k in layout]
         else:
             servers = Servers(args.processes, database, args.async_mode, tmp,
                               pg_driver=getattr(args, "pg_driver", None))
         try:
             if servers:
                 servers.wait_ready()
-                wss, urls = [servers.create_workshop(k) for k in split_rooms(args.rooms)], servers.urls
+                wss, urls = [servers.create_workshop(k) for k in layout], servers.urls
             load0 = loadavg()
             out = run_async(_orchestrate, args, urls, wss, False, servers)
             out.update({"database": "url" if args.url else database, "async_mode": args.async_mode,
@@ -902,6 +1090,10 @@ def run(args) -> dict:
             out["baseline_missed_live_deliveries"] = b["missed_live_deliveries"]
             out["baseline_acked"] = b["acked"]
             out["baseline_cpu_s"] = b.get("cpu_s")
+            if day:  # the bare server got the same staggered storm
+                out["baseline_fanout_p99_by_workshop_max_ms"] = b["fanout_p99_by_workshop_max_ms"]
+                out["baseline_storms_at_once_max"] = b["storms_at_once_max"]
+                out["baseline_storm_starts"] = b["storm_starts"]
             if b["fanout_ms"]["p99"] and out["fanout_ms"]["p99"]:
                 out["ratio_p50"] = round(out["fanout_ms"]["p50"] / max(b["fanout_ms"]["p50"], 0.1), 2)
                 out["ratio_p99"] = round(out["fanout_ms"]["p99"] / max(b["fanout_ms"]["p99"], 0.1), 2)
