@@ -236,3 +236,15 @@ def test_a_small_national_day_on_two_processes_loses_nothing():
     result = bench.run(_day_args(participants=40, workshops=2, stagger=4.0, processes=2))
     assert result["database"] == "postgres" and result["server_processes"] == 2, result
     _assert_a_staggered_day(result, workshops=2, phones=40, stagger=4.0)
+
+
+def test_a_phone_waits_and_sends_again_when_the_server_sheds_load():
+    """A `rate_limited` answer with retry_after is not the vote's last word: the simulated phone waits
+    and resends with the same cid, as web/js/outbox.js does; other refusals are final."""
+    from server.sim.bench import _retry_after
+    busy = {"ok": False, "error": {"code": "rate_limited", "message": "busy",
+                                   "details": {"retry_after": 2, "retryable": True}}}
+    assert _retry_after(busy) == 2.0
+    assert _retry_after({"ok": False, "error": {"code": "rate_limited", "details": {"retryable": False}}}) is None
+    assert _retry_after({"ok": False, "error": {"code": "budget_spent", "details": {"budget": 3}}}) is None
+    assert _retry_after({"ok": True, "result": {"seq": 4}}) is None

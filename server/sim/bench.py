@@ -429,19 +429,29 @@ class _ClientSide:
                 await asyncio.sleep(max(0.0, start + at - time.monotonic()))
                 sent = time.monotonic()
                 cid = uuid.uuid4().hex
-                ack = await p.send("vote_cast", {"target_type": "barrier", "target_id": target}, cid=cid)
-                resent = 0
-                while ack is None and resent < 5:
-                    # no answer (the server dropped this socket, e.g. a missed ping under overload):
-                    # as a phone does, reconnect, sync and resend the outbox with the same cid
-                    resent += 1
-                    try:
-                        await p.reconnect(0.2)
-                    except Exception:  # noqa: BLE001 - try again
-                        await asyncio.sleep(1)
-                    ack = p.acks.get(cid)
+                payload = {"target_type": "barrier", "target_id": target}
+                ack = await p.send("vote_cast", payload, cid=cid)
+                resent = busy = 0
+                while resent < 5 and busy < 10:
+                    if ack is None:
+                        # no answer (the server dropped this socket, e.g. a missed ping under overload):
+                        # as a phone does, reconnect, sync and resend the outbox with the same cid
+                        resent += 1
+                        try:
+                            await p.reconnect(0.2)
+                        except Exception:  # noqa: BLE001 - try again
+                            await asyncio.sleep(1)
+                        ack = p.acks.get(cid)
+                    elif _retry_after(ack) is not None:
+                        # refused for now (the server sheds load: `rate_limited`, `retry_after`): as the
+                        # phone's outbox does (web/js/outbox.js), wait and send it again with the same cid
+                        busy += 1
+                        await asyncio.sleep(_retry_after(ack))
+                        ack = await p.send("vote_cast", payload, cid=cid)
+                    else:
+                        break
                 sends.append({"phone": idx, "room": p.info["room_id"], "ws": self.ws_of[idx], "target": target,
-                              "sent": sent, "resent": resent,
+                              "sent": sent, "resent": resent, "busy": busy,
                               "acked": time.monotonic(), "ok": bool(ack and ack.get("ok")),
                               "seq": (ack or {}).get("result", {}).get("seq"),
                               "error": None if ack and ack.get("ok") else (ack or {}).get("error", {"code": "no_ack"})})
@@ -486,6 +496,15 @@ class _ClientSide:
         await asyncio.gather(*(p.disconnect() for p in self.phones.values()), return_exceptions=True)
         await self.http.close()
         return {"closed": True}
+
+
+def _retry_after(ack: dict) -> float | None:
+    """Seconds to wait before sending again, when the answer is a retryable `rate_limited`; else None."""
+    error = ack.get("error") or {} if not ack.get("ok") else {}
+    if error.get("code") != "rate_limited":
+        return None
+    details = error.get("details") or {}
+    return float(details.get("retry_after") or 1) if details.get("retryable", True) else None
 
 
 def _progress(step: str) -> None:
@@ -796,6 +815,8 @@ def _storm_figures(sends: list[dict], devices: dict[int, dict], staff: _Staff, s
         **fanout,
         "resent": sum(s.get("resent", 0) for s in sends),
         "reconnects": sum(1 for s in sends if s.get("resent")),
+        # sent again after a `rate_limited` answer (the server shedding load), as the phone's outbox does
+        "busy_retries": sum(s.get("busy", 0) for s in sends),
         "loadavg_storm": [storm.load_before, loadavg()],
     }
 
