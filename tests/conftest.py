@@ -8,8 +8,10 @@ missing PostgreSQL is a failure, not a skip.
 """
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
+import sqlite3
 import uuid
 
 import pytest
@@ -24,6 +26,53 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 PG_HOST = os.environ.get("TEST_PG_HOST", "127.0.0.1")
 PG_PORT = int(os.environ.get("TEST_PG_PORT", "5432"))
 PG_USER = os.environ.get("TEST_PG_USER", "postgres")
+
+
+# The longest tests (seconds in a CI run with two workers, setup included), started first. Under
+# pytest-xdist a worker takes the next test in collection order when it runs low, so a long test
+# collected late is run by one worker while the other has nothing left: the run's tail. Started
+# first, they run while the other worker works through the short ones. A test missing from this
+# list only runs in its usual place; the list is an order, not a selection.
+SLOW_FIRST = (
+    # xdist_group units, each run by one worker one test after another: wheel_install (about 50 s,
+    # it was collected near the end of the run) and reliability (about 45 s).
+    "tests/test_wheel_install.py::",
+    "tests/reliability/",
+    "tests/browser/test_spcp_day.py::test_a_forty_person_spcp_day_runs_end_to_end_on_every_screen",  # 101
+    "tests/browser/test_workshop_day.py::test_workshop_day",  # 47
+    "tests/browser/test_closing_followup.py::test_every_phone_gets_the_closing_card_with_the_report_without_names",
+    "tests/test_rehearse.py::test_a_whole_spcp_day_plays_to_closed_with_nothing_lost",  # 28
+    "tests/browser/test_workspace.py::test_an_organisers_first_morning",  # 2 x 24
+    "tests/browser/test_election_screens.py::test_election_screens_with_seven_sectors",  # 2 x 23
+    "tests/browser/test_election_screens.py::test_the_sectors_elect_their_council_on_phones_a_tie_goes_to_a_second",
+    "tests/test_bench.py::test_small_bench_loses_nothing_and_duplicates_nothing",  # 19
+    "tests/browser/test_workspace.py::test_an_organiser_edits_languages_rooms_and_agenda_before_the_day",  # 2 x 18
+    "tests/test_export_isolation.py::test_a_projector_syncs_at_once_while_pdf_reports_render",  # 17
+    "tests/security/test_fuzz.py::test_hostile_commands_never_break_the_day",  # 16, 7
+    "tests/browser/test_privacy.py::test_the_organiser_erases_personal_data_after_the_day",  # 4 x 15
+    "tests/test_rehearse.py::test_a_short_day_plays_to_closed_with_nothing_lost",  # 16
+    "tests/browser/test_council_after.py::test_a_co_chair_schedules_a_meeting_and_the_progress_page_shows_it",
+    "tests/browser/test_console_after.py::test_the_organiser_schedules_a_meeting_and_sets_a_due_date_in_the",
+    "tests/browser/test_closing_followup.py::test_a_followup_pulse_answered_on_a_phone_in_persian_and_the_trend",
+    "tests/browser/test_pulse_screens.py::test_the_start_pulse_asked_answered_on_phones_closed_and_shown",
+    "tests/browser/test_pulse_screens.py::test_pulse_screenshots",
+    "tests/browser/test_moderation_screens.py::test_phone_objects_and_the_facilitator_keeps_the_merge",
+    "tests/test_purge.py::test_purge_erases_personal_data_and_every_export_keeps_the_content_without_names",
+    "tests/browser/test_projector_paging.py::test_every_plenary_item_with_its_solution_and_room_is_shown_on_some",
+    "tests/test_connections.py::test_a_server_answers_beyond_1024_open_connections",  # 12
+    "tests/test_full_day.py::test_full_day",  # 11, 8
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under pytest-xdist, the tests of SLOW_FIRST first (in its order), every other test after them in
+    its usual order. Without workers (-p no:xdist) the order stays the files' order: a module's tests
+    stay together, so its module-scoped fixtures are made once."""
+    if not hasattr(config, "workerinput"):
+        return
+    def rank(item):
+        return next((i for i, prefix in enumerate(SLOW_FIRST) if item.nodeid.startswith(prefix)), len(SLOW_FIRST))
+    items.sort(key=rank)  # stable: the same order on every xdist worker, which xdist checks
 
 
 def _pg_admin():
@@ -54,10 +103,29 @@ def postgres_url():
     admin.close()
 
 
+@pytest.fixture(scope="session")
+def sqlite_migrated(tmp_path_factory):
+    """A SQLite file that create_app has migrated from empty (AUTO_MIGRATE), once per test process;
+    each SQLite test gets its own copy (db_url). Migrating a new file for each test cost about 0.5 s
+    of CPU, a thousand times a run; the copy costs a few milliseconds and holds the same schema.
+    Migrations from empty are still run on their own: here, and in tests/test_migrations.py."""
+    path = tmp_path_factory.mktemp("migrated") / "template.sqlite3"
+    make_app(f"sqlite:///{path}").extensions["common_ground_db"].dispose()
+    return path
+
+
+def _copy_sqlite(src, dst):
+    # SQLite's backup API: a consistent copy whatever is still in the write-ahead log.
+    with contextlib.closing(sqlite3.connect(src)) as source, contextlib.closing(sqlite3.connect(dst)) as target:
+        source.backup(target)
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
 def db_url(request, tmp_path):
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'test.sqlite3'}"
+        path = tmp_path / "test.sqlite3"
+        _copy_sqlite(request.getfixturevalue("sqlite_migrated"), path)
+        return f"sqlite:///{path}"
     return request.getfixturevalue("postgres_url")
 
 
