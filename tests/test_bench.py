@@ -248,3 +248,9 @@ def test_a_phone_waits_and_sends_again_when_the_server_sheds_load():
     assert _retry_after({"ok": False, "error": {"code": "rate_limited", "details": {"retryable": False}}}) is None
     assert _retry_after({"ok": False, "error": {"code": "budget_spent", "details": {"budget": 3}}}) is None
     assert _retry_after({"ok": True, "result": {"seq": 4}}) is None
+
+
+def test_the_bench_knows_how_many_rooms_a_workshop_may_have():
+    from server.domain.rules import MAX_ROOMS
+    from server.sim.bench import MAX_ROOMS_PER_WORKSHOP
+    assert MAX_ROOMS_PER_WORKSHOP == MAX_ROOMS

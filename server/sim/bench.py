@@ -57,7 +57,9 @@ POSTERS_PER_ROOM = 4
 # Barrier posts in flight at once per client process while seeding (setup before the storm).
 SEED_IN_FLIGHT = 25
 GRACE_SECS = 3.0
-# A workshop has at most 50 rooms (server/domain/rules.py MAX_ROOMS).
+# A workshop has at most 50 rooms (server/domain/rules.py MAX_ROOMS; not imported: importing the domain
+# package registers every command and loads SQLAlchemy into each of the bench's client processes).
+# tests/test_bench.py checks the two agree.
 MAX_ROOMS_PER_WORKSHOP = 50
 # A national day's default stagger with several workshops (docs/benchmarks.md, "## Benchmark"):
 # with 40 workshops and a 10 s window about 40 x 10 / 60 = 7 storms overlap at any moment.
