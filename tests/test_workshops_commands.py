@@ -352,6 +352,25 @@ def test_rooms_set_adds_and_removes_rooms_before_the_day(board):
     assert board.day.facilitator(0).snapshot()["me"]["room_id"] == board.room
 
 
+def test_taking_rooms_away_seats_their_people_evenly_by_side_among_the_rooms_that_stay(day):
+    """Removing rooms re-seats each of their people where a join would put them, counting those
+    already re-seated (workshops.HeadCount): four officers and four residents from two removed rooms
+    spread two and two over the two rooms that stay."""
+    day.create(rooms=4)
+    org = day.organiser()
+    rooms = day.room_ids
+    people = [day.join(group=("law_enforcement", "community_member")[i % 2]) for i in range(8)]
+    for i, p in enumerate(people):  # all of them in the rooms that will go
+        if p.room_id != rooms[2 + i % 2]:
+            org.ok("participant_move", participant_id=p.participant_id, room_id=rooms[2 + i % 2])
+    org.ok("rooms_set", count=2)
+    seated = org.snapshot()["participants"]
+    for side in ("law_enforcement", "community_member"):
+        where = [seated[str(p.participant_id)]["room_id"] for p in people
+                 if seated[str(p.participant_id)]["group"] == side]
+        assert sorted(where) == sorted([rooms[0], rooms[0], rooms[1], rooms[1]]), (side, where)
+
+
 def test_rooms_set_refusals(board):
     a = board.person(0)
     board.refuse(board.org, "rooms_set", "no_change", count=2)

@@ -14,6 +14,7 @@ apart; the event log, the idempotency record and the audit trail never hold whom
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Literal
 
 from pydantic import Field
@@ -122,16 +123,10 @@ def _tell_sectors(ctx: Context, e: Election) -> None:
             ctx.emit("sector_people", {"people": sector_people(ctx.session, ctx.workshop.id, group)}, audience)
 
 
-# person_arrived's `nominations` before anyone asked the database (a batch of joins asks once).
-NOT_READ = object()
-
-
-def person_arrived(ctx: Context, p: Participant, nominations=NOT_READ):
+def person_arrived(ctx: Context, p: Participant, open_election: Callable[[], Election | None] | None = None) -> None:
     """A named person joined while the sectors' nominations are open: their sector's others hear them.
-
-    Returns the open nominations (an Election or None; NOT_READ if there was no need to ask), for the
-    next join of the same batch to pass back in."""
-    return _tell_sector(ctx, p, person_view(p), nominations)
+    `open_election` gives the open nominations (a batch of joins reads them once); by default they are read."""
+    _tell_sector(ctx, p, person_view(p), open_election)
 
 
 def person_left(ctx: Context, p: Participant) -> None:
@@ -139,19 +134,18 @@ def person_left(ctx: Context, p: Participant) -> None:
     _tell_sector(ctx, p, None)
 
 
-def _tell_sector(ctx: Context, p: Participant, person: dict | None, e=NOT_READ):
+def _tell_sector(ctx: Context, p: Participant, person: dict | None,
+                 open_election: Callable[[], Election | None] | None = None) -> None:
     """`sector_person` to the others of p's sector, only while a sectors election takes nominations with a
-    seat for it, and only for a person with a name (the nameless are never listed). Returns `e`."""
+    seat for it, and only for a person with a name (the nameless are never listed: nothing is read for them)."""
     if not p.display_name:
-        return e
-    if e is NOT_READ:
-        e = nominating(ctx.session, ctx.workshop.id)
+        return
+    e = open_election() if open_election is not None else nominating(ctx.session, ctx.workshop.id)
     if e is None or p.group not in e.seats:
-        return e
+        return
     audience = _sector_audience(ctx, p.group, but=p.id)
     if audience:
         ctx.emit("sector_person", {"participant_id": p.id, "person": person}, audience)
-    return e
 
 
 # -- the organiser -------------------------------------------------------------------

@@ -5,15 +5,17 @@ import secrets
 import time
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cached_property
 from typing import Literal
 
 from pydantic import Field, TypeAdapter, ValidationError
-from sqlalchemy import bindparam, case, delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.orm import Session
 
 from ..db import Database
 from ..models import (
     Barrier,
+    Election,
     Event,
     FacilitatorInvite,
     KeptLink,
@@ -187,67 +189,65 @@ def public_info(db: Database, code: str) -> dict:
 
 
 def pick_room(session: Session, ws: Workshop, group: str, sides: dict[str, str], language: str | None = None,
-              among: list[int] | None = None, heads: _HeadCount | None = None) -> int:
+              among: list[int] | None = None, heads: HeadCount | None = None) -> int:
     """Balanced assignment: the room with fewest people of this sector's side, then fewest people.
 
     `sides`: the workshop's sector key -> side (`law_enforcement`, `community`, `other`); with the
     `groups` preset: police, community members and organisations, government/other, as before sectors.
-    `heads`: a batch of joins' head-count (read once for the batch, kept up to date as it seats people)."""
-    side_groups = [key for key, side in sides.items() if side == sides.get(group)]
+    `heads`: who sits where, when the caller seats several people (read once, counted on); else read now."""
+    heads = heads or HeadCount(session, ws.id)
+    rooms = [r for r in heads.rooms(sides, group) if among is None or r.id in among]
     if ag.caucus(ws):
         # A caucus round: the least full room gathering this sector (any room if none does).
-        rooms = [r for r in session.scalars(select(Room).where(Room.workshop_id == ws.id).order_by(Room.number))
-                 if among is None or r.id in among]
         mine = [r for r in rooms if group in (r.sectors or [])] or rooms
-        sizes = dict(session.execute(select(Participant.room_id, func.count()).where(
-            Participant.workshop_id == ws.id, Participant.removed_at.is_(None)).group_by(Participant.room_id)).all())
-        return min(mine, key=lambda r: (sizes.get(r.id, 0), r.number)).id
-    if heads is not None and among is None:
-        rows = heads.rows(side_groups)
-    else:
-        # One query, counts only (it runs on every move of a re-seating: docs/benchmarks.md).
-        rows = session.execute(
-            select(Room.id, Room.number, func.count(Participant.id),
-                   func.count(case((Participant.group.in_(side_groups), Participant.id))), Room.languages)
-            .select_from(Room)
-            .outerjoin(Participant, (Participant.room_id == Room.id) & Participant.removed_at.is_(None))
-            .where(Room.workshop_id == ws.id, *([Room.id.in_(among)] if among is not None else []))
-            .group_by(Room.id, Room.number)).all()
+        return min(mine, key=lambda r: (r.everyone, r.number)).id
     # Fewest of this side, then a room whose facilitator reads the person's language (where rooms
     # say so: room_languages_set), then fewest people.
-    return min(rows, key=lambda r: (r[3], 1 if r[4] and language not in r[4] else 0, r[2], r[1]))[0]
+    return min(rooms, key=lambda r: (r.side, 1 if r.languages and language not in r.languages else 0,
+                                     r.everyone, r.number)).id
 
 
-_ROOMS_OF = select(Room.id, Room.number, Room.languages).where(Room.workshop_id == bindparam("w"))
+_ROOMS_OF = select(Room.id, Room.number, Room.languages, Room.sectors).where(Room.workshop_id == bindparam("w"))
 _HEADS_OF = (select(Participant.room_id, Participant.group, func.count())
              .where(Participant.workshop_id == bindparam("w"), Participant.removed_at.is_(None))
              .group_by(Participant.room_id, Participant.group))
 
 
-class _HeadCount:
-    """Who sits where, by sector, for one batch of joins: read in two queries when the batch starts and
-    counted on as it seats people, so each join picks its room from exactly the numbers the per-join
-    query would give (pick_room), without the query (it counted every participant of the workshop, on
+@dataclass(frozen=True)
+class RoomCount:
+    id: int
+    number: int
+    everyone: int  # present people
+    side: int  # present people of the side being seated
+    languages: list
+    sectors: list | None
+
+
+class HeadCount:
+    """Who sits where, by sector: read in two queries, then counted on as people are seated
+    (`seated`), so a batch of joins or a re-seating picks each room from the same numbers a fresh
+    read would give, without reading again (a count over every participant of the workshop on
     every join of a connect burst: docs/benchmarks.md, issue 18)."""
 
     def __init__(self, session: Session, ws_id: str):
-        self.rooms = [tuple(r) for r in session.execute(_ROOMS_OF, {"w": ws_id})]
-        self.counts: dict[tuple[int, str], int] = {
+        self._rooms = [tuple(r) for r in session.execute(_ROOMS_OF, {"w": ws_id})]
+        self._counts: dict[tuple[int, str], int] = {
             (room_id, group): n for room_id, group, n in session.execute(_HEADS_OF, {"w": ws_id})}
 
-    def rows(self, side_groups: list[str]) -> list[tuple]:
-        """(id, number, everyone, this side, languages) per room, as pick_room's query returns them."""
-        total: dict[int, int] = {}
-        side: dict[int, int] = {}
-        wanted = set(side_groups)
-        for (room_id, group), n in self.counts.items():
-            total[room_id] = total.get(room_id, 0) + n
-            if group in wanted:
-                side[room_id] = side.get(room_id, 0) + n
-        return [(rid, number, total.get(rid, 0), side.get(rid, 0), langs) for rid, number, langs in self.rooms]
+    def rooms(self, sides: dict[str, str], group: str) -> list[RoomCount]:
+        """Every room with its head-count, and the count of `group`'s side."""
+        side = {key for key, s in sides.items() if s == sides.get(group)}
+        everyone: dict[int, int] = {}
+        same_side: dict[int, int] = {}
+        for (room_id, g), n in self._counts.items():
+            everyone[room_id] = everyone.get(room_id, 0) + n
+            if g in side:
+                same_side[room_id] = same_side.get(room_id, 0) + n
+        return [RoomCount(rid, number, everyone.get(rid, 0), same_side.get(rid, 0), langs or [], sectors)
+                for rid, number, langs, sectors in self._rooms]
 
     def seated(self, room_id: int, group: str) -> None:
-        self.counts[(room_id, group)] = self.counts.get((room_id, group), 0) + 1
+        self._counts[(room_id, group)] = self._counts.get((room_id, group), 0) + 1
 
 
 class JoinPayload(Payload):
@@ -421,19 +421,18 @@ class _JoinBatch:
 
     def __init__(self, s: Session, ws: Workshop):
         self.session, self.ws = s, ws
-        self._sides: dict[str, str] | None = None
-        self._heads: _HeadCount | None = None
-        self.nominations = election.NOT_READ
 
+    @cached_property
     def sides(self) -> dict[str, str]:
-        if self._sides is None:
-            self._sides = sc.sides(self.session, self.ws.id)
-        return self._sides
+        return sc.sides(self.session, self.ws.id)
 
-    def heads(self) -> _HeadCount:
-        if self._heads is None:
-            self._heads = _HeadCount(self.session, self.ws.id)
-        return self._heads
+    @cached_property
+    def heads(self) -> HeadCount:
+        return HeadCount(self.session, self.ws.id)
+
+    @cached_property
+    def nominations(self) -> Election | None:
+        return election.nominating(self.session, self.ws.id)
 
 
 def _join_one(s: Session, ws: Workshop, data: JoinPayload, token: str,
@@ -453,12 +452,12 @@ def _join_one(s: Session, ws: Workshop, data: JoinPayload, token: str,
         if existing.workshop_id != ws.id or existing.removed_at is not None:
             raise CommandError("unauthorized", "This device key cannot join this workshop.")
         return _joined(existing, token), []
-    sides = batch.sides()
+    sides = batch.sides
     if data.group not in sides:
         # The sectors may have changed since the join page read them: `details.sectors` has the keys now.
         raise CommandError("invalid", f"group: {data.group!r} is not a sector of this workshop; "
                            f"its sectors: {', '.join(sides)}", sectors=list(sides))
-    heads = batch.heads()
+    heads = batch.heads
     room_id = pick_room(s, ws, data.group, sides, lang, heads=heads)
     p = Participant(workshop_id=ws.id, room_id=room_id, display_name=data.name or None, group=data.group,
                     language=lang, anonymous=data.anonymous if data.name else True,
@@ -470,7 +469,7 @@ def _join_one(s: Session, ws: Workshop, data: JoinPayload, token: str,
     ctx.emit("participant_joined", {"participant": pj.participant_view(p)},
              [aud.room(room_id), ctx.organisers, ctx.display])
     # On their sector's list of names, while nominations are open (read once per batch).
-    batch.nominations = election.person_arrived(ctx, p, batch.nominations)
+    election.person_arrived(ctx, p, lambda: batch.nominations)
     return _joined(p, token), ctx.numbered()
 
 
@@ -820,10 +819,12 @@ def _remove_rooms(ctx: Context, going: list[Room], staying: list[Room]) -> None:
     # again by its rule afterwards).
     sides = sc.sides(ctx.session, ws.id)
     by_id = {r.id: r for r in staying}
+    heads = HeadCount(ctx.session, ws.id)  # those leaving still count in their old rooms, which are not among these
     for p in people:
         if p.removed_at is None:
-            move_person(ctx, p, by_id[pick_room(ctx.session, ws, p.group, sides, p.language, among=list(by_id))],
-                        why="seating")
+            room_id = pick_room(ctx.session, ws, p.group, sides, p.language, among=list(by_id), heads=heads)
+            move_person(ctx, p, by_id[room_id], why="seating")
+            heads.seated(room_id, p.group)
     for p in people:
         if p.room_id in ids:
             p.room_id = staying[0].id  # someone removed from the day: in no view, their row stays
