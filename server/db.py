@@ -37,9 +37,10 @@ class Database:
         self._locks_guard = threading.Lock()
         # Commands waiting for a workshop's lock (domain/commands.py: group commit).
         self._queues: dict[str, deque] = {}
-        # Called with each committed command's Outcome, in sequence order, under the workshop's
-        # lock (domain/commands.py). The Socket.IO app sets it to broadcast (server/app.py);
-        # without it (the CLI, tests of the domain) callers send Outcome.events themselves.
+        # Called with committed commands' Outcomes (a list, in sequence order: a group commit's
+        # together), under the workshop's lock (domain/commands.py). The Socket.IO app sets it to
+        # broadcast.publish (server/app.py); without it (the CLI, tests of the domain) callers send
+        # Outcome.events themselves.
         self.publisher: Callable | None = None
         # Join codes found, code -> workshop id (domain/workshops.workshop_by_code: a code never changes).
         self.join_codes: dict[str, str] = {}
@@ -71,18 +72,12 @@ class Database:
         return queue
 
     def publish(self, *outcomes) -> None:
-        """Hand committed outcomes (in sequence order) to the publisher; a failure there is logged,
-        never undoes the commit. A publisher with a `together` attribute (broadcast.publish) takes a
-        group commit's outcomes in one call; any other is called once per outcome."""
+        """Hand committed outcomes, in sequence order, to the publisher in one call (a group commit's
+        together); a failure there is logged, never undoes the commit."""
         if self.publisher is None or not outcomes:
             return
-        together = getattr(self.publisher, "together", None)
         try:
-            if together is not None:
-                together(list(outcomes))
-            else:
-                for outcome in outcomes:
-                    self.publisher(outcome)
+            self.publisher(list(outcomes))
         except Exception:  # the commands are stored: clients that missed them catch up with `sync`
             logging.getLogger(__name__).exception("publishing seq %s failed", outcomes[-1].result.get("seq"))
 

@@ -43,9 +43,9 @@ class Queued:
     def _on_commit(self, _conn):
         self.commits += 1
 
-    def _publish(self, outcome):
-        self.published.append(outcome.result["seq"])
-        self._publisher(outcome)
+    def _publish(self, outcomes):
+        self.published.extend(outcome.result["seq"] for outcome in outcomes)
+        self._publisher(outcomes)
 
     def send(self, principal: Principal, name: str, cid: str, **payload) -> int:
         """Queue one command behind the held lock; returns its index in `results`."""
@@ -319,9 +319,9 @@ def test_a_join_is_published_by_the_database_under_the_lock_like_a_command(board
     published = []
     original = board.db.publisher
 
-    def record(outcome):
-        published.append([e.type for e in outcome.events])
-        original(outcome)
+    def record(outcomes):
+        published.extend([e.type for e in outcome.events] for outcome in outcomes)
+        original(outcomes)
     board.db.publisher = record
     try:
         board.day.drain()

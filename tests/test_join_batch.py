@@ -33,10 +33,10 @@ class QueuedJoins:
     def _on_commit(self, _conn):
         self.commits += 1
 
-    def _publish(self, outcome):
-        self.published.extend(e.seq for e in outcome.events)
+    def _publish(self, outcomes):
+        self.published.extend(e.seq for outcome in outcomes for e in outcome.events)
         if self._publisher:
-            self._publisher(outcome)
+            self._publisher(outcomes)
 
     def join(self, **body) -> int:
         body = {"code": self.code, "group": "community_member", "language": "en", **body}

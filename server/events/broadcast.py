@@ -25,20 +25,12 @@ def broadcast(events: list[Event]) -> None:
         socketio.emit(EVENT, data, to=audience)
 
 
-def publish(outcome) -> None:
-    """A committed command's events, then the cut of any connections it ended (Database.publisher)."""
-    publish_together([outcome])
-
-
-def publish_together(outcomes: list) -> None:
-    """Several committed commands' outcomes, in sequence order (a group commit's): their events
-    together, then the cuts (Database.publish, when the publisher has this as `together`)."""
+def publish(outcomes: list) -> None:
+    """Committed commands' outcomes, in sequence order (Database.publisher; a group commit's together):
+    their events, then the cut of any connections they ended (a removed participant's or revoked link's)."""
     broadcast([ev for outcome in outcomes for ev in outcome.events])
     for outcome in outcomes:
-        cut(outcome.disconnect)  # a removed participant's or revoked link's open connections
-
-
-publish.together = publish_together
+        cut(outcome.disconnect)
 
 
 def cut(audiences: list[str]) -> None:
