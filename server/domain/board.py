@@ -293,7 +293,10 @@ def _after_vote_query(kind: str, progress: bool):
     trips before: issue 18)."""
     tally = select(func.count()).select_from(_VOTES).where(
         _VOTES.c.target_type == bindparam("target_type"), _VOTES.c.target_id == bindparam("target_id")).scalar_subquery()
-    return select(tally, *room_stats_columns(), *(tallies.room_progress_columns(kind) if progress else ()))
+    if not progress:
+        return select(tally, *room_stats_columns())
+    row = tallies.room_progress_row(kind)
+    return select(tally, *room_stats_columns(), row.c.voted, row.c.spent).select_from(row)
 
 
 # Built once (barrier and solution votes, with and without the progress counts):

@@ -14,8 +14,11 @@ def room_stats_columns():
     """The three counts of room_stats as scalar subqueries of the parameter `room_id` (also read
     together with a vote's other counts in one statement: board._AFTER_VOTE)."""
     room = bindparam("room_id")
-    barrier_ids = select(Barrier.id).where(Barrier.room_id == room)
-    solution_ids = select(Solution.id).where(Solution.room_id == room)
+    # The room's dots, counted through each item of the room (the votes' index on target_id): a
+    # `target_id IN (...) OR ...` filter made PostgreSQL scan every vote of every workshop, after
+    # every vote (0.8 ms of 1.2 at 3,000 votes, growing with the table: issue 18).
+    dots = [select(func.count()).select_from(Vote).join(model, (Vote.target_type == kind) & (Vote.target_id == model.id))
+            .where(model.room_id == room).scalar_subquery() for kind, model in (("barrier", Barrier), ("solution", Solution))]
     return (
         # The one count of barriers (the facilitator's list, the phone's, the export): visible
         # after merging. A merged group counts once; hidden and withdrawn posts not at all.
@@ -24,9 +27,7 @@ def room_stats_columns():
             Barrier.hidden.is_(False)).scalar_subquery(),
         select(func.count()).select_from(Solution).where(
             Solution.room_id == room, Solution.withdrawn.is_(False), Solution.hidden.is_(False)).scalar_subquery(),
-        select(func.count()).select_from(Vote).where(
-            ((Vote.target_type == "barrier") & Vote.target_id.in_(barrier_ids))
-            | ((Vote.target_type == "solution") & Vote.target_id.in_(solution_ids))).scalar_subquery(),
+        dots[0] + dots[1],
     )
 
 

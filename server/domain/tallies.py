@@ -138,20 +138,22 @@ def progress(session: Session, ws: Workshop, room_ids: list[int]) -> dict[str, d
     return out
 
 
-def room_progress_columns(kind: str):
-    """{voted, spent} of one room (parameter `room_id`) and one kind as two scalar subqueries,
-    the vote budget as the parameter `budget`: what progress() counts for that room."""
+def room_progress_row(kind: str):
+    """{voted, spent} of one room (parameter `room_id`) and one kind as a one-row subquery with the
+    columns `voted` and `spent`, the vote budget as the parameter `budget`: what progress() counts
+    for that room. (Both from one pass over the room's dots: two scalar subqueries grouped them twice.)"""
     model = _ITEMS[kind]
     per_person = (select(func.count().label("dots"))
                   .select_from(Vote).join(model, (Vote.target_type == kind) & (Vote.target_id == model.id))
                   .where(model.room_id == bindparam("room_id")).group_by(Vote.participant_id).subquery())
-    return (select(func.count()).select_from(per_person).scalar_subquery(),
-            select(func.coalesce(func.sum(case((per_person.c.dots >= bindparam("budget"), 1), else_=0)), 0))
-            .select_from(per_person).scalar_subquery())
+    return select(func.count().label("voted"),
+                  func.coalesce(func.sum(case((per_person.c.dots >= bindparam("budget"), 1), else_=0)), 0)
+                  .label("spent")).select_from(per_person).subquery()
 
 
 def _room_progress_query(kind: str):
-    return select(*room_progress_columns(kind))
+    row = room_progress_row(kind)
+    return select(row.c.voted, row.c.spent)
 
 
 # Built once: a first or last dot runs one of them (building the statement on every vote cost more
