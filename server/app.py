@@ -5,7 +5,7 @@ from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 
 from . import config, green
-from .db import Database
+from .db import DEFAULT_POOL_SIZE, Database
 from .extensions import socketio
 
 MAX_SOCKET_PAYLOAD_BYTES = 64 * 1024
@@ -62,7 +62,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     # psycopg2's waits yield to eventlet / gevent in a monkey-patched server (server/green.py).
     green.install(app.config["ASYNC_MODE"], app.config["DATABASE_URL"])
     database = Database(app.config["DATABASE_URL"], token_ttl_days=app.config["TOKEN_TTL_DAYS"],
-                        sqlite_synchronous=app.config.get("SQLITE_SYNCHRONOUS", "full"))
+                        sqlite_synchronous=app.config.get("SQLITE_SYNCHRONOUS", "full"),
+                        pool_size=app.config.get("DATABASE_POOL_SIZE", DEFAULT_POOL_SIZE))
     app.extensions["common_ground_db"] = database
     if app.config["AUTO_MIGRATE"]:
         from .migrate import upgrade

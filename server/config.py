@@ -63,6 +63,8 @@ def from_env(instance_path: str) -> dict:
         # SQLite only: "full" (the default: every acknowledged command is on disk, even after a power
         # cut) or "normal" (no disk sync per commit; a power cut can lose the last ones). server/db.py.
         "SQLITE_SYNCHRONOUS": sqlite_synchronous(env.get("SQLITE_SYNCHRONOUS")),
+        # PostgreSQL only: connections each server process keeps open (server/db.py, docs/deploy.md).
+        "DATABASE_POOL_SIZE": pool_size(env.get("DATABASE_POOL_SIZE")),
     }
 
 
@@ -79,6 +81,11 @@ def _whole_number(value: str | None, default: int, least: int, name: str, unit: 
 
 
 DEFAULT_EXPORT_WORKERS = 2
+
+
+def pool_size(value: str | None) -> int:
+    from .db import DEFAULT_POOL_SIZE
+    return _whole_number(value, DEFAULT_POOL_SIZE, 1, "DATABASE_POOL_SIZE", "connections", "1")
 
 
 def export_workers(value: str | None) -> int:

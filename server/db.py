@@ -19,6 +19,9 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 15000
+# PostgreSQL connections each server process keeps (DATABASE_POOL_SIZE): processes x this must stay
+# under the server's max_connections (100 by default), with room for the CLI and maintenance.
+DEFAULT_POOL_SIZE = 20
 # PRAGMA synchronous in WAL mode (SQLITE_SYNCHRONOUS): "full" syncs the log on every commit, so an
 # acknowledged command survives a power cut; "normal" syncs at checkpoints only (a process crash
 # loses nothing, a power cut or OS crash can lose the last commits). docs/benchmarks.md measures both.
@@ -26,9 +29,10 @@ SQLITE_SYNCHRONOUS = ("full", "normal")
 
 
 class Database:
-    def __init__(self, url: str, echo: bool = False, token_ttl_days: int = 0, sqlite_synchronous: str = "full"):
+    def __init__(self, url: str, echo: bool = False, token_ttl_days: int = 0, sqlite_synchronous: str = "full",
+                 pool_size: int = DEFAULT_POOL_SIZE):
         self.url = url
-        self.engine = make_engine(url, echo=echo, sqlite_synchronous=sqlite_synchronous)
+        self.engine = make_engine(url, echo=echo, sqlite_synchronous=sqlite_synchronous, pool_size=pool_size)
         # One lock per workshop in this process: commands of one workshop queue here, not while
         # holding a pooled connection in SELECT ... FOR UPDATE (a vote storm on PostgreSQL emptied
         # the pool that way: docs/benchmarks.md). The row lock still orders them across processes.
@@ -90,7 +94,8 @@ class Database:
         self.engine.dispose()
 
 
-def make_engine(url: str, echo: bool = False, sqlite_synchronous: str = "full") -> Engine:
+def make_engine(url: str, echo: bool = False, sqlite_synchronous: str = "full",
+                pool_size: int = DEFAULT_POOL_SIZE) -> Engine:
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
@@ -101,7 +106,11 @@ def make_engine(url: str, echo: bool = False, sqlite_synchronous: str = "full") 
         return engine
     if "+pg8000" in url:
         _cache_pg8000_paramstyle()
-    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    # A fixed pool, no overflow: connections beyond the pool were closed as soon as they were handed
+    # back, so a connect burst opened and closed hundreds of PostgreSQL backends (416 in one
+    # 1,000-phone run on two processes; 46 with 20 and no overflow, and a fifth less of PostgreSQL's
+    # CPU: docs/benchmarks.md). A green thread waits for a connection (pool_timeout) instead.
+    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=pool_size, max_overflow=0)
 
 
 def _cache_pg8000_paramstyle() -> None:

@@ -127,3 +127,24 @@ def test_postgres_commands_run_through_the_cached_rewrite(postgres_url):
     again = dispatch(db, organiser, "phase_advance", {"cid": "pg1", "from_phase": "lobby", "room_id": made["facilitators"][0]["room_id"]})
     assert again.repeated and again.result == out.result
     db.dispose()
+
+
+def test_postgresql_keeps_a_fixed_pool_of_the_configured_size(tmp_path, monkeypatch, postgres_url):
+    """DATABASE_POOL_SIZE connections per process, no overflow: connections beyond the pool were
+    closed as soon as they were handed back, so a connect burst opened hundreds of backends."""
+    monkeypatch.setenv("DATABASE_POOL_SIZE", "7")
+    assert config.from_env(str(tmp_path))["DATABASE_POOL_SIZE"] == 7
+    from tests.conftest import make_app
+    app = make_app(postgres_url, DATABASE_POOL_SIZE=7)
+    pool = app.extensions["common_ground_db"].engine.pool
+    assert (pool.size(), pool._max_overflow) == (7, 0)
+    app.extensions["common_ground_db"].dispose()
+    monkeypatch.delenv("DATABASE_POOL_SIZE")
+    assert config.from_env(str(tmp_path))["DATABASE_POOL_SIZE"] == 20
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "many"])
+def test_database_pool_size_refuses_what_is_not_a_count(tmp_path, monkeypatch, value):
+    monkeypatch.setenv("DATABASE_POOL_SIZE", value)
+    with pytest.raises(RuntimeError, match="DATABASE_POOL_SIZE must be"):
+        config.from_env(str(tmp_path))
