@@ -182,7 +182,7 @@ def _add_bench(sub) -> None:
     p_bench.add_argument("--seed", type=int, default=1)
     p_bench.add_argument("--window", type=float, default=10.0, help="seconds for the connect burst and the vote storm")
     p_bench.add_argument("--profile", help="record the server under the vote storm with py-spy into this SVG")
-    p_bench.add_argument("--pg-driver", choices=["psycopg2", "pg8000"],
+    p_bench.add_argument("--pg-driver", choices=["psycopg", "psycopg2", "pg8000"],
                          help="PostgreSQL driver (default: the server's choice, server/config.py)")
     p_bench.add_argument("--cpu-hog", type=int, default=0, metavar="N",
                          help="N busy processes (pure CPU loops) beside the server for the whole run, "

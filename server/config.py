@@ -140,15 +140,16 @@ def _min_group(value: str | None) -> int:
 
 
 def normalise_db_url(url: str, mode: str | None = None) -> str:
-    """Pick a PostgreSQL driver that cooperates with the async mode, for `postgresql://` URLs.
+    """Pick the PostgreSQL driver for `postgresql://` URLs.
 
-    eventlet and gevent (the server): psycopg2, a C driver, whose waits yield to the event
-    loop through a green wait callback (server/green.py, installed by create_app); it costs
-    about half the CPU per command of pg8000 (docs/benchmarks.md, issue 18). Without
-    psycopg2 installed, and for every other mode (threading: the CLI, the tests), pg8000:
-    pure Python on the (green) socket module. psycopg 3 would block the event loop while a
-    query runs. A URL that names its driver (`postgresql+pg8000://`, `postgresql+psycopg2://`)
-    is kept as it is.
+    psycopg (3), a C driver, in every mode: under eventlet and gevent (the server) its waits
+    yield to the event loop (server/green.py, installed by create_app); in the threading mode
+    (the CLI, the tests) it blocks its thread, as it should. It prepares the statements a
+    connection runs again and again, so PostgreSQL stops parsing and planning them on every
+    command (about 30 % of PostgreSQL's CPU in a vote storm: docs/benchmarks.md, issue 18).
+    Without it: psycopg2 under eventlet and gevent (the same green waits, no prepared
+    statements), pg8000 (pure Python) otherwise. A URL that names its driver
+    (`postgresql+pg8000://`, `postgresql+psycopg2://`, `postgresql+psycopg://`) is kept as it is.
     """
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
@@ -157,12 +158,12 @@ def normalise_db_url(url: str, mode: str | None = None) -> str:
 
 
 def _pg_driver(mode: str | None) -> str:
+    import importlib.util
+
     from .green import GREEN_MODES
-    if mode in GREEN_MODES:
-        try:
-            import psycopg2  # noqa: F401
-        except ImportError:
-            return "pg8000"
+    if importlib.util.find_spec("psycopg") is not None:
+        return "psycopg"
+    if mode in GREEN_MODES and importlib.util.find_spec("psycopg2") is not None:
         return "psycopg2"
     return "pg8000"
 

@@ -1,19 +1,27 @@
-"""psycopg2 under eventlet or gevent: a wait callback that yields to the event loop.
+"""PostgreSQL's C drivers under eventlet or gevent: waits that yield to the event loop.
 
-psycopg2 is a C driver: a query's wait on the network happens inside libpq, where
-neither eventlet nor gevent can switch to another green thread, so one slow query
-would stop every connection of the process. With a wait callback
-(psycopg2.extensions.set_wait_callback) psycopg2 runs each call in libpq's
-asynchronous mode and asks the callback to wait for the socket to become readable
-or writable; these callbacks wait through the event loop (eventlet's
-hubs.trampoline, gevent's wait_read / wait_write), so other green threads run
-meanwhile. This is what the `psycogreen` package does, written out here.
-(eventlet.monkey_patch() installs an equivalent callback of its own when psycopg2 is
-importable; gevent has none. install() sets ours in both, so the two modes behave alike
-and tests/test_green_pg.py can tell which one is in place.)
+psycopg (3) and psycopg2 are C drivers: a query's wait on the network happens inside libpq or
+the driver's C code, where neither eventlet nor gevent can switch to another green thread, so
+one slow query would stop every connection of the process. Both drivers let the wait be
+replaced:
 
-server/config.py picks the driver (psycopg2 for eventlet and gevent when it is
-installed, pg8000 otherwise); server/app.py calls install() once the async mode's
+* psycopg (3), the server's driver (server/config.py): every operation is a generator that
+  yields "wait until the socket is readable / writable"; `psycopg.waiting.wait` consumes it.
+  psycopg picks a C wait of its own (blocking) unless it sees gevent's patching; install()
+  sets `_eventlet_wait3` / `_gevent_wait3`, which wait through the event loop (eventlet's
+  hubs.trampoline, gevent's wait_read / wait_write). Connecting goes through
+  `psycopg.waiting.wait_conn`, which uses the selectors module, green under both.
+  psycopg prepares a statement on the server once a connection has run it a few times
+  (prepare_threshold): PostgreSQL no longer parses and plans the same text on every command,
+  about a fifth of its CPU in a vote storm (docs/benchmarks.md, issue 18).
+* psycopg2 (kept for comparison, `bench --pg-driver psycopg2`): with a wait callback
+  (psycopg2.extensions.set_wait_callback) psycopg2 runs each call in libpq's asynchronous mode
+  and asks the callback to wait for the socket. This is what the `psycogreen` package does,
+  written out here. (eventlet.monkey_patch() installs an equivalent callback of its own when
+  psycopg2 is importable; gevent has none. install() sets ours in both, so the two modes behave
+  alike and tests/test_green_pg.py can tell which one is in place.)
+
+server/config.py picks the driver; server/app.py calls install() once the async mode's
 monkey-patching is in place. Nothing in the domain imports this module.
 """
 from __future__ import annotations
@@ -55,6 +63,44 @@ def _gevent_wait(conn, timeout=None):
             raise psycopg2.OperationalError(f"Bad result from poll: {state!r}")
 
 
+def _eventlet_wait3(gen, fileno, interval=0.0, timeout=None):
+    """psycopg.waiting.wait's contract: drive `gen`, which yields what it waits for (Wait.R, W or
+    RW) and is sent what is ready; return what it returns. `interval` (psycopg's Ctrl-C check)
+    is not needed: the event loop wakes this green thread when the socket is ready."""
+    from eventlet.green import select
+    from eventlet.hubs import trampoline
+    from psycopg import errors
+
+    try:
+        state = next(gen)
+        while True:
+            if state == 3:  # both (a pipeline, executemany): trampoline waits for one side only
+                readable, writable, _ = select.select([fileno], [fileno], [], timeout)
+                if not (readable or writable):
+                    raise errors._WaitTimeout("wait timeout expired")
+                state = gen.send((1 if readable else 0) | (2 if writable else 0))
+                continue
+            trampoline(fileno, read=state == 1, write=state == 2, timeout=timeout,
+                       timeout_exc=errors._WaitTimeout)
+            state = gen.send(state)
+    except StopIteration as done:
+        return done.value
+
+
+def _gevent_wait3(gen, fileno, interval=0.0, timeout=None):
+    from gevent.socket import wait_read, wait_readwrite, wait_write
+    from psycopg import errors
+
+    wait = {1: wait_read, 2: wait_write, 3: wait_readwrite}
+    try:
+        state = next(gen)
+        while True:
+            wait[state](fileno, timeout=timeout, timeout_exc=errors._WaitTimeout("wait timeout expired"))
+            state = gen.send(state)
+    except StopIteration as done:
+        return done.value
+
+
 def _patched(mode: str) -> bool:
     """Is this process running under `mode`'s monkey-patching (as `common-ground serve` does)?"""
     import sys
@@ -71,22 +117,30 @@ def _patched(mode: str) -> bool:
 
 
 def install(mode: str, database_url: str) -> str | None:
-    """Make psycopg2's waits green in a monkey-patched eventlet or gevent process.
+    """Make psycopg's or psycopg2's waits green in a monkey-patched eventlet or gevent process.
 
-    Returns the mode whose callback is now installed, or None (another driver, the threading
-    mode, or a process that is not monkey-patched: a CLI command, a test, where blocking is right)."""
-    if mode not in GREEN_MODES or "+psycopg2" not in database_url or not _patched(mode):
+    Returns the mode whose wait is now installed, or None (another driver, the threading mode,
+    or a process that is not monkey-patched: a CLI command, a test, where blocking is right)."""
+    if mode not in GREEN_MODES or not _patched(mode):
         return None
-    from psycopg2 import extensions
-    extensions.set_wait_callback(_eventlet_wait if mode == "eventlet" else _gevent_wait)
-    return mode
+    if "+psycopg://" in database_url:
+        from psycopg import waiting
+        waiting.wait = _eventlet_wait3 if mode == "eventlet" else _gevent_wait3
+        return mode
+    if "+psycopg2://" in database_url:
+        from psycopg2 import extensions
+        extensions.set_wait_callback(_eventlet_wait if mode == "eventlet" else _gevent_wait)
+        return mode
+    return None
 
 
-def installed() -> str | None:
-    """Which green wait callback psycopg2 has now ("eventlet", "gevent") or None."""
+def installed(driver: str = "psycopg") -> str | None:
+    """Which green wait `driver` ("psycopg" or "psycopg2") has now ("eventlet", "gevent") or None."""
     try:
+        if driver == "psycopg":
+            from psycopg import waiting
+            return {_eventlet_wait3: "eventlet", _gevent_wait3: "gevent"}.get(waiting.wait)
         from psycopg2 import extensions
     except ImportError:
         return None
-    callback = extensions.get_wait_callback()
-    return {_eventlet_wait: "eventlet", _gevent_wait: "gevent"}.get(callback)
+    return {_eventlet_wait: "eventlet", _gevent_wait: "gevent"}.get(extensions.get_wait_callback())

@@ -96,7 +96,8 @@ def postgres_url():
     # lose the last commits, and no test here crashes this server). Saves a disk flush per command.
     admin.run(f"ALTER DATABASE {name} SET synchronous_commit = off")
     admin.close()
-    yield f"postgresql+pg8000://{PG_USER}@{PG_HOST}:{PG_PORT}/{name}"
+    # The driver the server picks (server/config.py): psycopg
+    yield f"postgresql+psycopg://{PG_USER}@{PG_HOST}:{PG_PORT}/{name}"
     admin = _pg_admin()
     admin.run(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}' AND pid <> pg_backend_pid()")
     admin.run(f"DROP DATABASE IF EXISTS {name}")

@@ -1,6 +1,6 @@
 """PostgreSQL's driver under eventlet and gevent (server/config.py, server/green.py, issue 18):
-psycopg2 with a wait callback that yields to the event loop, so a slow query does not stop
-the process; pg8000 for every other mode. The PostgreSQL tests need a server (CI=true fails
+psycopg (3) with a wait that yields to the event loop, so a slow query does not stop the
+process (psycopg2 with a wait callback where psycopg is missing, then pg8000). The PostgreSQL tests need a server (CI=true fails
 without one, as tests/conftest.py does)."""
 from __future__ import annotations
 
@@ -18,28 +18,34 @@ from .live_server import ROOT
 
 def test_the_driver_follows_the_async_mode():
     url = "postgresql://u:p@h:5432/db"
-    assert normalise_db_url(url, "eventlet") == "postgresql+psycopg2://u:p@h:5432/db"
-    assert normalise_db_url(url, "gevent") == "postgresql+psycopg2://u:p@h:5432/db"
-    assert normalise_db_url("postgres://u@h/db", "eventlet") == "postgresql+psycopg2://u@h/db"
-    assert normalise_db_url(url, "threading") == "postgresql+pg8000://u:p@h:5432/db"
-    assert normalise_db_url(url) == "postgresql+pg8000://u:p@h:5432/db"
+    assert normalise_db_url(url, "eventlet") == "postgresql+psycopg://u:p@h:5432/db"
+    assert normalise_db_url(url, "gevent") == "postgresql+psycopg://u:p@h:5432/db"
+    assert normalise_db_url("postgres://u@h/db", "eventlet") == "postgresql+psycopg://u@h/db"
+    assert normalise_db_url(url, "threading") == "postgresql+psycopg://u:p@h:5432/db"  # it blocks its thread
+    assert normalise_db_url(url) == "postgresql+psycopg://u:p@h:5432/db"
     # A URL that names its driver keeps it, whatever the mode.
     assert normalise_db_url("postgresql+pg8000://u@h/db", "eventlet") == "postgresql+pg8000://u@h/db"
+    assert normalise_db_url("postgresql+psycopg2://u@h/db", "eventlet") == "postgresql+psycopg2://u@h/db"
     assert normalise_db_url("postgresql+psycopg2://u@h/db", "threading") == "postgresql+psycopg2://u@h/db"
     assert normalise_db_url("sqlite:///x.sqlite3", "eventlet") == "sqlite:///x.sqlite3"
 
 
-def test_without_psycopg2_the_server_keeps_pg8000(monkeypatch):
-    monkeypatch.setitem(sys.modules, "psycopg2", None)  # `import psycopg2` raises ImportError
+def test_without_psycopg_the_server_takes_psycopg2_then_pg8000(monkeypatch):
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # `import psycopg` raises ImportError
+    assert normalise_db_url("postgresql://u@h/db", "eventlet") == "postgresql+psycopg2://u@h/db"
+    assert normalise_db_url("postgresql://u@h/db", "threading") == "postgresql+pg8000://u@h/db"
+    monkeypatch.setitem(sys.modules, "psycopg2", None)
     assert normalise_db_url("postgresql://u@h/db", "eventlet") == "postgresql+pg8000://u@h/db"
 
 
 def test_no_callback_outside_a_monkey_patched_server():
     """The CLI and the tests block on purpose: the callback goes in only where the event loop runs."""
     assert green.install("threading", "postgresql+psycopg2://u@h/db") is None
+    assert green.install("threading", "postgresql+psycopg://u@h/db") is None
     assert green.install("eventlet", "postgresql+pg8000://u@h/db") is None
     assert green.install("eventlet", "postgresql+psycopg2://u@h/db") is None  # this process is not patched
-    assert green.installed() is None
+    assert green.install("eventlet", "postgresql+psycopg://u@h/db") is None
+    assert green.installed("psycopg") is None and green.installed("psycopg2") is None
 
 
 # A monkey-patched process: a green thread counts its turns while another runs a query that
@@ -47,7 +53,7 @@ def test_no_callback_outside_a_monkey_patched_server():
 PROBE = r"""
 import json, sys, warnings
 warnings.simplefilter("ignore")
-mode, url = sys.argv[1], sys.argv[2]
+mode, url, driver = sys.argv[1], sys.argv[2], sys.argv[3]
 if mode == "eventlet":
     import eventlet
     eventlet.monkey_patch()
@@ -60,7 +66,7 @@ else:
 from server import green
 from server.config import normalise_db_url
 from server.db import Database
-url = normalise_db_url(url, mode)
+url = normalise_db_url(url.replace("postgresql://", f"postgresql+{driver}://"), mode)
 
 def turns_during_a_slow_query(db):
     turns, stop = [0], [False]
@@ -78,35 +84,46 @@ def turns_during_a_slow_query(db):
     sleep(0.05)
     return during
 
-from psycopg2 import extensions
-extensions.set_wait_callback(None)  # eventlet.monkey_patch() installed a callback of its own
+if driver == "psycopg2":
+    from psycopg2 import extensions
+    extensions.set_wait_callback(None)  # eventlet.monkey_patch() installed a callback of its own
+else:
+    from psycopg import waiting
+    waiting.wait = waiting.wait_c  # psycopg's own C wait (it would pick a green one under gevent)
 blocking = Database(url)
 out = {"url": url.split("://")[0], "blocking": turns_during_a_slow_query(blocking)}
 blocking.dispose()
 out["installed"] = green.install(mode, url)
-out["which"] = green.installed()
+out["which"] = green.installed(driver)
 db = Database(url)
 out["green"] = turns_during_a_slow_query(db)
 with db.transaction() as s:  # a transaction and a result through the callback
     out["answer"] = s.connection().exec_driver_sql("SELECT 40 + 2").scalar()
+    # many rows in one call (how a command stores its events): psycopg sends them in a pipeline,
+    # waiting to read and to write at once
+    from sqlalchemy import text
+    s.execute(text("CREATE TEMP TABLE many (x int)"))
+    s.execute(text("INSERT INTO many VALUES (:x)"), [{"x": x} for x in range(1, 201)])
+    out["many"] = s.execute(text("SELECT sum(x) FROM many")).scalar()
 db.dispose()
 print(json.dumps(out))
 """
 
 
+@pytest.mark.parametrize("driver", ["psycopg", "psycopg2"])
 @pytest.mark.parametrize("mode", ["eventlet", "gevent"])
-def test_a_slow_query_lets_other_green_threads_run(mode, postgres_url):
+def test_a_slow_query_lets_other_green_threads_run(mode, driver, postgres_url):
     if mode == "gevent":
         pytest.importorskip("gevent")
     plain = "postgresql://" + postgres_url.split("://", 1)[1]
-    out = subprocess.run([sys.executable, "-c", PROBE, mode, plain], capture_output=True, text=True, cwd=ROOT,
-                         timeout=60)
+    out = subprocess.run([sys.executable, "-c", PROBE, mode, plain, driver], capture_output=True, text=True,
+                         cwd=ROOT, timeout=60)
     assert out.returncode == 0, out.stderr
     result = json.loads(out.stdout.strip().splitlines()[-1])
-    assert result["url"] == "postgresql+psycopg2"
+    assert result["url"] == f"postgresql+{driver}"
     assert result["installed"] == mode and result["which"] == mode
-    assert result["answer"] == 42
-    # Without the callback libpq waits inside C and nothing else runs; with it the ticker
+    assert result["answer"] == 42 and result["many"] == 20100
+    # Without the green wait the driver waits inside C and nothing else runs; with it the ticker
     # keeps turning (about 60 turns of 10 ms in 0.6 s; a loaded machine gives fewer).
     assert result["blocking"] <= 2, result
     assert result["green"] >= 10, result

@@ -33,7 +33,7 @@ def empty_url(request, tmp_path):
     name = f"cg_mig_{os.getpid()}_{uuid.uuid4().hex[:8]}"
     admin.run(f"CREATE DATABASE {name}")
     admin.close()
-    yield f"postgresql+pg8000://{PG_USER}@{PG_HOST}:{PG_PORT}/{name}"
+    yield f"postgresql+psycopg://{PG_USER}@{PG_HOST}:{PG_PORT}/{name}"  # the driver the CLI picks
     admin = _pg_admin()
     admin.run(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}' AND pid <> pg_backend_pid()")
     admin.run(f"DROP DATABASE IF EXISTS {name}")
