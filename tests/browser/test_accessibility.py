@@ -7,6 +7,9 @@
   runs it through the DevTools protocol, which the CSP does not govern.
 - every control has an accessible name, read from Chromium's own
   accessibility tree (what a screen reader gets);
+  these two run in tests/browser/test_screenshots.py (test_layout_and_axe), on
+  the page it opens for its layout checks: one page load serves both, each case
+  of AXE_CASES and SPCP_AXE_CASES below (axe_and_names) checked there;
 - keyboard: every interactive control is reached with Tab (one stop per radio
   group), and shows a visible focus indicator (its outline or box-shadow,
   or its label's, differs from the unfocused look);
@@ -77,11 +80,6 @@ def unnamed_controls(context, page) -> list[str]:
         cdp.detach()
 
 
-@pytest.mark.parametrize("surface,state,lang", AXE_CASES)
-def test_axe_and_names(browser, stager, axe_source, surface, state, lang):
-    axe_and_names(browser, stager.get(state), axe_source, surface, state, lang)
-
-
 # An SPCP day (docs/agenda.md; tests/browser/stage_spcp.py): the organiser console in its caucus round, its
 # prioritisation (dots closed: the priorities to tick) and its solution round; the projector's report-out.
 SPCP_AXE_CASES = [pytest.param(surface, segment, lang, id=f"spcp-{surface}-{segment}-{lang}")
@@ -90,26 +88,21 @@ SPCP_AXE_CASES = [pytest.param(surface, segment, lang, id=f"spcp-{surface}-{segm
                   for lang in ("en", "fa")]
 
 
-@pytest.mark.parametrize("surface,segment,lang", SPCP_AXE_CASES)
-def test_spcp_axe_and_names(browser, live_server, axe_source, surface, segment, lang):
-    from tests.browser.stage_spcp import SpcpStager
-    axe_and_names(browser, SpcpStager(live_server).get(segment), axe_source, surface, f"spcp-{segment}", lang)
-
-
-def axe_and_names(browser, staged, axe_source, surface, state, lang):
-    context, page = open_surface(browser, staged, surface, lang, SURFACES[surface]["sizes"][0])
-    try:
-        page.evaluate(axe_source)
-        violations = page.evaluate(RUN_AXE_JS, AXE_TAGS)
-        unnamed = unnamed_controls(context, page)
-    finally:
-        context.close()
+def axe_and_names(context, page, axe_source, surface, state, lang) -> list[str]:
+    """axe and accessible names on `page` as it is now (open_surface at the surface's first size, before
+    anything else is done with it): what fails, as messages (every violation printed)."""
+    page.evaluate(axe_source)
+    violations = page.evaluate(RUN_AXE_JS, AXE_TAGS)
+    unnamed = unnamed_controls(context, page)
     report = "\n".join(f"[{v['impact']}] {v['id']}: {v['help']}\n    " + "\n    ".join(v["nodes"]) for v in violations)
     if violations:
         print(f"\naxe, {surface} {state} {lang}:\n{report}")
-    serious = [v for v in violations if v["impact"] in FAILING_IMPACTS]
-    assert not serious, f"serious/critical axe violations on {surface} {state} {lang}:\n{report}"
-    assert not unnamed, f"controls without an accessible name on {surface} {state} {lang}: {unnamed}"
+    problems = []
+    if any(v["impact"] in FAILING_IMPACTS for v in violations):
+        problems.append(f"serious/critical axe violations on {surface} {state} {lang}:\n{report}")
+    if unnamed:
+        problems.append(f"controls without an accessible name on {surface} {state} {lang}: {unnamed}")
+    return problems
 
 
 # Every control that should take part in Tab order: [{key, desc, group, sig}].

@@ -14,6 +14,12 @@ that catch breakage without anyone looking:
 One staged workshop per state (tests/browser/stage.py) serves every surface,
 size and language; one page per (surface, state, language) is resized through
 the surface's sizes.
+
+The same page serves the accessibility checks of tests/browser/test_accessibility.py
+(axe-core's WCAG 2.1 A/AA rules, every control named) in the cases it lists
+(AXE_CASES, SPCP_AXE_CASES): they run first, on the page as it opened at the
+surface's first size, then the layout checks and screenshots at every size.
+Both are reported together; a case fails if either finds anything.
 """
 from __future__ import annotations
 
@@ -24,6 +30,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.stage import LANGS, SURFACES, open_surface
+from tests.browser.test_accessibility import AXE_CASES, SPCP_AXE_CASES, axe_and_names
 
 pytestmark = pytest.mark.browser
 
@@ -112,16 +119,39 @@ JUNK_TEXT_JS = """() => {
 }"""
 
 
-@pytest.mark.parametrize("surface,state,lang", CASES)
-def test_layout(browser, stager, screenshots_dir, surface, state, lang):
+# The cases (surface, state, lang) whose page axe also checks (test_accessibility.py).
+AXE_KEYS = {tuple(p.values) for p in AXE_CASES}
+SPCP_AXE_KEYS = {tuple(p.values) for p in SPCP_AXE_CASES}
+
+
+def axe_source_if_any(request):
+    """axe-core's script (the axe_source fixture), or None where it may be missing (not CI): the layout
+    checks run without it and the case is then reported skipped for its axe part."""
+    try:
+        return request.getfixturevalue("axe_source")
+    except pytest.skip.Exception:
+        return None
+
+
+def check_surface(request, browser, staged, screenshots_dir, surface, state, lang, with_axe: bool) -> None:
+    """One page: axe and names first (with_axe), at the first size as it opened; then layout and screenshots."""
     sizes = SURFACES[surface]["sizes"]
-    staged = stager.get(state)
+    axe_source = axe_source_if_any(request) if with_axe else None
     context, page = open_surface(browser, staged, surface, lang, sizes[0])
     try:
-        problems = layout_problems(page, screenshots_dir, surface, state, lang, sizes)
+        problems = axe_and_names(context, page, axe_source, surface, state, lang) if axe_source else []
+        problems += layout_problems(page, screenshots_dir, surface, state, lang, sizes)
     finally:
         context.close()
     assert not problems, "\n".join(problems)
+    if with_axe and not axe_source:
+        pytest.skip("axe-core not installed (npm ci): layout checked, axe not run")
+
+
+@pytest.mark.parametrize("surface,state,lang", CASES)
+def test_layout_and_axe(request, browser, stager, screenshots_dir, surface, state, lang):
+    check_surface(request, browser, stager.get(state), screenshots_dir, surface, state, lang,
+                  (surface, state, lang) in AXE_KEYS)
 
 
 # An SPCP day (docs/agenda.md; tests/browser/stage_spcp.py): the organiser console and the projector in
@@ -139,15 +169,9 @@ def spcp_stager(live_server):
 
 
 @pytest.mark.parametrize("surface,segment,lang", SPCP_CASES)
-def test_spcp_layout(browser, spcp_stager, screenshots_dir, surface, segment, lang):
-    sizes = SURFACES[surface]["sizes"]
-    staged = spcp_stager.get(segment)
-    context, page = open_surface(browser, staged, surface, lang, sizes[0])
-    try:
-        problems = layout_problems(page, screenshots_dir, surface, f"spcp-{segment}", lang, sizes)
-    finally:
-        context.close()
-    assert not problems, "\n".join(problems)
+def test_spcp_layout_and_axe(request, browser, spcp_stager, screenshots_dir, surface, segment, lang):
+    check_surface(request, browser, spcp_stager.get(segment), screenshots_dir, surface, f"spcp-{segment}", lang,
+                  (surface, segment, lang) in SPCP_AXE_KEYS)
 
 
 def layout_problems(page, screenshots_dir, surface, state, lang, sizes) -> list[str]:
