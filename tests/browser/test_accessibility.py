@@ -7,7 +7,7 @@
   runs it through the DevTools protocol, which the CSP does not govern.
 - every control has an accessible name, read from Chromium's own
   accessibility tree (what a screen reader gets);
-  these two run in tests/browser/test_screenshots.py (test_layout_and_axe), on
+  these two run in tests/browser/test_screenshots.py (test_layout_and_accessibility), on
   the page it opens for its layout checks: one page load serves both, each case
   of AXE_CASES and SPCP_AXE_CASES below (axe_and_names) checked there;
 - keyboard: every interactive control is reached with Tab (one stop per radio

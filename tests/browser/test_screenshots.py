@@ -167,7 +167,7 @@ def check_surface(request, browser, staged, screenshots_dir, surface, state, lan
 
 
 @pytest.mark.parametrize("surface,state,lang", CASES)
-def test_layout_and_axe(request, browser, stager, screenshots_dir, surface, state, lang):
+def test_layout_and_accessibility(request, browser, stager, screenshots_dir, surface, state, lang):
     check_surface(request, browser, stager.get(state), screenshots_dir, surface, state, lang,
                   (surface, state, lang) in AXE_KEYS, (surface, state, lang) in KEYBOARD_KEYS)
 
@@ -187,7 +187,7 @@ def spcp_stager(live_server):
 
 
 @pytest.mark.parametrize("surface,segment,lang", SPCP_CASES)
-def test_spcp_layout_and_axe(request, browser, spcp_stager, screenshots_dir, surface, segment, lang):
+def test_spcp_layout_and_accessibility(request, browser, spcp_stager, screenshots_dir, surface, segment, lang):
     check_surface(request, browser, spcp_stager.get(segment), screenshots_dir, surface, f"spcp-{segment}", lang,
                   (surface, segment, lang) in SPCP_AXE_KEYS, (surface, segment, lang) in SPCP_KEYBOARD_KEYS)
 
