@@ -7,9 +7,15 @@
   runs it through the DevTools protocol, which the CSP does not govern.
 - every control has an accessible name, read from Chromium's own
   accessibility tree (what a screen reader gets);
+  these two run in tests/browser/test_screenshots.py (test_layout_and_accessibility), on
+  the page it opens for its layout checks: one page load serves both, each case
+  of AXE_CASES and SPCP_AXE_CASES below (axe_and_names) checked there;
 - keyboard: every interactive control is reached with Tab (one stop per radio
   group), and shows a visible focus indicator (its outline or box-shadow,
-  or its label's, differs from the unfocused look);
+  or its label's, differs from the unfocused look); checked (keyboard_problems)
+  on the English page of each of KEYBOARD_CASES and SPCP_KEYBOARD_SEGMENTS that
+  test_screenshots.py opens, after its axe and layout checks, at the surface's
+  first size again;
 - live regions: the polite region (aria-live="polite") is in the page from the
   start and says when new posts arrive and when a minute is left on the timer.
 """
@@ -42,6 +48,9 @@ KEYBOARD_CASES = [("join", "lobby"), ("phone", "reveal"), ("phone", "vote"), ("p
                   ("facilitator", "reveal"), ("facilitator", "report_out"), ("facilitator", "plenary"),
                   ("organiser", "reveal"), ("organiser", "plenary"), ("organiser", "action_plan"),
                   ("progress", "council"), ("council", "council")]
+# And an SPCP day's console (the organiser, stage_spcp.py): the agenda's buttons, the priorities to tick and
+# confirm, the solution rooms.
+SPCP_KEYBOARD_SEGMENTS = ("prioritise", "solution")
 
 
 
@@ -77,11 +86,6 @@ def unnamed_controls(context, page) -> list[str]:
         cdp.detach()
 
 
-@pytest.mark.parametrize("surface,state,lang", AXE_CASES)
-def test_axe_and_names(browser, stager, axe_source, surface, state, lang):
-    axe_and_names(browser, stager.get(state), axe_source, surface, state, lang)
-
-
 # An SPCP day (docs/agenda.md; tests/browser/stage_spcp.py): the organiser console in its caucus round, its
 # prioritisation (dots closed: the priorities to tick) and its solution round; the projector's report-out.
 SPCP_AXE_CASES = [pytest.param(surface, segment, lang, id=f"spcp-{surface}-{segment}-{lang}")
@@ -90,26 +94,21 @@ SPCP_AXE_CASES = [pytest.param(surface, segment, lang, id=f"spcp-{surface}-{segm
                   for lang in ("en", "fa")]
 
 
-@pytest.mark.parametrize("surface,segment,lang", SPCP_AXE_CASES)
-def test_spcp_axe_and_names(browser, live_server, axe_source, surface, segment, lang):
-    from tests.browser.stage_spcp import SpcpStager
-    axe_and_names(browser, SpcpStager(live_server).get(segment), axe_source, surface, f"spcp-{segment}", lang)
-
-
-def axe_and_names(browser, staged, axe_source, surface, state, lang):
-    context, page = open_surface(browser, staged, surface, lang, SURFACES[surface]["sizes"][0])
-    try:
-        page.evaluate(axe_source)
-        violations = page.evaluate(RUN_AXE_JS, AXE_TAGS)
-        unnamed = unnamed_controls(context, page)
-    finally:
-        context.close()
+def axe_and_names(context, page, axe_source, surface, state, lang) -> list[str]:
+    """axe and accessible names on `page` as it is now (open_surface at the surface's first size, before
+    anything else is done with it): what fails, as messages (every violation printed)."""
+    page.evaluate(axe_source)
+    violations = page.evaluate(RUN_AXE_JS, AXE_TAGS)
+    unnamed = unnamed_controls(context, page)
     report = "\n".join(f"[{v['impact']}] {v['id']}: {v['help']}\n    " + "\n    ".join(v["nodes"]) for v in violations)
     if violations:
         print(f"\naxe, {surface} {state} {lang}:\n{report}")
-    serious = [v for v in violations if v["impact"] in FAILING_IMPACTS]
-    assert not serious, f"serious/critical axe violations on {surface} {state} {lang}:\n{report}"
-    assert not unnamed, f"controls without an accessible name on {surface} {state} {lang}: {unnamed}"
+    problems = []
+    if any(v["impact"] in FAILING_IMPACTS for v in violations):
+        problems.append(f"serious/critical axe violations on {surface} {state} {lang}:\n{report}")
+    if unnamed:
+        problems.append(f"controls without an accessible name on {surface} {state} {lang}: {unnamed}")
+    return problems
 
 
 # Every control that should take part in Tab order: [{key, desc, group, sig}].
@@ -182,41 +181,28 @@ def contrast(a: str, b: str) -> float:
     return (la + 0.05) / (lb + 0.05)
 
 
-@pytest.mark.parametrize("surface,state", KEYBOARD_CASES, ids=[f"{s}-{st}" for s, st in KEYBOARD_CASES])
-def test_keyboard(browser, stager, surface, state):
-    keyboard(browser, stager.get(state), surface, state)
-
-
-@pytest.mark.parametrize("segment", ["prioritise", "solution"])
-def test_spcp_organiser_keyboard(browser, live_server, segment):
-    """An SPCP day's console: the agenda's buttons, the priorities to tick and confirm, the solution rooms."""
-    from tests.browser.stage_spcp import SpcpStager
-    keyboard(browser, SpcpStager(live_server).get(segment), "organiser", f"spcp-{segment}")
-
-
-def keyboard(browser, staged, surface, state):
-    context, page = open_surface(browser, staged, surface, "en", SURFACES[surface]["sizes"][0])
-    try:
-        page.evaluate(HELPERS_JS)
-        page.evaluate("() => { document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); }")
-        controls = page.evaluate(CONTROLS_JS)
-        assert controls, f"no controls found on {surface} {state}"
-        baseline = {c["key"]: c["sig"] for c in controls}
-        reached: dict[str, dict] = {}
-        last = None
-        for _ in range(3 * len(controls) + 20):
-            page.keyboard.press("Tab")
-            focused = page.evaluate(FOCUSED_JS)
-            if focused is None:
-                continue    # past the last control: the next Tab starts again at the top
-            if focused["key"] == last:
-                continue    # a date or time input: Tab walks its day, month and year first
-            if focused["key"] in reached:
-                break       # wrapped around
-            reached[focused["key"]] = focused
-            last = focused["key"]
-    finally:
-        context.close()
+def keyboard_problems(page, surface, state) -> list[str]:
+    """Tab through `page` (the surface in English at its first size): what is not reached, has no visible
+    focus indicator or too faint an outline, as messages. Leaves the focus and scroll where Tab left them."""
+    page.evaluate(HELPERS_JS)
+    page.evaluate("() => { document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); }")
+    controls = page.evaluate(CONTROLS_JS)
+    if not controls:
+        return [f"no controls found on {surface} {state}"]
+    baseline = {c["key"]: c["sig"] for c in controls}
+    reached: dict[str, dict] = {}
+    last = None
+    for _ in range(3 * len(controls) + 20):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED_JS)
+        if focused is None:
+            continue    # past the last control: the next Tab starts again at the top
+        if focused["key"] == last:
+            continue    # a date or time input: Tab walks its day, month and year first
+        if focused["key"] in reached:
+            break       # wrapped around
+        reached[focused["key"]] = focused
+        last = focused["key"]
 
     reached_groups = {f["group"] for f in reached.values() if f["group"]}
     missing = [c["desc"] for c in controls
@@ -226,9 +212,14 @@ def keyboard(browser, staged, surface, state):
     # WCAG 1.4.11: a focus outline needs 3:1 against what it is drawn over.
     faint = [f"{f['desc']} ({f['outline']} on {f['behind']}: {contrast(f['outline'], f['behind']):.1f}:1)"
              for f in reached.values() if f["outline"] and contrast(f["outline"], f["behind"]) < 3]
-    assert not missing, f"{surface} {state}: not reachable with Tab: {missing}"
-    assert not no_ring, f"{surface} {state}: no visible focus indicator on: {no_ring}"
-    assert not faint, f"{surface} {state}: focus outline below 3:1 against its background: {faint}"
+    problems = []
+    if missing:
+        problems.append(f"{surface} {state}: not reachable with Tab: {missing}")
+    if no_ring:
+        problems.append(f"{surface} {state}: no visible focus indicator on: {no_ring}")
+    if faint:
+        problems.append(f"{surface} {state}: focus outline below 3:1 against its background: {faint}")
+    return problems
 
 
 def test_live_regions_announce_new_posts_and_the_timer(browser, live_server):

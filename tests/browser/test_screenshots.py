@@ -14,6 +14,14 @@ that catch breakage without anyone looking:
 One staged workshop per state (tests/browser/stage.py) serves every surface,
 size and language; one page per (surface, state, language) is resized through
 the surface's sizes.
+
+The same page serves the accessibility checks of tests/browser/test_accessibility.py
+in the cases it lists: axe-core's WCAG 2.1 A/AA rules and every control named
+(AXE_CASES, SPCP_AXE_CASES) first, on the page as it opened at the surface's
+first size; then the layout checks and screenshots at every size; then, back
+at the first size, the keyboard walk (KEYBOARD_CASES, SPCP_KEYBOARD_SEGMENTS;
+English), last because it moves the focus. All are reported together; a case
+fails if any finds anything.
 """
 from __future__ import annotations
 
@@ -24,6 +32,14 @@ from pathlib import Path
 import pytest
 
 from tests.browser.stage import LANGS, SURFACES, open_surface
+from tests.browser.test_accessibility import (
+    AXE_CASES,
+    KEYBOARD_CASES,
+    SPCP_AXE_CASES,
+    SPCP_KEYBOARD_SEGMENTS,
+    axe_and_names,
+    keyboard_problems,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -112,16 +128,48 @@ JUNK_TEXT_JS = """() => {
 }"""
 
 
-@pytest.mark.parametrize("surface,state,lang", CASES)
-def test_layout(browser, stager, screenshots_dir, surface, state, lang):
+# The cases (surface, state, lang) whose page axe also checks (test_accessibility.py).
+AXE_KEYS = {tuple(p.values) for p in AXE_CASES}
+SPCP_AXE_KEYS = {tuple(p.values) for p in SPCP_AXE_CASES}
+# The cases whose page is also walked with Tab (test_accessibility.py), in English.
+KEYBOARD_KEYS = {(surface, state, "en") for surface, state in KEYBOARD_CASES}
+SPCP_KEYBOARD_KEYS = {("organiser", segment, "en") for segment in SPCP_KEYBOARD_SEGMENTS}
+
+
+def axe_source_if_any(request):
+    """axe-core's script (the axe_source fixture), or None where it may be missing (not CI): the layout
+    checks run without it and the case is then reported skipped for its axe part."""
+    try:
+        return request.getfixturevalue("axe_source")
+    except pytest.skip.Exception:
+        return None
+
+
+def check_surface(request, browser, staged, screenshots_dir, surface, state, lang, with_axe: bool,
+                  with_keyboard: bool) -> None:
+    """One page: axe and names first (with_axe), at the first size as it opened; then layout and screenshots
+    at every size; then the keyboard walk (with_keyboard) at the first size again."""
     sizes = SURFACES[surface]["sizes"]
-    staged = stager.get(state)
+    axe_source = axe_source_if_any(request) if with_axe else None
     context, page = open_surface(browser, staged, surface, lang, sizes[0])
     try:
-        problems = layout_problems(page, screenshots_dir, surface, state, lang, sizes)
+        problems = axe_and_names(context, page, axe_source, surface, state, lang) if axe_source else []
+        problems += layout_problems(page, screenshots_dir, surface, state, lang, sizes)
+        if with_keyboard:
+            page.set_viewport_size({"width": sizes[0][0], "height": sizes[0][1]})
+            page.evaluate("() => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok)))")
+            problems += keyboard_problems(page, surface, state)
     finally:
         context.close()
     assert not problems, "\n".join(problems)
+    if with_axe and not axe_source:
+        pytest.skip("axe-core not installed (npm ci): layout checked, axe not run")
+
+
+@pytest.mark.parametrize("surface,state,lang", CASES)
+def test_layout_and_accessibility(request, browser, stager, screenshots_dir, surface, state, lang):
+    check_surface(request, browser, stager.get(state), screenshots_dir, surface, state, lang,
+                  (surface, state, lang) in AXE_KEYS, (surface, state, lang) in KEYBOARD_KEYS)
 
 
 # An SPCP day (docs/agenda.md; tests/browser/stage_spcp.py): the organiser console and the projector in
@@ -139,15 +187,9 @@ def spcp_stager(live_server):
 
 
 @pytest.mark.parametrize("surface,segment,lang", SPCP_CASES)
-def test_spcp_layout(browser, spcp_stager, screenshots_dir, surface, segment, lang):
-    sizes = SURFACES[surface]["sizes"]
-    staged = spcp_stager.get(segment)
-    context, page = open_surface(browser, staged, surface, lang, sizes[0])
-    try:
-        problems = layout_problems(page, screenshots_dir, surface, f"spcp-{segment}", lang, sizes)
-    finally:
-        context.close()
-    assert not problems, "\n".join(problems)
+def test_spcp_layout_and_accessibility(request, browser, spcp_stager, screenshots_dir, surface, segment, lang):
+    check_surface(request, browser, spcp_stager.get(segment), screenshots_dir, surface, f"spcp-{segment}", lang,
+                  (surface, segment, lang) in SPCP_AXE_KEYS, (surface, segment, lang) in SPCP_KEYBOARD_KEYS)
 
 
 def layout_problems(page, screenshots_dir, surface, state, lang, sizes) -> list[str]:

@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import io
 import json
-import subprocess
 import uuid
 
 import pytest
 from pypdf import PdfReader
 
 from tests.browser.test_accessibility import AXE_TAGS, FAILING_IMPACTS, RUN_AXE_JS, unnamed_controls
-from tests.live_server import CLI, ROOT
+from tests.live_server import ROOT
 
 pytestmark = pytest.mark.browser
 
@@ -25,8 +24,17 @@ SIZES = {"phone": (390, 844), "tablet": (768, 1024), "laptop": (1280, 800)}
 
 
 def user_add(live_server, email: str) -> None:
-    subprocess.run(CLI + ["user", "add", email, "--password-stdin"], input=PASSWORD + "\n", text=True, check=True,
-                   env={**live_server.env, "ASYNC_MODE": "threading"}, capture_output=True, cwd=ROOT)
+    """An organiser account on the live server's database, as `common-ground user add EMAIL --password-stdin`
+    makes it, through the same call (server.workspace.accounts.create), in this process: a CLI process costs
+    about 1.6 s of start-up a time. The command itself is tested in tests/test_workspace.py."""
+    from server.db import Database
+    from server.workspace import accounts
+
+    db = Database(live_server.env["DATABASE_URL"])
+    try:
+        accounts.create(db, email, PASSWORD)
+    finally:
+        db.dispose()
 
 
 def check_axe(context, page, axe_source, what: str) -> None:
