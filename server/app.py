@@ -59,7 +59,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if app.config["ENV"] == "production" and app.config["SECRET_KEY"] == config.DEFAULT_SECRET:
         raise RuntimeError("SECRET_KEY must be set in production (COMMON_GROUND_ENV=production).")
 
-    # psycopg2's waits yield to eventlet / gevent in a monkey-patched server (server/green.py).
+    # The PostgreSQL driver's waits yield to eventlet / gevent in a monkey-patched server (server/green.py).
     green.install(app.config["ASYNC_MODE"], app.config["DATABASE_URL"])
     database = Database(app.config["DATABASE_URL"], token_ttl_days=app.config["TOKEN_TTL_DAYS"],
                         sqlite_synchronous=app.config.get("SQLITE_SYNCHRONOUS", "full"),

@@ -146,7 +146,7 @@ def normalise_db_url(url: str, mode: str | None = None) -> str:
     yield to the event loop (server/green.py, installed by create_app); in the threading mode
     (the CLI, the tests) it blocks its thread, as it should. It prepares the statements a
     connection runs again and again, so PostgreSQL stops parsing and planning them on every
-    command (about 30 % of PostgreSQL's CPU in a vote storm: docs/benchmarks.md, issue 18).
+    command (a quarter to a third of PostgreSQL's CPU in a vote storm: docs/benchmarks.md, issue 18).
     Without it: psycopg2 under eventlet and gevent (the same green waits, no prepared
     statements), pg8000 (pure Python) otherwise. A URL that names its driver
     (`postgresql+pg8000://`, `postgresql+psycopg2://`, `postgresql+psycopg://`) is kept as it is.

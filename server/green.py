@@ -13,7 +13,7 @@ replaced:
   `psycopg.waiting.wait_conn`, which uses the selectors module, green under both.
   psycopg prepares a statement on the server once a connection has run it a few times
   (prepare_threshold): PostgreSQL no longer parses and plans the same text on every command,
-  about a fifth of its CPU in a vote storm (docs/benchmarks.md, issue 18).
+  a quarter to a third of its CPU in a vote storm (docs/benchmarks.md, issue 18).
 * psycopg2 (kept for comparison, `bench --pg-driver psycopg2`): with a wait callback
   (psycopg2.extensions.set_wait_callback) psycopg2 runs each call in libpq's asynchronous mode
   and asks the callback to wait for the socket. This is what the `psycogreen` package does,

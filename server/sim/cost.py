@@ -12,8 +12,8 @@ on the machine matter less than for wall time) and SQL statements per command
 (counted on the engine). No timing is asserted anywhere: these are figures.
 
 `--async-mode eventlet` (or gevent) monkey-patches the process first and picks the
-PostgreSQL driver as the server does (server/config.py: psycopg2 with its green wait
-callback, server/green.py), so a `postgresql://` URL costs what it costs in the server.
+PostgreSQL driver as the server does (server/config.py: psycopg with its green waits,
+server/green.py), so a `postgresql://` URL costs what it costs in the server.
 """
 from __future__ import annotations
 
