@@ -39,7 +39,7 @@ from .notes import notes_by_entry
 from .objections import OBJECTION_ACTIONS, objection_views
 from .pulse_results import answered_by, pulse_views
 from .sectors import sector_views
-from .stats import room_stats
+from .stats import ROOM_ITEMS, room_dots, room_stats
 
 # Built once (every reconnecting phone reads a snapshot; building a statement costs about as
 # much as running it on SQLite: docs/benchmarks.md). Parameters: w (workshop), r (room), p (person).
@@ -50,10 +50,8 @@ _VOTE_COUNTS = select(Vote.target_type, Vote.target_id, func.count()).where(
 # are counted (through the room's items and the votes' target_id index), not every dot of the workshop
 # (1 ms of PostgreSQL per phone at 3,000 dots, growing with the day: issue 18).
 _ROOM_VOTE_COUNTS = union_all(*(
-    select(Vote.target_type, Vote.target_id, func.count())
-    .join(model, (Vote.target_type == kind) & (Vote.target_id == model.id))
-    .where(model.room_id == _R).group_by(Vote.target_type, Vote.target_id)
-    for kind, model in (("barrier", Barrier), ("solution", Solution))),
+    room_dots(kind, Vote.target_type, Vote.target_id, func.count(), room=_R).group_by(Vote.target_type, Vote.target_id)
+    for kind in ROOM_ITEMS),
     select(Vote.target_type, Vote.target_id, func.count())
     .where(Vote.workshop_id == _W, Vote.target_type == "plenary").group_by(Vote.target_type, Vote.target_id))
 _ROOMS = select(Room).where(Room.workshop_id == _W).order_by(Room.number)

@@ -9,16 +9,25 @@ from sqlalchemy.orm import Session
 
 from ..models import Barrier, Solution, Vote
 
+ROOM_ITEMS = {"barrier": Barrier, "solution": Solution}
+
+
+def room_dots(kind: str, *columns, room=None, rooms=None):
+    """SELECT `columns` FROM the dots on the items of `kind` (barrier or solution) of one room (`room`)
+    or of several (`rooms`, an expanding bindparam): each vote joined to its item through the votes'
+    index on target_id. Every count of a room's dots is built on this join (a filter on target_id
+    IN (...) OR ... made PostgreSQL scan every vote: issue 18). ROOM_ITEMS[kind].room_id is the room."""
+    model = ROOM_ITEMS[kind]
+    return (select(*columns).select_from(Vote)
+            .join(model, (Vote.target_type == kind) & (Vote.target_id == model.id))
+            .where(model.room_id == room if rooms is None else model.room_id.in_(rooms)))
+
 
 def room_stats_columns():
     """The three counts of room_stats as scalar subqueries of the parameter `room_id` (also read
     together with a vote's other counts in one statement: board._AFTER_VOTE)."""
     room = bindparam("room_id")
-    # The room's dots, counted through each item of the room (the votes' index on target_id): a
-    # `target_id IN (...) OR ...` filter made PostgreSQL scan every vote of every workshop, after
-    # every vote (0.8 ms of 1.2 at 3,000 votes, growing with the table: issue 18).
-    dots = [select(func.count()).select_from(Vote).join(model, (Vote.target_type == kind) & (Vote.target_id == model.id))
-            .where(model.room_id == room).scalar_subquery() for kind, model in (("barrier", Barrier), ("solution", Solution))]
+    dots = [room_dots(kind, func.count(), room=room).scalar_subquery() for kind in ROOM_ITEMS]
     return (
         # The one count of barriers (the facilitator's list, the phone's, the export): visible
         # after merging. A merged group counts once; hidden and withdrawn posts not at all.

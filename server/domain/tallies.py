@@ -28,15 +28,15 @@ from __future__ import annotations
 from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.orm import Session
 
-from ..models import Barrier, PlenaryItem, Room, Solution, Vote, Workshop
+from ..models import PlenaryItem, Room, Vote, Workshop
 from . import agenda
 from . import audiences as aud
+from .stats import ROOM_ITEMS, room_dots
 
 # Who sees counts only once a vote is closed (unless the workshop shows live tallies).
 MASKED_ROLES = ("participant", "display", "council")
 ROOM_KINDS = ("barrier", "solution")
 OPEN_PHASE = {"barrier": "vote", "solution": "solutions"}
-_ITEMS = {"barrier": Barrier, "solution": Solution}
 
 
 def hidden(ws: Workshop, kind: str, room_phase: str | None = None) -> bool:
@@ -62,7 +62,7 @@ def tally_audience(ctx, kind: str, room_id: int | None, room_phase: str | None =
 # -- closing a vote ------------------------------------------------------------------
 
 def _room_counts(session: Session, kind: str, room_id: int) -> dict[str, int]:
-    model = _ITEMS[kind]
+    model = ROOM_ITEMS[kind]
     rows = session.execute(
         select(model.id, func.count(Vote.id)).select_from(model)
         .join(Vote, (Vote.target_type == kind) & (Vote.target_id == model.id))
@@ -111,11 +111,10 @@ def live_tallies_on(ctx) -> None:
 
 def _progress_rows_query(kind: str):
     """(room_id, dots) per person with dots on the given rooms' items of this kind."""
-    model = _ITEMS[kind]
-    per_person = (select(model.room_id.label("room_id"), Vote.participant_id, func.count().label("dots"))
-                  .select_from(Vote).join(model, (Vote.target_type == kind) & (Vote.target_id == model.id))
-                  .where(model.room_id.in_(bindparam("room_ids", expanding=True)))
-                  .group_by(model.room_id, Vote.participant_id).subquery())
+    room_id = ROOM_ITEMS[kind].room_id
+    per_person = (room_dots(kind, room_id.label("room_id"), Vote.participant_id, func.count().label("dots"),
+                            rooms=bindparam("room_ids", expanding=True))
+                  .group_by(room_id, Vote.participant_id).subquery())
     return select(per_person.c.room_id, per_person.c.dots)
 
 
@@ -142,10 +141,8 @@ def room_progress_row(kind: str):
     """{voted, spent} of one room (parameter `room_id`) and one kind as a one-row subquery with the
     columns `voted` and `spent`, the vote budget as the parameter `budget`: what progress() counts
     for that room. (Both from one pass over the room's dots: two scalar subqueries grouped them twice.)"""
-    model = _ITEMS[kind]
-    per_person = (select(func.count().label("dots"))
-                  .select_from(Vote).join(model, (Vote.target_type == kind) & (Vote.target_id == model.id))
-                  .where(model.room_id == bindparam("room_id")).group_by(Vote.participant_id).subquery())
+    per_person = (room_dots(kind, func.count().label("dots"), room=bindparam("room_id"))
+                  .group_by(Vote.participant_id).subquery())
     return select(func.count().label("voted"),
                   func.coalesce(func.sum(case((per_person.c.dots >= bindparam("budget"), 1), else_=0)), 0)
                   .label("spent")).select_from(per_person).subquery()
