@@ -8,8 +8,8 @@ replaced:
 * psycopg (3), the server's driver (server/config.py): every operation is a generator that
   yields "wait until the socket is readable / writable"; `psycopg.waiting.wait` consumes it.
   psycopg picks a C wait of its own (blocking) unless it sees gevent's patching; install()
-  sets `_eventlet_wait3` / `_gevent_wait3`, which wait through the event loop (eventlet's
-  hubs.trampoline, gevent's wait_read / wait_write). Connecting goes through
+  sets `_psycopg_wait(mode)`, which waits through the event loop (eventlet's hubs.trampoline,
+  gevent's wait_read / wait_write). Connecting goes through
   `psycopg.waiting.wait_conn`, which uses the selectors module, green under both.
   psycopg prepares a statement on the server once a connection has run it a few times
   (prepare_threshold): PostgreSQL no longer parses and plans the same text on every command,
@@ -63,42 +63,45 @@ def _gevent_wait(conn, timeout=None):
             raise psycopg2.OperationalError(f"Bad result from poll: {state!r}")
 
 
-def _eventlet_wait3(gen, fileno, interval=0.0, timeout=None):
-    """psycopg.waiting.wait's contract: drive `gen`, which yields what it waits for (Wait.R, W or
-    RW) and is sent what is ready; return what it returns. `interval` (psycopg's Ctrl-C check)
-    is not needed: the event loop wakes this green thread when the socket is ready."""
-    from eventlet.green import select
-    from eventlet.hubs import trampoline
+def _psycopg_wait(mode: str):
+    """A psycopg.waiting.wait for `mode`: drive `gen`, which yields what it waits for (Wait.R = 1, W = 2
+    or RW = 3) and is sent what is ready; return what it returns. `interval` (psycopg's Ctrl-C check)
+    is not needed: the event loop wakes this green thread when the socket is ready. It runs for every
+    statement, so what it needs is imported here, once."""
     from psycopg import errors
 
-    try:
-        state = next(gen)
-        while True:
-            if state == 3:  # both (a pipeline, executemany): trampoline waits for one side only
-                readable, writable, _ = select.select([fileno], [fileno], [], timeout)
-                if not (readable or writable):
-                    raise errors._WaitTimeout("wait timeout expired")
-                state = gen.send((1 if readable else 0) | (2 if writable else 0))
-                continue
-            trampoline(fileno, read=state == 1, write=state == 2, timeout=timeout,
-                       timeout_exc=errors._WaitTimeout)
-            state = gen.send(state)
-    except StopIteration as done:
-        return done.value
+    if mode == "eventlet":
+        from eventlet.green import select
+        from eventlet.hubs import trampoline
 
+        def wait_one(fileno, state, timeout):
+            if state != 3:
+                trampoline(fileno, read=state == 1, write=state == 2, timeout=timeout,
+                           timeout_exc=errors._WaitTimeout)
+                return state
+            # both (a pipeline, executemany): trampoline waits for one side only; select says which came
+            readable, writable, _ = select.select([fileno], [fileno], [], timeout)
+            if not (readable or writable):
+                raise errors._WaitTimeout("wait timeout expired")
+            return (1 if readable else 0) | (2 if writable else 0)
+    else:
+        from gevent.socket import wait_read, wait_readwrite, wait_write
+        waits = {1: wait_read, 2: wait_write, 3: wait_readwrite}
 
-def _gevent_wait3(gen, fileno, interval=0.0, timeout=None):
-    from gevent.socket import wait_read, wait_readwrite, wait_write
-    from psycopg import errors
+        def wait_one(fileno, state, timeout):
+            waits[state](fileno, timeout=timeout, timeout_exc=errors._WaitTimeout("wait timeout expired"))
+            return state  # both: psycopg reads and flushes without blocking, a side not ready does nothing
 
-    wait = {1: wait_read, 2: wait_write, 3: wait_readwrite}
-    try:
-        state = next(gen)
-        while True:
-            wait[state](fileno, timeout=timeout, timeout_exc=errors._WaitTimeout("wait timeout expired"))
-            state = gen.send(state)
-    except StopIteration as done:
-        return done.value
+    def wait(gen, fileno, interval=0.0, timeout=None):
+        try:
+            state = next(gen)
+            while True:
+                state = gen.send(wait_one(fileno, state, timeout))
+        except StopIteration as done:
+            return done.value
+
+    wait.green_mode = mode
+    return wait
 
 
 def _patched(mode: str) -> bool:
@@ -125,7 +128,7 @@ def install(mode: str, database_url: str) -> str | None:
         return None
     if "+psycopg://" in database_url:
         from psycopg import waiting
-        waiting.wait = _eventlet_wait3 if mode == "eventlet" else _gevent_wait3
+        waiting.wait = _psycopg_wait(mode)
         return mode
     if "+psycopg2://" in database_url:
         from psycopg2 import extensions
@@ -139,7 +142,7 @@ def installed(driver: str = "psycopg") -> str | None:
     try:
         if driver == "psycopg":
             from psycopg import waiting
-            return {_eventlet_wait3: "eventlet", _gevent_wait3: "gevent"}.get(waiting.wait)
+            return getattr(waiting.wait, "green_mode", None)
         from psycopg2 import extensions
     except ImportError:
         return None

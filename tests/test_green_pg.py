@@ -127,3 +127,25 @@ def test_a_slow_query_lets_other_green_threads_run(mode, driver, postgres_url):
     # keeps turning (about 60 turns of 10 ms in 0.6 s; a loaded machine gives fewer).
     assert result["blocking"] <= 2, result
     assert result["green"] >= 10, result
+
+
+def test_the_servers_driver_prepares_what_a_connection_repeats(postgres_url):
+    """What the switch to psycopg is for (docs/benchmarks.md, issue 18): a statement a connection runs
+    again and again is prepared on the server, so PostgreSQL stops parsing and planning it each time."""
+    from sqlalchemy import text
+
+    from server.db import Database
+    plain = "postgresql://" + postgres_url.split("://", 1)[1]
+    db = Database(normalise_db_url(plain, "eventlet"))
+    assert db.engine.dialect.driver == "psycopg"
+    probe = text("SELECT CAST(:x AS integer) + 1 AS repeated_probe")
+    try:
+        with db.engine.connect() as conn:
+            prepared = "SELECT count(*) FROM pg_prepared_statements WHERE strpos(statement, 'repeated_probe') > 0"
+            assert conn.execute(probe, {"x": 0}).scalar() == 1
+            assert conn.exec_driver_sql(prepared).scalar() == 0  # once: sent as it is
+            for x in range(1, 8):
+                assert conn.execute(probe, {"x": x}).scalar() == x + 1
+            assert conn.exec_driver_sql(prepared).scalar() == 1  # again and again: prepared, once
+    finally:
+        db.dispose()
