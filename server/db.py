@@ -9,12 +9,13 @@ from __future__ import annotations
 import functools
 import logging
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, exc
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -110,7 +111,36 @@ def make_engine(url: str, echo: bool = False, sqlite_synchronous: str = "full",
     # back, so a connect burst opened and closed hundreds of PostgreSQL backends (416 in one
     # 1,000-phone run on two processes; 46 with 20 and no overflow, and a fifth less of PostgreSQL's
     # CPU: docs/benchmarks.md). A green thread waits for a connection (pool_timeout) instead.
-    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=pool_size, max_overflow=0)
+    engine = create_engine(url, echo=echo, pool_size=pool_size, max_overflow=0)
+    _ping_when_idle(engine)
+    return engine
+
+
+# A pooled PostgreSQL connection is tested (an empty query) before it is used only when it has lain
+# idle this long: after a quiet spell a restarted server or a dropped idle connection is found before
+# a command runs on it. In a storm connections come back to work within milliseconds, and a ping per
+# checkout (SQLAlchemy's pool_pre_ping) was one round trip of about twelve per vote
+# (docs/benchmarks.md). A connection found dead mid-storm fails its transaction: SQLAlchemy then
+# invalidates the whole pool, the command is answered `server_error` (retryable) and the phone's
+# outbox sends it again with the same cid (tests/reliability/test_faults.py restarts PostgreSQL).
+PING_AFTER_IDLE_SECS = 5.0
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    @event.listens_for(engine.pool, "checkin")
+    def _idle_from(_dbapi_connection, record) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine.pool, "checkout")
+    def _ping_if_idle(dbapi_connection, record, _proxy) -> None:
+        since = record.info.get("idle_since")
+        if since is None or time.monotonic() - since < PING_AFTER_IDLE_SECS:
+            return  # new, or back in use at once
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as err:  # any failure: this connection and the pool's older ones go
+            # As pool_pre_ping does: the pool drops every connection made before now and takes a new one.
+            raise exc.InvalidatePoolError() from err
 
 
 def _cache_pg8000_paramstyle() -> None:

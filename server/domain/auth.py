@@ -149,8 +149,9 @@ def council_principal(session: Session, link: CouncilLink | None) -> Principal:
 
 
 _PEOPLE = Participant.__table__
-_PARTICIPANT_ROW = select(_PEOPLE.c.workshop_id, _PEOPLE.c.room_id, _PEOPLE.c.removed_at, _PEOPLE.c.token_hash).where(
-    _PEOPLE.c.id == bindparam("id"))
+# What participant_from_row needs of a participant's row (domain/commands.py reads it with the command's record).
+PARTICIPANT_COLUMNS = (_PEOPLE.c.workshop_id, _PEOPLE.c.room_id, _PEOPLE.c.removed_at, _PEOPLE.c.token_hash)
+_PARTICIPANT_ROW = select(*PARTICIPANT_COLUMNS).where(_PEOPLE.c.id == bindparam("id"))
 
 
 def refresh(session: Session, principal: Principal) -> Principal:
@@ -164,12 +165,7 @@ def refresh(session: Session, principal: Principal) -> Principal:
         return Principal("facilitator", inv.workshop_id, inv.id, inv.room_id)
     if principal.role == "participant":
         # Runs before every participant command and sync: the row's four columns, not an ORM object.
-        p = session.execute(_PARTICIPANT_ROW, {"id": principal.id}).first()
-        _check_erased(p)
-        if p is None or p.removed_at is not None:
-            raise CommandError("unauthorized", "You have been removed from this workshop.")
-        _check_expiry(session, p.workshop_id)
-        return Principal("participant", p.workshop_id, principal.id, p.room_id)
+        return participant_from_row(session, principal, session.execute(_PARTICIPANT_ROW, {"id": principal.id}).first())
     if principal.role == "council":
         return council_principal(session, session.get(CouncilLink, principal.id))
     if principal.key is not None and principal.role in ("organiser", "display"):
@@ -179,6 +175,15 @@ def refresh(session: Session, principal: Principal) -> Principal:
             raise CommandError("unauthorized", f"This {'organiser' if principal.role == 'organiser' else 'projector'} "
                                "link has been re-issued; ask for the new one.")
     return principal
+
+
+def participant_from_row(session: Session, principal: Principal, p) -> Principal:
+    """The participant as their row says now (workshop_id, room_id, removed_at, token_hash; None: gone)."""
+    _check_erased(p)
+    if p is None or p.removed_at is not None:
+        raise CommandError("unauthorized", "You have been removed from this workshop.")
+    _check_expiry(session, p.workshop_id)
+    return Principal("participant", p.workshop_id, principal.id, p.room_id)
 
 
 def _check_expiry(session: Session, workshop_id: str) -> None:

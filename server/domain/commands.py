@@ -20,13 +20,13 @@ from itertools import groupby
 from operator import attrgetter
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import and_, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..db import Database
-from ..models import AuditEntry, CommandRecord, Event, Workshop, utcnow
+from ..models import AuditEntry, CommandRecord, Event, Participant, Workshop, utcnow
 from . import audiences as aud
 from . import auth
 from .errors import CommandError
@@ -312,6 +312,28 @@ def _find_record(session: Session, principal: auth.Principal, client_id: str):
                                           "client_id": client_id}).first()
 
 
+# A participant's command (the storms: votes, posts) reads its sender's row and the record of its
+# client id in one statement, one round trip fewer per command (docs/benchmarks.md).
+_PARTICIPANT = Participant.__table__
+_PARTICIPANT_AND_RECORD = select(
+    *auth.PARTICIPANT_COLUMNS, _RECORDS.c.name.label("record_name"), _RECORDS.c.result.label("record_result"),
+).select_from(_PARTICIPANT.outerjoin(_RECORDS, and_(
+    _RECORDS.c.workshop_id == _PARTICIPANT.c.workshop_id, _RECORDS.c.actor == bindparam("actor"),
+    _RECORDS.c.client_id == bindparam("client_id")))).where(_PARTICIPANT.c.id == bindparam("id"))
+
+
+def _sender_and_record(session: Session, principal: auth.Principal, client_id: str):
+    """The sender as the database says now (auth.refresh), and (name, result) of the command they
+    already ran with this client id, or None."""
+    if principal.role != "participant":
+        principal = auth.refresh(session, principal)
+        return principal, _find_record(session, principal, client_id)
+    row = session.execute(_PARTICIPANT_AND_RECORD,
+                          {"id": principal.id, "actor": principal.actor, "client_id": client_id}).first()
+    principal = auth.participant_from_row(session, principal, row)
+    return principal, (row.record_name, row.record_result) if row.record_name is not None else None
+
+
 def _transaction(db: Database, jobs: list[_Job]) -> list[Outcome]:
     """Run the jobs one after another in one transaction; raise _Failed saying which one failed."""
     index: int | None = 0
@@ -338,9 +360,9 @@ def _transaction(db: Database, jobs: list[_Job]) -> list[Outcome]:
 
 
 def _run_one(session: Session, ws: Workshop, job: _Job, seen: dict, events: list, records: list) -> Outcome:
-    principal = auth.refresh(session, job.principal)
+    principal, stored = _sender_and_record(session, job.principal, job.client_id)
     key = (principal.actor, job.client_id)
-    rec = seen.get(key) or _find_record(session, principal, job.client_id)
+    rec = seen.get(key) or stored
     if rec is not None:
         if rec[0] != job.name:
             raise CommandError("cid_reused", "This client id was already used for a different command.")

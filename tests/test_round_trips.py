@@ -1,0 +1,145 @@
+"""Round trips to the database per command (issue 18, docs/benchmarks.md).
+
+A participant's command reads its sender's row and its idempotency record in one statement, and a
+pooled PostgreSQL connection is pinged before use only after lying idle (server/db.py), not on every
+checkout. These tests count statements, never time."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import event, text
+from sqlalchemy.exc import DBAPIError
+
+from server import db as db_module
+from server.db import Database
+from server.domain import dispatch
+from server.domain.auth import Principal
+from server.domain.errors import CommandError
+from server.domain.workshops import create_workshop, join
+from server.migrate import upgrade
+
+
+def _statements(db: Database) -> list[str]:
+    seen: list[str] = []
+    event.listen(db.engine, "before_cursor_execute", lambda _c, _cur, sql, *_a: seen.append(" ".join(sql.split())))
+    return seen
+
+
+def _at_the_vote(db: Database):
+    made = create_workshop(db, title="Round trips", rooms=1, vote_budget=3, languages=["en"])
+    ws = made["workshop_id"]
+    organiser = Principal("organiser", ws)
+    joined, _ = join(db, {"code": made["join_code"], "group": "community_org", "language": "en"})
+    me = Principal("participant", ws, joined["participant_id"], joined["room_id"])
+    room = joined["room_id"]
+    dispatch(db, organiser, "phase_advance", {"cid": "o1", "room_id": room, "from_phase": "lobby"})
+    barrier = dispatch(db, me, "barrier_post", {"cid": "b1", "text": "Nobody answers the phone"}).result["barrier"]["id"]
+    for i, phase in enumerate(("brainstorm", "reveal")):
+        dispatch(db, organiser, "phase_advance", {"cid": f"o{i + 2}", "room_id": room, "from_phase": phase})
+    return organiser, me, barrier
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database(request, tmp_path):
+    url = f"sqlite:///{tmp_path / 'rt.sqlite3'}" if request.param == "sqlite" else request.getfixturevalue("postgres_url")
+    db = Database(url)
+    upgrade(db)
+    yield db
+    db.dispose()
+
+
+def test_a_participants_command_reads_its_sender_and_its_record_in_one_statement(database):
+    _, me, barrier = _at_the_vote(database)
+    seen = _statements(database)
+    out = dispatch(database, me, "vote_cast", {"cid": "v1", "target_type": "barrier", "target_id": barrier})
+    assert out.result["remaining"] == 2
+    people = [s for s in seen if "FROM participants" in s]
+    records = [s for s in seen if s.startswith("SELECT") and "command_records" in s]
+    assert len(people) == 1 and people == records, seen  # one statement reads both
+    # The same cid again: the first result, nothing changed, and still one statement for both.
+    seen.clear()
+    again = dispatch(database, me, "vote_cast", {"cid": "v1", "target_type": "barrier", "target_id": barrier})
+    assert again.repeated and again.result == out.result
+    assert not any(s.startswith(("INSERT", "UPDATE", "DELETE")) for s in seen), seen
+    assert [s for s in seen if "FROM participants" in s] == people
+
+
+def test_the_joined_read_still_refuses_what_the_two_reads_refused(database):
+    organiser, me, barrier = _at_the_vote(database)
+    # A repeated cid of the same command: the first result again.
+    first = dispatch(database, me, "barrier_post", {"cid": "b1", "text": "Another text"})
+    assert first.repeated and first.result["barrier"]["id"] == barrier
+    # A cid used for a different command is refused, and changes nothing.
+    seen = _statements(database)
+    with pytest.raises(CommandError) as err:
+        dispatch(database, me, "vote_cast", {"cid": "b1", "target_type": "barrier", "target_id": barrier})
+    assert err.value.code == "cid_reused"
+    assert not any(s.startswith(("INSERT", "UPDATE", "DELETE")) for s in seen), seen
+    # A removed participant is refused before their record counts, even for a repeated cid.
+    dispatch(database, organiser, "participant_remove", {"cid": "o9", "participant_id": me.id, "reason": "test"})
+    with pytest.raises(CommandError) as gone:
+        dispatch(database, me, "barrier_post", {"cid": "b1", "text": "Nobody answers the phone"})
+    assert gone.value.code == "unauthorized"
+    # And someone who never was (an id with no row) is refused the same way.
+    ghost = Principal("participant", me.workshop_id, me.id + 1000, me.room_id)
+    with pytest.raises(CommandError) as unknown:
+        dispatch(database, ghost, "barrier_post", {"cid": "g1", "text": "Who am I"})
+    assert unknown.value.code == "unauthorized"
+
+
+def _pings(db: Database, monkeypatch) -> list[int]:
+    pinged: list[int] = []
+    ping = db.engine.dialect.do_ping
+    monkeypatch.setattr(db.engine.dialect, "do_ping", lambda conn: (pinged.append(1), ping(conn))[1])
+    return pinged
+
+
+def _backend_pid(db: Database) -> int:
+    with db.engine.connect() as conn:
+        return conn.execute(text("SELECT pg_backend_pid()")).scalar()
+
+
+def _terminate(url: str, pid: int) -> None:
+    admin = Database(url)
+    try:
+        with admin.engine.connect() as conn:
+            assert conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid}).scalar()
+    finally:
+        admin.dispose()
+
+
+@pytest.fixture
+def pg(postgres_url):
+    db = Database(postgres_url, pool_size=1)  # one connection: every checkout takes the same one
+    yield db
+    db.dispose()
+
+
+def test_a_connection_back_in_use_at_once_is_not_pinged(pg, monkeypatch):
+    pinged = _pings(pg, monkeypatch)
+    pid = _backend_pid(pg)
+    for _ in range(5):
+        assert _backend_pid(pg) == pid
+    assert pinged == []  # pool_pre_ping pinged on each of these checkouts
+
+
+def test_an_idle_connection_is_pinged_and_a_dead_one_replaced_before_use(pg, monkeypatch):
+    pinged = _pings(pg, monkeypatch)
+    pid = _backend_pid(pg)
+    monkeypatch.setattr(db_module, "PING_AFTER_IDLE_SECS", 0.0)  # read at each checkout: any idle is long
+    assert _backend_pid(pg) == pid and pinged == [1]  # alive: pinged, kept
+    _terminate(pg.url, pid)  # the server side ends it (a restart, an idle timeout)
+    new_pid = _backend_pid(pg)  # no error: the ping found it dead and the pool made a new one
+    assert new_pid != pid and len(pinged) == 2
+
+
+def test_a_connection_killed_mid_use_fails_once_then_the_pool_recovers(pg, monkeypatch):
+    """The trade-off of not pinging busy connections: the statement on a connection that died without
+    lying idle fails (the command is answered server_error, retryable, and the phone sends it again);
+    SQLAlchemy then drops the pool's connections, so the next statement works."""
+    pid = _backend_pid(pg)
+    _terminate(pg.url, pid)
+    with pytest.raises(DBAPIError) as err:
+        _backend_pid(pg)
+    assert err.value.connection_invalidated
+    assert _backend_pid(pg) not in (pid, None)
+
