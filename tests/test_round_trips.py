@@ -143,3 +143,24 @@ def test_a_connection_killed_mid_use_fails_once_then_the_pool_recovers(pg, monke
     assert err.value.connection_invalidated
     assert _backend_pid(pg) not in (pid, None)
 
+
+
+def test_a_commands_events_go_in_one_insert_not_one_per_row(database, monkeypatch):
+    """A vote makes several events (tally, my_votes, room_stats...): one INSERT with a row of VALUES
+    each, not the driver's executemany (psycopg sends each row as its own statement)."""
+    _, me, barrier = _at_the_vote(database)
+    dialect = database.engine.dialect
+    calls: list[tuple[str, str, int]] = []
+    execute, executemany = dialect.do_execute, dialect.do_executemany
+    monkeypatch.setattr(dialect, "do_execute", lambda cur, sql, params, ctx=None: (
+        calls.append(("execute", sql, 1)), execute(cur, sql, params, ctx))[1])
+    monkeypatch.setattr(dialect, "do_executemany", lambda cur, sql, params, ctx=None: (
+        calls.append(("executemany", sql, len(params))), executemany(cur, sql, params, ctx))[1])
+    out = dispatch(database, me, "vote_cast", {"cid": "v9", "target_type": "barrier", "target_id": barrier})
+    assert len(out.events) >= 3
+    inserts = [(how, n) for how, sql, n in calls if sql.lstrip().startswith("INSERT INTO events")]
+    assert inserts == [("execute", 1)], calls
+    with database.reading() as session:
+        stored = session.execute(text("SELECT seq, type FROM events WHERE workshop_id = :w AND seq >= :s ORDER BY seq"),
+                                 {"w": me.workshop_id, "s": out.events[0].seq}).all()
+    assert [(e.seq, e.type) for e in out.events] == [tuple(r) for r in stored]
