@@ -254,3 +254,16 @@ def test_the_bench_knows_how_many_rooms_a_workshop_may_have():
     from server.domain.rules import MAX_ROOMS
     from server.sim.bench import MAX_ROOMS_PER_WORKSHOP
     assert MAX_ROOMS_PER_WORKSHOP == MAX_ROOMS
+
+
+def test_a_vote_refused_busy_after_an_unanswered_send_may_be_stored_once():
+    """The bench's duplicate count: a vote the phone stopped resending while the server shed load
+    (or never heard about) may have been committed by an earlier send; found in the voter's snapshot
+    it is stored once (stored_unanswered), not applied twice. A final refusal is never stored."""
+    from server.sim.bench import _may_be_stored
+    busy = {"code": "rate_limited", "message": "busy", "details": {"retry_after": 2, "retryable": True}}
+    assert _may_be_stored({"ok": False, "error": {"code": "no_ack"}})
+    assert _may_be_stored({"ok": False, "error": busy})
+    assert not _may_be_stored({"ok": True, "error": None})
+    assert not _may_be_stored({"ok": False, "error": {"code": "budget_spent", "details": {"budget": 3}}})
+    assert not _may_be_stored({"ok": False, "error": {"code": "rate_limited", "details": {"retryable": False}}})

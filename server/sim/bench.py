@@ -472,11 +472,11 @@ class _ClientSide:
         if self.baseline:
             return {"lost": [], "checked": 0}
         by_phone: dict[int, set] = {}
-        unanswered: dict[int, set] = {}  # sent, but no answer even after the resends
+        unanswered: dict[int, set] = {}  # sent, but never answered ok even after the resends
         for s in self.sends:
             if s["ok"]:
                 by_phone.setdefault(s["phone"], set()).add(f"barrier:{s['target']}")
-            elif s["error"] == {"code": "no_ack"}:
+            elif _may_be_stored(s):
                 unanswered.setdefault(s["phone"], set()).add(f"barrier:{s['target']}")
         sem = asyncio.Semaphore(50)
         stored_unanswered = 0
@@ -498,6 +498,17 @@ class _ClientSide:
         await asyncio.gather(*(p.disconnect() for p in self.phones.values()), return_exceptions=True)
         await self.http.close()
         return {"closed": True}
+
+
+def _may_be_stored(send: dict) -> bool:
+    """A vote whose last answer was not ok, yet which may have been committed: no answer at all (the
+    socket dropped before the ack), or `rate_limited` after the phone stopped resending (a send before
+    may have been queued and committed, its ack lost with a dropped socket; a real phone's outbox keeps
+    sending and gets the stored result). Found in the voter's snapshot it is stored once, not twice."""
+    error = send.get("error") or {}
+    if send.get("ok"):
+        return False
+    return error == {"code": "no_ack"} or _retry_after({"ok": False, "error": error}) is not None
 
 
 def _retry_after(ack: dict) -> float | None:
