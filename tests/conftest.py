@@ -64,15 +64,40 @@ SLOW_FIRST = (
 )
 
 
+@pytest.hookimpl(trylast=True)  # after pytest-xdist's own (it marks each test of a group) and the groups' conftests
 def pytest_collection_modifyitems(config, items):
     """Under pytest-xdist, the tests of SLOW_FIRST first (in its order), every other test after them in
     its usual order. Without workers (-p no:xdist) the order stays the files' order: a module's tests
     stay together, so its module-scoped fixtures are made once."""
     if not hasattr(config, "workerinput"):
         return
+    _check_groups(config, items)
     def rank(item):
         return next((i for i, prefix in enumerate(SLOW_FIRST) if item.nodeid.startswith(prefix)), len(SLOW_FIRST))
     items.sort(key=rank)  # stable: the same order on every xdist worker, which xdist checks
+
+
+def _check_groups(config, items):
+    """--dist loadgroup sends an xdist_group to one worker only if pytest-xdist could add the group's
+    name to each of its tests' IDs ("...::test@wheel_install"), which it reads back to schedule them.
+    With pytest 9.2 and pytest-xdist 3.8 it cannot (xdist issue #1386): the groups were silently
+    spread over the workers, the reliability tests ran on two at once and each worker built and
+    installed the wheel. Each test of such a group fails instead, saying why (pytest_runtest_setup)."""
+    if not getattr(config.option, "loadgroup", False):
+        return
+    for item in items:
+        if item.get_closest_marker("xdist_group") and "@" not in item.nodeid[item.nodeid.rfind("]") + 1:]:
+            item.stash[_GROUP_LOST] = True
+
+
+_GROUP_LOST = pytest.StashKey[bool]()
+
+
+def pytest_runtest_setup(item):
+    if item.stash.get(_GROUP_LOST, False):
+        pytest.fail("--dist loadgroup did not take: pytest-xdist could not add this test's xdist_group to its "
+                    "ID, so the group's tests are spread over the workers; this pytest-xdist does not work with "
+                    "this pytest (see pyproject.toml)", pytrace=False)
 
 
 def _pg_admin():
