@@ -35,7 +35,8 @@ PG_USER = os.environ.get("TEST_PG_USER", "postgres")
 # list only runs in its usual place; the list is an order, not a selection.
 SLOW_FIRST = (
     # xdist_group units, each run by one worker one test after another: wheel_install (about 50 s,
-    # it was collected near the end of the run) and reliability (about 45 s).
+    # its wheel built and installed once) and reliability (about 45 s). pytest-xdist hands out every
+    # group before the single tests anyway, the group with the most tests first.
     "tests/test_wheel_install.py::",
     "tests/reliability/",
     "tests/browser/test_spcp_day.py::test_a_forty_person_spcp_day_runs_end_to_end_on_every_screen",  # 101
