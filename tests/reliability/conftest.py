@@ -37,11 +37,15 @@ PG_BIN = Path(os.environ.get("TEST_PG_BIN", "/usr/lib/postgresql/15/bin"))
 HERE = Path(__file__).resolve().parent
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     """Under pytest-xdist (./scripts/test: `--dist loadgroup`) the reliability tests run on one
     worker, one after another, as they do without it: two kill -9 storms or Redis / PostgreSQL
     restarts never overlap, and only one worker at a time uses the machine's Redis database
-    REDIS_DB (rate-limit counters of the server processes, keyed by the client's address)."""
+    REDIS_DB (rate-limit counters of the server processes, keyed by the client's address).
+    tryfirst: before pytest-xdist's own hook, which reads the group of each test. Without it the
+    group was lost when this directory was named on the command line (`pytest tests/reliability`:
+    this conftest is then loaded before pytest-xdist's hook is registered, and runs after it)."""
     for item in items:
         if HERE in Path(item.path).parents:
             item.add_marker(pytest.mark.xdist_group("reliability"))
