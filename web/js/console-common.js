@@ -479,6 +479,9 @@ function draftsSection(state, room, ctx, idp) {
       : el("p", { class: "empty" }, t("room.agenda.console.noDrafts")));
 }
 
+// Two taps on a room's phase buttons closer together than this are a double tap: one tap (phaseControls).
+const PHASE_TAP_GAP_MS = 500;
+
 function phaseControls(state, room, ctx, roomArg, idp) {
   // The phases of the round the day stands on (docs/agenda.md); the server refuses any other.
   const phases = roomPhases(roundKind(state));
@@ -494,6 +497,13 @@ function phaseControls(state, room, ctx, roomArg, idp) {
   const step = async (command, to) => {
     ctx.ui.phasePending = ctx.ui.phasePending || {};
     if (pendingPhaseTap(ctx, room)) return;
+    // On a fast network the first tap's answer can redraw the buttons within a double tap's gap,
+    // and the second tap would land on the new, enabled Next: taps on one room's phase buttons
+    // closer together than PHASE_TAP_GAP_MS are one tap.
+    ctx.ui.phaseTapAt = ctx.ui.phaseTapAt || {};
+    const now = performance.now();
+    if (now - (ctx.ui.phaseTapAt[room.id] ?? -Infinity) < PHASE_TAP_GAP_MS) return;
+    ctx.ui.phaseTapAt[room.id] = now;
     ctx.ui.phasePending[room.id] = { command, from };
     // Disabled now, not at the next redraw: a second tap lands on a disabled button.
     for (const id of [`${idp}-back`, `${idp}-next`]) {
