@@ -5,17 +5,20 @@ pooled PostgreSQL connection is pinged before use only after lying idle (server/
 checkout. These tests count statements, never time."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import event, text
 from sqlalchemy.exc import DBAPIError
 
 from server import db as db_module
 from server.db import Database
-from server.domain import dispatch
+from server.domain import dispatch, stats, tallies
 from server.domain.auth import Principal
 from server.domain.errors import CommandError
 from server.domain.workshops import create_workshop, join
 from server.migrate import upgrade
+from server.models import Workshop
 
 
 def _statements(db: Database) -> list[str]:
@@ -164,3 +167,74 @@ def test_a_commands_events_go_in_one_insert_not_one_per_row(database, monkeypatc
         stored = session.execute(text("SELECT seq, type FROM events WHERE workshop_id = :w AND seq >= :s ORDER BY seq"),
                                  {"w": me.workshop_id, "s": out.events[0].seq}).all()
     assert [(e.seq, e.type) for e in out.events] == [tuple(r) for r in stored]
+
+
+_VOTES_TABLE = re.compile(r"\bvotes\b")
+
+
+def test_a_vote_reads_its_counts_with_its_checks_before_the_insert(database):
+    """A dot's tally, the room's counts and its vote progress come from the statement that checks
+    the dot, read before the insert and adjusted by the dot: no statement reads the votes after it."""
+    _, me, barrier = _at_the_vote(database)
+    seen = _statements(database)
+    out = dispatch(database, me, "vote_cast", {"cid": "v1", "target_type": "barrier", "target_id": barrier})
+    assert [e.type for e in out.events] == ["tally", "my_votes", "room_stats", "vote_progress"]
+    on_votes = [s for s in seen if _VOTES_TABLE.search(s)]
+    assert len(on_votes) == 2 and on_votes[1].startswith("INSERT INTO votes"), seen
+    seen.clear()
+    back = dispatch(database, me, "vote_withdraw", {"cid": "v2", "target_type": "barrier", "target_id": barrier})
+    assert [e.type for e in back.events] == ["tally", "my_votes", "room_stats", "vote_progress"]
+    on_votes = [s for s in seen if _VOTES_TABLE.search(s)]
+    assert len(on_votes) == 2 and on_votes[1].startswith("DELETE FROM votes"), seen
+
+
+def _room_of_three(db: Database):
+    """Three people in one room, two barriers at the vote, a budget of two dots."""
+    made = create_workshop(db, title="Counts", rooms=1, vote_budget=2, languages=["en"])
+    ws = made["workshop_id"]
+    organiser = Principal("organiser", ws)
+    people = []
+    for _ in range(3):
+        joined, _ = join(db, {"code": made["join_code"], "group": "community_org", "language": "en"})
+        people.append(Principal("participant", ws, joined["participant_id"], joined["room_id"]))
+    room = people[0].room_id
+    dispatch(db, organiser, "phase_advance", {"cid": "o1", "room_id": room, "from_phase": "lobby"})
+    barriers = [dispatch(db, people[i], "barrier_post", {"cid": f"b{i}", "text": f"Barrier number {i}"})
+                .result["barrier"]["id"] for i in range(2)]
+    for i, phase in enumerate(("brainstorm", "reveal")):
+        dispatch(db, organiser, "phase_advance", {"cid": f"o{i + 2}", "room_id": room, "from_phase": phase})
+    return organiser, people, room, barriers
+
+
+def test_the_counts_a_dot_sends_are_the_counts_after_it(database):
+    """Votes and withdrawals by three people up to and back from a spent budget, on barriers and on
+    solutions: every tally, room_stats and vote_progress sent equals a fresh count after the command."""
+    organiser, people, room, barriers = _room_of_three(database)
+    a, b, c = people
+    steps = [(a, "vote_cast", 0), (a, "vote_cast", 1), (b, "vote_cast", 0), (a, "vote_withdraw", 0),
+             (b, "vote_cast", 1), (c, "vote_cast", 0), (b, "vote_withdraw", 1), (a, "vote_withdraw", 1),
+             (a, "vote_cast", 0), (c, "vote_cast", 1), (c, "vote_withdraw", 0)]
+
+    def run(kind: str, targets: list[int]) -> int:
+        progress_seen = 0
+        for n, (who, name, i) in enumerate(steps):
+            out = dispatch(database, who, name, {"cid": f"{kind}{n}", "target_type": kind, "target_id": targets[i]})
+            sent = {e.type: e.data for e in out.events}
+            with database.reading() as session:
+                ws = session.get(Workshop, who.workshop_id)
+                tally = session.execute(text("SELECT count(*) FROM votes WHERE target_type = :k AND target_id = :t"),
+                                        {"k": kind, "t": targets[i]}).scalar()
+                assert sent["tally"]["votes"] == tally, (n, sent)
+                assert sent["room_stats"] == stats.room_stats(session, room), (n, sent)
+                if "vote_progress" in sent:
+                    progress_seen += 1
+                    assert sent["vote_progress"] == {"room_id": room, "target_type": kind,
+                                                     **tallies.room_progress(session, ws, room, kind)}, (n, sent)
+        return progress_seen
+
+    assert run("barrier", barriers) >= 6
+    dispatch(database, organiser, "phase_advance", {"cid": "o9", "room_id": room, "from_phase": "vote"})
+    solutions = [dispatch(database, people[i], "solution_post", {"cid": f"s{i}", "barrier_id": barriers[0],
+                                                                 "text": f"Solution number {i}"})
+                 .result["solution"]["id"] for i in range(2)]
+    assert run("solution", solutions) >= 6

@@ -8,10 +8,10 @@ on the shared barrier itself.
 """
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
-from sqlalchemy import bindparam, delete, func, literal, select
+from sqlalchemy import bindparam, delete, func, literal, select, true
 
 from ..models import Barrier, Merge, Participant, PlenaryItem, Room, Solution, Vote
 from . import agenda as ag
@@ -32,7 +32,7 @@ from .common import (
 )
 from .errors import CommandError
 from .registry import Payload, command, text_field
-from .stats import room_stats_columns, stats_view
+from .stats import room_dots, room_stats_columns, stats_view
 
 
 def _author(ctx: Context) -> Participant:
@@ -259,19 +259,32 @@ _ITEMS = {"barrier": Barrier.__table__, "solution": Solution.__table__}
 
 
 def _room_vote_row(kind: str):
-    """Everything a dot on one of a room's items is checked against, in one statement (three before,
-    issue 18): the voter's room (its workshop and phase), the item (NULLs when there is none), how many
-    dots of this kind the voter has given, and whether one of them is on this item.
-    Parameters: room, id (the item), participant_id, target_type."""
+    """Everything a dot on one of a room's items is checked against and everything its events say, in
+    one statement (issue 18; the counts were a second one, after the insert): the voter's room (its workshop and phase), the item (NULLs
+    when there is none), how many dots of this kind the voter has given and whether one of them is on
+    this item; and, as they stand before this dot, the item's tally, the room's room_stats counts, the
+    voter's dots of this kind in the room and the room's vote progress without the voter.
+
+    The counts before the change plus the change are the counts after it: the workshop's row is locked
+    for the whole transaction (commands.lock_workshop), so no other dot of this room comes in between.
+    Parameters: room and room_id (the voter's room), id (the item), participant_id, target_type, budget."""
     t = _ITEMS[kind]
-    mine = _VOTES.c.participant_id == bindparam("participant_id"), _VOTES.c.target_type == bindparam("target_type")
+    me = bindparam("participant_id")
+    mine = _VOTES.c.participant_id == me, _VOTES.c.target_type == bindparam("target_type")
     spent = select(func.count()).select_from(_VOTES).where(*mine).scalar_subquery()
     given = select(func.count()).select_from(_VOTES).where(*mine, _VOTES.c.target_id == bindparam("id")).scalar_subquery()
+    tally = select(func.count()).select_from(_VOTES).where(
+        _VOTES.c.target_type == bindparam("target_type"), _VOTES.c.target_id == bindparam("id")).scalar_subquery()
+    mine_here = room_dots(kind, func.count(), room=bindparam("room_id")).where(Vote.participant_id == me)
+    others = tallies.room_progress_row(kind, without=me)
     merged = t.c.merged_into_id if kind == "barrier" else literal(None)
     return (select(_ROOMS.c.workshop_id.label("room_workshop"), _ROOMS.c.phase, t.c.workshop_id, t.c.room_id,
                    t.c.withdrawn, t.c.hidden, merged.label("merged_into_id"), spent.label("spent"),
-                   given.label("given"))
-            .select_from(_ROOMS.outerjoin(t, t.c.id == bindparam("id")))
+                   given.label("given"), tally.label("tally"),
+                   *(c.label(name) for c, name in zip(room_stats_columns(), ("barriers", "solutions", "votes"),
+                                                      strict=True)),
+                   mine_here.scalar_subquery().label("mine_here"), others.c.voted, others.c.spent.label("spent_others"))
+            .select_from(_ROOMS.outerjoin(t, t.c.id == bindparam("id")).join(others, true()))  # others: one row
             .where(_ROOMS.c.id == bindparam("room")))
 
 
@@ -287,48 +300,32 @@ _TALLY = select(func.count()).select_from(_VOTES).where(_VOTES.c.target_type == 
                                                         _VOTES.c.target_id == bindparam("target_id"))
 
 
-def _after_vote_query(kind: str, progress: bool):
-    """Everything a vote on one of a room's items sends, counted in one statement: the item's tally,
-    the room's room_stats and (a first or last dot) its vote_progress for this kind (three round
-    trips before: issue 18)."""
-    tally = select(func.count()).select_from(_VOTES).where(
-        _VOTES.c.target_type == bindparam("target_type"), _VOTES.c.target_id == bindparam("target_id")).scalar_subquery()
-    if not progress:
-        return select(tally, *room_stats_columns())
-    row = tallies.room_progress_row(kind)
-    return select(tally, *room_stats_columns(), row.c.voted, row.c.spent).select_from(row)
-
-
-# Built once (barrier and solution votes, with and without the progress counts):
-# parameters target_type, target_id, room_id and, with progress, budget.
-_AFTER_VOTE = {(kind, progress): _after_vote_query(kind, progress) for kind in _ITEMS for progress in (False, True)}
-
-
 def _vote_events(ctx: Context, target_type: str, target_id: int, audience: list[str], room_id: int | None,
-                 change: dict, progress_changed: bool) -> int:
-    """The events of a vote or a withdrawal, in their order: tally, my_votes, then (a room's item)
-    room_stats and, when someone's first dot came or last dot went, vote_progress. Returns the tally."""
+                 change: dict, progress_changed: bool, before, step: int) -> int:
+    """The events of a vote (step 1) or a withdrawal (step -1), in their order: tally, my_votes, then
+    (a room's item) room_stats and, when someone's first dot came or last dot went, vote_progress.
+    `before`: the room item's row from _ROOM_VOTE_ROW, its counts as they were before this dot.
+    Returns the tally."""
     if room_id is None:  # the plenary board: no room counts
         n = _tally(ctx, target_type, target_id, audience)
         ctx.emit("my_votes", change, [aud.participant(ctx.principal.id)])
         return n
-    params = {"target_type": target_type, "target_id": target_id, "room_id": room_id}
-    if progress_changed:
-        params["budget"] = ctx.workshop.vote_budget
-    n, barriers, solutions, votes, *progress = ctx.session.execute(
-        _AFTER_VOTE[target_type, progress_changed], params).one()
+    n = before.tally + step
     ctx.emit("tally", {"target_type": target_type, "target_id": target_id, "votes": n}, audience)
     ctx.emit("my_votes", change, [aud.participant(ctx.principal.id)])
-    ctx.emit("room_stats", stats_view(room_id, barriers, solutions, votes), [ctx.display])
+    ctx.emit("room_stats", stats_view(room_id, before.barriers, before.solutions, before.votes + step), [ctx.display])
     if progress_changed:
-        voted, spent = progress
-        tallies.emit_progress(ctx, room_id, target_type, {"voted": int(voted), "spent": int(spent)})
+        mine = before.mine_here + step
+        cell = {"voted": int(before.voted) + (mine > 0),
+                "spent": int(before.spent_others) + (mine >= ctx.workshop.vote_budget)}
+        tallies.emit_progress(ctx, room_id, target_type, cell)
     return n
 
 
-def _vote_target(ctx: Context, target_type: str, target_id: int) -> tuple[list[str], int | None, int, bool]:
+def _vote_target(ctx: Context, target_type: str, target_id: int) -> tuple[list[str], int | None, int, bool, Any]:
     """Check the item can take votes now; return the audience for its tally, its room, how many
-    dots of this kind the voter has given and whether one of them is on this item.
+    dots of this kind the voter has given, whether one of them is on this item and (a room's item)
+    its _ROOM_VOTE_ROW, the counts before this dot.
 
     The same checks, codes and messages as get_room / get_barrier / get_solution (common.py)."""
     run = ctx.session.execute
@@ -342,10 +339,11 @@ def _vote_target(ctx: Context, target_type: str, target_id: int) -> tuple[list[s
         if item.merged_into_id is not None:
             raise CommandError("merged", "This item was merged on the plenary board; vote on the merged item.")
         mine = _my_votes(ctx, "plenary")
-        return tallies.tally_audience(ctx, "plenary", None), None, len(mine), target_id in mine
+        return tallies.tally_audience(ctx, "plenary", None), None, len(mine), target_id in mine, None
     room_id = ctx.principal.room_id
-    row = run(_ROOM_VOTE_ROW[target_type], {"room": room_id, "id": target_id, "participant_id": ctx.principal.id,
-                                            "target_type": target_type}).first()
+    row = run(_ROOM_VOTE_ROW[target_type], {"room": room_id, "room_id": room_id, "id": target_id,
+                                            "participant_id": ctx.principal.id, "target_type": target_type,
+                                            "budget": ctx.workshop.vote_budget}).first()
     if row is None or row.room_workshop != ctx.workshop.id:
         raise CommandError("not_found", "There is no such room in this workshop.")
     barrier = target_type == "barrier"
@@ -362,7 +360,7 @@ def _vote_target(ctx: Context, target_type: str, target_id: int) -> tuple[list[s
         raise CommandError("merged", "This barrier was merged; vote on the shared barrier.")
     if row.hidden:
         raise CommandError("hidden", "This post has been hidden by the facilitator.")
-    return tallies.tally_audience(ctx, target_type, room_id, row.phase), room_id, row.spent, bool(row.given)
+    return tallies.tally_audience(ctx, target_type, room_id, row.phase), room_id, row.spent, bool(row.given), row
 
 
 def _tally(ctx: Context, target_type: str, target_id: int, audience: list[str]) -> int:
@@ -385,7 +383,7 @@ def _my_votes(ctx: Context, target_type: str) -> list[int]:
 @command("vote_cast", roles=("participant",), schema=VoteRef)
 def vote_cast(ctx: Context, target_type, target_id):
     """Participant gives one dot to a barrier, solution or plenary item; the tally is heard by the room (plenary: everyone)."""
-    audience, room_id, spent, given = _vote_target(ctx, target_type, target_id)
+    audience, room_id, spent, given, before = _vote_target(ctx, target_type, target_id)
     if given:
         raise CommandError("already_voted", "You have already given this item your dot.")
     if spent >= ctx.workshop.vote_budget:
@@ -396,14 +394,14 @@ def vote_cast(ctx: Context, target_type, target_id):
     # a first dot, or the last one: the progress counts change
     n = _vote_events(ctx, target_type, target_id, audience, room_id,
                      {"add": [f"{target_type}:{target_id}"], "remove": []},
-                     spent in (0, ctx.workshop.vote_budget - 1))
+                     spent in (0, ctx.workshop.vote_budget - 1), before, 1)
     return {"votes": _shown(ctx, n), "remaining": ctx.workshop.vote_budget - spent - 1}
 
 
 @command("vote_withdraw", roles=("participant",), schema=VoteRef)
 def vote_withdraw(ctx: Context, target_type, target_id):
     """Participant takes a dot back; the tally is heard by the room (plenary: everyone)."""
-    audience, room_id, spent, given = _vote_target(ctx, target_type, target_id)
+    audience, room_id, spent, given, before = _vote_target(ctx, target_type, target_id)
     if not given:
         raise CommandError("not_voted", "You have not voted for this item.")
     ctx.session.execute(_DROP_VOTE, {"participant_id": ctx.principal.id, "target_type": target_type,
@@ -411,7 +409,7 @@ def vote_withdraw(ctx: Context, target_type, target_id):
     # the last dot back, or the first of a spent budget: the progress counts change
     n = _vote_events(ctx, target_type, target_id, audience, room_id,
                      {"add": [], "remove": [f"{target_type}:{target_id}"]},
-                     spent in (1, ctx.workshop.vote_budget))
+                     spent in (1, ctx.workshop.vote_budget), before, -1)
     return {"votes": _shown(ctx, n), "remaining": ctx.workshop.vote_budget - (spent - 1)}
 
 

@@ -25,7 +25,7 @@ def room_dots(kind: str, *columns, room=None, rooms=None):
 
 def room_stats_columns():
     """The three counts of room_stats as scalar subqueries of the parameter `room_id` (also read
-    together with a vote's other counts in one statement: board._AFTER_VOTE)."""
+    together with a vote's other counts in one statement: board._ROOM_VOTE_ROW)."""
     room = bindparam("room_id")
     dots = [room_dots(kind, func.count(), room=room).scalar_subquery() for kind in ROOM_ITEMS]
     return (

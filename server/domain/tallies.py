@@ -137,12 +137,15 @@ def progress(session: Session, ws: Workshop, room_ids: list[int]) -> dict[str, d
     return out
 
 
-def room_progress_row(kind: str):
+def room_progress_row(kind: str, without=None):
     """{voted, spent} of one room (parameter `room_id`) and one kind as a one-row subquery with the
     columns `voted` and `spent`, the vote budget as the parameter `budget`: what progress() counts
-    for that room. (Both from one pass over the room's dots: two scalar subqueries grouped them twice.)"""
-    per_person = (room_dots(kind, func.count().label("dots"), room=bindparam("room_id"))
-                  .group_by(Vote.participant_id).subquery())
+    for that room. (Both from one pass over the room's dots: two scalar subqueries grouped them twice.)
+    `without`: a participant id (a bindparam) whose dots are left out (board._ROOM_VOTE_ROW)."""
+    dots = room_dots(kind, func.count().label("dots"), room=bindparam("room_id"))
+    if without is not None:
+        dots = dots.where(Vote.participant_id != without)
+    per_person = dots.group_by(Vote.participant_id).subquery()
     return select(func.count().label("voted"),
                   func.coalesce(func.sum(case((per_person.c.dots >= bindparam("budget"), 1), else_=0)), 0)
                   .label("spent")).select_from(per_person).subquery()
@@ -166,7 +169,7 @@ def room_progress(session: Session, ws: Workshop, room_id: int, kind: str) -> di
 
 def emit_progress(ctx, room_id: int, kind: str, cell: dict | None = None) -> None:
     """The room's progress for `kind` may have changed: the room and the projector hear it
-    (`cell`: its counts when the caller has read them already, board._AFTER_VOTE)."""
+    (`cell`: its counts when the caller has read them already, board._ROOM_VOTE_ROW)."""
     if kind not in ROOM_KINDS:
         return
     if cell is None:
