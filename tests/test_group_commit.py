@@ -209,6 +209,65 @@ def test_a_resend_in_the_same_batch_runs_once(board):
     assert _stored_votes(board) == 2
 
 
+def test_a_batch_reads_its_senders_and_their_records_in_one_statement(board):
+    """Six votes in one batch: one statement reads the six senders and their client ids' records
+    (issue 18; one each before), and each vote still gets its own outcome."""
+    people = _people(board, 6)
+    bids = _vote_room(board, people)
+    seen: list[str] = []
+
+    def record(_conn, _cursor, sql, *_args):
+        seen.append(sql)
+    event.listen(board.db.engine, "before_cursor_execute", record)
+    try:
+        with Queued(board) as q:
+            for i, p in enumerate(people):
+                q.send(_principal(board, p), "vote_cast", f"s{i}", target_type="barrier", target_id=bids[i % 3])
+    finally:
+        event.remove(board.db.engine, "before_cursor_execute", record)
+    assert q.commits == 1
+    assert [r.result["votes"] for r in q.results] == [1, 1, 1, 2, 2, 2]
+    senders = [sql for sql in seen if "FROM participants" in sql]
+    assert len(senders) == 1 and "command_records" in senders[0], senders
+
+
+def test_a_batch_refuses_a_removed_sender_and_answers_a_stored_cid_from_its_record(board):
+    """What the one read for the whole batch must still tell apart: a participant removed before the
+    batch (refused, nothing stored), a cid stored before the batch (its first result, no events, even
+    though running it again would now succeed: the dot was taken back since), the same cid for another
+    command (cid_reused) and someone who never was (refused)."""
+    people = _people(board, 4)
+    bids = _vote_room(board, people)
+    early = dispatch(board.db, _principal(board, people[0]), "vote_cast",
+                     {"cid": "early", "target_type": "barrier", "target_id": bids[0]})
+    dispatch(board.db, _principal(board, people[0]), "vote_withdraw",
+             {"cid": "undo", "target_type": "barrier", "target_id": bids[0]})
+    board.org.ok("participant_remove", participant_id=people[1].participant_id, reason="test")
+    ghost = Principal("participant", board.day.workshop_id, people[3].participant_id + 10_000, people[3].room_id)
+    with Queued(board) as q:
+        # A refusal splits a batch and the commands before it run together again: the resend sits
+        # among others, so it is answered from the batch's one read, not from a read of its own.
+        ok = q.send(_principal(board, people[2]), "vote_cast", "fine", target_type="barrier", target_id=bids[0])
+        again = q.send(_principal(board, people[0]), "vote_cast", "early", target_type="barrier", target_id=bids[0])
+        last = q.send(_principal(board, people[3]), "vote_cast", "last", target_type="barrier", target_id=bids[1])
+        removed = q.send(_principal(board, people[1]), "vote_cast", "gone", target_type="barrier", target_id=bids[0])
+        reused = q.send(_principal(board, people[0]), "vote_withdraw", "early", target_type="barrier", target_id=bids[0])
+        nobody = q.send(ghost, "vote_cast", "ghost", target_type="barrier", target_id=bids[0])
+
+    assert q.results[again].repeated and q.results[again].result == early.result and q.results[again].events == []
+    # The three that went through shared one transaction: had the batch's read missed the stored
+    # record, the resend would have run again, the record's unique key would have failed the batch,
+    # and each would have run alone.
+    assert q.commits == 1
+    assert isinstance(q.results[removed], CommandError) and q.results[removed].code == "unauthorized"
+    assert isinstance(q.results[reused], CommandError) and q.results[reused].code == "cid_reused"
+    assert isinstance(q.results[nobody], CommandError) and q.results[nobody].code == "unauthorized"
+    assert q.results[ok].result["votes"] == 1 and q.results[last].result["votes"] == 1
+    assert _stored_votes(board, people[1].participant_id) == 0
+    assert _stored_votes(board, people[0].participant_id) == 0  # the resent vote was not cast again
+    assert _stored_votes(board) == 2
+
+
 def test_other_commands_run_alone_between_batches_in_arrival_order(board):
     people = _people(board, 4)
     bids = _vote_room(board, people)
