@@ -174,18 +174,48 @@ _VOTES_TABLE = re.compile(r"\bvotes\b")
 
 def test_a_vote_reads_its_counts_with_its_checks_before_the_insert(database):
     """A dot's tally, the room's counts and its vote progress come from the statement that checks
-    the dot, read before the insert and adjusted by the dot: no statement reads the votes after it."""
+    the dot, read before the change and adjusted by the dot: no statement reads the votes after it.
+    On PostgreSQL the same statement also makes the change (a data-modifying CTE): one statement
+    touches the votes per dot; on SQLite two (the checks, then the insert or delete)."""
     _, me, barrier = _at_the_vote(database)
+    postgres = database.engine.dialect.name == "postgresql"
     seen = _statements(database)
-    out = dispatch(database, me, "vote_cast", {"cid": "v1", "target_type": "barrier", "target_id": barrier})
-    assert [e.type for e in out.events] == ["tally", "my_votes", "room_stats", "vote_progress"]
-    on_votes = [s for s in seen if _VOTES_TABLE.search(s)]
-    assert len(on_votes) == 2 and on_votes[1].startswith("INSERT INTO votes"), seen
-    seen.clear()
-    back = dispatch(database, me, "vote_withdraw", {"cid": "v2", "target_type": "barrier", "target_id": barrier})
-    assert [e.type for e in back.events] == ["tally", "my_votes", "room_stats", "vote_progress"]
-    on_votes = [s for s in seen if _VOTES_TABLE.search(s)]
-    assert len(on_votes) == 2 and on_votes[1].startswith("DELETE FROM votes"), seen
+    for cid, name, change in (("v1", "vote_cast", "INSERT INTO votes"), ("v2", "vote_withdraw", "DELETE FROM votes")):
+        seen.clear()
+        out = dispatch(database, me, name, {"cid": cid, "target_type": "barrier", "target_id": barrier})
+        assert [e.type for e in out.events] == ["tally", "my_votes", "room_stats", "vote_progress"]
+        on_votes = [s for s in seen if _VOTES_TABLE.search(s)]
+        if postgres:
+            assert len(on_votes) == 1 and change in on_votes[0], seen
+        else:
+            assert len(on_votes) == 2 and on_votes[1].startswith(change), seen
+
+
+def test_a_refused_dot_changes_no_vote(database):
+    """Every refusal of a dot on a room's item leaves the votes as they were (on PostgreSQL the
+    statement that checks is the one that would change them)."""
+    organiser, me, barrier = _at_the_vote(database)
+
+    def votes() -> list:
+        with database.reading() as session:
+            return session.execute(text("SELECT participant_id, target_type, target_id FROM votes "
+                                        "WHERE workshop_id = :w ORDER BY id"), {"w": me.workshop_id}).all()
+
+    def refused(name: str, target: int, code: str) -> None:
+        before = votes()
+        with pytest.raises(CommandError) as err:
+            dispatch(database, me, name, {"cid": f"{name}-{target}-{code}", "target_type": "barrier", "target_id": target})
+        assert err.value.code == code
+        assert votes() == before
+
+    refused("vote_withdraw", barrier, "not_voted")
+    refused("vote_cast", barrier + 999, "not_found")
+    dispatch(database, me, "vote_cast", {"cid": "c1", "target_type": "barrier", "target_id": barrier})
+    refused("vote_cast", barrier, "already_voted")
+    dispatch(database, organiser, "post_hide", {"cid": "h1", "kind": "barrier", "id": barrier, "reason": "test"})
+    refused("vote_withdraw", barrier, "hidden")
+    dispatch(database, organiser, "phase_advance", {"cid": "o9", "room_id": me.room_id, "from_phase": "vote"})
+    refused("vote_cast", barrier, "wrong_phase")
 
 
 def _room_of_three(db: Database):
