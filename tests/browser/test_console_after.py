@@ -103,3 +103,39 @@ def test_the_organiser_schedules_a_meeting_and_sets_a_due_date_in_the_console(br
             assert m["scrollWidth"] <= m["innerWidth"], f"the console scrolls sideways ({name}): {m['culprits']}"
     finally:
         context.close()
+
+
+def test_what_the_organiser_is_typing_survives_a_live_event(browser, live_server):
+    """Minutes half typed and a meeting form half filled in stay as typed when the page draws again
+    for a live event (here another organiser device schedules a meeting): the keystrokes typed
+    before the redraw were lost (the textarea was drawn again with the stored minutes)."""
+    staged = stage(live_server, "action_plan")
+    organiser = Client(staged.url, staged.organiser_url.split("#", 1)[1])
+    context, page = open_surface(browser, staged, "organiser", "en", TABLET)
+    try:
+        organiser.ok("meeting_schedule", starts_at="2031-01-14T18:30", timezone="UTC", duration_minutes=60,
+                     place="Library", agenda="First meeting")
+        page.locator("#tab-plan").click()
+        meetings = page.get_by_role("region", name=WORDS["en"]["title"])
+        expect(meetings.locator(".meeting")).to_have_count(1)
+        summary = meetings.get_by_text(WORDS["en"]["schedule"], exact=True)
+        summary.focus()
+        page.keyboard.press("Enter")
+        page.locator("#organiser-meeting-new-place").press_sequentially("Town hall, room")
+        minutes = meetings.locator(".meeting textarea")
+        minutes.focus()
+        page.keyboard.type("Agreed: publish")
+        # Another device schedules a meeting: the console draws the meetings again.
+        organiser.ok("meeting_schedule", starts_at="2031-02-11T18:30", timezone="UTC", duration_minutes=60,
+                     place="", agenda="")
+        expect(meetings.locator(".meeting")).to_have_count(2)
+        page.keyboard.type(" the stop data.")  # the caret stayed where it was
+        expect(meetings.locator(".meeting textarea").first).to_have_value("Agreed: publish the stop data.")
+        expect(page.locator("#organiser-meeting-new-place")).to_have_value("Town hall, room")
+        meetings.locator(".meeting").first.locator("button[type=submit]").click()
+        expect(meetings.locator(".meeting-minutes").first).to_contain_text("publish the stop data.")
+        state = organiser.sync()
+        assert sorted(m["minutes"] for m in state["meetings"].values()) == ["", "Agreed: publish the stop data."]
+    finally:
+        organiser.close()
+        context.close()

@@ -6,7 +6,7 @@
 // Who may change anything is the server's to say (server/domain/meetings.py): the organiser and
 // the co-chairs schedule meetings, record minutes and set due dates; the pages only offer the
 // forms to the co-chairs.
-import { el, userText } from "./dom.js";
+import { el, userText, draftInput } from "./dom.js";
 import {
   t, run, fmtNumber, fmtDate, statusName, personLabel, groupName, currentLanguage, roomName,
 } from "./console-common.js";
@@ -18,6 +18,10 @@ import { GROUPS, MIN_MEETING_MINUTES, MAX_MEETING_MINUTES, MAX_MEETING_PLACE_CHA
 // The boxes opened by the reader (an action's history, the meeting form) stay open when the page
 // draws again: the progress page re-reads every 30 s, the council page on every live event.
 const opened = new Set();
+
+// What the reader has typed and not yet saved (minutes, the meeting form) stays as typed when the page
+// draws again (a live event, the 30-s re-read): by element id, as dom.draftInput keeps it.
+const drafts = {};
 
 function keptOpen(details) {
   if (opened.has(details.id)) details.open = true;
@@ -79,13 +83,13 @@ function meetingCard(m, { icsHref, lead, ctx, idPrefix }) {
   const minutesId = `${idPrefix}-meeting-${m.id}-minutes`;
   let minutesForm = null;
   if (lead) {
-    const area = el("textarea", { id: minutesId, dir: "auto", rows: 3, class: "plan-input",
-      maxlength: MAX_MEETING_MINUTES_CHARS });
-    area.value = m.minutes || "";
+    const area = draftInput(drafts, minutesId, { dir: "auto", rows: 3, class: "plan-input",
+      maxlength: MAX_MEETING_MINUTES_CHARS, value: m.minutes || "" }, true);
     minutesForm = el("form", { class: "minutes-form", onsubmit: async (ev) => {
       ev.preventDefault();
       const ack = await run({ ...ctx, quietConflicts: true }, "meeting_minutes_set",
         { meeting_id: m.id, minutes: area.value.trim(), version: m.minutes_version }, t("meeting.minutesSaved"));
+      if (ack.ok) delete drafts[minutesId];  // a conflict keeps what was typed, beside the toast
       if (!ack.ok && ack.error && ack.error.code === "conflict") ctx.toast.show(t("meeting.minutesConflict"), "error");
       ctx.refresh();
     } },
@@ -112,17 +116,19 @@ function scheduleForm(ctx, idPrefix) {
   let zone = "UTC";
   try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC"; } catch (_) { /* UTC */ }
   const field = (f, label, input) => el("div", { class: "field" }, el("label", { for: id(f) }, label), input);
-  const day = el("input", { id: id("date"), type: "date", required: true, class: "plan-input" });
-  const time = el("input", { id: id("time"), type: "time", required: true, class: "plan-input" });
-  const tz = el("input", { id: id("tz"), type: "text", required: true, class: "plan-input", dir: "ltr",
+  const day = draftInput(drafts, id("date"), { type: "date", required: true, class: "plan-input" });
+  const time = draftInput(drafts, id("time"), { type: "time", required: true, class: "plan-input" });
+  const tz = draftInput(drafts, id("tz"), { type: "text", required: true, class: "plan-input", dir: "ltr",
     list: id("zones"), value: zone, autocomplete: "off" });
   let zones = [];
   try { zones = Intl.supportedValuesOf("timeZone"); } catch (_) { zones = [zone]; }
   const zoneList = el("datalist", { id: id("zones") }, zones.map((z) => el("option", { value: z })));
-  const length = el("input", { id: id("length"), type: "number", min: MIN_MEETING_MINUTES, max: MAX_MEETING_MINUTES,
+  const length = draftInput(drafts, id("length"), { type: "number", min: MIN_MEETING_MINUTES, max: MAX_MEETING_MINUTES,
     step: 15, value: 60, class: "plan-input", inputmode: "numeric" });
-  const place = el("input", { id: id("place"), type: "text", dir: "auto", maxlength: MAX_MEETING_PLACE_CHARS, class: "plan-input" });
-  const agendaText = el("textarea", { id: id("agenda"), dir: "auto", rows: 3, maxlength: MAX_MEETING_AGENDA_CHARS, class: "plan-input" });
+  const place = draftInput(drafts, id("place"), { type: "text", dir: "auto", maxlength: MAX_MEETING_PLACE_CHARS,
+    class: "plan-input" });
+  const agendaText = draftInput(drafts, id("agenda"), { dir: "auto", rows: 3, maxlength: MAX_MEETING_AGENDA_CHARS,
+    class: "plan-input" }, true);
   return keptOpen(el("details", { class: "card meeting-new", id: id("box") },
     el("summary", { id: id("open") }, t("meeting.schedule")),
     el("form", { class: "meeting-form", onsubmit: async (ev) => {
@@ -132,7 +138,7 @@ function scheduleForm(ctx, idPrefix) {
         duration_minutes: Number(length.value) || 60, place: place.value.trim(), agenda: agendaText.value.trim(),
       }, t("meeting.scheduled"));
       if (ack.ok) {
-        for (const n of [day, time, place, agendaText]) n.value = "";
+        for (const n of [day, time, place, agendaText]) { n.value = ""; delete drafts[n.id]; }
         ctx.refresh();
       }
     } },
