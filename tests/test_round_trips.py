@@ -218,6 +218,31 @@ def test_a_refused_dot_changes_no_vote(database):
     refused("vote_cast", barrier, "wrong_phase")
 
 
+@pytest.fixture
+def pg_db(postgres_url):
+    db = Database(postgres_url)
+    upgrade(db)
+    yield db
+    db.dispose()
+
+
+def test_an_accepted_dot_whose_statement_changed_nothing_is_an_error_and_stores_nothing(pg_db, monkeypatch):
+    """PostgreSQL checks and casts a dot in one statement, and Python checks the row again for the
+    refusals: should the two ever disagree (here the statement's phases are made wrong), the command
+    fails and nothing is stored, rather than answering a dot that was never cast."""
+    from server.domain import board
+    _, me, barrier = _at_the_vote(pg_db)
+    monkeypatch.setitem(board._PHASES, "barrier", ("lobby",))
+    monkeypatch.setitem(board._ROOM_VOTE_CHANGE, ("barrier", True), board._room_vote_change("barrier", True))
+    with pytest.raises(RuntimeError, match="changed 0 votes"):
+        dispatch(pg_db, me, "vote_cast", {"cid": "v1", "target_type": "barrier", "target_id": barrier})
+    with pg_db.reading() as session:
+        assert session.execute(text("SELECT count(*) FROM votes WHERE workshop_id = :w"),
+                               {"w": me.workshop_id}).scalar() == 0
+        assert session.execute(text("SELECT count(*) FROM command_records WHERE workshop_id = :w AND client_id = 'v1'"),
+                               {"w": me.workshop_id}).scalar() == 0
+
+
 def _room_of_three(db: Database):
     """Three people in one room, two barriers at the vote, a budget of two dots."""
     made = create_workshop(db, title="Counts", rooms=1, vote_budget=2, languages=["en"])

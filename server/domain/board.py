@@ -260,10 +260,11 @@ _ITEMS = {"barrier": Barrier.__table__, "solution": Solution.__table__}
 
 def _room_vote_row(kind: str):
     """Everything a dot on one of a room's items is checked against and everything its events say, in
-    one statement (issue 18; the counts were a second one, after the insert): the voter's room (its workshop and phase), the item (NULLs
-    when there is none), how many dots of this kind the voter has given and whether one of them is on
-    this item; and, as they stand before this dot, the item's tally, the room's room_stats counts, the
-    voter's dots of this kind in the room and the room's vote progress without the voter.
+    one statement (issue 18; the counts were a second one, after the insert): the voter's room (its
+    workshop and phase), the item (NULLs when there is none), how many dots of this kind the voter has
+    given and whether one of them is on this item; and, as they stand before this dot, the item's
+    tally, the room's room_stats counts, the voter's dots of this kind in the room and the room's vote
+    progress without the voter.
 
     The counts before the change plus the change are the counts after it: the workshop's row is locked
     for the whole transaction (commands.lock_workshop), so no other dot of this room comes in between.
@@ -306,7 +307,8 @@ def _room_vote_change(kind: str, cast: bool):
     ok = [row.c.room_workshop == ws, row.c.workshop_id == ws, row.c.room_id == bindparam("room"),
           row.c.phase.in_(_PHASES[kind]), row.c.withdrawn.is_(False), row.c.hidden.is_(False),
           row.c.merged_into_id.is_(None)]
-    me, target = bindparam("participant_id", type_=_VOTES.c.participant_id.type), bindparam("id", type_=_VOTES.c.target_id.type)
+    me = bindparam("participant_id", type_=_VOTES.c.participant_id.type)
+    target = bindparam("id", type_=_VOTES.c.target_id.type)
     kind_ = bindparam("target_type", type_=_VOTES.c.target_type.type)
     if cast:
         values = select(ws, me, kind_, target, bindparam("created_at", type_=_VOTES.c.created_at.type)).where(
