@@ -10,6 +10,7 @@ import json
 import uuid
 
 import pytest
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from tests.browser.test_accessibility import AXE_TAGS, FAILING_IMPACTS, RUN_AXE_JS, unnamed_controls
@@ -246,6 +247,8 @@ def test_an_organiser_edits_languages_rooms_and_agenda_before_the_day(browser, l
             for x in ("en", "es", "fa")]
     phone.wait_for_function("(texts) => texts.some((s) => document.body.innerText.includes(s))", arg=said,
                             timeout=20000)
+    phone.screenshot(path=str(screenshots_dir / f"workspace-edit-phone-choices-changed-{lang}.png"))
+    expect(phone.locator("#join-error")).to_be_in_viewport()  # the phone sees why, where it tapped
     assert phone.locator('input[name="language"][value="es"]').count() == 0
     assert phone.locator('input[name="language"][value="ar"]').count() == 1
     phone.locator('input[name="language"][value="fa"]').check()
