@@ -10,7 +10,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, exists, or_, select
+from sqlalchemy import String, bindparam, cast, exists, literal, or_, select
 from sqlalchemy.orm import Session
 
 from ..models import CouncilLink, CouncilVolunteer, FacilitatorInvite, Participant, Room, Workshop
@@ -150,6 +150,12 @@ def council_principal(session: Session, link: CouncilLink | None) -> Principal:
 
 _PEOPLE = Participant.__table__
 # What participant_from_row needs of a participant's row (domain/commands.py reads it with the command's record).
+def participant_actor_sql(participant_id):
+    """Principal.actor of a participant, as SQL of their id column (commands._BATCH_SENDERS finds a
+    batch's idempotency records by it); tests/test_round_trips.py checks the two agree."""
+    return literal("participant:") + cast(participant_id, String)
+
+
 PARTICIPANT_COLUMNS = (_PEOPLE.c.workshop_id, _PEOPLE.c.room_id, _PEOPLE.c.removed_at, _PEOPLE.c.token_hash)
 _PARTICIPANT_ROW = select(*PARTICIPANT_COLUMNS).where(_PEOPLE.c.id == bindparam("id"))
 

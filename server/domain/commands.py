@@ -20,7 +20,7 @@ from itertools import groupby
 from operator import attrgetter
 from typing import Any
 
-from sqlalchemy import String, and_, bindparam, cast, literal, select, update
+from sqlalchemy import and_, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -337,7 +337,7 @@ _BATCH_SENDERS = select(
     _RECORDS.c.name.label("record_name"), _RECORDS.c.result.label("record_result"),
 ).select_from(_PARTICIPANT.outerjoin(_RECORDS, and_(
     _RECORDS.c.workshop_id == _PARTICIPANT.c.workshop_id,
-    _RECORDS.c.actor == literal("participant:") + cast(_PARTICIPANT.c.id, String),
+    _RECORDS.c.actor == auth.participant_actor_sql(_PARTICIPANT.c.id),
     _RECORDS.c.client_id.in_(bindparam("cids", expanding=True))))).where(
     _PARTICIPANT.c.id.in_(bindparam("ids", expanding=True)))
 
