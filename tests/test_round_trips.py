@@ -27,17 +27,26 @@ def _statements(db: Database) -> list[str]:
     return seen
 
 
-def _at_the_vote(db: Database):
-    made = create_workshop(db, title="Round trips", rooms=1, vote_budget=3, languages=["en"])
+def _at_the_vote(db: Database, people: int = 1, barriers: int = 1, budget: int = 3):
+    """A room at the vote: `people` joined it, the first `barriers` of them posted a barrier each.
+    Returns the organiser, the people, the room and the barriers' ids."""
+    made = create_workshop(db, title="Round trips", rooms=1, vote_budget=budget, languages=["en"])
     ws = made["workshop_id"]
     organiser = Principal("organiser", ws)
-    joined, _ = join(db, {"code": made["join_code"], "group": "community_org", "language": "en"})
-    me = Principal("participant", ws, joined["participant_id"], joined["room_id"])
-    room = joined["room_id"]
+    joined = [join(db, {"code": made["join_code"], "group": "community_org", "language": "en"})[0]
+              for _ in range(people)]
+    them = [Principal("participant", ws, j["participant_id"], j["room_id"]) for j in joined]
+    room = them[0].room_id
     dispatch(db, organiser, "phase_advance", {"cid": "o1", "room_id": room, "from_phase": "lobby"})
-    barrier = dispatch(db, me, "barrier_post", {"cid": "b1", "text": "Nobody answers the phone"}).result["barrier"]["id"]
+    ids = [dispatch(db, them[i], "barrier_post", {"cid": f"b{i + 1}", "text": f"Nobody answers the phone {i}"})
+           .result["barrier"]["id"] for i in range(barriers)]
     for i, phase in enumerate(("brainstorm", "reveal")):
         dispatch(db, organiser, "phase_advance", {"cid": f"o{i + 2}", "room_id": room, "from_phase": phase})
+    return organiser, them, room, ids
+
+
+def _one_at_the_vote(db: Database):
+    organiser, (me,), _, (barrier,) = _at_the_vote(db)
     return organiser, me, barrier
 
 
@@ -51,7 +60,7 @@ def database(request, tmp_path):
 
 
 def test_a_participants_command_reads_its_sender_and_its_record_in_one_statement(database):
-    _, me, barrier = _at_the_vote(database)
+    _, me, barrier = _one_at_the_vote(database)
     seen = _statements(database)
     out = dispatch(database, me, "vote_cast", {"cid": "v1", "target_type": "barrier", "target_id": barrier})
     assert out.result["remaining"] == 2
@@ -67,7 +76,7 @@ def test_a_participants_command_reads_its_sender_and_its_record_in_one_statement
 
 
 def test_the_joined_read_still_refuses_what_the_two_reads_refused(database):
-    organiser, me, barrier = _at_the_vote(database)
+    organiser, me, barrier = _one_at_the_vote(database)
     # A repeated cid of the same command: the first result again.
     first = dispatch(database, me, "barrier_post", {"cid": "b1", "text": "Another text"})
     assert first.repeated and first.result["barrier"]["id"] == barrier
@@ -151,7 +160,7 @@ def test_a_connection_killed_mid_use_fails_once_then_the_pool_recovers(pg, monke
 def test_a_commands_events_go_in_one_insert_not_one_per_row(database, monkeypatch):
     """A vote makes several events (tally, my_votes, room_stats...): one INSERT with a row of VALUES
     each, not the driver's executemany (psycopg sends each row as its own statement)."""
-    _, me, barrier = _at_the_vote(database)
+    _, me, barrier = _one_at_the_vote(database)
     dialect = database.engine.dialect
     calls: list[tuple[str, str, int]] = []
     execute, executemany = dialect.do_execute, dialect.do_executemany
@@ -177,7 +186,7 @@ def test_a_vote_reads_its_counts_with_its_checks_before_the_insert(database):
     the dot, read before the change and adjusted by the dot: no statement reads the votes after it.
     On PostgreSQL the same statement also makes the change (a data-modifying CTE): one statement
     touches the votes per dot; on SQLite two (the checks, then the insert or delete)."""
-    _, me, barrier = _at_the_vote(database)
+    _, me, barrier = _one_at_the_vote(database)
     postgres = database.engine.dialect.name == "postgresql"
     seen = _statements(database)
     for cid, name, change in (("v1", "vote_cast", "INSERT INTO votes"), ("v2", "vote_withdraw", "DELETE FROM votes")):
@@ -194,7 +203,7 @@ def test_a_vote_reads_its_counts_with_its_checks_before_the_insert(database):
 def test_a_refused_dot_changes_no_vote(database):
     """Every refusal of a dot on a room's item leaves the votes as they were (on PostgreSQL the
     statement that checks is the one that would change them)."""
-    organiser, me, barrier = _at_the_vote(database)
+    organiser, me, barrier = _one_at_the_vote(database)
 
     def votes() -> list:
         with database.reading() as session:
@@ -231,7 +240,7 @@ def test_an_accepted_dot_whose_statement_changed_nothing_is_an_error_and_stores_
     refusals: should the two ever disagree (here the statement's phases are made wrong), the command
     fails and nothing is stored, rather than answering a dot that was never cast."""
     from server.domain import board
-    _, me, barrier = _at_the_vote(pg_db)
+    _, me, barrier = _one_at_the_vote(pg_db)
     monkeypatch.setitem(board._PHASES, "barrier", ("lobby",))
     monkeypatch.setitem(board._ROOM_VOTE_CHANGE, ("barrier", True), board._room_vote_change("barrier", True))
     with pytest.raises(RuntimeError, match="changed 0 votes"):
@@ -243,28 +252,10 @@ def test_an_accepted_dot_whose_statement_changed_nothing_is_an_error_and_stores_
                                {"w": me.workshop_id}).scalar() == 0
 
 
-def _room_of_three(db: Database):
-    """Three people in one room, two barriers at the vote, a budget of two dots."""
-    made = create_workshop(db, title="Counts", rooms=1, vote_budget=2, languages=["en"])
-    ws = made["workshop_id"]
-    organiser = Principal("organiser", ws)
-    people = []
-    for _ in range(3):
-        joined, _ = join(db, {"code": made["join_code"], "group": "community_org", "language": "en"})
-        people.append(Principal("participant", ws, joined["participant_id"], joined["room_id"]))
-    room = people[0].room_id
-    dispatch(db, organiser, "phase_advance", {"cid": "o1", "room_id": room, "from_phase": "lobby"})
-    barriers = [dispatch(db, people[i], "barrier_post", {"cid": f"b{i}", "text": f"Barrier number {i}"})
-                .result["barrier"]["id"] for i in range(2)]
-    for i, phase in enumerate(("brainstorm", "reveal")):
-        dispatch(db, organiser, "phase_advance", {"cid": f"o{i + 2}", "room_id": room, "from_phase": phase})
-    return organiser, people, room, barriers
-
-
 def test_the_counts_a_dot_sends_are_the_counts_after_it(database):
     """Votes and withdrawals by three people up to and back from a spent budget, on barriers and on
     solutions: every tally, room_stats and vote_progress sent equals a fresh count after the command."""
-    organiser, people, room, barriers = _room_of_three(database)
+    organiser, people, room, barriers = _at_the_vote(database, people=3, barriers=2, budget=2)
     a, b, c = people
     steps = [(a, "vote_cast", 0), (a, "vote_cast", 1), (b, "vote_cast", 0), (a, "vote_withdraw", 0),
              (b, "vote_cast", 1), (c, "vote_cast", 0), (b, "vote_withdraw", 1), (a, "vote_withdraw", 1),
@@ -293,3 +284,14 @@ def test_the_counts_a_dot_sends_are_the_counts_after_it(database):
                                                                  "text": f"Solution number {i}"})
                  .result["solution"]["id"] for i in range(2)]
     assert run("solution", solutions) >= 6
+
+
+def test_the_batchs_actor_in_sql_is_the_principals_actor(database):
+    """A batch finds its senders' idempotency records by the actor written in SQL; it must be the very
+    key the records are stored under (Principal.actor), or every resend in a batch would run again."""
+    from sqlalchemy import literal, select
+
+    from server.domain.auth import participant_actor_sql
+    with database.reading() as session:
+        in_sql = session.execute(select(participant_actor_sql(literal(4711)))).scalar()
+    assert in_sql == Principal("participant", "w", 4711).actor
