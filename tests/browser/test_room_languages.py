@@ -48,3 +48,35 @@ def test_a_facilitator_ticks_the_languages_they_read(live_server, browser, lang)
     finally:
         organiser.close()
         context.close()
+
+
+def test_two_quick_ticks_both_count(live_server, browser):
+    """A facilitator ticks two languages one after the other, the second before the first one's answer
+    redraws the boxes: both are kept (the second tick sent the set drawn before the first: a lost update)."""
+    from playwright.sync_api import expect
+    db = Database(live_server.env["DATABASE_URL"])
+    try:
+        made = _links(live_server.url, create_workshop(db, title="Quick ticks", rooms=2, languages=["en", "es", "fa"],
+                                                        agenda="spcp", sector_preset="spcp"))
+    finally:
+        db.engine.dispose()
+    room = made["rooms"][0]["room_id"]
+    context = browser.new_context(viewport={"width": 1024, "height": 768}, locale="en")
+    organiser = Client(live_server.url, made["organiser_url"].split("#", 1)[1])
+    try:
+        tablet = context.new_page()
+        tablet.goto(made["facilitator_urls"][0])
+        expect(tablet.locator("#header .conn-online")).to_be_visible()
+        # Both taps in one turn of the page's event loop: no answer can redraw the boxes between them.
+        tablet.evaluate("(ids) => ids.forEach((id) => document.getElementById(id).click())",
+                        [f"r{room}-reads-fa", f"r{room}-reads-es"])
+        for _ in range(50):
+            if organiser.sync()["rooms"][str(room)]["languages"] == ["es", "fa"]:
+                break
+            tablet.wait_for_timeout(100)
+        assert organiser.state["rooms"][str(room)]["languages"] == ["es", "fa"]
+        expect(tablet.locator(f"#r{room}-reads-fa")).to_be_checked()
+        expect(tablet.locator(f"#r{room}-reads-es")).to_be_checked()
+    finally:
+        organiser.close()
+        context.close()

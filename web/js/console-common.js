@@ -411,17 +411,17 @@ function readsControls(state, room, ctx, roomArg, idp) {
   const langs = (state.workshop && state.workshop.languages) || [];
   if (langs.length < 2) return null;
   const reads = room.languages || [];
-  const toggle = (lang, on) => {
-    const next = langs.filter((l) => (l === lang ? on : reads.includes(l)));
-    run(ctx, "room_languages_set", { ...roomArg, languages: next }, t("console.reads.saved"));
-  };
+  const boxes = langs.map((lang) => el("input", { type: "checkbox", class: "check", id: `${idp}-reads-${lang}`,
+    checked: reads.includes(lang) || null, onchange: () => toggle() }));
+  // The set sent is what the boxes show now, not `reads` from the last draw: a second tick before the
+  // first one's event redraws them would otherwise send the old set and undo the first.
+  const toggle = () => run(ctx, "room_languages_set",
+    { ...roomArg, languages: langs.filter((_, i) => boxes[i].checked) }, t("console.reads.saved"));
   return el("fieldset", { class: "card reads", id: `${idp}-reads` },
     el("legend", {}, t(ctx.role === "facilitator" ? "console.reads.mine" : "console.reads.title")),
     el("p", { class: "hint" }, t("console.reads.hint")),
-    el("div", { class: "row" }, langs.map((lang) => el("label", { class: "reads-lang" },
-      el("input", { type: "checkbox", class: "check", id: `${idp}-reads-${lang}`, checked: reads.includes(lang) || null,
-        onchange: (ev) => toggle(lang, ev.target.checked) }),
-      " ", languageName(lang)))));
+    el("div", { class: "row" }, langs.map((lang, i) => el("label", { class: "reads-lang" },
+      boxes[i], " ", languageName(lang)))));
 }
 
 /** A phase tap of this room not answered yet: sent from this page, or still in the outbox (after a reload). */
