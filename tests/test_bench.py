@@ -27,6 +27,7 @@ def test_small_bench_loses_nothing_and_duplicates_nothing():
     assert result["missed_live_deliveries"] == 0, result
     assert result["fanout_ms"]["n"] == 150
     assert result["server"][0]["rss_mb"] > 0 and result["cpu_s"] > 0
+    assert set(result["services_cpu_s_storm"]) == {"postgres", "redis"}
     assert "storm_starts" not in result and "stagger_s" not in result  # one burst, one storm: no national day
 
 
@@ -88,6 +89,26 @@ def test_cpu_hogs_start_and_stop():
         else:
             raise AssertionError(f"hog {pid} still a child of this process")
     assert bench.CpuHogs(0).start().alive() == 0
+
+
+def test_the_services_cpu_is_read_by_process_name(monkeypatch):
+    """services_cpu() sums the CPU of every process with a service's name (here: a busy hog's),
+    and gives 0.0 for a service with no process on this machine."""
+    import time
+
+    hogs = bench.CpuHogs(1).start()
+    try:
+        with open(f"/proc/{hogs.procs[0].pid}/comm") as fh:
+            comm = fh.read().strip()
+        monkeypatch.setattr(bench, "SERVICES", {"hog": comm, "none": "no-such-process"})
+        before = bench.services_cpu()
+        time.sleep(0.5)
+        after = bench.services_cpu()
+    finally:
+        hogs.stop()
+    assert set(after) == {"hog", "none"}
+    assert after["hog"] > before["hog"]
+    assert after["none"] == before["none"] == 0.0
 
 
 def test_bench_runs_the_hogs_beside_the_server_and_the_baseline(monkeypatch, tmp_path):

@@ -102,6 +102,32 @@ def proc_usage(pid: int) -> dict:
         return {"cpu_s": 0.0, "rss_mb": 0.0, "peak_rss_mb": 0.0}
 
 
+# The services a run leans on, when they run on this machine (their CPU in the storm is reported
+# beside the servers' and the clients': on one machine they all share the same cores).
+SERVICES = {"postgres": "postgres", "redis": "redis-server"}
+
+
+def services_cpu() -> dict[str, float]:
+    """CPU seconds (user+system) used so far by every local process of each service in SERVICES
+    (all of PostgreSQL's backends, not only this run's; 0.0 where none is found or /proc is closed)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = dict.fromkeys(SERVICES, 0.0)
+    names = {comm: key for key, comm in SERVICES.items()}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat") as fh:
+                head, _, rest = fh.read().rpartition(")")
+        except OSError:
+            continue
+        key = names.get(head.partition("(")[2])
+        if key:
+            fields = rest.split()
+            total[key] += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
 def loadavg() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
 
@@ -622,6 +648,7 @@ class _Storm:
     usage_before: list[dict]
     usage_after: list[dict]
     client_cpu_s: float
+    services_cpu_s: dict[str, float]
     # National day: when each workshop's rooms were all in the vote (s after t0; None for the baseline)
     vote_opened: list[float] | None = None
 
@@ -742,6 +769,7 @@ async def _vote_storm(args, workers: Workers, servers: Servers | None, day: Nati
     usage1 = servers.usage() if servers else []
     load_before = loadavg()
     wcpu0 = workers.cpu_s()
+    svc0 = services_cpu()
     profiler = _start_profiler(args, servers, args.window + (day.stagger if day else 0.0))
     t0 = time.monotonic() + 1.0
     opened = None
@@ -756,10 +784,11 @@ async def _vote_storm(args, workers: Workers, servers: Servers | None, day: Nati
     await asyncio.sleep(GRACE_SECS)
     usage2 = servers.usage() if servers else []
     client_cpu_s = round(workers.cpu_s() - wcpu0, 2)
+    svc = {key: round(cpu - svc0[key], 2) for key, cpu in services_cpu().items()}
     if profiler:
         profiler.wait(timeout=60)
     return _Storm(t0=t0, end=storm_end, load_before=load_before, usage_before=usage1, usage_after=usage2,
-                  client_cpu_s=client_cpu_s, vote_opened=opened)
+                  client_cpu_s=client_cpu_s, services_cpu_s=svc, vote_opened=opened)
 
 
 async def _collect_sends(workers: Workers) -> tuple[list[dict], dict[int, dict]]:
@@ -954,6 +983,7 @@ async def _orchestrate(args, urls: list[str], wss: list[dict] | None, baseline: 
         # 3. vote storm
         storm = await _vote_storm(args, workers, servers, day, staff)
         result["client_cpu_s_storm"] = storm.client_cpu_s
+        result["services_cpu_s_storm"] = storm.services_cpu_s
         sends, devices = await _collect_sends(workers)
         delivered_twice = _delivered_twice(devices, staff)
         result.update(_storm_figures(sends, devices, staff, storm, expected=len(phone_rooms) * BUDGET))
