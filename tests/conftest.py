@@ -130,6 +130,28 @@ def postgres_url():
     admin.close()
 
 
+@pytest.fixture(params=["sqlite", "postgres"])
+def empty_url(request, tmp_path):
+    """A database with nothing in it, made for this test alone."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+        return
+    try:
+        admin = _pg_admin()
+    except Exception as exc:  # noqa: BLE001 - any failure means "no server here"
+        if IN_CI:
+            pytest.fail(f"PostgreSQL is required in CI but not reachable at {PG_HOST}:{PG_PORT}: {exc}")
+        pytest.skip(f"PostgreSQL not reachable at {PG_HOST}:{PG_PORT}: {exc}")
+    name = f"cg_mig_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    admin.run(f"CREATE DATABASE {name}")
+    admin.close()
+    yield f"postgresql+psycopg://{PG_USER}@{PG_HOST}:{PG_PORT}/{name}"  # the driver the CLI picks
+    admin = _pg_admin()
+    admin.run(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}' AND pid <> pg_backend_pid()")
+    admin.run(f"DROP DATABASE IF EXISTS {name}")
+    admin.close()
+
+
 @pytest.fixture(scope="session")
 def sqlite_migrated(tmp_path_factory):
     """A SQLite file that create_app has migrated from empty (AUTO_MIGRATE), once per test process;

@@ -1,10 +1,6 @@
 """The Alembic migrations build exactly the schema the models describe, on both backends."""
 from __future__ import annotations
 
-import os
-import uuid
-
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
@@ -13,31 +9,7 @@ from server.db import Database
 from server.migrate import current, head, upgrade
 from server.models import Base
 
-from .conftest import IN_CI, PG_HOST, PG_PORT, PG_USER, _pg_admin
-
 HEAD = head()
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def empty_url(request, tmp_path):
-    """A database with nothing in it, made for this test alone."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
-        return
-    try:
-        admin = _pg_admin()
-    except Exception as exc:  # noqa: BLE001 - any failure means "no server here"
-        if IN_CI:
-            pytest.fail(f"PostgreSQL is required in CI but not reachable at {PG_HOST}:{PG_PORT}: {exc}")
-        pytest.skip(f"PostgreSQL not reachable at {PG_HOST}:{PG_PORT}: {exc}")
-    name = f"cg_mig_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-    admin.run(f"CREATE DATABASE {name}")
-    admin.close()
-    yield f"postgresql+psycopg://{PG_USER}@{PG_HOST}:{PG_PORT}/{name}"  # the driver the CLI picks
-    admin = _pg_admin()
-    admin.run(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}' AND pid <> pg_backend_pid()")
-    admin.run(f"DROP DATABASE IF EXISTS {name}")
-    admin.close()
 
 
 def test_upgrading_an_empty_database_matches_the_models(empty_url):
@@ -186,4 +158,50 @@ def test_0008_gives_every_workshop_the_short_agenda_standing_where_its_phase_is(
             view = snapshot(s, auth.Principal("organiser", "b" * 16))
             assert view["workshop"]["agenda"] == short and view["workshop"]["segment"] == 1
     finally:
+        db.dispose()
+
+
+def _vote_rooms(db) -> dict[int, tuple]:
+    """Each vote's stored room_id beside its item's room (None for a plenary item's dot)."""
+    from sqlalchemy import select
+
+    from server.models import Barrier, Solution, Vote
+    with db.reading() as s:
+        rows = s.execute(select(Vote.id, Vote.target_type, Vote.target_id, Vote.room_id)).all()
+        rooms = {"barrier": dict(s.execute(select(Barrier.id, Barrier.room_id)).all()),
+                 "solution": dict(s.execute(select(Solution.id, Solution.room_id)).all()), "plenary": {}}
+    return {vid: (room, rooms[kind].get(target)) for vid, kind, target, room in rows}
+
+
+def test_every_dot_holds_its_items_room_and_0016_gives_older_dots_theirs(empty_url):
+    """A played day (dots on barriers, a merge, solutions and the plenary board): every dot's room_id is
+    its item's room (none on the plenary board). Taken back to 0015 (no such column) and upgraded
+    again, the migration's backfill gives every dot the same room."""
+    from alembic import command
+
+    from server.migrate import alembic_config
+
+    from .conftest import Day, make_app
+    from .report_day import play
+
+    app = make_app(empty_url)
+    db = app.extensions["common_ground_db"]
+    day = Day(app)
+    try:
+        play(day)
+        played = _vote_rooms(db)
+        kinds = {room is None for room, _ in played.values()}
+        assert len(played) > 20 and kinds == {True, False}  # room dots and plenary dots
+        assert all(room == item_room for room, item_room in played.values()), played
+        cfg = alembic_config(db)
+        with db.engine.connect() as conn:
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "0015")
+            conn.commit()
+        with db.engine.connect() as conn:
+            assert "room_id" not in {c["name"] for c in inspect(conn).get_columns("votes")}
+        upgrade(db)
+        assert _vote_rooms(db) == played
+    finally:
+        day.close()
         db.dispose()

@@ -311,10 +311,11 @@ def _room_vote_change(kind: str, cast: bool):
     target = bindparam("id", type_=_VOTES.c.target_id.type)
     kind_ = bindparam("target_type", type_=_VOTES.c.target_type.type)
     if cast:
-        values = select(ws, me, kind_, target, bindparam("created_at", type_=_VOTES.c.created_at.type)).where(
+        values = select(ws, me, kind_, target, row.c.room_id,
+                        bindparam("created_at", type_=_VOTES.c.created_at.type)).where(
             *ok, row.c.given == 0, row.c.spent < bindparam("budget"))
         change = _VOTES.insert().from_select(
-            ["workshop_id", "participant_id", "target_type", "target_id", "created_at"], values)
+            ["workshop_id", "participant_id", "target_type", "target_id", "room_id", "created_at"], values)
     else:
         change = delete(_VOTES).where(_VOTES.c.participant_id == me, _VOTES.c.target_type == kind_,
                                       _VOTES.c.target_id == target, exists().where(*ok))
@@ -441,7 +442,8 @@ def vote_cast(ctx: Context, target_type, target_id):
                            "withdraw one to vote again.", budget=ctx.workshop.vote_budget)
     if not _changed_already(before):
         ctx.session.execute(_ADD_VOTE, {"workshop_id": ctx.workshop.id, "participant_id": ctx.principal.id,
-                                        "target_type": target_type, "target_id": target_id, "created_at": ctx.now})
+                                        "target_type": target_type, "target_id": target_id, "room_id": room_id,
+                                        "created_at": ctx.now})
     # a first dot, or the last one: the progress counts change
     n = _vote_events(ctx, target_type, target_id, audience, room_id,
                      {"add": [f"{target_type}:{target_id}"], "remove": []},
@@ -470,10 +472,9 @@ def return_room_dots(ctx: Context, participant_id: int, room_id: int) -> int:
     each new tally, the person their my_votes, the projector the room's counts. Plenary dots stay."""
     keys = []
     phase = ctx.session.get(Room, room_id).phase
-    for kind, table in _ITEMS.items():
+    for kind in _ITEMS:
         targets = list(ctx.session.execute(
-            select(_VOTES.c.target_id).join(table, (table.c.id == _VOTES.c.target_id) & (_VOTES.c.target_type == kind))
-            .where(_VOTES.c.participant_id == participant_id, table.c.room_id == room_id)
+            room_dots(kind, _VOTES.c.target_id, room=room_id).where(_VOTES.c.participant_id == participant_id)
             .order_by(_VOTES.c.target_id)).scalars())
         for target_id in targets:
             ctx.session.execute(_DROP_VOTE, {"participant_id": participant_id, "target_type": kind,

@@ -111,10 +111,9 @@ def live_tallies_on(ctx) -> None:
 
 def _progress_rows_query(kind: str):
     """(room_id, dots) per person with dots on the given rooms' items of this kind."""
-    room_id = ROOM_ITEMS[kind].room_id
-    per_person = (room_dots(kind, room_id.label("room_id"), Vote.participant_id, func.count().label("dots"),
+    per_person = (room_dots(kind, Vote.room_id.label("room_id"), Vote.participant_id, func.count().label("dots"),
                             rooms=bindparam("room_ids", expanding=True))
-                  .group_by(room_id, Vote.participant_id).subquery())
+                  .group_by(Vote.room_id, Vote.participant_id).subquery())
     return select(per_person.c.room_id, per_person.c.dots)
 
 

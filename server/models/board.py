@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, utcnow
@@ -69,7 +69,12 @@ class Vote(Base):
     """One dot. A participant gives at most one dot to any one item."""
 
     __tablename__ = "votes"
-    __table_args__ = (UniqueConstraint("participant_id", "target_type", "target_id"),)
+    __table_args__ = (UniqueConstraint("participant_id", "target_type", "target_id"),
+                      # A room's dots (its room_stats count, its vote progress, a voter's dots there) read
+                      # from this index alone, never through a join that the planner may turn into a scan
+                      # of every vote (issue 18: on PostgreSQL a plan made while the table was empty kept
+                      # scanning all of it, 1.7 ms of PostgreSQL per dot at 6,000 votes).
+                      Index("ix_votes_room_id_target_type", "room_id", "target_type", "participant_id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     workshop_id: Mapped[str] = mapped_column(ForeignKey("workshops.id"), index=True)
@@ -77,4 +82,7 @@ class Vote(Base):
     # barrier | solution | plenary
     target_type: Mapped[str] = mapped_column(String(20))
     target_id: Mapped[int] = mapped_column(index=True)
+    # The room of the item (its barrier's or solution's room_id, set when the dot is cast and never
+    # changed: merges move dots between items of one room); None for a plenary item's dot.
+    room_id: Mapped[int | None] = mapped_column(ForeignKey("rooms.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

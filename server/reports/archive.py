@@ -619,8 +619,11 @@ class _Import:
             kind = _need(v, "target_type", str, where)
             if kind not in prefixes:
                 raise ArchiveError(f"{where}.target_type: unknown {kind!r}")
+            target = self.ref(v.get("target"), prefixes[kind], where)
+            item = {"barrier": Barrier, "solution": Solution}.get(kind)
             self.add(Vote(workshop_id=self.ws.id, participant_id=self.ref(v.get("voter"), "p", where),
-                          target_type=kind, target_id=self.ref(v.get("target"), prefixes[kind], where),
+                          target_type=kind, target_id=target,
+                          room_id=self.session.get(item, target).room_id if item else None,
                           created_at=_when(v.get("created_at"), where)), k)
 
     def merges(self, records: list) -> None:
