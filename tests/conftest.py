@@ -196,6 +196,15 @@ def app(db_url):
 _cids = itertools.count(1)
 
 
+def events_in(name: str, args: list) -> list[dict]:
+    """The events a Socket.IO message carries: `event` one, `events` a list of them (docs/protocol.md)."""
+    if name == "event":
+        return list(args)
+    if name == "events":
+        return [ev for batch in args for ev in batch]
+    return []
+
+
 class Client:
     """One connected screen: a phone, a tablet, the organiser or the projector."""
 
@@ -231,8 +240,7 @@ class Client:
         else:  # cut by the server: what arrived before the cut is still queued
             received, self.sio.queue = list(self.sio.queue), []
         for msg in received:
-            if msg["name"] == "event":
-                out.extend(msg["args"])
+            out.extend(events_in(msg["name"], msg["args"]))
         return out
 
     def sync(self, since=None) -> dict:

@@ -3,26 +3,23 @@ from __future__ import annotations
 
 from ..extensions import socketio
 from ..models import Event
+from .delivery import deliver
 from .queue import ObservedRedisManager, disconnect_local
-
-# Durable events go out under one Socket.IO event name; the event's own
-# `type` says what changed (docs/protocol.md).
-EVENT = "event"
 
 
 def broadcast(events: list[Event]) -> None:
-    """Each event to its audience (a client in several of its rooms receives it once), in order.
+    """Each event to its audience, in order; a connection receives all of its events of this publish
+    (a command's, or a group commit's) as one message, each event once (delivery.deliver).
 
     With the Redis message queue, all of them travel to the other processes as ONE message
-    (queue.ObservedRedisManager.emit_events): a vote's three or four events, or a whole group
-    commit's, cost one publish and one message for each listener instead of one per event."""
+    (queue.ObservedRedisManager.emit_events), and each process delivers them to its own connections
+    the same way."""
     items = [(ev.wire(), list(ev.audience)) for ev in events]
     manager = socketio.server.manager
     if isinstance(manager, ObservedRedisManager):
-        manager.emit_events(EVENT, items)
+        manager.emit_events(items)
         return
-    for data, audience in items:
-        socketio.emit(EVENT, data, to=audience)
+    deliver(socketio.server, items)
 
 
 def publish(outcomes: list) -> None:

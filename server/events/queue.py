@@ -30,6 +30,8 @@ from redis.backoff import NoBackoff
 from redis.exceptions import ResponseError
 from redis.retry import Retry
 
+from .delivery import deliver
+
 # Server -> client notice: "you may have missed events; send `sync` now".
 RESYNC = "resync"
 MAX_RETRY_SLEEP_SECS = 5
@@ -78,22 +80,19 @@ class ObservedRedisManager(socketio.RedisManager):
         return result
 
     # -- many events in one message -------------------------------------------
-    def emit_events(self, event: str, items: list[tuple[dict, list[str]]], namespace: str = "/") -> None:
-        """Emit each (data, rooms) to this process's clients now, and publish them all as one message.
+    def emit_events(self, items: list[tuple[dict, list[str]]], namespace: str = "/") -> None:
+        """Deliver each (data, rooms) to this process's clients now, and publish them all as one message.
 
         python-socketio publishes one message per emit, and every process's listener decodes each
         one. The batch travels as a `close_room` message with a marker (as disconnect_room does), so
         the listener's own dispatch brings it to _handle_close_room; the order within it, and
-        between messages on the one channel, is kept."""
+        between messages on the one channel, is kept. Each process sends each of its connections
+        its events of the batch as one message (delivery.deliver)."""
         if not items:
             return
-        self._emit_locally(event, items, namespace)
+        deliver(self.server, items, namespace)
         self._publish({"method": "close_room", "room": None, "namespace": namespace, "host_id": self.host_id,
-                       "cg_events": {"event": event, "items": [[data, rooms] for data, rooms in items]}})
-
-    def _emit_locally(self, event: str, items, namespace: str) -> None:
-        for data, rooms in items:
-            self.server.emit(event, data, to=rooms, namespace=namespace, ignore_queue=True)
+                       "cg_events": {"items": [[data, rooms] for data, rooms in items]}})
 
     # -- cutting connections ------------------------------------------------
     def disconnect_room(self, room: str, namespace: str = "/") -> None:
@@ -110,8 +109,8 @@ class ObservedRedisManager(socketio.RedisManager):
 
     def _handle_close_room(self, message):
         if message.get("cg_events"):  # another process's events (emit_events)
-            batch = message["cg_events"]
-            self._emit_locally(batch["event"], batch["items"], message.get("namespace") or "/")
+            deliver(self.server, [(data, rooms) for data, rooms in message["cg_events"]["items"]],
+                    message.get("namespace") or "/")
         elif message.get("cg_disconnect"):
             disconnect_local(self.server, message.get("room"), message.get("namespace") or "/")
         else:

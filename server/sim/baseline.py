@@ -4,9 +4,11 @@ validation and no state beyond a counter. `common-ground bench --baseline`
 runs the same vote storm against it; the ratio says what the real server's
 work (transaction, idempotency, event log, audiences) costs on top.
 
-It mimics the shapes the benchmark measures: per vote a `tally` event to the
-room (seq S-2), `my_votes` to the voter (S-1), `room_stats` to the projector
-(S), and an ack with `result.seq` = S.
+It mimics the shapes the benchmark measures and delivers them as the app does
+(server/events/delivery.py: one message per connection per vote): per vote a
+`tally` event (seq S-2) to the room's other members, `my_votes` (S-1) with the
+tally to the voter as one `events` message, `room_stats` to the projector (S),
+and an ack with `result.seq` = S.
 
     python -m server.sim.baseline --port 5001
 """
@@ -65,11 +67,12 @@ def main(argv=None) -> int:
         state["tallies"][target] = n = state["tallies"].get(target, 0) + 1
         state["seq"] += 3
         s = state["seq"]
-        sio.emit("event", {"seq": s - 2, "type": "tally", "data": {"target_type": "barrier",
-                                                                    "target_id": data["target_id"], "votes": n}},
-                 to=f"r:{room}")
-        sio.emit("event", {"seq": s - 1, "type": "my_votes", "data": {"add": [f"barrier:{data['target_id']}"],
-                                                                       "remove": []}}, to=f"p:{pid}")
+        tally = {"seq": s - 2, "type": "tally", "data": {"target_type": "barrier", "target_id": data["target_id"],
+                                                         "votes": n}}
+        mine = {"seq": s - 1, "type": "my_votes", "data": {"add": [f"barrier:{data['target_id']}"], "remove": []}}
+        voter = [v for v, _eio in sio.manager.get_participants("/", f"p:{pid}")]
+        sio.emit("event", tally, to=f"r:{room}", skip_sid=voter)
+        sio.emit("events", [tally, mine], to=f"p:{pid}")
         sio.emit("event", {"seq": s, "type": "room_stats", "data": {"room_id": int(room), "votes": n}}, to="d")
         ack = {"ok": True, "result": {"votes": n, "remaining": 0, "seq": s}, "repeated": False}
         state["done"][key] = ack

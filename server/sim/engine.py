@@ -99,6 +99,7 @@ class Device:
         kwargs = {"http_session": http} if http is not None else {}
         self.sio = socketio.AsyncClient(reconnection=False, handle_sigint=False, **kwargs)
         self.sio.on("event", self._on_event)
+        self.sio.on("events", self._on_events)  # several of one publish, in order (docs/protocol.md)
         self.sio.on("resync", self._on_resync)
         self.resync_wanted = False
 
@@ -123,6 +124,10 @@ class Device:
         self.seq = max(self.seq, seq)
         for fn in self.listeners:
             fn(ev)
+
+    def _on_events(self, evs: list[dict]) -> None:
+        for ev in evs:
+            self._on_event(ev)
 
     def _on_resync(self, _data=None) -> None:
         self.resync_wanted = True

@@ -28,6 +28,7 @@ class Screen:
         self.buffer: list[dict] = []
         self.sio = socketio.Client(reconnection=False)
         self.sio.on("event", self._on_event)
+        self.sio.on("events", lambda evs: [self._on_event(ev) for ev in evs])
         self.connect()
 
     def _on_event(self, ev):

@@ -52,6 +52,7 @@ class Screen:
     def _client(self):
         sio = socketio.Client(reconnection=False)
         sio.on("event", self._on_event)
+        sio.on("events", self._on_events)
         sio.on("resync", self._on_resync)
         sio.on("disconnect", self._on_disconnect)
         return sio
@@ -98,6 +99,10 @@ class Screen:
         with self.lock:
             self.want_snapshot = True  # what was lost may be older than what we applied
         threading.Thread(target=self.sync, daemon=True).start()
+
+    def _on_events(self, evs):
+        for ev in evs:
+            self._on_event(ev)
 
     def _on_event(self, ev):
         late = False

@@ -26,7 +26,7 @@ import pytest
 from server.domain.auth import token_hash
 
 from ..board import Board
-from ..conftest import Client, Day
+from ..conftest import Client, Day, events_in
 
 # Distinctive names: a hit in a scan cannot be a coincidence.
 ZEPHYRINE = "Zephyrine Quixley"        # named, every post anonymous (her default)
@@ -64,8 +64,7 @@ def recorded(monkeypatch):
         out = []
         for msg in self.sio.get_received():
             seen(self).append({"message": msg["name"], "body": msg["args"]})
-            if msg["name"] == "event":
-                out.extend(msg["args"])
+            out.extend(events_in(msg["name"], msg["args"]))
         return out
 
     monkeypatch.setattr(Client, "send", rec_send)
@@ -334,8 +333,8 @@ def test_nothing_sent_or_logged_links_an_anonymous_post_to_its_author(app, recor
 
         # Both of the author's devices learned of her posts, nobody else's device did.
         for dev in (who["zeph"], who["zeph2"]):
-            keys = {e["body"][0]["data"]["key"] for e in dev.seen
-                    if e.get("message") == "event" and e["body"][0]["type"] == "authorship"}
+            keys = {ev["data"]["key"] for e in dev.seen if "message" in e
+                    for ev in events_in(e["message"], e["body"]) if ev["type"] == "authorship"}
             assert keys == {f"{k}:{i}" for (k, i), v in d.posts.items() if v["author"] == dev.participant_id}
         # The control: named posts do carry their author's name (so the scan would see a leak).
         blob = dumps([c.seen for c in d.day.clients])

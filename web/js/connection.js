@@ -124,6 +124,8 @@ export function connect({ token, onState, onStatus, onEvent, onOutbox, onAck } =
   }));
   socket.on("resync", () => dispatch({ type: INPUTS.SERVER_RESYNC }));
   socket.on("event", (ev) => dispatch({ type: INPUTS.EVENT, ev }));
+  // Several events of one publish for this screen come as one message, in sequence order (docs/protocol.md).
+  socket.on("events", (evs) => { for (const ev of evs) dispatch({ type: INPUTS.EVENT, ev }); });
 
   const onVisible = () => {
     if (document.visibilityState === "visible") dispatch({ type: INPUTS.VISIBLE });
