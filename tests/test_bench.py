@@ -193,6 +193,7 @@ def test_a_small_national_day_staggers_the_storms_and_loses_nothing():
     _assert_a_staggered_day(result, workshops=3, phones=60, stagger=6.0)
     assert result["missed_live_deliveries"] == 0, result
     assert result["baseline_acked"] == 180, result
+    assert result["baseline_missed_live_deliveries"] == 0, result  # the voter's tally comes with its my_votes
     offsets, starts = result["storm_offsets"], result["baseline_storm_starts"]
     assert all(start >= offset for start, offset in zip(starts, offsets)), result
     assert result["baseline_fanout_p99_by_workshop_max_ms"] is not None, result
