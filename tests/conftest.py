@@ -106,28 +106,36 @@ def _pg_admin():
     return pg8000.native.Connection(PG_USER, host=PG_HOST, port=PG_PORT, database="postgres", timeout=5)
 
 
-@pytest.fixture(scope="session")
-def postgres_url():
-    """A fresh PostgreSQL database for this test run, dropped at the end."""
+@contextlib.contextmanager
+def _pg_database(prefix: str, *settings: str):
+    """A new PostgreSQL database (its URL, with the driver the server picks: psycopg), dropped after.
+    No server here: the test fails in CI and is skipped elsewhere. `settings`: ALTER DATABASE ... SET."""
     try:
         admin = _pg_admin()
     except Exception as exc:  # noqa: BLE001 - any failure means "no server here"
         if IN_CI:
             pytest.fail(f"PostgreSQL is required in CI but not reachable at {PG_HOST}:{PG_PORT}: {exc}")
         pytest.skip(f"PostgreSQL not reachable at {PG_HOST}:{PG_PORT}: {exc}")
-    name = f"cg_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    name = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:8]}"
     admin.run(f"CREATE DATABASE {name}")
-    # A throwaway database: a commit need not wait for its WAL to reach the disk (what a test sees,
-    # and what another connection sees, is the same; only a crash of the PostgreSQL server could
-    # lose the last commits, and no test here crashes this server). Saves a disk flush per command.
-    admin.run(f"ALTER DATABASE {name} SET synchronous_commit = off")
+    for setting in settings:
+        admin.run(f"ALTER DATABASE {name} SET {setting}")
     admin.close()
-    # The driver the server picks (server/config.py): psycopg
     yield f"postgresql+psycopg://{PG_USER}@{PG_HOST}:{PG_PORT}/{name}"
     admin = _pg_admin()
     admin.run(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}' AND pid <> pg_backend_pid()")
     admin.run(f"DROP DATABASE IF EXISTS {name}")
     admin.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A fresh PostgreSQL database for this test run, dropped at the end."""
+    # A throwaway database: a commit need not wait for its WAL to reach the disk (what a test sees,
+    # and what another connection sees, is the same; only a crash of the PostgreSQL server could
+    # lose the last commits, and no test here crashes this server). Saves a disk flush per command.
+    with _pg_database("cg_test", "synchronous_commit = off") as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -136,20 +144,8 @@ def empty_url(request, tmp_path):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
         return
-    try:
-        admin = _pg_admin()
-    except Exception as exc:  # noqa: BLE001 - any failure means "no server here"
-        if IN_CI:
-            pytest.fail(f"PostgreSQL is required in CI but not reachable at {PG_HOST}:{PG_PORT}: {exc}")
-        pytest.skip(f"PostgreSQL not reachable at {PG_HOST}:{PG_PORT}: {exc}")
-    name = f"cg_mig_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-    admin.run(f"CREATE DATABASE {name}")
-    admin.close()
-    yield f"postgresql+psycopg://{PG_USER}@{PG_HOST}:{PG_PORT}/{name}"  # the driver the CLI picks
-    admin = _pg_admin()
-    admin.run(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}' AND pid <> pg_backend_pid()")
-    admin.run(f"DROP DATABASE IF EXISTS {name}")
-    admin.close()
+    with _pg_database("cg_mig") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
