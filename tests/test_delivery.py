@@ -67,6 +67,16 @@ def test_nothing_to_deliver_sends_nothing():
     assert [s for s in server.sent if s[0] == EVENTS] == [] and server.received("a") == []
 
 
+def test_an_event_with_no_audience_reaches_nobody():
+    """python-socketio reads `to=[]` as "everyone": an empty audience is dropped before it gets there."""
+    server = FakeServer({"r": ["a"]})
+    deliver(server, [(ev(1, "tally"), [])])
+    deliver(server, [(ev(2, "tally"), []), (ev(3, "my_votes"), [])])
+    assert server.sent == []
+    deliver(server, [(ev(4, "tally"), []), (ev(5, "tally"), ["r"])])
+    assert server.sent == [(EVENT, ev(5, "tally"), ["r"])]
+
+
 def messages(client) -> list[tuple[str, list]]:
     return [(m["name"], m["args"]) for m in client.sio.get_received()]
 

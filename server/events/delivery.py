@@ -19,7 +19,9 @@ EVENTS = "events"
 def deliver(server, items: list[tuple[dict, list[str]]], namespace: str = "/") -> None:
     """Send each (event, audience rooms) in `items` to this process's members of its rooms, every
     connection receiving its own events (each once, in order) as one message. Connections that
-    receive the same events share one encoded packet (python-socketio encodes once per emit)."""
+    receive the same events share one encoded packet (python-socketio encodes once per emit).
+    An event with no audience reaches nobody (python-socketio sends `to=[]` to every connection)."""
+    items = [(data, rooms) for data, rooms in items if rooms]
     if not items:
         return
     if len(items) == 1:  # one event: its audience, as python-socketio sends it
