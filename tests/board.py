@@ -33,6 +33,19 @@ def table_counts(db) -> dict[str, int]:
         return dict(s.execute(query).one()._mapping)
 
 
+def vote_rooms(db, workshop_id: str | None = None) -> dict[int, tuple]:
+    """Each dot's stored room_id beside its item's room (None for a plenary item's dot), of one
+    workshop or of all."""
+    from server.domain.stats import ROOM_ITEMS
+    query = select(Vote.id, Vote.target_type, Vote.target_id, Vote.room_id)
+    if workshop_id is not None:
+        query = query.where(Vote.workshop_id == workshop_id)
+    with db.reading() as s:
+        rows = s.execute(query).all()
+        rooms = {kind: dict(s.execute(select(model.id, model.room_id)).all()) for kind, model in ROOM_ITEMS.items()}
+    return {vid: (room, rooms.get(kind, {}).get(target)) for vid, kind, target, room in rows}
+
+
 class Board:
     def __init__(self, day):
         self.day = day

@@ -161,18 +161,6 @@ def test_0008_gives_every_workshop_the_short_agenda_standing_where_its_phase_is(
         db.dispose()
 
 
-def _vote_rooms(db) -> dict[int, tuple]:
-    """Each vote's stored room_id beside its item's room (None for a plenary item's dot)."""
-    from sqlalchemy import select
-
-    from server.models import Barrier, Solution, Vote
-    with db.reading() as s:
-        rows = s.execute(select(Vote.id, Vote.target_type, Vote.target_id, Vote.room_id)).all()
-        rooms = {"barrier": dict(s.execute(select(Barrier.id, Barrier.room_id)).all()),
-                 "solution": dict(s.execute(select(Solution.id, Solution.room_id)).all()), "plenary": {}}
-    return {vid: (room, rooms[kind].get(target)) for vid, kind, target, room in rows}
-
-
 def test_every_dot_holds_its_items_room_and_0016_gives_older_dots_theirs(empty_url):
     """A played day (dots on barriers, a merge, solutions and the plenary board): every dot's room_id is
     its item's room (none on the plenary board). Taken back to 0015 (no such column) and upgraded
@@ -181,6 +169,7 @@ def test_every_dot_holds_its_items_room_and_0016_gives_older_dots_theirs(empty_u
 
     from server.migrate import alembic_config
 
+    from .board import vote_rooms
     from .conftest import Day, make_app
     from .report_day import play
 
@@ -189,7 +178,7 @@ def test_every_dot_holds_its_items_room_and_0016_gives_older_dots_theirs(empty_u
     day = Day(app)
     try:
         play(day)
-        played = _vote_rooms(db)
+        played = vote_rooms(db)
         kinds = {room is None for room, _ in played.values()}
         assert len(played) > 20 and kinds == {True, False}  # room dots and plenary dots
         assert all(room == item_room for room, item_room in played.values()), played
@@ -201,7 +190,7 @@ def test_every_dot_holds_its_items_room_and_0016_gives_older_dots_theirs(empty_u
         with db.engine.connect() as conn:
             assert "room_id" not in {c["name"] for c in inspect(conn).get_columns("votes")}
         upgrade(db)
-        assert _vote_rooms(db) == played
+        assert vote_rooms(db) == played
     finally:
         day.close()
         db.dispose()

@@ -92,7 +92,7 @@ class ObservedRedisManager(socketio.RedisManager):
             return
         deliver(self.server, items, namespace)
         self._publish({"method": "close_room", "room": None, "namespace": namespace, "host_id": self.host_id,
-                       "cg_events": {"items": [[data, rooms] for data, rooms in items]}})
+                       "cg_events": {"items": items}})
 
     # -- cutting connections ------------------------------------------------
     def disconnect_room(self, room: str, namespace: str = "/") -> None:
@@ -109,8 +109,7 @@ class ObservedRedisManager(socketio.RedisManager):
 
     def _handle_close_room(self, message):
         if message.get("cg_events"):  # another process's events (emit_events)
-            deliver(self.server, [(data, rooms) for data, rooms in message["cg_events"]["items"]],
-                    message.get("namespace") or "/")
+            deliver(self.server, message["cg_events"]["items"], message.get("namespace") or "/")
         elif message.get("cg_disconnect"):
             disconnect_local(self.server, message.get("room"), message.get("namespace") or "/")
         else:

@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 
 from ..domain import auth, rules
 from ..domain.errors import CommandError
+from ..domain.stats import ROOM_ITEMS
 from ..models import (
     AuditEntry,
     Barrier,
@@ -620,7 +621,7 @@ class _Import:
             if kind not in prefixes:
                 raise ArchiveError(f"{where}.target_type: unknown {kind!r}")
             target = self.ref(v.get("target"), prefixes[kind], where)
-            item = {"barrier": Barrier, "solution": Solution}.get(kind)
+            item = ROOM_ITEMS.get(kind)
             self.add(Vote(workshop_id=self.ws.id, participant_id=self.ref(v.get("voter"), "p", where),
                           target_type=kind, target_id=target,
                           room_id=self.session.get(item, target).room_id if item else None,
