@@ -242,7 +242,8 @@ def test_an_accepted_dot_whose_statement_changed_nothing_is_an_error_and_stores_
     from server.domain import board
     _, me, barrier = _one_at_the_vote(pg_db)
     monkeypatch.setitem(board._PHASES, "barrier", ("lobby",))
-    monkeypatch.setitem(board._ROOM_VOTE_CHANGE, ("barrier", True), board._room_vote_change("barrier", True))
+    monkeypatch.setitem(board._ROOM_VOTE_CHANGE, ("barrier", True),
+                        board.DriverStatement(board._room_vote_change("barrier", True)))
     with pytest.raises(RuntimeError, match="changed 0 votes"):
         dispatch(pg_db, me, "vote_cast", {"cid": "v1", "target_type": "barrier", "target_id": barrier})
     with pg_db.reading() as session:

@@ -1,0 +1,78 @@
+"""Statements compiled once per dialect and run through the driver (`exec_driver_sql`).
+
+A vote storm runs one large statement per dot (domain/board.py: the dot's checks and its insert
+or delete, on PostgreSQL). Through `Session.execute` SQLAlchemy spent more CPU on it than psycopg
+and PostgreSQL together: it hashes the statement's cache key (dozens of elements) on every run,
+builds each parameter set from the compiled statement and sets up an ORM-aware result (a CPU-clock
+profile of the server under the 2,000-phone storm: 14 % of the servers' CPU in SQLAlchemy for that
+one statement, 9 % in psycopg; docs/benchmarks.md, ninth session).
+
+`DriverStatement` compiles the Core statement once per dialect and runs the compiled text with the
+connection's `exec_driver_sql`, which skips those steps. What it keeps: each parameter passes through
+its type's bind processor (UTCDateTime stores naive UTC), constants bound in the statement are sent,
+and positional drivers (pg8000) get their parameters in the compiled order. What it refuses, when it
+compiles: an expanding IN (its text depends on the values) and a result column whose type would
+process the driver's value (the rows come as the driver gives them). Not a general replacement for
+`Session.execute`: for a statement run per dot whose columns are plain numbers, text and booleans.
+"""
+from __future__ import annotations
+
+import weakref
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.engine import CursorResult
+from sqlalchemy.orm import Session
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    constants: dict[str, Any]
+    processors: tuple[tuple[str, Any], ...]
+    positions: tuple[str, ...] | None  # the parameters' order for a positional paramstyle
+
+
+class DriverStatement:
+    """A Core statement run as its compiled text (see the module's docstring)."""
+
+    def __init__(self, statement):
+        self.statement = statement
+        # Keyed by the engine's dialect object: gone with its engine (tests make many).
+        self._by_dialect: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+    def compiled(self, dialect) -> _Compiled:
+        found = self._by_dialect.get(dialect)
+        if found is None:
+            found = self._by_dialect[dialect] = self._compile(dialect)
+        return found
+
+    def _compile(self, dialect) -> _Compiled:
+        compiled = self.statement.compile(dialect=dialect)
+        if compiled.post_compile_params:
+            raise ValueError("DriverStatement: the statement has an expanding IN (its text depends on the values)")
+        for column in self.statement.exported_columns:  # a SELECT's columns, a DML's RETURNING
+            if column.type.dialect_impl(dialect).result_processor(dialect, None) is not None:
+                raise ValueError(f"DriverStatement: column {column.key!r} ({column.type!r}) needs "
+                                 "result processing; run the statement with Session.execute")
+        constants: dict[str, Any] = {}
+        processors: dict[str, Any] = {}
+        for bind, name in compiled.bind_names.items():
+            if not bind.required:
+                constants[name] = bind.effective_value
+            processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
+            if processor is not None:
+                processors[name] = processor
+        positions = tuple(compiled.positiontup) if compiled.positional else None
+        return _Compiled(compiled.string, constants, tuple(processors.items()), positions)
+
+    def execute(self, session: Session, params: dict[str, Any]) -> CursorResult:
+        connection = session.connection()
+        c = self.compiled(connection.dialect)
+        values = {**c.constants, **params}
+        for name, processor in c.processors:
+            values[name] = processor(values[name])
+        if c.positions is not None:
+            return connection.exec_driver_sql(c.sql, tuple(values[name] for name in c.positions))
+        return connection.exec_driver_sql(c.sql, values)
+

@@ -1,0 +1,72 @@
+"""server/driver_sql.DriverStatement: a Core statement compiled once and run through the driver.
+
+On SQLite (qmark: positional parameters) and PostgreSQL (psycopg: named), it gives the rows
+Session.execute gives, sends the statement's own constants, passes each parameter through its
+type's bind processor, and refuses what it cannot run faithfully."""
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import Column, Integer, MetaData, String, Table, bindparam, insert, literal, or_, select, text
+
+from server.db import Database
+from server.driver_sql import DriverStatement
+from server.models.base import UTCDateTime
+
+meta = MetaData()
+things = Table("driver_sql_things", meta, Column("id", Integer, primary_key=True), Column("name", String(20)),
+               Column("at", UTCDateTime()), Column("size", Integer))
+
+
+@pytest.fixture
+def db(empty_url):
+    database = Database(empty_url)
+    meta.create_all(database.engine)
+    yield database
+    database.dispose()
+
+
+_INSERT = DriverStatement(insert(things).from_select(
+    ["name", "at", "size"], select(bindparam("name", type_=String), bindparam("at", type_=UTCDateTime()),
+                                   literal(7))))
+_FIND = select(things.c.id, things.c.name, things.c.size, literal("fixed").label("tag")).where(
+    or_(things.c.name == "a", things.c.name == bindparam("other")), things.c.size > bindparam("min"))
+
+
+def test_the_same_rows_as_session_execute_with_constants_and_bind_processors(db):
+    """Inserted through the driver: the literal 7 is sent, and an aware timestamp in another zone is
+    stored exactly as Session.execute stores it through UTCDateTime (naive UTC)."""
+    noon_in_tehran = datetime(2026, 12, 7, 12, 0, tzinfo=timezone(timedelta(hours=3, minutes=30)))
+    with db.transaction() as s:
+        for name in ("a", "b", "c"):
+            _INSERT.execute(s, {"name": name, "at": noon_in_tehran})
+        s.execute(insert(things).values(name="ref", at=noon_in_tehran, size=7))
+    with db.reading() as s:
+        stored = s.execute(select(things.c.name, things.c.at, things.c.size).order_by(things.c.id)).all()
+        assert [(r.name, r.size) for r in stored] == [("a", 7), ("b", 7), ("c", 7), ("ref", 7)]
+        assert {r.at for r in stored} == {datetime(2026, 12, 7, 8, 30, tzinfo=UTC)}
+        # as stored (SQLite: text; PostgreSQL: a naive timestamp), without the type's reading
+        assert len(set(s.execute(text("SELECT at FROM driver_sql_things")).scalars())) == 1
+        params = {"other": "c", "min": 6}
+        fast = DriverStatement(_FIND).execute(s, params).all()
+        assert [tuple(r) for r in fast] == [tuple(r) for r in s.execute(_FIND, params).all()]
+        assert [(r.name, r.tag) for r in fast] == [("a", "fixed"), ("c", "fixed")]  # rows by column name
+        assert DriverStatement(_FIND).execute(s, {"other": "c", "min": 7}).all() == []
+
+
+def test_a_missing_parameter_is_refused_and_nothing_is_stored(db):
+    with pytest.raises(KeyError), db.transaction() as s:
+        _INSERT.execute(s, {"name": "a"})  # no "at"
+    with db.reading() as s:
+        assert s.execute(select(things.c.id)).all() == []
+
+
+def test_what_it_cannot_run_as_compiled_is_refused_when_it_compiles(db):
+    """An expanding IN renders differently for each list; a UTCDateTime column would come back naive."""
+    with db.reading() as s:
+        with pytest.raises(ValueError, match="expanding IN"):
+            DriverStatement(select(things.c.id).where(things.c.name.in_(["a", "b"]))).execute(s, {})
+        with pytest.raises(ValueError, match="column 'at'"):
+            DriverStatement(select(things.c.id, things.c.at)).execute(s, {})
+
