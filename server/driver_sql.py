@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import weakref
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+from sqlalchemy import JSON, DateTime
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
@@ -76,3 +78,58 @@ class DriverStatement:
             return connection.exec_driver_sql(c.sql, tuple(values[name] for name in c.positions))
         return connection.exec_driver_sql(c.sql, values)
 
+
+
+class RowsInsert:
+    """Many rows into one table in one statement whose text does not change with their number.
+
+    PostgreSQL: `INSERT ... SELECT ... FROM json_to_recordset(:rows)`, the rows as one JSON
+    parameter, run through the driver (DriverStatement): psycopg converts and prepares one text.
+    SQLAlchemy's many-VALUES form (`fallback`, used on other databases) renders a new text for
+    each number of rows, and psycopg converted it again on every batch once it had more than 50
+    parameters (its cache's bound): 4 % of the servers' CPU in the storm's profile, 8 % for the
+    whole events INSERT. A JSON column's value goes in as it is (one JSON text for all, by the
+    same json.dumps); any other column's value first passes its type's bind processing
+    (UTCDateTime: naive UTC), a timestamp as ISO text that PostgreSQL reads back exactly."""
+
+    def __init__(self, table, columns: tuple[str, ...], fallback):
+        from sqlalchemy import bindparam, func, insert, select
+
+        self.columns = columns
+        self.fallback = fallback
+        self._table = table
+        self._processors: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        rows = func.json_to_recordset(bindparam("rows", type_=JSON)).table_valued(
+            *(table.c[c] for c in columns)).render_derived(with_types=True)
+        self.statement = DriverStatement(
+            insert(table).from_select(list(columns), select(*(rows.c[c] for c in columns))))
+
+    def _column_processors(self, dialect) -> list[tuple[str, Any]]:
+        found = self._processors.get(dialect)
+        if found is None:
+            found = []
+            for name in self.columns:
+                kind = self._table.c[name].type
+                if isinstance(kind, JSON):
+                    continue
+                processor = kind.dialect_impl(dialect).bind_processor(dialect)
+                if processor is not None or isinstance(kind.dialect_impl(dialect), DateTime):
+                    found.append((name, processor))
+            self._processors[dialect] = found
+        return found
+
+    def execute(self, session: Session, rows: list[dict[str, Any]]) -> None:
+        if not rows:
+            return
+        dialect = session.get_bind().dialect
+        if dialect.name != "postgresql":
+            session.execute(self.fallback, rows)
+            return
+        processors = self._column_processors(dialect)
+        if processors:
+            rows = [dict(row) for row in rows]
+            for row in rows:
+                for name, processor in processors:
+                    value = processor(row[name]) if processor is not None else row[name]
+                    row[name] = value.isoformat() if isinstance(value, datetime) else value
+        self.statement.execute(session, {"rows": rows})

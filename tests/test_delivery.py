@@ -106,3 +106,21 @@ def test_a_vote_reaches_every_screen_as_one_message_each(board):
             assert [n for n, _ in msgs] == [EVENTS], (name, msgs)  # one message with its events
         seqs = [e["seq"] for n, a in msgs for e in events_in(n, a)]
         assert seqs == sorted(set(seqs)) and all(s <= seq for s in seqs), (name, seqs)
+
+
+def test_an_outgoing_packet_is_json_text_and_its_data_is_not_walked_for_bytes(monkeypatch):
+    """The server's packet class (events/guard.GuardedPacket) encodes an event as one text packet
+    without python-socketio's item-by-item search for binary attachments (CPU in every send); the
+    same packet decodes back to the same event."""
+    from socketio import packet as sio_packet
+
+    from server.events.guard import GuardedPacket
+
+    def walked(_data):
+        raise AssertionError("the outgoing data was searched for bytes")
+
+    monkeypatch.setattr(sio_packet.Packet, "data_is_binary", staticmethod(walked))
+    data = ["events", [{"seq": 7, "type": "tally", "data": {"votes": 3, "text": "مانع"}}]]
+    encoded = GuardedPacket(sio_packet.EVENT, data=data, namespace="/").encode()
+    assert isinstance(encoded, str) and encoded.startswith("2[")
+    assert GuardedPacket(encoded_packet=encoded).data == data

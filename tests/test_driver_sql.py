@@ -8,15 +8,31 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import Column, Integer, MetaData, String, Table, bindparam, insert, literal, or_, select, text
+from sqlalchemy import (
+    JSON,
+    Column,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    bindparam,
+    event,
+    insert,
+    literal,
+    or_,
+    select,
+    text,
+)
 
 from server.db import Database
-from server.driver_sql import DriverStatement
+from server.driver_sql import DriverStatement, RowsInsert
 from server.models.base import UTCDateTime
 
 meta = MetaData()
 things = Table("driver_sql_things", meta, Column("id", Integer, primary_key=True), Column("name", String(20)),
                Column("at", UTCDateTime()), Column("size", Integer))
+logged = Table("driver_sql_logged", meta, Column("id", Integer, primary_key=True), Column("tag", String(10)),
+               Column("data", JSON), Column("audience", JSON), Column("at", UTCDateTime()))
 
 
 @pytest.fixture
@@ -70,3 +86,43 @@ def test_what_it_cannot_run_as_compiled_is_refused_when_it_compiles(db):
         with pytest.raises(ValueError, match="column 'at'"):
             DriverStatement(select(things.c.id, things.c.at)).execute(s, {})
 
+
+
+_ROWS = RowsInsert(logged, ("tag", "data", "audience", "at"), insert(logged))
+
+
+def _rows(tag: str, n: int) -> list[dict]:
+    at = datetime(2026, 12, 7, 12, 0, 0, 123456, tzinfo=timezone(timedelta(hours=3, minutes=30)))
+    return [{"tag": tag, "data": {"text": f"مانع {i} (911) \"quoted\"", "n": i, "nested": [1, {"a": None}]},
+             "audience": [f"r:{i}", "o:w"], "at": at + timedelta(seconds=i)} for i in range(n)]
+
+
+def test_many_rows_are_stored_as_the_many_values_form_stores_them(db):
+    """Each JSON value (a list: an event's audience) stays one value, text and timestamps as
+    Session.execute stores them: compared as stored, column by column."""
+    with db.transaction() as s:
+        _ROWS.execute(s, _rows("fast", 3))
+        s.execute(insert(logged), _rows("slow", 3))
+        _ROWS.execute(s, [])  # nothing to store: no statement
+    with db.reading() as s:
+        stored = s.execute(text("SELECT tag, CAST(data AS TEXT), CAST(audience AS TEXT), CAST(at AS TEXT) "
+                                "FROM driver_sql_logged ORDER BY id")).all()
+    fast, slow = [tuple(r)[1:] for r in stored if r[0] == "fast"], [tuple(r)[1:] for r in stored if r[0] == "slow"]
+    assert len(fast) == 3 and fast == slow
+
+
+def test_postgresql_runs_one_text_whatever_the_number_of_rows(db):
+    """The point of it: 1 row or 60 (240 values), one statement of the same text (psycopg converts
+    and prepares it once); other databases keep SQLAlchemy's form."""
+    seen: list[str] = []
+    event.listen(db.engine, "before_cursor_execute", lambda _c, _cur, sql, *_a: seen.append(sql))
+    with db.transaction() as s:
+        _ROWS.execute(s, _rows("a", 1))
+        _ROWS.execute(s, _rows("b", 60))
+    with db.reading() as s:
+        assert s.execute(text("SELECT count(*) FROM driver_sql_logged")).scalar() == 61
+    inserts = [sql for sql in seen if sql.startswith("INSERT")]
+    if db.engine.dialect.name == "postgresql":
+        assert len(inserts) == 2 and inserts[0] == inserts[1] and "json_to_recordset" in inserts[0]
+    else:
+        assert len(inserts) >= 2 and "json_to_recordset" not in inserts[0]

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..db import Database
+from ..driver_sql import RowsInsert
 from ..models import AuditEntry, CommandRecord, Event, Participant, Workshop, utcnow
 from . import audiences as aud
 from . import auth
@@ -37,11 +38,14 @@ MAX_CLIENT_ID_CHARS = 64
 _EVENTS = Event.__table__
 _SET_SEQ = update(Workshop.__table__).where(Workshop.__table__.c.id == bindparam("ws_id")).values(seq=bindparam("new_seq"))
 _RECORDS = CommandRecord.__table__
-# A batch's events (and its commands' records) go in one INSERT with a row of VALUES each: RETURNING
-# makes SQLAlchemy render its "insertmanyvalues" form, where psycopg's executemany would send one
-# statement per row in a pipeline. Under eventlet, 100 events: 3.7 ms of CPU against 8.9 (docs/benchmarks.md).
-_INSERT_EVENTS = _EVENTS.insert().returning(_EVENTS.c.id)
-_INSERT_RECORDS = _RECORDS.insert().returning(_RECORDS.c.id)
+# A batch's events (and its commands' records) go in one INSERT: on PostgreSQL as one JSON parameter
+# (server/driver_sql.RowsInsert); elsewhere with a row of VALUES each, where RETURNING makes SQLAlchemy
+# render its "insertmanyvalues" form (executemany sent one statement per row: under eventlet, 100
+# events cost 3.7 ms of CPU against 8.9, docs/benchmarks.md).
+_INSERT_EVENTS = RowsInsert(_EVENTS, ("workshop_id", "seq", "type", "data", "audience", "at"),
+                            _EVENTS.insert().returning(_EVENTS.c.id))
+_INSERT_RECORDS = RowsInsert(_RECORDS, ("workshop_id", "actor", "client_id", "name", "result", "seq", "at"),
+                             _RECORDS.insert().returning(_RECORDS.c.id))
 
 
 @dataclass
@@ -114,10 +118,9 @@ class Context:
 
 def store_events(session: Session, events: list[Event]) -> None:
     """Append events to the log in one INSERT."""
-    if events:
-        session.execute(_INSERT_EVENTS, [
-            {"workshop_id": e.workshop_id, "seq": e.seq, "type": e.type, "data": e.data,
-             "audience": e.audience, "at": e.at} for e in events])
+    _INSERT_EVENTS.execute(session, [
+        {"workshop_id": e.workshop_id, "seq": e.seq, "type": e.type, "data": e.data,
+         "audience": e.audience, "at": e.at} for e in events])
 
 
 def store_batch(session: Session, ws: Workshop, start_seq: int, events: list[Event]) -> None:
@@ -393,8 +396,7 @@ def _transaction(db: Database, jobs: list[_Job]) -> list[Outcome]:
                     session.flush()  # the next command reads what this one changed through the ORM
             index = None
             store_batch(session, ws, start_seq, events)
-            if records:
-                session.execute(_INSERT_RECORDS, records)
+            _INSERT_RECORDS.execute(session, records)
             session.flush()
     except Exception as err:
         raise _Failed(index, err) from err
