@@ -80,29 +80,29 @@ class DriverStatement:
 
 
 
-class RowsInsert:
-    """Many rows into one table in one statement whose text does not change with their number.
 
-    PostgreSQL: `INSERT ... SELECT ... FROM json_to_recordset(:rows)`, the rows as one JSON
-    parameter, run through the driver (DriverStatement): psycopg converts and prepares one text.
-    SQLAlchemy's many-VALUES form (`fallback`, used on other databases) renders a new text for
-    each number of rows, and psycopg converted it again on every batch once it had more than 50
+class JsonRows:
+    """Many rows as one JSON parameter: `INSERT ... SELECT ... FROM json_to_recordset(:param)`.
+
+    PostgreSQL only. The statement's text does not change with the number of rows, so psycopg
+    converts and prepares one text; SQLAlchemy's many-VALUES form renders a new text for each
+    number of rows, which psycopg converted again on every batch once it had more than 50
     parameters (its cache's bound): 4 % of the servers' CPU in the storm's profile, 8 % for the
-    whole events INSERT. A JSON column's value goes in as it is (one JSON text for all, by the
-    same json.dumps); any other column's value first passes its type's bind processing
-    (UTCDateTime: naive UTC), a timestamp as ISO text that PostgreSQL reads back exactly."""
+    whole events INSERT. `insert` is the Core statement (domain/commands.py makes it a CTE of a
+    batch's one statement); `values` gives the rows as the parameter: a JSON column's value goes
+    in as it is (one JSON text for all, by the same json.dumps), any other column's value first
+    passes its type's bind processing (UTCDateTime: naive UTC), a timestamp as ISO text that
+    PostgreSQL reads back exactly."""
 
-    def __init__(self, table, columns: tuple[str, ...], fallback):
+    def __init__(self, table, columns: tuple[str, ...], param: str = "rows"):
         from sqlalchemy import bindparam, func, insert, select
 
         self.columns = columns
-        self.fallback = fallback
         self._table = table
         self._processors: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-        rows = func.json_to_recordset(bindparam("rows", type_=JSON)).table_valued(
+        rows = func.json_to_recordset(bindparam(param, type_=JSON)).table_valued(
             *(table.c[c] for c in columns)).render_derived(with_types=True)
-        self.statement = DriverStatement(
-            insert(table).from_select(list(columns), select(*(rows.c[c] for c in columns))))
+        self.insert = insert(table).from_select(list(columns), select(*(rows.c[c] for c in columns)))
 
     def _column_processors(self, dialect) -> list[tuple[str, Any]]:
         found = self._processors.get(dialect)
@@ -118,18 +118,15 @@ class RowsInsert:
             self._processors[dialect] = found
         return found
 
-    def execute(self, session: Session, rows: list[dict[str, Any]]) -> None:
-        if not rows:
-            return
-        dialect = session.get_bind().dialect
-        if dialect.name != "postgresql":
-            session.execute(self.fallback, rows)
-            return
+    def values(self, dialect, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         processors = self._column_processors(dialect)
-        if processors:
-            rows = [dict(row) for row in rows]
-            for row in rows:
-                for name, processor in processors:
-                    value = processor(row[name]) if processor is not None else row[name]
-                    row[name] = value.isoformat() if isinstance(value, datetime) else value
-        self.statement.execute(session, {"rows": rows})
+        if not processors:
+            return rows
+        out = []
+        for row in rows:
+            row = dict(row)
+            for name, processor in processors:
+                value = processor(row[name]) if processor is not None else row[name]
+                row[name] = value.isoformat() if isinstance(value, datetime) else value
+            out.append(row)
+        return out

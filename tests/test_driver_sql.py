@@ -25,8 +25,10 @@ from sqlalchemy import (
 )
 
 from server.db import Database
-from server.driver_sql import DriverStatement, RowsInsert
+from server.driver_sql import DriverStatement, JsonRows
 from server.models.base import UTCDateTime
+
+from .conftest import _pg_database
 
 meta = MetaData()
 things = Table("driver_sql_things", meta, Column("id", Integer, primary_key=True), Column("name", String(20)),
@@ -88,7 +90,19 @@ def test_what_it_cannot_run_as_compiled_is_refused_when_it_compiles(db):
 
 
 
-_ROWS = RowsInsert(logged, ("tag", "data", "audience", "at"), insert(logged))
+
+_LOGGED = JsonRows(logged, ("tag", "data", "audience", "at"))
+_INSERT_LOGGED = DriverStatement(_LOGGED.insert)
+
+
+@pytest.fixture
+def pg():
+    """JsonRows is PostgreSQL's (json_to_recordset): a database of its own."""
+    with _pg_database("cg_mig") as url:
+        database = Database(url)
+        meta.create_all(database.engine)
+        yield database
+        database.dispose()
 
 
 def _rows(tag: str, n: int) -> list[dict]:
@@ -97,32 +111,33 @@ def _rows(tag: str, n: int) -> list[dict]:
              "audience": [f"r:{i}", "o:w"], "at": at + timedelta(seconds=i)} for i in range(n)]
 
 
-def test_many_rows_are_stored_as_the_many_values_form_stores_them(db):
+def _store(session, rows: list[dict]) -> None:
+    _INSERT_LOGGED.execute(session, {"rows": _LOGGED.values(session.get_bind().dialect, rows)})
+
+
+def test_rows_as_json_are_stored_as_the_many_values_form_stores_them(pg):
     """Each JSON value (a list: an event's audience) stays one value, text and timestamps as
     Session.execute stores them: compared as stored, column by column."""
-    with db.transaction() as s:
-        _ROWS.execute(s, _rows("fast", 3))
+    with pg.transaction() as s:
+        _store(s, _rows("fast", 3))
         s.execute(insert(logged), _rows("slow", 3))
-        _ROWS.execute(s, [])  # nothing to store: no statement
-    with db.reading() as s:
+        _store(s, [])  # no rows: nothing stored
+    with pg.reading() as s:
         stored = s.execute(text("SELECT tag, CAST(data AS TEXT), CAST(audience AS TEXT), CAST(at AS TEXT) "
                                 "FROM driver_sql_logged ORDER BY id")).all()
     fast, slow = [tuple(r)[1:] for r in stored if r[0] == "fast"], [tuple(r)[1:] for r in stored if r[0] == "slow"]
     assert len(fast) == 3 and fast == slow
 
 
-def test_postgresql_runs_one_text_whatever_the_number_of_rows(db):
+def test_rows_as_json_run_one_text_whatever_their_number(pg):
     """The point of it: 1 row or 60 (240 values), one statement of the same text (psycopg converts
-    and prepares it once); other databases keep SQLAlchemy's form."""
+    and prepares it once)."""
     seen: list[str] = []
-    event.listen(db.engine, "before_cursor_execute", lambda _c, _cur, sql, *_a: seen.append(sql))
-    with db.transaction() as s:
-        _ROWS.execute(s, _rows("a", 1))
-        _ROWS.execute(s, _rows("b", 60))
-    with db.reading() as s:
+    event.listen(pg.engine, "before_cursor_execute", lambda _c, _cur, sql, *_a: seen.append(sql))
+    with pg.transaction() as s:
+        _store(s, _rows("a", 1))
+        _store(s, _rows("b", 60))
+    with pg.reading() as s:
         assert s.execute(text("SELECT count(*) FROM driver_sql_logged")).scalar() == 61
     inserts = [sql for sql in seen if sql.startswith("INSERT")]
-    if db.engine.dialect.name == "postgresql":
-        assert len(inserts) == 2 and inserts[0] == inserts[1] and "json_to_recordset" in inserts[0]
-    else:
-        assert len(inserts) >= 2 and "json_to_recordset" not in inserts[0]
+    assert len(inserts) == 2 and inserts[0] == inserts[1] and "json_to_recordset" in inserts[0]

@@ -158,8 +158,9 @@ def test_a_connection_killed_mid_use_fails_once_then_the_pool_recovers(pg, monke
 
 
 def test_a_commands_events_go_in_one_insert_not_one_per_row(database, monkeypatch):
-    """A vote makes several events (tally, my_votes, room_stats...): one INSERT with a row of VALUES
-    each, not the driver's executemany (psycopg sends each row as its own statement)."""
+    """A vote makes several events (tally, my_votes, room_stats...): one INSERT (SQLite: a row of
+    VALUES each, not the driver's executemany; PostgreSQL: the rows as one JSON parameter, in the one
+    statement that also stores the command's record and the workshop's new seq)."""
     _, me, barrier = _one_at_the_vote(database)
     dialect = database.engine.dialect
     calls: list[tuple[str, str, int]] = []
@@ -170,8 +171,12 @@ def test_a_commands_events_go_in_one_insert_not_one_per_row(database, monkeypatc
         calls.append(("executemany", sql, len(params))), executemany(cur, sql, params, ctx))[1])
     out = dispatch(database, me, "vote_cast", {"cid": "v9", "target_type": "barrier", "target_id": barrier})
     assert len(out.events) >= 3
-    inserts = [(how, n) for how, sql, n in calls if sql.lstrip().startswith("INSERT INTO events")]
-    assert inserts == [("execute", 1)], calls
+    inserts = [(how, n, sql) for how, sql, n in calls if "INSERT INTO events" in sql]
+    assert [(how, n) for how, n, _ in inserts] == [("execute", 1)], calls
+    if database.engine.dialect.name == "postgresql":  # and with them its record and the new seq
+        assert "INSERT INTO command_records" in inserts[0][2] and "UPDATE workshops SET seq" in inserts[0][2]
+        assert not any("INSERT INTO command_records" in sql or "UPDATE workshops" in sql for _, sql, _ in calls
+                       if "INSERT INTO events" not in sql)
     with database.reading() as session:
         stored = session.execute(text("SELECT seq, type FROM events WHERE workshop_id = :w AND seq >= :s ORDER BY seq"),
                                  {"w": me.workshop_id, "s": out.events[0].seq}).all()

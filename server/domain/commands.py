@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..db import Database
-from ..driver_sql import RowsInsert
+from ..driver_sql import DriverStatement, JsonRows
 from ..models import AuditEntry, CommandRecord, Event, Participant, Workshop, utcnow
 from . import audiences as aud
 from . import auth
@@ -38,14 +38,23 @@ MAX_CLIENT_ID_CHARS = 64
 _EVENTS = Event.__table__
 _SET_SEQ = update(Workshop.__table__).where(Workshop.__table__.c.id == bindparam("ws_id")).values(seq=bindparam("new_seq"))
 _RECORDS = CommandRecord.__table__
-# A batch's events (and its commands' records) go in one INSERT: on PostgreSQL as one JSON parameter
-# (server/driver_sql.RowsInsert); elsewhere with a row of VALUES each, where RETURNING makes SQLAlchemy
-# render its "insertmanyvalues" form (executemany sent one statement per row: under eventlet, 100
-# events cost 3.7 ms of CPU against 8.9, docs/benchmarks.md).
-_INSERT_EVENTS = RowsInsert(_EVENTS, ("workshop_id", "seq", "type", "data", "audience", "at"),
-                            _EVENTS.insert().returning(_EVENTS.c.id))
-_INSERT_RECORDS = RowsInsert(_RECORDS, ("workshop_id", "actor", "client_id", "name", "result", "seq", "at"),
-                             _RECORDS.insert().returning(_RECORDS.c.id))
+# SQLite: a batch's events (and its commands' records) go in one INSERT with a row of VALUES each:
+# RETURNING makes SQLAlchemy render its "insertmanyvalues" form (executemany sent one statement per
+# row: under eventlet, 100 events cost 3.7 ms of CPU against 8.9, docs/benchmarks.md).
+_INSERT_EVENTS = _EVENTS.insert().returning(_EVENTS.c.id)
+_INSERT_RECORDS = _RECORDS.insert().returning(_RECORDS.c.id)
+# PostgreSQL: a batch's events, its records and the workshop's new seq in ONE statement, the rows as
+# JSON parameters (server/driver_sql.JsonRows), run as its compiled text (DriverStatement): three
+# round trips were one each, and the many-VALUES text changed with the batch's size (issue 18).
+# The seq is written only when it moved (a command without events: no new row version).
+_EVENT_ROWS = JsonRows(_EVENTS, ("workshop_id", "seq", "type", "data", "audience", "at"), "events")
+_RECORD_ROWS = JsonRows(_RECORDS, ("workshop_id", "actor", "client_id", "name", "result", "seq", "at"), "records")
+_STORE_BATCH = DriverStatement(
+    update(Workshop.__table__)
+    .where(Workshop.__table__.c.id == bindparam("ws_id"), Workshop.__table__.c.seq != bindparam("new_seq"))
+    .values(seq=bindparam("new_seq"))
+    .add_cte(_EVENT_ROWS.insert.cte("stored_events"))
+    .add_cte(_RECORD_ROWS.insert.cte("stored_records")))
 
 
 @dataclass
@@ -88,9 +97,7 @@ class Context:
     def finish(self) -> list[Event]:
         """Store the command's events and the workshop's new seq (outside execute(): join, expiry)."""
         events = self.numbered()
-        store_events(self.session, events)
-        if events:
-            self.session.execute(_SET_SEQ, {"ws_id": self.workshop.id, "new_seq": self.seq})
+        store_batch(self.session, self.workshop, self.seq - len(events), events)
         return events
 
     def audit(self, action: str, **detail) -> None:
@@ -116,16 +123,27 @@ class Context:
         return aud.staff(self.workshop.id)
 
 
-def store_events(session: Session, events: list[Event]) -> None:
-    """Append events to the log in one INSERT."""
-    _INSERT_EVENTS.execute(session, [
-        {"workshop_id": e.workshop_id, "seq": e.seq, "type": e.type, "data": e.data,
-         "audience": e.audience, "at": e.at} for e in events])
+def _event_rows(events: list[Event]) -> list[dict]:
+    return [{"workshop_id": e.workshop_id, "seq": e.seq, "type": e.type, "data": e.data,
+             "audience": e.audience, "at": e.at} for e in events]
 
 
-def store_batch(session: Session, ws: Workshop, start_seq: int, events: list[Event]) -> None:
-    """A batch's events in one INSERT, and the workshop's new seq once (the row is locked)."""
-    store_events(session, events)
+def store_batch(session: Session, ws: Workshop, start_seq: int, events: list[Event],
+                records: list[dict] | None = None) -> None:
+    """A batch's events, its commands' records and the workshop's new seq (the row is locked):
+    one statement on PostgreSQL, an INSERT each and an UPDATE elsewhere."""
+    records = records or []
+    dialect = session.get_bind().dialect
+    if dialect.name == "postgresql":
+        if events or records or ws.seq != start_seq:
+            _STORE_BATCH.execute(session, {"events": _EVENT_ROWS.values(dialect, _event_rows(events)),
+                                           "records": _RECORD_ROWS.values(dialect, records),
+                                           "ws_id": ws.id, "new_seq": ws.seq})
+        return
+    if events:
+        session.execute(_INSERT_EVENTS, _event_rows(events))
+    if records:
+        session.execute(_INSERT_RECORDS, records)
     if ws.seq != start_seq:
         session.execute(_SET_SEQ, {"ws_id": ws.id, "new_seq": ws.seq})
 
@@ -395,8 +413,7 @@ def _transaction(db: Database, jobs: list[_Job]) -> list[Outcome]:
                 if len(jobs) > 1:
                     session.flush()  # the next command reads what this one changed through the ORM
             index = None
-            store_batch(session, ws, start_seq, events)
-            _INSERT_RECORDS.execute(session, records)
+            store_batch(session, ws, start_seq, events, records)
             session.flush()
     except Exception as err:
         raise _Failed(index, err) from err
