@@ -27,7 +27,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from ..db import Database
 from ..driver_sql import DriverStatement, JsonRows
-from ..models import AuditEntry, CommandRecord, Event, Participant, Workshop, utcnow
+from ..models import AuditEntry, CommandRecord, Event, NewEvent, Participant, Workshop, utcnow
 from . import audiences as aud
 from . import auth
 from .errors import CommandError
@@ -63,7 +63,7 @@ class Context:
     principal: auth.Principal
     workshop: Workshop
     now: datetime
-    events: list[Event] = field(default_factory=list)
+    events: list[NewEvent] = field(default_factory=list)
     # Audiences (Socket.IO rooms) whose open connections are cut after commit:
     # a removed participant's `p:<id>`, a revoked facilitator link's `l:<id>`.
     disconnect: list[str] = field(default_factory=list)
@@ -77,24 +77,23 @@ class Context:
     def __post_init__(self):
         self.seq = self.workshop.seq
 
-    def emit(self, type_: str, data: dict, audience: list[str] | set[str]) -> Event:
+    def emit(self, type_: str, data: dict, audience: list[str] | set[str]) -> NewEvent:
         """Append an event to the workshop's log, numbered inside this transaction."""
         self.seq += 1
-        ev = Event(workshop_id=self.workshop.id, seq=self.seq, type=type_, data=data,
-                   audience=sorted(set(audience)), at=self.now)
+        ev = NewEvent(self.workshop.id, self.seq, type_, data, sorted(set(audience)), self.now)
         # Stored by the transaction, all in one INSERT; the command's queries in between
         # (tallies, room counts) then have no event rows or seq update to flush first.
         self.events.append(ev)
         return ev
 
-    def numbered(self) -> list[Event]:
+    def numbered(self) -> list[NewEvent]:
         """The command's events; the workshop object shows the new seq without becoming dirty.
 
         The transaction stores them (`_transaction`: one INSERT and one seq UPDATE per batch)."""
         set_committed_value(self.workshop, "seq", self.seq)
         return list(self.events)
 
-    def finish(self) -> list[Event]:
+    def finish(self) -> list[NewEvent]:
         """Store the command's events and the workshop's new seq (outside execute(): join, expiry)."""
         events = self.numbered()
         store_batch(self.session, self.workshop, self.seq - len(events), events)
@@ -123,12 +122,12 @@ class Context:
         return aud.staff(self.workshop.id)
 
 
-def _event_rows(events: list[Event]) -> list[dict]:
+def _event_rows(events: list[NewEvent]) -> list[dict]:
     return [{"workshop_id": e.workshop_id, "seq": e.seq, "type": e.type, "data": e.data,
              "audience": e.audience, "at": e.at} for e in events]
 
 
-def store_batch(session: Session, ws: Workshop, start_seq: int, events: list[Event],
+def store_batch(session: Session, ws: Workshop, start_seq: int, events: list[NewEvent],
                 records: list[dict] | None = None) -> None:
     """A batch's events, its commands' records and the workshop's new seq (the row is locked):
     one statement on PostgreSQL, an INSERT each and an UPDATE elsewhere."""
@@ -151,7 +150,7 @@ def store_batch(session: Session, ws: Workshop, start_seq: int, events: list[Eve
 @dataclass
 class Outcome:
     result: dict
-    events: list[Event]
+    events: list[NewEvent]
     repeated: bool = False
     disconnect: list[str] = field(default_factory=list)
 
@@ -405,7 +404,7 @@ def _transaction(db: Database, jobs: list[_Job]) -> list[Outcome]:
             ws = lock_workshop(session, jobs[0].principal.workshop_id)
             start_seq = ws.seq
             seen: dict[tuple[str, str], tuple[str, dict]] = {}
-            events: list[Event] = []
+            events: list[NewEvent] = []
             records: list[dict] = []
             senders = _batch_senders(session, jobs) if len(jobs) > 1 else None
             for index, job in enumerate(jobs):  # noqa: B007  (index names the failed job in _Failed)

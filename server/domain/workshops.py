@@ -16,9 +16,9 @@ from ..db import Database
 from ..models import (
     Barrier,
     Election,
-    Event,
     FacilitatorInvite,
     KeptLink,
+    NewEvent,
     Participant,
     PlanEntry,
     PlenaryItem,
@@ -261,7 +261,7 @@ class JoinPayload(Payload):
     device_key: str | None = Field(default=None, min_length=32, max_length=128, pattern=r"^[A-Za-z0-9_-]+$")
 
 
-def join(db: Database, payload: dict) -> tuple[dict, list[Event]]:
+def join(db: Database, payload: dict) -> tuple[dict, list[NewEvent]]:
     """A phone joins with the code: becomes a participant in a balanced room.
 
     Joins of one workshop queue for its lock like commands (domain/commands.py, group commit):
@@ -307,7 +307,7 @@ class _JoinJob:
     """One join waiting to run: filled in by whichever caller runs it (itself or the batch's leader)."""
     data: JoinPayload
     token: str
-    result: tuple[dict, list[Event]] | None = None
+    result: tuple[dict, list[NewEvent]] | None = None
     error: Exception | None = None
     done: bool = False
 
@@ -358,14 +358,14 @@ def _joins_together(db: Database, ws_id: str, jobs: list[_JoinJob]) -> None:
         return
 
 
-def _join_transaction(db: Database, ws_id: str, jobs: list[_JoinJob]) -> list[tuple[dict, list[Event]]]:
-    results: list[tuple[dict, list[Event]]] = []
+def _join_transaction(db: Database, ws_id: str, jobs: list[_JoinJob]) -> list[tuple[dict, list[NewEvent]]]:
+    results: list[tuple[dict, list[NewEvent]]] = []
     index: int | None = None
     try:
         with db.transaction() as s:
             ws = lock_open_workshop(s, ws_id)
             start_seq = ws.seq
-            events: list[Event] = []
+            events: list[NewEvent] = []
             batch = _JoinBatch(s, ws)
             for index, job in enumerate(jobs):  # noqa: B007  (index names the failed join in _JoinFailed)
                 joined, new = _join_one(s, ws, job.data, job.token, batch)
@@ -436,7 +436,7 @@ class _JoinBatch:
 
 
 def _join_one(s: Session, ws: Workshop, data: JoinPayload, token: str,
-              batch: _JoinBatch) -> tuple[dict, list[Event]]:
+              batch: _JoinBatch) -> tuple[dict, list[NewEvent]]:
     """One join inside a batch's transaction (the workshop locked): its answer and its events,
     numbered but not yet stored (_join_transaction stores a batch's events in one INSERT)."""
     lang = data.language.lower()

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from ..extensions import socketio
-from ..models import Event
+from ..models import NewEvent
 from .delivery import deliver
 from .queue import ObservedRedisManager, disconnect_local
 
 
-def broadcast(events: list[Event]) -> None:
+def broadcast(events: list[NewEvent]) -> None:
     """Each event to its audience, in order; a connection receives all of its events of this publish
     (a command's, or a group commit's) as one message, each event once (delivery.deliver).
 

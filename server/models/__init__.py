@@ -3,7 +3,7 @@ from .accounts import Account, KeptLink, WorkshopOrganiser, WorkspaceAudit
 from .base import Base, utcnow
 from .board import Barrier, Merge, Solution, Vote
 from .election import Election, ElectionCandidate, ElectionTally, ElectionVoter
-from .log import AuditEntry, CommandRecord, Event
+from .log import AuditEntry, CommandRecord, Event, NewEvent
 from .meetings import CouncilMeeting
 from .people import CouncilVolunteer, Participant
 from .plenary import CouncilLink, PlanEntry, PlanNote, PlenaryItem, PlenaryMerge
@@ -27,6 +27,7 @@ __all__ = [
     "FacilitatorInvite",
     "KeptLink",
     "Merge",
+    "NewEvent",
     "Participant",
     "PlanEntry",
     "PlanNote",
