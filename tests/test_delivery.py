@@ -124,3 +124,18 @@ def test_an_outgoing_packet_is_json_text_and_its_data_is_not_walked_for_bytes(mo
     encoded = GuardedPacket(sio_packet.EVENT, data=data, namespace="/").encode()
     assert isinstance(encoded, str) and encoded.startswith("2[")
     assert GuardedPacket(encoded_packet=encoded).data == data
+
+
+def test_outgoing_json_is_the_same_json_whatever_the_encoder():
+    """orjson encodes outgoing packets (events/guard.GuardedJSON): what a client parses is what the
+    standard library would have sent, Persian text, integer keys and all; what orjson cannot
+    encode goes to the standard library (a 70-bit integer here)."""
+    import json
+
+    from server.events.guard import GuardedJSON
+
+    data = ["events", [{"seq": 3, "type": "room_stats", "data": {"text": "مانع «اعتماد»", 5: [1.5, None, True]},
+                        "big": 2 ** 70}]]
+    text = GuardedJSON.dumps(data, separators=(",", ":"))
+    assert json.loads(text) == json.loads(json.dumps(data))
+    assert "مانع" in GuardedJSON.dumps(["x", {"text": "مانع"}])  # UTF-8, not \u escapes

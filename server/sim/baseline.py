@@ -5,7 +5,8 @@ runs the same vote storm against it; the ratio says what the real server's
 work (transaction, idempotency, event log, audiences) costs on top.
 
 It mimics the shapes the benchmark measures and delivers them as the app does
-(server/events/delivery.py: one message per connection per vote): per vote a
+(server/events/delivery.py: one message per connection per vote; the app's
+Socket.IO packet class and JSON encoder, server/events/guard.py): per vote a
 `tally` event (seq S-2) to the room's other members, `my_votes` (S-1) with the
 tally to the voter as one `events` message, `room_stats` to the projector (S),
 and an ack with `result.seq` = S.
@@ -34,8 +35,12 @@ def main(argv=None) -> int:
         import eventlet.wsgi
     import socketio
 
+    from ..events.guard import GuardedJSON, GuardedPacket
+
+    # The app's packet class and JSON (no search for bytes, orjson): the transport as the app's,
+    # so the ratio measures the app's own work on top.
     sio = socketio.Server(async_mode="eventlet", async_handlers=False, cors_allowed_origins="*",
-                          ping_interval=10, ping_timeout=10)
+                          ping_interval=10, ping_timeout=10, serializer=GuardedPacket, json=GuardedJSON)
     state = {"seq": 0, "tallies": {}, "who": {}, "done": {}}
 
     @sio.on("connect")
