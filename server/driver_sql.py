@@ -1,4 +1,4 @@
-"""Statements compiled once per dialect and run through the driver (`exec_driver_sql`).
+"""The storm's per-dot statements on PostgreSQL: compiled once, run through the driver.
 
 A vote storm runs one large statement per dot (domain/board.py: the dot's checks and its insert
 or delete, on PostgreSQL). Through `Session.execute` SQLAlchemy spent more CPU on it than psycopg
@@ -14,6 +14,8 @@ and positional drivers (pg8000) get their parameters in the compiled order. What
 compiles: an expanding IN (its text depends on the values) and a result column whose type would
 process the driver's value (the rows come as the driver gives them). Not a general replacement for
 `Session.execute`: for a statement run per dot whose columns are plain numbers, text and booleans.
+
+`JsonRows` gives many rows to one statement as one JSON parameter (see its docstring).
 """
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime
+from sqlalchemy import JSON, DateTime, bindparam, func, insert, select
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
@@ -79,8 +81,6 @@ class DriverStatement:
         return connection.exec_driver_sql(c.sql, values)
 
 
-
-
 class JsonRows:
     """Many rows as one JSON parameter: `INSERT ... SELECT ... FROM json_to_recordset(:param)`.
 
@@ -95,8 +95,6 @@ class JsonRows:
     PostgreSQL reads back exactly."""
 
     def __init__(self, table, columns: tuple[str, ...], param: str = "rows"):
-        from sqlalchemy import bindparam, func, insert, select
-
         self.columns = columns
         self._table = table
         self._processors: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
