@@ -222,6 +222,9 @@ def test_a_solution_room_shows_the_facilitators_draft_on_the_phone(live_server, 
         expect(last).to_have_attribute("aria-pressed", "false")
         last.click()
         expect(last).to_have_attribute("aria-pressed", "true")
+        # Pressed at once (the tap is queued in the outbox: aria-busy); busy no more once the server
+        # has it. Only then is it in the server's state (CI caught the check racing the send).
+        expect(last).not_to_have_attribute("aria-busy", "true")
         assert f"plenary:{items[-1]}" in writers[0].sync()["my_votes"]
         phone.screenshot(path=str(screenshots_dir / f"spcp-prioritise-phone-{lang}.png"), full_page=True)
         organiser.ok("plenary_vote_close")
