@@ -65,6 +65,9 @@ def test_a_tap_on_a_spent_vote_button_says_why(voting):
     # One dot left (stage.py): spend it with a tap, then tap another Vote.
     page.get_by_role("button", name=f"Vote — {ROOM1_POSTS[4][1]}", exact=True).tap()
     expect(page.locator("#votes-left-barrier")).to_contain_text("Votes left: 0 of 3")
+    # The dot shows at once (queued: aria-busy); wait until the server has it, so the list is not
+    # redrawn under the next tap (CI caught the tap landing mid-redraw: "element is not visible").
+    expect(page.locator(".vote-btn[aria-busy=true]")).to_have_count(0)
     other = page.get_by_role("button", name=f"Vote — {ROOM1_POSTS[2][1]}", exact=True)
     expect(other).to_have_attribute("aria-disabled", "true")
     other.evaluate("(e) => e.scrollIntoView({ block: 'center' })")  # where a person sees it, clear of the sticky bars
