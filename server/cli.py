@@ -182,6 +182,9 @@ def _add_bench(sub) -> None:
     p_bench.add_argument("--seed", type=int, default=1)
     p_bench.add_argument("--window", type=float, default=10.0, help="seconds for the connect burst and the vote storm")
     p_bench.add_argument("--profile", help="record the server under the vote storm with py-spy into this SVG")
+    p_bench.add_argument("--cpu-profile", metavar="DIR",
+                         help="sample the servers and the phones on their own CPU clock through the vote storm; "
+                              "folded stacks into DIR (python -m server.sim.cpuprof DIR summarises them)")
     p_bench.add_argument("--pg-driver", choices=["psycopg", "psycopg2", "pg8000"],
                          help="PostgreSQL driver (default: the server's choice, server/config.py)")
     p_bench.add_argument("--cpu-hog", type=int, default=0, metavar="N",
@@ -299,6 +302,9 @@ def serve(host: str, port: int) -> int:
     if mode == "threading":
         extra["allow_unsafe_werkzeug"] = True
     tune_gc(os.environ.get("GC_THRESHOLDS"))
+    if os.environ.get("CG_CPU_PROFILE"):  # bench --cpu-profile: SIGUSR1/SIGUSR2 start/stop a sampler
+        from .sim import cpuprof
+        cpuprof.install_from_env(f"server-{port}")
     socketio.run(app, host=host, port=port, log_output=False, **extra)
     return 0
 

@@ -33,6 +33,7 @@ import os
 import random
 import resource
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -44,6 +45,8 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from . import cpuprof
 
 ROOT = Path(__file__).resolve().parents[2]
 CLI = [sys.executable, "-m", "server.cli"]
@@ -193,12 +196,13 @@ class Servers:
     """The server process(es) the benchmark starts and stops."""
 
     def __init__(self, processes: int, database: str, async_mode: str, tmp: Path, baseline: bool = False,
-                 pg_driver: str | None = None):
+                 pg_driver: str | None = None, cpu_profile: str | None = None):
         self.tmp = tmp
         self.procs: list[subprocess.Popen] = []
         self.urls: list[str] = []
         self.pg_name = None
         self.logs = []
+        self.env: dict | None = None  # the app servers' environment (None for the bare baseline server)
         if baseline:
             port = _free_port()
             self._spawn([sys.executable, "-m", "server.sim.baseline", "--port", str(port)], os.environ.copy(),
@@ -208,6 +212,9 @@ class Servers:
                # every simulated phone joins from 127.0.0.1: raise the per-address join limit for this run only
                "RATE_LIMITS": "join=1000000/300"}
         env.pop("REDIS_URL", None)
+        env.pop(cpuprof.ENV, None)
+        if cpu_profile:  # each server samples its own CPU between the storm's SIGUSR1 and SIGUSR2
+            env[cpuprof.ENV] = str(Path(cpu_profile).resolve())
         if database == "postgres":
             import pg8000.native
             user, hostport = PG_ADMIN.split("@")
@@ -287,9 +294,12 @@ class Servers:
 
 # -- client worker processes ---------------------------------------------------------
 
-def _worker(conn, specs: list[dict], seed: int, baseline: bool) -> None:
+def _worker(conn, specs: list[dict], seed: int, baseline: bool, cpu_profile: str | None = None,
+            name: str = "phones") -> None:
     """A client process: its share of the phones, steered step by step over a pipe."""
     raise_nofile()
+    if cpu_profile:  # sampled between the storm's SIGUSR1 and SIGUSR2, as the servers are
+        cpuprof.install(Path(cpu_profile), name)
     asyncio.run(_worker_main(conn, specs, seed, baseline))
 
 
@@ -589,7 +599,7 @@ async def _robust_sync(p) -> dict:
 
 
 class Workers:
-    def __init__(self, count: int, specs: list[dict], seed: int, baseline: bool):
+    def __init__(self, count: int, specs: list[dict], seed: int, baseline: bool, cpu_profile: str | None = None):
         # fork is quick and needs nothing of the caller, but forking a process that has other
         # threads (run_async's, a browser driver's) can deadlock the child: then spawn a
         # fresh interpreter (the caller's __main__ must be import-safe, as pytest's and the CLI's are).
@@ -598,7 +608,8 @@ class Workers:
         self.pipes, self.procs = [], []
         for k in range(count):
             parent, child = ctx.Pipe()
-            proc = ctx.Process(target=_worker, args=(child, specs[k::count], seed * 1000 + k, baseline), daemon=True)
+            proc = ctx.Process(target=_worker, args=(child, specs[k::count], seed * 1000 + k, baseline,
+                                                     cpu_profile, f"phones-{k}"), daemon=True)
             proc.start()
             self.pipes.append(parent)
             self.procs.append(proc)
@@ -761,6 +772,13 @@ def _start_profiler(args, servers: Servers | None, span: float):
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
+def _sampled_pids(args, workers: Workers, servers: Servers | None) -> list[int]:
+    """The processes --cpu-profile samples through the storm: the app's servers and the phones."""
+    if not getattr(args, "cpu_profile", None) or servers is None or not servers.env:
+        return []
+    return [p.pid for p in servers.procs] + [p.pid for p in workers.procs]
+
+
 async def _vote_storm(args, workers: Workers, servers: Servers | None, day: NationalDay | None = None,
                       staff: _Staff | None = None) -> _Storm:
     """Every phone spends its whole budget within the window (on a national day, each workshop
@@ -771,6 +789,8 @@ async def _vote_storm(args, workers: Workers, servers: Servers | None, day: Nati
     wcpu0 = workers.cpu_s()
     svc0 = services_cpu()
     profiler = _start_profiler(args, servers, args.window + (day.stagger if day else 0.0))
+    sampled = _sampled_pids(args, workers, servers)
+    cpuprof.signal_all(sampled, signal.SIGUSR1)
     t0 = time.monotonic() + 1.0
     opened = None
     if day is None:
@@ -782,11 +802,16 @@ async def _vote_storm(args, workers: Workers, servers: Servers | None, day: Nati
         storm = await workers.ask("storm", t0, args.window, day.offsets)
     storm_end = max(s["done_at"] for s in storm)
     await asyncio.sleep(GRACE_SECS)
+    cpuprof.signal_all(sampled, signal.SIGUSR2)
     usage2 = servers.usage() if servers else []
     client_cpu_s = round(workers.cpu_s() - wcpu0, 2)
     svc = {key: round(cpu - svc0[key], 2) for key, cpu in services_cpu().items()}
     if profiler:
         profiler.wait(timeout=60)
+    if sampled:
+        written = cpuprof.wait_written(Path(args.cpu_profile), len(sampled))
+        _progress(f"CPU profile: {len(written)} of {len(sampled)} processes in {args.cpu_profile} "
+                  f"(python -m server.sim.cpuprof {args.cpu_profile})")
     return _Storm(t0=t0, end=storm_end, load_before=load_before, usage_before=usage1, usage_after=usage2,
                   client_cpu_s=client_cpu_s, services_cpu_s=svc, vote_opened=opened)
 
@@ -950,7 +975,8 @@ async def _orchestrate(args, urls: list[str], wss: list[dict] | None, baseline: 
         specs = [{"index": i, "url": urls[i % len(urls)], "room": (i % rooms) + 1, "ws": i % n_ws}
                  for i in range(n)]
     workers_n = args.client_processes or max(1, min(4, n // 250))
-    workers = Workers(workers_n, specs, args.seed, baseline)
+    cpu_profile = None if baseline else getattr(args, "cpu_profile", None)
+    workers = Workers(workers_n, specs, args.seed, baseline, cpu_profile)
     http = new_session()
     result: dict = {"participants": n, "rooms": rooms, "workshops": n_ws, "server_processes": len(urls),
                     "client_processes": workers_n, "baseline_server": baseline}
@@ -1125,7 +1151,8 @@ def run(args) -> dict:
                 cwd=ROOT, check=True, capture_output=True, text=True).stdout) for k in layout]
         else:
             servers = Servers(args.processes, database, args.async_mode, tmp,
-                              pg_driver=getattr(args, "pg_driver", None))
+                              pg_driver=getattr(args, "pg_driver", None),
+                              cpu_profile=getattr(args, "cpu_profile", None))
         try:
             if servers:
                 servers.wait_ready()
