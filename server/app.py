@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 
-from . import config, green
+from . import config, green, wsmask
 from .db import DEFAULT_POOL_SIZE, Database
 from .extensions import socketio
 
@@ -61,6 +61,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     # The PostgreSQL driver's waits yield to eventlet / gevent in a monkey-patched server (server/green.py).
     green.install(app.config["ASYNC_MODE"], app.config["DATABASE_URL"])
+    if app.config["ASYNC_MODE"] == "eventlet":  # phones' frames unmasked in one XOR (server/wsmask.py)
+        wsmask.install()
     database = Database(app.config["DATABASE_URL"], token_ttl_days=app.config["TOKEN_TTL_DAYS"],
                         sqlite_synchronous=app.config.get("SQLITE_SYNCHRONOUS", "full"),
                         pool_size=app.config.get("DATABASE_POOL_SIZE", DEFAULT_POOL_SIZE))
