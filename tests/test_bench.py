@@ -27,6 +27,7 @@ def test_small_bench_loses_nothing_and_duplicates_nothing():
     assert result["missed_live_deliveries"] == 0, result
     assert result["fanout_ms"]["n"] == 150
     assert result["server"][0]["rss_mb"] > 0 and result["cpu_s"] > 0
+    assert result["storm_cpu_ms_per_vote"] == round(result["storm_cpu_s"] * 1000 / 150, 3)
     assert set(result["services_cpu_s_storm"]) == {"postgres", "redis"}
     assert "storm_starts" not in result and "stagger_s" not in result  # one burst, one storm: no national day
 
@@ -139,7 +140,8 @@ def test_bench_runs_the_hogs_beside_the_server_and_the_baseline(monkeypatch, tmp
     def orchestrate(fn, args, urls, wss, baseline, servers):
         seen.append((baseline, hogs_made[0].alive()))
         return {"fanout_ms": {"p50": 1.0, "p99": 2.0}, "fanout_live_ms": {}, "connect": {}, "missed_live_deliveries": 0,
-                "acked": 0, "lost": 0, "duplicates": 0}
+                "acked": 0, "lost": 0, "duplicates": 0, "storm_cpu_s": 0.3 if baseline else 0.5,
+                "storm_cpu_ms_per_vote": 0.1 if baseline else 0.2}
 
     monkeypatch.setattr(bench, "Servers", FakeServers)
     monkeypatch.setattr(bench, "CpuHogs", hogs)
@@ -151,6 +153,9 @@ def test_bench_runs_the_hogs_beside_the_server_and_the_baseline(monkeypatch, tmp
     assert seen == [(False, 2), (True, 2)]
     assert hogs_made[0].alive() == 0 and hogs_made[0].procs == []
     assert out["cpu_hog"] == 2 and out["cpu_hog_cpu_s"] >= 0
+    # the bare server's storm CPU beside the app's: the sockets' floor
+    assert (out["storm_cpu_s"], out["baseline_storm_cpu_s"]) == (0.5, 0.3)
+    assert (out["storm_cpu_ms_per_vote"], out["baseline_storm_cpu_ms_per_vote"]) == (0.2, 0.1)
 
 
 # -- a national day (--workshops): each workshop's joins and vote at its own offset -----------------

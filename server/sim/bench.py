@@ -1028,6 +1028,9 @@ async def _orchestrate(args, urls: list[str], wss: list[dict] | None, baseline: 
         result["duplicates"] = applied_twice + delivered_twice
         if servers:
             result.update(_server_figures(usage0, storm.usage_before, storm.usage_after))
+            # the servers' whole CPU in the storm (commands, fan-out to every screen, pings) per vote
+            result["storm_cpu_ms_per_vote"] = (round(result["storm_cpu_s"] * 1000 / result["acked"], 3)
+                                               if result["acked"] else None)
         await workers.ask("close")
     finally:
         workers.join()
@@ -1181,6 +1184,8 @@ def run(args) -> dict:
             out["baseline_missed_live_deliveries"] = b["missed_live_deliveries"]
             out["baseline_acked"] = b["acked"]
             out["baseline_cpu_s"] = b.get("cpu_s")
+            out["baseline_storm_cpu_s"] = b.get("storm_cpu_s")
+            out["baseline_storm_cpu_ms_per_vote"] = b.get("storm_cpu_ms_per_vote")
             if day:  # the bare server got the same staggered storm
                 out["baseline_fanout_p99_by_workshop_max_ms"] = b["fanout_p99_by_workshop_max_ms"]
                 out["baseline_storms_at_once_max"] = b["storms_at_once_max"]
