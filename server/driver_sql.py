@@ -1,4 +1,4 @@
-"""The storm's per-dot statements on PostgreSQL: compiled once, run through the driver.
+"""The storm's per-dot and per-batch statements: compiled once, run through the driver.
 
 A vote storm runs one large statement per dot (domain/board.py: the dot's checks and its insert
 or delete, on PostgreSQL). Through `Session.execute` SQLAlchemy spent more CPU on it than psycopg
@@ -15,7 +15,9 @@ compiles: an expanding IN (its text depends on the values) and a result column w
 process the driver's value (the rows come as the driver gives them). Not a general replacement for
 `Session.execute`: for a statement run per dot whose columns are plain numbers, text and booleans.
 
-`JsonRows` gives many rows to one statement as one JSON parameter (see its docstring).
+`execute_many` runs a one-row statement for many rows through the driver's executemany (a batch's
+events and records on SQLite). `JsonRows` gives many rows to one statement as one JSON parameter
+(see its docstring).
 """
 from __future__ import annotations
 
@@ -73,12 +75,30 @@ class DriverStatement:
     def execute(self, session: Session, params: dict[str, Any]) -> CursorResult:
         connection = session.connection()
         c = self.compiled(connection.dialect)
-        values = {**c.constants, **params}
-        for name, processor in c.processors:
-            values[name] = processor(values[name])
-        if c.positions is not None:
-            return connection.exec_driver_sql(c.sql, tuple(values[name] for name in c.positions))
-        return connection.exec_driver_sql(c.sql, values)
+        return connection.exec_driver_sql(c.sql, _driver_params(c, params))
+
+    def execute_many(self, session: Session, rows: list[dict[str, Any]]) -> None:
+        """Run the statement once per row through the driver's executemany (SQLite's is a C loop):
+        for a one-row INSERT, one text whatever the number of rows. Nothing is returned."""
+        if not rows:
+            return
+        connection = session.connection()
+        c = self.compiled(connection.dialect)
+        if len(rows) == 1:  # exec_driver_sql runs a list of one as a plain execute
+            connection.exec_driver_sql(c.sql, _driver_params(c, rows[0]))
+        else:
+            connection.exec_driver_sql(c.sql, [_driver_params(c, row) for row in rows])
+
+
+def _driver_params(c: _Compiled, params: dict[str, Any]):
+    """The parameters as the driver takes them: constants added, each through its bind processor,
+    in the compiled order for a positional paramstyle."""
+    values = {**c.constants, **params}
+    for name, processor in c.processors:
+        values[name] = processor(values[name])
+    if c.positions is not None:
+        return tuple(values[name] for name in c.positions)
+    return values
 
 
 class JsonRows:

@@ -89,6 +89,48 @@ def test_what_it_cannot_run_as_compiled_is_refused_when_it_compiles(db):
             DriverStatement(select(things.c.id, things.c.at)).execute(s, {})
 
 
+_LOGGED_ROW = DriverStatement(insert(logged).values({c: bindparam(c) for c in ("tag", "data", "audience", "at")}))
+
+
+def _as_stored(session, tag: str) -> list[tuple]:
+    return [tuple(r) for r in session.execute(text(
+        "SELECT CAST(data AS TEXT), CAST(audience AS TEXT), CAST(at AS TEXT) FROM driver_sql_logged "
+        "WHERE tag = :tag ORDER BY id"), {"tag": tag})]
+
+
+def test_many_rows_through_executemany_are_stored_as_session_execute_stores_them(db):
+    """execute_many (a batch's events and records on SQLite): JSON values, Persian text, quotes and
+    aware timestamps stored exactly as Session.execute's INSERT stores them, compared as stored."""
+    with db.transaction() as s:
+        _LOGGED_ROW.execute_many(s, _rows("fast", 3))
+        s.execute(insert(logged), _rows("slow", 3))
+    with db.reading() as s:
+        fast = _as_stored(s, "fast")
+        assert len(fast) == 3 and fast == _as_stored(s, "slow")
+
+
+def test_many_rows_run_one_text_in_one_call_and_none_run_nothing(db):
+    calls: list[tuple[str, bool]] = []
+    event.listen(db.engine, "before_cursor_execute",
+                 lambda _c, _cur, sql, _p, _ctx, executemany: calls.append((sql, executemany)))
+    with db.transaction() as s:
+        _LOGGED_ROW.execute_many(s, [])
+        assert not [sql for sql, _many in calls if sql.startswith("INSERT")]
+        _LOGGED_ROW.execute_many(s, _rows("one", 1))
+        _LOGGED_ROW.execute_many(s, _rows("five", 5))
+    inserts = [(sql, many) for sql, many in calls if sql.startswith("INSERT")]  # SQLite also runs BEGIN
+    assert [many for _sql, many in inserts] == [False, True] and inserts[0][0] == inserts[1][0], calls
+    with db.reading() as s:
+        assert len(_as_stored(s, "one")) == 1 and len(_as_stored(s, "five")) == 5
+
+
+def test_a_row_missing_a_value_is_refused_and_none_of_the_rows_is_stored(db):
+    rows = _rows("bad", 3)
+    del rows[2]["at"]
+    with pytest.raises(KeyError), db.transaction() as s:
+        _LOGGED_ROW.execute_many(s, rows)
+    with db.reading() as s:
+        assert _as_stored(s, "bad") == []
 
 
 _LOGGED = JsonRows(logged, ("tag", "data", "audience", "at"))

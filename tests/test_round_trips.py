@@ -158,9 +158,10 @@ def test_a_connection_killed_mid_use_fails_once_then_the_pool_recovers(pg, monke
 
 
 def test_a_commands_events_go_in_one_insert_not_one_per_row(database, monkeypatch):
-    """A vote makes several events (tally, my_votes, room_stats...): one INSERT (SQLite: a row of
-    VALUES each, not the driver's executemany; PostgreSQL: the rows as one JSON parameter, in the one
-    statement that also stores the command's record and the workshop's new seq)."""
+    """A vote makes several events (tally, my_votes, room_stats...): one INSERT text for all (SQLite:
+    a one-row INSERT run once through the driver's executemany, the same text whatever the number of
+    events; PostgreSQL: the rows as one JSON parameter, in the one statement that also stores the
+    command's record and the workshop's new seq)."""
     _, me, barrier = _one_at_the_vote(database)
     dialect = database.engine.dialect
     calls: list[tuple[str, str, int]] = []
@@ -172,7 +173,11 @@ def test_a_commands_events_go_in_one_insert_not_one_per_row(database, monkeypatc
     out = dispatch(database, me, "vote_cast", {"cid": "v9", "target_type": "barrier", "target_id": barrier})
     assert len(out.events) >= 3
     inserts = [(how, n, sql) for how, sql, n in calls if "INSERT INTO events" in sql]
-    assert [(how, n) for how, n, _ in inserts] == [("execute", 1)], calls
+    if database.engine.dialect.name == "sqlite":
+        assert [(how, n) for how, n, _ in inserts] == [("executemany", len(out.events))], calls
+        assert inserts[0][2].count("?") == 6, inserts  # one row's parameters: the text never grows
+    else:
+        assert [(how, n) for how, n, _ in inserts] == [("execute", 1)], calls
     if database.engine.dialect.name == "postgresql":  # and with them its record and the new seq
         assert "INSERT INTO command_records" in inserts[0][2] and "UPDATE workshops SET seq" in inserts[0][2]
         assert not any("INSERT INTO command_records" in sql or "UPDATE workshops" in sql for _, sql, _ in calls

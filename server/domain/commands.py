@@ -36,19 +36,26 @@ MAX_CLIENT_ID_CHARS = 64
 
 # Built once: every command that changes something runs them (Core, not the unit of work).
 _EVENTS = Event.__table__
-_SET_SEQ = update(Workshop.__table__).where(Workshop.__table__.c.id == bindparam("ws_id")).values(seq=bindparam("new_seq"))
 _RECORDS = CommandRecord.__table__
-# SQLite: a batch's events (and its commands' records) go in one INSERT with a row of VALUES each:
-# RETURNING makes SQLAlchemy render its "insertmanyvalues" form (executemany sent one statement per
-# row: under eventlet, 100 events cost 3.7 ms of CPU against 8.9, docs/benchmarks.md).
-_INSERT_EVENTS = _EVENTS.insert().returning(_EVENTS.c.id)
-_INSERT_RECORDS = _RECORDS.insert().returning(_RECORDS.c.id)
+_EVENT_COLUMNS = ("workshop_id", "seq", "type", "data", "audience", "at")
+_RECORD_COLUMNS = ("workshop_id", "actor", "client_id", "name", "result", "seq", "at")
+# SQLite: a batch's events and its commands' records each go in through ONE compiled one-row INSERT
+# run as the driver's executemany (sqlite3's is a loop in C), and the new seq through one UPDATE,
+# all three run as their compiled text (server/driver_sql.py). Through Session.execute the INSERTs
+# were SQLAlchemy's many-VALUES form (a new text for each batch size, every parameter built by the
+# compiled statement): a tenth of the server's CPU in the 1,000-phone storm (issue 18). Running
+# SQLAlchemy's own executemany instead sent one statement per row through its per-row hooks, slower
+# still (under eventlet, 100 events cost 8.9 ms of CPU against the many-VALUES form's 3.7).
+_INSERT_EVENT_ROW = DriverStatement(_EVENTS.insert().values({c: bindparam(c) for c in _EVENT_COLUMNS}))
+_INSERT_RECORD_ROW = DriverStatement(_RECORDS.insert().values({c: bindparam(c) for c in _RECORD_COLUMNS}))
+_SET_SEQ = DriverStatement(update(Workshop.__table__).where(Workshop.__table__.c.id == bindparam("ws_id"))
+                           .values(seq=bindparam("new_seq")))
 # PostgreSQL: a batch's events, its records and the workshop's new seq in ONE statement, the rows as
 # JSON parameters (server/driver_sql.JsonRows), run as its compiled text (DriverStatement): three
 # round trips were one each, and the many-VALUES text changed with the batch's size (issue 18).
 # The seq is written only when it moved (a command without events: no new row version).
-_EVENT_ROWS = JsonRows(_EVENTS, ("workshop_id", "seq", "type", "data", "audience", "at"), "events")
-_RECORD_ROWS = JsonRows(_RECORDS, ("workshop_id", "actor", "client_id", "name", "result", "seq", "at"), "records")
+_EVENT_ROWS = JsonRows(_EVENTS, _EVENT_COLUMNS, "events")
+_RECORD_ROWS = JsonRows(_RECORDS, _RECORD_COLUMNS, "records")
 _STORE_BATCH = DriverStatement(
     update(Workshop.__table__)
     .where(Workshop.__table__.c.id == bindparam("ws_id"), Workshop.__table__.c.seq != bindparam("new_seq"))
@@ -139,12 +146,10 @@ def store_batch(session: Session, ws: Workshop, start_seq: int, events: list[New
                                            "records": _RECORD_ROWS.values(dialect, records),
                                            "ws_id": ws.id, "new_seq": ws.seq})
         return
-    if events:
-        session.execute(_INSERT_EVENTS, _event_rows(events))
-    if records:
-        session.execute(_INSERT_RECORDS, records)
+    _INSERT_EVENT_ROW.execute_many(session, _event_rows(events))
+    _INSERT_RECORD_ROW.execute_many(session, records)
     if ws.seq != start_seq:
-        session.execute(_SET_SEQ, {"ws_id": ws.id, "new_seq": ws.seq})
+        _SET_SEQ.execute(session, {"ws_id": ws.id, "new_seq": ws.seq})
 
 
 @dataclass
