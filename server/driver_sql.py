@@ -10,10 +10,12 @@ one statement, 9 % in psycopg; docs/benchmarks.md, ninth session).
 `DriverStatement` compiles the Core statement once per dialect and runs the compiled text with the
 connection's `exec_driver_sql`, which skips those steps. What it keeps: each parameter passes through
 its type's bind processor (UTCDateTime stores naive UTC), constants bound in the statement are sent,
-and positional drivers (pg8000) get their parameters in the compiled order. What it refuses, when it
-compiles: an expanding IN (its text depends on the values) and a result column whose type would
-process the driver's value (the rows come as the driver gives them). Not a general replacement for
-`Session.execute`: for a statement run per dot whose columns are plain numbers, text and booleans.
+positional drivers (SQLite, pg8000) get their parameters in the compiled order, and a result column
+whose type processes the driver's value (SQLite's booleans and JSON, UTCDateTime) is processed as
+Session.execute would: such a statement's rows come back as `ProcessedRows` (named tuples), the
+others' as the driver's CursorResult. What it refuses, when it compiles: an expanding IN (its text
+depends on the values). Not a general replacement for `Session.execute`: for the few statements a
+storm runs per dot and per batch.
 
 `execute_many` runs a one-row statement for many rows through the driver's executemany (a batch's
 events and records on SQLite). `JsonRows` gives many rows to one statement as one JSON parameter
@@ -22,6 +24,7 @@ events and records on SQLite). `JsonRows` gives many rows to one statement as on
 from __future__ import annotations
 
 import weakref
+from collections import namedtuple
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -37,6 +40,25 @@ class _Compiled:
     constants: dict[str, Any]
     processors: tuple[tuple[str, Any], ...]
     positions: tuple[str, ...] | None  # the parameters' order for a positional paramstyle
+    results: tuple[tuple[int, Any], ...]  # (column's index, its type's result processor), where it has one
+    row: Any  # the named tuple of the processed rows (None: no column needs processing)
+
+
+class ProcessedRows:
+    """The rows of a statement some of whose columns need processing, processed: `first()`, `all()`,
+    iteration; each row a named tuple (attribute access by column name, as SQLAlchemy's Row)."""
+
+    def __init__(self, rows: list):
+        self._rows = rows
+
+    def first(self):
+        return self._rows[0] if self._rows else None
+
+    def all(self) -> list:
+        return list(self._rows)
+
+    def __iter__(self):
+        return iter(self._rows)
 
 
 class DriverStatement:
@@ -57,10 +79,13 @@ class DriverStatement:
         compiled = self.statement.compile(dialect=dialect)
         if compiled.post_compile_params:
             raise ValueError("DriverStatement: the statement has an expanding IN (its text depends on the values)")
-        for column in self.statement.exported_columns:  # a SELECT's columns, a DML's RETURNING
-            if column.type.dialect_impl(dialect).result_processor(dialect, None) is not None:
-                raise ValueError(f"DriverStatement: column {column.key!r} ({column.type!r}) needs "
-                                 "result processing; run the statement with Session.execute")
+        columns = list(self.statement.exported_columns)  # a SELECT's columns, a DML's RETURNING
+        results = []
+        for index, column in enumerate(columns):
+            processor = column.type.dialect_impl(dialect).result_processor(dialect, None)
+            if processor is not None:
+                results.append((index, processor))
+        row = namedtuple("ProcessedRow", [c.key for c in columns]) if results else None
         constants: dict[str, Any] = {}
         processors: dict[str, Any] = {}
         for bind, name in compiled.bind_names.items():
@@ -70,12 +95,21 @@ class DriverStatement:
             if processor is not None:
                 processors[name] = processor
         positions = tuple(compiled.positiontup) if compiled.positional else None
-        return _Compiled(compiled.string, constants, tuple(processors.items()), positions)
+        return _Compiled(compiled.string, constants, tuple(processors.items()), positions, tuple(results), row)
 
-    def execute(self, session: Session, params: dict[str, Any]) -> CursorResult:
+    def execute(self, session: Session, params: dict[str, Any]) -> CursorResult | ProcessedRows:
         connection = session.connection()
         c = self.compiled(connection.dialect)
-        return connection.exec_driver_sql(c.sql, _driver_params(c, params))
+        result = connection.exec_driver_sql(c.sql, _driver_params(c, params))
+        if c.row is None:
+            return result
+        rows = []
+        for raw in result.fetchall():
+            values = list(raw)
+            for index, processor in c.results:
+                values[index] = processor(values[index])
+            rows.append(c.row._make(values))
+        return ProcessedRows(rows)
 
     def execute_many(self, session: Session, rows: list[dict[str, Any]]) -> None:
         """Run the statement once per row through the driver's executemany (SQLite's is a C loop):

@@ -81,12 +81,28 @@ def test_a_missing_parameter_is_refused_and_nothing_is_stored(db):
 
 
 def test_what_it_cannot_run_as_compiled_is_refused_when_it_compiles(db):
-    """An expanding IN renders differently for each list; a UTCDateTime column would come back naive."""
+    """An expanding IN renders differently for each list."""
+    with db.reading() as s, pytest.raises(ValueError, match="expanding IN"):
+        DriverStatement(select(things.c.id).where(things.c.name.in_(["a", "b"]))).execute(s, {})
+
+
+def test_columns_whose_type_processes_the_value_come_back_as_session_execute_gives_them(db):
+    """UTCDateTime (aware UTC, not the driver's naive value or SQLite's text), JSON (SQLite: parsed,
+    not its text) and booleans (SQLite: True/False, not 1/0), by name and by position; a statement
+    with no such column still gives the driver's rows."""
+    noon_in_tehran = datetime(2026, 12, 7, 12, 0, tzinfo=timezone(timedelta(hours=3, minutes=30)))
+    with db.transaction() as s:
+        s.execute(insert(logged), [{"tag": "x", "data": {"a": [1, "مانع"]}, "audience": ["r:1"], "at": noon_in_tehran}])
+    query = select(logged.c.id, logged.c.at, logged.c.data, logged.c.audience,
+                   (logged.c.tag == "x").label("is_x"), (logged.c.tag == "y").label("is_y"))
     with db.reading() as s:
-        with pytest.raises(ValueError, match="expanding IN"):
-            DriverStatement(select(things.c.id).where(things.c.name.in_(["a", "b"]))).execute(s, {})
-        with pytest.raises(ValueError, match="column 'at'"):
-            DriverStatement(select(things.c.id, things.c.at)).execute(s, {})
+        fast = DriverStatement(query).execute(s, {}).all()
+        slow = s.execute(query).all()
+        assert [tuple(r) for r in fast] == [tuple(r) for r in slow]
+        row = fast[0]
+        assert row.at == datetime(2026, 12, 7, 8, 30, tzinfo=UTC) and row.data == {"a": [1, "مانع"]}
+        assert row.is_x is True and row.is_y is False and row.audience == ["r:1"]
+        assert DriverStatement(query.where(logged.c.tag == "none")).execute(s, {}).first() is None
 
 
 _LOGGED_ROW = DriverStatement(insert(logged).values({c: bindparam(c) for c in ("tag", "data", "audience", "at")}))

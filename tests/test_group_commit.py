@@ -231,6 +231,31 @@ def test_a_batch_reads_its_senders_and_their_records_in_one_statement(board):
     assert len(senders) == 1 and "command_records" in senders[0], senders
 
 
+def test_on_postgresql_batches_of_any_size_read_their_senders_with_one_text(board):
+    """The batch's senders read runs as its compiled text with the ids and client ids as two arrays
+    (`= ANY`): batches of 2 and of 5 run the same text (an expanding IN renders one per size)."""
+    people = _people(board, 7)
+    bids = _vote_room(board, people)
+    seen: list[str] = []
+
+    def record(_conn, _cursor, sql, *_args):
+        seen.append(sql)
+    event.listen(board.db.engine, "before_cursor_execute", record)
+    try:
+        for batch, cid in ((people[:2], "a"), (people[2:], "b")):
+            with Queued(board) as q:
+                for i, p in enumerate(batch):
+                    q.send(_principal(board, p), "vote_cast", f"{cid}{i}", target_type="barrier", target_id=bids[0])
+            assert q.commits == 1 and all(r.result["votes"] for r in q.results), q.results
+    finally:
+        event.remove(board.db.engine, "before_cursor_execute", record)
+    senders = [sql for sql in seen if "FROM participants" in sql]
+    assert len(senders) == 2, senders
+    if board.db.engine.dialect.name == "postgresql":
+        assert senders[0] == senders[1] and "ANY" in senders[0].upper(), senders
+    assert _stored_votes(board) == 7
+
+
 def test_a_batch_refuses_a_removed_sender_and_answers_a_stored_cid_from_its_record(board):
     """What the one read for the whole batch must still tell apart: a participant removed before the
     batch (refused, nothing stored), a cid stored before the batch (its first result, no events, even

@@ -327,6 +327,8 @@ def _room_vote_change(kind: str, cast: bool):
 # Run through the driver (server/driver_sql.py): SQLAlchemy's per-run work cost more CPU than the database's.
 _ROOM_VOTE_CHANGE = {(kind, cast): DriverStatement(_room_vote_change(kind, cast))
                      for kind in _ITEMS for cast in (True, False)}
+# SQLite: the dot's checks and counts, the same way (its booleans come back processed).
+_ROOM_VOTE_READ = {kind: DriverStatement(_ROOM_VOTE_ROW[kind]) for kind in _ITEMS}
 _PLENARY_ROW = select(_PLENARY.c.workshop_id, _PLENARY.c.merged_into_id).where(_PLENARY.c.id == bindparam("id"))
 _MINE = select(_VOTES.c.target_id).where(_VOTES.c.participant_id == bindparam("participant_id"),
                                          _VOTES.c.target_type == bindparam("target_type"))
@@ -387,7 +389,7 @@ def _vote_target(ctx: Context, target_type: str, target_id: int, cast: bool
         row = _ROOM_VOTE_CHANGE[target_type, cast].execute(
             ctx.session, {**params, "workshop_id": ctx.workshop.id, "created_at": ctx.now}).first()
     else:
-        row = run(_ROOM_VOTE_ROW[target_type], params).first()
+        row = _ROOM_VOTE_READ[target_type].execute(ctx.session, params).first()
     if row is None or row.room_workshop != ctx.workshop.id:
         raise CommandError("not_found", "There is no such room in this workshop.")
     barrier = target_type == "barrier"

@@ -20,7 +20,8 @@ from itertools import groupby
 from operator import attrgetter
 from typing import Any
 
-from sqlalchemy import and_, bindparam, select, update
+from sqlalchemy import and_, any_, bindparam, select, update
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -345,11 +346,12 @@ def _find_record(session: Session, principal: auth.Principal, client_id: str):
 # A participant's command (the storms: votes, posts) reads its sender's row and the record of its
 # client id in one statement, one round trip fewer per command (docs/benchmarks.md).
 _PARTICIPANT = Participant.__table__
-_PARTICIPANT_AND_RECORD = select(
+# Run as its compiled text (server/driver_sql.py): a command that runs alone runs it every time.
+_PARTICIPANT_AND_RECORD = DriverStatement(select(
     *auth.PARTICIPANT_COLUMNS, _RECORDS.c.name.label("record_name"), _RECORDS.c.result.label("record_result"),
 ).select_from(_PARTICIPANT.outerjoin(_RECORDS, and_(
     _RECORDS.c.workshop_id == _PARTICIPANT.c.workshop_id, _RECORDS.c.actor == bindparam("actor"),
-    _RECORDS.c.client_id == bindparam("client_id")))).where(_PARTICIPANT.c.id == bindparam("id"))
+    _RECORDS.c.client_id == bindparam("client_id")))).where(_PARTICIPANT.c.id == bindparam("id")))
 
 
 # A batch (participants' commands only) reads every sender's row and every record of its client ids
@@ -357,14 +359,22 @@ _PARTICIPANT_AND_RECORD = select(
 # from three per vote to two (issue 18). The rows cannot change during the batch: no participant's
 # command changes a participant's workshop, room, removal or token (staff commands and rejoins do,
 # and they never run in a batch), and a client id used twice in one batch is answered from `seen`.
-_BATCH_SENDERS = select(
-    _PARTICIPANT.c.id, *auth.PARTICIPANT_COLUMNS, _RECORDS.c.client_id.label("record_cid"),
-    _RECORDS.c.name.label("record_name"), _RECORDS.c.result.label("record_result"),
-).select_from(_PARTICIPANT.outerjoin(_RECORDS, and_(
-    _RECORDS.c.workshop_id == _PARTICIPANT.c.workshop_id,
-    _RECORDS.c.actor == auth.participant_actor_sql(_PARTICIPANT.c.id),
-    _RECORDS.c.client_id.in_(bindparam("cids", expanding=True))))).where(
-    _PARTICIPANT.c.id.in_(bindparam("ids", expanding=True)))
+def _batch_senders_select(cid_in, id_in):
+    return select(
+        _PARTICIPANT.c.id, *auth.PARTICIPANT_COLUMNS, _RECORDS.c.client_id.label("record_cid"),
+        _RECORDS.c.name.label("record_name"), _RECORDS.c.result.label("record_result"),
+    ).select_from(_PARTICIPANT.outerjoin(_RECORDS, and_(
+        _RECORDS.c.workshop_id == _PARTICIPANT.c.workshop_id,
+        _RECORDS.c.actor == auth.participant_actor_sql(_PARTICIPANT.c.id), cid_in))).where(id_in)
+
+
+_BATCH_SENDERS = _batch_senders_select(_RECORDS.c.client_id.in_(bindparam("cids", expanding=True)),
+                                       _PARTICIPANT.c.id.in_(bindparam("ids", expanding=True)))
+# PostgreSQL: the lists as two array parameters (`= ANY(...)`), so the text does not change with the
+# batch's size and runs as its compiled text (an expanding IN renders a new text for each size).
+_BATCH_SENDERS_PG = DriverStatement(_batch_senders_select(
+    _RECORDS.c.client_id == any_(bindparam("cids", type_=postgresql.ARRAY(_RECORDS.c.client_id.type))),
+    _PARTICIPANT.c.id == any_(bindparam("ids", type_=postgresql.ARRAY(_PARTICIPANT.c.id.type)))))
 
 
 @dataclass
@@ -377,8 +387,12 @@ class _Senders:
 def _batch_senders(session: Session, jobs: list[_Job]) -> _Senders:
     rows: dict[int, Any] = {}
     records: dict[tuple[int, str], tuple[str, Any]] = {}
-    for row in session.execute(_BATCH_SENDERS, {"ids": sorted({job.principal.id for job in jobs}),
-                                                "cids": sorted({job.client_id for job in jobs})}):
+    params = {"ids": sorted({job.principal.id for job in jobs}), "cids": sorted({job.client_id for job in jobs})}
+    if session.get_bind().dialect.name == "postgresql":
+        found = _BATCH_SENDERS_PG.execute(session, params)
+    else:
+        found = session.execute(_BATCH_SENDERS, params)
+    for row in found:
         rows.setdefault(row.id, row)
         if row.record_name is not None:
             records[row.id, row.record_cid] = (row.record_name, row.record_result)
@@ -394,8 +408,8 @@ def _sender_and_record(session: Session, principal: auth.Principal, client_id: s
     if principal.role != "participant":
         principal = auth.refresh(session, principal)
         return principal, _find_record(session, principal, client_id)
-    row = session.execute(_PARTICIPANT_AND_RECORD,
-                          {"id": principal.id, "actor": principal.actor, "client_id": client_id}).first()
+    row = _PARTICIPANT_AND_RECORD.execute(session, {"id": principal.id, "actor": principal.actor,
+                                                    "client_id": client_id}).first()
     principal = auth.participant_from_row(session, principal, row)
     return principal, (row.record_name, row.record_result) if row.record_name is not None else None
 
