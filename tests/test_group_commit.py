@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import event, func, select
@@ -209,22 +210,28 @@ def test_a_resend_in_the_same_batch_runs_once(board):
     assert _stored_votes(board) == 2
 
 
-def test_a_batch_reads_its_senders_and_their_records_in_one_statement(board):
-    """Six votes in one batch: one statement reads the six senders and their client ids' records
-    (issue 18; one each before), and each vote still gets its own outcome."""
-    people = _people(board, 6)
-    bids = _vote_room(board, people)
+@contextmanager
+def _statements(board):
+    """The SQL texts the database runs inside the block."""
     seen: list[str] = []
 
     def record(_conn, _cursor, sql, *_args):
         seen.append(sql)
     event.listen(board.db.engine, "before_cursor_execute", record)
     try:
-        with Queued(board) as q:
-            for i, p in enumerate(people):
-                q.send(_principal(board, p), "vote_cast", f"s{i}", target_type="barrier", target_id=bids[i % 3])
+        yield seen
     finally:
         event.remove(board.db.engine, "before_cursor_execute", record)
+
+
+def test_a_batch_reads_its_senders_and_their_records_in_one_statement(board):
+    """Six votes in one batch: one statement reads the six senders and their client ids' records
+    (issue 18; one each before), and each vote still gets its own outcome."""
+    people = _people(board, 6)
+    bids = _vote_room(board, people)
+    with _statements(board) as seen, Queued(board) as q:
+        for i, p in enumerate(people):
+            q.send(_principal(board, p), "vote_cast", f"s{i}", target_type="barrier", target_id=bids[i % 3])
     assert q.commits == 1
     assert [r.result["votes"] for r in q.results] == [1, 1, 1, 2, 2, 2]
     senders = [sql for sql in seen if "FROM participants" in sql]
@@ -236,19 +243,12 @@ def test_on_postgresql_batches_of_any_size_read_their_senders_with_one_text(boar
     (`= ANY`): batches of 2 and of 5 run the same text (an expanding IN renders one per size)."""
     people = _people(board, 7)
     bids = _vote_room(board, people)
-    seen: list[str] = []
-
-    def record(_conn, _cursor, sql, *_args):
-        seen.append(sql)
-    event.listen(board.db.engine, "before_cursor_execute", record)
-    try:
+    with _statements(board) as seen:
         for batch, cid in ((people[:2], "a"), (people[2:], "b")):
             with Queued(board) as q:
                 for i, p in enumerate(batch):
                     q.send(_principal(board, p), "vote_cast", f"{cid}{i}", target_type="barrier", target_id=bids[0])
             assert q.commits == 1 and all(r.result["votes"] for r in q.results), q.results
-    finally:
-        event.remove(board.db.engine, "before_cursor_execute", record)
     senders = [sql for sql in seen if "FROM participants" in sql]
     assert len(senders) == 2, senders
     if board.db.engine.dialect.name == "postgresql":
