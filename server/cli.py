@@ -183,8 +183,9 @@ def _add_bench(sub) -> None:
     p_bench.add_argument("--window", type=float, default=10.0, help="seconds for the connect burst and the vote storm")
     p_bench.add_argument("--profile", help="record the server under the vote storm with py-spy into this SVG")
     p_bench.add_argument("--cpu-profile", metavar="DIR",
-                         help="sample the servers and the phones on their own CPU clock through the vote storm; "
-                              "folded stacks into DIR (python -m server.sim.cpuprof DIR summarises them)")
+                         help="sample the servers and the phones on their own CPU clock through the connect burst "
+                              "and the vote storm; folded stacks into DIR/burst and DIR/storm "
+                              "(python -m server.sim.cpuprof DIR/storm summarises them)")
     p_bench.add_argument("--pg-driver", choices=["psycopg", "psycopg2", "pg8000"],
                          help="PostgreSQL driver (default: the server's choice, server/config.py)")
     p_bench.add_argument("--cpu-hog", type=int, default=0, metavar="N",

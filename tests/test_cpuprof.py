@@ -109,7 +109,11 @@ def test_a_profiled_bench_writes_each_server_and_phone_process(tmp_path):
                               profile=None, cpu_profile=str(tmp_path / "prof"))
     result = bench.run(args)
     assert result["lost"] == 0 and result["duplicates"] == 0, result
-    files = sorted(p.name.split(".")[0] for p in (tmp_path / "prof").glob("*.folded"))
-    assert files[0] == "phones-0" and files[1].startswith("server-") and len(files) == 2, files
-    server = next((tmp_path / "prof").glob("server-*.folded"))
-    assert any("events/" in stack for stack in cpuprof.read_folded(server)), "no server frame sampled"
+    for phase, server_code in (("burst", "server/http.py"), ("storm", "events/commands.py")):
+        folder = tmp_path / "prof" / phase
+        files = sorted(p.name.split(".")[0] for p in folder.glob("*.folded"))
+        assert files[0] == "phones-0", files
+        assert files[1].startswith("server-") and len(files) == 2, files
+        server = cpuprof.read_folded(next(folder.glob("server-*.folded")))
+        assert any(server_code in stack for stack in server), f"no {server_code} frame in the {phase}"
+    assert not list((tmp_path / "prof").glob("*.folded"))  # every file is in its phase's folder

@@ -298,7 +298,7 @@ def _worker(conn, specs: list[dict], seed: int, baseline: bool, cpu_profile: str
             name: str = "phones") -> None:
     """A client process: its share of the phones, steered step by step over a pipe."""
     raise_nofile()
-    if cpu_profile:  # sampled between the storm's SIGUSR1 and SIGUSR2, as the servers are
+    if cpu_profile:  # sampled between each phase's SIGUSR1 and SIGUSR2, as the servers are
         cpuprof.install(Path(cpu_profile), name)
     asyncio.run(_worker_main(conn, specs, seed, baseline))
 
@@ -772,11 +772,30 @@ def _start_profiler(args, servers: Servers | None, span: float):
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def _sampled_pids(args, workers: Workers, servers: Servers | None) -> list[int]:
-    """The processes --cpu-profile samples through the storm: the app's servers and the phones."""
-    if not getattr(args, "cpu_profile", None) or servers is None or not servers.env:
-        return []
-    return [p.pid for p in servers.procs] + [p.pid for p in workers.procs]
+class _Sampled:
+    """--cpu-profile: the app's servers and the phones sampled through one phase (`burst`, `storm`),
+    their folded stacks moved into DIR/<phase>/ once every process has written its file."""
+
+    def __init__(self, args, workers: Workers, servers: Servers | None, phase: str):
+        self.dir = Path(args.cpu_profile) if getattr(args, "cpu_profile", None) else None
+        self.phase = phase
+        self.pids = ([p.pid for p in servers.procs] + [p.pid for p in workers.procs]
+                     if self.dir and servers is not None and servers.env else [])
+
+    def start(self) -> None:
+        cpuprof.signal_all(self.pids, signal.SIGUSR1)
+
+    def stop(self) -> None:
+        if not self.pids:
+            return
+        cpuprof.signal_all(self.pids, signal.SIGUSR2)
+        written = cpuprof.wait_written(self.dir, len(self.pids))
+        into = self.dir / self.phase
+        into.mkdir(parents=True, exist_ok=True)
+        for path in written:
+            path.replace(into / path.name)
+        _progress(f"CPU profile of the {self.phase}: {len(written)} of {len(self.pids)} processes in {into} "
+                  f"(python -m server.sim.cpuprof {into})")
 
 
 async def _vote_storm(args, workers: Workers, servers: Servers | None, day: NationalDay | None = None,
@@ -789,8 +808,8 @@ async def _vote_storm(args, workers: Workers, servers: Servers | None, day: Nati
     wcpu0 = workers.cpu_s()
     svc0 = services_cpu()
     profiler = _start_profiler(args, servers, args.window + (day.stagger if day else 0.0))
-    sampled = _sampled_pids(args, workers, servers)
-    cpuprof.signal_all(sampled, signal.SIGUSR1)
+    sampled = _Sampled(args, workers, servers, "storm")
+    sampled.start()
     t0 = time.monotonic() + 1.0
     opened = None
     if day is None:
@@ -802,16 +821,12 @@ async def _vote_storm(args, workers: Workers, servers: Servers | None, day: Nati
         storm = await workers.ask("storm", t0, args.window, day.offsets)
     storm_end = max(s["done_at"] for s in storm)
     await asyncio.sleep(GRACE_SECS)
-    cpuprof.signal_all(sampled, signal.SIGUSR2)
     usage2 = servers.usage() if servers else []
     client_cpu_s = round(workers.cpu_s() - wcpu0, 2)
     svc = {key: round(cpu - svc0[key], 2) for key, cpu in services_cpu().items()}
+    sampled.stop()
     if profiler:
         profiler.wait(timeout=60)
-    if sampled:
-        written = cpuprof.wait_written(Path(args.cpu_profile), len(sampled))
-        _progress(f"CPU profile: {len(written)} of {len(sampled)} processes in {args.cpu_profile} "
-                  f"(python -m server.sim.cpuprof {args.cpu_profile})")
     return _Storm(t0=t0, end=storm_end, load_before=load_before, usage_before=usage1, usage_after=usage2,
                   client_cpu_s=client_cpu_s, services_cpu_s=svc, vote_opened=opened)
 
@@ -989,11 +1004,14 @@ async def _orchestrate(args, urls: list[str], wss: list[dict] | None, baseline: 
         _progress("workshops ready, tablets and projectors connected")
         # 1. connect burst
         usage0 = servers.usage() if servers else []
+        sampled = _Sampled(args, workers, servers, "burst")
+        sampled.start()
         result["connect"], phone_rooms = await _connect_burst(workers, wss, args.window,
                                                               day.offsets if day else None)
         if servers:  # the servers' CPU for the burst: joins, handshakes, first snapshots
             result["connect_cpu_s"] = round(sum(u1["cpu_s"] - u0["cpu_s"]
                                                 for u0, u1 in zip(usage0, servers.usage(), strict=False)), 2)
+        sampled.stop()  # after the figures: writing the profile is not the burst's work
         if not baseline:
             _progress(f"connect burst done: {result['connect']['joined']} joined, all in "
                       f"{result['connect']['all_in_s']} s")

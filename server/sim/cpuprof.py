@@ -12,9 +12,10 @@ flame-graph tools read), the weight in microseconds of CPU.
 
 The bench starts a server with `CG_CPU_PROFILE=DIR` in its environment; the server (server/cli.py)
 then calls `install_from_env`, which only installs two signal handlers: SIGUSR1 starts sampling,
-SIGUSR2 stops and writes `DIR/<name>.<pid>.folded`. The bench sends them at the vote storm's start and
-end, so the profile covers the storm alone. Sampling costs the process CPU of its own (about a third
-more here): a profiled run shows where the CPU goes, its figures are not the benchmark's.
+SIGUSR2 stops and writes `DIR/<name>.<pid>.folded`. The bench sends them at the start and end of the
+connect burst and of the vote storm, and moves each phase's files into `DIR/burst/` and
+`DIR/storm/`. Sampling costs the process CPU of its own (about a third more here): a profiled run
+shows where the CPU goes, its figures are not the benchmark's.
 
 `python -m server.sim.cpuprof DIR` prints the largest shares, by function, of the files in DIR.
 Unix only (setitimer); not for production.
