@@ -213,7 +213,7 @@ class Servers:
                "RATE_LIMITS": "join=1000000/300"}
         env.pop("REDIS_URL", None)
         env.pop(cpuprof.ENV, None)
-        if cpu_profile:  # each server samples its own CPU between the storm's SIGUSR1 and SIGUSR2
+        if cpu_profile:  # each server samples its own CPU between a phase's SIGUSR1 and SIGUSR2 (_Sampled)
             env[cpuprof.ENV] = str(Path(cpu_profile).resolve())
         if database == "postgres":
             import pg8000.native
@@ -785,11 +785,11 @@ class _Sampled:
     def start(self) -> None:
         cpuprof.signal_all(self.pids, signal.SIGUSR1)
 
-    def stop(self) -> None:
+    async def stop(self) -> None:
         if not self.pids:
             return
         cpuprof.signal_all(self.pids, signal.SIGUSR2)
-        written = cpuprof.wait_written(self.dir, len(self.pids))
+        written = await asyncio.to_thread(cpuprof.wait_written, self.dir, len(self.pids))
         into = self.dir / self.phase
         into.mkdir(parents=True, exist_ok=True)
         for path in written:
@@ -824,7 +824,7 @@ async def _vote_storm(args, workers: Workers, servers: Servers | None, day: Nati
     usage2 = servers.usage() if servers else []
     client_cpu_s = round(workers.cpu_s() - wcpu0, 2)
     svc = {key: round(cpu - svc0[key], 2) for key, cpu in services_cpu().items()}
-    sampled.stop()
+    await sampled.stop()
     if profiler:
         profiler.wait(timeout=60)
     return _Storm(t0=t0, end=storm_end, load_before=load_before, usage_before=usage1, usage_after=usage2,
@@ -1011,7 +1011,7 @@ async def _orchestrate(args, urls: list[str], wss: list[dict] | None, baseline: 
         if servers:  # the servers' CPU for the burst: joins, handshakes, first snapshots
             result["connect_cpu_s"] = round(sum(u1["cpu_s"] - u0["cpu_s"]
                                                 for u0, u1 in zip(usage0, servers.usage(), strict=False)), 2)
-        sampled.stop()  # after the figures: writing the profile is not the burst's work
+        await sampled.stop()  # after the figures: writing the profile is not the burst's work
         if not baseline:
             _progress(f"connect burst done: {result['connect']['joined']} joined, all in "
                       f"{result['connect']['all_in_s']} s")
