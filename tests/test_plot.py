@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from server.sim import plot
 
 
@@ -27,3 +29,16 @@ def test_the_figure_labels_each_run_and_draws_the_target_given(tmp_path):
     assert "3200 / 320" in text and "2 proc, pg" in text and "40 ws staggered" in text
     assert "target p99 250 ms" in text and ">Issue 18<" in text
     assert text.count("<title>baseline p99 44.5 ms</title>") == 3
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["-h"], ["out.svg"], ["--bogus", "out.svg", "r.json"],
+                                  ["notes.txt", "r.json"]])
+def test_options_it_does_not_take_and_missing_arguments_write_nothing(argv, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "r.json").write_text(json.dumps(_result()))
+    with pytest.raises(SystemExit) as stopped:
+        plot.main(argv)
+    assert stopped.value.code in (0, 2)  # --help: 0 with the usage; the rest: 2 with the reason
+    captured = capsys.readouterr()
+    assert "usage:" in captured.out + captured.err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.json"]  # no figure, no file named --help

@@ -9,9 +9,9 @@ One group of bars per run (fan-out p50, p95, p99, on a log scale), with the
 """
 from __future__ import annotations
 
+import argparse
 import json
 import math
-import sys
 from pathlib import Path
 
 COLOURS = {"p50": "#4c78a8", "p95": "#f58518", "p99": "#e45756"}
@@ -92,17 +92,19 @@ def svg(results: list[dict], target_ms: float = 150.0, title: str | None = None)
 
 
 def main(argv=None) -> int:
-    argv = list(argv if argv is not None else sys.argv[1:])
-    options = {}
-    for flag in ("--target-ms", "--title"):
-        if flag in argv:
-            i = argv.index(flag)
-            options[flag] = argv[i + 1]
-            del argv[i:i + 2]
-    dest, files = argv[0], argv[1:]
-    results = [json.loads(Path(f).read_text()) for f in files]
-    with open(dest, "w") as fh:
-        fh.write(svg(results, float(options.get("--target-ms", 150.0)), options.get("--title")))
+    """Refuses (exit 2, nothing written) an option it does not know, a missing output or no result:
+    `--help` prints the usage (an earlier version took it for the output's name)."""
+    p = argparse.ArgumentParser(prog="python -m server.sim.plot", description=__doc__.split("\n\n")[0])
+    p.add_argument("--target-ms", type=float, default=150.0, help="the target p99 drawn as a line")
+    p.add_argument("--title")
+    p.add_argument("dest", help="the SVG to write")
+    p.add_argument("results", nargs="+", help="bench --json results")
+    args = p.parse_args(argv)
+    if not args.dest.endswith(".svg"):
+        p.error(f"the figure is an SVG: its name ends in .svg, not {args.dest!r}")
+    results = [json.loads(Path(f).read_text()) for f in args.results]
+    with open(args.dest, "w") as fh:
+        fh.write(svg(results, args.target_ms, args.title))
     return 0
 
 
