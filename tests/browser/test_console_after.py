@@ -27,6 +27,29 @@ WORDS = {
 TABLET, PHONE, PROJECTOR = (1024, 768), (390, 844), (1920, 1080)
 
 
+def test_a_due_date_picked_but_not_yet_set_survives_a_redraw(browser, live_server):
+    """The organiser picks a due date, looks at another tab and comes back (or any event redraws the
+    plan) before pressing Set: the date is still there and is the one set. Before, the redraw gave an
+    empty box and Set sent nothing (what a fresh-clone CI run caught once under load)."""
+    staged = stage(live_server, "action_plan")
+    words = WORDS["en"]
+    context, page = open_surface(browser, staged, "organiser", "en", TABLET)
+    try:
+        page.locator("#tab-plan").click()
+        first = page.locator("#main .plan-entry").first
+        first.get_by_label(words["due"]).fill("2031-03-31")
+        page.locator("#tab-council").click()
+        expect(page.locator("#tab-council")).to_have_attribute("aria-pressed", "true")
+        page.locator("#tab-plan").click()
+        due = first.get_by_label(words["due"])
+        expect(due).to_have_value("2031-03-31")
+        first.get_by_role("button", name=words["save"]).focus()
+        page.keyboard.press("Enter")
+        expect(first.locator(".due-line time")).to_have_attribute("datetime", "2031-03-31")
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("lang", ["en", "fa"])
 def test_the_organiser_schedules_a_meeting_and_sets_a_due_date_in_the_console(browser, live_server, screenshots_dir,
                                                                            axe_source, tmp_path: Path, lang):

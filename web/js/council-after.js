@@ -63,10 +63,12 @@ export function dueLine(entry) {
 /** The co-chair's (and organiser's) due-date control on an action. */
 export function dueForm(entry, ctx, idPrefix) {
   const id = `${idPrefix}-${entry.id}-due`;
-  const input = el("input", { id, type: "date", class: "plan-input due-input", value: entry.fields.due || "" });
+  // A date picked but not yet set survives a redraw (an event from elsewhere re-renders the page).
+  const input = draftInput(drafts, id, { type: "date", class: "plan-input due-input", value: entry.fields.due || "" });
   const save = async (due) => {
     const version = (entry.versions && entry.versions.due) ?? 1;
-    await run(ctx, "plan_due_set", { entry_id: entry.id, due, version }, t("council.after.dueSaved"));
+    const ack = await run(ctx, "plan_due_set", { entry_id: entry.id, due, version }, t("council.after.dueSaved"));
+    if (ack && ack.ok) delete drafts[id];
     ctx.refresh();
   };
   return el("form", { class: "due-form", onsubmit: (ev) => { ev.preventDefault(); save(input.value); } },
