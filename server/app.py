@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 
-from . import config, green, wsmask
+from . import config, green, wsdeflate, wsmask
 from .db import DEFAULT_POOL_SIZE, Database
 from .extensions import socketio
 
@@ -101,6 +101,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         json=guard.GuardedJSON,
     )
     guard.install(socketio.server, app.logger)
+    if app.config["ASYNC_MODE"] == "eventlet":  # no per-message compression (server/wsdeflate.py)
+        wsdeflate.decline(socketio.server.eio)
 
     from .http import bp
     app.register_blueprint(bp)

@@ -6,7 +6,8 @@ work (transaction, idempotency, event log, audiences) costs on top.
 
 It mimics the shapes the benchmark measures and delivers them as the app does
 (server/events/delivery.py: one message per connection per vote; the app's
-Socket.IO packet class and JSON encoder, server/events/guard.py): per vote a
+Socket.IO packet class and JSON encoder, server/events/guard.py; no per-message
+compression, server/wsdeflate.py): per vote a
 `tally` event (seq S-2) to the room's other members, `my_votes` (S-1) with the
 tally to the voter as one `events` message, `room_stats` to the projector (S),
 and an ack with `result.seq` = S.
@@ -35,12 +36,14 @@ def main(argv=None) -> int:
         import eventlet.wsgi
     import socketio
 
+    from .. import wsdeflate
     from ..events.guard import GuardedJSON, GuardedPacket
 
     # The app's packet class and JSON (no search for bytes, orjson): the transport as the app's,
     # so the ratio measures the app's own work on top.
     sio = socketio.Server(async_mode="eventlet", async_handlers=False, cors_allowed_origins="*",
                           ping_interval=10, ping_timeout=10, serializer=GuardedPacket, json=GuardedJSON)
+    wsdeflate.decline(sio.eio)  # the phones offer compression as browsers do; declined as the app does
     state = {"seq": 0, "tallies": {}, "who": {}, "done": {}}
 
     @sio.on("connect")

@@ -77,6 +77,10 @@ async def join(http: aiohttp.ClientSession, url: str, code: str, person: Person,
     raise JoinError(f"join failed: {last}")
 
 
+# aiohttp's offer "permessage-deflate; client_max_window_bits" (its 15-bit window), as Chromium's.
+BROWSER_WEBSOCKET = {"compress": 15}
+
+
 class Device:
     """A connected screen. Records when each event (by seq) first arrived and
     counts events that arrived twice; optionally keeps the full state with the
@@ -97,7 +101,10 @@ class Device:
         self.acks: dict[str, dict] = {}
         self.listeners: list = []
         kwargs = {"http_session": http} if http is not None else {}
-        self.sio = socketio.AsyncClient(reconnection=False, handle_sigint=False, **kwargs)
+        # Every browser offers per-message compression when it opens the WebSocket; so does every
+        # simulated screen (the server declines it: server/wsdeflate.py).
+        self.sio = socketio.AsyncClient(reconnection=False, handle_sigint=False,
+                                        websocket_extra_options=dict(BROWSER_WEBSOCKET), **kwargs)
         self.sio.on("event", self._on_event)
         self.sio.on("events", self._on_events)  # several of one publish, in order (docs/protocol.md)
         self.sio.on("resync", self._on_resync)
