@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 
-from . import config, green, wsdeflate, wsmask
+from . import config, green, wsdeflate, wsmask, wswrite
 from .db import DEFAULT_POOL_SIZE, Database
 from .extensions import socketio
 
@@ -103,6 +103,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     guard.install(socketio.server, app.logger)
     if app.config["ASYNC_MODE"] == "eventlet":  # no per-message compression (server/wsdeflate.py)
         wsdeflate.decline(socketio.server.eio)
+        wswrite.install(socketio.server.eio)  # a message straight into an idle socket (server/wswrite.py)
 
     from .http import bp
     app.register_blueprint(bp)
