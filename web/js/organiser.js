@@ -718,10 +718,24 @@ function issuedLinkCard() {
       onclick: () => { ui.councilLink = null; page.schedule(); } }, t("console.council.close")));
 }
 
+/** A council member's contact, in its own direction. An e-mail address in it may break only after its
+ *  "@" and before a "." (a phone's narrow column), never inside a word. */
+function contactText(contact) {
+  const node = userText("", "span");
+  for (const word of String(contact).split(/(\s+)/)) {
+    const bits = word.includes("@") ? word.match(/\.?[^.@]*@?/g).filter(Boolean) : [word];
+    bits.forEach((bit, k) => node.append(...(k ? [el("wbr"), bit] : [bit])));
+  }
+  return node;
+}
+
 function councilView() {
   const vols = byId(page.state.volunteers).sort((a, b) => String(a.name || "").localeCompare(String(b.name || "")) || a.participant_id - b.participant_id);
   const council = byId(page.state.council);
   const links = page.state.council_links || {};
+  // A phone shows each member as a block, a field to a line: this is the column's header beside it
+  // (hidden from screen readers, which have the table's own headers).
+  const cellLabel = (text) => el("span", { class: "cell-label", aria: { hidden: "true" } }, text);
   return el("section", { aria: { labelledby: "council-h" } },
     el("div", { class: "section-head" },
       el("h2", { id: "council-h" }, t("console.council.title")),
@@ -767,10 +781,10 @@ function councilView() {
             el("td", {}, v.name ? userText(v.name, "span") : el("span", { class: "hint" }, who),
               unreachable ? el("p", { class: "help-open", id: `unreachable-${v.participant_id}`, role: "status" },
                 t("console.council.unreachable")) : null),
-            el("td", {}, sectorLabel(page.state, v.group)), // a workshop's own sectors by their names
-            el("td", {}, v.consent && v.contact ? userText(v.contact, "span") : el("span", { class: "hint" }, t(v.consent ? "console.council.noContact" : "console.council.noConsent"))),
-            el("td", {}, select),
-            el("td", {}, linkCell));
+            el("td", {}, cellLabel(t("console.council.group")), sectorLabel(page.state, v.group)), // a workshop's own sectors by their names
+            el("td", {}, cellLabel(t("console.council.contact")), v.consent && v.contact ? contactText(v.contact) : el("span", { class: "hint" }, t(v.consent ? "console.council.noContact" : "console.council.noConsent"))),
+            el("td", {}, cellLabel(t("console.council.role")), select),
+            el("td", {}, cellLabel(t("console.council.link")), linkCell));
         })))),
     progressCard());
 }
