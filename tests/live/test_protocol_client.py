@@ -21,8 +21,8 @@ WAIT_SECS = 10
 
 
 class Screen:
-    def __init__(self, url: str, token: str):
-        self.url, self.token = url, token
+    def __init__(self, url: str, token: str, transports=("websocket",)):
+        self.url, self.token, self.transports = url, token, list(transports)
         self.lock = threading.Lock()
         self.state = None
         self.buffer: list[dict] = []
@@ -39,7 +39,7 @@ class Screen:
                 self.state = reducer.apply(self.state, ev)
 
     def connect(self):
-        self.sio.connect(self.url, auth={"token": self.token}, transports=["websocket"], wait_timeout=WAIT_SECS)
+        self.sio.connect(self.url, auth={"token": self.token}, transports=self.transports, wait_timeout=WAIT_SECS)
         self.resync()
 
     def resync(self):
@@ -166,4 +166,33 @@ def test_a_day_over_real_websockets(live_server, workshop):
     assert display.state["plan"][str(entry["id"])]["fields"]["owner"] == "Police chief's office"
     assert display.state["barriers"] == {}, "the projector never receives post text"
     for s in screens:
+        s.close()
+
+
+def test_a_phone_that_starts_on_long_polling_and_upgrades_hears_everything_in_order(live_server, workshop):
+    """A browser whose WebSocket fails at first falls back to long-polling, and upgrades later: the
+    events sent while it upgrades (queued) and after it (written straight into the socket,
+    server/wswrite.py) all arrive, each once, in order."""
+    url = live_server.url
+    organiser = Screen(url, workshop["organiser_url"].split("#", 1)[1])
+    phone = Screen(url, join(url, workshop["join_code"], "law_enforcement")["token"],
+                   transports=("polling", "websocket"))
+    seen: list[int] = []
+
+    def hear(ev):
+        seen.append(ev["seq"])
+        phone._on_event(ev)
+
+    phone.sio.on("event", hear)
+    phone.sio.on("events", lambda evs: [hear(ev) for ev in evs])
+    for i in range(30):  # while the upgrade runs, and after it
+        organiser.ok("workshop_update", title=f"Eastside trust workshop {i}")
+    wait_until(lambda: phone.sio.transport() == "websocket", "the phone upgraded to WebSocket")
+    for i in range(30, 60):
+        organiser.ok("workshop_update", title=f"Eastside trust workshop {i}")
+    wait_until(lambda: len(seen) >= 60, "the phone heard all 60 changes")
+    assert seen == sorted(seen) and len(seen) == len(set(seen)) == 60, seen  # in order, each once
+    wait_until(lambda: phone.converged(), "the upgraded phone equals a fresh snapshot", lambda: differences([phone]))
+    assert phone.state["workshop"]["title"] == "Eastside trust workshop 59"
+    for s in (organiser, phone):
         s.close()
