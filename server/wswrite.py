@@ -101,6 +101,10 @@ class _Direct:
             self.direct += 1
         return None
 
+    def detach(self) -> None:
+        """The connection has ended: drop what refers back to it (only the counts are kept)."""
+        self.socket = self.ws = self.raw = self.stock_send = self.stock_poll = None
+
     def poll(self):
         self.writer_holds = False
         while True:
@@ -156,8 +160,9 @@ def install(eio_server) -> bool:
         socket.direct_writes = direct
         try:
             return handler(_WriterSide(ws))
-        finally:  # the class's own again
+        finally:  # the class's own again; the counts stay, no reference back to the socket
             del socket.send, socket.poll
+            direct.detach()
 
     class Direct(websocket):
         writes_directly = True

@@ -173,3 +173,23 @@ def test_the_stock_writer_still_works_without_it(start):
     assert client.messages(20) == [f"{n:06d}:" + "x" * 10 for n in range(20)]
     client.close()
     assert _stats(port) == {"installed": False, "direct": 0, "tails": 0}
+
+
+def test_a_closed_connection_keeps_no_reference_to_its_socket():
+    import weakref
+
+    from server import wswrite
+
+    class Socket:  # the attributes _Direct reads when it is made
+        def send(self, pkt):
+            pass
+
+        def poll(self):
+            return []
+
+    sock = Socket()
+    direct = wswrite._Direct(sock, object(), object(), object, Exception, 1.0)
+    ref = weakref.ref(sock)
+    direct.detach()
+    del sock
+    assert ref() is None  # nothing in the counts object keeps the socket (or a cycle through it)
