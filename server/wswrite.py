@@ -30,6 +30,9 @@ from __future__ import annotations
 
 import time
 
+from engineio import exceptions, packet
+from engineio import socket as eio_socket
+
 # What this relies on, checked by `install` (python-engineio 4.x, eventlet 0.40+).
 _SOCKET_NEEDS = ("send", "poll", "check_ping_timeout", "_websocket_handler")
 _WEBSOCKET_NEEDS = ("_pack_message", "_send")
@@ -65,11 +68,10 @@ class _WriterSide:
 class _Direct:
     """One connection's sends: `send` and `poll` replace the Engine.IO socket's own."""
 
-    def __init__(self, socket, ws, raw, packet_cls, queue_empty, idle_secs: float):
-        # queue_empty: what the socket's poll raises when its queue stayed empty (engineio.exceptions)
+    def __init__(self, socket, ws, raw, idle_secs: float):
         self.socket, self.ws, self.raw = socket, ws, raw
         self.stock_send, self.stock_poll = socket.send, socket.poll
-        self.packet_cls, self.queue_empty, self.idle_secs = packet_cls, queue_empty, idle_secs
+        self.idle_secs = idle_secs
         self.writer_holds = True  # until the writer first waits: what it takes is not yet sent
         self.last_direct = time.monotonic()
         self.direct = 0
@@ -78,7 +80,7 @@ class _Direct:
     def send(self, pkt) -> None:
         s = self.socket
         if self.writer_holds or s.upgrading or not s.upgraded or s.closed or s.queue.qsize() \
-                or not isinstance(pkt, self.packet_cls):
+                or not isinstance(pkt, packet.Packet):
             return self.stock_send(pkt)
         if not s.check_ping_timeout():
             return None
@@ -110,7 +112,7 @@ class _Direct:
         while True:
             try:
                 packets = self.stock_poll()
-            except self.queue_empty:
+            except exceptions.QueueEmpty:  # the socket's poll: its queue stayed empty
                 if not self.socket.closed and time.monotonic() - self.last_direct < self.idle_secs:
                     continue  # busy with direct sends: not a dead connection
                 self.writer_holds = True  # the writer ends: everything queues from now on
@@ -134,8 +136,6 @@ def _plain_socket(ws):
 def install(eio_server) -> bool:
     """Give `eio_server` (an engineio.Server, eventlet mode) direct sends. False, changing nothing,
     when the internals it needs are not there."""
-    from engineio import exceptions, packet
-    from engineio import socket as eio_socket
     websocket = eio_server._async.get("websocket")
     if websocket is None or not all(hasattr(eio_socket.Socket, name) for name in _SOCKET_NEEDS):
         return False
@@ -147,7 +147,6 @@ def install(eio_server) -> bool:
         return False
     if getattr(websocket, "writes_directly", False):
         return True
-    queue_empty = exceptions.QueueEmpty
 
     def run(handler, ws):
         socket = getattr(handler, "__self__", None)
@@ -155,7 +154,7 @@ def install(eio_server) -> bool:
         if raw is None or not isinstance(socket, eio_socket.Socket) or not isinstance(ws, RFC6455WebSocket):
             return handler(ws)
         idle = eio_server.ping_interval + eio_server.ping_timeout
-        direct = _Direct(socket, ws, raw, packet.Packet, queue_empty, idle)
+        direct = _Direct(socket, ws, raw, idle)
         socket.send, socket.poll = direct.send, direct.poll
         socket.direct_writes = direct
         try:

@@ -9,19 +9,15 @@ the queue, then direct again. The client reads the WebSocket frames off its own 
 """
 from __future__ import annotations
 
-import base64
 import json
-import os
-import socket
-import struct
-import subprocess
 import sys
 import time
 import urllib.request
 
 import pytest
 
-from tests.live_server import ROOT, _free_port
+from tests.live_server import ROOT
+from tests.wsclient import ENGINE_IO_WEBSOCKET, RawWebSocket, start_server
 
 pytest.importorskip("eventlet")
 
@@ -33,84 +29,30 @@ def start(tmp_path):
     procs = []
 
     def run(*args: str) -> int:
-        port = _free_port()
-        log = open(tmp_path / f"server-{port}.log", "w")  # noqa: SIM115 - closed with the process
-        proc = subprocess.Popen([sys.executable, str(SERVER), "--port", str(port), *args],
-                                cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-        procs.append((proc, log))
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                return port
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"the test server did not start; see {log.name}") from None
-                time.sleep(0.1)
+        proc, port = start_server([sys.executable, str(SERVER), *args], tmp_path / f"server-{len(procs)}.log")
+        procs.append(proc)
+        return port
 
     yield run
-    for proc, log in procs:
+    for proc in procs:
         proc.terminate()
         proc.wait(timeout=10)
-        log.close()
 
 
-class Client:
-    """A WebSocket client on a raw socket: Engine.IO 4, websocket transport only."""
+class Client(RawWebSocket):
+    """Engine.IO 4 over the websocket transport only, on a raw socket."""
 
     def __init__(self, port: int, rcvbuf: int | None = None):
-        self.sock = socket.socket()
-        if rcvbuf:
-            self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
-        self.sock.settimeout(20)
-        self.sock.connect(("127.0.0.1", port))
-        key = base64.b64encode(os.urandom(16)).decode()
-        self.sock.sendall((f"GET /engine.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
-                           "Upgrade: websocket\r\nConnection: Upgrade\r\n"
-                           f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n").encode())
-        self.buf = b""
-        while b"\r\n\r\n" not in self.buf:
-            self._fill()
-        head, _, self.buf = self.buf.partition(b"\r\n\r\n")
-        assert b" 101 " in head.split(b"\r\n")[0], head
-
-    def _fill(self):
-        chunk = self.sock.recv(65536)
-        if not chunk:
-            raise ConnectionError("closed by the server")
-        self.buf += chunk
-
-    def frame(self) -> tuple[int, bytes]:
-        """(opcode, payload) of the next whole frame (the server's frames are unmasked, unfragmented)."""
-        while len(self.buf) < 2:
-            self._fill()
-        first, second = self.buf[0], self.buf[1]
-        assert first & 0x80 and not second & 0x80, "a whole, unmasked frame"
-        length, start = second & 0x7F, 2
-        if length == 126:
-            while len(self.buf) < 4:
-                self._fill()
-            length, start = struct.unpack("!H", self.buf[2:4])[0], 4
-        elif length == 127:
-            while len(self.buf) < 10:
-                self._fill()
-            length, start = struct.unpack("!Q", self.buf[2:10])[0], 10
-        while len(self.buf) < start + length:
-            self._fill()
-        payload, self.buf = self.buf[start:start + length], self.buf[start + length:]
-        return first & 0x0F, payload
-
-    def send_text(self, text: str):
-        data = text.encode()
-        mask = os.urandom(4)
-        masked = bytes(b ^ mask[i % 4] for i, b in enumerate(data))
-        self.sock.sendall(bytes([0x81, 0x80 | len(data)]) + mask + masked)
+        super().__init__(port, "/engine.io/" + ENGINE_IO_WEBSOCKET, rcvbuf=rcvbuf)
+        assert " 101 " in self.status, self.status
 
     def messages(self, count: int):
         """The next `count` Engine.IO messages (text after '4'), answering pings on the way."""
         got = []
         while len(got) < count:
-            opcode, payload = self.frame()
+            first, payload = self.frame()
+            assert first & 0x80, "a whole frame"
+            opcode = first & 0x0F
             assert opcode == 1, f"a text frame, not {opcode} (8 is the server closing)"
             text = payload.decode()
             if text == "2":
@@ -120,9 +62,6 @@ class Client:
             else:
                 assert text.startswith("0{"), text  # the open packet
         return got
-
-    def close(self):
-        self.sock.close()
 
 
 def _stats(port: int) -> dict:
@@ -188,7 +127,7 @@ def test_a_closed_connection_keeps_no_reference_to_its_socket():
             return []
 
     sock = Socket()
-    direct = wswrite._Direct(sock, object(), object(), object, Exception, 1.0)
+    direct = wswrite._Direct(sock, object(), object(), 1.0)
     ref = weakref.ref(sock)
     direct.detach()
     del sock
