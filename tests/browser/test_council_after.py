@@ -13,7 +13,7 @@ import icalendar
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.stage import MERGE_TEXT, Client, open_surface, stage
+from tests.browser.stage import MERGE_TEXT, Client, open_surface, scroll_to, stage
 from tests.browser.test_screenshots import MIN_TARGET_PX, OVERFLOW_JS, SMALL_TARGETS_JS
 
 pytestmark = pytest.mark.browser
@@ -56,7 +56,7 @@ def test_a_co_chair_schedules_a_meeting_and_the_progress_page_shows_it_with_over
         card.locator(f"#council-{first}-due").fill("2020-01-31")
         card.locator(f"#council-{first}-due-save").click()
         expect(card.locator(".badge-overdue")).to_have_text(words["overdue"])
-        meeting.scroll_into_view_if_needed()
+        scroll_to(meeting)
         page.screenshot(path=str(screenshots_dir / f"council-after-council-{lang}-phone.png"), full_page=True)
         assert not page.evaluate(SMALL_TARGETS_JS, MIN_TARGET_PX), "targets too small on the phone"
         m = page.evaluate(OVERFLOW_JS)

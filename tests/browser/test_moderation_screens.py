@@ -73,7 +73,7 @@ def test_facilitator_screens_without_names_and_sees_check_before_reveal(browser,
                 expect(flag).to_contain_text("a badge or ID number")
                 expect(flag).to_contain_text("a phone number")
             assert not serious_axe(page, axe_source)
-            flag.scroll_into_view_if_needed()
+            scroll_to(flag)
             page.screenshot(path=str(screenshots_dir / f"moderation-facilitator-screening-{size[0]}-{lang}.png"),
                             full_page=False)
         finally:
@@ -107,7 +107,7 @@ def test_facilitator_sees_the_objection_on_the_shared_barrier(browser, objected,
             if lang == "en":
                 expect(notice).to_contain_text("An author of a merged barrier objects to this merge.")
             assert not serious_axe(page, axe_source)
-            notice.scroll_into_view_if_needed()
+            scroll_to(notice)
             page.screenshot(path=str(screenshots_dir / f"moderation-facilitator-objection-{size[0]}-{lang}.png"),
                             full_page=False)
         finally:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .stage import open_surface
+from .stage import open_surface, scroll_to
 
 pytestmark = pytest.mark.browser
 
@@ -23,7 +23,6 @@ def _fits(page) -> None:
 
 @pytest.mark.parametrize("lang", ["en", "fa"])
 def test_a_phone_turned_sideways_and_back_keeps_every_control(browser, stager, lang):
-    from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import expect
     staged = stager.get("vote")
     ctx, page = open_surface(browser, staged, "phone", lang, (390, 844))
@@ -34,14 +33,9 @@ def test_a_phone_turned_sideways_and_back_keeps_every_control(browser, stager, l
         expect(page.locator(".votes-left")).to_be_visible()
         _fits(page)
         button = page.locator(".post-list button").last
-        # The page redraws on each event (other tests vote in this shared stage): scroll again if the
-        # button was replaced while scrolling, as a thumb would.
-        for _ in range(5):
-            try:
-                button.scroll_into_view_if_needed(timeout=3000)
-                break
-            except PlaywrightError:
-                continue
+        # The page redraws on each event (other tests vote in this shared stage): scroll_to scrolls
+        # again if the button was replaced while scrolling, as a thumb would.
+        scroll_to(button)
         expect(button).to_be_in_viewport()
         page.set_viewport_size({"width": 390, "height": 844})  # and back
         _fits(page)

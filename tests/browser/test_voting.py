@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from .stage import ROOM1_POSTS, Client, open_surface, stage
+from .stage import ROOM1_POSTS, Client, open_surface, scroll_to, stage
 
 pytestmark = pytest.mark.browser
 
@@ -52,7 +52,7 @@ def test_votes_left_stays_in_view_while_the_list_scrolls(voting):
     expect(banner).to_be_visible()
     expect(page.locator(".seat-code")).to_be_attached()  # the phone's last redraw after opening (its seat code)
     last = page.get_by_role("button", name=re.compile(r"^Vote(d)? — ")).last
-    last.scroll_into_view_if_needed()
+    scroll_to(last)  # again if a redraw replaced it mid-scroll (CI caught one: an event after the seat code)
     page.mouse.wheel(0, 4000)
     page.wait_for_function("() => window.scrollY > 200")
     box, bar = banner.bounding_box(), page.locator("#topbar").bounding_box()
