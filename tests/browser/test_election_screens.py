@@ -323,13 +323,9 @@ SPCP_PEOPLE = [  # (sector, name or None, language): the seven SPCP sectors, one
 ]
 
 
-@pytest.mark.parametrize("lang", ["fa", "en"])
-def test_election_screens_with_seven_sectors(browser, live_server, screenshots_dir, axe_source, lang):
-    """The SPCP preset's seven sectors on every surface, in Persian and English: nominations, the
-    ballot (Youth has two seats: up to two ticks), the results; a vote tapped offline and given
-    meanwhile on another device says "you have voted" when it arrives, and counts once."""
-    from playwright.sync_api import expect
-
+def spcp_day(live_server, lang: str, people=SPCP_PEOPLE) -> tuple[dict, list[dict]]:
+    """A new SPCP day with the seven sectors (two rooms, then the council, then the closing; titled in
+    `lang`) and `people` joined: (its links with "url", the people's join answers)."""
     from server.cli import _links
     from server.db import Database
     from server.domain.workshops import create_workshop
@@ -341,7 +337,17 @@ def test_election_screens_with_seven_sectors(browser, live_server, screenshots_d
     finally:
         db.engine.dispose()
     links = {**_links(live_server.url, made), "url": live_server.url}
-    people = [_join(live_server.url, links["join_code"], g, n, la) for g, n, la in SPCP_PEOPLE]
+    return links, [_join(live_server.url, links["join_code"], g, n, la) for g, n, la in people]
+
+
+@pytest.mark.parametrize("lang", ["fa", "en"])
+def test_election_screens_with_seven_sectors(browser, live_server, screenshots_dir, axe_source, lang):
+    """The SPCP preset's seven sectors on every surface, in Persian and English: nominations, the
+    ballot (Youth has two seats: up to two ticks), the results; a vote tapped offline and given
+    meanwhile on another device says "you have voted" when it arrives, and counts once."""
+    from playwright.sync_api import expect
+
+    links, people = spcp_day(live_server, lang)
     org_client = Client(live_server.url, token(links["organiser_url"]))
     clients = {i: Client(live_server.url, p["token"]) for i, p in enumerate(people)}
     contexts = []

@@ -162,11 +162,30 @@ export function noteForm(entry, ctx, idPrefix, labels) {
 }
 export const languageName = (l) => t(`console.language.${l}`);
 
-export function errorText(error) {
-  if (!error) return t("console.error.unknown");
-  const known = i18n.hasKey(`console.error.${error.code}`) ? t(`console.error.${error.code}`) : undefined;
-  // The server's message names the field or the rule; keep it as the detail.
-  return known ? `${known}${error.message ? " — " + error.message : ""}` : (error.message || error.code);
+/** A refusal in two parts: the console's own words (`own` wins, else console.error.<code>) and the server's
+ *  message, in English, which names the field or the rule (useful to support). An unknown code: in English
+ *  the server's message is the text; in another language "Something went wrong", the message its detail. */
+function errorParts(error, own = null) {
+  if (!error) return { text: own || t("console.error.unknown"), detail: "" };
+  const known = own || (i18n.hasKey(`console.error.${error.code}`) ? t(`console.error.${error.code}`) : null);
+  if (known) return { text: known, detail: error.message || "" };
+  if (lang === "en") return { text: error.message || error.code || t("console.error.unknown"), detail: "" };
+  return { text: t("console.error.unknown"), detail: error.message || error.code || "" };
+}
+
+/** A refusal as text (a sentence may hold it, as exports.js does): in English "text — the server's
+ *  detail"; in another language the translated text alone, never with English inside it. */
+export function errorText(error, own = null) {
+  const { text, detail } = errorParts(error, own);
+  return lang === "en" && detail ? `${text} — ${detail}` : text;
+}
+
+/** A refusal for a toast: in English the text of errorText; in another language the translated sentence,
+ *  then the server's English detail on a line of its own (lang="en", dir="ltr", smaller: .error-detail). */
+export function errorNode(error, own = null) {
+  const { text, detail } = errorParts(error, own);
+  if (lang === "en" || !detail) return errorText(error, own);
+  return [el("span", { class: "error-sentence" }, text), el("span", { class: "error-detail", lang: "en", dir: "ltr" }, detail)];
 }
 
 // ---------------------------------------------------------------- dialogs
@@ -230,7 +249,7 @@ export async function run(ctx, command, payload, okMessage) {
     ack = { ok: false, error: { code: "offline", message: String(err && err.message || err) } };
   }
   if (!ack || !ack.ok) {
-    if (!(ack && ack.error && ack.error.code === "conflict" && ctx.quietConflicts)) ctx.toast.show(errorText(ack && ack.error), "error");
+    if (!(ack && ack.error && ack.error.code === "conflict" && ctx.quietConflicts)) ctx.toast.show(errorNode(ack && ack.error), "error");
   } else if (okMessage) {
     announce(okMessage);
   }

@@ -386,6 +386,9 @@ function ballotTable(state, election) {
   const labels = candidateLabels(election, unnamedFor(state));
   const keys = sectorOrder(state, Object.keys(election.seats || {}), election.kind);
   const voting = election.status === "voting";
+  // A phone shows each constituency as a block, a field to a line: this is the column's header beside it
+  // (hidden from screen readers, which have the table's own headers; election.css).
+  const cellLabel = (key) => el("span", { class: "cell-label", aria: { hidden: "true" } }, t(key));
   return el("div", { class: "table-scroll" }, el("table", { class: "election-table" },
     el("caption", { class: "visually-hidden" }, stageTitle(election)),
     el("thead", {}, el("tr", {},
@@ -398,11 +401,13 @@ function ballotTable(state, election) {
       const electorate = election.kind === "co_chairs" ? "council" : k;
       return el("tr", {},
         el("th", { scope: "row" }, constituencyNode(state, election, k)),
-        el("td", { class: "num" }, digit(election.seats[k])),
-        el("td", {}, list.length ? el("ul", { class: "election-names" }, list.map((c) => el("li", {}, nameNode(labels[c.id]))))
-          : el("span", { class: "hint" }, t("election.ui.console.no_candidates"))),
-        voting ? el("td", { class: "num election-voted" }, t("election.ui.console.voted_of", {
-          count: (election.voted || {})[electorate] || 0, total: electorateSize(state, election, k) })) : null);
+        el("td", { class: "num" }, cellLabel("election.ui.console.seats"), el("span", {}, digit(election.seats[k]))),
+        el("td", {}, cellLabel("election.ui.console.candidates"),
+          list.length ? el("ul", { class: "election-names" }, list.map((c) => el("li", {}, nameNode(labels[c.id]))))
+            : el("span", { class: "hint" }, t("election.ui.console.no_candidates"))),
+        voting ? el("td", { class: "num" }, cellLabel("election.ui.console.voted"), el("span", { class: "election-voted" },
+          t("election.ui.console.voted_of", { count: (election.voted || {})[electorate] || 0, total: electorateSize(state, election, k) })))
+          : null);
     }))));
 }
 

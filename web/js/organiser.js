@@ -3,7 +3,7 @@ import {
   takeToken, setLanguage, preferredLanguage, currentLanguage, t, renderRoomPanel, renderPlan, tickTimers,
   timerAnnouncer, statusBadge, run, askDialog, roomName, roomParticipants, workshopPhaseName, phaseName,
   groupName, languageName, iso, byId, fmtNumber, fmtTime, countdown, barFill, councilRoleName, isCoChair,
-  renderHeader, pageLanguagePicker, accessNotice, errorText, sectorLabel,
+  renderHeader, pageLanguagePicker, accessNotice, errorNode, sectorLabel,
 } from "./console-common.js";
 import {
   GROUPS, WORKSHOP_PHASES, COUNCIL_ROLES, MAX_MESSAGE_CHARS, MAX_PLAN_FIELD_CHARS, SEGMENT_KINDS, MAX_PROMPT_CHARS,
@@ -42,7 +42,8 @@ function noteChanges(prev, next) {
       if (!knownCalls.has(roomId)) {
         const room = next.rooms[roomId];
         const msg = t("console.help.newCall", { room: roomName(room) });
-        toast.show(call.message ? `${msg}: ${call.message}` : msg, "error");
+        // The facilitator's words in their own direction (a Persian call in an English console, or the reverse).
+        toast.show(call.message ? [msg, ": ", userText(call.message, "span")] : msg, "error");
       }
     }
   }
@@ -136,8 +137,11 @@ function topBar() {
   return el("div", { class: ["org-bar", !agenda.isShortDay(ws) && "org-bar-3"] },
     el("section", { class: "card", aria: { labelledby: "join-h" } },
       el("h2", { id: "join-h" }, t("console.join.title")),
-      el("p", { class: "join-code", aria: { label: t("console.join.codeLabel", { code: ws.join_code.split("").join(" ") }) } }, ws.join_code),
-      el("p", { class: "join-link" }, el("a", { href: link, target: "_blank", rel: "noopener" }, link)),
+      // The code and the link read left to right (dir="ltr" on the value only); their lines sit on the card's
+      // start side, the right in Persian, like the rest of the card.
+      el("p", { class: "join-code", aria: { label: t("console.join.codeLabel", { code: ws.join_code.split("").join(" ") }) } },
+        el("span", { dir: "ltr" }, ws.join_code)),
+      el("p", { class: "join-link" }, el("a", { href: link, target: "_blank", rel: "noopener", dir: "ltr" }, link)),
       el("div", { class: "row" }, el("button", { type: "button", class: "btn btn-small", id: "copy-link", onclick: copy }, t("console.join.copy")))),
     agenda.isShortDay(ws) ? el("section", { class: "card", aria: { labelledby: "wphase-h" } },
       el("h2", { id: "wphase-h" }, t("console.wphase.title")),
@@ -173,7 +177,7 @@ async function runAgenda(command, payload, okMessage) {
   if (ack && ack.ok) { if (okMessage) announce(okMessage); return ack; }
   const e = (ack && ack.error) || { code: "unknown" };
   const own = AGENDA_ERRORS.includes(e.code) ? t(`console.agenda.error.${e.code}`) : null;
-  toast.show(own ? (e.message ? `${own} — ${e.message}` : own) : errorText(e), "error");
+  toast.show(errorNode(e, own), "error");
   return ack || { ok: false, error: e };
 }
 
@@ -718,12 +722,16 @@ function issuedLinkCard() {
       onclick: () => { ui.councilLink = null; page.schedule(); } }, t("console.council.close")));
 }
 
-/** A council member's contact, in its own direction. An e-mail address in it may break only after its
- *  "@" and before a "." (a phone's narrow column), never inside a word. */
+/** Up to this many characters an e-mail address is kept on one line (p35@example.org): the table gives its
+ *  column that room (a word's width is the least a column takes). */
+const SHORT_EMAIL = 20;
+
+/** A council member's contact, in its own direction. A long e-mail address in it may break only after its
+ *  "@" and before a "." (a phone's narrow column), never inside a word; a short one does not break. */
 function contactText(contact) {
   const node = userText("", "span");
   for (const word of String(contact).split(/(\s+)/)) {
-    const bits = word.includes("@") ? word.match(/\.?[^.@]*@?/g).filter(Boolean) : [word];
+    const bits = word.includes("@") && word.length > SHORT_EMAIL ? word.match(/\.?[^.@]*@?/g).filter(Boolean) : [word];
     bits.forEach((bit, k) => node.append(...(k ? [el("wbr"), bit] : [bit])));
   }
   return node;

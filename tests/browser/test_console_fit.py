@@ -1,0 +1,372 @@
+"""The organiser console as its people use it (a police officer and a community organiser, on phones,
+tablets and a projector, in English and in Persian, right to left):
+
+- a refusal from the server reads in the console's language alone: in Persian the server's English
+  detail (it names the field or the rule, for support) is an element of its own (lang="en", dir="ltr",
+  on its own line, smaller), never glued into the Persian sentence; in English "text — detail" stays
+  (run() in console-common.js and runAgenda() in organiser.js);
+- the bar on top never makes the page scroll sideways, at any width from a phone to a laptop, on a
+  short day and on an SPCP day (three cards);
+- the join card's code and link read left to right but sit on the start side of the card, the right
+  in Persian, like the rest of the card;
+- the council tab's table at 1024x768 keeps a short e-mail address (p35@example.org) on one line;
+- the election table (the sectors electing the council) at 360x640: nothing sticks out, is cut or
+  scrolls sideways, at every stage (seats, nominations, the ballot, the results).
+
+Screenshots in test-artifacts/screenshots/console-fit-*.png (360x640, 1024x768, 1920x1080; en, fa).
+"""
+from __future__ import annotations
+
+import re
+from types import SimpleNamespace
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.stage import LANGS, Client, open_surface
+from tests.browser.test_accessibility import AXE_TAGS, FAILING_IMPACTS, RUN_AXE_JS
+from tests.browser.test_election_screens import SPCP_PEOPLE as ELECTION_PEOPLE
+from tests.browser.test_election_screens import spcp_day
+from tests.browser.test_organiser_phone import BROKEN_WORDS_JS, OUTSIDE_BOX_JS, bar_problems, settle
+from tests.browser.test_screenshots import OVERFLOW_JS
+
+pytestmark = pytest.mark.browser
+
+SIZES = ((360, 640), (1024, 768), (1920, 1080))
+LATIN = re.compile("[A-Za-z]")
+
+
+def shoot(page, path, full_page: bool = True) -> None:
+    """A screenshot to look at; a whole page with the console's sticky header at the top, not over the middle."""
+    page.evaluate("() => { document.getElementById('header').style.position = 'static'; }")
+    try:
+        page.screenshot(path=path, full_page=full_page)
+    finally:
+        page.evaluate("() => { document.getElementById('header').style.position = ''; }")
+
+
+def sideways(page, where: str) -> list[str]:
+    """The page scrolls sideways (its scrolling box wider than the part of the window it shows)."""
+    m = page.evaluate(OVERFLOW_JS)
+    wide = page.evaluate("() => [document.scrollingElement.scrollWidth, document.scrollingElement.clientWidth]")
+    if m["scrollWidth"] > m["innerWidth"] or wide[0] > wide[1]:
+        return [f"{where}: scrolls sideways ({wide[0]} > {wide[1]}): {m['culprits']}"]
+    return []
+
+
+# ------------------------------------------------------------------ 1. refusals in the console's language
+
+# The newest error toast: its sentence (the text outside any [lang] element), and the server's detail.
+TOAST_JS = """() => {
+  const box = [...document.querySelectorAll('#toasts .toast-error .toast-text')].pop();
+  if (!box) return null;
+  const range = document.createRange(), sentence = [];
+  let bottom = -Infinity, size = 0;
+  const walk = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
+  for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+    if (n.parentElement.closest('[lang]') !== box.closest('[lang]')) continue;   // inside the detail
+    if (!n.nodeValue.trim()) continue;
+    sentence.push(n.nodeValue);
+    range.selectNodeContents(n);
+    for (const r of range.getClientRects()) bottom = Math.max(bottom, (r.top + r.bottom) / 2);   // its last line's middle
+    size = parseFloat(getComputedStyle(n.parentElement).fontSize);
+  }
+  const d = box.querySelector('[lang]');
+  const detail = d && { lang: d.getAttribute('lang'), dir: d.getAttribute('dir'), text: d.textContent,
+    top: d.getBoundingClientRect().top, size: parseFloat(getComputedStyle(d).fontSize) };
+  return { text: box.textContent, sentence: sentence.join(''), bottom, size, detail };
+}"""
+
+
+def refusal_problems(page, lang: str, server_message: str, where: str) -> list[str]:
+    toast = page.locator("#toasts .toast-error").last
+    expect(toast).to_be_visible()
+    expect(toast).to_contain_text(server_message)
+    got = page.evaluate(TOAST_JS)
+    problems = []
+    if lang == "en":
+        if f" — {server_message}" not in got["text"]:
+            problems.append(f"{where}: the English toast is not 'text — detail': {got['text']!r}")
+        return problems
+    if server_message[:12] in got["sentence"] or (lang == "fa" and LATIN.search(got["sentence"])):
+        problems.append(f"{where}: English inside the {lang} sentence: {got['sentence']!r}")
+    d = got["detail"]
+    if not d:
+        return problems + [f"{where}: the server's detail is not an element of its own: {got['text']!r}"]
+    if (d["lang"], d["dir"]) != ("en", "ltr") or server_message not in d["text"]:
+        problems.append(f"{where}: the detail is not lang=en dir=ltr with the server's message: {d}")
+    if d["top"] <= got["bottom"]:
+        problems.append(f"{where}: the detail is not on a line of its own (its top {d['top']:.0f} is above the middle "
+                        f"of the sentence's last line, {got['bottom']:.0f})")
+    if not d["size"] < got["size"]:
+        problems.append(f"{where}: the detail is not smaller than the sentence ({d['size']} >= {got['size']})")
+    return problems
+
+
+@pytest.mark.parametrize("lang", [*LANGS, "es"])
+def test_a_refused_role_reads_in_the_consoles_language_and_keeps_the_servers_detail_apart(browser, stager,
+                                                                                           screenshots_dir, axe_source,
+                                                                                           lang):
+    """The organiser makes a second community co-chair: the server refuses (role_taken); nothing changes."""
+    staged = stager.get("council")
+    member = staged.people[2]["participant_id"]   # a member (stage.py); Maryam is the community co-chair
+    context, page = open_surface(browser, staged, "organiser", lang, SIZES[0])
+    try:
+        page.locator("#tab-council").click()
+        role = page.locator(f"#role-{member}")
+        role.focus()
+        role.select_option("co_chair_community")
+        problems = refusal_problems(page, lang, "This co-chair seat is already taken", f"role_taken {lang}")
+        expect(role).to_have_value("member")
+        page.evaluate(axe_source)
+        serious = [v for v in page.evaluate(RUN_AXE_JS, AXE_TAGS) if v["impact"] in FAILING_IMPACTS]
+        assert not serious, f"serious axe violations with the refusal shown: {serious}"
+        for width, height in SIZES:
+            settle(page, width, height)
+            page.screenshot(path=screenshots_dir / f"console-fit-toast-{lang}-{width}x{height}.png")
+    finally:
+        context.close()
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_refused_reseating_reads_in_the_consoles_language(browser, live_server, lang):
+    """runAgenda (organiser.js): "Seat everyone again" when everyone sits where the caucus puts them."""
+    from tests.browser.stage_spcp import SpcpStager
+    context, page = open_surface(browser, SpcpStager(live_server).get("caucus"), "organiser", lang, SIZES[1])
+    try:
+        page.locator("#rooms-form").click()
+        page.get_by_role("dialog").locator("button[value=ok]").click()
+        problems = refusal_problems(page, lang, "Everyone already sits where the rooms' rule puts them.",
+                                    f"rooms_form {lang}")
+    finally:
+        context.close()
+    assert not problems, "\n".join(problems)
+
+
+# ------------------------------------------------------------------ 2. the bar never scrolls sideways
+
+NARROW = (600, 601, 610, 620, 640, 660, 680, 686, 687, 700, 720, 760, 761, 820, 900, 980, 981, 1100)
+
+
+@pytest.mark.parametrize("day", ["short", "spcp"])
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_bar_never_scrolls_sideways_from_a_phone_to_a_laptop(browser, stager, live_server, screenshots_dir,
+                                                                 lang, day):
+    from tests.browser.stage_spcp import SpcpStager
+    staged = stager.get("lobby") if day == "short" else SpcpStager(live_server).get("caucus")
+    context, page = open_surface(browser, staged, "organiser", lang, (NARROW[0], 800))
+    problems: list[str] = []
+    try:
+        expect(page.locator("#copy-link")).to_be_visible()
+        for width in NARROW:
+            settle(page, width, 800)
+            where = f"{day} day {lang} {width}px"
+            problems += [p for p in bar_problems(page, where) if "scrolls sideways" not in p]
+            problems += sideways(page, where)
+            if width in (640, 686, 761):
+                page.screenshot(path=screenshots_dir / f"console-fit-bar-{day}-{lang}-{width}.png")
+        for width, height in SIZES:
+            settle(page, width, height)
+            page.screenshot(path=screenshots_dir / f"console-fit-bar-{day}-{lang}-{width}x{height}.png")
+    finally:
+        context.close()
+    assert not problems, "\n".join(problems)
+
+
+# ------------------------------------------------------------------ 3. the join card's code and link
+
+# The join card's code and link: their block's direction, the value's own, the sides of its text, the
+# card's content box, and whether the text runs left to right (its first character left of its last).
+JOIN_JS = """() => {
+  const card = document.querySelector('.org-bar .card'), cs = getComputedStyle(card), r0 = card.getBoundingClientRect();
+  const box = { left: r0.left + parseFloat(cs.borderLeftWidth) + parseFloat(cs.paddingLeft),
+                right: r0.right - parseFloat(cs.borderRightWidth) - parseFloat(cs.paddingRight) };
+  const range = document.createRange();
+  const out = {};
+  for (const [key, sel] of [['code', '.join-code'], ['link', '.join-link']]) {
+    const block = card.querySelector(sel);
+    const text = [...block.querySelectorAll('*'), block].map((e) => [...e.childNodes]).flat()
+      .find((n) => n.nodeType === 3 && n.nodeValue.trim());
+    range.selectNodeContents(text);
+    const rects = [...range.getClientRects()];
+    const first = document.createRange(); first.setStart(text, 0); first.setEnd(text, 1);
+    const last = document.createRange(); last.setStart(text, text.nodeValue.length - 1); last.setEnd(text, text.nodeValue.length);
+    const oneLine = rects.length === 1;
+    out[key] = { blockDir: getComputedStyle(block).direction, valueDir: text.parentElement.closest('[dir]')?.getAttribute('dir'),
+      left: Math.min(...rects.map((r) => r.left)), right: Math.max(...rects.map((r) => r.right)),
+      ltr: !oneLine || first.getBoundingClientRect().left < last.getBoundingClientRect().left, text: text.nodeValue };
+  }
+  return { box, ...out };
+}"""
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_join_code_and_link_sit_on_the_cards_start_side_and_read_left_to_right(browser, stager, screenshots_dir,
+                                                                                   lang):
+    staged = stager.get("lobby")
+    context, page = open_surface(browser, staged, "organiser", lang, SIZES[0])
+    problems: list[str] = []
+    try:
+        expect(page.locator(".join-code")).to_have_text(staged.join_code)
+        for width, height in SIZES:
+            settle(page, width, height)
+            where = f"join card {lang} {width}x{height}"
+            got = page.evaluate(JOIN_JS)
+            box = got["box"]
+            for key in ("code", "link"):
+                v = got[key]
+                want = "rtl" if lang == "fa" else "ltr"
+                if v["blockDir"] != want:
+                    problems.append(f"{where}: the {key}'s block runs {v['blockDir']}, not the card's {want}")
+                if v["valueDir"] != "ltr":
+                    problems.append(f"{where}: the {key} itself is not marked dir=ltr ({v['valueDir']})")
+                if not v["ltr"]:
+                    problems.append(f"{where}: the {key} does not read left to right: {v['text']!r}")
+                if lang == "fa" and abs(v["right"] - box["right"]) > 2:
+                    problems.append(f"{where}: the {key} is not on the right (start) side: its text ends at "
+                                    f"{v['right']:.0f}, the card's content at {box['right']:.0f}")
+                if lang == "en" and abs(v["left"] - box["left"]) > 2:
+                    problems.append(f"{where}: the {key} is not on the left (start) side: {v['left']:.0f} vs {box['left']:.0f}")
+            page.screenshot(path=screenshots_dir / f"console-fit-join-{lang}-{width}x{height}.png")
+    finally:
+        context.close()
+    assert not problems, "\n".join(problems)
+
+
+# ------------------------------------------------------------------ 4. the council table's short e-mails
+
+# Each contact of the council table on more than one line: "text (n lines)".
+WRAPPED_CONTACTS_JS = """() => {
+  const out = [];
+  for (const td of document.querySelectorAll('.council-table tbody td:nth-child(3)')) {
+    const span = td.querySelector('.user-text');
+    if (!span) continue;
+    const tops = new Set([...span.getClientRects()].map((r) => Math.round(r.top)));
+    if (tops.size > 1) out.push(`${span.textContent} (${tops.size} lines)`);
+  }
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_short_email_stays_on_one_line_in_the_council_table(browser, stager, screenshots_dir, lang):
+    context, page = open_surface(browser, stager.get("council"), "organiser", lang, SIZES[1])
+    problems: list[str] = []
+    try:
+        page.locator("#tab-council").click()
+        expect(page.locator(".council-table")).to_contain_text("@example.org")
+        for width, height in ((1024, 768), (1280, 800), (1920, 1080), (360, 640), (768, 1024), (834, 1194)):
+            settle(page, width, height)
+            where = f"council {lang} {width}x{height}"
+            problems += [f"{where}: a short e-mail address broken: {p}" for p in page.evaluate(WRAPPED_CONTACTS_JS)]
+            problems += [f"{where}: {p}" for p in page.evaluate(OUTSIDE_BOX_JS, ".table-scroll")]
+            problems += [f"{where}: a word cut in two: {p}" for p in page.evaluate(BROKEN_WORDS_JS, ".council-table tbody td")]
+            problems += sideways(page, where)
+            shoot(page, screenshots_dir / f"console-fit-council-{lang}-{width}x{height}.png")
+    finally:
+        context.close()
+    assert not problems, "\n".join(problems)
+
+
+# ------------------------------------------------------------------ 5. the election table on a phone
+
+# The seven SPCP sectors of test_election_screens, and a long name that must wrap on a phone.
+SPCP_PEOPLE = [*ELECTION_PEOPLE, ("law_enforcement", "Detective Alexandra Montgomery-Whitfield", "en")]
+
+# Inside the election panel: what is cut (a box clipping its text or scrolling sideways inside).
+CUT_JS = """() => {
+  const out = [];
+  for (const el of document.querySelectorAll('.election-panel, .election-panel *')) {
+    if (el.closest('.visually-hidden')) continue;
+    let clipped = false;   // hidden the .visually-hidden way by CSS (a phone's table header)
+    for (let a = el; a; a = a.parentElement) clipped ||= getComputedStyle(a).clipPath !== 'none';
+    if (clipped) continue;
+    const cs = getComputedStyle(el);
+    if (el.scrollWidth > el.clientWidth + 1 && el.clientWidth && (cs.overflowX !== 'visible' || el.matches('.table-scroll')))
+      out.push(`${el.tagName.toLowerCase()}.${[...el.classList].join('.')} scrolls or clips sideways (${el.scrollWidth} > ${el.clientWidth})`);
+  }
+  return out;
+}"""
+
+
+def election_problems(page, where: str) -> list[str]:
+    problems = [f"{where}: {p}" for p in page.evaluate(OUTSIDE_BOX_JS, ".election-panel")]
+    problems += [f"{where}: {p}" for p in page.evaluate(CUT_JS)]
+    problems += [f"{where}: a word cut in two: {p}"
+                 for p in page.evaluate(BROKEN_WORDS_JS, ".election-table th, .election-table td, .election-panel .btn")]
+    return problems + sideways(page, where)
+
+
+def shoot_sizes(page, screenshots_dir, name: str) -> None:
+    for width, height in SIZES[1:]:
+        settle(page, width, height)
+        shoot(page, screenshots_dir / f"console-fit-{name}-{width}x{height}.png")
+    settle(page, *SIZES[0])
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_election_table_fits_a_phone_at_every_stage(browser, live_server, screenshots_dir, axe_source, lang):
+    links, people = spcp_day(live_server, lang, SPCP_PEOPLE)
+    org = Client(live_server.url, links["organiser_url"].split("#", 1)[1])
+    clients = {i: Client(live_server.url, p["token"]) for i, p in enumerate(people)}
+    problems: list[str] = []
+    context = None
+    try:
+        org.ok("workshop_advance")   # breakout -> council
+        staged = SimpleNamespace(organiser_url=links["organiser_url"])
+        context, page = open_surface(browser, staged, "organiser", lang, SIZES[0])
+        panel = page.locator(".election-panel")
+        expect(panel).to_be_visible()
+        settle(page, *SIZES[0])
+        problems += election_problems(page, f"seats {lang}")
+        shoot(page, screenshots_dir / f"console-fit-election-seats-{lang}-360x640.png")
+        # Two seats for Youth: the organiser types it, then opens the nominations with a tap.
+        youth = page.locator("#election-seats-youth")
+        youth.fill("2")
+        page.locator("#election-open").click()
+        expect(page.locator(".election-table")).to_be_visible()
+        eid = max(int(k) for k in org.sync()["elections"])
+        for i in (0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12):
+            clients[i].ok("election_nominate", election_id=eid, participant_id=people[i]["participant_id"])
+        expect(page.locator(".election-table")).to_contain_text("Montgomery")
+        settle(page, *SIZES[0])
+        problems += election_problems(page, f"nominations {lang}")
+        shoot(page, screenshots_dir / f"console-fit-election-nominating-{lang}-360x640.png")
+        shoot_sizes(page, screenshots_dir, f"election-nominating-{lang}")
+
+        page.locator("#election-ballot-open-sectors").click()
+        page.get_by_role("dialog").locator("button[value=ok]").click()
+        expect(page.locator(".election-voted").first).to_be_visible()
+        e = org.sync()["elections"][str(eid)]
+        for i in (2, 4, 5, 6, 9):
+            mine = [int(c["id"]) for c in e["candidates"].values() if c["participant_id"] == people[i]["participant_id"]]
+            clients[i].ok("election_vote", election_id=eid, candidate_ids=mine)
+        settle(page, *SIZES[0])
+        problems += election_problems(page, f"ballot {lang}")
+        # The phone's layout (each sector a block) is still a table to assistive technology.
+        table = page.locator(".election-table")
+        assert table.get_by_role("columnheader").count() == 4 and table.get_by_role("rowheader").count() == 7
+        page.evaluate(axe_source)
+        serious = [v for v in page.evaluate(RUN_AXE_JS, AXE_TAGS) if v["impact"] in FAILING_IMPACTS]
+        assert not serious, f"serious axe violations in the election panel on a phone: {serious}"
+        shoot(page, screenshots_dir / f"console-fit-election-voting-{lang}-360x640.png")
+        shoot_sizes(page, screenshots_dir, f"election-voting-{lang}")
+
+        close = page.locator("#election-close-sectors")
+        close.focus()
+        page.keyboard.press("Enter")
+        page.get_by_role("dialog").locator("button[value=ok]").focus()
+        page.keyboard.press("Enter")
+        expect(page.locator(".election-tie-actions")).to_be_visible()   # Faith: Pastor Ruth and an unnamed member
+        settle(page, *SIZES[0])
+        problems += election_problems(page, f"results {lang}")
+        shoot(page, screenshots_dir / f"console-fit-election-results-{lang}-360x640.png")
+        shoot_sizes(page, screenshots_dir, f"election-results-{lang}")
+    finally:
+        if context:
+            context.close()
+        org.close()
+        for c in clients.values():
+            c.close()
+    assert not problems, "\n".join(problems)
