@@ -28,6 +28,8 @@ def test_small_bench_loses_nothing_and_duplicates_nothing():
     assert result["fanout_ms"]["n"] == 150
     assert result["server"][0]["rss_mb"] > 0 and result["cpu_s"] > 0
     assert result["storm_cpu_ms_per_vote"] == round(result["storm_cpu_s"] * 1000 / 150, 3)
+    assert result["client_cpu_s_storm"] > 0
+    assert result["storm_cpu_vs_phones"] == round(result["storm_cpu_s"] / result["client_cpu_s_storm"], 3)
     assert set(result["services_cpu_s_storm"]) == {"postgres", "redis"}
     assert "storm_starts" not in result and "stagger_s" not in result  # one burst, one storm: no national day
 

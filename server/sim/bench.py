@@ -1049,6 +1049,12 @@ async def _orchestrate(args, urls: list[str], wss: list[dict] | None, baseline: 
             # the servers' whole CPU in the storm (commands, fan-out to every screen, pings) per vote
             result["storm_cpu_ms_per_vote"] = (round(result["storm_cpu_s"] * 1000 / result["acked"], 3)
                                                if result["acked"] else None)
+            # The servers' storm CPU per CPU-second of the phones in the same storm. The phones do the
+            # same work in every run of a size, so their CPU measures the machine's speed at that moment;
+            # this ratio divides it out (the same code's ms per vote swung 1.49-2.53 on one VM within
+            # twenty minutes, this ratio 1.34-1.48: docs/benchmarks.md, twelfth session).
+            result["storm_cpu_vs_phones"] = (round(result["storm_cpu_s"] / result["client_cpu_s_storm"], 3)
+                                             if result.get("client_cpu_s_storm") else None)
         await workers.ask("close")
     finally:
         workers.join()
