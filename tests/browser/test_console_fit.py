@@ -370,3 +370,197 @@ def test_the_election_table_fits_a_phone_at_every_stage(browser, live_server, sc
         for c in clients.values():
             c.close()
     assert not problems, "\n".join(problems)
+
+
+# ------------------------------------------------------------------ 6. the election panel's words and numbers
+
+# The open seats per sector (one each), the tied candidates nominated, nobody voting: Faith ties Pastor Ruth
+# and an unnamed member (the appoint button names them "a Faith member"), New Americans ties لیلا and Kofi.
+TIED = (4, 5, 6, 7)
+# Typed names: (Persian in an English console, English in a Persian one).
+TYPED = {4: "Pastor Ruth", 6: "لیلا", 7: "Kofi"}
+
+
+def tied_election(browser, live_server, lang: str, size=SIZES[1]):
+    """An SPCP day in the council segment whose sectors' ballot is closed with two ties, its console open in
+    `lang` on the council tab: (context, page, org)."""
+    links, people = spcp_day(live_server, lang)
+    org = Client(live_server.url, links["organiser_url"].split("#", 1)[1])
+    clients = {i: Client(live_server.url, people[i]["token"]) for i in TIED}
+    try:
+        org.ok("workshop_advance")   # breakout -> council
+        org.ok("election_open")
+        eid = max(int(k) for k in org.sync()["elections"])
+        for i in TIED:
+            clients[i].ok("election_nominate", election_id=eid, participant_id=people[i]["participant_id"])
+        org.ok("election_ballot_open", election_id=eid)
+        org.ok("election_close", election_id=eid)
+    finally:
+        for c in clients.values():
+            c.close()
+    context, page = open_surface(browser, SimpleNamespace(organiser_url=links["organiser_url"]), "organiser", lang, size)
+    page.locator("#tab-council").click()
+    expect(page.locator(".election-tie-actions")).to_be_visible()
+    settle(page, *size)
+    return context, page, org
+
+
+def shoot_polish(page, screenshots_dir, selector: str, name: str) -> None:
+    """`selector` at a phone's, a tablet's and a projector's size: console-fit-polish-<name>-<size>.png."""
+    page.evaluate("() => { document.getElementById('header').style.position = 'static'; }")   # not over the box
+    try:
+        for width, height in SIZES:
+            settle(page, width, height)
+            page.locator(selector).first.screenshot(path=screenshots_dir / f"console-fit-polish-{name}-{width}x{height}.png")
+    finally:
+        page.evaluate("() => { document.getElementById('header').style.position = ''; }")
+
+
+# The lines of text shown in the sectors' election block.
+SHOWN_LINES_JS = """() => {
+  const block = document.querySelector('.election-block');
+  return block.innerText.split('\\n').map((s) => s.trim()).filter(Boolean);
+}"""
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_election_results_say_results_once_under_a_heading(browser, live_server, lang):
+    context, page, org = tied_election(browser, live_server, lang)
+    try:
+        word = {"en": "Results", "fa": "نتایج"}[lang]
+        lines = page.evaluate(SHOWN_LINES_JS)
+        assert lines.count(word) == 1, f"'{word}' shown {lines.count(word)} times: {lines[:8]}"
+        block = page.locator(".election-block").first
+        expect(block.get_by_role("heading", name=word, exact=True)).to_have_count(1)
+    finally:
+        context.close()
+        org.close()
+
+
+# The appoint buttons: their text, and the text of the elements isolating a direction inside them.
+APPOINT_JS = """() => [...document.querySelectorAll('.election-tie-actions button[id^=election-appoint-]')].map((b) => ({
+  text: b.textContent.replace(/\\s+/g, ' ').trim(),
+  isolated: [...b.querySelectorAll('[dir=auto], bdi')].map((n) => n.textContent.trim()),
+}))"""
+
+
+@pytest.mark.parametrize("lang", ["en", "es", "fa"])
+def test_the_appoint_buttons_read_as_sentences_with_names_isolated(browser, live_server, screenshots_dir, lang):
+    context, page, org = tied_election(browser, live_server, lang)
+    problems: list[str] = []
+    try:
+        verb = {"en": "Appoint", "es": "Nombrar a", "fa": "منصوب کردن"}[lang]
+        # The unnamed Faith member as the results list names them, on its own ("A Faith member").
+        alone = page.locator(".election-results .election-unnamed").first.inner_text().strip()
+        in_sentence = alone if lang == "fa" else alone[0].lower() + alone[1:]
+        buttons = page.evaluate(APPOINT_JS)
+        assert len(buttons) == 4, buttons
+        texts = [b["text"] for b in buttons]
+        if f"{verb} {in_sentence}" not in texts:
+            problems.append(f"{lang}: no button reads '{verb} {in_sentence}': {texts}")
+        for b in buttons:
+            for name in TYPED.values():
+                if name in b["text"] and name not in b["isolated"]:
+                    problems.append(f"{lang}: '{name}' not isolated (dir=auto) in the button '{b['text']}'")
+        shoot_polish(page, screenshots_dir, ".election-panel", f"results-{lang}")
+    finally:
+        context.close()
+        org.close()
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_seat_numbers_read_in_the_consoles_digits_and_take_persian_digits_from_the_keyboard(
+        browser, live_server, screenshots_dir, lang):
+    links, people = spcp_day(live_server, lang)
+    org = Client(live_server.url, links["organiser_url"].split("#", 1)[1])
+    context = None
+    try:
+        org.ok("workshop_advance")   # breakout -> council
+        context, page = open_surface(browser, SimpleNamespace(organiser_url=links["organiser_url"]), "organiser", lang,
+                                     SIZES[1])
+        page.locator("#tab-council").click()
+        youth, faith = page.locator("#election-seats-youth"), page.locator("#election-seats-faith")
+        expect(youth).to_be_visible()
+        one = "۱" if lang == "fa" else "1"
+        assert youth.input_value() == one, f"the youth's seats show {youth.input_value()!r}, not {one!r}"
+        legend = page.locator(".election-seats legend").inner_text()
+        assert ("۵" in legend) == (lang == "fa"), legend
+        # A Persian keyboard types ۲ (two seats for Youth): taken.
+        youth.click()
+        page.keyboard.press("ControlOrMeta+a")
+        page.keyboard.type("۲")
+        # ۹ seats for Faith, more than the most: refused, plainly, and the nominations stay closed.
+        faith.click()
+        two = "۲" if lang == "fa" else "2"
+        assert youth.input_value() == two, f"the youth's seats show {youth.input_value()!r}, not {two!r}"
+        page.keyboard.press("ControlOrMeta+a")
+        page.keyboard.type("۹")
+        page.keyboard.press("Enter")
+        expect(faith).to_have_attribute("aria-invalid", "true")
+        expect(faith).to_be_focused()
+        err = page.locator(f"#{faith.get_attribute('aria-describedby').split()[-1]}")
+        expect(err).to_be_visible()
+        assert not org.sync().get("elections"), "opened with a refused number of seats"
+        shoot_polish(page, screenshots_dir, ".election-seats", f"seats-{lang}")
+        settle(page, *SIZES[1])
+        # Corrected (a Latin 0 from another keyboard), the nominations open with the seats typed.
+        faith.click()
+        page.keyboard.press("ControlOrMeta+a")
+        page.keyboard.type("0")
+        expect(faith).not_to_have_attribute("aria-invalid", "true")
+        page.locator("#election-open").click()
+        expect(page.locator(".election-table")).to_be_visible()
+        seats = next(iter(org.sync()["elections"].values()))["seats"]
+        assert seats.get("youth") == 2 and seats.get("faith", 0) == 0, seats
+        shown = page.locator(".election-table td.num").first.inner_text()
+        assert ("۲" in shown) == (lang == "fa"), shown
+    finally:
+        if context:
+            context.close()
+        org.close()
+
+
+# The table's card scrolls sideways inside (its table wider than its box).
+CARD_SCROLLS_JS = """() => [...document.querySelectorAll('.card.table-scroll')]
+  .filter((c) => c.querySelector('.council-table') && c.scrollWidth > c.clientWidth + 1)
+  .map((c) => `${c.scrollWidth} > ${c.clientWidth}`)"""
+
+
+@pytest.mark.parametrize("lang", ["en", "es", "fa"])
+def test_the_council_table_never_scrolls_sideways_with_a_long_email(browser, live_server, screenshots_dir, lang):
+    links, people = spcp_day(live_server, lang)
+    org = Client(live_server.url, links["organiser_url"].split("#", 1)[1])
+    context = None
+    problems: list[str] = []
+    try:
+        org.ok("workshop_advance")   # breakout -> council
+        # An address whose pieces (its breaks are after "@" and before a ".") are long words of their own.
+        for i, contact in ((4, "communityoutreachcoordinator@northsideinterfaithcouncil.example.org"),
+                           (6, "+1 555 0100"), (9, "dana@example.org")):
+            c = Client(live_server.url, people[i]["token"])
+            try:
+                c.ok("council_volunteer", contact=contact, consent=True)
+            finally:
+                c.close()
+        org.ok("council_role_set", participant_id=people[4]["participant_id"], role="co_chair_community")
+        org.ok("council_link_issue", participant_id=people[4]["participant_id"])
+        org.ok("council_role_set", participant_id=people[9]["participant_id"], role="member")
+        context, page = open_surface(browser, SimpleNamespace(organiser_url=links["organiser_url"]), "organiser", lang,
+                                     SIZES[1])
+        page.locator("#tab-council").click()
+        expect(page.locator(".council-table")).to_contain_text("northside")
+        widths = sorted({360, 400, 600, 768, 800, 1024, 1100, 1280, 1440, 1920, *range(840, 1000, 3)})
+        for width in widths:
+            settle(page, width, 800)
+            where = f"council {lang} {width}px"
+            problems += [f"{where}: the table's card scrolls sideways ({p})" for p in page.evaluate(CARD_SCROLLS_JS)]
+            problems += sideways(page, where)
+        settle(page, 900, 800)
+        shoot(page, screenshots_dir / f"console-fit-polish-council-{lang}-900x800.png")
+        shoot_polish(page, screenshots_dir, ".card.table-scroll", f"council-{lang}")
+    finally:
+        if context:
+            context.close()
+        org.close()
+    assert not problems, "\n".join(problems[:12]) + f"\n({len(problems)} in all)"

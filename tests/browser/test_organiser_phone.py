@@ -71,6 +71,9 @@ BROKEN_WORDS_JS = """(sel) => {
 
 def settle(page, width: int, height: int) -> None:
     page.set_viewport_size({"width": width, "height": height})
+    # The page laid out at the new width (a busy machine once measured the old one: the table at its desktop
+    # width in a phone's card), its fonts in and two frames drawn.
+    page.wait_for_function("(w) => window.innerWidth === w && document.documentElement.clientWidth <= w", arg=width)
     page.evaluate("() => document.fonts.ready.then(() => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok))))")
 
 

@@ -24,11 +24,21 @@ const digit = (n) => formatNumber(n);
 
 // ------------------------------------------------------------------ names
 
+// What a person with no name shown is called, at the start of a line and inside a sentence (the keys in
+// full, so that tests/test_i18n.py finds each one).
 const UNNAMED = {
   law_enforcement: "election.ui.unnamed.law_enforcement",
   community_member: "election.ui.unnamed.community_member",
   community_org: "election.ui.unnamed.community_org",
   government_other: "election.ui.unnamed.government_other",
+  sector: "election.ui.unnamed.sector",
+};
+const UNNAMED_IN_SENTENCE = {
+  law_enforcement: "election.ui.unnamed_in_sentence.law_enforcement",
+  community_member: "election.ui.unnamed_in_sentence.community_member",
+  community_org: "election.ui.unnamed_in_sentence.community_org",
+  government_other: "election.ui.unnamed_in_sentence.government_other",
+  sector: "election.ui.unnamed_in_sentence.sector",
 };
 const SIDES = { law_enforcement: "election.ui.side.law_enforcement", community: "election.ui.side.community" };
 const STAGES = { nominating: "election.stage.nominating", voting: "election.stage.voting", closed: "election.stage.closed" };
@@ -46,19 +56,21 @@ function constituencyNode(state, election, key, tag = "span", cls = "") {
   return n.typed ? userText(n.text, tag, cls) : el(tag, { class: cls }, n.text);
 }
 
-/** "a Youth member", numbered when needed: what a person with no name shown is called. */
-function unnamedFor(state) {
+/** "A Youth member", numbered when needed: what a person with no name shown is called; inSentence: the
+ *  form inside a sentence ("Appoint a Youth member"; election.ui.unnamed_in_sentence.*). */
+function unnamedFor(state, inSentence = false) {
+  const keys = inSentence ? UNNAMED_IN_SENTENCE : UNNAMED;
   return (group, n) => {
-    const who = UNNAMED[group] ? t(UNNAMED[group]) : t("election.ui.unnamed.sector", { sector: sectorText(state, group) });
+    const who = group !== "sector" && Object.hasOwn(keys, group) ? t(keys[group]) : t(keys.sector, { sector: sectorText(state, group) });
     return n ? t("election.ui.unnamed_n", { who, n }) : who;
   };
 }
 
 /** The labels of every candidate of a kind's ballots, by participant id (the first ballot names them). */
-function labelsByPerson(state, kind) {
+function labelsByPerson(state, kind, inSentence = false) {
   const out = {};
   for (const e of chainOf(state, kind).slice().reverse()) {
-    const labels = candidateLabels(e, unnamedFor(state));
+    const labels = candidateLabels(e, unnamedFor(state, inSentence));
     for (const c of Object.values(e.candidates || {})) out[c.participant_id] = labels[c.id];
   }
   return out;
@@ -76,12 +88,26 @@ function nameList(labels) {
   return out;
 }
 
-function personLabel(state, kind, pid) {
-  const known = labelsByPerson(state, kind)[pid];
+function personLabel(state, kind, pid, inSentence = false) {
+  const known = labelsByPerson(state, kind, inSentence)[pid];
   if (known) return known;
   const m = (state.council || {})[String(pid)] || (state.participants || {})[String(pid)];
   if (m && m.name) return { text: m.name, typed: true };
-  return { text: unnamedFor(state)(m ? m.group : "", null), typed: false };
+  return { text: unnamedFor(state, inSentence)(m ? m.group : "", null), typed: false };
+}
+
+/** t(key) with each of `nodes` (by its {placeholder}) put in as that node: a typed name in a sentence stays
+ *  in its own direction (a Persian name in an English button, or the reverse). A list for el(). */
+function sentence(key, params, nodes) {
+  const names = Object.keys(nodes);
+  const marks = Object.fromEntries(names.map((k, i) => [k, `\u0000${i}\u0000`]));
+  return t(key, { ...params, ...marks }).split(/\u0000(\d+)\u0000/)
+    .map((part, i) => (i % 2 ? nodes[names[Number(part)]] : part)).filter((part) => part !== "");
+}
+
+/** A label in a sentence said aloud (announce()): a typed name between direction isolates. */
+function isolatedText(label) {
+  return label.typed ? `\u2068${label.text}\u2069` : label.text;
 }
 
 // ------------------------------------------------------------------ phone
@@ -195,7 +221,8 @@ function nominateCard(state, election, outbox, send, redraw) {
     mine ? el("div", { class: "election-stand" },
       takeFocus(el("p", { class: "election-you", id: "election-you-stand", tabindex: "-1", role: "status" },
         t("election.ui.phone.you_stand"), " ",
-        mine.name ? t("election.ui.phone.shown_as_name", { name: mine.name }) : t("election.ui.phone.shown_as", { who: labels[mine.id].text }))),
+        mine.name ? sentence("election.ui.phone.shown_as_name", {}, { name: userText(mine.name) })
+          : t("election.ui.phone.shown_as", { who: labels[mine.id].text }))),
       el("p", { class: "hint", id: `election-withdraw-hint-${election.id}` }, t("election.pick_withdraw_hint")),
       el("button", { type: "button", class: "btn-secondary", "data-key": `election-withdraw-${election.id}`, disabled: withdrawing,
         "aria-describedby": `election-withdraw-hint-${election.id}`, onclick: withdraw },
@@ -334,7 +361,7 @@ export function phoneElectionCard({ state, outbox, send, redraw }) {
 
 // ------------------------------------------------------------------ organiser
 
-const consoleUi = { seats: {} };
+const consoleUi = { seats: {}, bad: {} };
 
 function consoleError(error) {
   const code = error && error.code;
@@ -351,31 +378,70 @@ async function consoleRun(conn, toast, command, payload, done) {
   return ack || { ok: false };
 }
 
+/** A number of seats as typed: Latin, Persian (۲) or Arabic-Indic (٢) digits; null when not 0..MAX_SECTOR_SEATS. */
+function parseSeats(text) {
+  const latin = String(text ?? "").trim().replace(/[\u06F0-\u06F9]/g, (d) => String(d.charCodeAt(0) - 0x06F0))
+    .replace(/[\u0660-\u0669]/g, (d) => String(d.charCodeAt(0) - 0x0660));
+  if (!/^\d{1,2}$/.test(latin)) return null;
+  const n = Number(latin);
+  return n <= MAX_SECTOR_SEATS ? n : null;
+}
+
+// The seats as typed (a text field shows the console's own digits: a number field shows Latin digits only
+// and drops a Persian keyboard's ۲), and those refused (aria-invalid, a line saying why).
 function seatsForm(state, go) {
   const keys = sectorOrder(state, (state.sectors || []).map((s) => s.key));
+  const typed = (k) => consoleUi.seats[k] ?? digit(DEFAULT_SECTOR_SEATS);
+  const mark = (input, k, bad) => {
+    consoleUi.bad[k] = bad;
+    input.setAttribute("aria-invalid", bad ? "true" : "false");
+    const error = document.getElementById(`${input.id}-error`);
+    if (error) error.hidden = !bad;
+    if (bad) input.setAttribute("aria-describedby", `${input.id}-error`);
+    else input.removeAttribute("aria-describedby");
+  };
   const field = (k) => {
     const id = `election-seats-${k}`;
-    const v = consoleUi.seats[k] ?? DEFAULT_SECTOR_SEATS;
+    const bad = Boolean(consoleUi.bad[k]);
+    const input = el("input", { id, type: "text", inputmode: "numeric", autocomplete: "off", spellcheck: "false", value: typed(k),
+      class: "election-seat-input", "aria-invalid": bad ? "true" : "false", "aria-describedby": bad ? `${id}-error` : null,
+      oninput: (e) => {
+        consoleUi.seats[k] = e.target.value;
+        // Refused as it is typed (a number out of range, a letter); an empty field only when sent.
+        mark(e.target, k, e.target.value.trim() !== "" && parseSeats(e.target.value) === null);
+      },
+      onchange: (e) => {   // left with a number: shown in the console's digits (a Persian keyboard's ۲ in English: 2)
+        const n = parseSeats(e.target.value);
+        if (n !== null) e.target.value = consoleUi.seats[k] = digit(n);
+      },
+      onkeydown: (e) => {   // the arrow keys step the number, as in a number field
+        if (e.key !== "ArrowUp" && e.key !== "ArrowDown") return;
+        e.preventDefault();
+        const n = parseSeats(e.target.value) ?? DEFAULT_SECTOR_SEATS;
+        const next = Math.min(MAX_SECTOR_SEATS, Math.max(0, n + (e.key === "ArrowUp" ? 1 : -1)));
+        e.target.value = consoleUi.seats[k] = digit(next);
+        mark(e.target, k, false);
+      } });
     return el("div", { class: "election-seat-field" },
       el("label", { for: id }, constituencyNode(state, { kind: "sectors" }, k)),
-      el("input", { id, type: "number", min: "0", max: String(MAX_SECTOR_SEATS), step: "1", inputmode: "numeric", value: String(v),
-        class: "election-seat-input", oninput: (e) => { consoleUi.seats[k] = e.target.value === "" ? "" : Number(e.target.value); } }));
+      input,
+      el("p", { class: "election-seat-error", id: `${id}-error`, hidden: !bad }, t("election.ui.console.seats_invalid", { max: MAX_SECTOR_SEATS })));
   };
   const submit = (ev) => {
     ev.preventDefault();
     const seats = {};
+    let first = null;
     for (const k of keys) {
-      const n = Number(consoleUi.seats[k] ?? DEFAULT_SECTOR_SEATS);
-      if (!Number.isInteger(n) || n < 0 || n > MAX_SECTOR_SEATS) {
-        const input = document.getElementById(`election-seats-${k}`);
-        if (input) input.focus();
-        return;
-      }
-      seats[k] = n;
+      const n = parseSeats(typed(k));
+      const input = document.getElementById(`election-seats-${k}`);
+      if (input) mark(input, k, n === null);
+      if (n === null) first = first || input;
+      else seats[k] = n;
     }
+    if (first) { first.focus(); return; }
     go(seats);
   };
-  return el("form", { class: "election-seats", onsubmit: submit },
+  return el("form", { class: "election-seats", novalidate: true, onsubmit: submit },
     el("fieldset", {},
       el("legend", {}, t("election.ui.console.seats_legend", { max: MAX_SECTOR_SEATS })),
       el("div", { class: "election-seat-grid" }, keys.map(field))),
@@ -430,8 +496,12 @@ function kindBlock(state, kind, conn, toast, ask) {
         onclick: () => run("election_open", { kind: "co_chairs" }, t("election.ui.console.opened")) }, t("election.ui.console.open_co_chairs")));
     }
   } else {
-    parts.push(el("p", { class: "election-stage", role: "status" }, el("strong", {}, t(STAGES[e.status])),
-      e.round > 1 ? [t("common.separator"), t("election.ui.second_ballot")] : null));
+    const rows = combinedResults(state, kind);
+    // Closed, the results' heading says the stage ("Results"): the stage line is not said twice.
+    if (!(rows && e.status === "closed")) {
+      parts.push(el("p", { class: "election-stage", role: "status" }, el("strong", {}, t(STAGES[e.status])),
+        e.round > 1 ? [t("common.separator"), t("election.ui.second_ballot")] : null));
+    }
     if (e.status !== "closed") parts.push(ballotTable(state, e));
     if (e.status === "nominating") {
       const any = Object.keys(e.candidates || {}).length > 0;
@@ -451,23 +521,24 @@ function kindBlock(state, kind, conn, toast, ask) {
           if (ok) run("election_close", { election_id: e.id }, t("election.ui.console.closed"));
         } }, t("election.ui.console.close")));
     }
-    const rows = combinedResults(state, kind);
     if (rows) {
       parts.push(el("h4", { class: "election-results-title" }, t("election.ui.console.results")));
       parts.push(resultsBlock(state, kind, "console"));
       const tied = openTies(state, kind);
       if (tied.length && e.status === "closed") {
-        const labels = labelsByPerson(state, kind);
+        const labels = labelsByPerson(state, kind, true);   // "Appoint a Faith member", mid-sentence
         parts.push(el("div", { class: "election-tie-actions" },
           el("p", {}, t("election.ui.console.tie_help")),
           el("button", { type: "button", class: "btn btn-primary", id: `election-runoff-${kind}`, disabled: !council,
             onclick: () => run("election_runoff", { election_id: e.id }, t("election.ui.console.runoff_opened")) }, t("election.ui.console.runoff")),
           tied.map((r) => r.tied.map((pid) => {
-            const label = labels[pid] || personLabel(state, kind, pid);
+            const label = labels[pid] || personLabel(state, kind, pid, true);
             const role = kind === "co_chairs" ? `co_chair_${r.constituency}` : "member";
+            const done = t("election.ui.console.appointed", { name: isolatedText(personLabel(state, kind, pid)) });
             return el("button", { type: "button", class: "btn", id: `election-appoint-${pid}`,
-              onclick: () => run("council_role_set", { participant_id: pid, role }, t("election.ui.console.appointed", { name: label.text })) },
-            t("election.ui.console.appoint", { name: label.text }));
+              onclick: () => run("council_role_set", { participant_id: pid, role }, done) },
+            // One span: a button lays out its children apart (a flex gap), the sentence's words are one text.
+            el("span", {}, sentence("election.ui.console.appoint", {}, { name: nameNode(label, "election-appoint-name") })));
           }))));
       }
     }

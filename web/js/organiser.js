@@ -726,12 +726,15 @@ function issuedLinkCard() {
  *  column that room (a word's width is the least a column takes). */
 const SHORT_EMAIL = 20;
 
-/** A council member's contact, in its own direction. A long e-mail address in it may break only after its
- *  "@" and before a "." (a phone's narrow column), never inside a word; a short one does not break. */
+/** A council member's contact, in its own direction. A long e-mail address in it breaks after its "@" and
+ *  before a "." first (a phone's narrow column); a piece longer than its column may then break anywhere
+ *  (.contact-long, console.css), so the table never scrolls sideways; a short one does not break. */
 function contactText(contact) {
   const node = userText("", "span");
   for (const word of String(contact).split(/(\s+)/)) {
-    const bits = word.includes("@") && word.length > SHORT_EMAIL ? word.match(/\.?[^.@]*@?/g).filter(Boolean) : [word];
+    const long = word.includes("@") && word.length > SHORT_EMAIL;
+    if (long) node.classList.add("contact-long");
+    const bits = long ? word.match(/\.?[^.@]*@?/g).filter(Boolean) : [word];
     bits.forEach((bit, k) => node.append(...(k ? [el("wbr"), bit] : [bit])));
   }
   return node;
