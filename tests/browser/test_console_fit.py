@@ -11,7 +11,11 @@ tablets and a projector, in English and in Persian, right to left):
   in Persian, like the rest of the card;
 - the council tab's table at 1024x768 keeps a short e-mail address (p35@example.org) on one line;
 - the election table (the sectors electing the council) at 360x640: nothing sticks out, is cut or
-  scrolls sideways, at every stage (seats, nominations, the ballot, the results).
+  scrolls sideways, at every stage (seats, nominations, the ballot, the results);
+- the election's results say "Results" once, under a heading; the appoint buttons read as sentences
+  ("Appoint a Faith member") with typed names isolated in their own direction; the seats read in the
+  console's digits and take Persian digits from the keyboard (anything else refused, with a message);
+- the council table never scrolls sideways with a long e-mail address, at any width, in en, es, fa.
 
 Screenshots in test-artifacts/screenshots/console-fit-*.png (360x640, 1024x768, 1920x1080; en, fa).
 """
