@@ -125,9 +125,7 @@ def test_a_refused_role_reads_in_the_consoles_language_and_keeps_the_servers_det
         page.evaluate(axe_source)
         serious = [v for v in page.evaluate(RUN_AXE_JS, AXE_TAGS) if v["impact"] in FAILING_IMPACTS]
         assert not serious, f"serious axe violations with the refusal shown: {serious}"
-        for width, height in SIZES:
-            settle(page, width, height)
-            page.screenshot(path=screenshots_dir / f"console-fit-toast-{lang}-{width}x{height}.png")
+        shoot_window(page, screenshots_dir, f"console-fit-toast-{lang}")
     finally:
         context.close()
     assert not problems, "\n".join(problems)
@@ -170,9 +168,7 @@ def test_the_bar_never_scrolls_sideways_from_a_phone_to_a_laptop(browser, stager
             problems += sideways(page, where)
             if width in (640, 686, 761):
                 page.screenshot(path=screenshots_dir / f"console-fit-bar-{day}-{lang}-{width}.png")
-        for width, height in SIZES:
-            settle(page, width, height)
-            page.screenshot(path=screenshots_dir / f"console-fit-bar-{day}-{lang}-{width}x{height}.png")
+        shoot_window(page, screenshots_dir, f"console-fit-bar-{day}-{lang}")
     finally:
         context.close()
     assert not problems, "\n".join(problems)
@@ -407,6 +403,13 @@ def tied_election(browser, live_server, lang: str, size=SIZES[1]):
     expect(page.locator(".election-tie-actions")).to_be_visible()
     settle(page, *size)
     return context, page, org
+
+
+def shoot_window(page, screenshots_dir, name: str) -> None:
+    """The window at a phone's, a tablet's and a projector's size: <name>-<width>x<height>.png."""
+    for width, height in SIZES:
+        settle(page, width, height)
+        page.screenshot(path=screenshots_dir / f"{name}-{width}x{height}.png")
 
 
 def shoot_polish(page, screenshots_dir, selector: str, name: str) -> None:
