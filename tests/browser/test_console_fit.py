@@ -15,19 +15,27 @@ tablets and a projector, in English and in Persian, right to left):
 - the election's results say "Results" once, under a heading; the appoint buttons read as sentences
   ("Appoint a Faith member") with typed names isolated in their own direction; the seats read in the
   console's digits and take Persian digits from the keyboard (anything else refused, with a message);
-- the council table never scrolls sideways with a long e-mail address, at any width, in en, es, fa.
+- the council table never scrolls sideways with a long e-mail address, at any width, in en, es, fa;
+- the results' lists name a person with no name shown as a sentence does, after "Elected:", "Appointed:"
+  and "Tied for 1 seat:" ("a Faith member"), in en, es, fa;
+- a sector's name the organiser typed, in the other script, is isolated (dir=auto) inside every sentence
+  of the election panel, and its heading in the results stays on the panel's start side;
+- the priorities to tick and a meeting's length read in the console's digits and take Persian and
+  Arabic-Indic digits (anything else refused, with a message; the arrow keys step), as the seats do.
 
 Screenshots in test-artifacts/screenshots/console-fit-*.png (360x640, 1024x768, 1920x1080; en, fa).
 """
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.stage import LANGS, Client, open_surface
+from tests.browser.stage import LANGS, Client, open_surface, stage
 from tests.browser.test_accessibility import AXE_TAGS, FAILING_IMPACTS, RUN_AXE_JS
 from tests.browser.test_election_screens import SPCP_PEOPLE as ELECTION_PEOPLE
 from tests.browser.test_election_screens import spcp_day
@@ -36,6 +44,7 @@ from tests.browser.test_screenshots import OVERFLOW_JS
 
 pytestmark = pytest.mark.browser
 
+ROOT = Path(__file__).resolve().parents[2]
 SIZES = ((360, 640), (1024, 768), (1920, 1080))
 LATIN = re.compile("[A-Za-z]")
 
@@ -381,19 +390,30 @@ TIED = (4, 5, 6, 7)
 TYPED = {4: "Pastor Ruth", 6: "لیلا", 7: "Kofi"}
 
 
-def tied_election(browser, live_server, lang: str, size=SIZES[1]):
+def tied_election(browser, live_server, lang: str, size=SIZES[1], faith: str | None = None, elect=()):
     """An SPCP day in the council segment whose sectors' ballot is closed with two ties, its console open in
-    `lang` on the council tab: (context, page, org)."""
+    `lang` on the council tab: (context, page, org). `faith`: the name the organiser typed for Faith (every
+    language); `elect`: people (SPCP_PEOPLE's indices) who stand alone in their sector and vote for themselves."""
     links, people = spcp_day(live_server, lang)
     org = Client(live_server.url, links["organiser_url"].split("#", 1)[1])
-    clients = {i: Client(live_server.url, people[i]["token"]) for i in TIED}
+    clients = {i: Client(live_server.url, people[i]["token"]) for i in (*TIED, *elect)}
     try:
+        if faith:
+            sectors = [{"key": s["key"], "names": s["names"], "side": s["side"]} for s in org.sync()["sectors"]]
+            for s in sectors:
+                if s["key"] == "faith":
+                    s["names"] = {language: faith for language in s["names"]}
+            org.ok("sectors_set", sectors=sectors)
         org.ok("workshop_advance")   # breakout -> council
         org.ok("election_open")
         eid = max(int(k) for k in org.sync()["elections"])
-        for i in TIED:
+        for i in (*TIED, *elect):
             clients[i].ok("election_nominate", election_id=eid, participant_id=people[i]["participant_id"])
         org.ok("election_ballot_open", election_id=eid)
+        candidates = org.sync()["elections"][str(eid)]["candidates"]
+        for i in elect:
+            mine = [int(c["id"]) for c in candidates.values() if c["participant_id"] == people[i]["participant_id"]]
+            clients[i].ok("election_vote", election_id=eid, candidate_ids=mine)
         org.ok("election_close", election_id=eid)
     finally:
         for c in clients.values():
@@ -444,6 +464,19 @@ def test_the_election_results_say_results_once_under_a_heading(browser, live_ser
         org.close()
 
 
+CATALOGUES = {lang: json.loads((ROOT / "web" / "i18n" / f"{lang}.json").read_text(encoding="utf-8"))
+              for lang in ("en", "es", "fa")}
+
+
+def unnamed_in_sentence(lang: str, sector: str) -> str:
+    """What a person of `sector` with no name shown is called inside a sentence ("a Faith member")."""
+    return CATALOGUES[lang]["election.ui.unnamed_in_sentence.sector"].replace("{sector}", sector)
+
+
+def sector_names(org: Client, lang: str) -> dict[str, str]:
+    return {s["key"]: s["names"][lang] for s in org.sync()["sectors"]}
+
+
 # The appoint buttons: their text, and the text of the elements isolating a direction inside them.
 APPOINT_JS = """() => [...document.querySelectorAll('.election-tie-actions button[id^=election-appoint-]')].map((b) => ({
   text: b.textContent.replace(/\\s+/g, ' ').trim(),
@@ -457,9 +490,8 @@ def test_the_appoint_buttons_read_as_sentences_with_names_isolated(browser, live
     problems: list[str] = []
     try:
         verb = {"en": "Appoint", "es": "Nombrar a", "fa": "منصوب کردن"}[lang]
-        # The unnamed Faith member as the results list names them, on its own ("A Faith member").
-        alone = page.locator(".election-results .election-unnamed").first.inner_text().strip()
-        in_sentence = alone if lang == "fa" else alone[0].lower() + alone[1:]
+        # The unnamed Faith member as a sentence names them ("a Faith member").
+        in_sentence = unnamed_in_sentence(lang, sector_names(org, lang)["faith"])
         buttons = page.evaluate(APPOINT_JS)
         assert len(buttons) == 4, buttons
         texts = [b["text"] for b in buttons]
@@ -571,3 +603,191 @@ def test_the_council_table_never_scrolls_sideways_with_a_long_email(browser, liv
             context.close()
         org.close()
     assert not problems, "\n".join(problems[:12]) + f"\n({len(problems)} in all)"
+
+
+# ------------------------------------------------------------------ 8. the results' lists and a typed sector's name
+
+# The lines of the results (tied, elected, appointed): each line's class and the people with no name shown in it.
+RESULT_LINES_JS = """() => [...document.querySelectorAll('.election-panel .election-results p')].map((p) => ({
+  cls: p.className, text: p.textContent.replace(/\\s+/g, ' ').trim(),
+  unnamed: [...p.querySelectorAll('.election-unnamed')].map((n) => n.textContent.trim()),
+}))"""
+
+
+def unnamed_in(lines: list[dict], cls: str) -> list[str]:
+    return [u for line in lines if line["cls"] == cls for u in line["unnamed"]]
+
+
+@pytest.mark.parametrize("lang", ["en", "es", "fa"])
+def test_the_results_lists_name_an_unnamed_member_as_inside_a_sentence(browser, live_server, screenshots_dir, lang):
+    """After "Tied for 1 seat:", "Elected:" and "Appointed:" a person with no name shown is "a Faith member",
+    as in the appoint buttons (election.ui.unnamed_in_sentence.*), not "A Faith member"."""
+    context, page, org = tied_election(browser, live_server, lang, elect=(10,))   # 10: Civil rights, no name
+    problems: list[str] = []
+    try:
+        names = sector_names(org, lang)
+        faith, civil = unnamed_in_sentence(lang, names["faith"]), unnamed_in_sentence(lang, names["civil_rights"])
+        lines = page.evaluate(RESULT_LINES_JS)
+        if unnamed_in(lines, "election-tie") != [faith]:
+            problems.append(f"{lang}: the tie names {unnamed_in(lines, 'election-tie')}, not [{faith!r}]: {lines}")
+        if unnamed_in(lines, "election-elected") != [civil]:
+            problems.append(f"{lang}: 'elected' names {unnamed_in(lines, 'election-elected')}, not [{civil!r}]: {lines}")
+        # The organiser appoints the unnamed Faith member: "Appointed: a Faith member".
+        page.locator(".election-tie-actions button", has_text=faith).click()
+        expect(page.locator(".election-appointed")).to_be_visible()
+        lines = page.evaluate(RESULT_LINES_JS)
+        if unnamed_in(lines, "election-appointed") != [faith]:
+            problems.append(f"{lang}: 'appointed' names {unnamed_in(lines, 'election-appointed')}, not [{faith!r}]")
+        shoot_polish(page, screenshots_dir, ".election-results", f"results-lists-{lang}")
+    finally:
+        context.close()
+        org.close()
+    assert not problems, "\n".join(problems)
+
+
+# A sector's name typed by the organiser in the other script of the console: a Persian one in English, a Latin one
+# (its brackets and "&" neutral, the characters a right-to-left sentence moves about) in Persian.
+TYPED_SECTOR = {"en": "ایمان و امید (بین ادیان)", "fa": "Faith & Hope (interfaith)"}
+
+# Every text of the election panel holding `name`: whether it is the whole of an isolate (dir=auto or <bdi>).
+ISOLATED_JS = """(name) => {
+  const out = [];
+  const walk = document.createTreeWalker(document.querySelector('.election-panel'), NodeFilter.SHOW_TEXT);
+  for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+    if (!n.nodeValue.includes(name)) continue;
+    const iso = n.parentElement.closest('[dir=auto], bdi');
+    const line = n.parentElement.closest('p, li, button, h4, h5, label') || n.parentElement;
+    out.push({ isolated: Boolean(iso) && iso.textContent.trim() === name, where: line.className || line.tagName,
+               text: line.textContent.replace(/\\s+/g, ' ').trim() });
+  }
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_typed_sector_name_is_isolated_inside_the_election_panels_sentences(browser, live_server, screenshots_dir,
+                                                                              lang):
+    """"Tied for 1 seat: Pastor Ruth, a Faith & Hope (interfaith) member", "Appoint a … member": the organiser's
+    sector name keeps its own direction (dir=auto) and does not move the sentence's punctuation about."""
+    name = TYPED_SECTOR[lang]
+    context, page, org = tied_election(browser, live_server, lang, faith=name)
+    problems: list[str] = []
+    try:
+        found = page.evaluate(ISOLATED_JS, name)
+        # Its results' heading, the tie ("a … member") and the appoint button.
+        if len(found) < 3:
+            problems.append(f"{lang}: '{name}' shown {len(found)} times in the panel: {found}")
+        problems += [f"{lang}: '{name}' not isolated in {f['where']}: {f['text']!r}" for f in found if not f["isolated"]]
+        # Its heading in the results stays on the panel's start side: the name is isolated, not the heading.
+        page_dir = "rtl" if lang == "fa" else "ltr"
+        heads = page.evaluate("""(name) => [...document.querySelectorAll('.election-result-head')]
+          .filter((h) => h.textContent.includes(name)).map((h) => getComputedStyle(h).direction)""", name)
+        if heads != [page_dir]:
+            problems.append(f"{lang}: the heading '{name}' runs {heads}, not the panel's {page_dir} (its side)")
+        shoot_polish(page, screenshots_dir, ".election-panel", f"typed-sector-{lang}")
+    finally:
+        context.close()
+        org.close()
+    assert not problems, "\n".join(problems)
+
+
+# ------------------------------------------------------------------ 9. the console's other numbers
+
+DIGITS = {"en": "0123456789", "fa": "۰۱۲۳۴۵۶۷۸۹"}
+
+
+def digits(lang: str, n: int) -> str:
+    return "".join(DIGITS[lang][int(c)] for c in str(n))
+
+
+def retype(page, field, text: str) -> None:
+    field.click()
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.type(text)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_priorities_count_reads_in_the_consoles_digits_and_takes_persian_digits(browser, live_server,
+                                                                                  screenshots_dir, lang):
+    """How many priorities to tick (organiser.js prioritiesBar), as the seats per sector: shown in the console's
+    digits, Persian ۳ and Arabic-Indic ٢ taken, anything else refused with a message, the arrow keys step."""
+    from tests.browser.stage_spcp import SpcpStager
+    context, page = open_surface(browser, SpcpStager(live_server).get("prioritise"), "organiser", lang, SIZES[1])
+    try:
+        count = page.locator("#prio-n")
+        expect(count).to_be_visible()
+        assert count.input_value() == digits(lang, 5), f"the count shows {count.input_value()!r}, not {digits(lang, 5)!r}"
+        shoot_polish(page, screenshots_dir, ".priorities-bar", f"priorities-{lang}")
+        settle(page, *SIZES[1])
+        ticked = page.locator(".prio-pick input:checked")
+        # A Persian keyboard's ۳: the top three are ticked; the field says it in the console's digits.
+        retype(page, count, "۳")
+        page.keyboard.press("Enter")
+        expect(ticked).to_have_count(3)
+        expect(count).to_have_value(digits(lang, 3))
+        expect(count).to_be_focused()
+        count.press("ArrowUp")
+        expect(count).to_have_value(digits(lang, 4))
+        # More than the most (12), then a letter: refused as typed, with a message; nothing ticked anew.
+        retype(page, count, "۲۰")
+        expect(count).to_have_attribute("aria-invalid", "true")
+        retype(page, count, "x")
+        page.keyboard.press("Enter")
+        expect(count).to_have_attribute("aria-invalid", "true")
+        expect(count).to_be_focused()
+        message = page.locator(f"#{count.get_attribute('aria-describedby').split()[-1]}")
+        expect(message).to_be_visible()
+        expect(message).to_contain_text(digits(lang, 12))
+        expect(ticked).to_have_count(3)
+        shoot_polish(page, screenshots_dir, ".priorities-bar", f"priorities-refused-{lang}")
+        # An Arabic-Indic ٢ (another keyboard) is taken.
+        retype(page, count, "٢")
+        expect(count).not_to_have_attribute("aria-invalid", "true")
+        expect(message).to_be_hidden()
+        page.keyboard.press("Enter")
+        expect(ticked).to_have_count(2)
+        expect(count).to_have_value(digits(lang, 2))
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_meeting_length_reads_in_the_consoles_digits_and_takes_persian_digits(browser, live_server,
+                                                                                screenshots_dir, lang):
+    """The council's follow-up in the plan tab (council-after.js, a meeting's length in minutes), as the seats per
+    sector: shown in the console's digits, Persian ۹۰ taken, anything else refused with a message, arrows step."""
+    staged = stage(live_server, "action_plan")   # a workshop of its own: this test schedules a meeting
+    org = Client(staged.url, staged.organiser_url.split("#", 1)[1])
+    context, page = open_surface(browser, staged, "organiser", lang, SIZES[1])
+    try:
+        page.locator("#tab-plan").click()
+        page.locator("#organiser-meeting-new-open").click()
+        length = page.locator("#organiser-meeting-new-length")
+        expect(length).to_be_visible()
+        assert length.input_value() == digits(lang, 60), f"the length shows {length.input_value()!r}"
+        shoot_polish(page, screenshots_dir, ".meeting-new", f"meeting-{lang}")
+        settle(page, *SIZES[1])
+        length.press("ArrowUp")   # a quarter of an hour more
+        expect(length).to_have_value(digits(lang, 75))
+        page.locator("#organiser-meeting-new-date").fill("2031-01-14")
+        page.locator("#organiser-meeting-new-time").fill("18:30")
+        # An hour and a half "۱ و نیم": refused as typed, with a message; nothing is scheduled.
+        retype(page, length, "۱ و نیم")
+        expect(length).to_have_attribute("aria-invalid", "true")
+        page.locator("#organiser-meeting-new-submit").click()
+        expect(length).to_be_focused()
+        message = page.locator(f"#{length.get_attribute('aria-describedby').split()[-1]}")
+        expect(message).to_be_visible()
+        expect(message).to_contain_text(digits(lang, 720))
+        assert not org.sync().get("meetings"), "scheduled with a refused length"
+        shoot_polish(page, screenshots_dir, ".meeting-new", f"meeting-refused-{lang}")
+        # Typed on a Persian keyboard: ۹۰ minutes.
+        retype(page, length, "۹۰")
+        expect(length).not_to_have_attribute("aria-invalid", "true")
+        page.locator("#organiser-meeting-new-submit").click()
+        expect(page.locator(".after-meetings .meeting")).to_have_count(1)
+        meetings = list(org.sync()["meetings"].values())
+        assert [m["duration_minutes"] for m in meetings] == [90], meetings
+    finally:
+        context.close()
+        org.close()

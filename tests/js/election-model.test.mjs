@@ -113,6 +113,11 @@ test("a candidate with no name is called by their sector, numbered when there ar
   assert.deepEqual(labels[11], { text: "a youth member 1", typed: false });
   assert.deepEqual(labels[12], { text: "a youth member 2", typed: false });
   assert.deepEqual(labels[13], { text: "a faith member", typed: false });
+  // A label of the view's own (how to draw it) is kept whole, never a name the person typed.
+  const draw = () => [];
+  const own = candidateLabels(e, (group, n) => ({ text: `a ${group} member`, typed: true, n, draw }));
+  assert.deepEqual(own[11], { text: "a youth member", typed: false, n: 1, draw });
+  assert.deepEqual(own[10], { text: "Bea", typed: true });
 });
 
 test("a tie the organiser filled by appointment is no longer open", () => {

@@ -10,6 +10,7 @@ import { el, userText, draftInput } from "./dom.js";
 import {
   t, run, fmtNumber, fmtDate, statusName, personLabel, groupName, currentLanguage, roomName,
 } from "./console-common.js";
+import { wholeNumberField } from "./number-field.js";
 import { sectorText } from "./agenda.js";
 import { isOverdue, splitMeetings } from "./council-after-model.js";
 import { GROUPS, MIN_MEETING_MINUTES, MAX_MEETING_MINUTES, MAX_MEETING_PLACE_CHARS,
@@ -125,8 +126,9 @@ function scheduleForm(ctx, idPrefix) {
   let zones = [];
   try { zones = Intl.supportedValuesOf("timeZone"); } catch (_) { zones = [zone]; }
   const zoneList = el("datalist", { id: id("zones") }, zones.map((z) => el("option", { value: z })));
-  const length = draftInput(drafts, id("length"), { type: "number", min: MIN_MEETING_MINUTES, max: MAX_MEETING_MINUTES,
-    step: 15, value: 60, class: "plan-input", inputmode: "numeric" });
+  // In the reader's digits, a Persian keyboard's ۹۰ taken, anything else refused with a line saying why.
+  const length = wholeNumberField({ id: id("length"), min: MIN_MEETING_MINUTES, max: MAX_MEETING_MINUTES, step: 15, value: 60,
+    drafts, cls: "plan-input", message: t("console.wholeNumberInvalid", { min: MIN_MEETING_MINUTES, max: MAX_MEETING_MINUTES }) });
   const place = draftInput(drafts, id("place"), { type: "text", dir: "auto", maxlength: MAX_MEETING_PLACE_CHARS,
     class: "plan-input" });
   const agendaText = draftInput(drafts, id("agenda"), { dir: "auto", rows: 3, maxlength: MAX_MEETING_AGENDA_CHARS,
@@ -135,9 +137,11 @@ function scheduleForm(ctx, idPrefix) {
     el("summary", { id: id("open") }, t("meeting.schedule")),
     el("form", { class: "meeting-form", onsubmit: async (ev) => {
       ev.preventDefault();
+      const minutes = length.read();
+      if (minutes === null) { length.input.focus(); return; }
       const ack = await run(ctx, "meeting_schedule", {
         starts_at: `${day.value}T${time.value.slice(0, 5)}`, timezone: tz.value.trim(),
-        duration_minutes: Number(length.value) || 60, place: place.value.trim(), agenda: agendaText.value.trim(),
+        duration_minutes: minutes, place: place.value.trim(), agenda: agendaText.value.trim(),
       }, t("meeting.scheduled"));
       if (ack.ok) {
         for (const n of [day, time, place, agendaText]) { n.value = ""; delete drafts[n.id]; }
@@ -146,7 +150,7 @@ function scheduleForm(ctx, idPrefix) {
     } },
     el("div", { class: "meeting-form-grid" },
       field("date", t("meeting.date"), day), field("time", t("meeting.time"), time),
-      field("tz", t("meeting.timezone"), tz), field("length", t("meeting.length"), length)),
+      field("tz", t("meeting.timezone"), tz), field("length", t("meeting.length"), [length.input, length.error])),
     zoneList,
     field("place", t("meeting.placeField"), place),
     field("agenda", t("meeting.agenda"), agendaText),

@@ -196,7 +196,8 @@ export function peopleOf(state, kind) {
 
 /**
  * How to call each candidate of a ballot: their name as they chose to show it, else a label for
- * their sector ("a Youth member"), numbered when a constituency has several such.
+ * their sector ("a Youth member"), numbered when a constituency has several such: unnamed(group, n)
+ * gives its text, or a label of the caller's own ({text, …}: the view's adds how to draw it), kept whole.
  * Returns {candidate id: {text, typed}} (`typed`: a name the person typed).
  */
 export function candidateLabels(election, unnamed) {
@@ -208,7 +209,8 @@ export function candidateLabels(election, unnamed) {
   for (const c of all) {
     if (c.name) { out[c.id] = { text: c.name, typed: true }; continue; }
     seen[c.constituency] = (seen[c.constituency] || 0) + 1;
-    out[c.id] = { text: unnamed(c.group, count[c.constituency] > 1 ? seen[c.constituency] : null), typed: false };
+    const label = unnamed(c.group, count[c.constituency] > 1 ? seen[c.constituency] : null);
+    out[c.id] = typeof label === "string" ? { text: label, typed: false } : { ...label, typed: false };
   }
   return out;
 }

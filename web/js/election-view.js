@@ -15,6 +15,7 @@ import { t, hasKey, currentLanguage, formatNumber } from "./i18n.js";
 import { GROUPS, MAX_SECTOR_SEATS, DEFAULT_SECTOR_SEATS } from "./rules.js";
 import { sectorName } from "./room-agenda.js";
 import * as agenda from "./agenda.js";
+import { wholeNumberField } from "./number-field.js";
 import {
   chainOf, latest, inCouncilSegment, myConstituencies, candidatesOf, myCandidacy, nomineesFor, waitingVote,
   toggleChoice, ballotPayload, combinedResults, sectorOrder, candidateLabels, electorateSize, phoneSteps, tieSettled, openTies,
@@ -44,25 +45,40 @@ const SIDES = { law_enforcement: "election.ui.side.law_enforcement", community: 
 const STAGES = { nominating: "election.stage.nominating", voting: "election.stage.voting", closed: "election.stage.closed" };
 const KINDS = { sectors: "election.kind.sectors", co_chairs: "election.kind.co_chairs" };
 
-/** A sector's name in the page's language (the four groups of before by their catalogue label). */
-function sectorText(state, key) {
-  return sectorName(state, key, currentLanguage(), (k) => (GROUPS.includes(k) ? t(`group.${k}`) : null)).text;
+/** A sector's name in the page's language ({text, typed}; the four groups of before by their catalogue label). */
+function sectorOf(state, key) {
+  return sectorName(state, key, currentLanguage(), (k) => (GROUPS.includes(k) ? t(`group.${k}`) : null));
 }
 
-/** A constituency's heading: a sector's name, or a co-chair seat's. */
+function sectorText(state, key) {
+  return sectorOf(state, key).text;
+}
+
+/** A constituency's heading: a sector's name, or a co-chair seat's. A typed name is isolated inside it: the
+ *  heading keeps the page's direction and side (a Latin name on the right of a Persian panel, as the rest). */
 function constituencyNode(state, election, key, tag = "span", cls = "") {
   if (election.kind === "co_chairs") return el(tag, { class: cls }, t(SIDES[key]));
-  const n = sectorName(state, key, currentLanguage(), (k) => (GROUPS.includes(k) ? t(`group.${k}`) : null));
-  return n.typed ? userText(n.text, tag, cls) : el(tag, { class: cls }, n.text);
+  const n = sectorOf(state, key);
+  return el(tag, { class: cls }, n.typed ? userText(n.text) : n.text);
 }
 
-/** "A Youth member", numbered when needed: what a person with no name shown is called; inSentence: the
- *  form inside a sentence ("Appoint a Youth member"; election.ui.unnamed_in_sentence.*). */
+/** "A Youth member", numbered when needed: what a person with no name shown is called, as a label (text, and
+ *  nodes() to draw it with a typed sector name isolated in its own direction: a Latin name in a Persian
+ *  sentence, or the reverse); inSentence: the form inside a sentence or after a colon ("Appoint a Youth
+ *  member", "Elected: a Youth member"; election.ui.unnamed_in_sentence.*). */
 function unnamedFor(state, inSentence = false) {
   const keys = inSentence ? UNNAMED_IN_SENTENCE : UNNAMED;
   return (group, n) => {
-    const who = group !== "sector" && Object.hasOwn(keys, group) ? t(keys[group]) : t(keys.sector, { sector: sectorText(state, group) });
-    return n ? t("election.ui.unnamed_n", { who, n }) : who;
+    const sector = group !== "sector" && Object.hasOwn(keys, group) ? null : sectorOf(state, group);
+    const key = sector ? keys.sector : keys[group];
+    const who = t(key, sector ? { sector: sector.text } : {});
+    const text = n ? t("election.ui.unnamed_n", { who, n }) : who;
+    const nodes = () => {
+      if (!sector || !sector.typed) return [text];
+      const whoNodes = sentence(key, {}, { sector: userText(sector.text) });
+      return n ? sentence("election.ui.unnamed_n", { n }, { who: el("span", {}, whoNodes) }) : whoNodes;
+    };
+    return { text, typed: false, nodes };
   };
 }
 
@@ -78,7 +94,8 @@ function labelsByPerson(state, kind, inSentence = false) {
 
 function nameNode(label, cls = "election-name") {
   if (!label) return el("span", { class: cls }, "—");
-  return label.typed ? userText(label.text, "span", cls) : el("span", { class: [cls, "election-unnamed"] }, label.text);
+  if (label.typed) return userText(label.text, "span", cls);
+  return el("span", { class: [cls, "election-unnamed"] }, label.nodes ? label.nodes() : label.text);
 }
 
 /** A list of names, each isolated in its own direction, separated in the page's. */
@@ -93,7 +110,7 @@ function personLabel(state, kind, pid, inSentence = false) {
   if (known) return known;
   const m = (state.council || {})[String(pid)] || (state.participants || {})[String(pid)];
   if (m && m.name) return { text: m.name, typed: true };
-  return { text: unnamedFor(state, inSentence)(m ? m.group : "", null), typed: false };
+  return unnamedFor(state, inSentence)(m ? m.group : "", null);
 }
 
 /** t(key) with each of `nodes` (by its {placeholder}) put in as that node: a typed name in a sentence stays
@@ -197,7 +214,7 @@ function nominateCard(state, election, outbox, send, redraw) {
     ev.preventDefault();
     const who = nominees.find((n) => String(n.id) === String(phone.pick[election.id]));
     if (!who) return;
-    asked[who.id] = who.name || unnamedFor(state)(who.group, null);
+    asked[who.id] = who.name || unnamedFor(state)(who.group, null).text;
     phone.pick[election.id] = "";
     send("election_nominate", { election_id: election.id, participant_id: who.id });
     focusLater(`election-asked-${election.id}`);
@@ -241,7 +258,7 @@ function nominateCard(state, election, outbox, send, redraw) {
           el("select", { id: pickId, "data-key": pickId, "aria-describedby": sectors ? `${pickId}-hint` : null, onchange: (e) => { phone.pick[election.id] = e.target.value; redraw(); } },
             el("option", { value: "", selected: !chosenNominee }, t("election.ui.phone.pick")),
             nominees.map((n) => el("option", { value: String(n.id), selected: chosenNominee && chosenNominee.id === n.id, dir: "auto" },
-              n.name || unnamedFor(state)(n.group, null)))),
+              n.name || unnamedFor(state)(n.group, null).text))),
           el("button", { type: "submit", class: "btn-secondary", "data-key": `${pickId}-go`, disabled: !chosenNominee }, t("election.ui.phone.nominate")))
         : el("p", { class: "hint", id: pickId }, sectors ? t("election.pick_nobody") : t("election.ui.phone.nobody_to_nominate_co_chair"))),
     askedNames.length ? takeFocus(el("p", { class: "election-asked", id: `election-asked-${election.id}`, tabindex: "-1", role: "status" },
@@ -316,18 +333,19 @@ function resultsBlock(state, kind, variant) {
   const rows = combinedResults(state, kind);
   if (!rows) return null;
   const first = chainOf(state, kind)[0];
-  const labels = labelsByPerson(state, kind);
+  // Each list follows a colon ("Elected: a Faith member"): a person with no name shown in the sentence's form.
+  const labels = labelsByPerson(state, kind, true);
+  const label = (pid) => labels[pid] || personLabel(state, kind, pid, true);
   return el("ul", { class: ["election-results", `election-results-${variant}`] }, rows.map((r) => el("li", { class: "election-result" },
     constituencyNode(state, first, r.constituency, variant === "console" ? "h5" : "h3", "election-result-head"),
     r.elected.length ? el("p", { class: "election-elected" }, el("strong", {}, t("election.elected"), t("election.ui.colon")), " ",
-      nameList(r.elected.map((pid) => labels[pid] || personLabel(state, kind, pid)))) : null,
+      nameList(r.elected.map(label))) : null,
     r.status === "tied" && tieSettled(state, kind, r) ? el("p", { class: "election-appointed" }, el("strong", {}, t("election.ui.appointed"), t("election.ui.colon")), " ",
-      nameList(r.tied.filter((pid) => appointedIn(state, kind, r, pid)).map((pid) => labels[pid] || personLabel(state, kind, pid))))
-    : r.status === "tied" ? [el("p", { class: "election-tie" }, t("election.ui.tie", { count: r.open_seats }), " ",
-      nameList(r.tied.map((pid) => labels[pid] || personLabel(state, kind, pid)))),
-    variant === "phone" ? el("p", { class: "hint" }, t("election.ui.tie_next")) : null]
+      nameList(r.tied.filter((pid) => appointedIn(state, kind, r, pid)).map(label)))
+    : r.status === "tied" ? [el("p", { class: "election-tie" }, t("election.ui.tie", { count: r.open_seats }), " ", nameList(r.tied.map(label))),
+      variant === "phone" ? el("p", { class: "hint" }, t("election.ui.tie_next")) : null]
       : r.status === "runoff" ? el("p", { class: "election-tie" }, t("election.ui.runoff_on", { count: r.open_seats || 1 }), " ",
-        nameList(r.tied.map((pid) => labels[pid] || personLabel(state, kind, pid))))
+        nameList(r.tied.map(label)))
         : !r.elected.length ? el("p", { class: "hint" }, t("election.ui.nobody_stood")) : null)));
 }
 
@@ -361,7 +379,8 @@ export function phoneElectionCard({ state, outbox, send, redraw }) {
 
 // ------------------------------------------------------------------ organiser
 
-const consoleUi = { seats: {}, bad: {} };
+// The seats typed, by field id (wholeNumberField's drafts).
+const consoleUi = { seats: {} };
 
 function consoleError(error) {
   const code = error && error.code;
@@ -378,64 +397,27 @@ async function consoleRun(conn, toast, command, payload, done) {
   return ack || { ok: false };
 }
 
-/** A number of seats as typed: Latin, Persian (۲) or Arabic-Indic (٢) digits; null when not 0..MAX_SECTOR_SEATS. */
-function parseSeats(text) {
-  const latin = String(text ?? "").trim().replace(/[\u06F0-\u06F9]/g, (d) => String(d.charCodeAt(0) - 0x06F0))
-    .replace(/[\u0660-\u0669]/g, (d) => String(d.charCodeAt(0) - 0x0660));
-  if (!/^\d{1,2}$/.test(latin)) return null;
-  const n = Number(latin);
-  return n <= MAX_SECTOR_SEATS ? n : null;
-}
-
-// The seats as typed (a text field shows the console's own digits: a number field shows Latin digits only
-// and drops a Persian keyboard's ۲), and those refused (aria-invalid, a line saying why).
+// The seats as typed (number-field.js wholeNumberField: the console's own digits, a Persian keyboard's ۲
+// taken, anything else refused with a line saying why).
 function seatsForm(state, go) {
   const keys = sectorOrder(state, (state.sectors || []).map((s) => s.key));
-  const typed = (k) => consoleUi.seats[k] ?? digit(DEFAULT_SECTOR_SEATS);
-  const mark = (input, k, bad) => {
-    consoleUi.bad[k] = bad;
-    input.setAttribute("aria-invalid", bad ? "true" : "false");
-    const error = document.getElementById(`${input.id}-error`);
-    if (error) error.hidden = !bad;
-    if (bad) input.setAttribute("aria-describedby", `${input.id}-error`);
-    else input.removeAttribute("aria-describedby");
-  };
+  const fields = {};
   const field = (k) => {
     const id = `election-seats-${k}`;
-    const bad = Boolean(consoleUi.bad[k]);
-    const input = el("input", { id, type: "text", inputmode: "numeric", autocomplete: "off", spellcheck: "false", value: typed(k),
-      class: "election-seat-input", "aria-invalid": bad ? "true" : "false", "aria-describedby": bad ? `${id}-error` : null,
-      oninput: (e) => {
-        consoleUi.seats[k] = e.target.value;
-        // Refused as it is typed (a number out of range, a letter); an empty field only when sent.
-        mark(e.target, k, e.target.value.trim() !== "" && parseSeats(e.target.value) === null);
-      },
-      onchange: (e) => {   // left with a number: shown in the console's digits (a Persian keyboard's ۲ in English: 2)
-        const n = parseSeats(e.target.value);
-        if (n !== null) e.target.value = consoleUi.seats[k] = digit(n);
-      },
-      onkeydown: (e) => {   // the arrow keys step the number, as in a number field
-        if (e.key !== "ArrowUp" && e.key !== "ArrowDown") return;
-        e.preventDefault();
-        const n = parseSeats(e.target.value) ?? DEFAULT_SECTOR_SEATS;
-        const next = Math.min(MAX_SECTOR_SEATS, Math.max(0, n + (e.key === "ArrowUp" ? 1 : -1)));
-        e.target.value = consoleUi.seats[k] = digit(next);
-        mark(e.target, k, false);
-      } });
+    const f = fields[k] = wholeNumberField({ id, min: 0, max: MAX_SECTOR_SEATS, value: DEFAULT_SECTOR_SEATS, drafts: consoleUi.seats,
+      message: t("election.ui.console.seats_invalid", { max: MAX_SECTOR_SEATS }), cls: "election-seat-input", errorCls: "election-seat-error" });
     return el("div", { class: "election-seat-field" },
       el("label", { for: id }, constituencyNode(state, { kind: "sectors" }, k)),
-      input,
-      el("p", { class: "election-seat-error", id: `${id}-error`, hidden: !bad }, t("election.ui.console.seats_invalid", { max: MAX_SECTOR_SEATS })));
+      f.input,
+      f.error);
   };
   const submit = (ev) => {
     ev.preventDefault();
     const seats = {};
     let first = null;
     for (const k of keys) {
-      const n = parseSeats(typed(k));
-      const input = document.getElementById(`election-seats-${k}`);
-      if (input) mark(input, k, n === null);
-      if (n === null) first = first || input;
+      const n = fields[k].read();
+      if (n === null) first = first || fields[k].input;
       else seats[k] = n;
     }
     if (first) { first.focus(); return; }
@@ -562,7 +544,7 @@ export function electionPanel({ state, conn, toast, ask }) {
 
 function memberLabel(state, m) {
   if (m.name) return { text: m.name, typed: true };
-  return { text: unnamedFor(state)(m.group, null), typed: false };
+  return unnamedFor(state)(m.group, null);
 }
 
 function projectorBallot(state, election) {

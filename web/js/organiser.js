@@ -5,6 +5,7 @@ import {
   groupName, languageName, iso, byId, fmtNumber, fmtTime, countdown, barFill, councilRoleName, isCoChair,
   renderHeader, pageLanguagePicker, accessNotice, errorNode, sectorLabel,
 } from "./console-common.js";
+import { wholeNumberField } from "./number-field.js";
 import {
   GROUPS, WORKSHOP_PHASES, COUNCIL_ROLES, MAX_MESSAGE_CHARS, MAX_PLAN_FIELD_CHARS, SEGMENT_KINDS, MAX_PROMPT_CHARS,
   DEFAULT_PRIORITIES, MAX_PRIORITIES, AGENDA_PRESETS, GUIDING_FIELDS, COUNCIL_PHASES,
@@ -530,10 +531,14 @@ function prioritiesBar() {
   const picked = agenda.rankedIds(page.state, prioPicked());
   const confirmed = agenda.priorities(page.state).map((i) => i.id);
   const same = confirmed.length === picked.length && confirmed.every((id, k) => id === picked[k]);
-  const nInput = el("input", { type: "number", id: "prio-n", class: "num-input", min: 1, max: prioMax(), value: prioN(), inputmode: "numeric" });
+  // In the console's digits, a Persian keyboard's ۳ taken, anything else refused with a line saying why.
+  const count = wholeNumberField({ id: "prio-n", min: 1, max: prioMax(), value: prioN(), drafts: ui.drafts, cls: "num-input",
+    message: t("console.wholeNumberInvalid", { min: 1, max: prioMax() }) });
   const topN = (ev) => {
     ev.preventDefault();
-    const n = Math.max(1, Math.min(prioMax(), Math.floor(Number(nInput.value)) || prioN()));
+    const n = count.read();
+    if (n === null) { count.input.focus(); return; }
+    delete ui.drafts["prio-n"];   // shown again as the number ticked
     ui.prioN = n;
     ui.prioPick = agenda.topIds(page.state, n);
     page.render();
@@ -547,9 +552,10 @@ function prioritiesBar() {
   return el("div", { class: "card priorities-bar", role: "group", aria: { labelledby: "prio-h" } },
     el("h3", { id: "prio-h" }, t("console.agenda.prioritiesTitle")),
     el("p", { class: "hint" }, t("console.agenda.prioritiesHint")),
-    el("form", { class: "inline-form", onsubmit: topN },
-      el("label", { for: "prio-n" }, el("span", { class: "label-text" }, t("console.agenda.topNLabel")), nInput),
+    el("form", { class: "inline-form", novalidate: true, onsubmit: topN },
+      el("label", { for: "prio-n" }, el("span", { class: "label-text" }, t("console.agenda.topNLabel")), count.input),
       el("button", { type: "submit", class: "btn", id: "prio-top" }, t("console.agenda.topN"))),
+    count.error,
     el("div", { class: "row" },
       el("button", { type: "button", class: "btn btn-primary", id: "prio-confirm", disabled: !picked.length || same, onclick: confirm },
         t("console.agenda.confirmPriorities", { count: picked.length })),
