@@ -5,7 +5,7 @@ from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 
 from . import config, green, wsdeflate, wsmask, wswrite
-from .db import DEFAULT_POOL_SIZE, Database
+from .db import DEFAULT_GROUP_COMMIT_WAIT_MS, DEFAULT_POOL_SIZE, Database
 from .extensions import socketio
 
 MAX_SOCKET_PAYLOAD_BYTES = 64 * 1024
@@ -65,7 +65,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         wsmask.install()
     database = Database(app.config["DATABASE_URL"], token_ttl_days=app.config["TOKEN_TTL_DAYS"],
                         sqlite_synchronous=app.config.get("SQLITE_SYNCHRONOUS", "full"),
-                        pool_size=app.config.get("DATABASE_POOL_SIZE", DEFAULT_POOL_SIZE))
+                        pool_size=app.config.get("DATABASE_POOL_SIZE", DEFAULT_POOL_SIZE),
+                        group_commit_wait_ms=app.config.get("GROUP_COMMIT_WAIT_MS", DEFAULT_GROUP_COMMIT_WAIT_MS))
     app.extensions["common_ground_db"] = database
     if app.config["AUTO_MIGRATE"]:
         from .migrate import upgrade

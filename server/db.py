@@ -27,12 +27,30 @@ DEFAULT_POOL_SIZE = 20
 # acknowledged command survives a power cut; "normal" syncs at checkpoints only (a process crash
 # loses nothing, a power cut or OS crash can lose the last commits). docs/benchmarks.md measures both.
 SQLITE_SYNCHRONOUS = ("full", "normal")
+# GROUP_COMMIT_WAIT_MS: in a storm, how long the command that takes a workshop's lock waits, holding
+# it, for more of the storm's commands to queue behind it and share its transaction
+# (domain/commands.py; PostgreSQL's commit_delay is the same idea). docs/benchmarks.md measures it.
+DEFAULT_GROUP_COMMIT_WAIT_MS = 20
+
+
+class CommandQueue(deque):
+    """Commands (or joins) of one workshop waiting for its lock, and the last batch taken from it:
+    domain/commands.py waits for more only while the workshop's commands arrive together."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.last_batch_size = 0
+        self.last_batch_at = float("-inf")  # time.monotonic()
 
 
 class Database:
     def __init__(self, url: str, echo: bool = False, token_ttl_days: int = 0, sqlite_synchronous: str = "full",
-                 pool_size: int = DEFAULT_POOL_SIZE):
+                 pool_size: int = DEFAULT_POOL_SIZE, group_commit_wait_ms: int = 0):
         self.url = url
+        # Seconds a storm's batch waits for more commands (GROUP_COMMIT_WAIT_MS); 0: never waits. The
+        # app sets the configured value (default DEFAULT_GROUP_COMMIT_WAIT_MS); the CLI's and the
+        # domain tests' Database never wait.
+        self.group_commit_wait = group_commit_wait_ms / 1000
         self.engine = make_engine(url, echo=echo, sqlite_synchronous=sqlite_synchronous, pool_size=pool_size)
         # One lock per workshop in this process: commands of one workshop queue here, not while
         # holding a pooled connection in SELECT ... FOR UPDATE (a vote storm on PostgreSQL emptied
@@ -41,7 +59,7 @@ class Database:
         self._locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
         # Commands waiting for a workshop's lock (domain/commands.py: group commit).
-        self._queues: dict[str, deque] = {}
+        self._queues: dict[str, CommandQueue] = {}
         # Called with committed commands' Outcomes (a list, in sequence order: a group commit's
         # together), under the workshop's lock (domain/commands.py). The Socket.IO app sets it to
         # broadcast.publish (server/app.py); without it (the CLI, tests of the domain) callers send
@@ -69,11 +87,11 @@ class Database:
         with lock:
             yield
 
-    def command_queue(self, workshop_id: str) -> deque:
+    def command_queue(self, workshop_id: str) -> CommandQueue:
         queue = self._queues.get(workshop_id)
         if queue is None:
             with self._locks_guard:
-                queue = self._queues.setdefault(workshop_id, deque())
+                queue = self._queues.setdefault(workshop_id, CommandQueue())
         return queue
 
     def publish(self, *outcomes) -> None:

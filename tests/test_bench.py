@@ -13,7 +13,8 @@ from server.cli import main as cli
 from server.sim import bench
 
 
-def test_small_bench_loses_nothing_and_duplicates_nothing():
+def test_small_bench_loses_nothing_and_duplicates_nothing(monkeypatch):
+    monkeypatch.setenv("GROUP_COMMIT_WAIT_MS", "7")  # the servers' environment: reported as set
     args = argparse.Namespace(participants=50, rooms=5, json=True, url=None, processes=1, baseline=False,
                               async_mode="eventlet", database="sqlite", client_processes=1, seed=3, window=4.0,
                               profile=None)
@@ -32,6 +33,7 @@ def test_small_bench_loses_nothing_and_duplicates_nothing():
     assert result["storm_cpu_vs_phones"] == round(result["storm_cpu_s"] / result["client_cpu_s_storm"], 3)
     assert set(result["services_cpu_s_storm"]) == {"postgres", "redis"}
     assert "storm_starts" not in result and "stagger_s" not in result  # one burst, one storm: no national day
+    assert result["group_commit_wait_ms"] == 7
 
 
 def test_run_async_works_inside_a_running_event_loop():

@@ -148,3 +148,26 @@ def test_database_pool_size_refuses_what_is_not_a_count(tmp_path, monkeypatch, v
     monkeypatch.setenv("DATABASE_POOL_SIZE", value)
     with pytest.raises(RuntimeError, match="DATABASE_POOL_SIZE must be"):
         config.from_env(str(tmp_path))
+
+
+def test_group_commit_wait_is_a_setting_the_app_hands_to_its_database(tmp_path, monkeypatch):
+    """GROUP_COMMIT_WAIT_MS: how long a vote storm's batch waits for more votes (domain/commands.py)."""
+    from tests.conftest import make_app
+    monkeypatch.delenv("GROUP_COMMIT_WAIT_MS", raising=False)
+    assert config.from_env(str(tmp_path))["GROUP_COMMIT_WAIT_MS"] == 20
+    monkeypatch.setenv("GROUP_COMMIT_WAIT_MS", " 25 ")
+    assert config.from_env(str(tmp_path))["GROUP_COMMIT_WAIT_MS"] == 25
+    monkeypatch.setenv("GROUP_COMMIT_WAIT_MS", "0")
+    assert config.from_env(str(tmp_path))["GROUP_COMMIT_WAIT_MS"] == 0
+    app = make_app(f"sqlite:///{tmp_path / 'w.sqlite3'}", GROUP_COMMIT_WAIT_MS=25)
+    assert app.extensions["common_ground_db"].group_commit_wait == 0.025
+    app.extensions["common_ground_db"].dispose()
+    assert Database(f"sqlite:///{tmp_path / 'x.sqlite3'}").group_commit_wait == 0  # the CLI's never waits
+
+
+@pytest.mark.parametrize("value, message", [("-1", "0 \\(never wait\\) or more"), ("soon", "whole number of milliseconds"),
+                                            ("101", "100 or less"), ("2.5", "whole number")])
+def test_group_commit_wait_refuses_what_is_not_a_short_wait(tmp_path, monkeypatch, value, message):
+    monkeypatch.setenv("GROUP_COMMIT_WAIT_MS", value)
+    with pytest.raises(RuntimeError, match=f"GROUP_COMMIT_WAIT_MS must be .*{message}"):
+        config.from_env(str(tmp_path))

@@ -415,3 +415,145 @@ def test_a_join_is_published_by_the_database_under_the_lock_like_a_command(board
     assert published == [["participant_joined"]]
     heard = [e for e in board.org.events() if e["type"] == "participant_joined"]
     assert [e["data"]["participant"]["id"] for e in heard] == [data["participant_id"]]  # once, via the publisher
+
+
+class StormClock:
+    """commands.time for the storm-wait tests. Its clock can be stopped (`stopped`: what monotonic()
+    answers), so "the last batch was taken just now" does not depend on how fast the test runs; its
+    sleep records what it was asked, and a wait (> 0) holds the sleeper until `go` is set, so "more
+    commands arrive during the wait" does not depend on how fast threads start."""
+
+    def __init__(self):
+        self.slept: list[float] = []
+        self.go = threading.Event()
+        self.stopped: float | None = None
+
+    def monotonic(self) -> float:
+        return time.monotonic() if self.stopped is None else self.stopped
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        if seconds > 0:
+            assert self.go.wait(30), "the test never ended the wait"
+        else:
+            time.sleep(0)
+
+
+@pytest.fixture
+def storm(board, monkeypatch):
+    """The board's workshop with a 10 ms group-commit wait, commands.time replaced by a StormClock
+    (stopped: every batch was taken "just now" unless the test moves it)."""
+    from server.domain import commands as domain_commands
+    clock = StormClock()
+    clock.stopped = time.monotonic()
+    monkeypatch.setattr(domain_commands, "time", clock)
+    monkeypatch.setattr(board.db, "group_commit_wait", 0.01)
+    return clock
+
+
+def _a_batch_of_three(board, people, target, tag="s"):
+    """Three votes (one each by people[:3]) that queued together: the workshop is in a storm."""
+    with Queued(board) as q:
+        for i in range(3):
+            q.send(_principal(board, people[i]), "vote_cast", f"{tag}{i}", target_type="barrier", target_id=target)
+    assert not [r for r in q.results if isinstance(r, CommandError)]
+    assert q.commits == 1
+    assert board.db.command_queue(board.day.workshop_id).last_batch_size == 3
+
+
+def _vote(board, who, cid, target, name="vote_cast"):
+    return dispatch(board.db, _principal(board, who), name, {"cid": cid, "target_type": "barrier", "target_id": target})
+
+
+def test_in_a_storm_the_vote_that_takes_the_lock_waits_and_the_votes_that_arrive_share_its_transaction(board,
+                                                                                                       storm):
+    people = _people(board, 6)
+    bids = _vote_room(board, people)
+    _a_batch_of_three(board, people, bids[0])
+    storm.slept.clear()
+    q = Queued(board)  # not holding the lock: the first vote takes it and waits
+    q.commits = 0
+    first = q.send(_principal(board, people[3]), "vote_cast", "w0", target_type="barrier", target_id=bids[1])
+    _wait(lambda: storm.slept == [0.01])  # the first vote holds the lock, waiting
+    later = [q.send(_principal(board, p), "vote_cast", f"w{i}", target_type="barrier", target_id=bids[1])
+             for i, p in enumerate(people[4:], 1)]
+    storm.go.set()
+    for t in q.threads:
+        t.join(timeout=30)
+    event.remove(board.db.engine, "commit", q._on_commit)
+    board.db.publisher = q._publisher
+
+    assert q.commits == 1  # three votes, one transaction
+    assert [q.results[i].result["votes"] for i in (first, *later)] == [1, 2, 3]
+    seqs = [q.results[i].result["seq"] for i in (first, *later)]
+    assert q.published == seqs == sorted(seqs)
+    assert storm.slept == [0.01]  # only the vote that took the lock waited; the others were run by it
+    assert _stored_votes(board) == 6
+
+
+def test_a_lone_vote_a_staff_command_and_a_vote_after_the_storm_never_wait(board, storm):
+    people = _people(board, 8)  # two dots each at most, one per barrier
+    bids = _vote_room(board, people)
+    storm.go.set()  # a wait that should not happen returns at once: the assertions on `slept` catch it
+    storm.slept.clear()
+    for i in range(2):  # one after another: each alone in its transaction, nobody waits
+        _vote(board, people[i], f"a{i}", bids[0])
+    assert storm.slept == [0, 0]
+
+    _a_batch_of_three(board, people[2:], bids[0], "b")
+    storm.slept.clear()
+    dispatch(board.db, Principal("organiser", board.day.workshop_id), "timer_set",
+             {"cid": "t1", "room_id": board.room, "seconds": 60})
+    assert storm.slept == [0]  # staff commands never wait: the facilitators keep steering at once
+
+    _a_batch_of_three(board, people[5:], bids[1], "c")
+    storm.slept.clear()
+    storm.stopped += 1  # the storm's last batch was a second ago: it is over
+    _vote(board, people[0], "late", bids[1])
+    assert storm.slept == [0]
+
+    _a_batch_of_three(board, people[1:], bids[1], "d")
+    storm.slept.clear()
+    _vote(board, people[4], "in-storm", bids[2])  # in the storm: it waits (nobody else came)
+    _vote(board, people[5], "after", bids[2])  # its batch of one ended the storm: this one does not wait
+    assert storm.slept == [0.01, 0]
+    assert _stored_votes(board) == 14
+
+
+def test_with_no_wait_configured_a_storm_does_not_wait(board, storm, monkeypatch):
+    monkeypatch.setattr(board.db, "group_commit_wait", 0)
+    storm.go.set()
+    people = _people(board, 4)
+    bids = _vote_room(board, people)
+    _a_batch_of_three(board, people, bids[0])
+    storm.slept.clear()
+    _vote(board, people[3], "n", bids[0])
+    assert storm.slept == [0]
+
+
+GREEN_STAGGERED_STORM = GREEN_STORM.replace(
+    "pool = eventlet.GreenPool()", """db.group_commit_wait = float(sys.argv[2]) / 1000
+def vote(i):
+    eventlet.sleep(0.002 * max(0, i - 4))  # five at once, then one every 2 ms (a storm's phones)
+    return dispatch(db, people[i], "vote_cast", {"cid": cid(), "target_type": "barrier", "target_id": barrier}).result
+pool = eventlet.GreenPool()""").replace(
+    "pool.imap(lambda p: dispatch(db, p, \"vote_cast\", {\"cid\": cid(), \"target_type\": \"barrier\",\n"
+    "                                                                   \"target_id\": barrier}).result, people)",
+    "pool.imap(vote, range(len(people)))").replace("range(20)", "range(40)")
+
+
+def test_green_threads_of_a_storm_share_transactions_when_the_first_waits(tmp_path):
+    """Under eventlet with a 20 ms wait: forty votes, five at once then one every 2 ms. Without the wait
+    each of the staggered ones is alone in its transaction (its leader finds nobody queued)."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+    assert "pool.imap(vote," in GREEN_STAGGERED_STORM and "range(40)" in GREEN_STAGGERED_STORM
+    root = Path(__file__).resolve().parent.parent
+    out = subprocess.run([sys.executable, "-c", GREEN_STAGGERED_STORM, f"sqlite:///{tmp_path / 'wait.sqlite3'}",
+                          "20"], cwd=root, capture_output=True, text=True, timeout=120, check=True)
+    ran = json.loads(out.stdout.strip().splitlines()[-1])
+    assert sorted(r["votes"] for r in ran["results"]) == list(range(1, 41))
+    assert len({r["seq"] for r in ran["results"]}) == 40
+    assert ran["commits"] <= 15, ran["commits"]

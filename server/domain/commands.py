@@ -26,7 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from ..db import Database
+from ..db import CommandQueue, Database
 from ..driver_sql import DriverStatement, JsonRows
 from ..models import AuditEntry, CommandRecord, Event, NewEvent, Participant, Workshop, utcnow
 from . import audiences as aud
@@ -189,6 +189,11 @@ MAX_BATCH = 64
 # (web/js/outbox.js). Staff commands always queue: the facilitators keep steering (issue 18).
 MAX_WAITING = 500
 BUSY_RETRY_AFTER_SECS = 2
+# A workshop is in a storm while its last batch held two commands or more and was taken less than
+# this long ago: then a participant command that takes the lock waits Database.group_commit_wait
+# (GROUP_COMMIT_WAIT_MS) for more to queue behind it. A lone command, or a workshop that is
+# quiet, never waits (the tests' and a small room's commands are answered at once).
+STORM_GAP_SECS = 0.1
 
 
 @dataclass
@@ -234,7 +239,8 @@ def execute(db: Database, principal: auth.Principal, name: str, client_id: str,
             # block the process), so without this pause no command would ever find others waiting.
             # sleep(0) lets the connections that have a command ready read it and queue it behind
             # this one: a storm then runs in batches (docs/benchmarks.md). Alone, it costs one turn.
-            time.sleep(0)
+            # In a storm it waits a few milliseconds (_storm_wait): fewer, larger transactions.
+            time.sleep(_storm_wait(db, job, waiting))
         while not job.done and waiting:  # more than MAX_BATCH ahead of it: the earlier ones first
             _run_waiting(db, waiting)
         if not job.done:
@@ -246,7 +252,22 @@ def execute(db: Database, principal: auth.Principal, name: str, client_id: str,
     return job.outcome
 
 
-def _run_waiting(db: Database, waiting) -> None:
+def _storm_wait(db: Database, job: _Job, waiting: CommandQueue) -> float:
+    """Seconds the command that took the lock waits before taking its batch (group-commit wait).
+
+    Only a participant's command, only while its workshop's commands arrive together (the last
+    batch held two or more and was taken under STORM_GAP_SECS ago) and while a batch has room:
+    waiting then lets more of the storm queue, so one transaction (its BEGIN, row lock, commit and
+    disk sync) serves more commands. It costs each of them at most the wait in latency; measured
+    in docs/benchmarks.md ("Thirteenth session").
+    """
+    if (not db.group_commit_wait or not job.batchable or waiting.last_batch_size < 2
+            or len(waiting) >= MAX_BATCH or time.monotonic() - waiting.last_batch_at > STORM_GAP_SECS):
+        return 0
+    return db.group_commit_wait
+
+
+def _run_waiting(db: Database, waiting: CommandQueue) -> None:
     """Take up to MAX_BATCH queued commands; run each stretch of participant commands together."""
     jobs: list[_Job] = []
     while len(jobs) < MAX_BATCH:
@@ -254,6 +275,7 @@ def _run_waiting(db: Database, waiting) -> None:
             jobs.append(waiting.popleft())
         except IndexError:
             break
+    waiting.last_batch_size, waiting.last_batch_at = len(jobs), time.monotonic()
     for batchable, stretch in groupby(jobs, key=attrgetter("batchable")):
         if batchable:
             _run_together(db, list(stretch))

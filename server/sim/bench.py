@@ -46,6 +46,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .. import config
 from . import cpuprof
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -1189,6 +1190,8 @@ def run(args) -> dict:
             out.update({"database": "url" if args.url else database, "async_mode": args.async_mode,
                         "sqlite_synchronous": (os.environ.get("SQLITE_SYNCHRONOUS") or "full").lower()
                         if database == "sqlite" and not args.url else None,
+                        "group_commit_wait_ms": None if args.url
+                        else config.group_commit_wait_ms(os.environ.get("GROUP_COMMIT_WAIT_MS")),
                         "loadavg_start": load0, "nofile": nofile, "cores": os.cpu_count(),
                         "pg_driver": (getattr(args, "pg_driver", None) or "server's choice")
                         if database == "postgres" and not args.url else None})
