@@ -21,7 +21,11 @@ tablets and a projector, in English and in Persian, right to left):
 - a sector's name the organiser typed, in the other script, is isolated (dir=auto) inside every sentence
   of the election panel, and its heading in the results stays on the panel's start side;
 - the priorities to tick and a meeting's length read in the console's digits and take Persian and
-  Arabic-Indic digits (anything else refused, with a message; the arrow keys step), as the seats do.
+  Arabic-Indic digits (anything else refused, with a message; the arrow keys step), as the seats do;
+- so do the custom timer's minutes on the facilitator's room panel and the organiser's (1 to 240, its
+  message on a line of its own under the field), and the timer runs that many minutes;
+- on a participant's phone, a sector's name the organiser typed, in the other script, is isolated inside
+  every sentence of the election card (asked to stand, the seats, "shown as", the ballot, the results).
 
 Screenshots in test-artifacts/screenshots/console-fit-*.png (360x640, 1024x768, 1920x1080; en, fa).
 """
@@ -29,6 +33,8 @@ from __future__ import annotations
 
 import json
 import re
+import time
+from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -390,6 +396,15 @@ TIED = (4, 5, 6, 7)
 TYPED = {4: "Pastor Ruth", 6: "لیلا", 7: "Kofi"}
 
 
+def name_sector(org: Client, key: str, name: str) -> None:
+    """The organiser types `name` for the sector `key`, the same in every language."""
+    sectors = [{"key": s["key"], "names": s["names"], "side": s["side"]} for s in org.sync()["sectors"]]
+    for s in sectors:
+        if s["key"] == key:
+            s["names"] = {language: name for language in s["names"]}
+    org.ok("sectors_set", sectors=sectors)
+
+
 def tied_election(browser, live_server, lang: str, size=SIZES[1], faith: str | None = None, elect=()):
     """An SPCP day in the council segment whose sectors' ballot is closed with two ties, its console open in
     `lang` on the council tab: (context, page, org). `faith`: the name the organiser typed for Faith (every
@@ -399,11 +414,7 @@ def tied_election(browser, live_server, lang: str, size=SIZES[1], faith: str | N
     clients = {i: Client(live_server.url, people[i]["token"]) for i in (*TIED, *elect)}
     try:
         if faith:
-            sectors = [{"key": s["key"], "names": s["names"], "side": s["side"]} for s in org.sync()["sectors"]]
-            for s in sectors:
-                if s["key"] == "faith":
-                    s["names"] = {language: faith for language in s["names"]}
-            org.ok("sectors_set", sectors=sectors)
+            name_sector(org, "faith", faith)
         org.ok("workshop_advance")   # breakout -> council
         org.ok("election_open")
         eid = max(int(k) for k in org.sync()["elections"])
@@ -425,11 +436,11 @@ def tied_election(browser, live_server, lang: str, size=SIZES[1], faith: str | N
     return context, page, org
 
 
-def shoot_window(page, screenshots_dir, name: str) -> None:
-    """The window at a phone's, a tablet's and a projector's size: <name>-<width>x<height>.png."""
+def shoot_window(page, screenshots_dir, name: str, full_page: bool = False) -> None:
+    """The window (or the whole page) at a phone's, a tablet's and a projector's size: <name>-<width>x<height>.png."""
     for width, height in SIZES:
         settle(page, width, height)
-        page.screenshot(path=screenshots_dir / f"{name}-{width}x{height}.png")
+        page.screenshot(path=screenshots_dir / f"{name}-{width}x{height}.png", full_page=full_page)
 
 
 def shoot_polish(page, screenshots_dir, selector: str, name: str) -> None:
@@ -791,3 +802,183 @@ def test_the_meeting_length_reads_in_the_consoles_digits_and_takes_persian_digit
     finally:
         context.close()
         org.close()
+
+
+# ------------------------------------------------------------------ 10. the custom timer's minutes
+
+def timer_problems(client: Client, room_id: int, secs: int, where: str) -> list[str]:
+    """The room's timer, by the server's state, ends about `secs` from now (within 10 s of asking)."""
+    until = time.monotonic() + 10
+    while True:
+        deadline = client.sync()["rooms"][str(room_id)]["deadline"]
+        left = None
+        if deadline is not None:
+            end = datetime.fromisoformat(deadline)
+            left = (end if end.tzinfo else end.replace(tzinfo=UTC)).timestamp() - time.time()
+            if abs(left - secs) < 15:
+                return []
+        if time.monotonic() > until:
+            return [f"{where}: the timer ends in {left} s, not about {secs} s"]
+        time.sleep(0.2)
+
+
+# Whether the element `message` starts below the element `field` (a line of its own).
+BELOW_JS = """([field, message]) => document.querySelector(message).getBoundingClientRect().top
+  >= document.querySelector(field).getBoundingClientRect().bottom - 1"""
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_custom_timer_reads_in_the_consoles_digits_and_takes_persian_digits(browser, live_server,
+                                                                              screenshots_dir, axe_source, lang):
+    """The custom timer's minutes (console-common.js timerControls) on the facilitator's room panel and on the
+    organiser's, as the seats per sector: a text field in the console's digits, Persian ۵ and Arabic-Indic ٢ taken,
+    anything else refused with a line saying why (1 to 240 minutes), the arrow keys step; the timer runs that long."""
+    staged = stage(live_server, "lobby")   # a workshop of its own: this test starts its timers
+    room = staged.room_id
+    fac = Client(staged.url, staged.facilitator_url.split("#", 1)[1])
+    problems: list[str] = []
+    context, page = open_surface(browser, staged, "facilitator", lang, SIZES[1])
+    try:
+        minutes = page.locator(f"#r{room}-custom-min")
+        expect(minutes).to_have_value("")   # empty at first, as before: Start alone starts no timer
+        # A short field, on one line with its label and Start (base.css makes a text field the line's width).
+        for width, height in SIZES:
+            settle(page, width, height)
+            field, start = minutes.bounding_box(), page.locator(f"#r{room}-tstart").bounding_box()
+            if field["width"] > 150 or abs(field["y"] + field["height"] / 2 - start["y"] - start["height"] / 2) > 4:
+                problems.append(f"{lang} {width}x{height}: the minutes field ({field}) is not short, on Start's line ({start})")
+        shoot_polish(page, screenshots_dir, ".timer-card", f"timer-{lang}")
+        settle(page, *SIZES[1])
+        minutes.press("ArrowUp")   # from empty: the least, one minute
+        expect(minutes).to_have_value(digits(lang, 1))
+        # A Persian keyboard's ۵: a five-minute timer; the field says it in the console's digits.
+        retype(page, minutes, "۵")
+        page.keyboard.press("Enter")
+        expect(minutes).to_have_value(digits(lang, 5))
+        problems += timer_problems(fac, room, 300, f"{lang} ۵")
+        assert (minutes.get_attribute("type"), minutes.get_attribute("inputmode")) == ("text", "numeric")
+        minutes.press("ArrowUp")
+        expect(minutes).to_have_value(digits(lang, 6))
+        # More than the most (240), then a letter: refused as typed, with the line saying why; the timer stays.
+        retype(page, minutes, "۳۰۰")
+        expect(minutes).to_have_attribute("aria-invalid", "true")
+        retype(page, minutes, "x")
+        page.keyboard.press("Enter")
+        expect(minutes).to_have_attribute("aria-invalid", "true")
+        expect(minutes).to_be_focused()
+        message = page.locator(f"#{minutes.get_attribute('aria-describedby').split()[-1]}")
+        expect(message).to_be_visible()
+        expect(message).to_have_text(CATALOGUES[lang]["console.timer.customInvalid"])
+        assert page.evaluate(BELOW_JS, [f"#r{room}-custom-min", f"#{message.get_attribute('id')}"]), \
+            "the refusal is not on a line of its own under the field"
+        problems += timer_problems(fac, room, 300, f"{lang} x refused")
+        page.evaluate(axe_source)
+        serious = [v for v in page.evaluate(RUN_AXE_JS, AXE_TAGS) if v["impact"] in FAILING_IMPACTS]
+        assert not serious, f"serious axe violations with the minutes refused: {serious}"
+        shoot_polish(page, screenshots_dir, ".timer-card", f"timer-refused-{lang}")
+        settle(page, *SIZES[1])
+        # An Arabic-Indic ٢ (another keyboard) is taken: two minutes.
+        retype(page, minutes, "٢")
+        expect(minutes).not_to_have_attribute("aria-invalid", "true")
+        expect(message).to_be_hidden()
+        page.keyboard.press("Enter")
+        expect(minutes).to_have_value(digits(lang, 2))
+        problems += timer_problems(fac, room, 120, f"{lang} ٢")
+    finally:
+        context.close()
+    # The organiser steering the room: the same field, ۱۲ minutes.
+    context, page = open_surface(browser, staged, "organiser", lang, SIZES[1])
+    try:
+        page.locator(f"#steer-{room}").click()
+        minutes = page.locator(f"#r{room}-custom-min")
+        retype(page, minutes, "۱۲")
+        page.locator(f"#r{room}-tstart").click()
+        expect(minutes).to_have_value(digits(lang, 12))
+        problems += timer_problems(fac, room, 720, f"organiser {lang} ۱۲")
+        shoot_polish(page, screenshots_dir, ".timer-card", f"timer-organiser-{lang}")
+    finally:
+        context.close()
+        fac.close()
+    assert not problems, "\n".join(problems)
+
+
+# ------------------------------------------------------------------ 11. a typed sector's name on the phone
+
+# Every text of the phone's election cards holding `name`: whether it is the whole of an isolate (dir=auto or
+# <bdi>; in an <option>, which holds no element, between the isolate characters U+2068 and U+2069).
+CARD_ISOLATED_JS = """(name) => {
+  const out = [];
+  for (const card of document.querySelectorAll('#main .election-card')) {
+    const walk = document.createTreeWalker(card, NodeFilter.SHOW_TEXT);
+    for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+      if (!n.nodeValue.includes(name)) continue;
+      const iso = n.parentElement.closest('[dir=auto], bdi');
+      const line = n.parentElement.closest('p, li, button, h2, h3, legend, label, option') || n.parentElement;
+      out.push({ isolated: (Boolean(iso) && iso.textContent.trim() === name) || n.nodeValue.includes(`\u2068${name}\u2069`),
+                 where: line.className || line.tagName, text: line.textContent.replace(/\\s+/g, ' ').trim() });
+    }
+  }
+  return out;
+}"""
+
+
+def card_isolation_problems(page, name: str, where: str, least: int) -> list[str]:
+    found = page.evaluate(CARD_ISOLATED_JS, name)
+    problems = [f"{where}: '{name}' shown {len(found)} times, not {least} or more: {found}"] if len(found) < least else []
+    return problems + [f"{where}: '{name}' not isolated in {f['where']}: {f['text']!r}" for f in found if not f["isolated"]]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_typed_sector_name_is_isolated_inside_the_phones_election_sentences(browser, live_server, screenshots_dir,
+                                                                              lang):
+    """The phone of a Faith member with no name shown (SPCP_PEOPLE's 5), the organiser having named Faith in the
+    other script: "Someone of … put you forward", "Your sector, …, elects 1 member", "you are shown as “A … member”",
+    "Your ballot: …", the results' heading and tie: the name keeps its own direction (dir=auto) in each sentence."""
+    name = TYPED_SECTOR[lang]
+    links, people = spcp_day(live_server, lang)
+    org = Client(live_server.url, links["organiser_url"].split("#", 1)[1])
+    ruth = Client(live_server.url, people[4]["token"])
+    me = people[5]
+    context = None
+    problems: list[str] = []
+    try:
+        name_sector(org, "faith", name)
+        org.ok("workshop_advance")   # breakout -> council
+        eid = org.ok("election_open")["election"]["id"]
+        # Pastor Ruth stands and puts the phone's owner forward, who is asked on the phone.
+        for pid in (people[4]["participant_id"], me["participant_id"]):
+            ruth.ok("election_nominate", election_id=eid, participant_id=pid)
+        session = json.dumps({k: me[k] for k in ("token", "device_key", "participant_id")})
+        code = links["join_code"]
+        phone = SimpleNamespace(participant_url=f"{links['url']}/j/{code}",
+                                phone_storage=lambda la: {f"cg.join.{code}": session, "cg.lastCode": code, "cg.lang": la})
+        context, page = open_surface(browser, phone, "phone", lang, SIZES[0])
+        expect(page.locator(".election-ask")).to_be_visible()
+        problems += card_isolation_problems(page, name, f"asked {lang}", 1)
+        shoot_window(page, screenshots_dir, f"console-fit-phone-asked-{lang}", full_page=True)
+        # Accepted: the seats line, "shown as", the candidates so far.
+        page.locator(".election-ask .btn-primary").tap()
+        expect(page.locator("#election-you-stand")).to_be_visible()
+        problems += card_isolation_problems(page, name, f"nominations {lang}", 3)
+        shoot_window(page, screenshots_dir, f"console-fit-phone-nominating-{lang}", full_page=True)
+        # The ballot: its legend and the phone's owner among the options; each votes for themselves: a tie.
+        org.ok("election_ballot_open", election_id=eid)
+        expect(page.locator(".election-ballot")).to_be_visible()
+        problems += card_isolation_problems(page, name, f"ballot {lang}", 2)
+        shoot_window(page, screenshots_dir, f"console-fit-phone-ballot-{lang}", full_page=True)
+        page.locator(".election-opt", has=page.locator(".election-unnamed")).tap()
+        page.locator(".election-send").tap()
+        expect(page.locator("#main .election-thanks")).to_be_visible()
+        candidates = org.sync()["elections"][str(eid)]["candidates"].values()
+        ruth.ok("election_vote", election_id=eid,
+                candidate_ids=[int(c["id"]) for c in candidates if c["participant_id"] == people[4]["participant_id"]])
+        org.ok("election_close", election_id=eid)
+        expect(page.locator(".election-results-card")).to_be_visible()
+        problems += card_isolation_problems(page, name, f"results {lang}", 2)
+        shoot_window(page, screenshots_dir, f"console-fit-phone-results-{lang}", full_page=True)
+    finally:
+        if context:
+            context.close()
+        org.close()
+        ruth.close()
+    assert not problems, "\n".join(problems)

@@ -8,6 +8,7 @@
 
 import * as i18n from "./i18n.js";
 import { el, userText, rerender, announce, draftInput } from "./dom.js";
+import { wholeNumberField } from "./number-field.js";
 import { shownBarriers } from "./counts.js";
 import { knownSectorName } from "./sector-names.js";
 import { roundKind, roomPhases, postKind, promptText, questionText, sectorName, roomDrafts, QUESTION_FIELDS } from "./room-agenda.js";
@@ -576,12 +577,15 @@ function timerControls(room, ctx, roomArg, idp) {
   const set = (secs) => run(ctx, "timer_set", { ...roomArg, seconds: secs }, t("console.timer.started", { minutes: secs / 60 }));
   const customId = `${idp}-custom-min`;
   const maxMinutes = MAX_TIMER_SECS / 60;
-  const custom = draftInput(ctx.ui.drafts, customId, { type: "number", min: 1, max: maxMinutes, step: 1, inputmode: "numeric", class: "input-num" });
+  // Empty at first, in the console's digits once typed, a Persian keyboard's ۵ taken (number-field.js); anything
+  // else refused with a line saying why, under the form.
+  const custom = wholeNumberField({ id: customId, min: 1, max: maxMinutes, value: null, drafts: ctx.ui.drafts, cls: "input-num",
+    message: t("console.timer.customInvalid") });
   const startCustom = (ev) => {
     ev.preventDefault();
-    const minutes = Number(custom.value);
-    if (!Number.isFinite(minutes) || minutes <= 0 || minutes > maxMinutes) { ctx.toast.show(t("console.timer.customInvalid"), "error"); custom.focus(); return; }
-    set(Math.max(10, Math.round(minutes * 60)));
+    const minutes = custom.read();
+    if (minutes === null) { custom.input.focus(); return; }
+    set(minutes * 60);
   };
   return el("section", { class: "card timer-card", aria: { labelledby: `${idp}-timer-h` } },
     el("div", { class: "timer-head" },
@@ -589,9 +593,10 @@ function timerControls(room, ctx, roomArg, idp) {
       el("p", { class: "timer-big", role: "timer", aria: { live: "off" } }, countdown(room.deadline))),
     el("div", { class: "row", role: "group", aria: { label: t("console.timer.presets") } },
       [3, 5, 10].map((m) => el("button", { type: "button", class: "btn", id: `${idp}-t${m}`, onclick: () => set(m * 60) }, t("console.timer.preset", { minutes: m })))),
-    el("form", { class: "row", onsubmit: startCustom },
-      el("label", { for: customId }, t("console.timer.customLabel")), custom,
+    el("form", { class: "row", novalidate: true, onsubmit: startCustom },
+      el("label", { for: customId }, t("console.timer.customLabel")), custom.input,
       el("button", { type: "submit", class: "btn", id: `${idp}-tstart` }, t("console.timer.start"))),
+    custom.error,
     el("div", { class: "row" },
       el("button", { type: "button", class: "btn btn-small", id: `${idp}-e1`, disabled: !running, onclick: () => run(ctx, "timer_extend", { ...roomArg, seconds: 60 }, t("console.timer.extended", { minutes: 1 })) }, t("console.timer.extend", { minutes: 1 })),
       el("button", { type: "button", class: "btn btn-small", id: `${idp}-e5`, disabled: !running, onclick: () => run(ctx, "timer_extend", { ...roomArg, seconds: 300 }, t("console.timer.extended", { minutes: 5 })) }, t("console.timer.extend", { minutes: 5 })),

@@ -78,7 +78,12 @@ function unnamedFor(state, inSentence = false) {
       const whoNodes = sentence(key, {}, { sector: userText(sector.text) });
       return n ? sentence("election.ui.unnamed_n", { n }, { who: el("span", {}, whoNodes) }) : whoNodes;
     };
-    return { text, typed: false, nodes };
+    // Where no element can go (a phone's <option>): a typed sector name between direction isolates.
+    const isolated = sector && sector.typed ? (() => {
+      const whoIso = t(key, { sector: `\u2068${sector.text}\u2069` });
+      return n ? t("election.ui.unnamed_n", { who: whoIso, n }) : whoIso;
+    })() : text;
+    return { text, typed: false, nodes, isolated };
   };
 }
 
@@ -120,6 +125,13 @@ function sentence(key, params, nodes) {
   const marks = Object.fromEntries(names.map((k, i) => [k, `\u0000${i}\u0000`]));
   return t(key, { ...params, ...marks }).split(/\u0000(\d+)\u0000/)
     .map((part, i) => (i % 2 ? nodes[names[Number(part)]] : part)).filter((part) => part !== "");
+}
+
+/** t(key) with a sector's name as {sector}: one the organiser typed isolated in its own direction (a Latin name
+ *  in a Persian sentence, or the reverse: its brackets stay its own), a catalogue's plain. A list for el(). */
+function sectorSentence(state, key, sectorKey, params = {}) {
+  const n = sectorOf(state, sectorKey);
+  return n.typed ? sentence(key, params, { sector: userText(n.text) }) : [t(key, { ...params, sector: n.text })];
 }
 
 /** A label in a sentence said aloud (announce()): a typed name between direction isolates. */
@@ -177,7 +189,7 @@ function answerCard(state, { election, nomination }, outbox, send, redraw) {
   return el("section", { class: ["card", "election-card", "election-ask"], aria: { labelledby: id } },
     el("h2", { id }, election.kind === "co_chairs" ? t("election.ui.phone.nominated_co_chair") : t("election.nominated_you")),
     el("p", {}, election.kind === "co_chairs" ? t("election.ui.phone.nominated_co_chair_body", { side: t(SIDES[nomination.constituency]) })
-      : t("election.ui.phone.nominated_body", { sector: sectorText(state, nomination.constituency) })),
+      : sectorSentence(state, "election.ui.phone.nominated_body", nomination.constituency)),
     waiting ? el("p", { class: "election-waiting", role: "status" }, t("election.ui.phone.answer_waiting")) : null,
     el("div", { class: "election-actions" },
       el("button", { type: "button", class: "btn-primary", "data-key": `${id}-yes`, disabled: waiting, onclick: () => answer(true) }, t("election.accept")),
@@ -214,14 +226,14 @@ function nominateCard(state, election, outbox, send, redraw) {
     ev.preventDefault();
     const who = nominees.find((n) => String(n.id) === String(phone.pick[election.id]));
     if (!who) return;
-    asked[who.id] = who.name || unnamedFor(state)(who.group, null).text;
+    asked[who.id] = who.name ? { text: who.name, typed: true } : unnamedFor(state)(who.group, null);
     phone.pick[election.id] = "";
     send("election_nominate", { election_id: election.id, participant_id: who.id });
     focusLater(`election-asked-${election.id}`);
     redraw();
   };
   const seatsLine = sectors
-    ? t("election.ui.phone.seats", { sector: sectorText(state, me.group), count: election.seats[me.group] || 0 })
+    ? sectorSentence(state, "election.ui.phone.seats", me.group, { count: election.seats[me.group] || 0 })
     : t("election.ui.phone.co_chair_seats");
   const ballot = constituencies.map((k) => {
     const list = candidatesOf(election, k);
@@ -239,7 +251,7 @@ function nominateCard(state, election, outbox, send, redraw) {
       takeFocus(el("p", { class: "election-you", id: "election-you-stand", tabindex: "-1", role: "status" },
         t("election.ui.phone.you_stand"), " ",
         mine.name ? sentence("election.ui.phone.shown_as_name", {}, { name: userText(mine.name) })
-          : t("election.ui.phone.shown_as", { who: labels[mine.id].text }))),
+          : sentence("election.ui.phone.shown_as", {}, { who: el("span", {}, labels[mine.id].nodes ? labels[mine.id].nodes() : labels[mine.id].text) }))),
       el("p", { class: "hint", id: `election-withdraw-hint-${election.id}` }, t("election.pick_withdraw_hint")),
       el("button", { type: "button", class: "btn-secondary", "data-key": `election-withdraw-${election.id}`, disabled: withdrawing,
         "aria-describedby": `election-withdraw-hint-${election.id}`, onclick: withdraw },
@@ -258,11 +270,11 @@ function nominateCard(state, election, outbox, send, redraw) {
           el("select", { id: pickId, "data-key": pickId, "aria-describedby": sectors ? `${pickId}-hint` : null, onchange: (e) => { phone.pick[election.id] = e.target.value; redraw(); } },
             el("option", { value: "", selected: !chosenNominee }, t("election.ui.phone.pick")),
             nominees.map((n) => el("option", { value: String(n.id), selected: chosenNominee && chosenNominee.id === n.id, dir: "auto" },
-              n.name || unnamedFor(state)(n.group, null).text))),
+              n.name || unnamedFor(state)(n.group, null).isolated))),
           el("button", { type: "submit", class: "btn-secondary", "data-key": `${pickId}-go`, disabled: !chosenNominee }, t("election.ui.phone.nominate")))
         : el("p", { class: "hint", id: pickId }, sectors ? t("election.pick_nobody") : t("election.ui.phone.nobody_to_nominate_co_chair"))),
     askedNames.length ? takeFocus(el("p", { class: "election-asked", id: `election-asked-${election.id}`, tabindex: "-1", role: "status" },
-      t("election.ui.phone.asked"), " ", nameList(askedNames.map((n) => ({ text: n, typed: true }))))) : null,
+      t("election.ui.phone.asked"), " ", nameList(askedNames))) : null,
     ballot);
 }
 
@@ -302,8 +314,7 @@ function ballotCard(state, election, step, outbox, send, redraw) {
     const seats = election.seats[k];
     const list = candidatesOf(election, k);
     const name = `election-${election.id}-${k}`;
-    const legend = election.kind === "co_chairs" ? t(SIDES[k])
-      : t("election.ui.phone.ballot_for", { sector: sectorText(state, k) });
+    const legend = election.kind === "co_chairs" ? t(SIDES[k]) : sectorSentence(state, "election.ui.phone.ballot_for", k);
     return el("fieldset", { class: "election-ballot", disabled: locked },
       el("legend", {}, legend),
       el("p", { class: "hint" }, seats === 1 ? t("election.ui.phone.choose_one") : t("election.ui.phone.choose_up_to", { count: seats })),

@@ -27,6 +27,7 @@ const refusedNumbers = new Set();
  * Arabic-Indic digits and shows a number left in the console's own; anything else is refused as it is typed
  * (aria-invalid, and `message` on a line of its own as the field's description); the arrow keys step it by
  * `step`, as in a number field. What is typed is kept in `drafts` by id across redraws (dom.draftInput).
+ * `value`: the number shown at first; null for an empty field (a custom timer's minutes), whose arrows start at min.
  * Returns {input, error, read}: read() is the number, or null with the field marked (the caller focuses it).
  */
 export function wholeNumberField({ id, min, max, value, message, drafts, step = 1, cls = "", errorCls = "" }) {
@@ -42,7 +43,7 @@ export function wholeNumberField({ id, min, max, value, message, drafts, step = 
   };
   const show = (n) => { input.value = drafts[id] = plain(n); };
   const input = el("input", { id, type: "text", inputmode: "numeric", autocomplete: "off", spellcheck: "false",
-    class: ["number-input", cls], value: drafts[id] ?? plain(value),
+    class: ["number-input", cls], value: drafts[id] ?? (value === null ? "" : plain(value)),
     "aria-invalid": bad ? "true" : "false", "aria-describedby": bad ? errorId : null,
     oninput: () => {
       drafts[id] = input.value;
@@ -56,7 +57,8 @@ export function wholeNumberField({ id, min, max, value, message, drafts, step = 
     onkeydown: (e) => {
       if (e.key !== "ArrowUp" && e.key !== "ArrowDown") return;
       e.preventDefault();
-      show(Math.min(max, Math.max(min, (parse() ?? value) + (e.key === "ArrowUp" ? step : -step))));
+      const from = parse() ?? value;
+      show(from === null ? min : Math.min(max, Math.max(min, from + (e.key === "ArrowUp" ? step : -step))));
       mark(false);
     } });
   const error = el("p", { class: ["number-error", errorCls], id: errorId, hidden: !bad }, message);
