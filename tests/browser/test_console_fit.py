@@ -19,7 +19,8 @@ tablets and a projector, in English and in Persian, right to left):
 - the results' lists name a person with no name shown as a sentence does, after "Elected:", "Appointed:"
   and "Tied for 1 seat:" ("a Faith member"), in en, es, fa;
 - a sector's name the organiser typed, in the other script, is isolated (dir=auto) inside every sentence
-  of the election panel, and its heading in the results stays on the panel's start side;
+  of the election panel, its heading in the results stays on the panel's start side, and appointing such a
+  member is said to screen readers with the name between direction isolates;
 - the priorities to tick and a meeting's length read in the console's digits and take Persian and
   Arabic-Indic digits (anything else refused, with a message; the arrow keys step), as the seats do;
 - so do the custom timer's minutes on the facilitator's room panel and the organiser's (1 to 240, its
@@ -696,6 +697,12 @@ def test_a_typed_sector_name_is_isolated_inside_the_election_panels_sentences(br
         if heads != [page_dir]:
             problems.append(f"{lang}: the heading '{name}' runs {heads}, not the panel's {page_dir} (its side)")
         shoot_polish(page, screenshots_dir, ".election-panel", f"typed-sector-{lang}")
+        # Appointing that member is said to screen readers (the live region, #cg-live): the name between isolates.
+        page.locator(".election-tie-actions button", has_text=name).click()
+        expect(page.locator("#cg-live")).to_contain_text(name)
+        text = page.locator("#cg-live").evaluate("(n) => n.textContent")
+        if f"\u2068{name}\u2069" not in text:
+            problems.append(f"{lang}: after appointing, screen readers hear {text!r}: '{name}' not between isolates")
     finally:
         context.close()
         org.close()

@@ -134,9 +134,10 @@ function sectorSentence(state, key, sectorKey, params = {}) {
   return n.typed ? sentence(key, params, { sector: userText(n.text) }) : [t(key, { ...params, sector: n.text })];
 }
 
-/** A label in a sentence said aloud (announce()): a typed name between direction isolates. */
+/** A label in a sentence said aloud (announce()): a typed name, or the typed sector name inside "a … member",
+ *  between direction isolates. */
 function isolatedText(label) {
-  return label.typed ? `\u2068${label.text}\u2069` : label.text;
+  return label.typed ? `\u2068${label.text}\u2069` : label.isolated ?? label.text;
 }
 
 // ------------------------------------------------------------------ phone
