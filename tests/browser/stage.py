@@ -423,13 +423,22 @@ def open_surface(browser, staged: Staged, surface: str, lang: str, size: tuple[i
     return context, page
 
 
-def scroll_to(locator, tries: int = 5) -> None:
-    """A person scrolls to it; again when the phone's redraw replaced the element mid-scroll (the
-    page redraws whole when an event arrives)."""
+def again_if_replaced(action, tries: int = 5):
+    """action() once more when the element it found was replaced while Playwright waited for it to be
+    stable (the page redraws whole when an event arrives: "Element is not attached to the DOM")."""
     for attempt in range(tries):
         try:
-            locator.scroll_into_view_if_needed()
-            return
+            return action()
         except Exception as err:  # playwright Error: "Element is not attached to the DOM"
             if "not attached" not in str(err) or attempt == tries - 1:
                 raise
+
+
+def scroll_to(locator, tries: int = 5) -> None:
+    """A person scrolls to it; again when the phone's redraw replaced the element mid-scroll."""
+    again_if_replaced(locator.scroll_into_view_if_needed, tries)
+
+
+def element_screenshot(locator, path) -> None:
+    """A screenshot of one element; taken again when a redraw replaced it mid-way."""
+    again_if_replaced(lambda: locator.screenshot(path=path))

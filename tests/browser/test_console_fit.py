@@ -42,7 +42,7 @@ from types import SimpleNamespace
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.stage import LANGS, Client, open_surface, stage
+from tests.browser.stage import LANGS, Client, element_screenshot, open_surface, stage
 from tests.browser.test_accessibility import AXE_TAGS, FAILING_IMPACTS, RUN_AXE_JS
 from tests.browser.test_election_screens import SPCP_PEOPLE as ELECTION_PEOPLE
 from tests.browser.test_election_screens import spcp_day
@@ -450,7 +450,8 @@ def shoot_polish(page, screenshots_dir, selector: str, name: str) -> None:
     try:
         for width, height in SIZES:
             settle(page, width, height)
-            page.locator(selector).first.screenshot(path=screenshots_dir / f"console-fit-polish-{name}-{width}x{height}.png")
+            element_screenshot(page.locator(selector).first,
+                               screenshots_dir / f"console-fit-polish-{name}-{width}x{height}.png")
     finally:
         page.evaluate("() => { document.getElementById('header').style.position = ''; }")
 

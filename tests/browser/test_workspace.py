@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
+from tests.browser.stage import element_screenshot
 from tests.browser.test_accessibility import AXE_TAGS, FAILING_IMPACTS, RUN_AXE_JS, unnamed_controls
 from tests.live_server import ROOT
 
@@ -301,6 +302,6 @@ def test_an_organiser_edits_languages_rooms_and_agenda_before_the_day(browser, l
     link = page.get_by_label(t["workspace.edit_invite.link"].format(email=newcomer))
     assert "/reset/" in link.input_value()
     check_axe(context, page, axe_source, f"invited co-organiser {lang}")
-    page.locator("#team").screenshot(path=str(screenshots_dir / f"workspace-edit-invited-{lang}.png"))
+    element_screenshot(page.locator("#team"), str(screenshots_dir / f"workspace-edit-invited-{lang}.png"))
     phone_context.close()
     context.close()
