@@ -725,6 +725,17 @@ def retype(page, field, text: str) -> None:
     page.keyboard.type(text)
 
 
+def refused_on_sending(page, field, send):
+    """send() with what `field` holds refused: the field stays marked and focused, and its message (the
+    field's description) is shown. Returns the message."""
+    send()
+    expect(field).to_have_attribute("aria-invalid", "true")
+    expect(field).to_be_focused()
+    message = page.locator(f"#{field.get_attribute('aria-describedby').split()[-1]}")
+    expect(message).to_be_visible()
+    return message
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_priorities_count_reads_in_the_consoles_digits_and_takes_persian_digits(browser, live_server,
                                                                                   screenshots_dir, lang):
@@ -751,11 +762,7 @@ def test_the_priorities_count_reads_in_the_consoles_digits_and_takes_persian_dig
         retype(page, count, "۲۰")
         expect(count).to_have_attribute("aria-invalid", "true")
         retype(page, count, "x")
-        page.keyboard.press("Enter")
-        expect(count).to_have_attribute("aria-invalid", "true")
-        expect(count).to_be_focused()
-        message = page.locator(f"#{count.get_attribute('aria-describedby').split()[-1]}")
-        expect(message).to_be_visible()
+        message = refused_on_sending(page, count, lambda: page.keyboard.press("Enter"))
         expect(message).to_contain_text(digits(lang, 12))
         expect(ticked).to_have_count(3)
         shoot_polish(page, screenshots_dir, ".priorities-bar", f"priorities-refused-{lang}")
@@ -793,10 +800,7 @@ def test_the_meeting_length_reads_in_the_consoles_digits_and_takes_persian_digit
         # An hour and a half "۱ و نیم": refused as typed, with a message; nothing is scheduled.
         retype(page, length, "۱ و نیم")
         expect(length).to_have_attribute("aria-invalid", "true")
-        page.locator("#organiser-meeting-new-submit").click()
-        expect(length).to_be_focused()
-        message = page.locator(f"#{length.get_attribute('aria-describedby').split()[-1]}")
-        expect(message).to_be_visible()
+        message = refused_on_sending(page, length, page.locator("#organiser-meeting-new-submit").click)
         expect(message).to_contain_text(digits(lang, 720))
         assert not org.sync().get("meetings"), "scheduled with a refused length"
         shoot_polish(page, screenshots_dir, ".meeting-new", f"meeting-refused-{lang}")
@@ -871,11 +875,7 @@ def test_the_custom_timer_reads_in_the_consoles_digits_and_takes_persian_digits(
         retype(page, minutes, "۳۰۰")
         expect(minutes).to_have_attribute("aria-invalid", "true")
         retype(page, minutes, "x")
-        page.keyboard.press("Enter")
-        expect(minutes).to_have_attribute("aria-invalid", "true")
-        expect(minutes).to_be_focused()
-        message = page.locator(f"#{minutes.get_attribute('aria-describedby').split()[-1]}")
-        expect(message).to_be_visible()
+        message = refused_on_sending(page, minutes, lambda: page.keyboard.press("Enter"))
         expect(message).to_have_text(CATALOGUES[lang]["console.timer.customInvalid"])
         assert page.evaluate(BELOW_JS, [f"#r{room}-custom-min", f"#{message.get_attribute('id')}"]), \
             "the refusal is not on a line of its own under the field"
