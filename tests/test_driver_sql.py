@@ -125,6 +125,24 @@ def test_many_rows_through_executemany_are_stored_as_session_execute_stores_them
         assert len(fast) == 3 and fast == _as_stored(s, "slow")
 
 
+def test_many_rows_sharing_values_are_each_stored_with_their_own(db):
+    """A batch's events share their command's time stamp (the same object): execute_many processes it
+    once while it repeats, and a row whose value differs, or comes back after another, gets its own."""
+    at = datetime(2026, 12, 7, 12, 0, tzinfo=timezone(timedelta(hours=3, minutes=30)))
+    later = at + timedelta(minutes=1)
+    audience = ["r:1"]
+    values = [(at, audience), (at, audience), (later, ["o:w"]), (later, audience), (at, audience), (None, None)]
+    rows = [{"tag": "shared", "data": {"n": i}, "audience": who, "at": when} for i, (when, who) in enumerate(values)]
+    with db.transaction() as s:
+        _LOGGED_ROW.execute_many(s, rows)
+        s.execute(insert(logged), [{**row, "tag": "slow"} for row in rows])
+    with db.reading() as s:
+        shared = _as_stored(s, "shared")
+        assert shared == _as_stored(s, "slow")
+        assert [r[2][11:16] if r[2] else None for r in shared] == ["08:30", "08:30", "08:31", "08:31", "08:30", None]
+        assert [r[1] for r in shared] == ['["r:1"]', '["r:1"]', '["o:w"]', '["r:1"]', '["r:1"]', "null"], shared
+
+
 def test_many_rows_run_one_text_in_one_call_and_none_run_nothing(db):
     calls: list[tuple[str, bool]] = []
     event.listen(db.engine, "before_cursor_execute",
