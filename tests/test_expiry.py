@@ -17,6 +17,7 @@ from sqlalchemy import select, update
 
 from server import cli, config
 from server.domain import expiry, purge
+from server.domain.errors import CommandError
 from server.extensions import socketio
 from server.models import CouncilVolunteer, Participant, Workshop, utcnow
 
@@ -90,6 +91,32 @@ def test_expired_links_are_refused_at_connect_and_at_the_next_command(ttl_day):
         assert socketio.test_client(d.app, auth={"token": token}).is_connected()
     org = d.organiser()
     org.ok("workshop_update", place="Library")
+
+
+def test_the_expiry_check_reads_two_columns_unless_the_session_holds_the_workshop(ttl_day):
+    """A phone's connect checks its link's expiry without loading the whole workshop row (every
+    column, JSON included): two columns. In a session that holds the workshop (a command's, after
+    the lock), what it holds is what is checked, its unsaved changes included."""
+    d = ttl_day
+    for days, refused in ((6, False), (8, True)):
+        backdate(d.db, d.workshop_id, days)
+        with d.db.reading() as s:
+            if refused:
+                with pytest.raises(CommandError, match="7 days") as err:
+                    expiry.check_not_expired(s, d.workshop_id)
+                assert err.value.code == "expired"
+            else:
+                expiry.check_not_expired(s, d.workshop_id)
+            assert not [o for o in s.identity_map.values() if isinstance(o, Workshop)]
+        with d.db.reading() as s:
+            ws = s.get(Workshop, d.workshop_id)
+            ws.created_at = utcnow()  # what the session holds is what is checked
+            expiry.check_not_expired(s, d.workshop_id)
+            ws.created_at = utcnow() - timedelta(days=days)
+            if refused:
+                with pytest.raises(CommandError, match="7 days"):
+                    expiry.check_not_expired(s, d.workshop_id)
+            s.rollback()
 
 
 def test_an_expired_workshop_cannot_be_joined_or_looked_up(ttl_day):

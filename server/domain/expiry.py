@@ -11,9 +11,11 @@ import secrets
 from datetime import UTC, datetime, time, timedelta
 from datetime import date as Date
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
+from ..driver_sql import DriverStatement
 from ..models import AuditEntry, Workshop, utcnow
 from .errors import CommandError
 
@@ -39,7 +41,7 @@ def ttl_days(session: Session) -> int:
     return int(session.info.get("token_ttl_days") or 0)
 
 
-def workshop_day_end(ws: Workshop) -> datetime:
+def workshop_day_end(ws) -> datetime:
     """When the clock of expiry starts: the end of the workshop's date (YYYY-MM-DD, UTC), or its creation if later.
 
     A workshop set up weeks ahead with its date filled in keeps its links until
@@ -55,11 +57,15 @@ def workshop_day_end(ws: Workshop) -> datetime:
     return start
 
 
-def expires_at(ws: Workshop, days: int) -> datetime | None:
+def expires_at(ws, days: int) -> datetime | None:
     """When this workshop's participant and facilitator links stop working; None when they never do."""
     if days <= 0:
         return None
     return workshop_day_end(ws) + timedelta(days=days)
+
+
+# Through the driver (server/driver_sql.py): Session.execute's own work was most of this read's cost.
+_EXPIRY_FACTS = DriverStatement(select(Workshop.created_at, Workshop.date).where(Workshop.id == bindparam("id")))
 
 
 def check_not_expired(session: Session, workshop_id: str, now: datetime | None = None) -> None:
@@ -67,7 +73,12 @@ def check_not_expired(session: Session, workshop_id: str, now: datetime | None =
     days = ttl_days(session)
     if days <= 0:
         return
-    ws = session.get(Workshop, workshop_id)
+    # The workshop as the session already holds it, else only the two columns the expiry needs: at
+    # connect the whole row (every column, JSON ones included) was loaded for this alone, 7.6 % of
+    # the server's CPU in a connect burst (docs/benchmarks.md, fourteenth session).
+    ws = session.identity_map.get(identity_key(Workshop, workshop_id))
+    if ws is None:
+        ws = _EXPIRY_FACTS.execute(session, {"id": workshop_id}).first()
     end = expires_at(ws, days) if ws is not None else None
     if end is not None and (now or utcnow()) >= end:
         raise CommandError("expired", f"This link has expired: workshop links stop working {days} days after "
