@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import event, update
 
-from server.domain import rules
+from server.domain import auth, rules
+from server.domain.errors import CommandError
 from server.extensions import socketio
-from server.models import FacilitatorInvite, Participant, utcnow
+from server.models import FacilitatorInvite, Participant, Workshop, utcnow
 
 from .board import Board
 
@@ -70,6 +71,32 @@ def test_a_removed_participant_cannot_connect(board):
         s.execute(update(Participant).where(Participant.id == p.participant_id).values(removed_at=utcnow()))
     assert refused_connection(board.day.app, {"token": p.token})[0]["code"] == "unauthorized"
     assert p.sync(None)["error"]["code"] == "unauthorized"
+
+
+def test_a_phones_token_is_resolved_from_its_row_without_loading_the_person(board):
+    """A connect burst resolves a token per phone: the participant's four columns, not an ORM object
+    (nor the workshop's). The principal is the same; a removed person is refused as before."""
+    p = board.person(1)
+    loaded = []
+
+    def on_load(target, _context):
+        loaded.append(type(target).__name__)
+    for model in (Participant, Workshop):
+        event.listen(model, "load", on_load)
+    try:
+        with board.db.reading() as s:
+            principal = auth.resolve(s, p.token)
+    finally:
+        for model in (Participant, Workshop):
+            event.remove(model, "load", on_load)
+    assert (principal.role, principal.workshop_id, principal.id, principal.room_id) == \
+        ("participant", board.day.workshop_id, p.participant_id, board.room_b)
+    assert loaded == []
+    with board.db.transaction() as s:
+        s.execute(update(Participant).where(Participant.id == p.participant_id).values(removed_at=utcnow()))
+    with board.db.reading() as s, pytest.raises(CommandError, match="removed") as err:
+        auth.resolve(s, p.token)
+    assert err.value.code == "unauthorized"
 
 
 def test_each_token_connects_as_its_role(board):

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import String, bindparam, cast, exists, literal, or_, select
 from sqlalchemy.orm import Session
 
+from ..driver_sql import DriverStatement
 from ..models import CouncilLink, CouncilVolunteer, FacilitatorInvite, Participant, Room, Workshop
 from . import audiences as aud
 from .errors import CommandError
@@ -87,7 +88,6 @@ class Principal:
 
 # Built once (a connect burst resolves a token per phone): each kind of link by its token's hash.
 _BY_HASH = {
-    "participant": select(Participant).where(Participant.token_hash == bindparam("h")),
     "facilitator": select(FacilitatorInvite).where(FacilitatorInvite.token_hash == bindparam("h")),
     "organiser": select(Workshop).where(Workshop.organiser_token_hash == bindparam("h")),
     "display": select(Workshop).where(Workshop.display_token_hash == bindparam("h")),
@@ -112,8 +112,9 @@ def resolve(session: Session, token: str | None) -> Principal:
     if not token or not isinstance(token, str) or len(token) > 200:
         raise CommandError("unauthorized", "A valid access token is required.")
     h = {"h": token_hash(token)}
-    # Phones are nearly every connection: look them up first (one query for most connects).
-    p = session.scalar(_BY_HASH["participant"], h)
+    # Phones are nearly every connection: look them up first (one query for most connects), as a row
+    # of four columns through the driver, not an ORM object (a connect burst resolves a token per phone).
+    p = _PARTICIPANT_BY_HASH.execute(session, h).first()
     if p:
         if p.removed_at is not None:
             raise CommandError("unauthorized", "You have been removed from this workshop.")
@@ -149,6 +150,8 @@ def council_principal(session: Session, link: CouncilLink | None) -> Principal:
 
 
 _PEOPLE = Participant.__table__
+_PARTICIPANT_BY_HASH = DriverStatement(select(_PEOPLE.c.id, _PEOPLE.c.workshop_id, _PEOPLE.c.room_id,
+                                              _PEOPLE.c.removed_at).where(_PEOPLE.c.token_hash == bindparam("h")))
 # What participant_from_row needs of a participant's row (domain/commands.py reads it with the command's record).
 def participant_actor_sql(participant_id):
     """Principal.actor of a participant, as SQL of their id column (commands._BATCH_SENDERS finds a
