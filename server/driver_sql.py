@@ -121,38 +121,31 @@ class DriverStatement:
         if len(rows) == 1:  # exec_driver_sql runs a list of one as a plain execute
             connection.exec_driver_sql(c.sql, _driver_params(c, rows[0]))
         else:
-            connection.exec_driver_sql(c.sql, _driver_params_many(c, rows))
+            last: dict[str, tuple[Any, Any]] = {}
+            connection.exec_driver_sql(c.sql, [_driver_params(c, row, last) for row in rows])
 
 
-def _driver_params(c: _Compiled, params: dict[str, Any]):
+def _driver_params(c: _Compiled, params: dict[str, Any], last: dict[str, tuple[Any, Any]] | None = None):
     """The parameters as the driver takes them: constants added, each through its bind processor,
-    in the compiled order for a positional paramstyle."""
+    in the compiled order for a positional paramstyle.
+
+    `last` (execute_many: one dict for all the rows): each parameter's value in the row before and
+    what it became. A value that is the very object the row before had (a batch's events share their
+    command's time stamp) is processed once: a storm's batch of events spent 1.7 % of the server's CPU
+    formatting the same time stamp again (docs/benchmarks.md, fourteenth session)."""
     values = {**c.constants, **params}
     for name, processor in c.processors:
-        values[name] = processor(values[name])
+        value = values[name]
+        seen = last.get(name) if last is not None else None
+        if seen is not None and seen[0] is value:
+            values[name] = seen[1]
+            continue
+        values[name] = processed = processor(value)
+        if last is not None:
+            last[name] = (value, processed)
     if c.positions is not None:
         return tuple(values[name] for name in c.positions)
     return values
-
-
-def _driver_params_many(c: _Compiled, rows: list[dict[str, Any]]) -> list:
-    """_driver_params of each row; a value that is the very object the row before had (a batch's
-    events share their command's time stamp) is processed once: a storm's batch of events spent 1.7 %
-    of the server's CPU formatting the same time stamp again (docs/benchmarks.md, fourteenth session)."""
-    out = []
-    last: dict[str, tuple[Any, Any]] = {}
-    for params in rows:
-        values = {**c.constants, **params}
-        for name, processor in c.processors:
-            value = values[name]
-            seen = last.get(name)
-            if seen is not None and seen[0] is value:
-                values[name] = seen[1]
-            else:
-                values[name] = processed = processor(value)
-                last[name] = (value, processed)
-        out.append(tuple(values[name] for name in c.positions) if c.positions is not None else values)
-    return out
 
 
 class JsonRows:

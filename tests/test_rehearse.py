@@ -96,7 +96,7 @@ def create(live_server, *extra: str, rooms: int = 3) -> dict:
 def rehearse_auto(live_server, ws: dict, participants: int, seed: int, *extra: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "server.cli", "rehearse", "--url", live_server.url,
                            "--join-code", ws["join_code"], "--organiser-url", ws["organiser_url"],
-                           "--participants", str(participants), "--auto", "--pace", "12", "--seed", str(seed),
+                           "--participants", str(participants), "--auto", "--pace", "24", "--seed", str(seed),
                            "--drop-rate", "0.1", "--json", *extra],
                           cwd=ROOT, capture_output=True, text=True, timeout=AUTO_SECS)
 

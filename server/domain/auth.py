@@ -86,7 +86,8 @@ class Principal:
         return out
 
 
-# Built once (a connect burst resolves a token per phone): each kind of link by its token's hash.
+# Built once (a connect burst resolves a token per phone): each kind of link by its token's hash; a phone's
+# (nearly every connection) is looked up apart, as a row of four columns: _PARTICIPANT_BY_HASH below.
 _BY_HASH = {
     "facilitator": select(FacilitatorInvite).where(FacilitatorInvite.token_hash == bindparam("h")),
     "organiser": select(Workshop).where(Workshop.organiser_token_hash == bindparam("h")),
