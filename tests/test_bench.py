@@ -16,7 +16,7 @@ from server.sim import bench
 def test_small_bench_loses_nothing_and_duplicates_nothing(monkeypatch):
     monkeypatch.setenv("GROUP_COMMIT_WAIT_MS", "7")  # the servers' environment: reported as set
     args = argparse.Namespace(participants=50, rooms=5, json=True, url=None, processes=1, baseline=False,
-                              async_mode="eventlet", database="sqlite", client_processes=1, seed=3, window=4.0,
+                              async_mode="eventlet", database="sqlite", client_processes=1, seed=3, window=2.0,
                               profile=None)
     result = bench.run(args)
     assert result["connect"]["connected"] == 50, result

@@ -105,7 +105,7 @@ def test_the_summary_reads_a_directory_and_refuses_an_empty_one(tmp_path, capsys
 
 def test_a_profiled_bench_writes_each_server_and_phone_process(tmp_path):
     args = argparse.Namespace(participants=30, rooms=3, json=True, url=None, processes=1, baseline=False,
-                              async_mode="eventlet", database="sqlite", client_processes=1, seed=5, window=3.0,
+                              async_mode="eventlet", database="sqlite", client_processes=1, seed=5, window=2.0,
                               profile=None, cpu_profile=str(tmp_path / "prof"))
     result = bench.run(args)
     assert result["lost"] == 0 and result["duplicates"] == 0, result
