@@ -114,13 +114,11 @@ def resolve(session: Session, token: str | None) -> Principal:
         raise CommandError("unauthorized", "A valid access token is required.")
     h = {"h": token_hash(token)}
     # Phones are nearly every connection: look them up first (one query for most connects), as a row
-    # of four columns through the driver, not an ORM object (a connect burst resolves a token per phone).
+    # through the driver, not an ORM object (a connect burst resolves a token per phone), checked as
+    # every later command and sync checks it (participant_from_row).
     p = _PARTICIPANT_BY_HASH.execute(session, h).first()
     if p:
-        if p.removed_at is not None:
-            raise CommandError("unauthorized", "You have been removed from this workshop.")
-        _check_expiry(session, p.workshop_id)
-        return Principal("participant", p.workshop_id, p.id, p.room_id)
+        return participant_from_row(session, Principal("participant", p.workshop_id, p.id), p)
     inv = session.scalar(_BY_HASH["facilitator"], h)
     if inv:
         if inv.revoked_at is not None:
@@ -151,17 +149,20 @@ def council_principal(session: Session, link: CouncilLink | None) -> Principal:
 
 
 _PEOPLE = Participant.__table__
-_PARTICIPANT_BY_HASH = DriverStatement(select(_PEOPLE.c.id, _PEOPLE.c.workshop_id, _PEOPLE.c.room_id,
-                                              _PEOPLE.c.removed_at).where(_PEOPLE.c.token_hash == bindparam("h")))
-# What participant_from_row needs of a participant's row (domain/commands.py reads it with the command's record).
+
+
 def participant_actor_sql(participant_id):
     """Principal.actor of a participant, as SQL of their id column (commands._BATCH_SENDERS finds a
     batch's idempotency records by it); tests/test_round_trips.py checks the two agree."""
     return literal("participant:") + cast(participant_id, String)
 
 
+# What participant_from_row needs of a participant's row (domain/commands.py reads it with the command's record;
+# here by id for a sync, by the token's hash at connect), read through the driver (server/driver_sql.py).
 PARTICIPANT_COLUMNS = (_PEOPLE.c.workshop_id, _PEOPLE.c.room_id, _PEOPLE.c.removed_at, _PEOPLE.c.token_hash)
-_PARTICIPANT_ROW = select(*PARTICIPANT_COLUMNS).where(_PEOPLE.c.id == bindparam("id"))
+_PARTICIPANT_ROW = DriverStatement(select(*PARTICIPANT_COLUMNS).where(_PEOPLE.c.id == bindparam("id")))
+_PARTICIPANT_BY_HASH = DriverStatement(select(_PEOPLE.c.id, *PARTICIPANT_COLUMNS)
+                                       .where(_PEOPLE.c.token_hash == bindparam("h")))
 
 
 def refresh(session: Session, principal: Principal) -> Principal:
@@ -175,7 +176,7 @@ def refresh(session: Session, principal: Principal) -> Principal:
         return Principal("facilitator", inv.workshop_id, inv.id, inv.room_id)
     if principal.role == "participant":
         # Runs before every participant command and sync: the row's four columns, not an ORM object.
-        return participant_from_row(session, principal, session.execute(_PARTICIPANT_ROW, {"id": principal.id}).first())
+        return participant_from_row(session, principal, _PARTICIPANT_ROW.execute(session, {"id": principal.id}).first())
     if principal.role == "council":
         return council_principal(session, session.get(CouncilLink, principal.id))
     if principal.key is not None and principal.role in ("organiser", "display"):
