@@ -174,6 +174,24 @@ def db_url(request, tmp_path):
     return request.getfixturevalue("postgres_url")
 
 
+@contextlib.contextmanager
+def orm_loads(*models):
+    """The names of the ORM objects of `models` loaded from the database while inside: a read that must not
+    build them (an identity-map check can pass only because the object was already collected)."""
+    from sqlalchemy import event
+    loaded: list[str] = []
+
+    def on_load(target, _context):
+        loaded.append(type(target).__name__)
+    for model in models:
+        event.listen(model, "load", on_load)
+    try:
+        yield loaded
+    finally:
+        for model in models:
+            event.remove(model, "load", on_load)
+
+
 def make_app(url: str, **config):
     # Tests play a day far faster than people can, so the abuse limits
     # (server/ratelimit.py) are off here; tests/security turns them on.

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event, update
+from sqlalchemy import update
 
 from server.domain import auth, rules
 from server.domain.errors import CommandError
@@ -10,6 +10,7 @@ from server.extensions import socketio
 from server.models import FacilitatorInvite, Participant, Workshop, utcnow
 
 from .board import Board
+from .conftest import orm_loads
 
 
 @pytest.fixture
@@ -77,18 +78,8 @@ def test_a_phones_token_is_resolved_from_its_row_without_loading_the_person(boar
     """A connect burst resolves a token per phone: the participant's four columns, not an ORM object
     (nor the workshop's). The principal is the same; a removed person is refused as before."""
     p = board.person(1)
-    loaded = []
-
-    def on_load(target, _context):
-        loaded.append(type(target).__name__)
-    for model in (Participant, Workshop):
-        event.listen(model, "load", on_load)
-    try:
-        with board.db.reading() as s:
-            principal = auth.resolve(s, p.token)
-    finally:
-        for model in (Participant, Workshop):
-            event.remove(model, "load", on_load)
+    with orm_loads(Participant, Workshop) as loaded, board.db.reading() as s:
+        principal = auth.resolve(s, p.token)
     assert (principal.role, principal.workshop_id, principal.id, principal.room_id) == \
         ("participant", board.day.workshop_id, p.participant_id, board.room_b)
     assert loaded == []

@@ -21,7 +21,7 @@ from server.domain.errors import CommandError
 from server.extensions import socketio
 from server.models import CouncilVolunteer, Participant, Workshop, utcnow
 
-from .conftest import Day, make_app
+from .conftest import Day, make_app, orm_loads
 from .test_connection import refused_connection
 
 
@@ -100,7 +100,7 @@ def test_the_expiry_check_reads_two_columns_unless_the_session_holds_the_worksho
     d = ttl_day
     for days, refused in ((6, False), (8, True)):
         backdate(d.db, d.workshop_id, days)
-        with d.db.reading() as s:
+        with orm_loads(Workshop) as loaded, d.db.reading() as s:
             if refused:
                 with pytest.raises(CommandError, match="7 days") as err:
                     expiry.check_not_expired(s, d.workshop_id)
@@ -108,6 +108,7 @@ def test_the_expiry_check_reads_two_columns_unless_the_session_holds_the_worksho
             else:
                 expiry.check_not_expired(s, d.workshop_id)
             assert not [o for o in s.identity_map.values() if isinstance(o, Workshop)]
+        assert loaded == []  # not built at all (the identity map alone could miss one already collected)
         with d.db.reading() as s:
             ws = s.get(Workshop, d.workshop_id)
             ws.created_at = utcnow()  # what the session holds is what is checked
